@@ -1,0 +1,71 @@
+// swift-tools-version: 6.1
+// Haechi: the telemetry ingestor of a counter-UAS test range.
+import PackageDescription
+
+let package = Package(
+    name: "Haechi",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "haechi", targets: ["haechi"]),
+        .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
+        .library(name: "TelemetryModel", targets: ["TelemetryModel"]),
+        .library(name: "TelemetryIngest", targets: ["TelemetryIngest"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // libzmq, reached only through the ZeroMQ module. The module map links with `link "zmq"`
+        // rather than `pkgConfig: "libzmq"`: Debian's libzmq.pc pulls in `-isystem /usr/include/mit-krb5`,
+        // which makes SwiftPM warn on every build, and the header sits in /usr/include anyway.
+        .systemLibrary(
+            name: "CLibZMQ",
+            providers: [.apt(["libzmq3-dev"]), .brew(["zeromq"])]
+        ),
+        .target(name: "ZeroMQ", dependencies: ["CLibZMQ"]),
+        .target(name: "TelemetryModel"),
+        .target(
+            name: "TelemetryIngest",
+            dependencies: [
+                "ZeroMQ", "TelemetryModel",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "TestbedRuntime",
+            dependencies: [
+                "ZeroMQ", "TelemetryModel", "TelemetryIngest",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "haechi",
+            dependencies: [
+                "TestbedRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
+        .testTarget(
+            name: "TelemetryModelTests",
+            dependencies: ["TelemetryModel"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(name: "TelemetryIngestTests", dependencies: ["TelemetryIngest", "ZeroMQ", "TelemetryModel"]),
+        .testTarget(name: "TestbedRuntimeTests", dependencies: ["TestbedRuntime", "TelemetryIngest"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+// Strictness for every target, as swift-log does it.
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+    ]
+}

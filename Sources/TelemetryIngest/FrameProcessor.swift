@@ -1,0 +1,164 @@
+// Classifies, decodes and counts every received message; hands frames and records to the sinks.
+public import TelemetryModel
+
+/// The decode-and-count stage: one received message in, counters and sink calls out.
+///
+/// Pure: no sockets, no clock (the caller passes the receive time), so tests drive it directly.
+/// Belongs to one thread. The rules it applies are those of `docs/wire-formats.md`.
+public final class FrameProcessor {
+    private struct SourceState {
+        var statistics = SourceStatistics()
+        var jsonSequence = JSONSequenceCheck()
+        var mavlinkSequence = MAVLinkSequenceCheck()
+        var truth: MAVLinkTruthAssembler?
+    }
+
+    /// The largest payload accepted, bytes.
+    public let maximumFrameBytes: Int
+    /// The site's geoid separation, for MAVLink heights (see ``MAVLinkTruthAssembler``).
+    public let siteGeoidSeparation: Double
+    private let badTopicKeys: [String]
+    private let jsonDecoder = TelemetryJSONDecoder()
+    private var sources: [String: SourceState] = [:]
+    private var endpointFrames: [UInt64]
+    private var receiveSequence: UInt64 = 0
+    private let rawSinks: [any RawFrameSink]
+    private let recordSinks: [any TelemetryRecordSink]
+
+    /// Creates a processor for the named endpoints (the names label bad-topic pseudo-sources).
+    public init(endpointNames: [String], maximumFrameBytes: Int, siteGeoidSeparation: Double,
+                rawSinks: [any RawFrameSink] = [], recordSinks: [any TelemetryRecordSink] = []) {
+        self.maximumFrameBytes = maximumFrameBytes
+        self.siteGeoidSeparation = siteGeoidSeparation
+        self.badTopicKeys = endpointNames.map { Self.badTopicKey(endpoint: $0) }
+        self.endpointFrames = Array(repeating: 0, count: endpointNames.count)
+        self.rawSinks = rawSinks
+        self.recordSinks = recordSinks
+    }
+
+    /// The pseudo-source that counts messages without a usable topic from `endpoint`.
+    public static func badTopicKey(endpoint: String) -> String { "!bad-topic@\(endpoint)" }
+
+    /// A copy of every counter so far.
+    public var statistics: IngestStatistics {
+        var result = IngestStatistics(endpointCount: endpointFrames.count)
+        result.endpointFrames = endpointFrames
+        result.receiveSequence = receiveSequence
+        result.sources = sources.mapValues(\.statistics)
+        return result
+    }
+
+    /// Processes one received message.
+    ///
+    /// - Parameters:
+    ///   - parts: the message's parts, lent for the call.
+    ///   - endpoint: the index of the endpoint it came in on.
+    ///   - receivedAt: when it arrived.
+    public func process(parts: UnsafeBufferPointer<UnsafeRawBufferPointer>, endpoint: Int, receivedAt: Timestamp) {
+        let sequence = receiveSequence
+        receiveSequence += 1
+        endpointFrames[endpoint] += 1
+        let topic = parts.first.flatMap(SourceTopic.init(bytes:))
+        let key = topic?.description ?? badTopicKeys[endpoint]
+        let payloadBytes = parts.dropFirst().reduce(0) { $0 + $1.count }
+        let rejection = process(parts: parts, topic: topic, state: &sources[key, default: SourceState()],
+                                payloadBytes: payloadBytes, sequence: sequence, receivedAt: receivedAt)
+        if !rawSinks.isEmpty {
+            let frame = RawFrame(receiveSequence: sequence, receiveTime: receivedAt, endpointIndex: endpoint,
+                                 sourceKey: key, parts: parts, rejection: rejection)
+            for sink in rawSinks { sink.receive(frame) }
+        }
+    }
+
+    /// Processes one message given as byte arrays. For tests and cold paths.
+    public func process(parts: [[UInt8]], endpoint: Int, receivedAt: Timestamp) {
+        func lend(_ index: Int, _ buffers: inout [UnsafeRawBufferPointer]) {
+            if index == parts.count {
+                buffers.withUnsafeBufferPointer { process(parts: $0, endpoint: endpoint, receivedAt: receivedAt) }
+                return
+            }
+            parts[index].withUnsafeBytes { bytes in
+                buffers.append(bytes)
+                lend(index + 1, &buffers)
+            }
+        }
+        var buffers: [UnsafeRawBufferPointer] = []
+        lend(0, &buffers)
+    }
+
+    /// Counts and decodes; returns the (first) reason the message was rejected, if it was.
+    private func process(parts: UnsafeBufferPointer<UnsafeRawBufferPointer>, topic: SourceTopic?, state: inout SourceState,
+                         payloadBytes: Int, sequence: UInt64, receivedAt: Timestamp) -> RejectReason? {
+        state.statistics.noteReceive(receivedAt, bytes: payloadBytes)
+        let rejection: RejectReason?
+        if parts.count != 2 {
+            rejection = .badEnvelope
+        } else if let topic {
+            let payload = parts[1]
+            if topic.format == nil {
+                rejection = .unknownFormat
+            } else if payload.isEmpty {
+                rejection = .emptyFrame
+            } else if payload.count > maximumFrameBytes {
+                rejection = .oversizeFrame
+            } else if topic.format == .json {
+                rejection = decodeJSON(payload, topic: topic, state: &state, sequence: sequence)
+            } else {
+                return decodeMAVLink(payload, topic: topic, state: &state, sequence: sequence, receivedAt: receivedAt)
+            }
+        } else {
+            rejection = .badTopic
+        }
+        if let rejection {
+            state.statistics.framesMalformed += 1
+            state.statistics.malformed[rejection, default: 0] += 1
+        }
+        return rejection
+    }
+
+    private func decodeJSON(_ payload: UnsafeRawBufferPointer, topic: SourceTopic, state: inout SourceState, sequence: UInt64) -> RejectReason? {
+        let decoded: DecodedJSONRecord
+        do {
+            decoded = try jsonDecoder.decode(payload)
+        } catch {
+            return error.reason
+        }
+        let record = decoded.record
+        state.statistics.records[record.kind, default: 0] += 1
+        if case .scan(let scan) = record, let batch = scan.detections {
+            state.statistics.records[.detection, default: 0] += UInt64(batch.count)
+        }
+        if let time = record.time { state.statistics.noteRecordTime(time) }
+        if let seq = decoded.sequenceNumber {
+            state.jsonSequence.observe(seq, into: &state.statistics.sequence)
+        }
+        for sink in recordSinks { sink.receive(record, from: topic, frame: sequence) }
+        return nil
+    }
+
+    private func decodeMAVLink(_ payload: UnsafeRawBufferPointer, topic: SourceTopic, state: inout SourceState,
+                               sequence: UInt64, receivedAt: Timestamp) -> RejectReason? {
+        var firstDefect: RejectReason?
+        if state.truth == nil {
+            state.truth = MAVLinkTruthAssembler(droneID: topic.sourceID, siteGeoidSeparation: siteGeoidSeparation)
+        }
+        MAVLinkFrameParser.parse(payload) { event in
+            switch event {
+            case .defect(let reason):
+                firstDefect = firstDefect ?? reason
+                state.statistics.malformed[reason, default: 0] += 1
+            case .message(let header, let message):
+                state.statistics.records[message.kind, default: 0] += 1
+                state.mavlinkSequence.observe(header.sequence, system: header.systemID, component: header.componentID,
+                                              into: &state.statistics.sequence)
+                if let fix = state.truth?.ingest(header, message, receivedAt: receivedAt) {
+                    state.statistics.truthFixes[fix.clock, default: 0] += 1
+                    state.statistics.noteRecordTime(fix.time)
+                    for sink in recordSinks { sink.receive(.truth(fix), from: topic, frame: sequence) }
+                }
+            }
+        }
+        if firstDefect != nil { state.statistics.framesMalformed += 1 }
+        return firstDefect
+    }
+}

@@ -1,0 +1,86 @@
+// Where and how Haechi listens: one ZeroMQ socket per endpoint.
+import ZeroMQ
+
+/// One ZeroMQ endpoint to read telemetry from.
+public struct IngestEndpoint: Hashable, Sendable {
+    /// The receiving socket patterns Haechi offers.
+    public enum SocketKind: String, Hashable, Sendable, CaseIterable {
+        /// Subscribe to publishers (filtered by ``IngestEndpoint/topics``).
+        case sub
+        /// Pull from pushers: lossless, back-pressure reaches the sender.
+        case pull
+
+        var zmqType: ZMQSocketType { self == .sub ? .sub : .pull }
+    }
+
+    /// Whether the socket binds the address or connects to it.
+    public enum Mode: String, Hashable, Sendable, CaseIterable {
+        case bind, connect
+    }
+
+    /// A unique name, used in summaries and for bad-topic pseudo-sources.
+    public var name: String
+    /// A ZeroMQ endpoint, such as `tcp://127.0.0.1:7001`.
+    public var address: String
+    public var socket: SocketKind
+    public var mode: Mode
+    /// Topic prefixes to subscribe to (SUB only); `[""]` is everything.
+    public var topics: [String]
+    /// `ZMQ_RCVHWM`, messages; `nil` keeps libzmq's default (1000).
+    public var receiveHighWaterMark: Int?
+    /// `ZMQ_RECONNECT_IVL`, ms; `nil` keeps libzmq's default (100).
+    public var reconnectIntervalMilliseconds: Int?
+    /// `ZMQ_MAXMSGSIZE`, bytes: libzmq disconnects a peer that sends more. `nil`: no limit.
+    /// Haechi's own `max_frame_bytes` counts oversize frames instead of dropping them, so prefer that.
+    public var maximumMessageSize: Int?
+
+    /// Creates an endpoint.
+    public init(name: String, address: String, socket: SocketKind, mode: Mode, topics: [String] = [""],
+                receiveHighWaterMark: Int? = nil, reconnectIntervalMilliseconds: Int? = nil, maximumMessageSize: Int? = nil) {
+        self.name = name
+        self.address = address
+        self.socket = socket
+        self.mode = mode
+        self.topics = topics
+        self.receiveHighWaterMark = receiveHighWaterMark
+        self.reconnectIntervalMilliseconds = reconnectIntervalMilliseconds
+        self.maximumMessageSize = maximumMessageSize
+    }
+
+    /// Opens, configures and binds or connects this endpoint's socket.
+    func open(in context: ZMQContext) throws(ZMQError) -> ZMQSocket {
+        let socket = try ZMQSocket(context: context, type: socket.zmqType)
+        if let hwm = receiveHighWaterMark { try socket.setOption(.receiveHighWaterMark, hwm) }
+        if let ivl = reconnectIntervalMilliseconds { try socket.setOption(.reconnectInterval, ivl) }
+        if let size = maximumMessageSize { try socket.setOption(.maxMessageSize, size) }
+        try socket.setOption(.linger, 0)
+        if self.socket == .sub {
+            for topic in topics { try socket.subscribe(topic) }
+        }
+        switch mode {
+        case .bind: try socket.bind(address)
+        case .connect: try socket.connect(address)
+        }
+        return socket
+    }
+}
+
+/// What an ingest run needs to know.
+public struct IngestSettings: Hashable, Sendable {
+    /// The endpoints, in order; an endpoint's index is its number in counters.
+    public var endpoints: [IngestEndpoint]
+    /// Payloads above this are counted as `oversize_frame`, bytes.
+    public var maximumFrameBytes: Int
+    /// The site's geoid separation N, metres, for MAVLink heights.
+    public var siteGeoidSeparation: Double
+    /// At most this many messages are read from one socket before the others get a turn.
+    public var fairnessBatch: Int
+
+    /// Creates settings.
+    public init(endpoints: [IngestEndpoint], maximumFrameBytes: Int = 1 << 20, siteGeoidSeparation: Double = 0, fairnessBatch: Int = 256) {
+        self.endpoints = endpoints
+        self.maximumFrameBytes = maximumFrameBytes
+        self.siteGeoidSeparation = siteGeoidSeparation
+        self.fairnessBatch = fairnessBatch
+    }
+}

@@ -1,0 +1,40 @@
+// A received message exactly as it arrived, lent to whoever keeps frames (the recorder).
+public import TelemetryModel
+
+/// A received message as it came off the wire, with where and when it arrived and how it fared.
+///
+/// Lent to ``RawFrameSink`` on the ingest thread; the byte buffers are valid only during the call.
+public struct RawFrame: ~Copyable {
+    /// The global receive sequence number: 0, 1, 2, … across every endpoint, in receive order.
+    public let receiveSequence: UInt64
+    /// The receive time (wall clock).
+    public let receiveTime: Timestamp
+    /// The index of the endpoint in the configuration.
+    public let endpointIndex: Int
+    /// The source key the frame is counted under: its topic, or `!bad-topic@<endpoint>`.
+    public let sourceKey: String
+    /// Every part as received: normally `[topic, payload]`, but a bad envelope is kept whole too.
+    public let parts: UnsafeBufferPointer<UnsafeRawBufferPointer>
+    /// Why the message, or a MAVLink frame in it, was rejected; `nil` if all of it decoded.
+    public let rejection: RejectReason?
+
+    /// Part 0 (normally the topic).
+    public var topic: UnsafeRawBufferPointer { parts.first ?? UnsafeRawBufferPointer(start: nil, count: 0) }
+    /// Part 1 (normally the payload); empty if the message had one part.
+    public var payload: UnsafeRawBufferPointer { parts.count > 1 ? parts[1] : UnsafeRawBufferPointer(start: nil, count: 0) }
+}
+
+/// Receives every frame, good or bad, on the ingest thread. The recorder is one.
+///
+/// Called once per message, in receive order. It must not block for long: it runs on the thread
+/// that reads the sockets.
+public protocol RawFrameSink: AnyObject {
+    /// Takes one frame. Copy what must outlive the call.
+    func receive(_ frame: borrowing RawFrame)
+}
+
+/// Receives every decoded record, on the ingest thread, in receive order.
+public protocol TelemetryRecordSink: AnyObject {
+    /// Takes one record decoded from `source` (a MAVLink truth fix included).
+    func receive(_ record: TelemetryRecord, from source: SourceTopic, frame receiveSequence: UInt64)
+}

@@ -1,0 +1,83 @@
+// Per-source counters: what arrived, what decoded, what was rejected and why.
+public import TelemetryModel
+
+/// Everything counted for one source (one topic), or for all of them together.
+public struct SourceStatistics: Hashable, Sendable {
+    /// Messages received, good or bad.
+    public var framesReceived: UInt64 = 0
+    /// Payload bytes received.
+    public var bytesReceived: UInt64 = 0
+    /// Messages with at least one defect.
+    public var framesMalformed: UInt64 = 0
+    /// Records decoded, by kind.
+    public var records: [RecordKind: UInt64] = [:]
+    /// Defects, by reason: one per message, or per MAVLink frame inside a message.
+    public var malformed: [RejectReason: UInt64] = [:]
+    /// Loss seen in the sender's sequence numbers.
+    public var sequence = SequenceCounters()
+    /// Truth fixes made from MAVLink, by the clock that timed them.
+    public var truthFixes: [TruthClock: UInt64] = [:]
+    /// The earliest and latest record time.
+    public var firstRecordTime: Timestamp?
+    public var lastRecordTime: Timestamp?
+    /// The first and last receive time.
+    public var firstReceiveTime: Timestamp?
+    public var lastReceiveTime: Timestamp?
+
+    /// Zero counters.
+    public init() {}
+
+    mutating func noteRecordTime(_ time: Timestamp) {
+        if firstRecordTime.map({ time < $0 }) ?? true { firstRecordTime = time }
+        if lastRecordTime.map({ time > $0 }) ?? true { lastRecordTime = time }
+    }
+
+    mutating func noteReceive(_ time: Timestamp, bytes: Int) {
+        framesReceived += 1
+        bytesReceived += UInt64(bytes)
+        if firstReceiveTime == nil { firstReceiveTime = time }
+        lastReceiveTime = time
+    }
+
+    /// Adds another source's counters (times take the earliest first and the latest last).
+    public mutating func add(_ other: SourceStatistics) {
+        framesReceived += other.framesReceived
+        bytesReceived += other.bytesReceived
+        framesMalformed += other.framesMalformed
+        records.merge(other.records, uniquingKeysWith: +)
+        malformed.merge(other.malformed, uniquingKeysWith: +)
+        sequence.add(other.sequence)
+        truthFixes.merge(other.truthFixes, uniquingKeysWith: +)
+        firstRecordTime = [firstRecordTime, other.firstRecordTime].compactMap { $0 }.min()
+        lastRecordTime = [lastRecordTime, other.lastRecordTime].compactMap { $0 }.max()
+        firstReceiveTime = [firstReceiveTime, other.firstReceiveTime].compactMap { $0 }.min()
+        lastReceiveTime = [lastReceiveTime, other.lastReceiveTime].compactMap { $0 }.max()
+    }
+}
+
+/// The counters of a whole ingest run.
+public struct IngestStatistics: Hashable, Sendable {
+    /// Per source, keyed by topic (or a `!bad-topic@<endpoint>` pseudo-source).
+    public var sources: [String: SourceStatistics] = [:]
+    /// Messages received per endpoint, in configuration order.
+    public var endpointFrames: [UInt64]
+    /// The next global receive sequence number; also how many messages have been received.
+    public var receiveSequence: UInt64 = 0
+
+    /// Zero counters for `endpointCount` endpoints.
+    public init(endpointCount: Int) {
+        endpointFrames = Array(repeating: 0, count: endpointCount)
+    }
+
+    /// Every source added together.
+    public var totals: SourceStatistics {
+        var total = SourceStatistics()
+        for source in sources.values { total.add(source) }
+        return total
+    }
+
+    /// The latest receive time of any source.
+    public var lastReceiveTime: Timestamp? {
+        sources.values.compactMap(\.lastReceiveTime).max()
+    }
+}

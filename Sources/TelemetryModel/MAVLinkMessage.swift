@@ -1,0 +1,187 @@
+// The MAVLink messages Haechi decodes, with their wire layouts.
+
+/// `HEARTBEAT` (#0): the link is alive, and what is on the other end.
+public struct MAVLinkHeartbeat: Hashable, Sendable {
+    public var customMode: UInt32
+    public var type: UInt8
+    public var autopilot: UInt8
+    public var baseMode: UInt8
+    public var systemStatus: UInt8
+    public var mavlinkVersion: UInt8
+
+    /// Creates a value with every field given.
+    public init(customMode: UInt32, type: UInt8, autopilot: UInt8, baseMode: UInt8, systemStatus: UInt8, mavlinkVersion: UInt8) {
+        self.customMode = customMode
+        self.type = type
+        self.autopilot = autopilot
+        self.baseMode = baseMode
+        self.systemStatus = systemStatus
+        self.mavlinkVersion = mavlinkVersion
+    }
+}
+
+/// `SYSTEM_TIME` (#2): the autopilot's UTC and its boot clock at the same instant.
+public struct MAVLinkSystemTime: Hashable, Sendable {
+    /// UTC, microseconds since the Unix epoch; 0 when the autopilot has no UTC.
+    public var timeUnixMicroseconds: UInt64
+    /// Milliseconds since the autopilot booted.
+    public var timeBootMilliseconds: UInt32
+
+    /// Creates a value with every field given.
+    public init(timeUnixMicroseconds: UInt64, timeBootMilliseconds: UInt32) {
+        self.timeUnixMicroseconds = timeUnixMicroseconds
+        self.timeBootMilliseconds = timeBootMilliseconds
+    }
+}
+
+/// `GPS_RAW_INT` (#24): the raw GNSS fix.
+public struct MAVLinkGPSRawInt: Hashable, Sendable {
+    /// Microseconds, since the Unix epoch or since boot (MAVLink allows both).
+    public var timeMicroseconds: UInt64
+    /// Latitude, 1e-7 degrees.
+    public var latitudeE7: Int32
+    /// Longitude, 1e-7 degrees.
+    public var longitudeE7: Int32
+    /// Altitude above mean sea level, millimetres.
+    public var altitudeMSLMillimetres: Int32
+    public var eph: UInt16
+    public var epv: UInt16
+    /// Ground speed, cm/s.
+    public var velocity: UInt16
+    /// Course over ground, centidegrees.
+    public var courseOverGround: UInt16
+    /// 0-1: no fix, 2: 2-D, 3: 3-D, higher: DGPS/RTK.
+    public var fixType: UInt8
+    public var satellitesVisible: UInt8
+    /// Height above the WGS84 ellipsoid, millimetres (extension field; 0 when absent).
+    public var altitudeEllipsoidMillimetres: Int32
+    public var horizontalAccuracy: UInt32
+    public var verticalAccuracy: UInt32
+    public var velocityAccuracy: UInt32
+    public var headingAccuracy: UInt32
+    public var yaw: UInt16
+
+    /// Creates a value with every field given.
+    public init(timeMicroseconds: UInt64, latitudeE7: Int32, longitudeE7: Int32, altitudeMSLMillimetres: Int32, eph: UInt16, epv: UInt16, velocity: UInt16, courseOverGround: UInt16, fixType: UInt8, satellitesVisible: UInt8, altitudeEllipsoidMillimetres: Int32, horizontalAccuracy: UInt32, verticalAccuracy: UInt32, velocityAccuracy: UInt32, headingAccuracy: UInt32, yaw: UInt16) {
+        self.timeMicroseconds = timeMicroseconds
+        self.latitudeE7 = latitudeE7
+        self.longitudeE7 = longitudeE7
+        self.altitudeMSLMillimetres = altitudeMSLMillimetres
+        self.eph = eph
+        self.epv = epv
+        self.velocity = velocity
+        self.courseOverGround = courseOverGround
+        self.fixType = fixType
+        self.satellitesVisible = satellitesVisible
+        self.altitudeEllipsoidMillimetres = altitudeEllipsoidMillimetres
+        self.horizontalAccuracy = horizontalAccuracy
+        self.verticalAccuracy = verticalAccuracy
+        self.velocityAccuracy = velocityAccuracy
+        self.headingAccuracy = headingAccuracy
+        self.yaw = yaw
+    }
+}
+
+/// `GLOBAL_POSITION_INT` (#33): the autopilot's fused position and velocity.
+public struct MAVLinkGlobalPositionInt: Hashable, Sendable {
+    /// Milliseconds since the autopilot booted.
+    public var timeBootMilliseconds: UInt32
+    /// Latitude, 1e-7 degrees.
+    public var latitudeE7: Int32
+    /// Longitude, 1e-7 degrees.
+    public var longitudeE7: Int32
+    /// Altitude above mean sea level (not the ellipsoid), millimetres.
+    public var altitudeMSLMillimetres: Int32
+    /// Altitude above home, millimetres.
+    public var relativeAltitudeMillimetres: Int32
+    /// Velocity north, cm/s.
+    public var vx: Int16
+    /// Velocity east, cm/s.
+    public var vy: Int16
+    /// Velocity **down**, cm/s.
+    public var vz: Int16
+    /// Heading, centidegrees; 65535 when unknown.
+    public var heading: UInt16
+
+    /// Creates a value with every field given.
+    public init(timeBootMilliseconds: UInt32, latitudeE7: Int32, longitudeE7: Int32, altitudeMSLMillimetres: Int32, relativeAltitudeMillimetres: Int32, vx: Int16, vy: Int16, vz: Int16, heading: UInt16) {
+        self.timeBootMilliseconds = timeBootMilliseconds
+        self.latitudeE7 = latitudeE7
+        self.longitudeE7 = longitudeE7
+        self.altitudeMSLMillimetres = altitudeMSLMillimetres
+        self.relativeAltitudeMillimetres = relativeAltitudeMillimetres
+        self.vx = vx
+        self.vy = vy
+        self.vz = vz
+        self.heading = heading
+    }
+}
+
+/// A decoded MAVLink message.
+public enum MAVLinkMessage: Hashable, Sendable {
+    case heartbeat(MAVLinkHeartbeat)
+    case systemTime(MAVLinkSystemTime)
+    case gpsRawInt(MAVLinkGPSRawInt)
+    case globalPositionInt(MAVLinkGlobalPositionInt)
+
+    /// The message's kind, for counting.
+    public var kind: RecordKind {
+        switch self {
+        case .heartbeat: .heartbeat
+        case .systemTime: .systemTime
+        case .gpsRawInt: .gpsRawInt
+        case .globalPositionInt: .globalPositionInt
+        }
+    }
+}
+
+/// What Haechi knows of a message id: its full payload length and CRC_EXTRA (from `common.xml`).
+struct MAVLinkMessageDefinition {
+    let id: UInt32
+    /// The payload length with every extension field; v2 senders may truncate trailing zeros.
+    let length: Int
+    let crcExtra: UInt8
+
+    static func lookup(_ id: UInt32) -> MAVLinkMessageDefinition? {
+        switch id {
+        case 0: MAVLinkMessageDefinition(id: 0, length: 9, crcExtra: 50)
+        case 2: MAVLinkMessageDefinition(id: 2, length: 12, crcExtra: 137)
+        case 24: MAVLinkMessageDefinition(id: 24, length: 52, crcExtra: 24)
+        case 33: MAVLinkMessageDefinition(id: 33, length: 28, crcExtra: 104)
+        default: nil
+        }
+    }
+
+    /// The longest payload of any known message: the size of the zero-filled decode buffer.
+    static let maximumLength = 52
+
+    /// Decodes a payload that has been zero-filled to at least ``length`` bytes.
+    /// Fields are in MAVLink wire order: sorted by type size, largest first, extensions last.
+    func decode(_ p: UnsafeRawBufferPointer) -> MAVLinkMessage {
+        func u8(_ o: Int) -> UInt8 { p[o] }
+        func u16(_ o: Int) -> UInt16 { UInt16(littleEndian: p.loadUnaligned(fromByteOffset: o, as: UInt16.self)) }
+        func i16(_ o: Int) -> Int16 { Int16(littleEndian: p.loadUnaligned(fromByteOffset: o, as: Int16.self)) }
+        func u32(_ o: Int) -> UInt32 { UInt32(littleEndian: p.loadUnaligned(fromByteOffset: o, as: UInt32.self)) }
+        func i32(_ o: Int) -> Int32 { Int32(littleEndian: p.loadUnaligned(fromByteOffset: o, as: Int32.self)) }
+        func u64(_ o: Int) -> UInt64 { UInt64(littleEndian: p.loadUnaligned(fromByteOffset: o, as: UInt64.self)) }
+        switch id {
+        case 0:
+            return .heartbeat(MAVLinkHeartbeat(customMode: u32(0), type: u8(4), autopilot: u8(5), baseMode: u8(6),
+                                               systemStatus: u8(7), mavlinkVersion: u8(8)))
+        case 2:
+            return .systemTime(MAVLinkSystemTime(timeUnixMicroseconds: u64(0), timeBootMilliseconds: u32(8)))
+        case 24:
+            return .gpsRawInt(MAVLinkGPSRawInt(
+                timeMicroseconds: u64(0), latitudeE7: i32(8), longitudeE7: i32(12), altitudeMSLMillimetres: i32(16),
+                eph: u16(20), epv: u16(22), velocity: u16(24), courseOverGround: u16(26), fixType: u8(28),
+                satellitesVisible: u8(29), altitudeEllipsoidMillimetres: i32(30), horizontalAccuracy: u32(34),
+                verticalAccuracy: u32(38), velocityAccuracy: u32(42), headingAccuracy: u32(46), yaw: u16(50)))
+        case 33:
+            return .globalPositionInt(MAVLinkGlobalPositionInt(
+                timeBootMilliseconds: u32(0), latitudeE7: i32(4), longitudeE7: i32(8), altitudeMSLMillimetres: i32(12),
+                relativeAltitudeMillimetres: i32(16), vx: i16(20), vy: i16(22), vz: i16(24), heading: u16(26)))
+        default:
+            preconditionFailure("no layout for MAVLink message \(id)")
+        }
+    }
+}

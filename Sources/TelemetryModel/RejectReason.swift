@@ -1,0 +1,31 @@
+// Why a received frame, or a MAVLink frame inside it, could not be used.
+
+/// The reason a frame was rejected. The raw values are the names used in summaries and docs.
+///
+/// See `docs/wire-formats.md` for the exact meaning of each.
+public enum RejectReason: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+    /// Not exactly two message parts.
+    case badEnvelope = "bad_envelope"
+    /// The topic is not `<format>/<source-id>`.
+    case badTopic = "bad_topic"
+    /// A well-formed topic in a format Haechi does not speak.
+    case unknownFormat = "unknown_format"
+    /// A zero-byte payload.
+    case emptyFrame = "empty_frame"
+    /// A payload above the configured size limit.
+    case oversizeFrame = "oversize_frame"
+    /// A `json/` payload that is not JSON.
+    case malformedJSON = "malformed_json"
+    /// Valid JSON that breaks the record schema.
+    case schemaInvalid = "schema_invalid"
+    /// Bytes that are not a MAVLink frame, or a frame cut short.
+    case mavlinkBadFrame = "mavlink_bad_frame"
+    /// A MAVLink frame whose checksum does not match.
+    case mavlinkCRC = "mavlink_crc"
+    /// A MAVLink message id Haechi does not decode.
+    case mavlinkUnknownMessage = "mavlink_unknown_message"
+    /// A MAVLink v2 frame with an incompatibility flag other than signing.
+    case mavlinkIncompatibleFlags = "mavlink_incompatible_flags"
+
+    public static func < (lhs: RejectReason, rhs: RejectReason) -> Bool { lhs.rawValue < rhs.rawValue }
+}

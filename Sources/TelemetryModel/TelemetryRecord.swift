@@ -1,0 +1,55 @@
+// Every kind of record a source can send, decoded.
+
+/// A decoded record.
+public enum TelemetryRecord: Hashable, Sendable {
+    /// A scenario header.
+    case meta(ScenarioMeta)
+    /// A sensor description.
+    case sensor(SensorDescription)
+    /// A sensor heartbeat.
+    case status(SensorStatus)
+    /// A scan, with its detections if batched.
+    case scan(ScanReport)
+    /// One streamed detection.
+    case detection(Detection)
+    /// A drone's position report.
+    case truth(TruthFix)
+    /// A system under test's track state.
+    case track(TrackReport)
+
+    /// The record's kind, for counting.
+    public var kind: RecordKind {
+        switch self {
+        case .meta: .meta
+        case .sensor: .sensor
+        case .status: .status
+        case .scan: .scan
+        case .detection: .detection
+        case .truth: .truth
+        case .track: .track
+        }
+    }
+
+    /// The record's own time, if it has one.
+    public var time: Timestamp? {
+        switch self {
+        case .meta, .sensor: nil
+        case .status(let s): s.time
+        case .scan(let s): s.time
+        case .detection(let d): d.time
+        case .truth(let t): t.time
+        case .track(let t): t.time
+        }
+    }
+}
+
+/// The kinds of record counted in summaries: JSON record types and MAVLink messages.
+public enum RecordKind: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+    case meta, sensor, status, scan, detection, truth, track
+    case heartbeat
+    case systemTime = "system_time"
+    case globalPositionInt = "global_position_int"
+    case gpsRawInt = "gps_raw_int"
+
+    public static func < (lhs: RecordKind, rhs: RecordKind) -> Bool { lhs.rawValue < rhs.rawValue }
+}

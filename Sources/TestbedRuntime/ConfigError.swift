@@ -1,0 +1,47 @@
+// The one error type of TestbedRuntime: a problem a person fixes in a file or on the command line.
+
+/// An error in a configuration file or a run: it names the file, the line and the field.
+public struct RuntimeError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What kind of problem it is; the CLI maps it to an exit code.
+    public struct Code: Hashable, Sendable {
+        fileprivate enum Wrapped: Hashable, Sendable { case config, io, ingest }
+        fileprivate var wrapped: Wrapped
+        /// A configuration file is unreadable, not YAML, or breaks the reference (exit 2).
+        public static let config = Code(wrapped: .config)
+        /// A file could not be read or written (exit 1).
+        public static let io = Code(wrapped: .io)
+        /// Ingest could not start or failed while running (exit 1).
+        public static let ingest = Code(wrapped: .ingest)
+    }
+
+    public var code: Code
+    /// The file at fault, if any.
+    public var file: String?
+    /// 1-based line and column in ``file``, when known.
+    public var line: Int?
+    public var column: Int?
+    /// The field at fault, as a path such as `endpoints[0].socket`.
+    public var field: String?
+    /// What is wrong and, where it helps, what is expected.
+    public var message: String
+
+    public init(code: Code, file: String? = nil, line: Int? = nil, column: Int? = nil, field: String? = nil, message: String) {
+        self.code = code
+        self.file = file
+        self.line = line
+        self.column = column
+        self.field = field
+        self.message = message
+    }
+
+    /// `file:line:column: error: field: message`, the form editors and terminals link to.
+    public var description: String {
+        var location = ""
+        if let file {
+            location = file
+            if let line { location += ":\(line)" + (column.map { ":\($0)" } ?? "") }
+            location += ": "
+        }
+        return location + "error: " + (field.map { "\($0): " } ?? "") + message
+    }
+}

@@ -1,0 +1,158 @@
+// The ingest config file: site, endpoints, known sensors and limits (reference: docs/config.md).
+public import TelemetryModel
+public import TelemetryIngest
+import Foundation
+import Yams
+
+/// The test site.
+public struct SiteConfiguration: Hashable, Sendable {
+    /// A name for reports.
+    public var name: String
+    /// The origin of the local east-north-up frame.
+    public var origin: GeodeticPosition
+    /// The geoid separation N at the site (WGS84 ellipsoid minus mean sea level), metres.
+    public var geoidSeparation: Double
+}
+
+/// A parsed and checked `haechi ingest` config file.
+public struct IngestConfiguration: Hashable, Sendable {
+    /// The file it came from.
+    public var file: String
+    /// The file's full text, kept for the run's provenance.
+    public var text: String
+    public var site: SiteConfiguration
+    public var endpoints: [IngestEndpoint]
+    /// The sensors the range expects.
+    public var sensors: [SensorDescription]
+    /// Payloads above this size are counted as `oversize_frame`, bytes.
+    public var maximumFrameBytes: Int
+
+    /// The settings for the ingest thread.
+    public var ingestSettings: IngestSettings {
+        IngestSettings(endpoints: endpoints, maximumFrameBytes: maximumFrameBytes, siteGeoidSeparation: site.geoidSeparation)
+    }
+
+    /// Reads and checks a config file.
+    public static func load(path: String) throws(RuntimeError) -> IngestConfiguration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw RuntimeError(code: .config, file: path, message: "cannot read the config file: \(error.localizedDescription)")
+        }
+        return try parse(text, file: path)
+    }
+
+    /// Parses and checks config text; `file` names it in errors.
+    public static func parse(_ text: String, file: String) throws(RuntimeError) -> IngestConfiguration {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw Self.yamlError(error, file: file)
+        } catch {
+            throw RuntimeError(code: .config, file: file, message: "not valid YAML: \(error)")
+        }
+        guard let node else { throw RuntimeError(code: .config, file: file, line: 1, message: "the config file is empty") }
+        let root = try ConfigNode(node: node, path: "", file: file).mapping(allowing: ["site", "endpoints", "sensors", "limits"])
+
+        let siteNode = try root.required("site").mapping(allowing: ["name", "origin", "geoid_separation_m"])
+        let site = SiteConfiguration(
+            name: try siteNode.optional("name")?.string() ?? "unnamed site",
+            origin: try position(siteNode.required("origin")),
+            geoidSeparation: try siteNode.required("geoid_separation_m").double(in: -120...120))
+
+        let endpointNodes = try root.required("endpoints").sequence()
+        if endpointNodes.isEmpty { throw try root.required("endpoints").error("list at least one endpoint") }
+        var endpoints: [IngestEndpoint] = []
+        var names: Set<String> = []
+        var bound: Set<String> = []
+        for entry in endpointNodes {
+            let endpoint = try self.endpoint(entry)
+            guard names.insert(endpoint.name).inserted else {
+                throw try entry.required("name").error("another endpoint is already named '\(endpoint.name)'")
+            }
+            if endpoint.mode == .bind, !bound.insert(endpoint.address).inserted {
+                throw try entry.required("address").error("another endpoint already binds \(endpoint.address)")
+            }
+            endpoints.append(endpoint)
+        }
+
+        var sensors: [SensorDescription] = []
+        var sensorIDs: Set<String> = []
+        for entry in try root.optional("sensors")?.sequence() ?? [] {
+            let sensor = try self.sensor(entry)
+            guard sensorIDs.insert(sensor.sensorID).inserted else {
+                throw try entry.required("id").error("another sensor already has id '\(sensor.sensorID)'")
+            }
+            sensors.append(sensor)
+        }
+
+        var maximumFrameBytes = 1 << 20
+        if let limits = try root.optional("limits")?.mapping(allowing: ["max_frame_bytes"]) {
+            maximumFrameBytes = try limits.optional("max_frame_bytes")?.integer(atLeast: 1) ?? maximumFrameBytes
+        }
+        return IngestConfiguration(file: file, text: text, site: site, endpoints: endpoints, sensors: sensors,
+                                   maximumFrameBytes: maximumFrameBytes)
+    }
+
+    /// Transports libzmq offers on this platform for Haechi's receiving sockets.
+    static let transports = ["tcp", "ipc", "inproc", "pgm", "epgm", "ws", "wss"]
+
+    private static func endpoint(_ node: ConfigNode) throws(RuntimeError) -> IngestEndpoint {
+        let entry = try node.mapping(allowing: ["name", "address", "socket", "mode", "topics", "receive_hwm",
+                                                "reconnect_interval_ms", "max_message_bytes"])
+        let name = try entry.required("name").string()
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+            throw try entry.required("name").error("use letters, digits, '-', '_' or '.'")
+        }
+        let addressNode = try entry.required("address")
+        let address = try addressNode.string()
+        let scheme = address.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+        guard address.contains("://"), transports.contains(scheme) else {
+            throw addressNode.error("'\(address)' is not a ZeroMQ endpoint such as tcp://127.0.0.1:7001 (transports: \(transports.joined(separator: ", ")))")
+        }
+        let socket = try entry.required("socket").choice(IngestEndpoint.SocketKind.self, noun: "socket type")
+        let mode = try entry.required("mode").choice(IngestEndpoint.Mode.self, noun: "mode")
+        var topics = [""]
+        if let topicsNode = entry.optional("topics") {
+            guard socket == .sub else { throw topicsNode.error("topics apply to sub endpoints only; a pull socket receives everything") }
+            topics = try topicsNode.sequence().map { (topic) throws(RuntimeError) in try topic.string() }
+            if topics.isEmpty { throw topicsNode.error("an empty list subscribes to nothing; leave it out to receive every topic") }
+        }
+        return IngestEndpoint(
+            name: name, address: address, socket: socket, mode: mode, topics: topics,
+            receiveHighWaterMark: try entry.optional("receive_hwm")?.integer(atLeast: 0),
+            reconnectIntervalMilliseconds: try entry.optional("reconnect_interval_ms")?.integer(atLeast: 1),
+            maximumMessageSize: try entry.optional("max_message_bytes")?.integer(atLeast: 1))
+    }
+
+    private static func sensor(_ node: ConfigNode) throws(RuntimeError) -> SensorDescription {
+        let entry = try node.mapping(allowing: ["id", "kind", "position", "measures"])
+        let idNode = try entry.required("id")
+        let id = try idNode.string()
+        guard SourceTopic(formatName: "json", sourceID: id) != nil else {
+            throw idNode.error("'\(id)' is not a valid source id (1-64 of A-Z a-z 0-9 . _ : -)")
+        }
+        return SensorDescription(
+            sensorID: id, kind: try entry.required("kind").string(),
+            measures: try entry.optional("measures")?.choice(MeasurementKind.self, noun: "measurement kind") ?? .rangeAzimuthElevation,
+            position: try entry.optional("position").map { (node) throws(RuntimeError) in try position(node) })
+    }
+
+    private static func position(_ node: ConfigNode) throws(RuntimeError) -> GeodeticPosition {
+        let entry = try node.mapping(allowing: ["lat", "lon", "alt"])
+        return GeodeticPosition(latitude: try entry.required("lat").double(in: -90...90),
+                                longitude: try entry.required("lon").double(in: -180...180),
+                                ellipsoidalHeight: try entry.required("alt").double(in: -1000...100_000))
+    }
+
+    private static func yamlError(_ error: YamlError, file: String) -> RuntimeError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return RuntimeError(code: .config, file: file, line: mark.line, column: mark.column, message: "not valid YAML: \(problem)")
+        default:
+            return RuntimeError(code: .config, file: file, message: "not valid YAML: \(error)")
+        }
+    }
+}

@@ -1,0 +1,84 @@
+// `haechi ingest`: run the ingest thread until a signal, the duration or an idle timeout; then summarise.
+public import Logging
+import TelemetryIngest
+import TelemetryModel
+import ZeroMQ
+import Foundation
+
+/// When an ingest run stops, and what it reports.
+public struct IngestRunOptions: Sendable {
+    /// Stop after this many seconds.
+    public var duration: Double?
+    /// Stop once a frame has arrived and then none for this many seconds.
+    public var idleTimeout: Double?
+    /// Write the JSON summary here.
+    public var summaryPath: String?
+    /// Show the live status line (only ever on a terminal).
+    public var showStatus: Bool
+
+    public init(duration: Double? = nil, idleTimeout: Double? = nil, summaryPath: String? = nil, showStatus: Bool = true) {
+        self.duration = duration
+        self.idleTimeout = idleTimeout
+        self.summaryPath = summaryPath
+        self.showStatus = showStatus
+    }
+}
+
+/// Runs `haechi ingest`.
+public enum IngestRunner {
+    /// How often the run loop checks its stop conditions; stopping takes at most this plus one poll.
+    static let tick: Duration = .milliseconds(100)
+
+    /// Runs ingest with `configuration` until a stop condition, writes the summary and returns it.
+    ///
+    /// Shuts down within about 200 ms of a signal: the loop ticks every 100 ms and the ingest
+    /// thread polls every 50 ms.
+    public static func run(configuration: IngestConfiguration, options: IngestRunOptions,
+                           logger: Logger) throws(RuntimeError) -> IngestSummary {
+        SignalTrap.install()
+        let ingestor: TelemetryIngestor
+        do {
+            ingestor = try TelemetryIngestor(settings: configuration.ingestSettings, logger: logger)
+            try ingestor.start()
+        } catch {
+            throw RuntimeError(code: .ingest, file: configuration.file, message: error.message)
+        }
+        let started = WallClock.now()
+        var status = StatusLine(enabled: options.showStatus)
+        var lastStatus = started
+        let reason: IngestStopReason
+        while true {
+            Thread.sleep(forTimeInterval: Double(tick.components.attoseconds) / 1e18 + Double(tick.components.seconds))
+            let now = WallClock.now()
+            let elapsed = Double(now.nanosecondsSinceEpoch - started.nanosecondsSinceEpoch) / 1e9
+            if SignalTrap.stopSignal != nil { reason = .signal; break }
+            if ingestor.hasEnded { reason = .failure; break }
+            if let duration = options.duration, elapsed >= duration { reason = .duration; break }
+            let snapshot = ingestor.snapshot()
+            if let idle = options.idleTimeout, let last = snapshot.lastReceiveTime,
+               Double(now.nanosecondsSinceEpoch - last.nanosecondsSinceEpoch) / 1e9 >= idle {
+                reason = .idle
+                break
+            }
+            if now.nanosecondsSinceEpoch - lastStatus.nanosecondsSinceEpoch >= 1_000_000_000 {
+                status.update(snapshot, now: now, elapsed: elapsed)
+                lastStatus = now
+            }
+        }
+        let statistics = ingestor.stop()
+        status.finish()
+        let summary = IngestSummary(configuration: configuration, statistics: statistics, started: started,
+                                    ended: WallClock.now(), stopReason: reason, libzmqVersion: ZMQContext.libraryVersion)
+        if let path = options.summaryPath {
+            do {
+                try summary.jsonText().write(toFile: path, atomically: true, encoding: .utf8)
+            } catch {
+                throw RuntimeError(code: .io, file: path, message: "cannot write the summary: \(error.localizedDescription)")
+            }
+        }
+        if reason == .failure, let failure = ingestor.failure {
+            throw RuntimeError(code: .ingest, file: configuration.file, message: failure.message)
+        }
+        return summary
+    }
+}

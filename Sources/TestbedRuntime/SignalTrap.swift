@@ -1,0 +1,32 @@
+// SIGINT and SIGTERM become a flag the run loop polls: the clean way to stop from a C signal handler.
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The last stop signal received (0: none). A signal handler may only touch lock-free state.
+private let receivedStopSignal = Atomic<Int32>(0)
+
+/// Catches SIGINT and SIGTERM so a run can stop cleanly and still write its summary.
+enum SignalTrap {
+    /// Installs the handlers (idempotent) and clears any earlier signal.
+    static func install() {
+        receivedStopSignal.store(0, ordering: .relaxed)
+        let handler: @convention(c) (Int32) -> Void = { signal in
+            receivedStopSignal.store(signal, ordering: .relaxed)
+        }
+        signal(SIGINT, handler)
+        signal(SIGTERM, handler)
+        // A closed pipe (e.g. `| head`) must not kill the run before its summary is written.
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    /// The signal that asked to stop, if one has.
+    static var stopSignal: Int32? {
+        let value = receivedStopSignal.load(ordering: .relaxed)
+        return value == 0 ? nil : value
+    }
+}

@@ -1,0 +1,16 @@
+// The `haechi` command: lists its subcommands, nothing more.
+import ArgumentParser
+
+@main
+struct Haechi: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "haechi",
+        abstract: "Telemetry ingestor of a counter-UAS test range.",
+        discussion: """
+            Haechi ingests live ZeroMQ telemetry from the sensors under test and the cooperative \
+            target drones, counts and checks every frame, and reports what arrived.
+            """,
+        version: "0.1.0",
+        subcommands: [Ingest.self]
+    )
+}
