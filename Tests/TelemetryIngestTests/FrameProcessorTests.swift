@@ -1,0 +1,191 @@
+// The decode-and-count stage: every reason counted where it belongs, every frame handed on.
+import Testing
+import TelemetryIngest
+import TelemetryModel
+import Foundation
+
+/// Keeps copies of every frame and record handed to it.
+final class CapturingSink: RawFrameSink, TelemetryRecordSink {
+    struct Frame: Equatable {
+        var sequence: UInt64, source: String, parts: [[UInt8]], rejection: RejectReason?
+    }
+    var frames: [Frame] = []
+    var records: [(TelemetryRecord, String, UInt64)] = []
+
+    func receive(_ frame: borrowing RawFrame) {
+        frames.append(Frame(sequence: frame.receiveSequence, source: frame.sourceKey,
+                            parts: frame.parts.map { Array($0) }, rejection: frame.rejection))
+    }
+
+    func receive(_ record: TelemetryRecord, from source: SourceTopic, frame receiveSequence: UInt64) {
+        records.append((record, source.description, receiveSequence))
+    }
+}
+
+/// A MAVLink v2 frame built here from the wire rules (independently of the parser under test).
+func mavlinkFrame(messageID: UInt32, payload: [UInt8], sequence: UInt8, system: UInt8 = 1, component: UInt8 = 1, crcExtra: UInt8) -> [UInt8] {
+    var trimmed = payload
+    while trimmed.count > 1, trimmed.last == 0 { trimmed.removeLast() }
+    var frame: [UInt8] = [0xFD, UInt8(trimmed.count), 0, 0, sequence, system, component,
+                          UInt8(messageID & 0xFF), UInt8((messageID >> 8) & 0xFF), UInt8(messageID >> 16)]
+    frame += trimmed
+    var crc = MAVLinkCRC()
+    Array(frame.dropFirst()).withUnsafeBytes { crc.accumulate($0) }
+    crc.accumulate(crcExtra)
+    return frame + [UInt8(crc.value & 0xFF), UInt8(crc.value >> 8)]
+}
+
+func heartbeat(sequence: UInt8, system: UInt8 = 1) -> [UInt8] {
+    mavlinkFrame(messageID: 0, payload: [0, 0, 0, 0, 2, 3, 81, 4, 3], sequence: sequence, system: system, crcExtra: 50)
+}
+
+func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+@Suite("Frame processor")
+struct FrameProcessorTests {
+    let now = Timestamp(nanosecondsSinceEpoch: 1_800_000_000_000_000_000)
+
+    func processor(_ sink: CapturingSink? = nil, maxBytes: Int = 1024) -> FrameProcessor {
+        FrameProcessor(endpointNames: ["sensors", "drones"], maximumFrameBytes: maxBytes, siteGeoidSeparation: 23,
+                       rawSinks: sink.map { [$0] } ?? [], recordSinks: sink.map { [$0] } ?? [])
+    }
+
+    @Test("Each kind of bad input is counted under its source and reason, and nothing else")
+    func everyReason() throws {
+        let p = processor(maxBytes: 100)
+        let detection = bytes(#"{"type":"detection","t_ns":5,"sensor_id":0,"scan_id":1,"azimuth_deg":1}"#)
+        p.process(parts: [bytes("json/a"), bytes("{nope")], endpoint: 0, receivedAt: now)
+        p.process(parts: [bytes("json/a"), bytes(#"{"type":"detection"}"#)], endpoint: 0, receivedAt: now)
+        p.process(parts: [bytes("json/a"), []], endpoint: 0, receivedAt: now)
+        p.process(parts: [bytes("json/a"), Array(repeating: 0x20, count: 101)], endpoint: 0, receivedAt: now)
+        p.process(parts: [bytes("json/a"), detection, detection], endpoint: 0, receivedAt: now)
+        p.process(parts: [bytes("json/a")], endpoint: 0, receivedAt: now)
+        p.process(parts: [bytes("xml/b"), bytes("<x/>")], endpoint: 0, receivedAt: now)
+        p.process(parts: [bytes("nonsense"), bytes("x")], endpoint: 1, receivedAt: now)
+        p.process(parts: [[0xFF, 0x2F, 0x41], bytes("x")], endpoint: 1, receivedAt: now)
+        p.process(parts: [bytes("json/a"), detection], endpoint: 0, receivedAt: now)
+        var bad = heartbeat(sequence: 0)
+        bad[bad.count - 1] ^= 0x55
+        let unknown = mavlinkFrame(messageID: 30, payload: [1, 2, 3], sequence: 1, crcExtra: 39)
+        p.process(parts: [bytes("mavlink/c"), bad + unknown + [1, 2, 3] + heartbeat(sequence: 2)], endpoint: 1, receivedAt: now)
+
+        let stats = p.statistics
+        let a = try #require(stats.sources["json/a"])
+        #expect(a.framesReceived == 7)
+        #expect(a.framesMalformed == 6)
+        #expect(a.malformed == [.malformedJSON: 1, .schemaInvalid: 1, .emptyFrame: 1, .oversizeFrame: 1, .badEnvelope: 2])
+        #expect(a.records == [.detection: 1])
+        #expect(a.firstRecordTime == Timestamp(nanosecondsSinceEpoch: 5))
+        #expect(stats.sources["xml/b"]?.malformed == [.unknownFormat: 1])
+        #expect(stats.sources["!bad-topic@drones"]?.malformed == [.badTopic: 2])
+        #expect(stats.sources["!bad-topic@drones"]?.framesReceived == 2)
+        let c = try #require(stats.sources["mavlink/c"])
+        #expect(c.framesReceived == 1)
+        #expect(c.framesMalformed == 1)
+        #expect(c.malformed == [.mavlinkCRC: 1, .mavlinkUnknownMessage: 1, .mavlinkBadFrame: 1])
+        #expect(c.records == [.heartbeat: 1])
+        #expect(stats.endpointFrames == [8, 3])
+        #expect(stats.receiveSequence == 11)
+        let totals = stats.totals
+        #expect(totals.framesReceived == 11)
+        #expect(totals.framesMalformed == 10)
+        #expect(totals.malformed.values.reduce(0, +) == 12)
+    }
+
+    @Test("Every frame, good or bad, reaches the raw sink whole, numbered in receive order")
+    func rawSinkSeesEverything() {
+        let sink = CapturingSink()
+        let p = processor(sink)
+        let messages: [[[UInt8]]] = [
+            [bytes("json/a"), bytes(#"{"type":"scan","t_ns":1,"sensor_id":0,"scan_id":0}"#)],
+            [bytes("json/a"), bytes("{")],
+            [bytes("junk")],
+            [bytes("json/a"), [1], [2, 3]],
+            [bytes("mavlink/d"), heartbeat(sequence: 9)],
+        ]
+        for (i, m) in messages.enumerated() { p.process(parts: m, endpoint: i % 2, receivedAt: now) }
+        #expect(sink.frames.map(\.parts) == messages)
+        #expect(sink.frames.map(\.sequence) == [0, 1, 2, 3, 4])
+        #expect(sink.frames.map(\.rejection) == [nil, .malformedJSON, .badEnvelope, .badEnvelope, nil])
+        #expect(sink.frames.map(\.source) == ["json/a", "json/a", "!bad-topic@sensors", "json/a", "mavlink/d"])
+    }
+
+    @Test("A batched scan counts one scan and each detection; records reach the record sink")
+    func batchedScanCounts() throws {
+        let sink = CapturingSink()
+        let p = processor(sink)
+        p.process(parts: [bytes("json/r"), bytes(#"{"type":"scan","t_ns":9,"sensor_id":0,"scan_id":0,"n_detections":3,"detections":[{"azimuth_deg":1},{"azimuth_deg":2},{"azimuth_deg":3}]}"#)],
+                  endpoint: 0, receivedAt: now)
+        #expect(p.statistics.sources["json/r"]?.records == [.scan: 1, .detection: 3])
+        #expect(sink.records.count == 1)
+        #expect(sink.records.first?.1 == "json/r")
+    }
+
+    @Test("JSON seq: gaps, missing numbers and steps back", arguments: [
+        ([UInt64](), SequenceCounters()),
+        ([5, 6, 7], counters(checked: 3)),
+        ([0, 1, 4, 5, 9], counters(checked: 5, gaps: 2, missing: 5)),
+        ([3, 3, 2, 4], counters(checked: 4, outOfOrder: 2)),
+        ([10, 8, 11, 13], counters(checked: 4, gaps: 1, missing: 1, outOfOrder: 1)),
+    ])
+    func jsonSequence(seqs: [UInt64], expected: SequenceCounters) {
+        let p = processor()
+        for seq in seqs {
+            p.process(parts: [bytes("json/s"), bytes(#"{"type":"status","t_ns":1,"sensor_id":"s","lat":0,"lon":0,"alt":0,"seq":\#(seq)}"#)],
+                      endpoint: 0, receivedAt: now)
+        }
+        #expect((p.statistics.sources["json/s"]?.sequence ?? SequenceCounters()) == expected)
+    }
+
+    @Test("MAVLink seq is checked modulo 256, per system, and a corrupt frame shows as a gap")
+    func mavlinkSequence() {
+        let p = processor()
+        var payload: [UInt8] = []
+        for s in [UInt8(254), 255, 0, 1] { payload += heartbeat(sequence: s) }        // wraps cleanly
+        payload += heartbeat(sequence: 5)                                            // gap of 3
+        payload += heartbeat(sequence: 5)                                            // repeat
+        payload += heartbeat(sequence: 100, system: 2)                               // other system: first seen
+        var corrupt = heartbeat(sequence: 6)
+        corrupt[12] ^= 1
+        payload += corrupt + heartbeat(sequence: 7)                                  // 6 lost to the CRC: gap of 1
+        p.process(parts: [bytes("mavlink/x"), payload], endpoint: 1, receivedAt: now)
+        #expect(p.statistics.sources["mavlink/x"]?.sequence == counters(checked: 8, gaps: 2, missing: 4, outOfOrder: 1))
+    }
+
+    @Test("MAVLink positions become truth fixes, counted by clock")
+    func truthFixes() throws {
+        let sink = CapturingSink()
+        let p = processor(sink)
+        func position(_ bootMs: UInt32, seq: UInt8) -> [UInt8] {
+            var payload = [UInt8](repeating: 0, count: 28)
+            withUnsafeBytes(of: bootMs.littleEndian) { payload.replaceSubrange(0..<4, with: $0) }
+            withUnsafeBytes(of: Int32(358_500_000).littleEndian) { payload.replaceSubrange(4..<8, with: $0) }
+            withUnsafeBytes(of: Int32(1_265_500_000).littleEndian) { payload.replaceSubrange(8..<12, with: $0) }
+            withUnsafeBytes(of: Int32(50_000).littleEndian) { payload.replaceSubrange(12..<16, with: $0) }
+            return mavlinkFrame(messageID: 33, payload: payload, sequence: seq, crcExtra: 104)
+        }
+        var systemTime = [UInt8](repeating: 0, count: 12)
+        withUnsafeBytes(of: UInt64(1_748_736_060_000_000).littleEndian) { systemTime.replaceSubrange(0..<8, with: $0) }
+        withUnsafeBytes(of: UInt32(60_000).littleEndian) { systemTime.replaceSubrange(8..<12, with: $0) }
+        p.process(parts: [bytes("mavlink/drone-1"), position(59_000, seq: 0)], endpoint: 1, receivedAt: now)
+        p.process(parts: [bytes("mavlink/drone-1"), mavlinkFrame(messageID: 2, payload: systemTime, sequence: 1, crcExtra: 137) + position(61_000, seq: 2)],
+                  endpoint: 1, receivedAt: now)
+        let stats = try #require(p.statistics.sources["mavlink/drone-1"])
+        #expect(stats.truthFixes == [.receive: 1, .systemTime: 1])
+        #expect(stats.records == [.globalPositionInt: 2, .systemTime: 1])
+        #expect(stats.lastRecordTime == now)
+        #expect(stats.firstRecordTime == Timestamp(nanosecondsSinceEpoch: 1_748_736_061_000_000_000))
+        let fixes = sink.records.compactMap { if case .truth(let fix) = $0.0 { fix } else { nil } }
+        #expect(fixes.map(\.position.ellipsoidalHeight) == [73, 73])
+        #expect(fixes.map(\.droneID) == ["drone-1", "drone-1"])
+    }
+}
+
+func counters(checked: UInt64 = 0, gaps: UInt64 = 0, missing: UInt64 = 0, outOfOrder: UInt64 = 0) -> SequenceCounters {
+    var c = SequenceCounters()
+    c.checked = checked
+    c.gaps = gaps
+    c.missing = missing
+    c.outOfOrder = outOfOrder
+    return c
+}

@@ -1,0 +1,124 @@
+// The ingest thread end to end over inproc://: several endpoints, fairness, counting, clean stop.
+import Testing
+import TelemetryIngest
+import TelemetryModel
+import ZeroMQ
+import Logging
+import Foundation
+
+@Suite("Ingest thread over inproc")
+struct TelemetryIngestorTests {
+    /// Waits until `condition` holds on the ingestor's published counters, or times out.
+    func waitFor(_ ingestor: TelemetryIngestor, timeout: Double = 10, _ condition: (IngestStatistics) -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if condition(ingestor.snapshot()) { return true }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return false
+    }
+
+    @Test("Frames from a PULL and a SUB endpoint are all counted, and the sinks see every one")
+    func twoEndpoints() throws {
+        let context = try ZMQContext()
+        let settings = IngestSettings(endpoints: [
+            IngestEndpoint(name: "sensors", address: "inproc://ingest-sensors", socket: .pull, mode: .bind),
+            IngestEndpoint(name: "drones", address: "inproc://ingest-drones", socket: .sub, mode: .bind, topics: ["mavlink/"]),
+        ], maximumFrameBytes: 4096, siteGeoidSeparation: 23)
+        let ingestor = try TelemetryIngestor(settings: settings, context: context, logger: Logger(label: "test"))
+        let sink = CapturingSink()
+        try ingestor.start(rawSinks: [sink], recordSinks: [sink])
+
+        let push = try ZMQSocket(context: context, type: .push)
+        try push.connect("inproc://ingest-sensors")
+        let pub = try ZMQSocket(context: context, type: .pub)
+        try pub.connect("inproc://ingest-drones")
+        // A SUB's subscription reaches the PUB asynchronously; until a probe gets through, nothing counts.
+        var seq: UInt8 = 0
+        #expect(waitFor(ingestor) { _ in
+            try? pub.send(topic: "mavlink/probe", payload: heartbeat(sequence: seq))
+            seq &+= 1
+            return ingestor.snapshot().sources["mavlink/probe"] != nil
+        })
+        let scan = bytes(#"{"type":"scan","t_ns":1,"sensor_id":0,"scan_id":0,"seq":0}"#)
+        for _ in 0..<500 { try push.send(topic: "json/radar-0", payload: scan) }
+        try push.send(topic: "json/radar-0", payload: bytes("{oops"))
+        try push.send([bytes("json/radar-1")])
+        for i in 0..<100 { try pub.send(topic: "mavlink/drone-1", payload: heartbeat(sequence: UInt8(i))) }
+        try pub.send(topic: "json/not-subscribed", payload: scan)
+
+        #expect(waitFor(ingestor) { s in
+            s.sources["json/radar-0"]?.framesReceived == 501 && s.sources["mavlink/drone-1"]?.framesReceived == 100
+                && s.sources["json/radar-1"]?.framesReceived == 1
+        })
+        let final = ingestor.stop()
+        #expect(final.sources["json/radar-0"]?.records == [.scan: 500])
+        #expect(final.sources["json/radar-0"]?.malformed == [.malformedJSON: 1])
+        #expect(final.sources["json/radar-0"]?.sequence.outOfOrder == 499)
+        #expect(final.sources["json/radar-1"]?.malformed == [.badEnvelope: 1])
+        #expect(final.sources["mavlink/drone-1"]?.records == [.heartbeat: 100])
+        #expect(final.sources["mavlink/drone-1"]?.sequence.gaps == 0)
+        #expect(final.sources["json/not-subscribed"] == nil)
+        #expect(UInt64(sink.frames.count) == final.receiveSequence)
+        #expect(sink.frames.map(\.sequence) == Array(0..<final.receiveSequence))
+        #expect(final.endpointFrames[0] == 502)
+        #expect(ingestor.hasEnded)
+    }
+
+    @Test("A flood on one endpoint does not starve another")
+    func fairness() throws {
+        let context = try ZMQContext()
+        let settings = IngestSettings(endpoints: [
+            IngestEndpoint(name: "flood", address: "inproc://flood", socket: .pull, mode: .bind, receiveHighWaterMark: 0),
+            IngestEndpoint(name: "quiet", address: "inproc://quiet", socket: .pull, mode: .bind),
+        ], fairnessBatch: 16)
+        let ingestor = try TelemetryIngestor(settings: settings, context: context, logger: Logger(label: "test"))
+        try ingestor.start()
+        let flood = try ZMQSocket(context: context, type: .push)
+        try flood.setOption(.sendHighWaterMark, 0)
+        try flood.connect("inproc://flood")
+        let quiet = try ZMQSocket(context: context, type: .push)
+        try quiet.connect("inproc://quiet")
+        let n = 20_000
+        for i in 0..<n {
+            try flood.send(topic: "json/flood", payload: bytes("{"))
+            if i % 1000 == 0 { try quiet.send(topic: "json/quiet", payload: bytes(#"{"type":"scan","t_ns":1,"sensor_id":0,"scan_id":\#(i)}"#)) }
+        }
+        #expect(waitFor(ingestor, timeout: 30) { s in
+            s.sources["json/flood"]?.framesReceived == UInt64(n) && s.sources["json/quiet"]?.framesReceived == 20
+        })
+        let final = ingestor.stop()
+        #expect(final.sources["json/quiet"]?.records == [.scan: 20])
+        #expect(final.sources["json/flood"]?.malformed == [.malformedJSON: UInt64(n)])
+    }
+
+    @Test("A bind that fails is reported at start, naming the endpoint")
+    func setupFailure() throws {
+        let context = try ZMQContext()
+        let holder = try ZMQSocket(context: context, type: .pull)
+        try holder.bind("inproc://taken-by-test")
+        let settings = IngestSettings(endpoints: [
+            IngestEndpoint(name: "clash", address: "inproc://taken-by-test", socket: .pull, mode: .bind),
+        ])
+        let ingestor = try TelemetryIngestor(settings: settings, context: context, logger: Logger(label: "test"))
+        #expect {
+            try ingestor.start()
+        } throws: { error in
+            let e = error as? IngestError
+            return e?.code == .endpointSetup && e?.message.contains("clash") == true && e?.message.contains("inproc://taken-by-test") == true
+        }
+        #expect(ingestor.stop().receiveSequence == 0)
+    }
+
+    @Test("Stop returns promptly while idle")
+    func stopWhileIdle() throws {
+        let settings = IngestSettings(endpoints: [
+            IngestEndpoint(name: "idle", address: "tcp://127.0.0.1:*", socket: .pull, mode: .bind),
+        ])
+        let ingestor = try TelemetryIngestor(settings: settings, logger: Logger(label: "test"))
+        try ingestor.start()
+        ingestor.stop()
+        #expect(ingestor.hasEnded)
+        #expect(ingestor.failure == nil)
+    }
+}

@@ -1,0 +1,104 @@
+// Config files: the shipped sample loads, and every mistake names its file, line and field.
+import Testing
+import TestbedRuntime
+import TelemetryIngest
+import Foundation
+
+let validConfig = """
+    site:
+      name: Test range
+      origin: {lat: 35.85, lon: 126.55, alt: 5.0}
+      geoid_separation_m: 23.0
+    endpoints:
+      - name: sensors
+        address: tcp://127.0.0.1:7001
+        socket: pull
+        mode: bind
+      - name: drones
+        address: tcp://127.0.0.1:7002
+        socket: sub
+        mode: connect
+        topics: ["mavlink/"]
+    limits:
+      max_frame_bytes: 65536
+    """
+
+@Suite("Ingest configuration")
+struct IngestConfigurationTests {
+    @Test("The shipped sample config loads")
+    func sample() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Config/ingest.yaml").standardized.path
+        let config = try IngestConfiguration.load(path: path)
+        #expect(config.endpoints.map(\.name) == ["sensors", "drones"])
+        #expect(config.endpoints[1].topics == ["mavlink/"])
+        #expect(config.endpoints[0].receiveHighWaterMark == 100_000)
+        #expect(config.site.geoidSeparation == 23)
+        #expect(config.sensors.map(\.sensorID) == ["radar-0", "radar-1"])
+        #expect(config.maximumFrameBytes == 1_048_576)
+        #expect(config.text.contains("geoid_separation_m"))
+    }
+
+    @Test("A valid config parses into ingest settings")
+    func valid() throws {
+        let config = try IngestConfiguration.parse(validConfig, file: "range.yaml")
+        let settings = config.ingestSettings
+        #expect(settings.endpoints == [
+            IngestEndpoint(name: "sensors", address: "tcp://127.0.0.1:7001", socket: .pull, mode: .bind),
+            IngestEndpoint(name: "drones", address: "tcp://127.0.0.1:7002", socket: .sub, mode: .connect, topics: ["mavlink/"]),
+        ])
+        #expect(settings.maximumFrameBytes == 65536)
+        #expect(settings.siteGeoidSeparation == 23)
+    }
+
+    /// Each case: a replacement applied to the valid config, and the exact diagnostic expected.
+    @Test("Mistakes name the file, line, column and field", arguments: [
+        ("socket: pull", "socket: dealer",
+         "range.yaml:8:13: error: endpoints[0].socket: unknown socket type 'dealer'; expected sub or pull"),
+        ("mode: bind", "mode: listen",
+         "range.yaml:9:11: error: endpoints[0].mode: unknown mode 'listen'; expected bind or connect"),
+        ("lat: 35.85", "lat: 95",
+         "range.yaml:3:17: error: site.origin.lat: 95 is outside [-90, 90]"),
+        ("lon: 126.55", "lon: east",
+         "range.yaml:3:29: error: site.origin.lon: expected a number, found 'east'"),
+        ("  geoid_separation_m: 23.0\n", "",
+         "range.yaml:2:3: error: site.geoid_separation_m: required field is missing"),
+        ("    address: tcp://127.0.0.1:7002", "    adress: tcp://127.0.0.1:7002",
+         "range.yaml:11:5: error: endpoints[1].adress: unknown field; expected one of address, max_message_bytes, mode, name, receive_hwm, reconnect_interval_ms, socket, topics"),
+        ("address: tcp://127.0.0.1:7001", "address: 127.0.0.1:7001",
+         "range.yaml:7:14: error: endpoints[0].address: '127.0.0.1:7001' is not a ZeroMQ endpoint such as tcp://127.0.0.1:7001 (transports: tcp, ipc, inproc, pgm, epgm, ws, wss)"),
+        ("name: drones", "name: sensors",
+         "range.yaml:10:11: error: endpoints[1].name: another endpoint is already named 'sensors'"),
+        ("    mode: connect", "    mode: bind\n    receive_hwm: -5",
+         "range.yaml:14:18: error: endpoints[1].receive_hwm: -5 is below the minimum of 0"),
+        ("socket: sub", "socket: pull",
+         "range.yaml:14:13: error: endpoints[1].topics: topics apply to sub endpoints only; a pull socket receives everything"),
+        ("max_frame_bytes: 65536", "max_frame_bytes: 0",
+         "range.yaml:16:20: error: limits.max_frame_bytes: 0 is below the minimum of 1"),
+        ("limits:", "limit:",
+         "range.yaml:15:1: error: limit: unknown field; expected one of endpoints, limits, sensors, site"),
+        ("  origin: {lat: 35.85, lon: 126.55, alt: 5.0}", "  origin: {lat: 35.85, lon: 126.55, alt: 5.0",
+         "range.yaml:4:21: error: not valid YAML: did not find expected ',' or '}'"),
+    ])
+    func mistakes(original: String, replacement: String, expected: String) throws {
+        #expect(validConfig.contains(original))
+        let text = validConfig.replacingOccurrences(of: original, with: replacement)
+        #expect {
+            _ = try IngestConfiguration.parse(text, file: "range.yaml")
+        } throws: { error in
+            guard let error = error as? RuntimeError else { return false }
+            if "\(error)" != expected { Issue.record("got: \(error)") }
+            return error.code == .config && "\(error)" == expected
+        }
+    }
+
+    @Test("A missing or empty file is a config error naming the file")
+    func missingFile() {
+        #expect {
+            _ = try IngestConfiguration.load(path: "/nonexistent/haechi.yaml")
+        } throws: { error in
+            "\(error)".hasPrefix("/nonexistent/haechi.yaml: error: cannot read the config file")
+        }
+        #expect(throws: RuntimeError.self) { _ = try IngestConfiguration.parse("", file: "empty.yaml") }
+        #expect(throws: RuntimeError.self) { _ = try IngestConfiguration.parse("- a list", file: "list.yaml") }
+    }
+}
