@@ -31,13 +31,20 @@ final class ZMQSocketHandle {
         self.parts = .allocate(capacity: 4)
     }
 
-    func ensurePartCapacity(_ n: Int) {
+    /// Makes room for `n` parts while the first `received` slots hold live messages of the
+    /// receive in progress; those are moved with `zmq_msg_move`, never copied bytewise.
+    func ensurePartCapacity(_ n: Int, received: Int) {
         guard n > partCapacity else { return }
-        let bigger = UnsafeMutablePointer<zmq_msg_t>.allocate(capacity: partCapacity * 2)
-        // Only closed (empty) messages live here between receives, so nothing needs moving.
+        let capacity = max(n, partCapacity * 2)
+        let bigger = UnsafeMutablePointer<zmq_msg_t>.allocate(capacity: capacity)
+        for i in 0..<received {
+            zmq_msg_init(bigger + i)
+            zmq_msg_move(bigger + i, parts + i)
+            zmq_msg_close(parts + i)
+        }
         parts.deallocate()
         parts = bigger
-        partCapacity *= 2
+        partCapacity = capacity
     }
 
     deinit {
@@ -194,7 +201,7 @@ public struct ZMQSocket: ~Copyable {
         }
         var flags = blocking ? 0 : ZMQ_DONTWAIT
         while true {
-            h.ensurePartCapacity(count + 1)
+            h.ensurePartCapacity(count + 1, received: count)
             let msg = h.parts + count
             zmq_msg_init(msg)
             let result: ZMQCallResult

@@ -21,6 +21,8 @@ struct ZMQSocketTests {
             [Array("json/radar-1".utf8), Array("{}".utf8)],
             [[1], [], [2, 3], Array(repeating: 0xAB, count: 100_000)],
             [Array("one part".utf8)],
+            (0..<37).map { Array("part \($0)".utf8) },   // more parts than the socket's initial buffer
+            (0..<5).map { [UInt8](repeating: UInt8($0), count: 3000 * $0) },
         ]
         for message in messages { #expect(try push.send(message)) }
         for message in messages {
