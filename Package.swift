@@ -26,6 +26,8 @@ let package = Package(
         ),
         .target(name: "ZeroMQ", dependencies: ["CLibZMQ"]),
         .target(name: "TelemetryModel"),
+        .target(name: "Geodesy", dependencies: ["TelemetryModel"]),
+        .target(name: "Simulation", dependencies: ["TelemetryModel", "Geodesy"]),
         .target(
             name: "TelemetryIngest",
             dependencies: [
@@ -36,7 +38,7 @@ let package = Package(
         .target(
             name: "TestbedRuntime",
             dependencies: [
-                "ZeroMQ", "TelemetryModel", "TelemetryIngest",
+                "ZeroMQ", "TelemetryModel", "TelemetryIngest", "Geodesy", "Simulation",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -44,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "haechi",
             dependencies: [
-                "TestbedRuntime",
+                "TestbedRuntime", "Simulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -56,6 +58,8 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "TelemetryIngestTests", dependencies: ["TelemetryIngest", "ZeroMQ", "TelemetryModel"]),
+        .testTarget(name: "GeodesyTests", dependencies: ["Geodesy", "TelemetryModel"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Geodesy", "TelemetryModel"]),
         .testTarget(name: "TestbedRuntimeTests", dependencies: ["TestbedRuntime", "TelemetryIngest"]),
     ],
     swiftLanguageModes: [.v6]

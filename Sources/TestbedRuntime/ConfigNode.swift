@@ -12,6 +12,25 @@ struct ConfigNode {
     let path: String
     let file: String
 
+    /// The root node of YAML `text`, with YAML syntax errors reported at their line.
+    static func root(yaml text: String, file: String) throws(RuntimeError) -> ConfigNode {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            switch error {
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+                throw RuntimeError(code: .config, file: file, line: mark.line, column: mark.column, message: "not valid YAML: \(problem)")
+            default:
+                throw RuntimeError(code: .config, file: file, message: "not valid YAML: \(error)")
+            }
+        } catch {
+            throw RuntimeError(code: .config, file: file, message: "not valid YAML: \(error)")
+        }
+        guard let node else { throw RuntimeError(code: .config, file: file, line: 1, message: "the file is empty") }
+        return ConfigNode(node: node, path: "", file: file)
+    }
+
     func error(_ message: String, at node: Node? = nil) -> RuntimeError {
         let mark = (node ?? self.node).mark
         return RuntimeError(code: .config, file: file, line: mark?.line, column: mark?.column,

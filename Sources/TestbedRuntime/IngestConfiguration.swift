@@ -45,21 +45,12 @@ public struct IngestConfiguration: Hashable, Sendable {
 
     /// Parses and checks config text; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(RuntimeError) -> IngestConfiguration {
-        let node: Node?
-        do {
-            node = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw Self.yamlError(error, file: file)
-        } catch {
-            throw RuntimeError(code: .config, file: file, message: "not valid YAML: \(error)")
-        }
-        guard let node else { throw RuntimeError(code: .config, file: file, line: 1, message: "the config file is empty") }
-        let root = try ConfigNode(node: node, path: "", file: file).mapping(allowing: ["site", "endpoints", "sensors", "limits"])
+        let root = try ConfigNode.root(yaml: text, file: file).mapping(allowing: ["site", "endpoints", "sensors", "limits"])
 
         let siteNode = try root.required("site").mapping(allowing: ["name", "origin", "geoid_separation_m"])
         let site = SiteConfiguration(
             name: try siteNode.optional("name")?.string() ?? "unnamed site",
-            origin: try position(siteNode.required("origin")),
+            origin: try siteNode.required("origin").geodeticPosition(),
             geoidSeparation: try siteNode.required("geoid_separation_m").double(in: -120...120))
 
         let endpointNodes = try root.required("endpoints").sequence()
@@ -137,22 +128,6 @@ public struct IngestConfiguration: Hashable, Sendable {
         return SensorDescription(
             sensorID: id, kind: try entry.required("kind").string(),
             measures: try entry.optional("measures")?.choice(MeasurementKind.self, noun: "measurement kind") ?? .rangeAzimuthElevation,
-            position: try entry.optional("position").map { (node) throws(RuntimeError) in try position(node) })
-    }
-
-    private static func position(_ node: ConfigNode) throws(RuntimeError) -> GeodeticPosition {
-        let entry = try node.mapping(allowing: ["lat", "lon", "alt"])
-        return GeodeticPosition(latitude: try entry.required("lat").double(in: -90...90),
-                                longitude: try entry.required("lon").double(in: -180...180),
-                                ellipsoidalHeight: try entry.required("alt").double(in: -1000...100_000))
-    }
-
-    private static func yamlError(_ error: YamlError, file: String) -> RuntimeError {
-        switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return RuntimeError(code: .config, file: file, line: mark.line, column: mark.column, message: "not valid YAML: \(problem)")
-        default:
-            return RuntimeError(code: .config, file: file, message: "not valid YAML: \(error)")
-        }
+            position: try entry.optional("position").map { (node) throws(RuntimeError) in try node.geodeticPosition() })
     }
 }

@@ -1,0 +1,76 @@
+// What a sensor sees in one scan: noisy detections of the drones it can see, plus clutter.
+public import TelemetryModel
+import Geodesy
+import Foundation
+
+/// A detection with the facts only the simulator knows.
+public struct SimulatedDetection: Hashable, Sendable {
+    /// The measurement (ground-truth label included).
+    public var detection: Detection
+    /// Whether it is clutter rather than a drone.
+    public var isClutter: Bool { detection.groundTruthLabel == nil }
+}
+
+/// Turns drone states into one sensor's detections.
+///
+/// Radar: a drone at slant range r and elevation e is visible when r ≤ maximum range and
+/// e ≥ minimum elevation; it is detected with probability Pd(r); range, azimuth and elevation get
+/// independent Gaussian noise. Clutter: Poisson(λ) points uniform in a cylinder around the sensor.
+/// An RF direction finder sees every drone within range (no elevation fence) and reports azimuth
+/// alone; its clutter is Poisson(λ) bearings uniform in [0, 360). The detections of a scan are
+/// shuffled, so their order says nothing about which is which.
+public struct SensorModel: Sendable {
+    public let spec: SensorSpec
+    private var random: SimulationRandom
+    private var nextDetectionID: UInt64 = 0
+
+    /// The sensor's model, drawing from its own stream of `seed`.
+    public init(spec: SensorSpec, seed: UInt64) {
+        self.spec = spec
+        random = SimulationRandom(seed: seed, stream: "sensor:" + spec.id)
+    }
+
+    /// One scan at `time` of the airborne drones `targets` (id and state).
+    public mutating func scan(time: Timestamp, scanID: UInt64, targets: [(id: String, state: DroneState)]) -> [SimulatedDetection] {
+        var found: [SimulatedDetection] = []
+        for target in targets {
+            let truth = PolarMeasurement(of: target.state.position, from: spec.position)
+            guard truth.range <= spec.maximumRange else { continue }
+            if spec.kind == .radar, truth.elevation < spec.minimumElevation { continue }
+            // Draw in a fixed order whatever happens, so one target's fate never shifts another's draws.
+            let detected = random.unit() < spec.detectionProbability.probability(atRange: truth.range)
+            let noise = SIMD3(random.gaussian(), random.gaussian(), random.gaussian())
+            guard detected else { continue }
+            found.append(measure(truth, noise: noise, time: time, scanID: scanID, label: target.id))
+        }
+        for _ in 0..<random.poisson(spec.clutterPerScan) {
+            switch spec.kind {
+            case .radar:
+                let r = spec.clutterRadius * random.unit().squareRoot(), a = random.uniform(0...(2 * .pi))
+                let point = spec.position + SIMD3(r * sin(a), r * cos(a), 0) + SIMD3(0, 0, random.uniform(0...spec.clutterCeiling) - spec.position.z)
+                found.append(measure(PolarMeasurement(of: point, from: spec.position), noise: .zero, time: time, scanID: scanID, label: nil))
+            case .rf:
+                found.append(measure(PolarMeasurement(range: 0, azimuth: random.uniform(0...360), elevation: 0), noise: .zero,
+                                     time: time, scanID: scanID, label: nil))
+            }
+        }
+        random.shuffle(&found)
+        for i in found.indices {
+            found[i].detection.detectionID = nextDetectionID
+            nextDetectionID += 1
+        }
+        return found
+    }
+
+    private func measure(_ truth: PolarMeasurement, noise: SIMD3<Double>, time: Timestamp, scanID: UInt64, label: String?) -> SimulatedDetection {
+        var azimuth = (truth.azimuth + noise.y * spec.sigmaAzimuth).truncatingRemainder(dividingBy: 360)
+        if azimuth < 0 { azimuth += 360 }
+        let isRadar = spec.kind == .radar
+        return SimulatedDetection(detection: Detection(
+            time: time, sensorID: spec.id, scanID: scanID,
+            range: isRadar ? max(0, truth.range + noise.x * spec.sigmaRange) : nil,
+            azimuth: azimuth,
+            elevation: isRadar ? min(90, max(-90, truth.elevation + noise.z * spec.sigmaElevation)) : nil,
+            groundTruthLabel: label))
+    }
+}

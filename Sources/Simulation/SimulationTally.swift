@@ -1,0 +1,31 @@
+// What a simulation produced, counted per topic and record kind: the simulator's own summary.
+public import TelemetryModel
+
+/// Counts of what a simulation produced.
+public struct SimulationTally: Hashable, Sendable {
+    /// Per topic: messages, and records by kind.
+    public struct Topic: Hashable, Sendable {
+        public var messages: UInt64 = 0
+        public var records: [RecordKind: UInt64] = [:]
+    }
+
+    public var topics: [String: Topic] = [:]
+    /// Detections of drones, and clutter.
+    public var targetDetections: UInt64 = 0
+    public var clutterDetections: UInt64 = 0
+
+    public init() {}
+
+    mutating func count(_ topic: String, _ kind: RecordKind) {
+        topics[topic, default: Topic()].messages += 1
+        topics[topic, default: Topic()].records[kind, default: 0] += 1
+    }
+
+    /// Messages over every topic.
+    public var messages: UInt64 { topics.values.reduce(0) { $0 + $1.messages } }
+
+    /// Records by kind over every topic.
+    public var records: [RecordKind: UInt64] {
+        topics.values.reduce(into: [:]) { total, topic in total.merge(topic.records, uniquingKeysWith: +) }
+    }
+}

@@ -1,0 +1,124 @@
+// Turns simulation steps into wire messages: JSON v1 per sensor, MAVLink v2 per drone.
+public import TelemetryModel
+import Foundation
+
+/// One message to publish: the two-part envelope of `docs/wire-formats.md`.
+public struct WireMessage: Hashable, Sendable {
+    public var topic: String
+    public var payload: [UInt8]
+    /// Scenario time of the message, for pacing.
+    public var time: Timestamp
+}
+
+/// Renders steps as a range's senders would send them.
+///
+/// Sensors: `json/<sensor-id>`, a `sensor` record first, then `status` heartbeats and streamed
+/// `scan` + `detection` records, every message with the topic's own `seq` (0, 1, 2, …). The
+/// scenario header goes on `json/scenario`. Drones: `mavlink/<drone-id>`, one MAVLink v2 frame per
+/// message, system id = drone number (from 1), component 1; HEARTBEAT each second, SYSTEM_TIME at
+/// take-off and every 10 s, GLOBAL_POSITION_INT and GPS_RAW_INT at each truth tick. Each drone's
+/// autopilot booted 60 s before its take-off.
+public struct SimulationWireRenderer: Sendable {
+    public let spec: ScenarioSpec
+    public private(set) var tally = SimulationTally()
+    private var sensorSequence: [UInt64]
+    private var droneSequence: [UInt8]
+    private let sensorTopics: [String]
+    private let droneTopics: [String]
+    /// MAVLink `seq` counters start here (0 unless a test wants to see the wrap).
+    static let firstMAVLinkSequence: UInt8 = 0
+    static let bootLeadSeconds = 60.0
+
+    public init(spec: ScenarioSpec) {
+        self.spec = spec
+        sensorSequence = Array(repeating: 0, count: spec.sensors.count)
+        droneSequence = Array(repeating: Self.firstMAVLinkSequence, count: spec.drones.count)
+        sensorTopics = spec.sensors.map { "json/" + $0.id }
+        droneTopics = spec.drones.map { "mavlink/" + $0.id }
+    }
+
+    /// The opening messages: the scenario header and each sensor's description.
+    public mutating func header() -> [WireMessage] {
+        var out: [WireMessage] = []
+        let meta = ScenarioFileRenderer.metaJSON(spec)
+        out.append(WireMessage(topic: "json/scenario", payload: Array(meta.utf8), time: spec.epoch))
+        tally.count("json/scenario", .meta)
+        for (i, sensor) in spec.sensors.enumerated() {
+            let json = ScenarioFileRenderer.sensorJSON(sensor, spec: spec, seq: nextSensorSequence(i))
+            out.append(WireMessage(topic: sensorTopics[i], payload: Array(json.utf8), time: spec.epoch))
+            tally.count(sensorTopics[i], .sensor)
+        }
+        return out
+    }
+
+    private mutating func nextSensorSequence(_ sensor: Int) -> UInt64 {
+        defer { sensorSequence[sensor] += 1 }
+        return sensorSequence[sensor]
+    }
+
+    /// Appends the messages of one step to `out`.
+    public mutating func render(_ step: SimulationStep, into out: inout [WireMessage]) {
+        switch step {
+        case .status(let i, let status):
+            let json = TelemetryJSONWriter.json(status, seq: nextSensorSequence(i))
+            out.append(WireMessage(topic: sensorTopics[i], payload: Array(json.utf8), time: status.time))
+            tally.count(sensorTopics[i], .status)
+        case .scan(let i, let scan, let detections):
+            out.append(WireMessage(topic: sensorTopics[i], payload: Array(TelemetryJSONWriter.json(scan, seq: nextSensorSequence(i)).utf8),
+                                   time: scan.time))
+            tally.count(sensorTopics[i], .scan)
+            for d in detections {
+                out.append(WireMessage(topic: sensorTopics[i],
+                                       payload: Array(TelemetryJSONWriter.json(d.detection, seq: nextSensorSequence(i)).utf8),
+                                       time: scan.time))
+                tally.count(sensorTopics[i], .detection)
+                if d.isClutter { tally.clutterDetections += 1 } else { tally.targetDetections += 1 }
+            }
+        case .truth(let time, let fixes):
+            for fix in fixes {
+                for message in mavlinkMessages(fix, time: time) {
+                    let i = fix.droneIndex
+                    out.append(WireMessage(topic: droneTopics[i],
+                                           payload: message.frame(sequence: droneSequence[i], systemID: UInt8(i + 1), componentID: 1),
+                                           time: time))
+                    droneSequence[i] &+= 1
+                    tally.count(droneTopics[i], message.kind)
+                }
+            }
+        }
+    }
+
+    /// The MAVLink messages a drone's autopilot sends at one truth tick.
+    func mavlinkMessages(_ fix: DroneFix, time: Timestamp) -> [MAVLinkMessage] {
+        let drone = spec.drones[fix.droneIndex]
+        let bootNanoseconds = spec.epoch.nanosecondsSinceEpoch + Int64(((drone.takeoff - Self.bootLeadSeconds) * 1e9).rounded())
+        let bootMilliseconds = UInt32(clamping: (time.nanosecondsSinceEpoch - bootNanoseconds) / 1_000_000)
+        let unixMicroseconds = UInt64(clamping: time.nanosecondsSinceEpoch / 1000)
+        let v = fix.state.velocity
+        let lat = Int32((fix.position.latitude * 1e7).rounded()), lon = Int32((fix.position.longitude * 1e7).rounded())
+        let ellipsoidMm = Int32(clamping: Int64((fix.position.ellipsoidalHeight * 1000).rounded()))
+        let mslMm = Int32(clamping: Int64(((fix.position.ellipsoidalHeight - spec.geoidSeparation) * 1000).rounded()))
+        let groundSpeed = (v.x * v.x + v.y * v.y).squareRoot()
+        var course = atan2(v.x, v.y) * 180 / .pi
+        if course < 0 { course += 360 }
+        let centidegrees = UInt16(clamping: Int((course * 100).rounded()) % 36000)
+        func cms(_ x: Double) -> Int16 { Int16(clamping: Int((x * 100).rounded())) }
+        var messages: [MAVLinkMessage] = []
+        if fix.heartbeatDue {
+            messages.append(.heartbeat(MAVLinkHeartbeat(customMode: 0, type: 2, autopilot: 3, baseMode: 0x81, systemStatus: 4, mavlinkVersion: 3)))
+        }
+        if fix.systemTimeDue {
+            messages.append(.systemTime(MAVLinkSystemTime(timeUnixMicroseconds: unixMicroseconds, timeBootMilliseconds: bootMilliseconds)))
+        }
+        messages.append(.globalPositionInt(MAVLinkGlobalPositionInt(
+            timeBootMilliseconds: bootMilliseconds, latitudeE7: lat, longitudeE7: lon, altitudeMSLMillimetres: mslMm,
+            relativeAltitudeMillimetres: Int32(clamping: Int64((fix.state.position.z * 1000).rounded())),
+            vx: cms(v.y), vy: cms(v.x), vz: cms(-v.z), heading: centidegrees)))
+        messages.append(.gpsRawInt(MAVLinkGPSRawInt(
+            timeMicroseconds: unixMicroseconds, latitudeE7: lat, longitudeE7: lon, altitudeMSLMillimetres: mslMm,
+            eph: 80, epv: 120, velocity: UInt16(clamping: Int((groundSpeed * 100).rounded())), courseOverGround: centidegrees,
+            fixType: 3, satellitesVisible: 14, altitudeEllipsoidMillimetres: ellipsoidMm, horizontalAccuracy: 800,
+            verticalAccuracy: 1200, velocityAccuracy: 200, headingAccuracy: 0, yaw: 0)))
+        return messages
+    }
+}

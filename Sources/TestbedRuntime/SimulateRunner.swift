@@ -1,0 +1,220 @@
+// `haechi simulate`: run a scenario, publish it over ZeroMQ at a chosen speed, and/or write it to a file.
+public import Simulation
+import TelemetryModel
+import ZeroMQ
+import Foundation
+
+/// How fast a simulation is published.
+public enum SimulationSpeed: Hashable, Sendable, CustomStringConvertible {
+    /// As fast as the machine allows.
+    case max
+    /// `factor` times scenario time (1: real time).
+    case factor(Double)
+
+    /// Parses `max`, `1`, `10`, `2.5`.
+    public init?(_ text: String) {
+        if text == "max" { self = .max; return }
+        guard let value = Double(text), value.isFinite, value > 0 else { return nil }
+        self = .factor(value)
+    }
+
+    public var description: String {
+        switch self {
+        case .max: "max"
+        case .factor(let f): f == f.rounded() ? String(Int(f)) : String(f)
+        }
+    }
+}
+
+/// The socket pattern a simulation publishes with.
+public enum SimulationSocket: String, Hashable, Sendable, CaseIterable {
+    /// PUB: fan-out to every subscriber; drops at the high-water mark (the loss shows as sequence gaps).
+    case pub
+    /// PUSH: lossless; waits for the receiver. Several endpoints share the messages round-robin.
+    case push
+}
+
+/// What `haechi simulate` does.
+public struct SimulateOptions: Sendable {
+    public var seed: UInt64?
+    public var speed: SimulationSpeed
+    public var duration: Double?
+    public var publish: [String]
+    public var bind: Bool
+    public var socket: SimulationSocket
+    /// PUB only: wait up to this long for a subscriber before sending.
+    public var waitSubscribers: Double?
+    public var writePath: String?
+    /// Keep only sensors of these kinds (nil: all).
+    public var sensorKinds: Set<SimulatedSensorKind>?
+    public var epoch: String?
+    public var summaryPath: String?
+
+    public init(seed: UInt64? = nil, speed: SimulationSpeed = .max, duration: Double? = nil, publish: [String] = [], bind: Bool = false,
+                socket: SimulationSocket = .pub, waitSubscribers: Double? = nil, writePath: String? = nil,
+                sensorKinds: Set<SimulatedSensorKind>? = nil, epoch: String? = nil, summaryPath: String? = nil) {
+        self.seed = seed
+        self.speed = speed
+        self.duration = duration
+        self.publish = publish
+        self.bind = bind
+        self.socket = socket
+        self.waitSubscribers = waitSubscribers
+        self.writePath = writePath
+        self.sensorKinds = sensorKinds
+        self.epoch = epoch
+        self.summaryPath = summaryPath
+    }
+}
+
+/// Runs `haechi simulate`.
+public enum SimulateRunner {
+    /// The scenario with the command line's overrides applied.
+    public static func prepare(_ spec: ScenarioSpec, options: SimulateOptions) throws(RuntimeError) -> ScenarioSpec {
+        var spec = spec
+        if let seed = options.seed { spec.seed = seed }
+        if let kinds = options.sensorKinds {
+            spec.sensors = spec.sensors.filter { kinds.contains($0.kind) }
+            if spec.sensors.isEmpty { throw RuntimeError(code: .config, message: "--sensor-kinds leaves no sensor in the scenario") }
+        }
+        if let text = options.epoch {
+            guard let epoch = ScenarioConfiguration.parseUTC(text) else {
+                throw RuntimeError(code: .config, message: "--epoch '\(text)' is not a UTC time such as 2025-06-01T00:00:00Z")
+            }
+            spec.epoch = epoch
+        }
+        if let duration = options.duration { spec.duration = min(spec.duration, duration) }
+        return spec
+    }
+
+    /// Runs the simulation and returns its summary (also written to `summaryPath`).
+    public static func run(spec: ScenarioSpec, scenarioPath: String, options: SimulateOptions) throws(RuntimeError) -> SimulateSummary {
+        SignalTrap.install()
+        var simulator = ScenarioSimulator(spec: spec)
+        var wire = SimulationWireRenderer(spec: spec)
+        var file = ScenarioFileRenderer(spec: spec)
+        var publisher = options.publish.isEmpty ? nil : try Publisher(options: options)
+        let writer = try options.writePath.map { (path) throws(RuntimeError) in try LineWriter(path: path) }
+
+        let clock = ContinuousClock()
+        let started = clock.now
+        var messages: [WireMessage] = []
+        var lines: [String] = []
+        var stopped = false
+        messages = wire.header()
+        lines = file.header()
+        while !stopped {
+            if let publisher {
+                if case .factor(let factor) = options.speed, let first = messages.first {
+                    let due = Double(first.time.nanosecondsSinceEpoch - spec.epoch.nanosecondsSinceEpoch) / 1e9 / factor
+                    let wait = started.advanced(by: .seconds(due)) - clock.now
+                    if wait > .zero { Thread.sleep(forTimeInterval: Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18) }
+                }
+                for message in messages where !stopped {
+                    stopped = try publisher.send(message)
+                }
+            }
+            try writer?.write(lines)
+            if SignalTrap.stopSignal != nil { stopped = true }
+            guard !stopped, let step = simulator.next() else { break }
+            messages.removeAll(keepingCapacity: true)
+            lines.removeAll(keepingCapacity: true)
+            if publisher != nil { wire.render(step, into: &messages) }
+            if writer != nil { file.render(step, paths: simulator.paths, into: &lines) }
+        }
+        try writer?.close()
+        let elapsed = clock.now - started
+        publisher = nil   // closes the socket; its linger flushes what is queued
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let summary = SimulateSummary(scenario: scenarioPath, spec: spec, speed: options.speed, wallSeconds: seconds,
+                                      tally: options.publish.isEmpty ? SimulationTally() : wire.tally,
+                                      writtenLines: writer == nil ? 0 : file.lines, interrupted: stopped)
+        if let path = options.summaryPath {
+            do {
+                try summary.jsonText().write(toFile: path, atomically: true, encoding: .utf8)
+            } catch {
+                throw RuntimeError(code: .io, file: path, message: "cannot write the summary: \(error.localizedDescription)")
+            }
+        }
+        return summary
+    }
+
+    /// The ZeroMQ side: one socket connected or bound to every endpoint. A class, owned by this run
+    /// alone: the socket closes (flushing within its linger) when the run lets go of it.
+    private final class Publisher {
+        let context: ZMQContext
+        let socket: ZMQSocket
+
+        init(options: SimulateOptions) throws(RuntimeError) {
+            do {
+                context = try ZMQContext()
+                let usesXPUB = options.socket == .pub && options.waitSubscribers != nil
+                socket = try ZMQSocket(context: context, type: options.socket == .push ? .push : (usesXPUB ? .xpub : .pub))
+                try socket.setOption(.sendHighWaterMark, 1_000_000)
+                try socket.setOption(.linger, 30_000)
+                // A send waits at most this long, so a stop signal is noticed even when nobody receives.
+                try socket.setOption(.sendTimeout, 200)
+                for endpoint in options.publish {
+                    if options.bind { try socket.bind(endpoint) } else { try socket.connect(endpoint) }
+                }
+                if usesXPUB, let wait = options.waitSubscribers {
+                    // An XPUB socket hears each subscription: the first one means a subscriber is there.
+                    _ = try socket.waitForInput(timeout: .milliseconds(Int(wait * 1000)))
+                    _ = try socket.receiveParts(blocking: false)
+                }
+            } catch {
+                throw RuntimeError(code: .ingest, message: "cannot publish to \(options.publish.joined(separator: ", ")): \(error.message)")
+            }
+        }
+
+        /// Sends one message; returns `true` if a stop signal came while waiting for the receiver.
+        func send(_ message: WireMessage) throws(RuntimeError) -> Bool {
+            do {
+                while try !socket.send([Array(message.topic.utf8), message.payload]) {
+                    if SignalTrap.stopSignal != nil { return true }
+                }
+                return false
+            } catch {
+                throw RuntimeError(code: .ingest, message: "publishing failed: \(error.message)")
+            }
+        }
+    }
+
+    /// Buffered line output to a file.
+    private final class LineWriter {
+        let handle: FileHandle
+        let path: String
+        var buffer: [UInt8] = []
+
+        init(path: String) throws(RuntimeError) {
+            guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+                throw RuntimeError(code: .io, file: path, message: "cannot create the scenario file")
+            }
+            self.handle = handle
+            self.path = path
+            buffer.reserveCapacity(1 << 20)
+        }
+
+        func write(_ lines: [String]) throws(RuntimeError) {
+            for line in lines {
+                buffer.append(contentsOf: line.utf8)
+                buffer.append(0x0A)
+            }
+            if buffer.count >= 1 << 20 { try flush() }
+        }
+
+        func flush() throws(RuntimeError) {
+            do {
+                try handle.write(contentsOf: buffer)
+            } catch {
+                throw RuntimeError(code: .io, file: path, message: "cannot write: \(error.localizedDescription)")
+            }
+            buffer.removeAll(keepingCapacity: true)
+        }
+
+        func close() throws(RuntimeError) {
+            try flush()
+            try? handle.close()
+        }
+    }
+}

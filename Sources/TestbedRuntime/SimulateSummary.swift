@@ -1,0 +1,72 @@
+// The summary of `haechi simulate`: what was sent, per topic and record kind, and how fast.
+import Simulation
+import TelemetryModel
+import Foundation
+
+/// What a simulation run produced.
+public struct SimulateSummary: Encodable, Sendable {
+    struct Topic: Encodable {
+        var messages: UInt64
+        var records: [String: UInt64]
+    }
+    struct Detections: Encodable { var target: UInt64; var clutter: UInt64 }
+
+    let format = "haechi-simulate-summary/1"
+    let scenario: String
+    let seed: UInt64
+    let speed: String
+    let durationSeconds: Double
+    /// Wall-clock time of the run.
+    public let wallSeconds: Double
+    /// Messages published per wall-clock second.
+    public let messagesPerSecond: Double
+    let topics: [String: Topic]
+    let totals: Topic
+    let detections: Detections
+    /// Lines written with `--write`.
+    public let writtenLines: UInt64
+    let interrupted: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case format, scenario, seed, speed, topics, totals, detections, interrupted
+        case durationSeconds = "duration_s", wallSeconds = "wall_seconds", messagesPerSecond = "messages_per_second"
+        case writtenLines = "written_lines"
+    }
+
+    init(scenario: String, spec: ScenarioSpec, speed: SimulationSpeed, wallSeconds: Double, tally: SimulationTally,
+         writtenLines: UInt64, interrupted: Bool) {
+        func records(_ r: [RecordKind: UInt64]) -> [String: UInt64] {
+            Dictionary(uniqueKeysWithValues: r.map { ($0.key.rawValue, $0.value) })
+        }
+        self.scenario = scenario
+        seed = spec.seed
+        self.speed = speed.description
+        durationSeconds = spec.duration
+        self.wallSeconds = wallSeconds
+        messagesPerSecond = wallSeconds > 0 ? Double(tally.messages) / wallSeconds : 0
+        topics = tally.topics.mapValues { Topic(messages: $0.messages, records: records($0.records)) }
+        totals = Topic(messages: tally.messages, records: records(tally.records))
+        detections = Detections(target: tally.targetDetections, clutter: tally.clutterDetections)
+        self.writtenLines = writtenLines
+        self.interrupted = interrupted
+    }
+
+    /// The summary as pretty, key-sorted JSON text.
+    public func jsonText() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+    }
+
+    /// A few lines for a person.
+    public var textReport: String {
+        var text = "haechi simulate: \(scenario) seed \(seed), \(durationSeconds) s of scenario in \(String(format: "%.2f", wallSeconds)) s"
+        text += interrupted ? " (interrupted)\n" : "\n"
+        if totals.messages > 0 {
+            text += "published \(totals.messages) messages on \(topics.count) topics, \(Int(messagesPerSecond.rounded())) messages/s; "
+            text += "detections: \(detections.target) of drones, \(detections.clutter) clutter\n"
+        }
+        if writtenLines > 0 { text += "wrote \(writtenLines) lines\n" }
+        return text
+    }
+}
