@@ -15,9 +15,15 @@ public final class FrameProcessor {
 
     /// The largest payload accepted, bytes.
     public let maximumFrameBytes: Int
+    /// How many sources are counted apart before new topics go to `!overflow@<endpoint>`.
+    public let maximumSources: Int
     /// The site's geoid separation, for MAVLink heights (see ``MAVLinkTruthAssembler``).
     public let siteGeoidSeparation: Double
     private let badTopicKeys: [String]
+    private let overflowKeys: [String]
+    /// Records decoded from the message in hand, handed to the record sinks once counting is done
+    /// (a sink may then read ``statistics``). Kept between messages so it allocates only once.
+    private var pending: [TelemetryRecord] = []
     private let jsonDecoder = TelemetryJSONDecoder()
     private var sources: [String: SourceState] = [:]
     private var endpointFrames: [UInt64]
@@ -26,9 +32,11 @@ public final class FrameProcessor {
     private let recordSinks: [any TelemetryRecordSink]
 
     /// Creates a processor for the named endpoints (the names label bad-topic pseudo-sources).
-    public init(endpointNames: [String], maximumFrameBytes: Int, siteGeoidSeparation: Double,
+    public init(endpointNames: [String], maximumFrameBytes: Int, maximumSources: Int = 4096, siteGeoidSeparation: Double,
                 rawSinks: [any RawFrameSink] = [], recordSinks: [any TelemetryRecordSink] = []) {
         self.maximumFrameBytes = maximumFrameBytes
+        self.maximumSources = maximumSources
+        self.overflowKeys = endpointNames.map { "!overflow@\($0)" }
         self.siteGeoidSeparation = siteGeoidSeparation
         self.badTopicKeys = endpointNames.map { Self.badTopicKey(endpoint: $0) }
         self.endpointFrames = Array(repeating: 0, count: endpointNames.count)
@@ -59,10 +67,17 @@ public final class FrameProcessor {
         receiveSequence += 1
         endpointFrames[endpoint] += 1
         let topic = parts.first.flatMap(SourceTopic.init(bytes:))
-        let key = topic?.description ?? badTopicKeys[endpoint]
+        var key = topic?.description ?? badTopicKeys[endpoint]
+        if sources.count >= maximumSources, sources[key] == nil { key = overflowKeys[endpoint] }
         let payloadBytes = parts.dropFirst().reduce(0) { $0 + $1.count }
         let rejection = process(parts: parts, topic: topic, state: &sources[key, default: SourceState()],
                                 payloadBytes: payloadBytes, sequence: sequence, receivedAt: receivedAt)
+        if !pending.isEmpty, let topic {
+            for record in pending {
+                for sink in recordSinks { sink.receive(record, from: topic, frame: sequence) }
+            }
+            pending.removeAll(keepingCapacity: true)
+        }
         if !rawSinks.isEmpty {
             let frame = RawFrame(receiveSequence: sequence, receiveTime: receivedAt, endpointIndex: endpoint,
                                  sourceKey: key, parts: parts, rejection: rejection)
@@ -132,7 +147,7 @@ public final class FrameProcessor {
         if let seq = decoded.sequenceNumber {
             state.jsonSequence.observe(seq, into: &state.statistics.sequence)
         }
-        for sink in recordSinks { sink.receive(record, from: topic, frame: sequence) }
+        if !recordSinks.isEmpty { pending.append(record) }
         return nil
     }
 
@@ -154,7 +169,7 @@ public final class FrameProcessor {
                 if let fix = state.truth?.ingest(header, message, receivedAt: receivedAt) {
                     state.statistics.truthFixes[fix.clock, default: 0] += 1
                     state.statistics.noteRecordTime(fix.time)
-                    for sink in recordSinks { sink.receive(.truth(fix), from: topic, frame: sequence) }
+                    if !recordSinks.isEmpty { pending.append(.truth(fix)) }
                 }
             }
         }

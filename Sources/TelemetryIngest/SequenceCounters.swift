@@ -8,8 +8,11 @@ public struct SequenceCounters: Hashable, Sendable, Codable {
     public var gaps: UInt64 = 0
     /// Sequence numbers skipped by those jumps: messages lost before they reached Haechi.
     public var missing: UInt64 = 0
-    /// Repeats and steps backwards.
+    /// Repeats and small steps backwards (JSON: at most ``JSONSequenceCheck/restartThreshold``; MAVLink: repeats).
     public var outOfOrder: UInt64 = 0
+    /// JSON only: steps back to 0, or by more than ``JSONSequenceCheck/restartThreshold``, taken as
+    /// the sender restarting its count; checking goes on from the new number.
+    public var restarts: UInt64 = 0
 
     /// Zero counters.
     public init() {}
@@ -17,34 +20,51 @@ public struct SequenceCounters: Hashable, Sendable, Codable {
     enum CodingKeys: String, CodingKey {
         case checked, gaps, missing
         case outOfOrder = "out_of_order"
+        case restarts
     }
 
-    /// Adds another source's counters.
+    /// Adds another source's counters (saturating: hostile sequence numbers cannot overflow a total).
     public mutating func add(_ other: SequenceCounters) {
-        checked += other.checked
-        gaps += other.gaps
-        missing += other.missing
-        outOfOrder += other.outOfOrder
+        checked.addSaturating(other.checked)
+        gaps.addSaturating(other.gaps)
+        missing.addSaturating(other.missing)
+        outOfOrder.addSaturating(other.outOfOrder)
+        restarts.addSaturating(other.restarts)
     }
 }
 
 /// Checks a JSON source's 64-bit `seq`: each message should carry the previous one plus one.
-struct JSONSequenceCheck: Sendable {
+public struct JSONSequenceCheck: Sendable {
+    /// A step back by more than this is a restart of the sender's count, not a late message.
+    public static let restartThreshold: UInt64 = 64
     private var last: UInt64?
 
     mutating func observe(_ seq: UInt64, into counters: inout SequenceCounters) {
-        counters.checked += 1
+        counters.checked.addSaturating(1)
         guard let last else { self.last = seq; return }
         if seq == last &+ 1 {
             self.last = seq
         } else if seq > last {
-            counters.gaps += 1
-            counters.missing += seq - last - 1
+            counters.gaps.addSaturating(1)
+            counters.missing.addSaturating(seq - last - 1)
+            self.last = seq
+        } else if seq == 0 || last - seq > Self.restartThreshold {
+            // The sender started counting again (a restart, or a bogus huge number before):
+            // check on from here, or every later message would look late.
+            counters.restarts.addSaturating(1)
             self.last = seq
         } else {
-            // A repeat or a step back: counted, and the reference stays where it was.
-            counters.outOfOrder += 1
+            // A repeat or a late message: counted, and the reference stays where it was.
+            counters.outOfOrder.addSaturating(1)
         }
+    }
+}
+
+extension UInt64 {
+    /// Adds, stopping at `.max` instead of trapping.
+    mutating func addSaturating(_ other: UInt64) {
+        let (sum, overflow) = addingReportingOverflow(other)
+        self = overflow ? .max : sum
     }
 }
 
@@ -53,16 +73,16 @@ struct MAVLinkSequenceCheck: Sendable {
     private var last: [UInt16: UInt8] = [:]
 
     mutating func observe(_ seq: UInt8, system: UInt8, component: UInt8, into counters: inout SequenceCounters) {
-        counters.checked += 1
+        counters.checked.addSaturating(1)
         let key = UInt16(system) << 8 | UInt16(component)
         defer { last[key] = seq }
         guard let previous = last[key] else { return }
         let delta = seq &- previous
         if delta == 0 {
-            counters.outOfOrder += 1
+            counters.outOfOrder.addSaturating(1)
         } else if delta > 1 {
-            counters.gaps += 1
-            counters.missing += UInt64(delta - 1)
+            counters.gaps.addSaturating(1)
+            counters.missing.addSaturating(UInt64(delta - 1))
         }
     }
 }

@@ -39,15 +39,16 @@ public struct SourceStatistics: Hashable, Sendable {
         lastReceiveTime = time
     }
 
-    /// Adds another source's counters (times take the earliest first and the latest last).
+    /// Adds another source's counters (saturating; times take the earliest first and the latest last).
     public mutating func add(_ other: SourceStatistics) {
-        framesReceived += other.framesReceived
-        bytesReceived += other.bytesReceived
-        framesMalformed += other.framesMalformed
-        records.merge(other.records, uniquingKeysWith: +)
-        malformed.merge(other.malformed, uniquingKeysWith: +)
+        func plus(_ a: UInt64, _ b: UInt64) -> UInt64 { var s = a; s.addSaturating(b); return s }
+        framesReceived = plus(framesReceived, other.framesReceived)
+        bytesReceived = plus(bytesReceived, other.bytesReceived)
+        framesMalformed = plus(framesMalformed, other.framesMalformed)
+        records.merge(other.records, uniquingKeysWith: plus)
+        malformed.merge(other.malformed, uniquingKeysWith: plus)
         sequence.add(other.sequence)
-        truthFixes.merge(other.truthFixes, uniquingKeysWith: +)
+        truthFixes.merge(other.truthFixes, uniquingKeysWith: plus)
         firstRecordTime = [firstRecordTime, other.firstRecordTime].compactMap { $0 }.min()
         lastRecordTime = [lastRecordTime, other.lastRecordTime].compactMap { $0 }.max()
         firstReceiveTime = [firstReceiveTime, other.firstReceiveTime].compactMap { $0 }.min()

@@ -36,7 +36,7 @@ public final class TelemetryIngestor: Sendable {
     }
 
     /// How often the ingest thread publishes its counters for ``snapshot()``.
-    static let publishInterval: Int64 = 200_000_000
+    static let publishInterval: Duration = .milliseconds(200)
     /// How long one poll waits; bounds how quickly ``stop()`` is noticed.
     static let pollTimeout: Duration = .milliseconds(50)
 
@@ -66,6 +66,7 @@ public final class TelemetryIngestor: Sendable {
     /// Returns once every socket is bound or connected; throws if one could not be.
     /// The sinks are called on the ingest thread only, from now until ``stop()`` returns.
     public func start(rawSinks: [any RawFrameSink] = [], recordSinks: [any TelemetryRecordSink] = []) throws(IngestError) {
+        precondition(shared.withLock { !$0.started && !$0.stopped }, "an ingestor runs once")
         let ready = DispatchSemaphore(value: 0)
         let setupError = Mutex<IngestError?>(nil)
         let sinks = SinkHandOff(raw: rawSinks, records: recordSinks)
@@ -134,9 +135,12 @@ public final class TelemetryIngestor: Sendable {
     private func run(group: inout ZMQSocketGroup, sinks: SinkHandOff) {
         let processor = FrameProcessor(endpointNames: settings.endpoints.map(\.name),
                                        maximumFrameBytes: settings.maximumFrameBytes,
+                                       maximumSources: settings.maximumSources,
                                        siteGeoidSeparation: settings.siteGeoidSeparation,
                                        rawSinks: sinks.raw, recordSinks: sinks.records)
-        var lastPublish = WallClock.now()
+        // Intervals use the monotonic clock: a GPS or NTP step of the wall clock must not change them.
+        let clock = ContinuousClock()
+        var lastPublish = clock.now
         var failure: IngestError?
         loop: while !stopRequested.load(ordering: .relaxed) {
             do {
@@ -151,8 +155,8 @@ public final class TelemetryIngestor: Sendable {
                 }
                 break loop
             }
-            let now = WallClock.now()
-            if now.nanosecondsSinceEpoch - lastPublish.nanosecondsSinceEpoch >= Self.publishInterval {
+            let now = clock.now
+            if now - lastPublish >= Self.publishInterval {
                 let statistics = processor.statistics
                 shared.withLock { $0.statistics = statistics }
                 lastPublish = now
@@ -183,13 +187,8 @@ public final class TelemetryIngestor: Sendable {
     /// Hands a received message's parts to the processor without copying them.
     private static func lend(_ message: borrowing ZMQReceivedMessage, endpoint: Int, to processor: FrameProcessor) {
         let receivedAt = WallClock.now()
-        let count = message.partCount
-        withUnsafeTemporaryAllocation(of: UnsafeRawBufferPointer.self, capacity: count) { parts in
-            for i in 0..<count {
-                // The part buffers stay valid until the receive closure returns, after this call.
-                parts.initializeElement(at: i, to: message.withUnsafeBytes(ofPart: i) { $0 })
-            }
-            processor.process(parts: UnsafeBufferPointer(parts), endpoint: endpoint, receivedAt: receivedAt)
+        message.withUnsafePartBuffers { parts in
+            processor.process(parts: parts, endpoint: endpoint, receivedAt: receivedAt)
         }
     }
 }

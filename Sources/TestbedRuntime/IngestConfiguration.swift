@@ -26,10 +26,13 @@ public struct IngestConfiguration: Hashable, Sendable {
     public var sensors: [SensorDescription]
     /// Payloads above this size are counted as `oversize_frame`, bytes.
     public var maximumFrameBytes: Int
+    /// Sources counted apart before new topics go to `!overflow@<endpoint>`.
+    public var maximumSources: Int
 
     /// The settings for the ingest thread.
     public var ingestSettings: IngestSettings {
-        IngestSettings(endpoints: endpoints, maximumFrameBytes: maximumFrameBytes, siteGeoidSeparation: site.geoidSeparation)
+        IngestSettings(endpoints: endpoints, maximumFrameBytes: maximumFrameBytes, siteGeoidSeparation: site.geoidSeparation,
+                       maximumSources: maximumSources)
     }
 
     /// Reads and checks a config file.
@@ -80,11 +83,13 @@ public struct IngestConfiguration: Hashable, Sendable {
         }
 
         var maximumFrameBytes = 1 << 20
-        if let limits = try root.optional("limits")?.mapping(allowing: ["max_frame_bytes"]) {
+        var maximumSources = 4096
+        if let limits = try root.optional("limits")?.mapping(allowing: ["max_frame_bytes", "max_sources"]) {
             maximumFrameBytes = try limits.optional("max_frame_bytes")?.integer(atLeast: 1) ?? maximumFrameBytes
+            maximumSources = try limits.optional("max_sources")?.integer(atLeast: 1) ?? maximumSources
         }
         return IngestConfiguration(file: file, text: text, site: site, endpoints: endpoints, sensors: sensors,
-                                   maximumFrameBytes: maximumFrameBytes)
+                                   maximumFrameBytes: maximumFrameBytes, maximumSources: maximumSources)
     }
 
     /// Transports libzmq offers on this platform for Haechi's receiving sockets.

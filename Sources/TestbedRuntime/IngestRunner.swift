@@ -29,6 +29,10 @@ public enum IngestRunner {
     /// How often the run loop checks its stop conditions; stopping takes at most this plus one poll.
     static let tick: Duration = .milliseconds(100)
 
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
     /// Runs ingest with `configuration` until a stop condition, writes the summary and returns it.
     ///
     /// Shuts down within about 200 ms of a signal: the loop ticks every 100 ms and the ingest
@@ -44,24 +48,33 @@ public enum IngestRunner {
             throw RuntimeError(code: .ingest, file: configuration.file, message: error.message)
         }
         let started = WallClock.now()
+        // Durations and idleness are measured on the monotonic clock: a GPS or NTP step of the
+        // wall clock during a run must neither end it early nor keep it running.
+        let clock = ContinuousClock()
+        let startInstant = clock.now
         var status = StatusLine(enabled: options.showStatus)
-        var lastStatus = started
+        var lastStatus = startInstant
+        var lastCount: UInt64 = 0
+        var lastArrival: ContinuousClock.Instant?
         let reason: IngestStopReason
         while true {
             Thread.sleep(forTimeInterval: Double(tick.components.attoseconds) / 1e18 + Double(tick.components.seconds))
-            let now = WallClock.now()
-            let elapsed = Double(now.nanosecondsSinceEpoch - started.nanosecondsSinceEpoch) / 1e9
+            let now = clock.now
+            let elapsed = seconds(now - startInstant)
             if SignalTrap.stopSignal != nil { reason = .signal; break }
             if ingestor.hasEnded { reason = .failure; break }
             if let duration = options.duration, elapsed >= duration { reason = .duration; break }
             let snapshot = ingestor.snapshot()
-            if let idle = options.idleTimeout, let last = snapshot.lastReceiveTime,
-               Double(now.nanosecondsSinceEpoch - last.nanosecondsSinceEpoch) / 1e9 >= idle {
+            if snapshot.receiveSequence != lastCount {
+                lastCount = snapshot.receiveSequence
+                lastArrival = now
+            }
+            if let idle = options.idleTimeout, let lastArrival, seconds(now - lastArrival) >= idle {
                 reason = .idle
                 break
             }
-            if now.nanosecondsSinceEpoch - lastStatus.nanosecondsSinceEpoch >= 1_000_000_000 {
-                status.update(snapshot, now: now, elapsed: elapsed)
+            if now - lastStatus >= .seconds(1) {
+                status.update(snapshot, now: WallClock.now(), elapsed: elapsed)
                 lastStatus = now
             }
         }

@@ -15,8 +15,10 @@ enum SignalTrap {
     /// Installs the handlers (idempotent) and clears any earlier signal.
     static func install() {
         receivedStopSignal.store(0, ordering: .relaxed)
-        let handler: @convention(c) (Int32) -> Void = { signal in
-            receivedStopSignal.store(signal, ordering: .relaxed)
+        let handler: @convention(c) (Int32) -> Void = { number in
+            receivedStopSignal.store(number, ordering: .relaxed)
+            // A second Ctrl-C stops at once, should the clean stop ever hang.
+            signal(number, SIG_DFL)
         }
         signal(SIGINT, handler)
         signal(SIGTERM, handler)

@@ -15,6 +15,8 @@ final class ZMQSocketHandle {
     /// Each is closed (empty) between receives.
     private(set) var parts: UnsafeMutablePointer<zmq_msg_t>
     private(set) var partCapacity: Int
+    /// Set while a receive lends its parts; a nested receive would overwrite them.
+    var isReceiving = false
 
     init(context: ZMQContext, type: ZMQSocketType) throws(ZMQError) {
         guard let raw = zmq_socket(context.handle, type.rawType) else {
@@ -195,9 +197,12 @@ public struct ZMQSocket: ~Copyable {
     ///   (or a receive timeout expired).
     public func receive<R>(blocking: Bool = true, _ body: (borrowing ZMQReceivedMessage) -> R) throws(ZMQError) -> R? {
         let h = handle
+        precondition(!h.isReceiving, "receive called from inside its own closure: the lent parts would be overwritten")
+        h.isReceiving = true
         var count = 0
         defer {
             for i in 0..<count { _ = zmq_msg_close(h.parts + i) }
+            h.isReceiving = false
         }
         var flags = blocking ? 0 : ZMQ_DONTWAIT
         while true {
@@ -268,6 +273,21 @@ public struct ZMQReceivedMessage: ~Copyable {
     /// Copies part `index` out.
     public func bytes(ofPart index: Int) -> [UInt8] {
         withUnsafeBytes(ofPart: index) { Array($0) }
+    }
+
+    /// Lends every part at once, as a list of buffers.
+    ///
+    /// The buffers point into the message's `zmq_msg_t`s, which stay open (and their data in place)
+    /// until the receive that lent this message returns; the list itself lives on the stack for the
+    /// call. Neither may escape `body`.
+    public func withUnsafePartBuffers<R>(_ body: (UnsafeBufferPointer<UnsafeRawBufferPointer>) throws -> R) rethrows -> R {
+        try withUnsafeTemporaryAllocation(of: UnsafeRawBufferPointer.self, capacity: partCount) { list in
+            for i in 0..<partCount {
+                let msg = parts + i
+                list.initializeElement(at: i, to: UnsafeRawBufferPointer(start: zmq_msg_data(msg), count: zmq_msg_size(msg)))
+            }
+            return try body(UnsafeBufferPointer(list))
+        }
     }
 }
 

@@ -53,7 +53,8 @@ DEFAULT_MAX_FRAME_BYTES = 65536  # limits.max_frame_bytes of the interop test co
 BOOT_LEAD_NS = 60_000_000_000  # a drone booted this long before its first fix
 MAVLINK_PREFIX = b"mavlink/"
 TOPIC_RE = re.compile(rb"^[a-z0-9]+/[A-Za-z0-9._:-]{1,64}\Z")
-SEQUENCE_KEYS = ("checked", "gaps", "missing", "out_of_order")
+SEQUENCE_KEYS = ("checked", "gaps", "missing", "out_of_order", "restarts")
+JSON_RESTART_THRESHOLD = 64  # a JSON seq stepping back to 0, or by more than this, is a sender restart
 
 
 def bad_topic_source(endpoint: str) -> str:
@@ -207,7 +208,11 @@ class Tally:
         seq_counters["checked"] += 1
         last = self._json_last.get(name)
         if last is not None and seq <= last:
-            seq_counters["out_of_order"] += 1
+            if seq == 0 or last - seq > JSON_RESTART_THRESHOLD:
+                seq_counters["restarts"] += 1
+                self._json_last[name] = seq
+            else:
+                seq_counters["out_of_order"] += 1
             return
         if last is not None and seq > last + 1:
             seq_counters["gaps"] += 1
@@ -477,8 +482,10 @@ def bad_drone_messages() -> list[WireMessage]:
 # --------------------------------------------------------------------------------------------------
 # Valid extras (--inject-extras)
 
-#: seq of the status records on json/status-1: two gaps, a repeat, a step back (and a third gap).
-STATUS_SEQS = [0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 17, 18, 19, 20, 20, 21, 23, 22, 24, 25, 26, 27]
+#: seq of the status records on json/status-1: two gaps, a repeat, a step back (and a third gap), then a
+#: sender restart at 0, and a bogus huge number followed by a restart back to where it was.
+STATUS_SEQS = [0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 17, 18, 19, 20, 20, 21, 23, 22, 24, 25, 26, 27,
+               0, 1, 2, 1_000_000, 3, 4]
 
 
 def extra_messages(lines: list[ScenarioLine]) -> list[WireMessage]:

@@ -50,7 +50,9 @@ struct FrameProcessorFuzzTests {
     @Test("Mutated JSON, mutated MAVLink and random bytes are all counted, never fatal", arguments: seeds)
     func hostile(seed: UInt64) throws {
         var rng = SeededGenerator(state: seed)
-        let processor = FrameProcessor(endpointNames: ["e"], maximumFrameBytes: 4096, siteGeoidSeparation: 23)
+        let sink = CapturingSink()
+        let processor = FrameProcessor(endpointNames: ["e"], maximumFrameBytes: 4096, siteGeoidSeparation: 23,
+                                       rawSinks: [sink], recordSinks: [sink])
         var mavlink: [UInt8] = []
         for s in 0..<4 { mavlink += heartbeat(sequence: UInt8(s)) }
         let topics = ["json/a", "mavlink/b", "json/c", "xml/d", "junk"].map { Array($0.utf8) }
@@ -70,11 +72,16 @@ struct FrameProcessorFuzzTests {
         let stats = processor.statistics
         #expect(stats.receiveSequence == UInt64(sent))
         #expect(stats.totals.framesReceived == UInt64(sent))
-        // Every message either decoded something or was counted malformed (or both, for MAVLink).
-        let decodedOrRejected = stats.sources.values.allSatisfy { s in
-            s.framesMalformed <= s.framesReceived && (s.framesMalformed > 0 || s.records.values.reduce(0, +) > 0 || s.framesReceived == 0)
+        // Frame by frame: every message reached the raw sink once, in order; every accepted JSON
+        // message gave exactly one record; the malformed count is exactly the rejected frames.
+        #expect(sink.frames.map(\.sequence) == Array(0..<UInt64(sent)))
+        #expect(stats.totals.framesMalformed == UInt64(sink.frames.filter { $0.rejection != nil }.count))
+        let acceptedJSON = sink.frames.filter { $0.rejection == nil && $0.source.hasPrefix("json/") }.map(\.sequence)
+        let jsonRecords = sink.records.filter { $0.1.hasPrefix("json/") }.map(\.2)
+        #expect(jsonRecords == acceptedJSON)
+        for frame in sink.frames where frame.rejection == nil {
+            #expect(frame.parts.count == 2 && !frame.parts[1].isEmpty)
         }
-        #expect(decodedOrRejected)
         #expect(stats.sources["xml/d"]?.malformed.keys.allSatisfy { $0 == .unknownFormat || $0 == .badEnvelope || $0 == .emptyFrame } ?? true)
     }
 }

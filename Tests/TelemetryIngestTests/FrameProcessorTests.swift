@@ -127,6 +127,9 @@ struct FrameProcessorTests {
         ([0, 1, 4, 5, 9], counters(checked: 5, gaps: 2, missing: 5)),
         ([3, 3, 2, 4], counters(checked: 4, outOfOrder: 2)),
         ([10, 8, 11, 13], counters(checked: 4, gaps: 1, missing: 1, outOfOrder: 1)),
+        ([500, 3, 4, 10], counters(checked: 4, gaps: 1, missing: 5, restarts: 1)),          // restarted far back
+        ([7, 8, 0, 1, 2], counters(checked: 5, restarts: 1)),                               // restarted at 0
+        ([5, 1_000_000, 6, 7], counters(checked: 4, gaps: 1, missing: 999_994, restarts: 1)), // one bogus number
     ])
     func jsonSequence(seqs: [UInt64], expected: SequenceCounters) {
         let p = processor()
@@ -181,11 +184,63 @@ struct FrameProcessorTests {
     }
 }
 
-func counters(checked: UInt64 = 0, gaps: UInt64 = 0, missing: UInt64 = 0, outOfOrder: UInt64 = 0) -> SequenceCounters {
+func counters(checked: UInt64 = 0, gaps: UInt64 = 0, missing: UInt64 = 0, outOfOrder: UInt64 = 0, restarts: UInt64 = 0) -> SequenceCounters {
     var c = SequenceCounters()
     c.checked = checked
     c.gaps = gaps
     c.missing = missing
     c.outOfOrder = outOfOrder
+    c.restarts = restarts
     return c
+}
+
+@Suite("Frame processor limits")
+struct FrameProcessorLimitTests {
+    let now = Timestamp(nanosecondsSinceEpoch: 1)
+
+    @Test("Hostile sequence numbers saturate the totals instead of trapping")
+    func saturation() {
+        let p = FrameProcessor(endpointNames: ["e"], maximumFrameBytes: 1024, siteGeoidSeparation: 0)
+        for source in 0..<3 {
+            for seq in [Int64(0), .max] {
+                p.process(parts: [bytes("json/s\(source)"), bytes(#"{"type":"status","t_ns":1,"sensor_id":1,"lat":0,"lon":0,"alt":0,"seq":\#(seq)}"#)],
+                          endpoint: 0, receivedAt: now)
+            }
+        }
+        let totals = p.statistics.totals
+        #expect(totals.sequence.missing == .max)
+        #expect(totals.sequence.gaps == 3)
+    }
+
+    @Test("New topics beyond the source limit are counted under the endpoint's overflow source")
+    func sourceCap() {
+        let p = FrameProcessor(endpointNames: ["e"], maximumFrameBytes: 1024, maximumSources: 3, siteGeoidSeparation: 0)
+        for i in 0..<10 {
+            p.process(parts: [bytes("json/s\(i)"), bytes("{")], endpoint: 0, receivedAt: now)
+        }
+        p.process(parts: [bytes("json/s1"), bytes("{")], endpoint: 0, receivedAt: now)
+        let stats = p.statistics
+        #expect(stats.sources.count == 4)
+        #expect(stats.sources["!overflow@e"]?.framesReceived == 7)
+        #expect(stats.sources["json/s1"]?.framesReceived == 2)
+        #expect(stats.totals.framesReceived == 11)
+    }
+
+    @Test("A record sink may read the processor's counters from inside its callback")
+    func sinkReadsStatistics() {
+        final class Reader: TelemetryRecordSink {
+            weak var processor: FrameProcessor?
+            var seen: [UInt64] = []
+            func receive(_ record: TelemetryRecord, from source: SourceTopic, frame receiveSequence: UInt64) {
+                seen.append(processor?.statistics.sources[source.description]?.framesReceived ?? 0)
+            }
+        }
+        let reader = Reader()
+        let p = FrameProcessor(endpointNames: ["e"], maximumFrameBytes: 1024, siteGeoidSeparation: 0, recordSinks: [reader])
+        reader.processor = p
+        for _ in 0..<3 {
+            p.process(parts: [bytes("json/r"), bytes(#"{"type":"scan","t_ns":1,"sensor_id":0,"scan_id":0}"#)], endpoint: 0, receivedAt: now)
+        }
+        #expect(reader.seen == [1, 2, 3])
+    }
 }

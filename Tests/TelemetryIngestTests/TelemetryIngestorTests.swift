@@ -54,7 +54,7 @@ struct TelemetryIngestorTests {
         let final = ingestor.stop()
         #expect(final.sources["json/radar-0"]?.records == [.scan: 500])
         #expect(final.sources["json/radar-0"]?.malformed == [.malformedJSON: 1])
-        #expect(final.sources["json/radar-0"]?.sequence.outOfOrder == 499)
+        #expect(final.sources["json/radar-0"]?.sequence.restarts == 499)   // every later seq 0 starts the count again
         #expect(final.sources["json/radar-1"]?.malformed == [.badEnvelope: 1])
         #expect(final.sources["mavlink/drone-1"]?.records == [.heartbeat: 100])
         #expect(final.sources["mavlink/drone-1"]?.sequence.gaps == 0)
@@ -65,7 +65,7 @@ struct TelemetryIngestorTests {
         #expect(ingestor.hasEnded)
     }
 
-    @Test("A flood on one endpoint does not starve another")
+    @Test("A flood on one endpoint does not starve another: quiet frames are read within a few batches of being sent")
     func fairness() throws {
         let context = try ZMQContext()
         let settings = IngestSettings(endpoints: [
@@ -73,7 +73,8 @@ struct TelemetryIngestorTests {
             IngestEndpoint(name: "quiet", address: "inproc://quiet", socket: .pull, mode: .bind),
         ], fairnessBatch: 16)
         let ingestor = try TelemetryIngestor(settings: settings, context: context, logger: Logger(label: "test"))
-        try ingestor.start()
+        let sink = CapturingSink()
+        try ingestor.start(rawSinks: [sink])
         let flood = try ZMQSocket(context: context, type: .push)
         try flood.setOption(.sendHighWaterMark, 0)
         try flood.connect("inproc://flood")
@@ -90,6 +91,21 @@ struct TelemetryIngestorTests {
         let final = ingestor.stop()
         #expect(final.sources["json/quiet"]?.records == [.scan: 20])
         #expect(final.sources["json/flood"]?.malformed == [.malformedJSON: UInt64(n)])
+        // Quiet frame k was sent right after flood frame 1000·k. A fair reader takes it before it has
+        // read many more flood frames than that, however far behind the sender it is; a reader that
+        // drained one socket dry first would read all 20 000 flood frames before the first quiet one.
+        var floodSeen = 0
+        var quietSeen = 0
+        for frame in sink.frames {
+            if frame.source == "json/flood" {
+                floodSeen += 1
+            } else {
+                #expect(floodSeen <= 1000 * quietSeen + 1 + 4 * settings.fairnessBatch,
+                        "quiet frame \(quietSeen) read after \(floodSeen) flood frames")
+                quietSeen += 1
+            }
+        }
+        #expect(quietSeen == 20)
     }
 
     @Test("A bind that fails is reported at start, naming the endpoint")

@@ -26,7 +26,7 @@ struct IngestSummaryTests {
                                 "truth_fixes", "first_t_ns", "last_t_ns", "first_receive_ns", "last_receive_ns"])
         #expect(r["first_t_ns"] as? Int == 7)
         #expect((r["records"] as? [String: Int]) == ["scan": 1])
-        #expect((r["sequence"] as? [String: Int]) == ["checked": 1, "gaps": 0, "missing": 0, "out_of_order": 0])
+        #expect((r["sequence"] as? [String: Int]) == ["checked": 1, "gaps": 0, "missing": 0, "out_of_order": 0, "restarts": 0])
         #expect(sources["!bad-topic@drones"]?["first_t_ns"] is NSNull)
         let totals = try #require(object["totals"] as? [String: Any])
         #expect(totals["frames_received"] as? Int == 2)
