@@ -18,9 +18,11 @@ public struct DroneState: Hashable, Sendable {
 /// A drone's flight, evaluated in closed form at any time: no integration, so any time is exact and
 /// the order of evaluation cannot change a result.
 public struct FlightPath: Hashable, Sendable {
+    /// The drone this path belongs to.
     public let drone: DroneSpec
     /// The drawn cruise speed, m/s, and cruise altitude, m.
     public let speed: Double
+    /// The drawn cruise altitude, metres (ENU up).
     public let altitude: Double
     /// The drawn orbit phase (compass degrees at take-off).
     private let phase: Double

@@ -7,9 +7,11 @@ import Foundation
 /// then `truth`, `scan` and `detection` lines in time order (truth first at equal times), exactly
 /// the layout of the Stone Soup peer's `scenario.py`.
 public struct ScenarioFileRenderer: Sendable {
+    /// The scenario being written.
     public let spec: ScenarioSpec
     public private(set) var lines: UInt64 = 0
 
+    /// A renderer for `spec`.
     public init(spec: ScenarioSpec) { self.spec = spec }
 
     /// The meta and sensor lines.

@@ -7,7 +7,9 @@ import Foundation
 public struct DroneFix: Hashable, Sendable {
     /// The drone's index in the scenario (its MAVLink system id is index + 1).
     public var droneIndex: Int
+    /// Position and velocity in the site frame.
     public var state: DroneState
+    /// The same position in WGS84.
     public var position: GeodeticPosition
     /// A HEARTBEAT is due (the first tick of each second airborne).
     public var heartbeatDue: Bool
@@ -32,8 +34,11 @@ public enum SimulationStep: Hashable, Sendable {
 /// At equal times truth comes first, then heartbeats, then scans, each in scenario order, as in a
 /// `cuas-scenario/1` file. Nothing reads the wall clock.
 public struct ScenarioSimulator: IteratorProtocol, Sendable {
+    /// The scenario being run.
     public let spec: ScenarioSpec
+    /// Every drone's resolved flight, in scenario order.
     public let paths: [FlightPath]
+    /// The site's ENU frame.
     public let frame: LocalTangentPlane
     private var sensors: [SensorModel]
     private let durationNanoseconds: Int64

@@ -20,6 +20,7 @@ public struct SimulatedDetection: Hashable, Sendable {
 /// alone; its clutter is Poisson(λ) bearings uniform in [0, 360). The detections of a scan are
 /// shuffled, so their order says nothing about which is which.
 public struct SensorModel: Sendable {
+    /// The sensor being modelled.
     public let spec: SensorSpec
     private var random: SimulationRandom
     private var nextDetectionID: UInt64 = 0

@@ -5,15 +5,20 @@ public import TelemetryModel
 public struct SimulationTally: Hashable, Sendable {
     /// Per topic: messages, and records by kind.
     public struct Topic: Hashable, Sendable {
+        /// Messages sent on the topic.
         public var messages: UInt64 = 0
+        /// Records sent on the topic, by kind.
         public var records: [RecordKind: UInt64] = [:]
     }
 
+    /// Per topic.
     public var topics: [String: Topic] = [:]
     /// Detections of drones, and clutter.
     public var targetDetections: UInt64 = 0
+    /// Clutter detections.
     public var clutterDetections: UInt64 = 0
 
+    /// Zero counts.
     public init() {}
 
     mutating func count(_ topic: String, _ kind: RecordKind) {

@@ -4,7 +4,9 @@ import Foundation
 
 /// One message to publish: the two-part envelope of `docs/wire-formats.md`.
 public struct WireMessage: Hashable, Sendable {
+    /// Part 0: `json/<sensor>` or `mavlink/<drone>`.
     public var topic: String
+    /// Part 1: a JSON record or one MAVLink frame.
     public var payload: [UInt8]
     /// Scenario time of the message, for pacing.
     public var time: Timestamp
@@ -19,6 +21,7 @@ public struct WireMessage: Hashable, Sendable {
 /// take-off and every 10 s, GLOBAL_POSITION_INT and GPS_RAW_INT at each truth tick. Each drone's
 /// autopilot booted 60 s before its take-off.
 public struct SimulationWireRenderer: Sendable {
+    /// The scenario being rendered.
     public let spec: ScenarioSpec
     public private(set) var tally = SimulationTally()
     private var sensorSequence: [UInt64]
@@ -29,6 +32,7 @@ public struct SimulationWireRenderer: Sendable {
     static let firstMAVLinkSequence: UInt8 = 0
     static let bootLeadSeconds = 60.0
 
+    /// A renderer for `spec`, every sequence counter at its start.
     public init(spec: ScenarioSpec) {
         self.spec = spec
         sensorSequence = Array(repeating: 0, count: spec.sensors.count)

@@ -22,7 +22,9 @@ public struct IngestEndpoint: Hashable, Sendable {
     public var name: String
     /// A ZeroMQ endpoint, such as `tcp://127.0.0.1:7001`.
     public var address: String
+    /// SUB or PULL.
     public var socket: SocketKind
+    /// Bind or connect.
     public var mode: Mode
     /// Topic prefixes to subscribe to (SUB only); `[""]` is everything.
     public var topics: [String]
@@ -65,28 +67,3 @@ public struct IngestEndpoint: Hashable, Sendable {
     }
 }
 
-/// What an ingest run needs to know.
-public struct IngestSettings: Hashable, Sendable {
-    /// The endpoints, in order; an endpoint's index is its number in counters.
-    public var endpoints: [IngestEndpoint]
-    /// Payloads above this are counted as `oversize_frame`, bytes.
-    public var maximumFrameBytes: Int
-    /// The site's geoid separation N, metres, for MAVLink heights.
-    public var siteGeoidSeparation: Double
-    /// At most this many messages are read from one socket before the others get a turn.
-    public var fairnessBatch: Int
-    /// At most this many sources are counted apart; further new topics are counted under
-    /// `!overflow@<endpoint>`, so a sender inventing topics cannot exhaust memory.
-    public var maximumSources: Int
-
-    /// Creates settings.
-    public init(endpoints: [IngestEndpoint], maximumFrameBytes: Int = 1 << 20, siteGeoidSeparation: Double = 0,
-                fairnessBatch: Int = 256, maximumSources: Int = 4096) {
-        precondition(fairnessBatch > 0 && maximumSources > 0 && maximumFrameBytes > 0, "limits must be positive")
-        self.endpoints = endpoints
-        self.maximumFrameBytes = maximumFrameBytes
-        self.siteGeoidSeparation = siteGeoidSeparation
-        self.fairnessBatch = fairnessBatch
-        self.maximumSources = maximumSources
-    }
-}

@@ -12,12 +12,14 @@ public struct IngestError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let socketFailure = Code(wrapped: .socketFailure)
     }
 
+    /// What went wrong.
     public var code: Code
     /// A sentence naming the endpoint and the cause.
     public var message: String
     /// The underlying error.
     public var cause: (any Error & Sendable)?
 
+    /// Creates an error.
     public init(code: Code, message: String, cause: (any Error & Sendable)? = nil) {
         self.code = code
         self.message = message

@@ -17,11 +17,13 @@ public struct SourceStatistics: Hashable, Sendable {
     public var sequence = SequenceCounters()
     /// Truth fixes made from MAVLink, by the clock that timed them.
     public var truthFixes: [TruthClock: UInt64] = [:]
-    /// The earliest and latest record time.
+    /// The earliest record time.
     public var firstRecordTime: Timestamp?
+    /// The latest record time.
     public var lastRecordTime: Timestamp?
-    /// The first and last receive time.
+    /// The first receive time.
     public var firstReceiveTime: Timestamp?
+    /// The last receive time.
     public var lastReceiveTime: Timestamp?
 
     /// Zero counters.
@@ -56,29 +58,3 @@ public struct SourceStatistics: Hashable, Sendable {
     }
 }
 
-/// The counters of a whole ingest run.
-public struct IngestStatistics: Hashable, Sendable {
-    /// Per source, keyed by topic (or a `!bad-topic@<endpoint>` pseudo-source).
-    public var sources: [String: SourceStatistics] = [:]
-    /// Messages received per endpoint, in configuration order.
-    public var endpointFrames: [UInt64]
-    /// The next global receive sequence number; also how many messages have been received.
-    public var receiveSequence: UInt64 = 0
-
-    /// Zero counters for `endpointCount` endpoints.
-    public init(endpointCount: Int) {
-        endpointFrames = Array(repeating: 0, count: endpointCount)
-    }
-
-    /// Every source added together.
-    public var totals: SourceStatistics {
-        var total = SourceStatistics()
-        for source in sources.values { total.add(source) }
-        return total
-    }
-
-    /// The latest receive time of any source.
-    public var lastReceiveTime: Timestamp? {
-        sources.values.compactMap(\.lastReceiveTime).max()
-    }
-}

@@ -6,8 +6,11 @@ public struct MAVLinkFrameHeader: Hashable, Sendable {
     public var version: UInt8
     /// The sender's 8-bit frame counter.
     public var sequence: UInt8
+    /// The sender's system id.
     public var systemID: UInt8
+    /// The sender's component id.
     public var componentID: UInt8
+    /// The message id (24 bits in v2).
     public var messageID: UInt32
     /// Whether the frame carried a (skipped, unverified) signature.
     public var isSigned: Bool

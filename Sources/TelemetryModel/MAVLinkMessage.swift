@@ -2,11 +2,17 @@
 
 /// `HEARTBEAT` (#0): the link is alive, and what is on the other end.
 public struct MAVLinkHeartbeat: Hashable, Sendable {
+    /// Autopilot-specific mode bits.
     public var customMode: UInt32
+    /// MAV_TYPE: 2 is a quadrotor.
     public var type: UInt8
+    /// MAV_AUTOPILOT: 3 is ArduPilot, 12 PX4.
     public var autopilot: UInt8
+    /// MAV_MODE_FLAG bits (0x80: armed).
     public var baseMode: UInt8
+    /// MAV_STATE: 4 is active.
     public var systemStatus: UInt8
+    /// The MAVLink version the sender speaks (3 for v2).
     public var mavlinkVersion: UInt8
 
     /// Creates a value with every field given.
@@ -44,7 +50,9 @@ public struct MAVLinkGPSRawInt: Hashable, Sendable {
     public var longitudeE7: Int32
     /// Altitude above mean sea level, millimetres.
     public var altitudeMSLMillimetres: Int32
+    /// Horizontal dilution of precision ×100 (65535: unknown).
     public var eph: UInt16
+    /// Vertical dilution of precision ×100 (65535: unknown).
     public var epv: UInt16
     /// Ground speed, cm/s.
     public var velocity: UInt16
@@ -52,13 +60,19 @@ public struct MAVLinkGPSRawInt: Hashable, Sendable {
     public var courseOverGround: UInt16
     /// 0-1: no fix, 2: 2-D, 3: 3-D, higher: DGPS/RTK.
     public var fixType: UInt8
+    /// Satellites in view (255: unknown).
     public var satellitesVisible: UInt8
     /// Height above the WGS84 ellipsoid, millimetres (extension field; 0 when absent).
     public var altitudeEllipsoidMillimetres: Int32
+    /// Horizontal position uncertainty, mm (extension).
     public var horizontalAccuracy: UInt32
+    /// Altitude uncertainty, mm (extension).
     public var verticalAccuracy: UInt32
+    /// Speed uncertainty, mm/s (extension).
     public var velocityAccuracy: UInt32
+    /// Heading uncertainty, degE5 (extension).
     public var headingAccuracy: UInt32
+    /// Yaw from the GNSS receiver, cdeg, 0 = unknown, 36000 = north (extension).
     public var yaw: UInt16
 
     /// Creates a value with every field given.
@@ -119,9 +133,13 @@ public struct MAVLinkGlobalPositionInt: Hashable, Sendable {
 
 /// A decoded MAVLink message.
 public enum MAVLinkMessage: Hashable, Sendable {
+    /// `HEARTBEAT` (#0).
     case heartbeat(MAVLinkHeartbeat)
+    /// `SYSTEM_TIME` (#2).
     case systemTime(MAVLinkSystemTime)
+    /// `GPS_RAW_INT` (#24).
     case gpsRawInt(MAVLinkGPSRawInt)
+    /// `GLOBAL_POSITION_INT` (#33).
     case globalPositionInt(MAVLinkGlobalPositionInt)
 
     /// The message's kind, for counting.

@@ -44,11 +44,19 @@ public enum TelemetryRecord: Hashable, Sendable {
 }
 
 /// The kinds of record counted in summaries: JSON record types and MAVLink messages.
+///
+/// The raw values are the names used in summaries: the JSON `type`, or the MAVLink message name in
+/// lower case.
 public enum RecordKind: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+    /// JSON record types.
     case meta, sensor, status, scan, detection, truth, track
+    /// MAVLink `HEARTBEAT`.
     case heartbeat
+    /// MAVLink `SYSTEM_TIME`.
     case systemTime = "system_time"
+    /// MAVLink `GLOBAL_POSITION_INT`.
     case globalPositionInt = "global_position_int"
+    /// MAVLink `GPS_RAW_INT`.
     case gpsRawInt = "gps_raw_int"
 
     public static func < (lhs: RecordKind, rhs: RecordKind) -> Bool { lhs.rawValue < rhs.rawValue }

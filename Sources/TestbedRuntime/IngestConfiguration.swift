@@ -4,23 +4,15 @@ public import TelemetryIngest
 import Foundation
 import Yams
 
-/// The test site.
-public struct SiteConfiguration: Hashable, Sendable {
-    /// A name for reports.
-    public var name: String
-    /// The origin of the local east-north-up frame.
-    public var origin: GeodeticPosition
-    /// The geoid separation N at the site (WGS84 ellipsoid minus mean sea level), metres.
-    public var geoidSeparation: Double
-}
-
 /// A parsed and checked `haechi ingest` config file.
 public struct IngestConfiguration: Hashable, Sendable {
     /// The file it came from.
     public var file: String
     /// The file's full text, kept for the run's provenance.
     public var text: String
+    /// The test site.
     public var site: SiteConfiguration
+    /// Where to listen, in order.
     public var endpoints: [IngestEndpoint]
     /// The sensors the range expects.
     public var sensors: [SensorDescription]

@@ -16,6 +16,7 @@ public struct IngestRunOptions: Sendable {
     /// Show the live status line (only ever on a terminal).
     public var showStatus: Bool
 
+    /// Options; with none set, the run lasts until a signal.
     public init(duration: Double? = nil, idleTimeout: Double? = nil, summaryPath: String? = nil, showStatus: Bool = true) {
         self.duration = duration
         self.idleTimeout = idleTimeout

@@ -1,6 +1,7 @@
 // The live one-line status on a terminal: frames per second per source.
 import TelemetryModel
 import TelemetryIngest
+import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -45,7 +46,6 @@ struct StatusLine {
     }
 
     private func write(text: String) {
-        var bytes = Array(text.utf8)
-        _ = bytes.withUnsafeMutableBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        FileHandle.standardError.write(Data(text.utf8))
     }
 }

@@ -14,17 +14,20 @@ public struct RuntimeError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let ingest = Code(wrapped: .ingest)
     }
 
+    /// What kind of problem it is.
     public var code: Code
     /// The file at fault, if any.
     public var file: String?
-    /// 1-based line and column in ``file``, when known.
+    /// 1-based line in ``file``, when known.
     public var line: Int?
+    /// 1-based column in ``file``, when known.
     public var column: Int?
     /// The field at fault, as a path such as `endpoints[0].socket`.
     public var field: String?
     /// What is wrong and, where it helps, what is expected.
     public var message: String
 
+    /// Creates an error.
     public init(code: Code, file: String? = nil, line: Int? = nil, column: Int? = nil, field: String? = nil, message: String) {
         self.code = code
         self.file = file
