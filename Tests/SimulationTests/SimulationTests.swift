@@ -235,3 +235,14 @@ struct SimulatorTests {
         #expect(renderer.tally.topics["json/scenario"]?.records == [.meta: 1])
     }
 }
+
+@Suite("Documented figures")
+struct DocumentedFigureTests {
+    @Test("The Pd table in docs/scenarios.md is what the curve computes", arguments: [
+        (1000.0, 0.950), (3000, 0.944), (4800, 0.837), (6000, 0.475), (7200, 0.113), (8000, 0.033),
+    ])
+    func pdTable(range: Double, documented: Double) {
+        let curve = DetectionProbabilityCurve.logistic(pdMax: 0.95, range50: 6000, width: 600)
+        #expect(abs(curve.probability(atRange: range) - documented) < 0.0005)
+    }
+}
