@@ -1,5 +1,6 @@
 // A YAML node with its path and position, for reading config files with errors that point at the line.
 import Yams
+import Foundation
 
 /// A YAML node being read as part of a config file.
 ///
@@ -11,6 +12,15 @@ struct ConfigNode {
     /// The field path, such as `endpoints[0].socket`; empty at the root.
     let path: String
     let file: String
+
+    /// The text of a file to parse, or a config error naming it.
+    static func text(ofFile path: String, noun: String) throws(RuntimeError) -> String {
+        do {
+            return try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw RuntimeError(code: .config, file: path, message: "cannot read the \(noun): \(error.localizedDescription)")
+        }
+    }
 
     /// The root node of YAML `text`, with YAML syntax errors reported at their line.
     static func root(yaml text: String, file: String) throws(RuntimeError) -> ConfigNode {

@@ -29,13 +29,7 @@ public struct IngestConfiguration: Hashable, Sendable {
 
     /// Reads and checks a config file.
     public static func load(path: String) throws(RuntimeError) -> IngestConfiguration {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw RuntimeError(code: .config, file: path, message: "cannot read the config file: \(error.localizedDescription)")
-        }
-        return try parse(text, file: path)
+        try parse(ConfigNode.text(ofFile: path, noun: "config file"), file: path)
     }
 
     /// Parses and checks config text; `file` names it in errors.

@@ -61,15 +61,18 @@ public struct IngestSummary: Encodable, Sendable {
     }
 
     /// The summary as pretty, key-sorted JSON text.
-    public func jsonText() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
-    }
+    public func jsonText() throws -> String { try summaryJSON(self) }
 
     static func iso8601(_ time: Timestamp) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.string(from: Date(timeIntervalSince1970: time.secondsSinceEpoch))
     }
+}
+
+/// A summary file's text: pretty-printed, keys sorted (so files diff cleanly), slashes unescaped.
+func summaryJSON(_ value: some Encodable) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
 }

@@ -12,13 +12,7 @@ public enum ScenarioConfiguration {
 
     /// Reads and checks a scenario file.
     public static func load(path: String) throws(RuntimeError) -> ScenarioSpec {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw RuntimeError(code: .config, file: path, message: "cannot read the scenario file: \(error.localizedDescription)")
-        }
-        return try parse(text, file: path)
+        try parse(ConfigNode.text(ofFile: path, noun: "scenario file"), file: path)
     }
 
     /// Parses and checks scenario text; `file` names it in errors.

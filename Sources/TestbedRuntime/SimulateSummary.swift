@@ -52,11 +52,7 @@ public struct SimulateSummary: Encodable, Sendable {
     }
 
     /// The summary as pretty, key-sorted JSON text.
-    public func jsonText() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
-    }
+    public func jsonText() throws -> String { try summaryJSON(self) }
 
     /// A few lines for a person.
     public var textReport: String {
