@@ -41,6 +41,8 @@ public struct ScenarioSimulator: IteratorProtocol, Sendable {
     /// The site's ENU frame.
     public let frame: LocalTangentPlane
     private var sensors: [SensorModel]
+    /// `det_id`s are unique across the run, in step order, as in the Stone Soup peer's files.
+    private var nextDetectionID: UInt64 = 0
     private let durationNanoseconds: Int64
 
     /// One clock: its period, offset and next tick number.
@@ -113,7 +115,11 @@ public struct ScenarioSimulator: IteratorProtocol, Sendable {
             case .scan:
                 let targets = paths.compactMap { path in path.state(at: seconds).map { (id: path.drone.id, state: $0) } }
                 let when = time(offsetNanoseconds: t)
-                let detections = sensors[clock.sensor].scan(time: when, scanID: UInt64(clock.tick), targets: targets)
+                var detections = sensors[clock.sensor].scan(time: when, scanID: UInt64(clock.tick), targets: targets)
+                for i in detections.indices {
+                    detections[i].detection.detectionID = nextDetectionID
+                    nextDetectionID += 1
+                }
                 let header = ScanReport(time: when, sensorID: spec.sensors[clock.sensor].id, scanID: UInt64(clock.tick),
                                         detectionCount: detections.count)
                 return .scan(sensorIndex: clock.sensor, header, detections)

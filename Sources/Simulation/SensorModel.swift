@@ -18,12 +18,11 @@ public struct SimulatedDetection: Hashable, Sendable {
 /// independent Gaussian noise. Clutter: Poisson(λ) points uniform in a cylinder around the sensor.
 /// An RF direction finder sees every drone within range (no elevation fence) and reports azimuth
 /// alone; its clutter is Poisson(λ) bearings uniform in [0, 360). The detections of a scan are
-/// shuffled, so their order says nothing about which is which.
+/// shuffled, so their order says nothing about which is which. The simulator numbers them.
 public struct SensorModel: Sendable {
     /// The sensor being modelled.
     public let spec: SensorSpec
     private var random: SimulationRandom
-    private var nextDetectionID: UInt64 = 0
 
     /// The sensor's model, drawing from its own stream of `seed`.
     public init(spec: SensorSpec, seed: UInt64) {
@@ -56,10 +55,6 @@ public struct SensorModel: Sendable {
             }
         }
         random.shuffle(&found)
-        for i in found.indices {
-            found[i].detection.detectionID = nextDetectionID
-            nextDetectionID += 1
-        }
         return found
     }
 

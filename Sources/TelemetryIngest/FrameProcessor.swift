@@ -7,6 +7,9 @@ public import TelemetryModel
 /// Belongs to one thread. The rules it applies are those of `docs/wire-formats.md`.
 public final class FrameProcessor {
     private struct SourceState {
+        /// The overflow pseudo-source pools unrelated senders: their records are counted, but their
+        /// sequence numbers and MAVLink clocks are not comparable, so no sequence checks and no truth.
+        var pooled = false
         var statistics = SourceStatistics()
         var jsonSequence = JSONSequenceCheck()
         var mavlinkSequence = MAVLinkSequenceCheck()
@@ -68,9 +71,10 @@ public final class FrameProcessor {
         endpointFrames[endpoint] += 1
         let topic = parts.first.flatMap(SourceTopic.init(bytes:))
         var key = topic?.description ?? badTopicKeys[endpoint]
-        if sources.count >= maximumSources, sources[key] == nil { key = overflowKeys[endpoint] }
+        let pooled = sources.count >= maximumSources && sources[key] == nil
+        if pooled { key = overflowKeys[endpoint] }
         let payloadBytes = parts.dropFirst().reduce(0) { $0 + $1.count }
-        let rejection = process(parts: parts, topic: topic, state: &sources[key, default: SourceState()],
+        let rejection = process(parts: parts, topic: topic, state: &sources[key, default: SourceState(pooled: pooled)],
                                 payloadBytes: payloadBytes, sequence: sequence, receivedAt: receivedAt)
         if !pending.isEmpty, let topic {
             for record in pending {
@@ -144,7 +148,7 @@ public final class FrameProcessor {
             state.statistics.records[.detection, default: 0] += UInt64(batch.count)
         }
         if let time = record.time { state.statistics.noteRecordTime(time) }
-        if let seq = decoded.sequenceNumber {
+        if let seq = decoded.sequenceNumber, !state.pooled {
             state.jsonSequence.observe(seq, into: &state.statistics.sequence)
         }
         if !recordSinks.isEmpty { pending.append(record) }
@@ -154,7 +158,7 @@ public final class FrameProcessor {
     private func decodeMAVLink(_ payload: UnsafeRawBufferPointer, topic: SourceTopic, state: inout SourceState,
                                sequence: UInt64, receivedAt: Timestamp) -> RejectReason? {
         var firstDefect: RejectReason?
-        if state.truth == nil {
+        if state.truth == nil, !state.pooled {
             state.truth = MAVLinkTruthAssembler(droneID: topic.sourceID, siteGeoidSeparation: siteGeoidSeparation)
         }
         MAVLinkFrameParser.parse(payload) { event in
@@ -164,8 +168,10 @@ public final class FrameProcessor {
                 state.statistics.malformed[reason, default: 0] += 1
             case .message(let header, let message):
                 state.statistics.records[message.kind, default: 0] += 1
-                state.mavlinkSequence.observe(header.sequence, system: header.systemID, component: header.componentID,
-                                              into: &state.statistics.sequence)
+                if !state.pooled {
+                    state.mavlinkSequence.observe(header.sequence, system: header.systemID, component: header.componentID,
+                                                  into: &state.statistics.sequence)
+                }
                 if let fix = state.truth?.ingest(header, message, receivedAt: receivedAt) {
                     state.statistics.truthFixes[fix.clock, default: 0] += 1
                     state.statistics.noteRecordTime(fix.time)

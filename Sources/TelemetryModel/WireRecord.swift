@@ -45,7 +45,8 @@ struct WireRecord: Decodable {
     }
 
     private static func sensor(_ c: Fields) throws -> SensorDescription {
-        let position = c.contains("lat") ? try c.position(prefix: "") : nil
+        // A sensor's position is all of lat, lon and alt, or none of them.
+        let position = c.contains("lat") || c.contains("lon") || c.contains("alt") ? try c.position(prefix: "") : nil
         let measures = try c.decodeIfPresent(String.self, forKey: "measures").map { text in
             guard let kind = MeasurementKind(rawValue: text) else {
                 throw SchemaViolation(message: "measures: '\(text)' is not range_azimuth_elevation or azimuth")
@@ -131,14 +132,18 @@ struct WireRecord: Decodable {
 }
 
 extension KeyedDecodingContainer where Key == FieldKey {
-    /// `t_ns` (integer nanoseconds) wins over `t` (float seconds); one of them is required.
+    /// `t_ns` (integer nanoseconds) wins over `t` (float seconds); one of them is required, and a
+    /// `t` that is present must be a valid time even when `t_ns` wins.
     func time() throws -> Timestamp {
-        if let ns = try decodeIfPresent(Int64.self, forKey: "t_ns") { return Timestamp(nanosecondsSinceEpoch: ns) }
-        guard let seconds = try decodeIfPresent(Double.self, forKey: "t") else {
-            throw SchemaViolation(message: "t_ns: a timed record needs t_ns or t")
+        let nanoseconds = try decodeIfPresent(Int64.self, forKey: "t_ns")
+        var fromSeconds: Timestamp?
+        if let seconds = try decodeIfPresent(Double.self, forKey: "t") {
+            guard let time = Timestamp(secondsSinceEpoch: seconds) else { throw SchemaViolation(message: "t: \(seconds) is not a time") }
+            fromSeconds = time
         }
-        guard let time = Timestamp(secondsSinceEpoch: seconds) else { throw SchemaViolation(message: "t: \(seconds) is not a time") }
-        return time
+        if let nanoseconds { return Timestamp(nanosecondsSinceEpoch: nanoseconds) }
+        guard let fromSeconds else { throw SchemaViolation(message: "t_ns: a timed record needs t_ns or t") }
+        return fromSeconds
     }
 
     /// An id that may be sent as an integer or a string; kept as text.

@@ -38,6 +38,7 @@ public enum SimulateRunner {
         var messages: [WireMessage] = []
         var lines: [String] = []
         var stopped = false
+        var sent: UInt64 = 0
         messages = wire.header()
         lines = file.header()
         while !stopped {
@@ -49,6 +50,7 @@ public enum SimulateRunner {
                 }
                 for message in messages where !stopped {
                     stopped = try publisher.send(message)
+                    if !stopped { sent += 1 }
                 }
             }
             try writer?.write(lines)
@@ -61,10 +63,11 @@ public enum SimulateRunner {
         }
         try writer?.close()
         let elapsed = clock.now - started
-        publisher = nil   // closes the socket; its linger flushes what is queued
+        if stopped { publisher?.abandon() }
+        publisher = nil   // closes the sockets; their linger flushes what is queued
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let summary = SimulateSummary(scenario: scenarioPath, spec: spec, speed: options.speed, wallSeconds: seconds,
-                                      tally: options.publish.isEmpty ? SimulationTally() : wire.tally,
+                                      tally: options.publish.isEmpty ? SimulationTally() : wire.tally, sent: sent,
                                       writtenLines: writer == nil ? 0 : file.lines, interrupted: stopped)
         if let path = options.summaryPath {
             do {
@@ -76,43 +79,62 @@ public enum SimulateRunner {
         return summary
     }
 
-    /// The ZeroMQ side: one socket connected or bound to every endpoint. A class, owned by this run
-    /// alone: the socket closes (flushing within its linger) when the run lets go of it.
+    /// The ZeroMQ side: one socket per endpoint, so every endpoint gets every message (one PUSH
+    /// socket on several endpoints would deal them out in turn). A class, owned by this run alone:
+    /// the sockets close, flushing within their linger, when the run lets go of it.
     private final class Publisher {
         let context: ZMQContext
-        let socket: ZMQSocket
+        var sockets = ZMQSocketGroup()
 
         init(options: SimulateOptions) throws(RuntimeError) {
             do {
                 context = try ZMQContext()
                 let usesXPUB = options.socket == .pub && options.waitSubscribers != nil
-                socket = try ZMQSocket(context: context, type: options.socket == .push ? .push : (usesXPUB ? .xpub : .pub))
-                try socket.setOption(.sendHighWaterMark, 1_000_000)
-                try socket.setOption(.linger, 30_000)
-                // A send waits at most this long, so a stop signal is noticed even when nobody receives.
-                try socket.setOption(.sendTimeout, 200)
                 for endpoint in options.publish {
+                    let socket = try ZMQSocket(context: context, type: options.socket == .push ? .push : (usesXPUB ? .xpub : .pub))
+                    try socket.setOption(.sendHighWaterMark, 1_000_000)
+                    try socket.setOption(.linger, 30_000)
+                    // A send waits at most this long, so a stop signal is noticed even when nobody receives.
+                    try socket.setOption(.sendTimeout, 200)
+                    // PUSH queues only to connected receivers: with none there, sending waits instead
+                    // of counting messages as published that sit in a queue to nobody.
+                    if options.socket == .push { try socket.setOption(.immediate, 1) }
                     if options.bind { try socket.bind(endpoint) } else { try socket.connect(endpoint) }
-                }
-                if usesXPUB, let wait = options.waitSubscribers {
-                    // An XPUB socket hears each subscription: the first one means a subscriber is there.
-                    _ = try socket.waitForInput(timeout: .milliseconds(Int(wait * 1000)))
-                    _ = try socket.receiveParts(blocking: false)
+                    if usesXPUB, let wait = options.waitSubscribers {
+                        // An XPUB socket hears each subscription: the first one means a subscriber is there.
+                        _ = try socket.waitForInput(timeout: .milliseconds(Int(wait * 1000)))
+                        _ = try socket.receiveParts(blocking: false)
+                    }
+                    sockets.add(socket)
                 }
             } catch {
                 throw RuntimeError(code: .ingest, message: "cannot publish to \(options.publish.joined(separator: ", ")): \(error.message)")
             }
         }
 
-        /// Sends one message; returns `true` if a stop signal came while waiting for the receiver.
+        /// Sends one message to every endpoint; returns `true` if a stop signal came while waiting for a receiver.
         func send(_ message: WireMessage) throws(RuntimeError) -> Bool {
+            let parts = [Array(message.topic.utf8), message.payload]
             do {
-                while try !socket.send([Array(message.topic.utf8), message.payload]) {
-                    if SignalTrap.stopSignal != nil { return true }
+                for index in 0..<sockets.count {
+                    let stopped = try sockets.withSocket(at: index) { (socket) throws(ZMQError) -> Bool in
+                        while try !socket.send(parts) {
+                            if SignalTrap.stopSignal != nil { return true }
+                        }
+                        return false
+                    }
+                    if stopped { return true }
                 }
                 return false
             } catch {
                 throw RuntimeError(code: .ingest, message: "publishing failed: \(error.message)")
+            }
+        }
+
+        /// After an interruption: close without waiting to flush.
+        func abandon() {
+            for index in 0..<sockets.count {
+                sockets.withSocket(at: index) { socket in try? socket.setOption(.linger, 0) }
             }
         }
     }

@@ -20,6 +20,8 @@ public struct SimulateSummary: Encodable, Sendable {
     public let wallSeconds: Double
     /// Messages published per wall-clock second.
     public let messagesPerSecond: Double
+    /// Messages handed to ZeroMQ; equal to the totals unless the run was interrupted mid-step.
+    let messagesSent: UInt64
     let topics: [String: Topic]
     let totals: Topic
     let detections: Detections
@@ -30,11 +32,11 @@ public struct SimulateSummary: Encodable, Sendable {
     enum CodingKeys: String, CodingKey {
         case format, scenario, seed, speed, topics, totals, detections, interrupted
         case durationSeconds = "duration_s", wallSeconds = "wall_seconds", messagesPerSecond = "messages_per_second"
-        case writtenLines = "written_lines"
+        case writtenLines = "written_lines", messagesSent = "messages_sent"
     }
 
     init(scenario: String, spec: ScenarioSpec, speed: SimulationSpeed, wallSeconds: Double, tally: SimulationTally,
-         writtenLines: UInt64, interrupted: Bool) {
+         sent: UInt64, writtenLines: UInt64, interrupted: Bool) {
         func records(_ r: [RecordKind: UInt64]) -> [String: UInt64] {
             Dictionary(uniqueKeysWithValues: r.map { ($0.key.rawValue, $0.value) })
         }
@@ -43,7 +45,8 @@ public struct SimulateSummary: Encodable, Sendable {
         self.speed = speed.description
         durationSeconds = spec.duration
         self.wallSeconds = wallSeconds
-        messagesPerSecond = wallSeconds > 0 ? Double(tally.messages) / wallSeconds : 0
+        messagesSent = sent
+        messagesPerSecond = wallSeconds > 0 ? Double(sent) / wallSeconds : 0
         topics = tally.topics.mapValues { Topic(messages: $0.messages, records: records($0.records)) }
         totals = Topic(messages: tally.messages, records: records(tally.records))
         detections = Detections(target: tally.targetDetections, clutter: tally.clutterDetections)
@@ -58,8 +61,8 @@ public struct SimulateSummary: Encodable, Sendable {
     public var textReport: String {
         var text = "haechi simulate: \(scenario) seed \(seed), \(durationSeconds) s of scenario in \(String(format: "%.2f", wallSeconds)) s"
         text += interrupted ? " (interrupted)\n" : "\n"
-        if totals.messages > 0 {
-            text += "published \(totals.messages) messages on \(topics.count) topics, \(Int(messagesPerSecond.rounded())) messages/s; "
+        if messagesSent > 0 || totals.messages > 0 {
+            text += "published \(messagesSent) messages on \(topics.count) topics, \(Int(messagesPerSecond.rounded())) messages/s; "
             text += "detections: \(detections.target) of drones, \(detections.clutter) clutter\n"
         }
         if writtenLines > 0 { text += "wrote \(writtenLines) lines\n" }

@@ -11,7 +11,7 @@ struct Ingest: ParsableCommand {
             Runs until Ctrl-C, SIGTERM, --duration or --idle-timeout, then prints a report per \
             source. On a terminal a status line shows frames per second per source. \
             Config reference: docs/config.md. Exit status: 0 on a clean stop, 1 on a run \
-            failure, 2 on a bad config or command line.
+            failure, 2 on a bad config file, 64 on a bad command line.
             """
     )
 

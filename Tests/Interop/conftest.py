@@ -1,4 +1,5 @@
-"""Fixtures of Haechi's interop tests: the scenario input, the haechi binary and runs of ``haechi ingest``.
+"""Fixtures of Haechi's interop tests: the scenario input, the haechi binary and runs of ``haechi ingest``
+and ``haechi simulate``.
 
 - Scenario: when the Stone Soup peer's generator exists at ``../shared/peers/stonesoup/scenario.py``
   (relative to the repository root), a fresh scenario is generated with ``SCENARIO_FLAGS`` by this
@@ -8,6 +9,8 @@
   when it is unset, and fail when it names no executable.
 - ``interop_run``: one full ingest run for the session (scenario plus every injection) whose
   summary and publisher tally several tests read.
+- ``launch_simulate``: runs of ``haechi simulate`` in the repository root, on the sample scenarios of
+  ``Config/scenarios``.
 """
 
 from __future__ import annotations
@@ -26,7 +29,15 @@ import yaml
 import haechi_peer as peer
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-STONESOUP_SCENARIO = REPO_ROOT.parent / "shared/peers/stonesoup/scenario.py"
+#: The shared peers: $HAECHI_SHARED (the Makefile passes ../shared) or ../shared beside the checkout.
+SHARED_DIR = Path(os.environ.get("HAECHI_SHARED") or REPO_ROOT.parent / "shared")
+if not SHARED_DIR.is_absolute():
+    SHARED_DIR = (REPO_ROOT / SHARED_DIR).resolve()
+STONESOUP_DIR = SHARED_DIR / "peers/stonesoup"
+STONESOUP_SCENARIO = STONESOUP_DIR / "scenario.py"
+STONESOUP_TRACKER = STONESOUP_DIR / "track_stonesoup.py"
+STONESOUP_METRICS = STONESOUP_DIR / "metrics_stonesoup.py"
+SCENARIO_DIR = REPO_ROOT / "Config/scenarios"
 FIXTURE_SCENARIO = REPO_ROOT / "Replays/fixtures/interop-scenario.jsonl"
 SCENARIO_FLAGS = ("--targets", "3", "--sensors", "2", "--duration", "30", "--clutter", "2", "--seed", "7")
 SCHEMA_DIR = REPO_ROOT / "docs/schemas"
@@ -40,11 +51,15 @@ def peers_present() -> bool:
     return STONESOUP_SCENARIO.is_file()
 
 
+def single_threaded_env() -> dict:
+    """The environment with BLAS pinned to one thread, for the Stone Soup peer's scripts."""
+    return dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+
+
 def generate_scenario(out: Path) -> Path:
     """Run the Stone Soup peer's generator with ``SCENARIO_FLAGS`` (numpy single-threaded)."""
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     subprocess.run([sys.executable, str(STONESOUP_SCENARIO), *SCENARIO_FLAGS, "--out", str(out)],
-                   check=True, capture_output=True, env=env, timeout=120)
+                   check=True, capture_output=True, env=single_threaded_env(), timeout=120)
     return out
 
 
@@ -69,7 +84,7 @@ def pytest_terminal_summary(terminalreporter) -> None:
 def haechi_bin() -> Path:
     value = os.environ.get("HAECHI_BIN")
     if not value:
-        pytest.skip("HAECHI_BIN is not set: build haechi and set it (the Makefile does) to run the ingest tests")
+        pytest.skip("HAECHI_BIN is not set: build haechi and set it (the Makefile does) to run the tests that run it")
     path = Path(value)
     if not (path.is_file() and os.access(path, os.X_OK)):
         pytest.fail(f"HAECHI_BIN={value} is not an executable file")
@@ -77,7 +92,7 @@ def haechi_bin() -> Path:
 
 
 # --------------------------------------------------------------------------------------------------
-# Running haechi ingest
+# Running haechi
 
 
 def ingest_config(endpoints: list[dict], *, origin: dict | None = None) -> dict:
@@ -101,12 +116,13 @@ def sub_endpoint(name: str, address: str, topics: list[str], **extra) -> dict:
 
 @dataclass
 class HaechiRun:
-    """One ``haechi ingest`` process; its output goes to files in ``workdir``."""
+    """One ``haechi ingest`` or ``haechi simulate`` process; its output goes to files in ``workdir``."""
 
     process: subprocess.Popen
     workdir: Path
-    config: Path
+    config: Path | None  # the ingest config; None for simulate
     summary_path: Path
+    argv: tuple[str, ...] = ()
 
     @property
     def stderr(self) -> str:
@@ -118,7 +134,8 @@ class HaechiRun:
 
     def describe(self) -> str:
         """Exit status and the end of the output, for assertion messages."""
-        return (f"haechi ingest (config {self.config}) exit {self.process.returncode}\n"
+        what = f"haechi ingest (config {self.config})" if self.config else " ".join(self.argv)
+        return (f"{what} exit {self.process.returncode}\n"
                 f"--- stderr (tail) ---\n{self.stderr[-3000:]}\n--- stdout (tail) ---\n{self.stdout[-1500:]}")
 
     def wait(self, timeout: float = EXIT_TIMEOUT_S) -> int:
@@ -127,7 +144,7 @@ class HaechiRun:
             return self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.kill()
-            pytest.fail(f"haechi ingest did not exit within {timeout} s\n{self.describe()}")
+            pytest.fail(f"haechi did not exit within {timeout} s\n{self.describe()}")
 
     def terminate(self) -> None:
         self.process.send_signal(signal.SIGTERM)
@@ -142,16 +159,29 @@ class HaechiRun:
         return json.loads(self.summary_path.read_text())
 
 
+def _spawn(argv: list[str], workdir: Path, *, cwd: Path | None = None) -> subprocess.Popen:
+    """Start ``argv`` with its stdout and stderr going to files in ``workdir``."""
+    with open(workdir / "stdout.txt", "wb") as out, open(workdir / "stderr.txt", "wb") as err:
+        return subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=cwd)
+
+
 def launch_haechi(binary: Path, workdir: Path, config: dict | str, args: tuple[str, ...] = ()) -> HaechiRun:
     """Write ``config`` (a dict, dumped as YAML, or YAML text) and start ``haechi ingest`` on it."""
     workdir.mkdir(parents=True, exist_ok=True)
     config_path = workdir / "haechi.yaml"
     config_path.write_text(config if isinstance(config, str) else yaml.safe_dump(config, sort_keys=False))
     summary_path = workdir / "summary.json"
-    with open(workdir / "stdout.txt", "wb") as out, open(workdir / "stderr.txt", "wb") as err:
-        process = subprocess.Popen([str(binary), "ingest", "--config", str(config_path), "--summary",
-                                    str(summary_path), *args], stdout=out, stderr=err, stdin=subprocess.DEVNULL)
-    return HaechiRun(process, workdir, config_path, summary_path)
+    argv = [str(binary), "ingest", "--config", str(config_path), "--summary", str(summary_path), *args]
+    return HaechiRun(_spawn(argv, workdir), workdir, config_path, summary_path, tuple(argv))
+
+
+def launch_simulate(binary: Path, workdir: Path, args: tuple[str, ...]) -> HaechiRun:
+    """Start ``haechi simulate --summary <workdir>/summary.json ARGS`` in the repository root (so the
+    sample scenarios can be named ``Config/scenarios/...``)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    summary_path = workdir / "summary.json"
+    argv = [str(binary), "simulate", *args, "--summary", str(summary_path)]
+    return HaechiRun(_spawn(argv, workdir, cwd=REPO_ROOT), workdir, None, summary_path, tuple(argv))
 
 
 @pytest.fixture

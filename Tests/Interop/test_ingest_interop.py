@@ -2,19 +2,23 @@
 
 The publisher (haechi_peer.py, pyzmq and pymavlink, no Haechi code) streams a scenario with
 injected defects and keeps an exact tally; the summary Haechi writes must match it exactly, per
-source and in total. Further tests: configuration errors, SIGTERM, --duration, and a flood on one
-source that must not starve another.
+source and in total. Further tests: configuration and command-line errors, SIGTERM and SIGINT (a clean
+stop within 1 s), --duration, an unwritable --summary, and a flood on one source that must not
+starve another.
 """
 
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
 import time
 
 import pytest
 import zmq
 
 import haechi_peer as peer
+import yaml
 from conftest import (FIXTURE_SCENARIO, LOCALHOST_ANY_PORT, STONESOUP_SCENARIO, generate_scenario, ingest_config,
                       peers_present, pull_endpoint, run_publishing)
 
@@ -175,15 +179,30 @@ def status_record(source: str, i: int, seq: int | None = None) -> dict:
     return record
 
 
-def test_sigterm_stops_with_summary(start_haechi):
+CLEAN_STOP_LIMIT_S = 1.0  # the issue: Ctrl-C or SIGTERM shuts down cleanly within 1 s
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_signal_stops_cleanly_within_a_second(start_haechi, signum):
     messages = [peer.record_message("json/radar-7", status_record("radar-7", i, seq=i)) for i in range(10)]
     with peer.Publisher(LOCALHOST_ANY_PORT, bind=True) as publisher:
         run = start_haechi(ingest_config([pull_endpoint("sensors", publisher.push_endpoint)]), "--duration", "120")
         publisher.publish(messages)
-    time.sleep(2.0)  # delivered to Haechi's socket; give it time to count before the signal
-    assert run.process.poll() is None, f"haechi exited before SIGTERM\n{run.describe()}"
-    run.terminate()
-    assert run.wait(timeout=20) == 0, run.describe()
+    # The publisher has closed, so every message reached Haechi's socket: Haechi is connected, so
+    # past its signal set-up. Give it time to count them before the signal.
+    time.sleep(1.0)
+    assert run.process.poll() is None, f"haechi exited before {signum.name}\n{run.describe()}"
+    started = time.monotonic()
+    run.process.send_signal(signum)
+    try:
+        status = run.process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        run.kill()
+        pytest.fail(f"haechi did not exit within 20 s of {signum.name}\n{run.describe()}")
+    elapsed = time.monotonic() - started
+    assert status == 0, run.describe()
+    assert elapsed < CLEAN_STOP_LIMIT_S, (f"haechi took {elapsed:.3f} s from {signum.name} to exit "
+                                          f"(limit {CLEAN_STOP_LIMIT_S} s)\n{run.describe()}")
     summary = run.summary()
     assert summary["stop_reason"] == "signal"
     assert_sources_match(summary, publisher.tally.as_dict())
@@ -202,6 +221,38 @@ def test_duration_stops_without_traffic(start_haechi):
     assert summary["sources"] == {}
     assert summary["totals"]["frames_received"] == 0
     assert [e["frames_received"] for e in summary["endpoints"]] == [0]
+
+
+def test_unwritable_summary_exits_1(haechi_bin, tmp_path):
+    config = tmp_path / "haechi.yaml"
+    config.write_text(yaml.safe_dump(ingest_config([pull_endpoint("sensors", "tcp://127.0.0.1:9")])))
+    summary = tmp_path / "no-such-directory" / "summary.json"
+    result = subprocess.run([str(haechi_bin), "ingest", "--config", str(config), "--duration", "0.3",
+                             "--summary", str(summary), "--quiet"],
+                            capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=30)
+    assert result.returncode == 1, f"exit {result.returncode}\nstderr: {result.stderr}"
+    assert "summary" in result.stderr and str(summary) in result.stderr, result.stderr
+    assert not summary.exists()
+
+
+# --------------------------------------------------------------------------------------------------
+# The command line
+
+EX_USAGE = 64  # swift-argument-parser's exit status for a bad command line
+
+
+@pytest.mark.parametrize("args,named", [
+    (("--duration", "-1"), "--duration"),  # -1 reads as an option: --duration has no value
+    (("--duration=-1",), "--duration"),  # reaches validate(): must be positive
+    (("--duration", "0"), "--duration"),
+    (("--idle-timeout=-2",), "--idle-timeout"),
+    (("--no-such-option",), "--no-such-option"),
+], ids=["duration_-1", "duration=-1", "duration_0", "idle_timeout=-2", "unknown_option"])
+def test_bad_command_line_exits_64(start_haechi, args, named):
+    run = start_haechi(ingest_config([pull_endpoint("sensors", "tcp://127.0.0.1:9")]), *args)
+    assert run.wait(timeout=20) == EX_USAGE, run.describe()
+    assert "Error:" in run.stderr and named in run.stderr, f"expected a message naming {named}\n{run.describe()}"
+    assert not run.summary_path.exists(), "a bad command line must not run ingest"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -224,6 +275,13 @@ def test_flood_on_one_source_does_not_starve_another(haechi_bin, tmp_path):
     assert_sources_match(summary, tally)
     assert summary["sources"]["json/flood"]["records"]["status"] == flood
     assert summary["sources"]["mavlink/quiet"]["records"]["heartbeat"] == flood // every
+    # Not starved: the quiet source's messages, sent among the flood's, were all taken before the
+    # flood's backlog was drained (a starved endpoint would be read only once the flood stops).
+    quiet_last = summary["sources"]["mavlink/quiet"]["last_receive_ns"]
+    flood_last = summary["sources"]["json/flood"]["last_receive_ns"]
+    assert quiet_last < flood_last, (
+        f"the quiet source's last message was received {(quiet_last - flood_last) / 1e6:.1f} ms after the "
+        f"flood's last one: the flooded endpoint starved it")
 
 
 # --------------------------------------------------------------------------------------------------

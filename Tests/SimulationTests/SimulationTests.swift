@@ -204,11 +204,25 @@ struct SimulatorTests {
         func radar0(_ steps: [SimulationStep]) -> [ScanReport] {
             steps.compactMap { if case .scan(0, let s, _) = $0 { s } else { nil } }
         }
+        // The measurements must not change; det_ids are numbered across the run, so they may.
         func detections0(_ steps: [SimulationStep]) -> [[SimulatedDetection]] {
-            steps.compactMap { if case .scan(0, _, let d) = $0 { d } else { nil } }
+            steps.compactMap { step -> [SimulatedDetection]? in
+                guard case .scan(0, _, var d) = step else { return nil }
+                for i in d.indices { d[i].detection.detectionID = nil }
+                return d
+            }
         }
         #expect(detections0(run(spec)) == detections0(run(fewer)))
         #expect(radar0(run(spec)) == radar0(run(fewer)))
+    }
+
+    @Test("det_id is unique across the run and increases in step order, as in the peer's scenario files")
+    func detectionIDs() {
+        let ids = run(spec).flatMap { step -> [UInt64] in
+            if case .scan(_, _, let d) = step { d.compactMap(\.detection.detectionID) } else { [] }
+        }
+        #expect(!ids.isEmpty)
+        #expect(ids == Array(0..<UInt64(ids.count)))
     }
 
     @Test("The wire renderer numbers each sensor topic's messages and tallies what it sends")

@@ -226,6 +226,19 @@ struct FrameProcessorLimitTests {
         #expect(stats.totals.framesReceived == 11)
     }
 
+    @Test("The overflow source counts records but checks no sequence and makes no truth")
+    func overflowPools() {
+        let p = FrameProcessor(endpointNames: ["e"], maximumFrameBytes: 1024, maximumSources: 1, siteGeoidSeparation: 0)
+        p.process(parts: [bytes("json/first"), bytes("{")], endpoint: 0, receivedAt: now)
+        for (i, s) in [UInt8(0), 7, 3].enumerated() {
+            p.process(parts: [bytes("mavlink/d\(i)"), heartbeat(sequence: s)], endpoint: 0, receivedAt: now)
+        }
+        let overflow = p.statistics.sources["!overflow@e"]
+        #expect(overflow?.records == [.heartbeat: 3])
+        #expect(overflow?.sequence == SequenceCounters())
+        #expect(overflow?.truthFixes == [:])
+    }
+
     @Test("A record sink may read the processor's counters from inside its callback")
     func sinkReadsStatistics() {
         final class Reader: TelemetryRecordSink {
