@@ -10,11 +10,13 @@ let package = Package(
         .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
         .library(name: "TelemetryModel", targets: ["TelemetryModel"]),
         .library(name: "TelemetryIngest", targets: ["TelemetryIngest"]),
+        .library(name: "LockFreeRing", targets: ["LockFreeRing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
     ],
     targets: [
         // libzmq, reached only through the ZeroMQ module. The module map links with `link "zmq"`
@@ -26,6 +28,7 @@ let package = Package(
         ),
         .target(name: "ZeroMQ", dependencies: ["CLibZMQ"]),
         .target(name: "TelemetryModel"),
+        .target(name: "LockFreeRing", dependencies: [.product(name: "Atomics", package: "swift-atomics")]),
         .target(name: "Geodesy", dependencies: ["TelemetryModel"]),
         .target(name: "Simulation", dependencies: ["TelemetryModel", "Geodesy"]),
         .target(
@@ -52,6 +55,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
+        .testTarget(name: "LockFreeRingTests", dependencies: ["LockFreeRing"]),
         .testTarget(
             name: "TelemetryModelTests",
             dependencies: ["TelemetryModel"],
