@@ -34,7 +34,8 @@ let package = Package(
         .target(
             name: "TelemetryIngest",
             dependencies: [
-                "ZeroMQ", "TelemetryModel",
+                "ZeroMQ", "TelemetryModel", "LockFreeRing",
+                .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -178,6 +178,24 @@ public final class LockFreeRing<Element>: @unchecked Sendable {
         sequence < producer.pointee.initialized || producer.pointee.initialized >= Int64(capacity)
     }
 
+    /// Producer only: the element in a slot the producer has stored and not yet had back (published
+    /// but not yet released by every consumer). Consumers may be reading it too: reads do not race.
+    public func producerPeek(_ sequence: Int64) -> Element {
+        slots[Int(sequence & mask)]
+    }
+
+    /// The sequence the producer will claim next.
+    public var nextSequence: Int64 { producer.pointee.next }
+
+    /// The last sequence every consumer has finished with.
+    public var slowestConsumedSequence: Int64 { slowestConsumer() }
+
+    /// Gives back `sequence`, the last slot claimed, unused (nothing was there to put in it).
+    public func unclaim(_ sequence: Int64) {
+        precondition(sequence == producer.pointee.next - 1, "only the last claimed slot can be given back")
+        producer.pointee.next = sequence
+    }
+
     /// Makes every claimed slot up to `sequence` visible to the consumers.
     public func publish(through sequence: Int64) {
         // Release: pairs with the consumers' acquiring load in `drain`.

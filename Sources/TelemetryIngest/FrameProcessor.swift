@@ -66,8 +66,15 @@ public final class FrameProcessor {
     ///   - endpoint: the index of the endpoint it came in on.
     ///   - receivedAt: when it arrived.
     public func process(parts: UnsafeBufferPointer<UnsafeRawBufferPointer>, endpoint: Int, receivedAt: Timestamp) {
-        let sequence = receiveSequence
-        receiveSequence += 1
+        process(parts: parts, endpoint: endpoint, receivedAt: receivedAt, sequence: receiveSequence)
+    }
+
+    /// Processes one received message numbered `sequence` by the ring (the global receive number).
+    /// - Returns: why it was rejected, or `nil` if all of it decoded.
+    @discardableResult
+    public func process(parts: UnsafeBufferPointer<UnsafeRawBufferPointer>, endpoint: Int, receivedAt: Timestamp,
+                        sequence: UInt64) -> RejectReason? {
+        receiveSequence = sequence + 1
         endpointFrames[endpoint] += 1
         let topic = parts.first.flatMap(SourceTopic.init(bytes:))
         var key = topic?.description ?? badTopicKeys[endpoint]
@@ -87,6 +94,25 @@ public final class FrameProcessor {
                                  sourceKey: key, parts: parts, rejection: rejection)
             for sink in rawSinks { sink.receive(frame) }
         }
+        return rejection
+    }
+
+    /// Counts a message the decode stage had no time for (the `shed` overload policy): it is
+    /// received and counted under its source as shed, but not decoded.
+    public func countShed(parts: UnsafeBufferPointer<UnsafeRawBufferPointer>, endpoint: Int, receivedAt: Timestamp, sequence: UInt64) {
+        receiveSequence = sequence + 1
+        endpointFrames[endpoint] += 1
+        let topic = parts.first.flatMap(SourceTopic.init(bytes:))
+        var key = topic?.description ?? badTopicKeys[endpoint]
+        if sources.count >= maximumSources && sources[key] == nil { key = overflowKeys[endpoint] }
+        let bytes = parts.dropFirst().reduce(0) { $0 + $1.count }
+        sources[key, default: SourceState(pooled: key == overflowKeys[endpoint])].statistics.noteShed(receivedAt, bytes: bytes)
+    }
+
+    /// The source key a message's parts are counted under.
+    public func sourceKey(parts: UnsafeBufferPointer<UnsafeRawBufferPointer>, endpoint: Int) -> String {
+        let key = parts.first.flatMap(SourceTopic.init(bytes:))?.description ?? badTopicKeys[endpoint]
+        return sources[key] != nil || sources.count < maximumSources ? key : overflowKeys[endpoint]
     }
 
     /// Processes one message given as byte arrays. For tests and cold paths.

@@ -13,15 +13,18 @@ public struct IngestSettings: Hashable, Sendable {
     /// At most this many sources are counted apart; further new topics are counted under
     /// `!overflow@<endpoint>`, so a sender inventing topics cannot exhaust memory.
     public var maximumSources: Int
+    /// The ring-buffer core's sizes, wait strategy and overload policy.
+    public var pipeline: PipelineSettings
 
     /// Creates settings.
     public init(endpoints: [IngestEndpoint], maximumFrameBytes: Int = 1 << 20, siteGeoidSeparation: Double = 0,
-                fairnessBatch: Int = 256, maximumSources: Int = 4096) {
+                fairnessBatch: Int = 256, maximumSources: Int = 4096, pipeline: PipelineSettings = PipelineSettings()) {
         precondition(fairnessBatch > 0 && maximumSources > 0 && maximumFrameBytes > 0, "limits must be positive")
         self.endpoints = endpoints
         self.maximumFrameBytes = maximumFrameBytes
         self.siteGeoidSeparation = siteGeoidSeparation
         self.fairnessBatch = fairnessBatch
         self.maximumSources = maximumSources
+        self.pipeline = pipeline
     }
 }

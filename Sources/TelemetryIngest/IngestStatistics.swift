@@ -9,6 +9,8 @@ public struct IngestStatistics: Hashable, Sendable {
     public var endpointFrames: [UInt64]
     /// The next global receive sequence number; also how many messages have been received.
     public var receiveSequence: UInt64 = 0
+    /// The ring-buffer core's own counters.
+    public var pipeline = PipelineCounters()
 
     /// Zero counters for `endpointCount` endpoints.
     public init(endpointCount: Int) {
@@ -26,4 +28,20 @@ public struct IngestStatistics: Hashable, Sendable {
     public var lastReceiveTime: Timestamp? {
         sources.values.compactMap(\.lastReceiveTime).max()
     }
+}
+
+/// What the ring-buffer core did: how often ingest had to wait, and with what sizes and policy.
+public struct PipelineCounters: Hashable, Sendable {
+    /// Times the receive thread found the ring or the arena full and stopped reading until the
+    /// slowest stage caught up (backpressure: nothing is lost, ZeroMQ's queues hold the rest).
+    public var producerWaits: UInt64 = 0
+    /// Ring slots.
+    public var ringSlots: Int = 0
+    /// Arena bytes.
+    public var arenaBytes: Int = 0
+    /// The tracking-overload policy in force.
+    public var trackingOverload: TrackingOverloadPolicy = .block
+
+    /// Zero counters.
+    public init() {}
 }

@@ -15,8 +15,23 @@ public struct RawFrame: ~Copyable {
     public let sourceKey: String
     /// Every part as received: normally `[topic, payload]`, but a bad envelope is kept whole too.
     public let parts: UnsafeBufferPointer<UnsafeRawBufferPointer>
-    /// Why the message, or a MAVLink frame in it, was rejected; `nil` if all of it decoded.
+    /// Why the message, or a MAVLink frame in it, was rejected; `nil` if all of it decoded (or
+    /// it was not decoded: see ``wasDecoded``).
     public let rejection: RejectReason?
+    /// `false` when the decode stage counted the frame without decoding it (the `shed` policy).
+    public let wasDecoded: Bool
+
+    /// A frame as lent to raw sinks.
+    init(receiveSequence: UInt64, receiveTime: Timestamp, endpointIndex: Int, sourceKey: String,
+         parts: UnsafeBufferPointer<UnsafeRawBufferPointer>, rejection: RejectReason?, wasDecoded: Bool = true) {
+        self.receiveSequence = receiveSequence
+        self.receiveTime = receiveTime
+        self.endpointIndex = endpointIndex
+        self.sourceKey = sourceKey
+        self.parts = parts
+        self.rejection = rejection
+        self.wasDecoded = wasDecoded
+    }
 
     /// Part 0 (normally the topic).
     public var topic: UnsafeRawBufferPointer { parts.first ?? UnsafeRawBufferPointer(start: nil, count: 0) }

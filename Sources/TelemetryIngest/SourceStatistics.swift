@@ -9,6 +9,8 @@ public struct SourceStatistics: Hashable, Sendable {
     public var bytesReceived: UInt64 = 0
     /// Messages with at least one defect.
     public var framesMalformed: UInt64 = 0
+    /// Messages counted but not decoded because the decode stage was behind (`shed` policy only).
+    public var framesShed: UInt64 = 0
     /// Records decoded, by kind.
     public var records: [RecordKind: UInt64] = [:]
     /// Defects, by reason: one per message, or per MAVLink frame inside a message.
@@ -34,6 +36,11 @@ public struct SourceStatistics: Hashable, Sendable {
         if lastRecordTime.map({ time > $0 }) ?? true { lastRecordTime = time }
     }
 
+    mutating func noteShed(_ time: Timestamp, bytes: Int) {
+        noteReceive(time, bytes: bytes)
+        framesShed += 1
+    }
+
     mutating func noteReceive(_ time: Timestamp, bytes: Int) {
         framesReceived += 1
         bytesReceived += UInt64(bytes)
@@ -47,6 +54,7 @@ public struct SourceStatistics: Hashable, Sendable {
         framesReceived = plus(framesReceived, other.framesReceived)
         bytesReceived = plus(bytesReceived, other.bytesReceived)
         framesMalformed = plus(framesMalformed, other.framesMalformed)
+        framesShed = plus(framesShed, other.framesShed)
         records.merge(other.records, uniquingKeysWith: plus)
         malformed.merge(other.malformed, uniquingKeysWith: plus)
         sequence.add(other.sequence)

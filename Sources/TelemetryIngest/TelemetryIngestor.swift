@@ -1,32 +1,42 @@
-// The ingest thread: polls every endpoint, hands each message to the FrameProcessor.
+// The ingest pipeline: a receive thread feeds the ring; a decode stage and a recorder stage drain it.
 public import Logging
 public import ZeroMQ
 import TelemetryModel
+import LockFreeRing
+import Atomics
 import Synchronization
 import Dispatch
 import Foundation
 
-/// Runs ingest on a thread of its own: every endpoint's socket is polled there, and each message
-/// is classified, decoded and counted by a ``FrameProcessor``.
+/// Runs ingest as three threads around a ``LockFreeRing``:
 ///
-/// A flood on one socket cannot starve the others: each socket gives up its turn after
-/// ``IngestSettings/fairnessBatch`` messages. A bad frame costs a counter, never the loop.
+/// 1. **receive** (the producer): one thread polls every endpoint and receives each message's parts
+///    straight into the ``FrameArena``, numbering messages with the ring's sequence (the global
+///    receive number). Why one poller rather than a producer per endpoint: a libzmq socket belongs
+///    to one thread, the ring has one producer by design (no claim contention), libzmq's I/O thread
+///    already does the network work, and one thread makes the global receive order a plain counter.
+///    Fairness comes from reading at most ``IngestSettings/fairnessBatch`` messages per socket per turn.
+/// 2. **decode** (consumer 0): classifies, decodes and counts each frame (``FrameProcessor``),
+///    hands records to the record sinks (the tracker), and leaves its verdict for the recorder.
+/// 3. **raw** (consumer 1, after decode): hands every frame, good or bad, with its verdict to the
+///    raw sinks (the recorder), in receive order.
 ///
-/// ```swift
-/// let ingestor = TelemetryIngestor(settings: settings, logger: logger)
-/// try ingestor.start()
-/// // ... ingestor.snapshot() for live counters ...
-/// let final = ingestor.stop()
-/// ```
+/// Backpressure: by default nothing is dropped inside Haechi. When the ring or the arena is full,
+/// the receive thread stops reading (counted as a producer wait) and ZeroMQ's own queues take the
+/// strain: PULL senders block; SUB publishers drop at their high-water mark, which shows up as
+/// sequence gaps. With ``TrackingOverloadPolicy/shed`` the decode stage counts frames without
+/// decoding them while it lags, so a slow tracker never stops ingest; the recorder still gets them.
 public final class TelemetryIngestor: Sendable {
     /// The settings the run uses.
     public let settings: IngestSettings
     private let logger: Logger
     private let context: ZMQContext
     private let ownsContext: Bool
-    private let stopRequested = Atomic<Bool>(false)
+    private let stopRequested = ManagedAtomic<Bool>(false)
+    private let producerDone = ManagedAtomic<Bool>(false)
+    private let producerWaits = ManagedAtomic<UInt64>(0)
     private let shared: Mutex<SharedState>
-    private let finished = DispatchSemaphore(value: 0)
+    private let finished = DispatchGroup()
 
     private struct SharedState: Sendable {
         var statistics: IngestStatistics
@@ -35,10 +45,12 @@ public final class TelemetryIngestor: Sendable {
         var failure: IngestError?
     }
 
-    /// How often the ingest thread publishes its counters for ``snapshot()``.
+    /// How often the decode stage publishes its counters for ``snapshot()``.
     static let publishInterval: Duration = .milliseconds(200)
     /// How long one poll waits; bounds how quickly ``stop()`` is noticed.
     static let pollTimeout: Duration = .milliseconds(50)
+    /// The most a stage takes from the ring at once.
+    static let drainBatch = 256
 
     /// Prepares a run. Nothing is opened until ``start(rawSinks:recordSinks:)``.
     ///
@@ -58,19 +70,53 @@ public final class TelemetryIngestor: Sendable {
             }
             self.ownsContext = true
         }
-        self.shared = Mutex(SharedState(statistics: IngestStatistics(endpointCount: settings.endpoints.count)))
+        var initial = IngestStatistics(endpointCount: settings.endpoints.count)
+        initial.pipeline = Self.counters(settings)
+        self.shared = Mutex(SharedState(statistics: initial))
     }
 
-    /// Opens every endpoint and starts the ingest thread.
+    private static func counters(_ settings: IngestSettings) -> PipelineCounters {
+        var counters = PipelineCounters()
+        counters.ringSlots = settings.pipeline.ringSlots
+        counters.arenaBytes = settings.pipeline.arenaBytes
+        counters.trackingOverload = settings.pipeline.trackingOverload
+        return counters
+    }
+
+    /// The arena room kept for one message: its payload and its topic up to the frame limit (+1 so
+    /// an oversize frame is seen to be oversize), and a little for length prefixes and extra parts.
+    var messageBudget: Int { 2 * (settings.maximumFrameBytes + 1) + 1024 }
+
+    /// Opens every endpoint and starts the three threads.
     ///
     /// Returns once every socket is bound or connected; throws if one could not be.
-    /// The sinks are called on the ingest thread only, from now until ``stop()`` returns.
+    /// The sinks are called on the pipeline's threads only (record sinks on the decode thread, raw
+    /// sinks on the raw thread), from now until ``stop()`` returns.
     public func start(rawSinks: [any RawFrameSink] = [], recordSinks: [any TelemetryRecordSink] = []) throws(IngestError) {
         precondition(shared.withLock { !$0.started && !$0.stopped }, "an ingestor runs once")
+        let pipeline = settings.pipeline
+        guard pipeline.arenaBytes >= 4 * messageBudget else {
+            throw IngestError(code: .endpointSetup, message: "pipeline.arena_bytes (\(pipeline.arenaBytes)) must hold at least four "
+                              + "frames of max_frame_bytes: at least \(4 * messageBudget)")
+        }
+        let wait: any RingWaitStrategy = switch pipeline.wait {
+        case .block: SpinThenBlockWait()
+        case .yield: YieldingWait()
+        case .spin: BusySpinWait()
+        }
+        let core = PipelineCore(ring: LockFreeRing(capacity: pipeline.ringSlots, consumers: 2, dependencies: [nil, 0], waitStrategy: wait),
+                                arena: FrameArena(capacity: pipeline.arenaBytes))
+        let sinks = SinkHandOff(raw: rawSinks, records: recordSinks)
+
         let ready = DispatchSemaphore(value: 0)
         let setupError = Mutex<IngestError?>(nil)
-        let sinks = SinkHandOff(raw: rawSinks, records: recordSinks)
-        let thread = Thread { [self] in
+        finished.enter()
+        let receive = Thread { [self] in
+            defer {
+                producerDone.store(true, ordering: .releasing)
+                core.ring.waitStrategy.signal()
+                finished.leave()
+            }
             var group = ZMQSocketGroup()
             for endpoint in settings.endpoints {
                 do throws(ZMQError) {
@@ -82,41 +128,57 @@ public final class TelemetryIngestor: Sendable {
                                          cause: error)
                     }
                     ready.signal()
-                    finished.signal()
                     return
                 }
             }
             ready.signal()
-            run(group: &group, sinks: sinks)
-            finished.signal()
+            produce(group: &group, core: core)
         }
-        thread.name = "haechi-ingest"
-        thread.start()
+        receive.name = "haechi-receive"
+        receive.start()
         ready.wait()
         if let error = setupError.withLock({ $0 }) {
+            finished.wait()
             shared.withLock { $0.stopped = true }
             throw error
         }
+        finished.enter()
+        let decode = Thread { [self] in
+            decodeStage(core: core, sinks: sinks)
+            finished.leave()
+        }
+        decode.name = "haechi-decode"
+        decode.start()
+        finished.enter()
+        let raw = Thread { [self] in
+            rawStage(core: core, sinks: sinks)
+            finished.leave()
+        }
+        raw.name = "haechi-raw"
+        raw.start()
         shared.withLock { $0.started = true }
         logger.info("ingest started", metadata: ["endpoints": "\(settings.endpoints.map(\.name))"])
     }
 
     /// The counters as of the last publication (at most ~200 ms old while running; final after ``stop()``).
     public func snapshot() -> IngestStatistics {
-        shared.withLock { $0.statistics }
+        var statistics = shared.withLock { $0.statistics }
+        statistics.pipeline.producerWaits = producerWaits.load(ordering: .relaxed)
+        return statistics
     }
 
-    /// Why the ingest thread stopped on its own, if it did.
+    /// Why ingest stopped on its own, if it did.
     public var failure: IngestError? {
         shared.withLock { $0.failure }
     }
 
-    /// Whether the ingest thread has ended (after ``stop()``, or on a socket failure).
+    /// Whether ingest has ended (after ``stop()``, or on a socket failure).
     public var hasEnded: Bool {
-        shared.withLock { $0.stopped }
+        shared.withLock { $0.stopped } || (producerDone.load(ordering: .acquiring) && shared.withLock { $0.failure != nil })
     }
 
-    /// Stops the ingest thread, waits for it (at most one poll interval) and returns the final counters.
+    /// Stops receiving, lets the decode and raw stages finish every frame already received, waits
+    /// for the threads, and returns the final counters.
     @discardableResult
     public func stop() -> IngestStatistics {
         stopRequested.store(true, ordering: .relaxed)
@@ -128,25 +190,57 @@ public final class TelemetryIngestor: Sendable {
         if wasStarted {
             finished.wait()
             if ownsContext { context.shutdown() }
+            shared.withLock { $0.stopped = true }
         }
         return snapshot()
     }
 
-    private func run(group: inout ZMQSocketGroup, sinks: SinkHandOff) {
-        let processor = FrameProcessor(endpointNames: settings.endpoints.map(\.name),
-                                       maximumFrameBytes: settings.maximumFrameBytes,
-                                       maximumSources: settings.maximumSources,
-                                       siteGeoidSeparation: settings.siteGeoidSeparation,
-                                       rawSinks: sinks.raw, recordSinks: sinks.records)
-        // Intervals use the monotonic clock: a GPS or NTP step of the wall clock must not change them.
-        let clock = ContinuousClock()
-        var lastPublish = clock.now
+    // MARK: The receive thread
+
+    private func produce(group: inout ZMQSocketGroup, core: PipelineCore) {
+        let ring = core.ring
+        var pending: Int64?   // the last claimed, unpublished sequence
         var failure: IngestError?
+        let cancelled = { [stopRequested] in stopRequested.load(ordering: .relaxed) }
+        func publishPending() {
+            if let last = pending {
+                ring.publish(through: last)
+                pending = nil
+            }
+        }
         loop: while !stopRequested.load(ordering: .relaxed) {
             do {
                 if try group.poll(timeout: Self.pollTimeout) > 0 {
                     for index in 0..<group.count where group.hasInput(index) {
-                        try drain(group: group, socket: index, into: processor)
+                        for _ in 0..<settings.fairnessBatch {
+                            // A slot first: when the ring is full, stop reading (backpressure).
+                            var sequence = ring.tryClaim()
+                            if sequence == nil {
+                                publishPending()
+                                producerWaits.wrappingIncrement(ordering: .relaxed)
+                                sequence = ring.claim(1, until: cancelled)
+                            }
+                            guard let sequence else { break loop }
+                            guard let start = reserveArena(core: core, cancelled: cancelled, publish: publishPending) else {
+                                break loop
+                            }
+                            // The slot is claimed; if nothing is waiting after all, it is simply reused next time.
+                            let slot = try group.withSocket(at: index) { (socket) throws(ZMQError) -> FrameSlot? in
+                                try receiveMessage(from: socket, into: core.arena, at: start, endpoint: index)
+                            }
+                            guard let slot else {
+                                ring.unclaim(sequence)
+                                break
+                            }
+                            core.arena.commit(start: start, count: slot.byteCount)
+                            if ring.isInitialized(sequence) {
+                                ring.withSlot(sequence) { $0 = slot }
+                            } else {
+                                ring.store(slot, at: sequence)
+                            }
+                            pending = sequence
+                        }
+                        publishPending()
                     }
                 }
             } catch {
@@ -155,50 +249,183 @@ public final class TelemetryIngestor: Sendable {
                 }
                 break loop
             }
-            let now = clock.now
-            if now - lastPublish >= Self.publishInterval {
-                let statistics = processor.statistics
-                shared.withLock { $0.statistics = statistics }
-                lastPublish = now
-            }
         }
-        let statistics = processor.statistics
-        shared.withLock {
-            $0.statistics = statistics
-            $0.failure = failure
-            $0.stopped = true
+        publishPending()
+        if let failure {
+            shared.withLock { $0.failure = failure }
+            logger.error("\(failure.message)")
         }
-        if let failure { logger.error("\(failure.message)") }
     }
 
-    /// Reads up to one fairness batch of waiting messages from one socket.
-    private func drain(group: borrowing ZMQSocketGroup, socket index: Int, into processor: FrameProcessor) throws(ZMQError) {
-        try group.withSocket(at: index) { (socket) throws(ZMQError) in
-            for _ in 0..<settings.fairnessBatch {
-                let received: Bool? = try socket.receive(blocking: false) { message in
-                    Self.lend(message, endpoint: index, to: processor)
-                    return true
+    /// Waits until the arena has room for one more message; returns where it starts.
+    private func reserveArena(core: PipelineCore, cancelled: () -> Bool, publish: () -> Void) -> Int64? {
+        let budget = messageBudget
+        func fits() -> Int64? {
+            let start = core.arena.start(forBudget: budget)
+            let ring = core.ring
+            // The arena's tail: where the oldest message still in use starts (none: everything is free).
+            let oldest = ring.slowestConsumedSequence + 1
+            let tail = oldest < ring.nextSequence - 1 ? ring.producerPeek(oldest).arenaOffset : start
+            return start + Int64(budget) - min(tail, start) <= Int64(core.arena.capacity) ? start : nil
+        }
+        if let start = fits() { return start }
+        publish()
+        producerWaits.wrappingIncrement(ordering: .relaxed)
+        var start: Int64?
+        _ = core.ring.waitStrategy.wait(until: { start = fits(); return start != nil }, deadline: nil, cancelled: cancelled)
+        return start
+    }
+
+    /// Receives one whole message into the arena at `start`, or returns `nil` if none is waiting.
+    private func receiveMessage(from socket: borrowing ZMQSocket, into arena: FrameArena, at start: Int64,
+                                endpoint: Int) throws(ZMQError) -> FrameSlot? {
+        let base = arena.pointer(at: start)
+        let budget = messageBudget
+        var used = 0
+        var slot = FrameSlot(arenaOffset: start, endpoint: endpoint)
+        var more = true
+        while more {
+            // Room for this part: what is left of the budget after its 4-byte length prefix.
+            let room = max(0, budget - used - 4)
+            let buffer = UnsafeMutableRawBufferPointer(start: base + used + 4, count: room)
+            guard let part = try socket.receivePart(into: buffer, blocking: slot.partCount > 0) else {
+                precondition(slot.partCount == 0, "libzmq delivers the parts of a message together")
+                return nil
+            }
+            if slot.partCount == 0 { slot.receiveTime = WallClock.now().nanosecondsSinceEpoch }
+            let stored = min(part.size, room)
+            if part.size > room { slot.truncated = true }
+            if used + 4 <= budget {
+                (base + used).storeBytes(of: UInt32(stored).littleEndian, as: UInt32.self)
+                used += 4 + stored
+                slot.partCount += 1
+            } else {
+                slot.truncated = true   // no room even for the length: the part is counted as cut short
+            }
+            more = part.more
+        }
+        slot.byteCount = used
+        return slot
+    }
+
+    // MARK: The decode stage
+
+    private func decodeStage(core: PipelineCore, sinks: SinkHandOff) {
+        let processor = FrameProcessor(endpointNames: settings.endpoints.map(\.name),
+                                       maximumFrameBytes: settings.maximumFrameBytes,
+                                       maximumSources: settings.maximumSources,
+                                       siteGeoidSeparation: settings.siteGeoidSeparation,
+                                       recordSinks: sinks.records)
+        let ring = core.ring
+        let shed = settings.pipeline.trackingOverload == .shed
+        let shedLag = Int64(Double(ring.capacity) * settings.pipeline.shedLag)
+        let clock = ContinuousClock()
+        var lastPublish = clock.now
+        func publish() {
+            let statistics = processor.statistics
+            shared.withLock {
+                let pipeline = $0.statistics.pipeline
+                $0.statistics = statistics
+                $0.statistics.pipeline = pipeline
+            }
+        }
+        while true {
+            let drained = ring.drain(0, maxBatch: Self.drainBatch) { sequence, slot in
+                let receivedAt = Timestamp(nanosecondsSinceEpoch: slot.receiveTime)
+                core.arena.withParts(of: slot) { parts in
+                    let verdict: UInt8
+                    if shed, ring.publishedSequence - sequence > shedLag {
+                        processor.countShed(parts: parts, endpoint: slot.endpoint, receivedAt: receivedAt, sequence: UInt64(sequence))
+                        verdict = Verdict.shed
+                    } else {
+                        let rejection = processor.process(parts: parts, endpoint: slot.endpoint, receivedAt: receivedAt,
+                                                          sequence: UInt64(sequence))
+                        verdict = Verdict.code(rejection, truncated: slot.truncated)
+                    }
+                    // Read by the raw stage after this stage releases `sequence` (the ring's dependency pair).
+                    core.verdicts[Int(sequence & Int64(ring.capacity - 1))] = verdict
                 }
-                if received == nil { return }
             }
+            if clock.now - lastPublish >= Self.publishInterval {
+                publish()
+                lastPublish = clock.now
+            }
+            if drained > 0 { continue }
+            if producerDone.load(ordering: .acquiring), ring.consumedSequence(0) >= ring.publishedSequence { break }
+            _ = ring.waitForData(0, until: { [producerDone] in producerDone.load(ordering: .acquiring) },
+                                 deadline: clock.now + Self.publishInterval)
         }
+        publish()
     }
 
-    /// Hands a received message's parts to the processor without copying them.
-    private static func lend(_ message: borrowing ZMQReceivedMessage, endpoint: Int, to processor: FrameProcessor) {
-        let receivedAt = WallClock.now()
-        message.withUnsafePartBuffers { parts in
-            processor.process(parts: parts, endpoint: endpoint, receivedAt: receivedAt)
+    // MARK: The raw stage
+
+    private func rawStage(core: PipelineCore, sinks: SinkHandOff) {
+        let ring = core.ring
+        let names = settings.endpoints.map(\.name)
+        let keys = FrameProcessor(endpointNames: names, maximumFrameBytes: settings.maximumFrameBytes,
+                                  maximumSources: settings.maximumSources, siteGeoidSeparation: 0)
+        while true {
+            let drained = ring.drain(1, maxBatch: Self.drainBatch) { sequence, slot in
+                guard !sinks.raw.isEmpty else { return }
+                let verdict = core.verdicts[Int(sequence & Int64(ring.capacity - 1))]
+                core.arena.withParts(of: slot) { parts in
+                    let frame = RawFrame(receiveSequence: UInt64(sequence), receiveTime: Timestamp(nanosecondsSinceEpoch: slot.receiveTime),
+                                         endpointIndex: slot.endpoint, sourceKey: keys.sourceKey(parts: parts, endpoint: slot.endpoint),
+                                         parts: parts, rejection: Verdict.reason(verdict), wasDecoded: verdict != Verdict.shed)
+                    for sink in sinks.raw { sink.receive(frame) }
+                }
+            }
+            if drained > 0 { continue }
+            if producerDone.load(ordering: .acquiring), ring.consumedSequence(1) >= ring.publishedSequence { break }
+            _ = ring.waitForData(1, until: { [producerDone] in producerDone.load(ordering: .acquiring) },
+                                 deadline: ContinuousClock.now + Self.publishInterval)
         }
     }
 }
 
-/// The sinks, handed from the caller's thread to the ingest thread once.
+/// The ring, the arena and the verdicts, shared by the three threads.
+private final class PipelineCore: @unchecked Sendable {
+    // @unchecked Sendable: the ring's cursors order every access. The receive thread writes slots and
+    // arena bytes before publishing; the decode stage writes `verdicts[s]` before releasing s; the raw
+    // stage, which depends on the decode stage, reads them after acquiring its cursor.
+    let ring: LockFreeRing<FrameSlot>
+    let arena: FrameArena
+    let verdicts: UnsafeMutablePointer<UInt8>
+
+    init(ring: LockFreeRing<FrameSlot>, arena: FrameArena) {
+        self.ring = ring
+        self.arena = arena
+        verdicts = .allocate(capacity: ring.capacity)
+        verdicts.initialize(repeating: 0, count: ring.capacity)
+    }
+
+    deinit { verdicts.deallocate() }
+}
+
+/// The decode stage's verdict on a frame, as one byte for the raw stage.
+enum Verdict {
+    static let accepted: UInt8 = 0
+    static let shed: UInt8 = 255
+    static let reasons = RejectReason.allCases
+
+    static func code(_ reason: RejectReason?, truncated: Bool) -> UInt8 {
+        guard let reason else { return accepted }
+        return UInt8(reasons.firstIndex(of: reason)! + 1)
+    }
+
+    static func reason(_ code: UInt8) -> RejectReason? {
+        code == accepted || code == shed ? nil : reasons[Int(code) - 1]
+    }
+}
+
+/// The sinks, handed from the caller's thread to the pipeline's threads once.
 private struct SinkHandOff {
     let raw: [any RawFrameSink]
     let records: [any TelemetryRecordSink]
 }
 
-// Invariant: after `start` hands the sinks over, only the ingest thread calls them, until `stop()`
-// has joined that thread. The caller must not use them concurrently in that time (documented on `start`).
+// Invariant: after `start` hands the sinks over, record sinks are called only on the decode thread
+// and raw sinks only on the raw thread, until `stop()` has joined both. The caller must not use
+// them concurrently in that time (documented on `start`).
 extension SinkHandOff: @unchecked Sendable {}

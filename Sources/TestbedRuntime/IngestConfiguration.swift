@@ -20,11 +20,13 @@ public struct IngestConfiguration: Hashable, Sendable {
     public var maximumFrameBytes: Int
     /// Sources counted apart before new topics go to `!overflow@<endpoint>`.
     public var maximumSources: Int
+    /// The ring-buffer core's sizes, wait strategy and overload policy.
+    public var pipeline: PipelineSettings
 
     /// The settings for the ingest thread.
     public var ingestSettings: IngestSettings {
         IngestSettings(endpoints: endpoints, maximumFrameBytes: maximumFrameBytes, siteGeoidSeparation: site.geoidSeparation,
-                       maximumSources: maximumSources)
+                       maximumSources: maximumSources, pipeline: pipeline)
     }
 
     /// Reads and checks a config file.
@@ -34,7 +36,7 @@ public struct IngestConfiguration: Hashable, Sendable {
 
     /// Parses and checks config text; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(RuntimeError) -> IngestConfiguration {
-        let root = try ConfigNode.root(yaml: text, file: file).mapping(allowing: ["site", "endpoints", "sensors", "limits"])
+        let root = try ConfigNode.root(yaml: text, file: file).mapping(allowing: ["site", "endpoints", "sensors", "limits", "pipeline"])
 
         let siteNode = try root.required("site").mapping(allowing: ["name", "origin", "geoid_separation_m"])
         let site = SiteConfiguration(
@@ -74,8 +76,34 @@ public struct IngestConfiguration: Hashable, Sendable {
             maximumFrameBytes = try limits.optional("max_frame_bytes")?.integer(atLeast: 1) ?? maximumFrameBytes
             maximumSources = try limits.optional("max_sources")?.integer(atLeast: 1) ?? maximumSources
         }
+        var pipeline = PipelineSettings()
+        if let node = try root.optional("pipeline")?.mapping(allowing: ["ring_slots", "arena_bytes", "tracking_overload", "shed_lag", "wait"]) {
+            if let slotsNode = node.optional("ring_slots") {
+                let slots = try slotsNode.integer(atLeast: 1024)
+                guard slots & (slots - 1) == 0, slots <= 1 << 24 else {
+                    throw slotsNode.error("\(slots) is not a power of two between 1024 and 16777216")
+                }
+                pipeline.ringSlots = slots
+            }
+            let budget = 4 * (2 * (maximumFrameBytes + 1) + 1024)
+            if let arenaNode = node.optional("arena_bytes") {
+                let bytes = try arenaNode.integer(atLeast: 1)
+                guard bytes >= budget else {
+                    throw arenaNode.error("\(bytes) bytes cannot hold four frames of limits.max_frame_bytes; at least \(budget)")
+                }
+                pipeline.arenaBytes = bytes
+            } else {
+                pipeline.arenaBytes = max(pipeline.arenaBytes, budget)
+            }
+            pipeline.trackingOverload = try node.optional("tracking_overload")?.choice(TrackingOverloadPolicy.self, noun: "overload policy")
+                ?? pipeline.trackingOverload
+            pipeline.shedLag = try node.optional("shed_lag")?.double(in: 0.01...1) ?? pipeline.shedLag
+            pipeline.wait = try node.optional("wait")?.choice(PipelineWait.self, noun: "wait strategy") ?? pipeline.wait
+        } else {
+            pipeline.arenaBytes = max(pipeline.arenaBytes, 4 * (2 * (maximumFrameBytes + 1) + 1024))
+        }
         return IngestConfiguration(file: file, text: text, site: site, endpoints: endpoints, sensors: sensors,
-                                   maximumFrameBytes: maximumFrameBytes, maximumSources: maximumSources)
+                                   maximumFrameBytes: maximumFrameBytes, maximumSources: maximumSources, pipeline: pipeline)
     }
 
     /// Transports libzmq offers on this platform for Haechi's receiving sockets.

@@ -38,9 +38,11 @@ public struct IngestSummary: Encodable, Sendable {
     public let sources: [String: SourceStatistics]
     /// All sources together.
     public let totals: SourceStatistics
+    /// The ring-buffer core's sizes, policy and waits.
+    public let pipeline: PipelineCounters
 
     enum CodingKeys: String, CodingKey {
-        case format, software, endpoints, sources, totals
+        case format, software, endpoints, sources, totals, pipeline
         case configFile = "config_file", startedUTC = "started_utc", endedUTC = "ended_utc", stopReason = "stop_reason"
     }
 
@@ -58,6 +60,7 @@ public struct IngestSummary: Encodable, Sendable {
         }
         sources = statistics.sources
         totals = statistics.totals
+        pipeline = statistics.pipeline
     }
 
     /// The summary as pretty, key-sorted JSON text.

@@ -49,6 +49,17 @@ final class ZMQSocketHandle {
         partCapacity = capacity
     }
 
+    @usableFromInline
+    func receivePart(into buffer: UnsafeMutableRawBufferPointer, blocking: Bool) throws(ZMQError) -> (size: Int, more: Bool)? {
+        let raw = self.raw
+        let result = try zmqCall("receive") { zmq_recv(raw, buffer.baseAddress, buffer.count, blocking ? 0 : ZMQ_DONTWAIT) }
+        guard case .done(let size) = result else { return nil }
+        var more: Int32 = 0
+        var length = MemoryLayout<Int32>.size
+        try zmqCheck("getsockopt(ZMQ_RCVMORE)") { zmq_getsockopt(raw, ZMQ_RCVMORE, &more, &length) }
+        return (Int(size), more != 0)
+    }
+
     deinit {
         parts.deallocate()
         // Linger decides whether unsent messages are flushed; close itself never blocks.
@@ -227,6 +238,18 @@ public struct ZMQSocket: ~Copyable {
             if zmq_msg_more(msg) == 0 { break }
         }
         return body(ZMQReceivedMessage(parts: h.parts, count: count))
+    }
+
+    /// Receives the next part of a message straight into `buffer` (caller-owned memory: the ingest
+    /// path's arena), without a `zmq_msg_t` and without allocating.
+    ///
+    /// - Returns: `nil` if `blocking` is `false` and nothing is waiting; otherwise the part's full
+    ///   size (larger than `buffer.count` when it was cut short: only `buffer.count` bytes are
+    ///   stored) and whether more parts of the same message follow. Once the first part of a
+    ///   message has arrived, the rest are already here (libzmq delivers messages whole).
+    @inlinable
+    public func receivePart(into buffer: UnsafeMutableRawBufferPointer, blocking: Bool) throws(ZMQError) -> (size: Int, more: Bool)? {
+        try handle.receivePart(into: buffer, blocking: blocking)
     }
 
     /// Receives one multipart message and copies its parts out. For tests and cold paths.

@@ -265,7 +265,9 @@ def test_flood_on_one_source_does_not_starve_another(haechi_bin, tmp_path):
     messages = []
     for i in range(flood):
         messages.append(peer.record_message("json/flood", status_record("flood", i, seq=i)))
-        if i % every == 0:
+        # The quiet source stops halfway: its last message is followed by 10 000 of the flood's, so
+        # whether ingest keeps up or lags, a fair reader takes it long before the flood's last one.
+        if i % every == 0 and i < flood // 2:
             messages.append(peer.mavlink_message("mavlink/quiet", [quiet.piece(
                 "HEARTBEAT", type=2, autopilot=3, base_mode=0, custom_mode=i, system_status=4)]))
     # A small receive queue on the flooded endpoint, so backpressure is exercised too.
@@ -274,7 +276,7 @@ def test_flood_on_one_source_does_not_starve_another(haechi_bin, tmp_path):
     summary = run.summary()
     assert_sources_match(summary, tally)
     assert summary["sources"]["json/flood"]["records"]["status"] == flood
-    assert summary["sources"]["mavlink/quiet"]["records"]["heartbeat"] == flood // every
+    assert summary["sources"]["mavlink/quiet"]["records"]["heartbeat"] == flood // 2 // every
     # Not starved: the quiet source's messages, sent among the flood's, were all taken before the
     # flood's backlog was drained (a starved endpoint would be read only once the flood stops).
     quiet_last = summary["sources"]["mavlink/quiet"]["last_receive_ns"]

@@ -7,14 +7,14 @@ import Foundation
 /// Keeps copies of every frame and record handed to it.
 final class CapturingSink: RawFrameSink, TelemetryRecordSink {
     struct Frame: Equatable {
-        var sequence: UInt64, source: String, parts: [[UInt8]], rejection: RejectReason?
+        var sequence: UInt64, source: String, parts: [[UInt8]], rejection: RejectReason?, wasDecoded = true
     }
     var frames: [Frame] = []
     var records: [(TelemetryRecord, String, UInt64)] = []
 
     func receive(_ frame: borrowing RawFrame) {
         frames.append(Frame(sequence: frame.receiveSequence, source: frame.sourceKey,
-                            parts: frame.parts.map { Array($0) }, rejection: frame.rejection))
+                            parts: frame.parts.map { Array($0) }, rejection: frame.rejection, wasDecoded: frame.wasDecoded))
     }
 
     func receive(_ record: TelemetryRecord, from source: SourceTopic, frame receiveSequence: UInt64) {

@@ -137,4 +137,53 @@ struct TelemetryIngestorTests {
         #expect(ingestor.hasEnded)
         #expect(ingestor.failure == nil)
     }
+
+    /// A record sink that takes its time, like a tracker under load.
+    final class SlowSink: TelemetryRecordSink {
+        var count = 0
+        func receive(_ record: TelemetryRecord, from source: SourceTopic, frame receiveSequence: UInt64) {
+            count += 1
+            if count % 64 == 0 { Thread.sleep(forTimeInterval: 0.001) }
+        }
+    }
+
+    func overload(_ policy: TrackingOverloadPolicy, frames: Int) throws -> (IngestStatistics, CapturingSink) {
+        let context = try ZMQContext()
+        let settings = IngestSettings(endpoints: [
+            IngestEndpoint(name: "in", address: "inproc://overload-\(policy.rawValue)", socket: .pull, mode: .bind, receiveHighWaterMark: 0),
+        ], maximumFrameBytes: 1024, pipeline: PipelineSettings(ringSlots: 1024, arenaBytes: 1 << 20, trackingOverload: policy, shedLag: 0.5))
+        let ingestor = try TelemetryIngestor(settings: settings, context: context, logger: Logger(label: "test"))
+        let raw = CapturingSink()
+        try ingestor.start(rawSinks: [raw], recordSinks: [SlowSink()])
+        let push = try ZMQSocket(context: context, type: .push)
+        try push.setOption(.sendHighWaterMark, 0)
+        try push.connect("inproc://overload-\(policy.rawValue)")
+        for i in 0..<frames {
+            try push.send(topic: "json/r", payload: bytes(#"{"type":"scan","t_ns":1,"sensor_id":0,"scan_id":\#(i),"seq":\#(i)}"#))
+        }
+        #expect(waitFor(ingestor, timeout: 60) { $0.sources["json/r"]?.framesReceived == UInt64(frames) })
+        return (ingestor.stop(), raw)
+    }
+
+    @Test("Lossless by default: a slow tracker makes ingest wait, and every frame is decoded and recorded")
+    func blockPolicy() throws {
+        let (stats, raw) = try overload(.block, frames: 20_000)
+        let r = try #require(stats.sources["json/r"])
+        #expect(r.records[.scan] == 20_000)
+        #expect(r.framesShed == 0)
+        #expect(r.sequence.gaps == 0)
+        #expect(stats.pipeline.producerWaits > 0)          // the ring filled: backpressure, not loss
+        #expect(raw.frames.count == 20_000)
+        #expect(raw.frames.map(\.sequence) == Array(0..<20_000))
+    }
+
+    @Test("The shed policy counts what the tracker skipped; the recorder still gets every frame")
+    func shedPolicy() throws {
+        let (stats, raw) = try overload(.shed, frames: 20_000)
+        let r = try #require(stats.sources["json/r"])
+        #expect(r.framesShed > 0)
+        #expect((r.records[.scan] ?? 0) + r.framesShed == 20_000)
+        #expect(raw.frames.count == 20_000)
+        #expect(raw.frames.filter { !$0.wasDecoded }.count == Int(r.framesShed))
+    }
 }

@@ -22,7 +22,7 @@ struct IngestSummaryTests {
         let sources = try #require(object["sources"] as? [String: [String: Any]])
         #expect(Set(sources.keys) == ["json/r", "!bad-topic@drones"])
         let r = try #require(sources["json/r"])
-        #expect(Set(r.keys) == ["frames_received", "bytes_received", "frames_malformed", "records", "malformed", "sequence",
+        #expect(Set(r.keys) == ["frames_received", "bytes_received", "frames_malformed", "frames_shed", "records", "malformed", "sequence",
                                 "truth_fixes", "first_t_ns", "last_t_ns", "first_receive_ns", "last_receive_ns"])
         #expect(r["first_t_ns"] as? Int == 7)
         #expect((r["records"] as? [String: Int]) == ["scan": 1])
