@@ -1,5 +1,5 @@
 // A Disruptor-style ring: one producer, several consumers, each reading every element in order.
-import Atomics
+public import Atomics
 
 /// A bounded, lock-free, single-producer, multi-consumer ring in the style of the LMAX Disruptor.
 ///
@@ -45,28 +45,29 @@ public final class LockFreeRing<Element>: @unchecked Sendable {
     /// How each side waits for the other.
     public let waitStrategy: any RingWaitStrategy
 
-    private let mask: Int64
-    private let slots: UnsafeMutablePointer<Element>
+    @usableFromInline let mask: Int64
+    @usableFromInline let slots: UnsafeMutablePointer<Element>
     /// 128-byte lines: 0 = published cursor, 1 = producer-private, then per consumer two lines:
     /// its cursor and its private cache.
     private let lines: UnsafeMutableRawPointer
     static var lineSize: Int { 128 }
 
-    private let published: UnsafeAtomic<Int64>
-    private let consumed: [UnsafeAtomic<Int64>]
+    @usableFromInline let published: UnsafeAtomic<Int64>
+    @usableFromInline let consumed: [UnsafeAtomic<Int64>]
     /// For each consumer, the consumer it waits for, if any.
     public let dependencies: [Int?]
 
     /// Producer-private: the next sequence to claim, the slowest consumer as last seen, and how
     /// many slots hold an initialised element.
-    private struct ProducerState {
-        var next: Int64 = 0
-        var gate: Int64 = -1
-        var initialized: Int64 = 0
+    @usableFromInline struct ProducerState {
+        @usableFromInline var next: Int64 = 0
+        @usableFromInline var gate: Int64 = -1
+        @usableFromInline var initialized: Int64 = 0
+        @usableFromInline init() {}
     }
-    private let producer: UnsafeMutablePointer<ProducerState>
+    @usableFromInline let producer: UnsafeMutablePointer<ProducerState>
     /// Consumer-private: the published cursor as last seen.
-    private let consumerCache: [UnsafeMutablePointer<Int64>]
+    @usableFromInline let consumerCache: [UnsafeMutablePointer<Int64>]
 
     /// A ring of `capacity` elements (a power of two) read by `consumers` consumers.
     /// - Parameter dependencies: for each consumer, the consumer whose progress it waits for (an
@@ -119,7 +120,7 @@ public final class LockFreeRing<Element>: @unchecked Sendable {
     // MARK: Producer
 
     /// The lowest position any consumer has reached (the last sequence all have consumed).
-    private func slowestConsumer() -> Int64 {
+    @usableFromInline func slowestConsumer() -> Int64 {
         var slowest = Int64.max
         for cursor in consumed {
             // Acquire: pairs with the consumer's releasing store after it read its slots.
@@ -130,6 +131,7 @@ public final class LockFreeRing<Element>: @unchecked Sendable {
 
     /// Claims `count` slots if they are free now.
     /// - Returns: the first claimed sequence, or `nil` if the ring has not that much room.
+    @inlinable
     public func tryClaim(_ count: Int = 1) -> Int64? {
         precondition(count >= 1 && count <= capacity, "claim between 1 and capacity slots")
         let state = producer
@@ -155,6 +157,7 @@ public final class LockFreeRing<Element>: @unchecked Sendable {
 
     /// Stores `element` in the claimed slot `sequence` (initialising it, or replacing the element
     /// a lap ago, which is released here, on the producer's thread).
+    @inlinable
     public func store(_ element: consuming Element, at sequence: Int64) {
         let slot = slots + Int(sequence & mask)
         if sequence < producer.pointee.initialized || producer.pointee.initialized >= Int64(capacity) {
@@ -167,6 +170,7 @@ public final class LockFreeRing<Element>: @unchecked Sendable {
     }
 
     /// Lends the claimed slot `sequence`, already initialised, for changing in place (no copy).
+    @inlinable
     public func withSlot<R>(_ sequence: Int64, _ body: (inout Element) throws -> R) rethrows -> R {
         precondition(sequence < producer.pointee.initialized || producer.pointee.initialized >= Int64(capacity),
                      "withSlot needs a slot that has been stored once")
@@ -174,12 +178,14 @@ public final class LockFreeRing<Element>: @unchecked Sendable {
     }
 
     /// Whether the claimed slot `sequence` already holds an element (from a lap ago).
+    @inlinable
     public func isInitialized(_ sequence: Int64) -> Bool {
         sequence < producer.pointee.initialized || producer.pointee.initialized >= Int64(capacity)
     }
 
     /// Producer only: the element in a slot the producer has stored and not yet had back (published
     /// but not yet released by every consumer). Consumers may be reading it too: reads do not race.
+    @inlinable
     public func producerPeek(_ sequence: Int64) -> Element {
         slots[Int(sequence & mask)]
     }
@@ -197,6 +203,7 @@ public final class LockFreeRing<Element>: @unchecked Sendable {
     }
 
     /// Makes every claimed slot up to `sequence` visible to the consumers.
+    @inlinable
     public func publish(through sequence: Int64) {
         // Release: pairs with the consumers' acquiring load in `drain`.
         published.store(sequence, ordering: .releasing)
@@ -215,6 +222,7 @@ public final class LockFreeRing<Element>: @unchecked Sendable {
     /// order, then releases their slots to the producer in one store.
     /// - Returns: how many elements were handed to `body` (0 if none was waiting).
     @discardableResult
+    @inlinable
     public func drain(_ consumer: Int, maxBatch: Int = .max, _ body: (Int64, borrowing Element) throws -> Void) rethrows -> Int {
         let cursor = consumed[consumer]
         let cache = consumerCache[consumer]
@@ -240,7 +248,7 @@ public final class LockFreeRing<Element>: @unchecked Sendable {
     }
 
     /// The last sequence consumer `consumer` may read: published, and finished by its dependency.
-    private func available(_ consumer: Int) -> Int64 {
+    @usableFromInline func available(_ consumer: Int) -> Int64 {
         // Acquire: pairs with the producer's releasing store in `publish`.
         let ready = published.load(ordering: .acquiring)
         guard let upstream = dependencies[consumer] else { return ready }

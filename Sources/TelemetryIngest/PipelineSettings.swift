@@ -30,10 +30,14 @@ public struct PipelineSettings: Hashable, Sendable {
     /// With `shed`, the lag (as a fraction of the ring) beyond which frames are counted, not decoded.
     public var shedLag: Double
     public var wait: PipelineWait
+    /// `false`: record only. The decode stage passes frames through untouched (no per-source
+    /// counts, no records) and the raw stage gets them all; `make bench` measures the raw-frame
+    /// path this way.
+    public var decodeFrames: Bool
 
-    /// Defaults: 65 536 slots, a 64 MiB arena, lossless, spin-then-block.
+    /// Defaults: 65 536 slots, a 64 MiB arena, lossless, spin-then-block, decoding.
     public init(ringSlots: Int = 65_536, arenaBytes: Int = 64 << 20, trackingOverload: TrackingOverloadPolicy = .block,
-                shedLag: Double = 0.75, wait: PipelineWait = .block) {
+                shedLag: Double = 0.75, wait: PipelineWait = .block, decodeFrames: Bool = true) {
         precondition(ringSlots >= 2 && ringSlots & (ringSlots - 1) == 0, "ringSlots must be a power of two")
         precondition(shedLag > 0 && shedLag <= 1, "shedLag is a fraction of the ring")
         self.ringSlots = ringSlots
@@ -41,5 +45,6 @@ public struct PipelineSettings: Hashable, Sendable {
         self.trackingOverload = trackingOverload
         self.shedLag = shedLag
         self.wait = wait
+        self.decodeFrames = decodeFrames
     }
 }

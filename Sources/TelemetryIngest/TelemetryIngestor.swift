@@ -318,6 +318,7 @@ public final class TelemetryIngestor: Sendable {
                                        recordSinks: sinks.records)
         let ring = core.ring
         let shed = settings.pipeline.trackingOverload == .shed
+        let decode = settings.pipeline.decodeFrames
         let shedLag = Int64(Double(ring.capacity) * settings.pipeline.shedLag)
         let clock = ContinuousClock()
         var lastPublish = clock.now
@@ -332,6 +333,10 @@ public final class TelemetryIngestor: Sendable {
         while true {
             let drained = ring.drain(0, maxBatch: Self.drainBatch) { sequence, slot in
                 let receivedAt = Timestamp(nanosecondsSinceEpoch: slot.receiveTime)
+                guard decode else {
+                    core.verdicts[Int(sequence & Int64(ring.capacity - 1))] = Verdict.shed
+                    return
+                }
                 core.arena.withParts(of: slot) { parts in
                     let verdict: UInt8
                     if shed, ring.publishedSequence - sequence > shedLag {
