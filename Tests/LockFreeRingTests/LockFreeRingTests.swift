@@ -122,7 +122,7 @@ struct LockFreeRingStressTests {
         let consumers = 2
         let ring = LockFreeRing<Int64>(capacity: 1024, consumers: consumers, waitStrategy: strategy.make())
         let done = DispatchGroup()
-        let results = Mutex<[(count: Int64, inOrder: Bool, sum: Int64)]>(Array(repeating: (0, true, 0), count: consumers))
+        let results = Locked<[(count: Int64, inOrder: Bool, sum: Int64)]>(Array(repeating: (0, true, 0), count: consumers))
         for c in 0..<consumers {
             Thread.detachNewThread {
                 done.enter()
@@ -138,7 +138,7 @@ struct LockFreeRingStressTests {
                         expected += 1
                     }
                 }
-                results.withLock { $0[c] = (expected, inOrder, sum) }
+                results.update { $0[c] = (expected, inOrder, sum) }
                 done.leave()
             }
         }
@@ -153,7 +153,7 @@ struct LockFreeRingStressTests {
         }
         #expect(done.wait(timeout: .now() + 120) == .success)
         let expectedSum = 3 * (items - 1) * items / 2
-        for r in results.withLock({ $0 }) {
+        for r in results.value {
             #expect(r.count == items)
             #expect(r.inOrder)
             #expect(r.sum == expectedSum)
@@ -188,7 +188,7 @@ struct LockFreeRingDependencyTests {
         defer { results.deallocate() }
         let box = UnsafeSendableBox(results)
         let done = DispatchGroup()
-        let ok = Mutex<[Bool]>([false, false])
+        let ok = Locked<[Bool]>([false, false])
         for c in 0..<2 {
             done.enter()
             Thread.detachNewThread {
@@ -206,7 +206,7 @@ struct LockFreeRingDependencyTests {
                         expected += 1
                     }
                 }
-                ok.withLock { $0[c] = good }
+                ok.update { $0[c] = good }
                 done.leave()
             }
         }
@@ -219,7 +219,7 @@ struct LockFreeRingDependencyTests {
             next += Int64(n)
         }
         #expect(done.wait(timeout: .now() + 120) == .success)
-        #expect(ok.withLock { $0 } == [true, true])
+        #expect(ok.value == [true, true])
     }
 }
 
@@ -227,4 +227,15 @@ struct LockFreeRingDependencyTests {
 struct UnsafeSendableBox: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Int64>
     init(_ pointer: UnsafeMutablePointer<Int64>) { self.pointer = pointer }
+}
+
+/// A value shared by test threads behind a lock. A class, so every thread shares one instance
+/// (a captured `Mutex` value gave ThreadSanitizer's exclusivity checker overlapping accesses).
+final class Locked<Value>: @unchecked Sendable {
+    // Invariant: `stored` is only touched with `lock` held.
+    private let lock = NSLock()
+    private var stored: Value
+    init(_ value: Value) { stored = value }
+    func update(_ body: (inout Value) -> Void) { lock.withLock { body(&stored) } }
+    var value: Value { lock.withLock { stored } }
 }
