@@ -11,11 +11,12 @@ SUDO       := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 APT_PKGS   := libzmq3-dev pkg-config
 SHARED     := ../shared
 
-.PHONY: demo test build swift-test interop-test deps system-deps venv clean help
+.PHONY: demo test build swift-test interop-test deps system-deps venv clean help bench bench-quick
 
 help:
 	@echo "make demo   - install what is missing, build, run a sample live ingest end to end"
 	@echo "make test   - install what is missing, run every test"
+	@echo "make bench  - Haechi's benchmarks beside their C and libzmq baselines (bench-quick: smaller runs)"
 
 ## Set-up ---------------------------------------------------------------------------------------
 
@@ -64,3 +65,43 @@ interop-test: deps build
 
 clean:
 	rm -rf .build $(VENV)
+
+## Benchmarks (outside the normal build; see docs/performance.md) -------------------------------
+
+# haechi-bench is a target of Package.swift that exists only when HAECHI_BENCH is set; it is built in
+# .build-bench/ (a scratch folder of its own, so the normal build never sees it), beside the C
+# baselines, which gcc builds there too. Until Benchmarks/HaechiBench holds Swift source, only the
+# baselines run and the driver says which figures are missing.
+# `make bench BENCH_ARGS="--reps 9"` passes options to Benchmarks/run_bench.py.
+BENCH_BIN    := .build-bench
+BENCH_SWIFT  := $(BENCH_BIN)
+BENCH_SRC    := Benchmarks/HaechiBench
+BENCH_CC     := gcc
+BENCH_CFLAGS := -O2 -pthread -Wall -Wextra
+BENCH_C      := $(BENCH_BIN)/spsc_ring $(BENCH_BIN)/zmq_raw $(BENCH_BIN)/malloc_count.so
+BENCH_ARGS   ?=
+BENCH_BUILD  := HAECHI_BENCH=1 $(SWIFT) build -c release --product haechi-bench --scratch-path $(BENCH_SWIFT)
+
+bench bench-quick: system-deps $(BENCH_C)
+	@hb=""; \
+	 if ls $(BENCH_SRC)/*.swift >/dev/null 2>&1; then \
+	   echo "==> $(BENCH_BUILD)"; \
+	   $(BENCH_BUILD) || exit 1; \
+	   hb="$$($(BENCH_BUILD) --show-bin-path)/haechi-bench"; \
+	 else \
+	   echo "==> $(BENCH_SRC) has no Swift source yet: running the C and libzmq baselines only"; \
+	 fi; \
+	 $(PYTHON) Benchmarks/run_bench.py --bin-dir $(BENCH_BIN) $(if $(filter bench-quick,$@),--quick) \
+	   $${hb:+--haechi-bench "$$hb"} $(BENCH_ARGS)
+
+$(BENCH_BIN)/spsc_ring: Benchmarks/c/spsc_ring.c | system-deps $(BENCH_BIN)
+	$(BENCH_CC) $(BENCH_CFLAGS) -o $@ $<
+
+$(BENCH_BIN)/zmq_raw: Benchmarks/c/zmq_raw.c | system-deps $(BENCH_BIN)
+	$(BENCH_CC) $(BENCH_CFLAGS) -o $@ $< -lzmq
+
+$(BENCH_BIN)/malloc_count.so: Benchmarks/c/malloc_count.c | $(BENCH_BIN)
+	$(BENCH_CC) -O2 -Wall -Wextra -fPIC -shared -o $@ $< -ldl
+
+$(BENCH_BIN):
+	@mkdir -p $@
