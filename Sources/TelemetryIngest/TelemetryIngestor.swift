@@ -142,22 +142,21 @@ public final class TelemetryIngestor: Sendable {
             shared.withLock { $0.stopped = true }
             throw error
         }
-        finished.enter()
-        let decode = Thread { [self] in
-            decodeStage(core: core, sinks: sinks)
-            finished.leave()
-        }
-        decode.name = "haechi-decode"
-        decode.start()
-        finished.enter()
-        let raw = Thread { [self] in
-            rawStage(core: core, sinks: sinks)
-            finished.leave()
-        }
-        raw.name = "haechi-raw"
-        raw.start()
+        spawn("haechi-decode") { [self] in decodeStage(core: core, sinks: sinks) }
+        spawn("haechi-raw") { [self] in rawStage(core: core, sinks: sinks) }
         shared.withLock { $0.started = true }
         logger.info("ingest started", metadata: ["endpoints": "\(settings.endpoints.map(\.name))"])
+    }
+
+    /// Runs `body` on a named thread that ``stop()`` waits for.
+    private func spawn(_ name: String, _ body: @escaping @Sendable () -> Void) {
+        finished.enter()
+        let thread = Thread { [finished] in
+            body()
+            finished.leave()
+        }
+        thread.name = name
+        thread.start()
     }
 
     /// The counters as of the last publication (at most ~200 ms old while running; final after ``stop()``).
