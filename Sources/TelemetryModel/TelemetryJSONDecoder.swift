@@ -28,13 +28,23 @@ public struct TelemetryJSONDecoder {
 
     /// Decodes one payload.
     public func decode(_ payload: UnsafeRawBufferPointer) throws(TelemetryDecodingError) -> DecodedJSONRecord {
-        // JSONDecoder takes Data; this is the one copy a JSON frame costs on the decode path.
+        // The hot records in one pass; anything else, or anything unusual, through the reference path.
+        if let record = JSONFastPath.decode(payload) { return record }
+        return try referenceDecode(payload)
+    }
+
+    /// Decodes one payload with the `Decodable` reference path only (JSONDecoder needs `Data`: one copy).
+    public func referenceDecode(_ payload: UnsafeRawBufferPointer) throws(TelemetryDecodingError) -> DecodedJSONRecord {
         try decode(Data(payload))
     }
 
     /// Decodes one payload.
     public func decode(_ payload: [UInt8]) throws(TelemetryDecodingError) -> DecodedJSONRecord {
-        try decode(Data(payload))
+        // Array.withUnsafeBytes rethrows untyped errors: carry the typed one out in a Result.
+        let result: Result<DecodedJSONRecord, TelemetryDecodingError> = payload.withUnsafeBytes { bytes in
+            do throws(TelemetryDecodingError) { return .success(try decode(bytes)) } catch { return .failure(error) }
+        }
+        return try result.get()
     }
 
     private func decode(_ data: Data) throws(TelemetryDecodingError) -> DecodedJSONRecord {
