@@ -55,14 +55,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Helpers shared by the test targets (STYLE: one test target per module, plus a support target).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "LockFreeRingTests", dependencies: ["LockFreeRing"]),
         .testTarget(
             name: "TelemetryModelTests",
-            dependencies: ["TelemetryModel"],
+            dependencies: ["TelemetryModel", "TestSupport"],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "TelemetryIngestTests", dependencies: ["TelemetryIngest", "ZeroMQ", "TelemetryModel"]),
+        .testTarget(name: "TelemetryIngestTests", dependencies: ["TelemetryIngest", "ZeroMQ", "TelemetryModel", "TestSupport"]),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy", "TelemetryModel"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Geodesy", "TelemetryModel"]),
         .testTarget(name: "TestbedRuntimeTests", dependencies: ["TestbedRuntime", "TelemetryIngest"]),

@@ -3,18 +3,8 @@ import Testing
 import TelemetryIngest
 import TelemetryModel
 import Foundation
+import TestSupport
 
-/// SplitMix64: a tiny seeded generator, so every run feeds the same bytes.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite("Frame processor under hostile input")
 struct FrameProcessorFuzzTests {

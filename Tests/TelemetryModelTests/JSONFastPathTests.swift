@@ -2,6 +2,7 @@
 import Testing
 @testable import TelemetryModel
 import Foundation
+import TestSupport
 
 @Suite("JSON fast path against the reference decoder")
 struct JSONFastPathTests {
@@ -64,7 +65,7 @@ struct JSONFastPathTests {
 
     @Test("Seeded mutations: where the fast path answers, it agrees", arguments: [UInt64(11), 12, 13])
     func mutations(seed: UInt64) throws {
-        var rng = SplitMix(state: seed)
+        var rng = SeededGenerator(state: seed)
         let lines = try Self.fixtureLines() + Self.handmade.map { Array($0.utf8) }
         let alphabet = Array(#"{}[]",:0123456789.-+eE truefalsnul\"#.utf8)
         var answered = 0
@@ -83,16 +84,5 @@ struct JSONFastPathTests {
             #expect(outcome.agreed, "\(String(decoding: b, as: UTF8.self))")
         }
         #expect(answered > 100)   // the mutations still exercise the fast path, not only the fallback
-    }
-}
-
-struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
