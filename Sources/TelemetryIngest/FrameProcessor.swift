@@ -27,6 +27,10 @@ public final class FrameProcessor {
     /// Records decoded from the message in hand, handed to the record sinks once counting is done
     /// (a sink may then read ``statistics``). Kept between messages so it allocates only once.
     private var pending: [TelemetryRecord] = []
+    /// The previous message's topic, as bytes and parsed: frames come in bursts from one topic
+    /// (a scan's detections follow one another), so checking and building it again is skipped.
+    private var lastTopicBytes: [UInt8] = []
+    private var lastTopic: SourceTopic?
     private let jsonDecoder = TelemetryJSONDecoder()
     private var sources: [String: SourceState] = [:]
     private var endpointFrames: [UInt64]
@@ -76,7 +80,7 @@ public final class FrameProcessor {
                         sequence: UInt64) -> RejectReason? {
         receiveSequence = sequence + 1
         endpointFrames[endpoint] += 1
-        let topic = parts.first.flatMap(SourceTopic.init(bytes:))
+        let topic = parts.first.flatMap(topic(_:))
         var key = topic?.description ?? badTopicKeys[endpoint]
         let pooled = sources.count >= maximumSources && sources[key] == nil
         if pooled { key = overflowKeys[endpoint] }
@@ -95,6 +99,19 @@ public final class FrameProcessor {
             for sink in rawSinks { sink.receive(frame) }
         }
         return rejection
+    }
+
+    /// The parsed topic of `bytes`, reusing the previous message's when the bytes are the same.
+    private func topic(_ bytes: UnsafeRawBufferPointer) -> SourceTopic? {
+        if let lastTopic, bytes.count == lastTopicBytes.count,
+           lastTopicBytes.withUnsafeBytes({ $0.elementsEqual(bytes) }) {
+            return lastTopic
+        }
+        guard let parsed = SourceTopic(bytes: bytes) else { return nil }
+        lastTopicBytes.removeAll(keepingCapacity: true)
+        lastTopicBytes.append(contentsOf: bytes)
+        lastTopic = parsed
+        return parsed
     }
 
     /// Counts a message the decode stage had no time for (the `shed` overload policy): it is
