@@ -81,9 +81,7 @@ public final class FrameProcessor {
         receiveSequence = sequence + 1
         endpointFrames[endpoint] += 1
         let topic = parts.first.flatMap(topic(_:))
-        var key = topic?.description ?? badTopicKeys[endpoint]
-        let pooled = sources.count >= maximumSources && sources[key] == nil
-        if pooled { key = overflowKeys[endpoint] }
+        let (key, pooled) = countingKey(topic, endpoint: endpoint)
         let payloadBytes = parts.dropFirst().reduce(0) { $0 + $1.count }
         let rejection = process(parts: parts, topic: topic, state: &sources[key, default: SourceState(pooled: pooled)],
                                 payloadBytes: payloadBytes, sequence: sequence, receivedAt: receivedAt)
@@ -95,10 +93,24 @@ public final class FrameProcessor {
         }
         if !rawSinks.isEmpty {
             let frame = RawFrame(receiveSequence: sequence, receiveTime: receivedAt, endpointIndex: endpoint,
-                                 sourceKey: key, parts: parts, rejection: rejection)
+                                 sourceKey: Self.frameKey(topic, endpoint: badTopicKeys[endpoint]), parts: parts, rejection: rejection)
             for sink in rawSinks { sink.receive(frame) }
         }
         return rejection
+    }
+
+    /// The key a message is counted under, and whether it is the overflow pseudo-source: its topic
+    /// (or `!bad-topic@<endpoint>`), unless `maximumSources` are already counted and it is new.
+    private func countingKey(_ topic: SourceTopic?, endpoint: Int) -> (key: String, pooled: Bool) {
+        let key = Self.frameKey(topic, endpoint: badTopicKeys[endpoint])
+        if sources.count >= maximumSources && sources[key] == nil { return (overflowKeys[endpoint], true) }
+        return (key, false)
+    }
+
+    /// The name a frame goes by whatever the counting does: its topic, or the endpoint's bad-topic key.
+    /// The raw stage names frames so; the recorder keeps a channel per topic, overflow or not.
+    static func frameKey(_ topic: SourceTopic?, endpoint badTopicKey: String) -> String {
+        topic?.description ?? badTopicKey
     }
 
     /// The parsed topic of `bytes`, reusing the previous message's when the bytes are the same.
@@ -119,17 +131,9 @@ public final class FrameProcessor {
     public func countShed(parts: UnsafeBufferPointer<UnsafeRawBufferPointer>, endpoint: Int, receivedAt: Timestamp, sequence: UInt64) {
         receiveSequence = sequence + 1
         endpointFrames[endpoint] += 1
-        let topic = parts.first.flatMap(SourceTopic.init(bytes:))
-        var key = topic?.description ?? badTopicKeys[endpoint]
-        if sources.count >= maximumSources && sources[key] == nil { key = overflowKeys[endpoint] }
+        let (key, pooled) = countingKey(parts.first.flatMap(topic(_:)), endpoint: endpoint)
         let bytes = parts.dropFirst().reduce(0) { $0 + $1.count }
-        sources[key, default: SourceState(pooled: key == overflowKeys[endpoint])].statistics.noteShed(receivedAt, bytes: bytes)
-    }
-
-    /// The source key a message's parts are counted under.
-    public func sourceKey(parts: UnsafeBufferPointer<UnsafeRawBufferPointer>, endpoint: Int) -> String {
-        let key = parts.first.flatMap(SourceTopic.init(bytes:))?.description ?? badTopicKeys[endpoint]
-        return sources[key] != nil || sources.count < maximumSources ? key : overflowKeys[endpoint]
+        sources[key, default: SourceState(pooled: pooled)].statistics.noteShed(receivedAt, bytes: bytes)
     }
 
     /// Processes one message given as byte arrays. For tests and cold paths.

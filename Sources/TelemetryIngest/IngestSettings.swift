@@ -27,4 +27,12 @@ public struct IngestSettings: Hashable, Sendable {
         self.maximumSources = maximumSources
         self.pipeline = pipeline
     }
+
+    /// The arena room kept for one message while it is received: its payload and its topic up to
+    /// the frame limit (+1 each, so an oversize part is seen to be oversize), and a little for
+    /// length prefixes and extra parts.
+    public static func messageBudget(maximumFrameBytes: Int) -> Int { 2 * (maximumFrameBytes + 1) + 1024 }
+
+    /// The smallest arena that holds four messages of `maximumFrameBytes`.
+    public static func minimumArenaBytes(maximumFrameBytes: Int) -> Int { 4 * messageBudget(maximumFrameBytes: maximumFrameBytes) }
 }

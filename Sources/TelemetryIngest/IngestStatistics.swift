@@ -1,5 +1,4 @@
 // The counters of a whole ingest run.
-public import TelemetryModel
 
 /// The counters of a whole ingest run.
 public struct IngestStatistics: Hashable, Sendable {
@@ -22,11 +21,6 @@ public struct IngestStatistics: Hashable, Sendable {
         var total = SourceStatistics()
         for source in sources.values { total.add(source) }
         return total
-    }
-
-    /// The latest receive time of any source.
-    public var lastReceiveTime: Timestamp? {
-        sources.values.compactMap(\.lastReceiveTime).max()
     }
 }
 

@@ -11,7 +11,8 @@ public struct RawFrame: ~Copyable {
     public let receiveTime: Timestamp
     /// The index of the endpoint in the configuration.
     public let endpointIndex: Int
-    /// The source key the frame is counted under: its topic, or `!bad-topic@<endpoint>`.
+    /// The frame's source: its topic, or `!bad-topic@<endpoint>` when it has no usable one. (Past
+    /// `limits.max_sources` the counters pool new topics under `!overflow@<endpoint>`; frames keep their topic.)
     public let sourceKey: String
     /// Every part as received: normally `[topic, payload]`, but a bad envelope is kept whole too.
     public let parts: UnsafeBufferPointer<UnsafeRawBufferPointer>
@@ -20,10 +21,14 @@ public struct RawFrame: ~Copyable {
     public let rejection: RejectReason?
     /// `false` when the decode stage counted the frame without decoding it (the `shed` policy).
     public let wasDecoded: Bool
+    /// `true` when a part was longer than the room the arena keeps for a message, so only its
+    /// beginning is here (an oversize frame; the counters call it `oversize_frame`).
+    public let isTruncated: Bool
 
     /// A frame as lent to raw sinks.
     init(receiveSequence: UInt64, receiveTime: Timestamp, endpointIndex: Int, sourceKey: String,
-         parts: UnsafeBufferPointer<UnsafeRawBufferPointer>, rejection: RejectReason?, wasDecoded: Bool = true) {
+         parts: UnsafeBufferPointer<UnsafeRawBufferPointer>, rejection: RejectReason?, wasDecoded: Bool = true,
+         isTruncated: Bool = false) {
         self.receiveSequence = receiveSequence
         self.receiveTime = receiveTime
         self.endpointIndex = endpointIndex
@@ -31,6 +36,7 @@ public struct RawFrame: ~Copyable {
         self.parts = parts
         self.rejection = rejection
         self.wasDecoded = wasDecoded
+        self.isTruncated = isTruncated
     }
 
     /// Part 0 (normally the topic).

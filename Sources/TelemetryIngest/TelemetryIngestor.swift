@@ -85,7 +85,7 @@ public final class TelemetryIngestor: Sendable {
 
     /// The arena room kept for one message: its payload and its topic up to the frame limit (+1 so
     /// an oversize frame is seen to be oversize), and a little for length prefixes and extra parts.
-    var messageBudget: Int { 2 * (settings.maximumFrameBytes + 1) + 1024 }
+    var messageBudget: Int { IngestSettings.messageBudget(maximumFrameBytes: settings.maximumFrameBytes) }
 
     /// Opens every endpoint and starts the three threads.
     ///
@@ -95,9 +95,10 @@ public final class TelemetryIngestor: Sendable {
     public func start(rawSinks: [any RawFrameSink] = [], recordSinks: [any TelemetryRecordSink] = []) throws(IngestError) {
         precondition(shared.withLock { !$0.started && !$0.stopped }, "an ingestor runs once")
         let pipeline = settings.pipeline
-        guard pipeline.arenaBytes >= 4 * messageBudget else {
+        let minimumArena = IngestSettings.minimumArenaBytes(maximumFrameBytes: settings.maximumFrameBytes)
+        guard pipeline.arenaBytes >= minimumArena else {
             throw IngestError(code: .endpointSetup, message: "pipeline.arena_bytes (\(pipeline.arenaBytes)) must hold at least four "
-                              + "frames of max_frame_bytes: at least \(4 * messageBudget)")
+                              + "frames of max_frame_bytes: at least \(minimumArena)")
         }
         let wait: any RingWaitStrategy = switch pipeline.wait {
         case .block: SpinThenBlockWait()
@@ -344,7 +345,7 @@ public final class TelemetryIngestor: Sendable {
                     } else {
                         let rejection = processor.process(parts: parts, endpoint: slot.endpoint, receivedAt: receivedAt,
                                                           sequence: UInt64(sequence))
-                        verdict = Verdict.code(rejection, truncated: slot.truncated)
+                        verdict = Verdict.code(rejection)
                     }
                     // Read by the raw stage after this stage releases `sequence` (the ring's dependency pair).
                     core.verdicts[Int(sequence & Int64(ring.capacity - 1))] = verdict
@@ -366,17 +367,18 @@ public final class TelemetryIngestor: Sendable {
 
     private func rawStage(core: PipelineCore, sinks: SinkHandOff) {
         let ring = core.ring
-        let names = settings.endpoints.map(\.name)
-        let keys = FrameProcessor(endpointNames: names, maximumFrameBytes: settings.maximumFrameBytes,
-                                  maximumSources: settings.maximumSources, siteGeoidSeparation: 0)
+        let badTopicKeys = settings.endpoints.map { FrameProcessor.badTopicKey(endpoint: $0.name) }
         while true {
             let drained = ring.drain(1, maxBatch: Self.drainBatch) { sequence, slot in
                 guard !sinks.raw.isEmpty else { return }
                 let verdict = core.verdicts[Int(sequence & Int64(ring.capacity - 1))]
                 core.arena.withParts(of: slot) { parts in
                     let frame = RawFrame(receiveSequence: UInt64(sequence), receiveTime: Timestamp(nanosecondsSinceEpoch: slot.receiveTime),
-                                         endpointIndex: slot.endpoint, sourceKey: keys.sourceKey(parts: parts, endpoint: slot.endpoint),
-                                         parts: parts, rejection: Verdict.reason(verdict), wasDecoded: verdict != Verdict.shed)
+                                         endpointIndex: slot.endpoint,
+                                         sourceKey: FrameProcessor.frameKey(parts.first.flatMap(SourceTopic.init(bytes:)),
+                                                                            endpoint: badTopicKeys[slot.endpoint]),
+                                         parts: parts, rejection: Verdict.reason(verdict), wasDecoded: verdict != Verdict.shed,
+                                         isTruncated: slot.truncated)
                     for sink in sinks.raw { sink.receive(frame) }
                 }
             }
@@ -413,7 +415,7 @@ enum Verdict {
     static let shed: UInt8 = 255
     static let reasons = RejectReason.allCases
 
-    static func code(_ reason: RejectReason?, truncated: Bool) -> UInt8 {
+    static func code(_ reason: RejectReason?) -> UInt8 {
         guard let reason else { return accepted }
         return UInt8(reasons.firstIndex(of: reason)! + 1)
     }

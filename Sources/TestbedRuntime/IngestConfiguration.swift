@@ -85,7 +85,7 @@ public struct IngestConfiguration: Hashable, Sendable {
                 }
                 pipeline.ringSlots = slots
             }
-            let budget = 4 * (2 * (maximumFrameBytes + 1) + 1024)
+            let budget = IngestSettings.minimumArenaBytes(maximumFrameBytes: maximumFrameBytes)
             if let arenaNode = node.optional("arena_bytes") {
                 let bytes = try arenaNode.integer(atLeast: 1)
                 guard bytes >= budget else {
@@ -100,7 +100,7 @@ public struct IngestConfiguration: Hashable, Sendable {
             pipeline.shedLag = try node.optional("shed_lag")?.double(in: 0.01...1) ?? pipeline.shedLag
             pipeline.wait = try node.optional("wait")?.choice(PipelineWait.self, noun: "wait strategy") ?? pipeline.wait
         } else {
-            pipeline.arenaBytes = max(pipeline.arenaBytes, 4 * (2 * (maximumFrameBytes + 1) + 1024))
+            pipeline.arenaBytes = max(pipeline.arenaBytes, IngestSettings.minimumArenaBytes(maximumFrameBytes: maximumFrameBytes))
         }
         return IngestConfiguration(file: file, text: text, site: site, endpoints: endpoints, sensors: sensors,
                                    maximumFrameBytes: maximumFrameBytes, maximumSources: maximumSources, pipeline: pipeline)

@@ -30,9 +30,6 @@ public enum IngestRunner {
     /// How often the run loop checks its stop conditions; stopping takes at most this plus one poll.
     static let tick: Duration = .milliseconds(100)
 
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-    }
 
     /// Runs ingest with `configuration` until a stop condition, writes the summary and returns it.
     ///
@@ -59,9 +56,9 @@ public enum IngestRunner {
         var lastArrival: ContinuousClock.Instant?
         let reason: IngestStopReason
         while true {
-            Thread.sleep(forTimeInterval: Double(tick.components.attoseconds) / 1e18 + Double(tick.components.seconds))
+            Thread.sleep(forTimeInterval: tick.inSeconds)
             let now = clock.now
-            let elapsed = seconds(now - startInstant)
+            let elapsed = (now - startInstant).inSeconds
             if SignalTrap.stopSignal != nil { reason = .signal; break }
             if ingestor.hasEnded { reason = .failure; break }
             if let duration = options.duration, elapsed >= duration { reason = .duration; break }
@@ -70,7 +67,7 @@ public enum IngestRunner {
                 lastCount = snapshot.receiveSequence
                 lastArrival = now
             }
-            if let idle = options.idleTimeout, let lastArrival, seconds(now - lastArrival) >= idle {
+            if let idle = options.idleTimeout, let lastArrival, (now - lastArrival).inSeconds >= idle {
                 reason = .idle
                 break
             }

@@ -46,7 +46,7 @@ public enum SimulateRunner {
                 if case .factor(let factor) = options.speed, let first = messages.first {
                     let due = Double(first.time.nanosecondsSinceEpoch - spec.epoch.nanosecondsSinceEpoch) / 1e9 / factor
                     let wait = started.advanced(by: .seconds(due)) - clock.now
-                    if wait > .zero { Thread.sleep(forTimeInterval: Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18) }
+                    if wait > .zero { Thread.sleep(forTimeInterval: wait.inSeconds) }
                 }
                 for message in messages where !stopped {
                     stopped = try publisher.send(message)
@@ -65,7 +65,7 @@ public enum SimulateRunner {
         let elapsed = clock.now - started
         if stopped { publisher?.abandon() }
         publisher = nil   // closes the sockets; their linger flushes what is queued
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         let summary = SimulateSummary(scenario: scenarioPath, spec: spec, speed: options.speed, wallSeconds: seconds,
                                       tally: options.publish.isEmpty ? SimulationTally() : wire.tally, sent: sent,
                                       writtenLines: writer == nil ? 0 : file.lines, interrupted: stopped)

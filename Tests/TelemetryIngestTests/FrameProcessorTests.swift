@@ -7,14 +7,15 @@ import Foundation
 /// Keeps copies of every frame and record handed to it.
 final class CapturingSink: RawFrameSink, TelemetryRecordSink {
     struct Frame: Equatable {
-        var sequence: UInt64, source: String, parts: [[UInt8]], rejection: RejectReason?, wasDecoded = true
+        var sequence: UInt64, source: String, parts: [[UInt8]], rejection: RejectReason?, wasDecoded = true, truncated = false
     }
     var frames: [Frame] = []
     var records: [(TelemetryRecord, String, UInt64)] = []
 
     func receive(_ frame: borrowing RawFrame) {
         frames.append(Frame(sequence: frame.receiveSequence, source: frame.sourceKey,
-                            parts: frame.parts.map { Array($0) }, rejection: frame.rejection, wasDecoded: frame.wasDecoded))
+                            parts: frame.parts.map { Array($0) }, rejection: frame.rejection, wasDecoded: frame.wasDecoded,
+                            truncated: frame.isTruncated))
     }
 
     func receive(_ record: TelemetryRecord, from source: SourceTopic, frame receiveSequence: UInt64) {
@@ -224,6 +225,15 @@ struct FrameProcessorLimitTests {
         #expect(stats.sources["!overflow@e"]?.framesReceived == 7)
         #expect(stats.sources["json/s1"]?.framesReceived == 2)
         #expect(stats.totals.framesReceived == 11)
+    }
+
+    @Test("Past the source cap frames are counted under the overflow source but keep their topic for the recorder")
+    func overflowFramesKeepTopic() {
+        let sink = CapturingSink()
+        let p = FrameProcessor(endpointNames: ["e"], maximumFrameBytes: 1024, maximumSources: 1, siteGeoidSeparation: 0, rawSinks: [sink])
+        for topic in ["json/a", "json/b", "junk"] { p.process(parts: [bytes(topic), bytes("{")], endpoint: 0, receivedAt: now) }
+        #expect(p.statistics.sources.keys.sorted() == ["!overflow@e", "json/a"])
+        #expect(sink.frames.map(\.source) == ["json/a", "json/b", "!bad-topic@e"])
     }
 
     @Test("The overflow source counts records but checks no sequence and makes no truth")

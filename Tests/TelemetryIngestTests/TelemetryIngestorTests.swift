@@ -186,4 +186,26 @@ struct TelemetryIngestorTests {
         #expect(raw.frames.count == 20_000)
         #expect(raw.frames.filter { !$0.wasDecoded }.count == Int(r.framesShed))
     }
+
+    @Test("A part longer than the arena keeps for it reaches the recorder cut short, flagged, and counted oversize")
+    func truncatedFrame() throws {
+        let context = try ZMQContext()
+        let settings = IngestSettings(endpoints: [
+            IngestEndpoint(name: "in", address: "inproc://truncate", socket: .pull, mode: .bind),
+        ], maximumFrameBytes: 1024)
+        let ingestor = try TelemetryIngestor(settings: settings, context: context, logger: Logger(label: "test"))
+        let raw = CapturingSink()
+        try ingestor.start(rawSinks: [raw])
+        let push = try ZMQSocket(context: context, type: .push)
+        try push.connect("inproc://truncate")
+        try push.send(topic: "json/big", payload: [UInt8](repeating: 0x20, count: 10_000))
+        try push.send(topic: "json/small", payload: bytes(#"{"type":"scan","t_ns":1,"sensor_id":0,"scan_id":0}"#))
+        #expect(waitFor(ingestor) { $0.receiveSequence == 2 })
+        let stats = ingestor.stop()
+        #expect(stats.sources["json/big"]?.malformed == [.oversizeFrame: 1])
+        #expect(stats.sources["json/small"]?.records == [.scan: 1])
+        #expect(raw.frames.map(\.truncated) == [true, false])
+        #expect(raw.frames.first.map { $0.parts[1].count < 10_000 && $0.parts[1].count > 1024 } == true)
+        #expect(raw.frames.map(\.rejection) == [.oversizeFrame, nil])
+    }
 }
