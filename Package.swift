@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "TelemetryModel", targets: ["TelemetryModel"]),
         .library(name: "TelemetryIngest", targets: ["TelemetryIngest"]),
         .library(name: "LockFreeRing", targets: ["LockFreeRing"]),
+        .library(name: "Tracking", targets: ["Tracking"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,6 +32,7 @@ let package = Package(
         .target(name: "LockFreeRing", dependencies: [.product(name: "Atomics", package: "swift-atomics")]),
         .target(name: "Geodesy", dependencies: ["TelemetryModel"]),
         .target(name: "Simulation", dependencies: ["TelemetryModel", "Geodesy"]),
+        .target(name: "Tracking", dependencies: ["TelemetryModel", "Geodesy"]),
         .target(
             name: "TelemetryIngest",
             dependencies: [
@@ -42,7 +44,7 @@ let package = Package(
         .target(
             name: "TestbedRuntime",
             dependencies: [
-                "ZeroMQ", "TelemetryModel", "TelemetryIngest", "Geodesy", "Simulation",
+                "ZeroMQ", "TelemetryModel", "TelemetryIngest", "Geodesy", "Simulation", "Tracking",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -65,9 +67,10 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "TelemetryIngestTests", dependencies: ["TelemetryIngest", "ZeroMQ", "TelemetryModel", "TestSupport"]),
-        .testTarget(name: "GeodesyTests", dependencies: ["Geodesy", "TelemetryModel"]),
+        .testTarget(name: "GeodesyTests", dependencies: ["Geodesy", "TelemetryModel"], exclude: ["Fixtures"]),
+        .testTarget(name: "TrackingTests", dependencies: ["Tracking", "Geodesy", "TelemetryModel", "TestSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Geodesy", "TelemetryModel"]),
-        .testTarget(name: "TestbedRuntimeTests", dependencies: ["TestbedRuntime", "TelemetryIngest"]),
+        .testTarget(name: "TestbedRuntimeTests", dependencies: ["TestbedRuntime", "TelemetryIngest", "TelemetryModel", "Tracking"]),
     ],
     swiftLanguageModes: [.v6]
 )

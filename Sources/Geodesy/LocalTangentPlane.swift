@@ -21,15 +21,32 @@ public struct LocalTangentPlane: Hashable, Sendable {
         up = SIMD3(cosLat * cosLon, cosLat * sinLon, sinLat)
     }
 
-    /// ENU coordinates (metres) of a geodetic position.
+    /// ENU coordinates (metres) of a geodetic position: `enu(ecef: WGS84.ecef(position))`.
     public func enu(_ position: GeodeticPosition) -> ENUVector {
-        let d = WGS84.ecef(position) - originECEF
+        enu(ecef: WGS84.ecef(position))
+    }
+
+    /// The geodetic position of ENU coordinates (metres): `WGS84.geodetic(ecef: ecef(enu: enu))`.
+    public func geodetic(_ enu: ENUVector) -> GeodeticPosition {
+        WGS84.geodetic(ecef: ecef(enu: enu))
+    }
+
+    /// ENU coordinates (metres) of an ECEF point (metres).
+    ///
+    /// With d = r − r₀ (r₀ the origin's ECEF position, φ₀ and λ₀ its latitude and longitude),
+    ///
+    ///     e = −sin λ₀ dx + cos λ₀ dy
+    ///     n = −sin φ₀ cos λ₀ dx − sin φ₀ sin λ₀ dy + cos φ₀ dz
+    ///     u =  cos φ₀ cos λ₀ dx + cos φ₀ sin λ₀ dy + sin φ₀ dz
+    public func enu(ecef r: SIMD3<Double>) -> ENUVector {
+        let d = r - originECEF
         return ENUVector((east * d).sum(), (north * d).sum(), (up * d).sum())
     }
 
-    /// The geodetic position of ENU coordinates (metres).
-    public func geodetic(_ enu: ENUVector) -> GeodeticPosition {
-        WGS84.geodetic(ecef: originECEF + east * enu.x + north * enu.y + up * enu.z)
+    /// The ECEF point (metres) of ENU coordinates (metres): r = r₀ + e·ê + n·n̂ + u·û, the inverse
+    /// rotation of ``enu(ecef:)``, with ê, n̂ and û the east, north and up unit vectors in ECEF.
+    public func ecef(enu: ENUVector) -> SIMD3<Double> {
+        originECEF + east * enu.x + north * enu.y + up * enu.z
     }
 }
 
@@ -53,7 +70,8 @@ public struct PolarMeasurement: Hashable, Sendable {
     ///
     /// range = |d|, azimuth = atan2(dE, dN) (clockwise from north), elevation = asin(dU / range),
     /// with d = target − sensor. The sensor's horizontal plane is taken parallel to the site's,
-    /// which holds within a few kilometres of the origin (the tilt is about 0.009° per km).
+    /// which holds within a few kilometres of the origin (the tilt is about 0.009° per km); for the
+    /// exact measurement in the sensor's own tangent frame, see ``SensorFrame``.
     public init(of target: ENUVector, from sensor: ENUVector) {
         let d = target - sensor
         let r = (d * d).sum().squareRoot()

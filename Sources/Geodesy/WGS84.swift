@@ -30,25 +30,28 @@ public enum WGS84 {
 
     /// The geodetic position of ECEF coordinates.
     ///
-    /// Bowring's (1976) closed form for the first latitude, then two fixed-point refinements of
-    /// φ = atan2(z, p (1 − e² N / (N + h))): sub-millimetre from the Earth's surface to well above
-    /// any drone.
+    /// Bowring's (1976) closed form for the first latitude, then fixed-point refinements of
+    /// φ = atan2(z, p (1 − e² N / (N + h))), with p = √(x² + y²): sub-millimetre from the Earth's
+    /// surface to well above any drone.
+    ///
+    /// The height is h = p cos φ + z sin φ − a √(1 − e² sin² φ), which holds at every latitude; the
+    /// textbook h = p / cos φ − N loses precision as 1 / cos φ near the poles (0.4 mm a metre
+    /// from the polar axis, 17 cm a millimetre from it).
     public static func geodetic(ecef r: SIMD3<Double>) -> GeodeticPosition {
         let a = semiMajorAxis, b = semiMinorAxis, e2 = eccentricitySquared
         let lon = atan2(r.y, r.x)
         let p = (r.x * r.x + r.y * r.y).squareRoot()
         let theta = atan2(r.z * a, p * b)
         var lat = atan2(r.z + secondEccentricitySquared * b * pow(sin(theta), 3), p - e2 * a * pow(cos(theta), 3))
-        var h = 0.0
-        for _ in 0..<3 {
+        func height(_ lat: Double) -> (h: Double, n: Double) {
             let sinLat = sin(lat)
-            let n = a / (1 - e2 * sinLat * sinLat).squareRoot()
-            h = p / cos(lat) - n
+            let w = (1 - e2 * sinLat * sinLat).squareRoot()
+            return (p * cos(lat) + r.z * sinLat - a * w, a / w)
+        }
+        for _ in 0..<3 {
+            let (h, n) = height(lat)
             lat = atan2(r.z, p * (1 - e2 * n / (n + h)))
         }
-        let sinLat = sin(lat)
-        let n = a / (1 - e2 * sinLat * sinLat).squareRoot()
-        h = p / cos(lat) - n
-        return GeodeticPosition(latitude: lat * 180 / .pi, longitude: lon * 180 / .pi, ellipsoidalHeight: h)
+        return GeodeticPosition(latitude: lat * 180 / .pi, longitude: lon * 180 / .pi, ellipsoidalHeight: height(lat).h)
     }
 }

@@ -110,6 +110,14 @@ struct ConfigNode {
         return value
     }
 
+    func boolean() throws(RuntimeError) -> Bool {
+        switch node.scalar?.string {
+        case "true", "True", "TRUE", "yes", "on": return true
+        case "false", "False", "FALSE", "no", "off": return false
+        default: throw error("expected true or false, found \(describe())")
+        }
+    }
+
     func choice<T: RawRepresentable & CaseIterable>(_ type: T.Type, noun: String) throws(RuntimeError) -> T where T.RawValue == String {
         let text = try string()
         guard let value = T(rawValue: text) else {

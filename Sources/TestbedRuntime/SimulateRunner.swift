@@ -31,7 +31,7 @@ public enum SimulateRunner {
         var wire = SimulationWireRenderer(spec: spec)
         var file = ScenarioFileRenderer(spec: spec)
         var publisher = options.publish.isEmpty ? nil : try Publisher(options: options)
-        let writer = try options.writePath.map { (path) throws(RuntimeError) in try LineWriter(path: path) }
+        let writer = try options.writePath.map { (path) throws(RuntimeError) in try LineWriter(path: path, noun: "scenario file") }
 
         let clock = ContinuousClock()
         let started = clock.now
@@ -136,44 +136,6 @@ public enum SimulateRunner {
             for index in 0..<sockets.count {
                 sockets.withSocket(at: index) { socket in try? socket.setOption(.linger, 0) }
             }
-        }
-    }
-
-    /// Buffered line output to a file.
-    private final class LineWriter {
-        let handle: FileHandle
-        let path: String
-        var buffer: [UInt8] = []
-
-        init(path: String) throws(RuntimeError) {
-            guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-                throw RuntimeError(code: .io, file: path, message: "cannot create the scenario file")
-            }
-            self.handle = handle
-            self.path = path
-            buffer.reserveCapacity(1 << 20)
-        }
-
-        func write(_ lines: [String]) throws(RuntimeError) {
-            for line in lines {
-                buffer.append(contentsOf: line.utf8)
-                buffer.append(0x0A)
-            }
-            if buffer.count >= 1 << 20 { try flush() }
-        }
-
-        func flush() throws(RuntimeError) {
-            do {
-                try handle.write(contentsOf: buffer)
-            } catch {
-                throw RuntimeError(code: .io, file: path, message: "cannot write: \(error.localizedDescription)")
-            }
-            buffer.removeAll(keepingCapacity: true)
-        }
-
-        func close() throws(RuntimeError) {
-            try flush()
-            try? handle.close()
         }
     }
 }

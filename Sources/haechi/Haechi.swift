@@ -11,6 +11,6 @@ struct Haechi: ParsableCommand {
             target drones, counts and checks every frame, and reports what arrived.
             """,
         version: "0.1.0",
-        subcommands: [Ingest.self, Simulate.self]
+        subcommands: [Ingest.self, Simulate.self, Track.self]
     )
 }

@@ -1,6 +1,7 @@
 // Config files: the shipped sample loads, and every mistake names its file, line and field.
 import Testing
 import TestbedRuntime
+import TelemetryModel
 import TelemetryIngest
 import Foundation
 

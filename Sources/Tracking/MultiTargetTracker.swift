@@ -1,0 +1,229 @@
+// The tracker: wires the components together and runs one step per sensor scan.
+import TelemetryModel
+
+/// A centralised multi-sensor, multi-target tracker (Stone Soup's `MultiTargetTracker` with a
+/// `MultiMeasurementInitiator`).
+///
+/// Each sensor scan is one step, at the scan's own time:
+/// 1. every track, confirmed or tentative, is predicted to the scan time;
+/// 2. confirmed tracks are associated with the scan's measurements (`associator`) and updated, or coast;
+/// 3. confirmed tracks that `deleter` rejects end;
+/// 4. tentative tracks are associated with the measurements left over (`tentativeAssociator`) and
+///    updated or missed; `initiator` confirms them (they get the next track id) or drops them;
+/// 5. measurements still left over that fix a position start tentative tracks.
+///
+/// Time is the scans' time only: the tracker never reads a clock. A scan older than the last one is
+/// skipped and counted, as are detections that are not finite, out of range, from an unknown sensor or
+/// missing a field; none of them reaches a filter. A track holds its current estimate and counters,
+/// never its history.
+public struct MultiTargetTracker: Sendable {
+    /// The settings it was built from.
+    public let settings: TrackerSettings
+    /// The components.
+    public let predictor: any Predictor
+    public let updater: any Updater
+    public let associator: any DataAssociator
+    public let tentativeAssociator: any DataAssociator
+    public let initiator: any Initiator
+    public let deleter: any Deleter
+    /// The counters.
+    public private(set) var statistics = TrackerStatistics()
+
+    private var sensors: [String: TrackerSensor] = [:]
+    private var confirmed: [Track] = []
+    private var tentative: [Track] = []
+    private var nextTrackID = 0
+    private var lastTime: Timestamp?
+
+    private struct Track {
+        var id: Int
+        var estimate: TrackEstimate
+        var counters = TrackStatusCounters()
+    }
+
+    /// A tracker built from `settings`, fed by `sensors`.
+    public init(settings: TrackerSettings, sensors: [TrackerSensor] = []) {
+        self.settings = settings
+        predictor = settings.makePredictor()
+        updater = settings.makeUpdater()
+        associator = GlobalNearestNeighbourAssociator(gate: settings.association.gate, usesPreGate: settings.association.preGate)
+        tentativeAssociator = GlobalNearestNeighbourAssociator(gate: settings.association.tentativeGate,
+                                                               usesPreGate: settings.association.preGate)
+        initiator = MOfNInitiator(hits: settings.initiation.confirmHits, window: settings.initiation.confirmWindow,
+                                  maximumMisses: settings.initiation.tentativeMaxMisses)
+        deleter = CompositeDeleter([
+            MissedScanDeleter(missesPerSensor: settings.deletion.missedScansPerSensor),
+            CovarianceTraceDeleter(maximumPositionTrace: settings.deletion.maximumPositionCovarianceTrace),
+        ])
+        for sensor in sensors { self.sensors[sensor.id] = sensor }
+    }
+
+    /// Adds or replaces a sensor. The number of sensors scales the missed-scan limit.
+    public mutating func register(_ sensor: TrackerSensor) { sensors[sensor.id] = sensor }
+
+    /// Whether the tracker knows a sensor.
+    public func knows(sensor id: String) -> Bool { sensors[id] != nil }
+
+    /// The number of confirmed and tentative tracks held.
+    public var trackCounts: (confirmed: Int, tentative: Int) { (confirmed.count, tentative.count) }
+
+    /// Runs one step on `scan`. Returns every confirmed track's state after it, or `nil` when the scan
+    /// was skipped (counted in `statistics`).
+    public mutating func process(_ scan: SensorScan) -> TrackerStep? {
+        statistics.scansReceived += 1
+        statistics.detectionsReceived += scan.detections.count
+        guard let sensor = sensors[scan.sensorID] else { return skip(scan, .unknownSensor) }
+        if let lastTime, scan.time < lastTime { return skip(scan, .timeBackwards) }
+        lastTime = scan.time
+        statistics.scansProcessed += 1
+        let model = sensor.model
+
+        var measurements: [ScanMeasurement] = []
+        measurements.reserveCapacity(scan.detections.count)
+        for (index, detection) in scan.detections.enumerated() {
+            switch model.measurement(of: detection, maximumRange: settings.sensors.maximumRange) {
+            case .success(let z):
+                measurements.append(ScanMeasurement(value: z, position: model.positionEstimate(of: z).map { ($0.position, $0.covariance) },
+                                                    detectionIndex: index))
+            case .failure(let reason):
+                statistics.detectionsRejected[reason, default: 0] += 1
+            }
+        }
+        statistics.detectionsUsed += measurements.count
+
+        for i in confirmed.indices { predictor.predict(&confirmed[i].estimate, to: scan.time) }
+        for i in tentative.indices { predictor.predict(&tentative[i].estimate, to: scan.time) }
+
+        // Confirmed tracks take their measurements first.
+        var used = [Bool](repeating: false, count: measurements.count)
+        var detectionOfTrack: [Int: UInt64] = [:]
+        let assignments = associator.associate(confirmed.map(\.estimate.combined), measurements, model: model, updater: updater)
+        for i in confirmed.indices {
+            if let assignment = assignments[i], let updated = update(confirmed[i].estimate, assignment, measurements, model: model) {
+                confirmed[i].estimate = updated
+                used[assignment.measurement] = true
+                confirmed[i].counters.record(hit: true)
+                detectionOfTrack[confirmed[i].id] = detectionID(scan, measurements[assignment.measurement])
+                statistics.updates += 1
+            } else {
+                confirmed[i].counters.record(hit: false)
+                statistics.coasts += 1
+            }
+        }
+        var kept = 0
+        for i in confirmed.indices {
+            if let reason = deleter.deletionReason(counters: confirmed[i].counters, state: confirmed[i].estimate.combined,
+                                                   sensorCount: sensors.count) {
+                statistics.deleted[reason, default: 0] += 1
+            } else {
+                if kept != i { confirmed.swapAt(kept, i) }
+                kept += 1
+            }
+        }
+        confirmed.removeLast(confirmed.count - kept)
+
+        // Tentative tracks take what is left, then confirm or drop.
+        let leftover = measurements.indices.filter { !used[$0] }
+        let leftoverMeasurements = leftover.map { measurements[$0] }
+        let tentativeAssignments = tentativeAssociator.associate(tentative.map(\.estimate.combined), leftoverMeasurements,
+                                                                 model: model, updater: updater)
+        kept = 0
+        for i in tentative.indices {
+            var hit = false
+            if let assignment = tentativeAssignments[i],
+               let updated = update(tentative[i].estimate, assignment, leftoverMeasurements, model: model) {
+                tentative[i].estimate = updated
+                used[leftover[assignment.measurement]] = true
+                hit = true
+            }
+            tentative[i].counters.record(hit: hit)
+            switch initiator.review(tentative[i].counters) {
+            case .keep:
+                if kept != i { tentative.swapAt(kept, i) }
+                kept += 1
+            case .drop:
+                statistics.tentativeDropped += 1
+            case .confirm:
+                var track = tentative[i]
+                track.id = nextTrackID
+                nextTrackID += 1
+                statistics.confirmed += 1
+                if let assignment = tentativeAssignments[i] {
+                    detectionOfTrack[track.id] = detectionID(scan, leftoverMeasurements[assignment.measurement])
+                }
+                confirmed.append(track)
+            }
+        }
+        tentative.removeLast(tentative.count - kept)
+
+        // What is still left starts tentative tracks.
+        if sensor.canInitiate {
+            for (index, measurement) in measurements.enumerated() where !used[index] {
+                guard let track = newTrack(from: measurement, at: scan.time) else { continue }
+                tentative.append(track)
+                statistics.tentativeStarted += 1
+            }
+        }
+        statistics.peakConfirmed = max(statistics.peakConfirmed, confirmed.count)
+        statistics.peakTentative = max(statistics.peakTentative, tentative.count)
+
+        var outputs: [TrackOutput] = []
+        outputs.reserveCapacity(confirmed.count)
+        for i in confirmed.indices {
+            let updated = confirmed[i].counters.consecutiveMisses == 0
+            if !updated && !settings.output.reportCoasted { continue }
+            let id = confirmed[i].id
+            outputs.append(TrackOutput(trackID: id, time: scan.time, state: confirmed[i].estimate.combined, updated: updated,
+                                       sensorID: scan.sensorID, detectionID: updated ? detectionOfTrack[id] : nil,
+                                       modeCount: confirmed[i].estimate.modeCount,
+                                       modeProbabilities: confirmed[i].estimate.modeProbabilities))
+        }
+        return TrackerStep(time: scan.time, sensorID: scan.sensorID, tracks: outputs)
+    }
+
+    private mutating func skip(_ scan: SensorScan, _ reason: TrackerRejection) -> TrackerStep? {
+        statistics.scansRejected[reason, default: 0] += 1
+        if !scan.detections.isEmpty { statistics.detectionsRejected[reason, default: 0] += scan.detections.count }
+        return nil
+    }
+
+    /// The estimate updated with its assigned measurement, or `nil` (counted) when the result is not
+    /// finite, in which case the track keeps its prediction.
+    private mutating func update(_ estimate: TrackEstimate, _ assignment: Assignment, _ measurements: [ScanMeasurement],
+                                 model: any MeasurementModel) -> TrackEstimate? {
+        let updated = updater.update(estimate, measurement: measurements[assignment.measurement].value, model: model,
+                                     combinedPrediction: assignment.prediction, form: settings.filter.covarianceUpdate)
+        guard updated.combined.isFinite else {
+            statistics.nonFiniteUpdates += 1
+            return nil
+        }
+        return updated
+    }
+
+    private func detectionID(_ scan: SensorScan, _ measurement: ScanMeasurement) -> UInt64 {
+        scan.detections[measurement.detectionIndex].detectionID ?? UInt64(measurement.detectionIndex)
+    }
+
+    /// A tentative track at a measurement's position, at rest, with the prior velocity spread.
+    private func newTrack(from measurement: ScanMeasurement, at time: Timestamp) -> Track? {
+        guard let position = measurement.position else { return nil }
+        var mean = StateVector()
+        var covariance = StateCovariance()
+        for i in 0..<3 {
+            mean[i] = position.point[i]
+            for j in 0..<3 { covariance[i, j] = position.covariance[i, j] }
+        }
+        let vh = settings.initiation.velocitySigmaHorizontal, vv = settings.initiation.velocitySigmaVertical
+        covariance[3, 3] = vh * vh
+        covariance[4, 4] = vh * vh
+        covariance[5, 5] = vv * vv
+        let state = GaussianState(mean: mean, covariance: covariance)
+        guard state.isFinite else { return nil }
+        let estimate = settings.motion.model == .imm
+            ? TrackEstimate(time: time, state: state, modeProbabilities: settings.motion.initialModeProbabilities)
+            : TrackEstimate(time: time, state: state)
+        var track = Track(id: -1, estimate: estimate)
+        track.counters.record(hit: true)
+        return track
+    }
+}

@@ -1,0 +1,23 @@
+// Confirmed tracks as JSON: the track-file lines of the Stone Soup peer's format, and `json/tracks`.
+public import TelemetryModel
+
+extension TrackOutput {
+    /// The track as one `track` record, the line format `metrics_stonesoup.py` scores:
+    /// `{"type": "track", "track_id", "t", "t_ns", "t_rel" (with an epoch), "enu", "vel", "status",
+    /// "sensor_id", "det_id" (when updated)}`. Metres and m/s keep 3 decimals. Deterministic: the same
+    /// track gives the same bytes.
+    public func json(epoch: Timestamp?) -> String {
+        var w = JSONObjectWriter()
+        w.field("type", "track")
+        w.field("track_id", trackID)
+        w.field("t", Double(time.nanosecondsSinceEpoch) / 1e9)
+        w.field("t_ns", time.nanosecondsSinceEpoch)
+        if let epoch { w.field("t_rel", Double(time.nanosecondsSinceEpoch - epoch.nanosecondsSinceEpoch) / 1e9, decimals: 9) }
+        w.field("enu", [state.mean[0], state.mean[1], state.mean[2]], decimals: 3)
+        w.field("vel", [state.mean[3], state.mean[4], state.mean[5]], decimals: 3)
+        w.field("status", updated ? "updated" : "coasted")
+        w.field("sensor_id", sensorID)
+        if let detectionID { w.field("det_id", detectionID) }
+        return w.json
+    }
+}

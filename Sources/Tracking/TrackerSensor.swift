@@ -1,0 +1,45 @@
+// A sensor as the tracker knows it: its measurement model, and whether it can start tracks.
+public import TelemetryModel
+public import Geodesy
+
+/// One sensor feeding the tracker.
+public struct TrackerSensor: Sendable {
+    /// The sensor's id, as its detections name it.
+    public let id: String
+    /// How it measures.
+    public let model: any MeasurementModel
+    /// Whether its measurements fix a position, so that they can start a tentative track.
+    public var canInitiate: Bool { model.dimension == 3 }
+
+    /// A sensor with an explicit model.
+    public init(id: String, model: any MeasurementModel) {
+        self.id = id
+        self.model = model
+    }
+
+    /// The sensor a description declares, placed in `plane` (its ENU coordinates if given, else its
+    /// WGS84 position converted), with the description's noise or `defaults`. `nil` when the sensor
+    /// has no position.
+    public init?(_ description: SensorDescription, plane: LocalTangentPlane?, defaults: TrackerSettings.SensorDefaults) {
+        let site: ENUVector
+        if let enu = description.enu {
+            site = enu
+        } else if let position = description.position, let plane {
+            site = plane.enu(position)
+        } else {
+            return nil
+        }
+        id = description.sensorID
+        switch description.measures {
+        case .rangeAzimuthElevation:
+            model = RadarPolarMeasurementModel(
+                sensorPosition: site,
+                sigmaRange: description.sigmaRange ?? defaults.sigmaRange,
+                sigmaAzimuthDegrees: description.sigmaAzimuth ?? defaults.sigmaAzimuthDegrees,
+                sigmaElevationDegrees: description.sigmaElevation ?? defaults.sigmaElevationDegrees)
+        case .azimuth:
+            model = BearingMeasurementModel(sensorPosition: site,
+                                            sigmaAzimuthDegrees: description.sigmaAzimuth ?? defaults.sigmaBearingDegrees)
+        }
+    }
+}

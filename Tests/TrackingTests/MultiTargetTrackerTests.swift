@@ -1,0 +1,171 @@
+// The whole tracker: initiation, association, deletion, bad input, the pre-gate and determinism.
+import Testing
+import Foundation
+import TelemetryModel
+import TestSupport
+@testable import Tracking
+
+@Suite("Multi-target tracker")
+struct MultiTargetTrackerTests {
+    static let crossing = SyntheticRun(seed: 3, duration: 90, radars: [ENUVector(0, 0, 10), ENUVector(1800, -600, 15)], clutter: 4, paths: [
+        straight(from: ENUVector(-1500, -200, 120), velocity: ENUVector(25, 5, 0)),
+        straight(from: ENUVector(1500, -200, 150), velocity: ENUVector(-25, 5, 0)),
+        circle(center: ENUVector(0, 1500, 200), radius: 300, speed: 15),
+    ])
+
+    @Test("Three drones, two radars, clutter: three tracks, each confirmed on its 3rd hit, each staying on its drone")
+    func tracksCrossingTargets() throws {
+        let run = Self.crossing
+        let (_, tracker, steps) = run.trackLines()
+        #expect(tracker.statistics.confirmed == 3)
+        #expect(tracker.statistics.deleted.isEmpty)
+        // Which drone each track follows, decided on its first report and never changing.
+        var owner: [Int: Int] = [:]
+        var worst = 0.0
+        for (index, step) in steps.enumerated() where index >= 10 {
+            for track in step.tracks {
+                let errors = run.truth[index].map { distance($0, track.state.position) }
+                let nearest = errors.indices.min { errors[$0] < errors[$1] }!
+                if let previous = owner[track.trackID] { #expect(previous == nearest, "track \(track.trackID) swapped drones") }
+                owner[track.trackID] = nearest
+                worst = max(worst, errors[nearest])
+            }
+            #expect(step.tracks.count <= 3)
+        }
+        #expect(Set(owner.values) == [0, 1, 2])
+        #expect(worst < 80)
+        #expect(tracker.statistics.detectionsUsed == tracker.statistics.detectionsReceived)
+    }
+
+    @Test("The same input gives byte-identical output, and the pre-gate changes nothing")
+    func determinismAndPreGate() {
+        let run = SyntheticRun(seed: 5, duration: 60, clutter: 25, paths: (0..<8).map { i in
+            straight(from: ENUVector(Double(i) * 150 - 600, -1000, 100), velocity: ENUVector(0, 20, Double(i % 3) - 1))
+        })
+        let first = run.trackLines().lines
+        #expect(first == run.trackLines().lines)
+        var unGated = TrackerSettings()
+        unGated.association.preGate = false
+        #expect(first == run.trackLines(unGated).lines)
+        #expect(first.count > 8 * 40)
+        var cv = TrackerSettings()
+        cv.motion.model = .cv
+        cv.filter.kind = .ukf
+        cv.filter.covarianceUpdate = .joseph
+        let (_, tracker, _) = run.trackLines(cv)
+        #expect(tracker.statistics.confirmed >= 8)
+    }
+
+    @Test("Bad measurements, unknown sensors and time going backwards are counted, skipped and never reach a filter")
+    func badInput() {
+        let run = Self.crossing
+        let clean = run.trackLines().lines
+        var tracker = MultiTargetTracker(settings: TrackerSettings(), sensors: run.sensors)
+        var lines: [String] = []
+        for (index, scan) in run.scans.enumerated() {
+            var dirty = scan
+            if index % 7 == 3 {
+                func bad(range: Double?, azimuth: Double, elevation: Double?) -> Detection {
+                    Detection(time: scan.time, sensorID: scan.sensorID, scanID: scan.scanID, range: range, azimuth: azimuth, elevation: elevation)
+                }
+                dirty.detections.insert(contentsOf: [
+                    bad(range: .nan, azimuth: 10, elevation: 1), bad(range: 500, azimuth: .infinity, elevation: 1),
+                    bad(range: 500, azimuth: 400, elevation: 1), bad(range: 500, azimuth: 10, elevation: 95),
+                    bad(range: -5, azimuth: 10, elevation: 1), bad(range: 2e6, azimuth: 10, elevation: 1),
+                    bad(range: nil, azimuth: 10, elevation: 1),
+                ], at: 0)
+            }
+            if let step = tracker.process(dirty) { lines.append(contentsOf: step.tracks.map { $0.json(epoch: nil) }) }
+            if index % 11 == 5 {
+                // A stray scan from nowhere, and a late one from the past.
+                #expect(tracker.process(SensorScan(time: scan.time, sensorID: "ghost", scanID: 0, detections: scan.detections)) == nil)
+                #expect(tracker.process(SensorScan(time: Timestamp(nanosecondsSinceEpoch: scan.time.nanosecondsSinceEpoch - 1),
+                                                   sensorID: scan.sensorID, scanID: 0, detections: scan.detections)) == nil)
+            }
+        }
+        // Filtering the bad detections out of the measurements before the scan changed nothing:
+        // the output is identical to the clean run's, byte for byte.
+        #expect(lines == clean)
+        let s = tracker.statistics
+        let injected = (run.scans.count + 3) / 7
+        #expect(s.detectionsRejected[.nonFinite] == 2 * injected)
+        #expect(s.detectionsRejected[.outOfRange] == 4 * injected)
+        #expect(s.detectionsRejected[.missingField] == injected)
+        let strays = (run.scans.count + 5) / 11
+        #expect(s.scansRejected[.unknownSensor] == strays && s.scansRejected[.timeBackwards] == strays)
+        #expect(s.nonFiniteUpdates == 0)
+    }
+
+    @Test("M-of-N: confirmed on the M-th hit within N steps, dropped after the misses or the window")
+    func mOfN() {
+        let initiator = MOfNInitiator(hits: 3, window: 5, maximumMisses: 2)
+        func decide(_ pattern: [Bool]) -> InitiationDecision {
+            var counters = TrackStatusCounters()
+            var decision = InitiationDecision.keep
+            for hit in pattern {
+                counters.record(hit: hit)
+                decision = initiator.review(counters)
+                if decision != .keep { break }
+            }
+            return decision
+        }
+        #expect(decide([true, true, true]) == .confirm)
+        #expect(decide([true, false, true, false, true]) == .confirm)
+        #expect(decide([true, false, false]) == .drop)
+        #expect(decide([true, true]) == .keep)
+        #expect(MOfNInitiator(hits: 3, window: 4, maximumMisses: 3).review({
+            var c = TrackStatusCounters()
+            for hit in [true, false, true, false] { c.record(hit: hit) }
+            return c
+        }()) == .drop)
+    }
+
+    @Test("A confirmed track is deleted after missed-scans-per-sensor × sensors consecutive misses")
+    func deletionAfterMisses() {
+        // One drone seen for 20 s by two radars, then gone: 3 × 2 = 6 missed steps delete its track.
+        let run = SyntheticRun(seed: 9, duration: 30, radars: [ENUVector(0, 0, 10), ENUVector(1800, -600, 15)], pd: 1, clutter: 0, paths: [
+            { t in t < 20 ? ENUVector(500 + 10 * t, 800, 100) : ENUVector(1e6, 1e6, 1e6) },
+        ])
+        var tracker = MultiTargetTracker(settings: TrackerSettings(), sensors: run.sensors)
+        var lastReported = 0
+        for (index, scan) in run.scans.enumerated() {
+            let detections = scan.detections.filter { ($0.range ?? 0) < 1e5 }
+            let step = tracker.process(SensorScan(time: scan.time, sensorID: scan.sensorID, scanID: scan.scanID, detections: detections))
+            if tracker.trackCounts.confirmed > 0 { lastReported = index }
+            _ = step
+        }
+        #expect(tracker.statistics.deleted[.missedScans] == 1)
+        // Steps 0..<40 see the drone; the track survives misses 1–5 and is deleted on the 6th (step 45).
+        #expect(lastReported == 44)
+    }
+
+    @Test("Scan assembly: headers with streamed detections, batched scans, headerless detections, cut-short scans")
+    func scanAssembly() {
+        var assembler = ScanAssembler()
+        let t = Timestamp(nanosecondsSinceEpoch: 5_000_000_000)
+        func detection(_ sensor: String, _ scan: UInt64) -> TelemetryRecord {
+            .detection(Detection(time: t, sensorID: sensor, scanID: scan, range: 100, azimuth: 1, elevation: 1))
+        }
+        #expect(assembler.add(.scan(ScanReport(time: t, sensorID: "a", scanID: 1, detectionCount: 2))).isEmpty)
+        #expect(assembler.add(detection("a", 1)).isEmpty)
+        let done = assembler.add(detection("a", 1))
+        #expect(done.count == 1 && done[0].detections.count == 2)
+        #expect(assembler.add(.scan(ScanReport(time: t, sensorID: "b", scanID: 1, detectionCount: 0))).count == 1)
+        let batched = ScanReport(time: t, sensorID: "c", scanID: 4, detectionCount: 1,
+                                 detections: [Detection(time: t, sensorID: "c", scanID: 4, range: 1, azimuth: 1, elevation: 1)])
+        #expect(assembler.add(.scan(batched)).first?.detections.count == 1)
+        // Headerless: released when the sensor's next scan starts, or at the end.
+        #expect(assembler.add(detection("d", 7)).isEmpty)
+        #expect(assembler.add(detection("d", 7)).isEmpty)
+        let next = assembler.add(detection("d", 8))
+        #expect(next.count == 1 && next[0].scanID == 7 && next[0].detections.count == 2)
+        // Cut short: a header for 3, one detection, then the next header.
+        _ = assembler.add(.scan(ScanReport(time: t, sensorID: "e", scanID: 1, detectionCount: 3)))
+        _ = assembler.add(detection("e", 1))
+        let cut = assembler.add(.scan(ScanReport(time: t, sensorID: "e", scanID: 2, detectionCount: 1)))
+        #expect(cut.count == 1 && cut[0].detections.count == 1 && assembler.incompleteScans == 1)
+        let rest = assembler.finish()
+        #expect(rest.map(\.sensorID) == ["d", "e"])
+        #expect(assembler.incompleteScans == 2)
+    }
+}
