@@ -28,6 +28,11 @@ n, m = sent["totals"]["messages"], got["totals"]["frames_received"]
 bad, gaps = got["totals"]["frames_malformed"], got["totals"]["sequence"]["gaps"]
 verdict = "every message accounted for" if n == m and bad == 0 and gaps == 0 else "MISMATCH"
 print(f"\nsimulator sent {n} messages; ingest received {m}, {bad} malformed, {gaps} sequence gaps: {verdict}")
+t = got.get("tracking")
+if t:
+    tr = t["tracker"]
+    print(f"live tracker: {tr['scans_processed']} scans, {tr['detections_used']} detections, "
+          f"{tr['confirmed']} tracks confirmed, {t['published']} track updates published on json/tracks")
 sys.exit(0 if verdict != "MISMATCH" else 1)
 PY
 echo "summaries: $out/summary.json (ingest), $out/sent.json (simulator)"

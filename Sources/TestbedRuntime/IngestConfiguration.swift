@@ -1,6 +1,7 @@
 // The ingest config file: site, endpoints, known sensors and limits (reference: docs/config.md).
 public import TelemetryModel
 public import TelemetryIngest
+import Tracking
 import Foundation
 import Yams
 
@@ -22,6 +23,8 @@ public struct IngestConfiguration: Hashable, Sendable {
     public var maximumSources: Int
     /// The ring-buffer core's sizes, wait strategy and overload policy.
     public var pipeline: PipelineSettings
+    /// The live tracking stage.
+    public var tracking = TrackingConfiguration()
 
     /// The settings for the ingest thread.
     public var ingestSettings: IngestSettings {
@@ -36,7 +39,7 @@ public struct IngestConfiguration: Hashable, Sendable {
 
     /// Parses and checks config text; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(RuntimeError) -> IngestConfiguration {
-        let root = try ConfigNode.root(yaml: text, file: file).mapping(allowing: ["site", "endpoints", "sensors", "limits", "pipeline"])
+        let root = try ConfigNode.root(yaml: text, file: file).mapping(allowing: ["site", "endpoints", "sensors", "limits", "pipeline", "tracking"])
 
         let siteNode = try root.required("site").mapping(allowing: ["name", "origin", "geoid_separation_m"])
         let site = SiteConfiguration(
@@ -102,8 +105,33 @@ public struct IngestConfiguration: Hashable, Sendable {
         } else {
             pipeline.arenaBytes = max(pipeline.arenaBytes, IngestSettings.minimumArenaBytes(maximumFrameBytes: maximumFrameBytes))
         }
-        return IngestConfiguration(file: file, text: text, site: site, endpoints: endpoints, sensors: sensors,
-                                   maximumFrameBytes: maximumFrameBytes, maximumSources: maximumSources, pipeline: pipeline)
+        var configuration = IngestConfiguration(file: file, text: text, site: site, endpoints: endpoints, sensors: sensors,
+                                                maximumFrameBytes: maximumFrameBytes, maximumSources: maximumSources, pipeline: pipeline)
+        if let node = try root.optional("tracking")?.mapping(allowing: ["enabled", "tracker", "publish"]) {
+            var tracking = TrackingConfiguration()
+            tracking.enabled = try node.optional("enabled")?.boolean() ?? true
+            if let trackerNode = node.optional("tracker") {
+                var path = try trackerNode.string()
+                if !path.hasPrefix("/") {
+                    path = URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(path).standardized.path
+                }
+                tracking.trackerFile = path
+                tracking.settings = try TrackerConfiguration.load(path: path)
+            }
+            if let publishNode = node.optional("publish") {
+                let address = try publishNode.string()
+                let scheme = address.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+                guard address.contains("://"), transports.contains(scheme) else {
+                    throw publishNode.error("'\(address)' is not a ZeroMQ endpoint such as tcp://127.0.0.1:7003")
+                }
+                if endpoints.contains(where: { $0.mode == .bind && $0.address == address }) {
+                    throw publishNode.error("an ingest endpoint already binds \(address)")
+                }
+                tracking.publish = address
+            }
+            configuration.tracking = tracking
+        }
+        return configuration
     }
 
     /// Transports libzmq offers on this platform for Haechi's receiving sockets.

@@ -39,11 +39,30 @@ public enum IngestRunner {
                            logger: Logger) throws(RuntimeError) -> IngestSummary {
         SignalTrap.install()
         let ingestor: TelemetryIngestor
+        let tracking: LiveTrackingStage?
         do {
-            ingestor = try TelemetryIngestor(settings: configuration.ingestSettings, logger: logger)
-            try ingestor.start()
-        } catch {
+            let context = try ZMQContext()
+            ingestor = try TelemetryIngestor(settings: configuration.ingestSettings, context: context, logger: logger)
+            if configuration.tracking.enabled {
+                do throws(ZMQError) {
+                    tracking = try LiveTrackingStage(settings: configuration.tracking.settings, origin: configuration.site.origin,
+                                                     sensors: configuration.sensors, publish: configuration.tracking.publish,
+                                                     context: context)
+                } catch {
+                    throw RuntimeError(code: .ingest, file: configuration.file,
+                                       message: "tracking.publish \(configuration.tracking.publish ?? ""): \(error.message)")
+                }
+                if let endpoint = tracking?.boundEndpoint { logger.info("publishing confirmed tracks on \(endpoint) (json/tracks)") }
+            } else {
+                tracking = nil
+            }
+            try ingestor.start(recordSinks: tracking.map { [$0] } ?? [])
+        } catch let error as RuntimeError {
+            throw error
+        } catch let error as IngestError {
             throw RuntimeError(code: .ingest, file: configuration.file, message: error.message)
+        } catch {
+            throw RuntimeError(code: .ingest, file: configuration.file, message: "\(error)")
         }
         let started = WallClock.now()
         // Durations and idleness are measured on the monotonic clock: a GPS or NTP step of the
@@ -77,9 +96,11 @@ public enum IngestRunner {
             }
         }
         let statistics = ingestor.stop()
+        tracking?.finish()
         status.finish()
         let summary = IngestSummary(configuration: configuration, statistics: statistics, started: started,
-                                    ended: WallClock.now(), stopReason: reason, libzmqVersion: ZMQContext.libraryVersion)
+                                    ended: WallClock.now(), stopReason: reason, libzmqVersion: ZMQContext.libraryVersion,
+                                    tracking: tracking?.counters)
         if let path = options.summaryPath {
             do {
                 try summary.jsonText().write(toFile: path, atomically: true, encoding: .utf8)

@@ -40,15 +40,17 @@ public struct IngestSummary: Encodable, Sendable {
     public let totals: SourceStatistics
     /// The ring-buffer core's sizes, policy and waits.
     public let pipeline: PipelineCounters
+    /// The live tracking stage's counters; `nil` when tracking was off.
+    public let tracking: TrackingCounters?
 
     enum CodingKeys: String, CodingKey {
-        case format, software, endpoints, sources, totals, pipeline
+        case format, software, endpoints, sources, totals, pipeline, tracking
         case configFile = "config_file", startedUTC = "started_utc", endedUTC = "ended_utc", stopReason = "stop_reason"
     }
 
     /// Builds the summary of a finished run.
     public init(configuration: IngestConfiguration, statistics: IngestStatistics, started: Timestamp, ended: Timestamp,
-                stopReason: IngestStopReason, libzmqVersion: String) {
+                stopReason: IngestStopReason, libzmqVersion: String, tracking: TrackingCounters? = nil) {
         software = Software(name: HaechiVersion.name, version: HaechiVersion.version, libzmq: libzmqVersion)
         configFile = configuration.file
         startedUTC = Self.iso8601(started)
@@ -61,6 +63,7 @@ public struct IngestSummary: Encodable, Sendable {
         sources = statistics.sources
         totals = statistics.totals
         pipeline = statistics.pipeline
+        self.tracking = tracking
     }
 
     /// The summary as pretty, key-sorted JSON text.

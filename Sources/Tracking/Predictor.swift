@@ -51,7 +51,7 @@ public struct KalmanPredictor: Predictor {
 ///     P0ⱼ = Σᵢ μᵢ|ⱼ (Pᵢ + (xᵢ − x0ⱼ)(xᵢ − x0ⱼ)ᵀ)
 ///
 /// then each mixed (x0ⱼ, P0ⱼ) is predicted with mode j's motion model. The update
-/// (`KalmanUpdater`) reweights the modes by their measurement likelihoods.
+/// (`Updater.update`) reweights the modes by their measurement likelihoods.
 public struct IMMPredictor: Predictor {
     /// The modes' motion models.
     public let models: [any TransitionModel]

@@ -9,8 +9,11 @@ public import TelemetryModel
 /// - Detections with no header are grouped by sensor and scan id, and released when that sensor's
 ///   next scan id, or the end of the feed, shows the scan is over.
 ///
-/// A scan cut short (a new header before all n detections arrived) is released with what it has and
-/// counted in `incompleteScans`; nothing is dropped. Other records pass through untouched.
+/// Sensor feeds are in time order, so a scan or detection later than an open scan ends it: that scan is released
+/// first, with what it has. A scan cut short (fewer than its n detections when it ends: one was
+/// lost or malformed) is counted in `incompleteScans`; nothing is dropped, and one bad detection
+/// cannot hold back the scan until the sensor's next one (which would put it behind other sensors'
+/// later scans). Other records pass through untouched.
 public struct ScanAssembler: Sendable {
     private var open: [String: SensorScan] = [:]
     private var expected: [String: Int] = [:]
@@ -22,9 +25,17 @@ public struct ScanAssembler: Sendable {
 
     /// Feeds one record; returns the scans it completes, in order.
     public mutating func add(_ record: TelemetryRecord) -> [SensorScan] {
+        var done: [SensorScan] = []
+        // Only sensor data ends scans: truth and status come from other senders, on other clocks.
+        let isSensorData = switch record { case .scan, .detection: true; default: false }
+        if isSensorData, let time = record.time, !open.isEmpty {
+            // Open scans older than this record are over, in time order (then sensor id).
+            let ended = open.values.filter { $0.time < time }.sorted { ($0.time, $0.sensorID) < ($1.time, $1.sensorID) }
+            for scan in ended { done.append(contentsOf: close(scan.sensorID)) }
+        }
         switch record {
         case .scan(let scan):
-            var done = close(scan.sensorID)
+            done.append(contentsOf: close(scan.sensorID))
             let header = SensorScan(time: scan.time, sensorID: scan.sensorID, scanID: scan.scanID, detections: scan.detections ?? [])
             if scan.detections != nil || scan.detectionCount == 0 {
                 done.append(header)
@@ -34,9 +45,8 @@ public struct ScanAssembler: Sendable {
             }
             return done
         case .detection(let detection):
-            var done: [SensorScan] = []
             if let current = open[detection.sensorID], current.scanID != detection.scanID || current.time != detection.time {
-                done = close(detection.sensorID)
+                done.append(contentsOf: close(detection.sensorID))
             }
             if open[detection.sensorID] == nil {
                 open[detection.sensorID] = SensorScan(time: detection.time, sensorID: detection.sensorID, scanID: detection.scanID, detections: [])
@@ -47,13 +57,13 @@ public struct ScanAssembler: Sendable {
             }
             return done
         default:
-            return []
+            return done
         }
     }
 
-    /// Releases every open scan (at the end of a feed), in sensor-id order.
+    /// Releases every open scan (at the end of a feed), in time order, then sensor-id order.
     public mutating func finish() -> [SensorScan] {
-        open.keys.sorted().flatMap { close($0) }
+        open.values.sorted { ($0.time, $0.sensorID) < ($1.time, $1.sensorID) }.flatMap { close($0.sensorID) }
     }
 
     private mutating func close(_ sensor: String) -> [SensorScan] {

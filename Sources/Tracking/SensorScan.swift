@@ -52,7 +52,7 @@ public struct TrackerStep: Sendable {
 }
 
 /// Why the tracker skipped an input.
-public enum TrackerRejection: String, Error, Sendable, Hashable, CaseIterable, Codable, Comparable {
+public enum TrackerRejection: String, Error, Sendable, Hashable, CaseIterable, Codable, CodingKeyRepresentable, Comparable {
     /// A NaN or infinite value.
     case nonFinite = "non_finite"
     /// A value outside its domain: range ≤ 0 or beyond the limit, azimuth outside [0, 360], elevation

@@ -64,7 +64,7 @@ public struct MOfNInitiator: Initiator, Hashable {
 }
 
 /// Why a confirmed track ended.
-public enum TrackDeletionReason: String, Sendable, Hashable, CaseIterable, Codable {
+public enum TrackDeletionReason: String, Sendable, Hashable, CaseIterable, Codable, CodingKeyRepresentable {
     /// Too many consecutive missed steps.
     case missedScans = "missed_scans"
     /// Its position covariance grew too large.

@@ -18,8 +18,8 @@ public struct TrackerSensor: Sendable {
     }
 
     /// The sensor a description declares, placed in `plane` (its ENU coordinates if given, else its
-    /// WGS84 position converted), with the description's noise or `defaults`. `nil` when the sensor
-    /// has no position.
+    /// WGS84 position converted), with the description's noise or `defaults` (also for a σ that is not
+    /// a positive number). `nil` when the sensor has no position.
     public init?(_ description: SensorDescription, plane: LocalTangentPlane?, defaults: TrackerSettings.SensorDefaults) {
         let site: ENUVector
         if let enu = description.enu {
@@ -30,16 +30,21 @@ public struct TrackerSensor: Sendable {
             return nil
         }
         id = description.sensorID
+        // A σ that is not a positive number would make R singular: the default stands in for it.
+        func sigma(_ value: Double?, _ fallback: Double) -> Double {
+            guard let value, value > 0, value.isFinite else { return fallback }
+            return value
+        }
         switch description.measures {
         case .rangeAzimuthElevation:
             model = RadarPolarMeasurementModel(
                 sensorPosition: site,
-                sigmaRange: description.sigmaRange ?? defaults.sigmaRange,
-                sigmaAzimuthDegrees: description.sigmaAzimuth ?? defaults.sigmaAzimuthDegrees,
-                sigmaElevationDegrees: description.sigmaElevation ?? defaults.sigmaElevationDegrees)
+                sigmaRange: sigma(description.sigmaRange, defaults.sigmaRange),
+                sigmaAzimuthDegrees: sigma(description.sigmaAzimuth, defaults.sigmaAzimuthDegrees),
+                sigmaElevationDegrees: sigma(description.sigmaElevation, defaults.sigmaElevationDegrees))
         case .azimuth:
             model = BearingMeasurementModel(sensorPosition: site,
-                                            sigmaAzimuthDegrees: description.sigmaAzimuth ?? defaults.sigmaBearingDegrees)
+                                            sigmaAzimuthDegrees: sigma(description.sigmaAzimuth, defaults.sigmaBearingDegrees))
         }
     }
 }

@@ -32,7 +32,8 @@ public enum CovarianceUpdateForm: String, Codable, Sendable, CaseIterable {
     /// P⁺ = sym(P − K S Kᵀ), with sym(A) = (A + Aᵀ)/2 (Stone Soup's `force_symmetric_covariance`).
     case symmetric
     /// P⁺ = (I − K H) P (I − K H)ᵀ + K R Kᵀ (Joseph form), then symmetrised: positive semi-definite
-    /// whatever the gain's rounding.
+    /// whatever the gain's rounding. It needs H, so with the unscented filter (which has none) the
+    /// symmetric form is used.
     case joseph
 }
 

@@ -29,6 +29,7 @@ REGENERATE = ("UPDATE_GOLDEN=1 HAECHI_BIN=.build/debug/haechi .venv/bin/python -
 HELP_PAGES = {
     "haechi-help.txt": ("--help",),
     "haechi-ingest-help.txt": ("ingest", "--help"),
+    "haechi-track-help.txt": ("track", "--help"),
 }
 
 

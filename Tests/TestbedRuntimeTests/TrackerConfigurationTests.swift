@@ -50,3 +50,35 @@ struct TrackerConfigurationTests {
         }
     }
 }
+
+@Suite("Ingest config: tracking section")
+struct IngestTrackingSectionTests {
+    static let base = """
+        site: {origin: {lat: 35.85, lon: 126.55, alt: 5}, geoid_separation_m: 23}
+        endpoints:
+          - {name: s, address: "tcp://127.0.0.1:7001", socket: pull, mode: bind}
+
+        """
+
+    @Test("Tracking is on by default with the built-in settings, and the section sets it up")
+    func section() throws {
+        let plain = try IngestConfiguration.parse(Self.base, file: "i.yaml")
+        #expect(plain.tracking.enabled && plain.tracking.publish == nil && plain.tracking.settings == TrackerSettings())
+        let configured = try IngestConfiguration.parse(Self.base + "tracking: {enabled: false, publish: \"tcp://127.0.0.1:7003\"}\n",
+                                                       file: "i.yaml")
+        #expect(!configured.tracking.enabled && configured.tracking.publish == "tcp://127.0.0.1:7003")
+    }
+
+    @Test("A bad publish endpoint, or one an ingest endpoint binds, names line and field")
+    func badPublish() {
+        for (yaml, message) in [("tracking:\n  publish: nowhere\n", "not a ZeroMQ endpoint"),
+                                ("tracking:\n  publish: \"tcp://127.0.0.1:7001\"\n", "already binds")] {
+            do {
+                _ = try IngestConfiguration.parse(Self.base + yaml, file: "i.yaml")
+                Issue.record("accepted \(yaml)")
+            } catch {
+                #expect(error.line == 5 && error.field == "tracking.publish" && error.message.contains(message), "\(error)")
+            }
+        }
+    }
+}

@@ -167,5 +167,12 @@ struct MultiTargetTrackerTests {
         let rest = assembler.finish()
         #expect(rest.map(\.sensorID) == ["d", "e"])
         #expect(assembler.incompleteScans == 2)
+        // A later scan from another sensor ends a scan still short of its count: one lost detection
+        // does not hold it back behind later scans.
+        _ = assembler.add(.scan(ScanReport(time: t, sensorID: "f", scanID: 1, detectionCount: 2)))
+        _ = assembler.add(detection("f", 1))
+        let later = Timestamp(nanosecondsSinceEpoch: t.nanosecondsSinceEpoch + 500_000_000)
+        let ended = assembler.add(.scan(ScanReport(time: later, sensorID: "g", scanID: 1, detectionCount: 0)))
+        #expect(ended.map(\.sensorID) == ["f", "g"] && assembler.incompleteScans == 3)
     }
 }

@@ -1,0 +1,116 @@
+// The tracker as a stage of the live pipeline: it runs on the decode thread and publishes json/tracks.
+public import TelemetryIngest
+public import TelemetryModel
+public import Tracking
+public import ZeroMQ
+import Foundation
+
+/// Tracks the records of a live run as the decode stage hands them over, and publishes each confirmed
+/// track's update as a `json/tracks` message on a PUB socket.
+///
+/// The stage runs on the decode thread (it is a `TelemetryRecordSink`), so it sees records in ring
+/// order: the order of the recording, which is what makes a replay give the same tracks. Time is the
+/// records' own: the stage never reads a clock. A message is two frames, the topic `json/tracks` and
+/// one `track` record (docs/schemas/track.schema.json), the same line `haechi track` writes.
+///
+/// PUB never blocks the stage: a subscriber too slow for its high-water mark loses messages, as
+/// ZeroMQ's PUB does (the recording is the lossless record). The counters report what was published.
+public final class LiveTrackingStage: TelemetryRecordSink {
+    /// The topic confirmed tracks are published on.
+    public static let topic = "json/tracks"
+
+    private var session: TrackingSession
+    private var sockets = ZMQSocketGroup()
+    private let lock = NSLock()
+    private var published: UInt64 = 0
+    private var publishErrors: UInt64 = 0
+    private var snapshot = TrackerStatistics()
+    private var incompleteScans = 0
+
+    /// A stage with `settings`, the site's origin and the configured sensors; publishing on `publish`
+    /// (bound) when given.
+    public init(settings: TrackerSettings, origin: GeodeticPosition, sensors: [SensorDescription],
+                publish: String?, context: ZMQContext) throws(ZMQError) {
+        session = TrackingSession(settings: settings, origin: origin, sensors: sensors)
+        if let publish {
+            let socket = try ZMQSocket(context: context, type: .pub)
+            try socket.setOption(.sendHighWaterMark, 100_000)
+            try socket.setOption(.linger, 1_000)
+            try socket.bind(publish)
+            sockets.add(socket)
+        }
+    }
+
+    /// The endpoint actually bound (a `tcp://…:*` address resolved to its port), if publishing.
+    public var boundEndpoint: String? {
+        sockets.count > 0 ? sockets.withSocket(at: 0) { try? $0.lastEndpoint } : nil
+    }
+
+    public func receive(_ record: TelemetryRecord, from source: SourceTopic, frame receiveSequence: UInt64) {
+        session.observe(record)
+        for scan in session.assembler.add(record) { step(scan) }
+    }
+
+    /// Ends the run: releases the scans still open and steps them.
+    public func finish() {
+        for scan in session.assembler.finish() { step(scan) }
+        publishCounters()
+    }
+
+    private func step(_ scan: SensorScan) {
+        guard let step = session.process(scan) else {
+            publishCounters()
+            return
+        }
+        if sockets.count > 0 {
+            for track in step.tracks {
+                let payload = Array(track.json(epoch: session.epoch).utf8)
+                let sent = sockets.withSocket(at: 0) { socket in
+                    (try? socket.send(topic: Self.topic, payload: payload, blocking: false)) ?? false
+                }
+                lock.lock()
+                if sent { published += 1 } else { publishErrors += 1 }
+                lock.unlock()
+            }
+        }
+        publishCounters()
+    }
+
+    private func publishCounters() {
+        let statistics = session.tracker.statistics
+        let incomplete = session.assembler.incompleteScans
+        lock.lock()
+        snapshot = statistics
+        incompleteScans = incomplete
+        lock.unlock()
+    }
+
+    /// The stage's counters, readable from any thread.
+    public var counters: TrackingCounters {
+        lock.lock()
+        defer { lock.unlock() }
+        return TrackingCounters(tracker: snapshot, incompleteScans: incompleteScans, published: published, publishFailures: publishErrors)
+    }
+}
+
+// The stage is created on the main thread, then used only by the decode thread between
+// `TelemetryIngestor.start` and `stop` (which joins that thread), and read by the main thread only
+// after. The PUB socket moves threads once, across the thread start's full memory barrier, as
+// libzmq allows. `counters` is the only cross-thread read, and it takes the lock.
+extension LiveTrackingStage: @unchecked Sendable {}
+
+/// What the live tracking stage did (the `tracking` object of the ingest summary).
+public struct TrackingCounters: Sendable, Encodable {
+    /// The tracker's counters.
+    public var tracker: TrackerStatistics
+    /// Scans released short of their announced detections.
+    public var incompleteScans: Int
+    /// `json/tracks` messages handed to ZeroMQ.
+    public var published: UInt64
+    /// Messages ZeroMQ refused (none expected: PUB drops for slow subscribers without saying).
+    public var publishFailures: UInt64
+
+    enum CodingKeys: String, CodingKey {
+        case tracker, incompleteScans = "incomplete_scans", published, publishFailures = "publish_failures"
+    }
+}
