@@ -76,7 +76,7 @@ struct IngestConfigurationTests {
         ("max_frame_bytes: 65536", "max_frame_bytes: 0",
          "range.yaml:16:20: error: limits.max_frame_bytes: 0 is below the minimum of 1"),
         ("limits:", "limit:",
-         "range.yaml:15:1: error: limit: unknown field; expected one of endpoints, limits, pipeline, sensors, site"),
+         "range.yaml:15:1: error: limit: unknown field; expected one of endpoints, limits, pipeline, sensors, site, tracking"),
         ("  origin: {lat: 35.85, lon: 126.55, alt: 5.0}", "  origin: {lat: 35.85, lon: 126.55, alt: 5.0",
          "range.yaml:4:21: error: not valid YAML: did not find expected ',' or '}'"),
     ])
