@@ -16,7 +16,7 @@ SHARED     := ../shared
 help:
 	@echo "make demo   - install what is missing, build, run a sample live ingest end to end"
 	@echo "make test   - install what is missing, run every test"
-	@echo "make bench  - Haechi's benchmarks beside their C and libzmq baselines (bench-quick: smaller runs)"
+	@echo "make bench  - Haechi's benchmarks beside their C, libzmq and Stone Soup baselines (bench-quick: smaller runs)"
 
 ## Set-up ---------------------------------------------------------------------------------------
 
@@ -72,6 +72,8 @@ clean:
 # .build-bench/ (a scratch folder of its own, so the normal build never sees it), beside the C
 # baselines, which gcc builds there too. Until Benchmarks/HaechiBench holds Swift source, only the
 # baselines run and the driver says which figures are missing.
+# The tracker's figures (`haechi track` beside the Stone Soup peer in $(SHARED)/peers/stonesoup, whose
+# scripts run in the venv) need a release build of haechi itself, built in the default .build folder.
 # `make bench BENCH_ARGS="--reps 9"` passes options to Benchmarks/run_bench.py.
 BENCH_BIN    := .build-bench
 BENCH_SWIFT  := $(BENCH_BIN)
@@ -81,8 +83,9 @@ BENCH_CFLAGS := -O2 -pthread -Wall -Wextra
 BENCH_C      := $(BENCH_BIN)/spsc_ring $(BENCH_BIN)/zmq_raw $(BENCH_BIN)/malloc_count.so
 BENCH_ARGS   ?=
 BENCH_BUILD  := HAECHI_BENCH=1 $(SWIFT) build -c release --product haechi-bench --scratch-path $(BENCH_SWIFT)
+HAECHI_RELEASE := $(SWIFT) build -c release --product haechi
 
-bench bench-quick: system-deps $(BENCH_C)
+bench bench-quick: system-deps venv $(BENCH_C)
 	@hb=""; \
 	 if ls $(BENCH_SRC)/*.swift >/dev/null 2>&1; then \
 	   echo "==> $(BENCH_BUILD)"; \
@@ -91,8 +94,11 @@ bench bench-quick: system-deps $(BENCH_C)
 	 else \
 	   echo "==> $(BENCH_SRC) has no Swift source yet: running the C and libzmq baselines only"; \
 	 fi; \
+	 echo "==> $(HAECHI_RELEASE)"; \
+	 $(HAECHI_RELEASE) || exit 1; \
+	 ht="$$($(HAECHI_RELEASE) --show-bin-path)/haechi"; \
 	 $(PYTHON) Benchmarks/run_bench.py --bin-dir $(BENCH_BIN) $(if $(filter bench-quick,$@),--quick) \
-	   $${hb:+--haechi-bench "$$hb"} $(BENCH_ARGS)
+	   $${hb:+--haechi-bench "$$hb"} --haechi "$$ht" --shared "$(SHARED)" --peer-python $(VPY) $(BENCH_ARGS)
 
 $(BENCH_BIN)/spsc_ring: Benchmarks/c/spsc_ring.c | system-deps $(BENCH_BIN)
 	$(BENCH_CC) $(BENCH_CFLAGS) -o $@ $<

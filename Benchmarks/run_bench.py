@@ -8,10 +8,18 @@ everything (machine, configuration, every repetition's raw output, medians, rati
 issue 4 with met or missed) to bench/results.json. The method is described in docs/performance.md.
 
   python3 Benchmarks/run_bench.py --bin-dir .build-bench [--haechi-bench PATH] [--reps 5] [--quick]
+      [--haechi PATH] [--shared ../shared] [--peer-python .venv/bin/python] [--tracker-only]
 
 --bin-dir holds the C programs built by `make bench`: spsc_ring, zmq_raw and malloc_count.so.
 --haechi-bench is the Swift executable built from Benchmarks/HaechiBench (HAECHI_BENCH=1); without
 it (or when it does not exist) only the baselines run and the Haechi figures are reported missing.
+
+The tracker section runs `haechi track` (--haechi: a release build) on the small, medium and large
+scenarios of the Stone Soup peer in SHARED/peers/stonesoup (seed 1; --quick: small only), generated
+once into bench/scenarios/ and reused, and sets its detections/s beside Stone Soup's: measured in
+this run on small, the figures recorded in the peer's README on medium and large. On medium it also
+scores Haechi's tracks with the peer's scorer beside Stone Soup's scores. Without the peer the
+section says it is skipped and why. Its results go under "tracker" in bench/results.json.
 
 Standard library only. Every subprocess has a timeout and runs in its own process group, which is
 killed when the timeout expires. Endpoints are tcp://127.0.0.1 on ports the kernel picks.
@@ -21,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import hashlib
 import json
 import os
 import platform
@@ -60,6 +69,45 @@ TARGETS = [
     {"id": "raw_ingest", "description": "raw-frame ingest frames/s >= 0.8x raw libzmq, at 64 B and 256 B"},
     {"id": "json_decode", "description": "JSON-decode ingest >= 1 M frames/s"},
     {"id": "allocations", "description": "0 heap allocations per frame on the hot path"},
+]
+
+# The tracker (`haechi track`) on the Stone Soup peer's scenario presets, seed 1. The peer lives in
+# SHARED/peers/stonesoup (not part of this repository); without it the tracker section is skipped.
+TRACKER_PRESETS = ("small", "medium", "large")
+TRACKER_PRESETS_QUICK = ("small",)
+TRACKER_SEED = 1
+TRACKER_QUALITY_PRESET = "medium"
+TRACKER_METRICS = ["detections_per_second", "ms_per_scan_p50", "ms_per_scan_p99", "real_time_factor",
+                   "loop_seconds", "peak_rss_mib"]
+# Stone Soup's detections/s. small is measured in the same run; medium and large take Stone Soup
+# minutes to hours, so their figures are the ones recorded in the peer's README (seed 1, a 2-core
+# machine of this project's kind), labelled as recorded wherever they are shown.
+STONESOUP_RECORDED = {
+    "small": {"detections_per_second": 661, "ms_per_scan_p50": 18.7, "ms_per_scan_p99": 38.7, "peak_memory": "147 MiB"},
+    "medium": {"detections_per_second": 362, "ms_per_scan_p50": 171, "ms_per_scan_p99": 236, "peak_memory": "756 MiB"},
+    "large": {"detections_per_second": 157, "ms_per_scan_p50": 1127, "ms_per_scan_p99": 2001, "peak_memory": "1.67 GiB",
+              "note": "stopped at 600 s after 557 of 2401 scans"},
+}
+STONESOUP_MEASURED = ("small",)
+# Stone Soup's scores on medium, seed 1 (the peer's README), and the direction of each comparison.
+QUALITY_BASELINE = {"ospa_mean_m": 9.10, "completeness": 0.9983, "spuriousness": 0.0060}
+QUALITY_RULES = [("ospa_mean_m", "OSPA mean (m), c=100, p=1", "<=", ".2f"),
+                 ("completeness", "SIAP completeness", ">=", ".4f"),
+                 ("spuriousness", "SIAP spuriousness", "<=", ".4f")]
+SPEED_RATIO_TARGET = 1000.0      # Haechi detections/s over Stone Soup's, every preset
+REAL_TIME_TARGET = 20.0          # scenario seconds per second of tracking, on large
+RSS_TARGET_MIB = 200.0           # peak resident set of `haechi track`, every preset
+TIMEOUT_GENERATE_S = 1200
+TIMEOUT_TRACK_S = 600
+TIMEOUT_STONESOUP_S = 1200
+TIMEOUT_METRICS_S = 1800
+TRACKER_TARGETS = [
+    {"id": "tracker_speed",
+     "description": f"detections/s >= {SPEED_RATIO_TARGET:.0f}x Stone Soup on small, medium and large"},
+    {"id": "tracker_real_time", "description": f"real-time factor >= {REAL_TIME_TARGET:.0f}x on large"},
+    {"id": "tracker_memory", "description": f"peak RSS < {RSS_TARGET_MIB:.0f} MiB on every preset"},
+    {"id": "tracker_quality",
+     "description": "medium, seed 1: OSPA <= 9.10 m, SIAP completeness >= 0.9983, spuriousness <= 0.0060"},
 ]
 
 
@@ -237,6 +285,9 @@ class Bench:
         return env
 
     def define(self) -> None:
+        if self.args.tracker_only:
+            self.notes.append("ring, ingest, latency and allocation figures not run (--tracker-only)")
+            return
         items = self.sizes["ring_items"]
         frames = self.sizes["ingest_frames"]
         seconds = self.sizes["latency_seconds"]
@@ -322,6 +373,8 @@ class Bench:
     # --- running ---------------------------------------------------------------------------------
 
     def runnable(self) -> None:
+        if self.args.tracker_only:
+            return
         for program in (self.spsc_ring, self.zmq_raw):
             if not os.access(program, os.X_OK):
                 sys.exit(f"run_bench: {program} is missing; build the C baselines first (make bench)")
@@ -424,6 +477,375 @@ class Bench:
             "measurements": {key: m.to_json() for key, m in self.measurements.items()},
             "notes": self.notes,
             "errors": self.errors(),
+        }
+
+
+# ------------------------------------------------------------------------------------------------
+# The tracker: `haechi track` beside the Stone Soup peer
+
+
+def single_threaded_env() -> dict[str, str]:
+    """numpy's BLAS pinned to one thread, as the peer's README asks when timing (harmless for Haechi)."""
+    env = dict(os.environ)
+    env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    return env
+
+
+def run_program(command: list[str], timeout: float, name: str, env: dict[str, str] | None = None) -> str:
+    """Runs a program to completion (own process group, killed at the timeout); its standard output."""
+    out, _ = finish(start(command, env), time.monotonic() + timeout, name)
+    return out
+
+
+def load_json(path: Path, name: str) -> dict:
+    try:
+        value = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as error:
+        raise RunError(f"{name}: cannot read {path}: {error}")
+    if not isinstance(value, dict):
+        raise RunError(f"{name}: {path} is not a JSON object")
+    return value
+
+
+def file_digest(*paths: Path) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class TrackerBench:
+    """`haechi track` on the Stone Soup peer's presets: detections/s, ms per scan, real-time factor and
+    peak RSS (each the median of REPS runs, RSS the largest), beside Stone Soup's detections/s (small:
+    measured once in this run; medium and large: recorded in the peer's README); and, on medium, the
+    quality of Haechi's tracks scored by the peer's own scorer beside Stone Soup's scores."""
+
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self.haechi = args.haechi
+        self.peers = Path(args.shared) / "peers" / "stonesoup"
+        self.peer_python = args.peer_python
+        self.tracker_config = Path(args.tracker_config)
+        self.cache = Path(args.scenario_cache)
+        self.work = Path(args.out).parent / "tracker"
+        if args.tracker_presets:
+            self.presets = [p.strip() for p in args.tracker_presets.split(",") if p.strip()]
+        else:
+            self.presets = list(TRACKER_PRESETS_QUICK if args.quick else TRACKER_PRESETS)
+        self.status = "pending"  # pending, ok, skipped
+        self.reason: str | None = None
+        self.notes: list[str] = []
+        self.errors: list[str] = []
+        self.scenarios: dict[str, dict] = {}
+        self.haechi_runs: dict[str, Measurement] = {
+            p: Measurement(f"haechi_track_{p}", "haechi", f"haechi track, {p}", TRACKER_METRICS, None, False)
+            for p in self.presets}
+        self.stonesoup: dict[str, dict] = {}
+        self.quality: dict = {"preset": TRACKER_QUALITY_PRESET, "seed": TRACKER_SEED, "status": "not run",
+                              "baseline": QUALITY_BASELINE, "baseline_source": "stonesoup README (recorded)"}
+        self.figures: list[dict] = []
+        self.targets = [dict(t) for t in TRACKER_TARGETS]
+
+    # --- preconditions ---------------------------------------------------------------------------
+
+    def skip_reason(self) -> str | None:
+        if self.args.no_tracker:
+            return "--no-tracker given"
+        unknown = [p for p in self.presets if p not in TRACKER_PRESETS]
+        if unknown:
+            return f"unknown preset(s) {', '.join(unknown)} (known: {', '.join(TRACKER_PRESETS)})"
+        if not self.peers.is_dir():
+            return (f"{self.peers} is not there; the tracker figures need the Stone Soup peer's scenario "
+                    "generator, tracker and scorer from it")
+        missing = [name for name in ("scenario.py", "track_stonesoup.py", "metrics_stonesoup.py")
+                   if not (self.peers / name).is_file()]
+        if missing:
+            return f"{self.peers} lacks {', '.join(missing)}"
+        if not self.haechi:
+            return "no --haechi given (make bench builds it with swift build -c release --product haechi)"
+        if not os.access(self.haechi, os.X_OK):
+            return f"{self.haechi} does not exist or is not executable"
+        if not self.tracker_config.is_file():
+            return f"tracker config {self.tracker_config} not found"
+        return None
+
+    # --- running ---------------------------------------------------------------------------------
+
+    def scenario(self, preset: str) -> Path:
+        """The preset's scenario file, generated once per (preset, seed, generator, numpy) and cached."""
+        name = f"{preset}-seed{TRACKER_SEED}"
+        path, key_path = self.cache / f"{name}.jsonl", self.cache / f"{name}.key.json"
+        key = {"scale": preset, "seed": TRACKER_SEED,
+               "generator_sha256": file_digest(self.peers / "scenario.py", self.peers / "geo.py"),
+               "numpy": self.numpy_version()}
+        entry = {"path": str(path), "key": key}
+        try:
+            cached = json.loads(key_path.read_text()) if path.is_file() else None
+        except (OSError, json.JSONDecodeError):
+            cached = None
+        if cached and cached.get("key") == key:
+            entry.update(cached=True, generator=cached.get("generator"), generate_s=cached.get("generate_s"))
+            log(f"tracker: scenario {preset} (seed {TRACKER_SEED}) cached: {path}")
+        else:
+            log(f"tracker: generating scenario {preset} (seed {TRACKER_SEED}) into {path}"
+                + (" (large: this takes a while)" if preset == "large" else ""))
+            self.cache.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(path.name + ".partial")
+            began = time.monotonic()
+            out = run_program([self.peer_python, str(self.peers / "scenario.py"), "--scale", preset,
+                               "--seed", str(TRACKER_SEED), "--out", str(partial)],
+                              TIMEOUT_GENERATE_S, "scenario.py", single_threaded_env())
+            generate_s = round(time.monotonic() - began, 2)
+            try:
+                generator = last_json(out, "scenario.py")
+                generator["out"] = str(path)
+            except RunError:
+                generator = None
+            partial.replace(path)
+            key_path.write_text(json.dumps({"key": key, "generator": generator, "generate_s": generate_s}, indent=1)
+                                + "\n")
+            entry.update(cached=False, generator=generator, generate_s=generate_s)
+        entry["bytes"] = path.stat().st_size
+        generator = entry.get("generator") or {}
+        if isinstance(generator.get("target_detections"), int) and isinstance(generator.get("clutter_detections"), int):
+            entry["detections"] = generator["target_detections"] + generator["clutter_detections"]
+        self.scenarios[preset] = entry
+        return path
+
+    def numpy_version(self) -> str | None:
+        if not hasattr(self, "_numpy"):
+            self._numpy = quiet([self.peer_python, "-c", "import numpy; print(numpy.__version__)"])
+        return self._numpy
+
+    def track(self, preset: str, scenario: Path, rep: int) -> dict:
+        tracks = self.work / (f"{preset}-seed{TRACKER_SEED}.tracks.jsonl" if rep == 1 else "scratch.tracks.jsonl")
+        summary_path = self.work / f"{preset}-seed{TRACKER_SEED}.summary.json"
+        command = [self.haechi, "track", "--scenario", str(scenario), "--out", str(tracks),
+                   "--tracker", str(self.tracker_config), "--summary", str(summary_path), "--quiet"]
+        self.haechi_runs[preset].command = command
+        summary_path.unlink(missing_ok=True)
+        run_program(command, TIMEOUT_TRACK_S, "haechi track", single_threaded_env())
+        summary = load_json(summary_path, "haechi track")
+        timing, tracker = summary.get("timing") or {}, summary.get("tracker") or {}
+        result = {metric: timing.get(metric) for metric in TRACKER_METRICS if metric in timing}
+        result.update(peak_rss_mib=summary.get("peak_rss_mib"), timing=timing,
+                      detections_received=tracker.get("detections_received"),
+                      detections_used=tracker.get("detections_used"), confirmed=tracker.get("confirmed"),
+                      track_lines=summary.get("track_lines"), incomplete_scans=summary.get("incomplete_scans"),
+                      bad_lines=summary.get("bad_lines"), version=summary.get("version"), rep=rep)
+        if rep == 1:
+            result["tracks"] = str(tracks)
+        return result
+
+    def run_stonesoup(self, preset: str, scenario: Path) -> None:
+        out, summary_path = self.work / f"{preset}-seed{TRACKER_SEED}.stonesoup.tracks.jsonl", \
+            self.work / f"{preset}-seed{TRACKER_SEED}.stonesoup.summary.json"
+        command = [self.peer_python, str(self.peers / "track_stonesoup.py"), str(scenario), "--out", str(out),
+                   "--summary", str(summary_path)]
+        entry = {"source": "measured", "command": command, "env": "OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1",
+                 "recorded": STONESOUP_RECORDED.get(preset)}
+        self.stonesoup[preset] = entry
+        log(f"tracker: Stone Soup on {preset} (one run; small takes it about 15 s)")
+        summary_path.unlink(missing_ok=True)
+        try:
+            run_program(command, TIMEOUT_STONESOUP_S, "track_stonesoup.py", single_threaded_env())
+            summary = load_json(summary_path, "track_stonesoup.py")
+        except (RunError, OSError) as error:
+            entry.update(status="failed", error=str(error))
+            self.errors.append(f"Stone Soup on {preset}: {error}")
+            log(f"tracker: Stone Soup on {preset}: FAILED: {error}")
+            return
+        entry.update(status="ok", summary=summary, detections_per_second=summary.get("detections_per_s"),
+                     loop_seconds=summary.get("loop_s"), ms_per_scan_p50=summary.get("step_ms_p50"),
+                     ms_per_scan_p99=summary.get("step_ms_p99"))
+        if summary.get("stopped_early"):
+            self.notes.append(f"Stone Soup stopped early on {preset}: {summary.get('scans_processed')} of "
+                              f"{summary.get('scans_total')} scans")
+        log(f"tracker: Stone Soup on {preset}: {si(entry['detections_per_second'])} detections/s, "
+            f"loop {entry['loop_seconds']} s")
+
+    def score(self) -> None:
+        """Scores the quality preset's tracks (repetition 1) with the peer's metrics_stonesoup.py."""
+        preset = TRACKER_QUALITY_PRESET
+        runs = self.haechi_runs[preset].runs
+        if not runs or "tracks" not in runs[0]:
+            self.quality.update(status="failed", error=f"no Haechi tracks on {preset}")
+            return
+        scenario, tracks = Path(self.scenarios[preset]["path"]), Path(runs[0]["tracks"])
+        metrics_path = self.work / f"{preset}-seed{TRACKER_SEED}.metrics.json"
+        command = [self.peer_python, str(self.peers / "metrics_stonesoup.py"), str(scenario), str(tracks),
+                   "--out", str(metrics_path)]
+        self.quality["command"] = command
+        log(f"tracker: scoring Haechi's {preset} tracks with metrics_stonesoup.py (about 3 minutes)")
+        metrics_path.unlink(missing_ok=True)
+        began = time.monotonic()
+        try:
+            run_program(command, TIMEOUT_METRICS_S, "metrics_stonesoup.py", single_threaded_env())
+            metrics = load_json(metrics_path, "metrics_stonesoup.py")
+        except (RunError, OSError) as error:
+            self.quality.update(status="failed", error=str(error))
+            self.errors.append(f"quality on {preset}: {error}")
+            log(f"tracker: scoring FAILED: {error}")
+            return
+        siap = metrics.get("siap") or {}
+        haechi = {"ospa_mean_m": metrics.get("ospa_mean_m"), "completeness": siap.get("completeness"),
+                  "spuriousness": siap.get("spuriousness")}
+        verdicts = {}
+        for key, label, sense, form in QUALITY_RULES:
+            value, bound = haechi[key], QUALITY_BASELINE[key]
+            rule = f"{sense} {bound:{form}}"
+            if not isinstance(value, (int, float)):
+                verdicts[key] = {"status": "pending", "rule": rule}
+                continue
+            ok = value <= bound if sense == "<=" else value >= bound
+            verdicts[key] = {"status": "met" if ok else "missed", "rule": rule}
+            if not ok:
+                verdicts[key]["by"] = f"{abs(value - bound):{form}} {'over' if sense == '<=' else 'short'}"
+        self.quality.update(status="ok", haechi=haechi, verdicts=verdicts, metrics=metrics,
+                            score_s=round(time.monotonic() - began, 1))
+        log("tracker: " + ", ".join(f"{label} {haechi[key]}" for key, label, _, _ in QUALITY_RULES))
+
+    def run(self) -> None:
+        reason = self.skip_reason()
+        if reason:
+            self.status, self.reason = "skipped", reason
+            log(f"tracker: skipped: {reason}")
+            return
+        self.status = "ok"
+        self.work.mkdir(parents=True, exist_ok=True)
+        scenarios = {}
+        for preset in self.presets:
+            try:
+                scenarios[preset] = self.scenario(preset)
+            except (RunError, OSError) as error:
+                self.errors.append(f"scenario {preset}: {error}")
+                self.haechi_runs[preset].status, self.haechi_runs[preset].error = "failed", str(error)
+                log(f"tracker: scenario {preset}: FAILED: {error}")
+
+        for preset in self.presets:
+            if preset in STONESOUP_MEASURED and preset in scenarios:
+                self.run_stonesoup(preset, scenarios[preset])
+            elif preset not in STONESOUP_MEASURED:
+                self.stonesoup[preset] = {"source": "recorded", "status": "ok",
+                                          "reference": str(self.peers / "README.md"),
+                                          **STONESOUP_RECORDED[preset]}
+
+        # Haechi's repetitions interleaved across the presets, as the other figures are.
+        reps = self.args.reps
+        for rep in range(1, reps + 1):
+            for preset in self.presets:
+                m = self.haechi_runs[preset]
+                if preset not in scenarios or m.status == "failed":
+                    continue
+                try:
+                    result = self.track(preset, scenarios[preset], rep)
+                except (RunError, OSError) as error:
+                    m.status, m.error = "failed", str(error)
+                    self.errors.append(f"haechi track on {preset}: {error}")
+                    log(f"[{rep}/{reps}] haechi track, {preset}: FAILED: {error}")
+                    continue
+                m.runs.append(result)
+                log(f"[{rep}/{reps}] haechi track, {preset}: {describe_track(result)}")
+        (self.work / "scratch.tracks.jsonl").unlink(missing_ok=True)
+        for preset, m in self.haechi_runs.items():
+            if m.status == "pending":
+                m.status = "ok"
+            expected = self.scenarios.get(preset, {}).get("detections")
+            received = {run.get("detections_received") for run in m.runs}
+            if expected is not None and received and received != {expected}:
+                self.notes.append(f"haechi track on {preset} received {sorted(received)} detections; the "
+                                  f"scenario holds {expected}")
+            if len({run.get("track_lines") for run in m.runs}) > 1:
+                self.notes.append(f"haechi track on {preset}: the track-line count differs between repetitions")
+
+        if TRACKER_QUALITY_PRESET in self.presets and self.haechi_runs[TRACKER_QUALITY_PRESET].status == "ok":
+            self.score()
+        elif TRACKER_QUALITY_PRESET not in self.presets:
+            self.quality["status"] = "not run"
+            self.quality["reason"] = ("quick runs small only" if self.args.quick and not self.args.tracker_presets
+                                      else f"{TRACKER_QUALITY_PRESET} is not among the presets run")
+
+    # --- results ---------------------------------------------------------------------------------
+
+    def evaluate(self) -> None:
+        if self.status != "ok":
+            for target in self.targets:
+                target["status"] = "skipped"
+            return
+        for preset in self.presets:
+            m, ss = self.haechi_runs[preset], self.stonesoup.get(preset, {})
+            ok = m.status == "ok" and bool(m.runs)
+            figure = {"preset": preset, "seed": TRACKER_SEED, "haechi_status": m.status,
+                      "detections": self.scenarios.get(preset, {}).get("detections"),
+                      "stonesoup_source": ss.get("source"), "stonesoup_status": ss.get("status", "failed"),
+                      "stonesoup_detections_per_second": ss.get("detections_per_second")
+                      if ss.get("status") == "ok" else None}
+            for metric in TRACKER_METRICS:
+                figure[metric] = m.median(metric) if ok else None
+                figure[f"{metric}_spread"] = m.spread(metric) if ok else None
+            figure["peak_rss_mib_max"] = max(m.values("peak_rss_mib")) if ok and m.values("peak_rss_mib") else None
+            hm, sm = figure["detections_per_second"], figure["stonesoup_detections_per_second"]
+            figure["ratio"] = hm / sm if hm and sm else None
+            figure["ratio_noise"] = figure["detections_per_second_spread"]
+            figure["verdicts"] = {
+                "speed": self.threshold(figure["ratio"], SPEED_RATIO_TARGET, ">=", f">= {SPEED_RATIO_TARGET:.0f}x"),
+                "memory": self.threshold(figure["peak_rss_mib_max"], RSS_TARGET_MIB, "<",
+                                         f"< {RSS_TARGET_MIB:.0f} MiB"),
+                "real_time": (self.threshold(figure["real_time_factor"], REAL_TIME_TARGET, ">=",
+                                             f">= {REAL_TIME_TARGET:.0f}x")
+                              if preset == "large" else {"status": "none", "rule": "judged on large only"}),
+            }
+            self.figures.append(figure)
+
+        def combine(kind: str, needed: tuple[str, ...]) -> str:
+            verdicts = {f["preset"]: f["verdicts"][kind]["status"] for f in self.figures}
+            statuses = [verdicts.get(p, "pending") for p in needed]
+            if "missed" in statuses:
+                return "missed"
+            return "pending" if "pending" in statuses else "met"
+
+        statuses = {"tracker_speed": combine("speed", TRACKER_PRESETS),
+                    "tracker_real_time": combine("real_time", ("large",)),
+                    "tracker_memory": combine("memory", TRACKER_PRESETS)}
+        if self.quality.get("status") == "ok":
+            values = [v["status"] for v in self.quality["verdicts"].values()]
+            statuses["tracker_quality"] = ("missed" if "missed" in values else
+                                           "pending" if "pending" in values else "met")
+        else:
+            statuses["tracker_quality"] = "pending"
+        for target in self.targets:
+            target["status"] = statuses[target["id"]]
+
+    @staticmethod
+    def threshold(value, bound: float, sense: str, rule: str) -> dict:
+        if value is None:
+            return {"status": "pending", "rule": rule}
+        ok = value >= bound if sense == ">=" else value < bound
+        result = {"status": "met" if ok else "missed", "rule": rule}
+        if not ok:
+            result["by"] = (f"{(bound - value) / bound * 100:.0f} % short" if sense == ">="
+                            else f"{(value - bound) / bound * 100:.0f} % over")
+        return result
+
+    def results(self) -> dict:
+        return {
+            "status": self.status, "reason": self.reason,
+            "config": {"presets": self.presets, "seed": TRACKER_SEED, "reps": self.args.reps,
+                       "haechi": self.haechi, "tracker_config": str(self.tracker_config),
+                       "peers": str(self.peers), "peer_python": self.peer_python,
+                       "numpy": self.numpy_version() if self.status == "ok" else None,
+                       "scenario_cache": str(self.cache), "work_dir": str(self.work),
+                       "environment": "OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 for every run",
+                       "stonesoup_measured": [p for p in STONESOUP_MEASURED if p in self.presets],
+                       "stonesoup_recorded": STONESOUP_RECORDED},
+            "targets": self.targets,
+            "figures": self.figures,
+            "scenarios": self.scenarios,
+            "haechi": {p: m.to_json() for p, m in self.haechi_runs.items()},
+            "stonesoup": self.stonesoup,
+            "quality": self.quality,
+            "notes": self.notes,
+            "errors": self.errors,
         }
 
 
@@ -590,6 +1012,101 @@ def table(bench: Bench) -> str:
     return "\n".join(lines)
 
 
+def describe_track(result: dict) -> str:
+    def number(key: str, form: str) -> str:
+        value = result.get(key)
+        return format(value, form) if isinstance(value, (int, float)) else "-"
+    return (f"{si(result.get('detections_per_second'))} detections/s, ms/scan p50 {number('ms_per_scan_p50', '.3g')} "
+            f"p99 {number('ms_per_scan_p99', '.3g')}, real time {number('real_time_factor', '.0f')}x, "
+            f"peak RSS {number('peak_rss_mib', '.0f')} MiB")
+
+
+def shown_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(REPO))
+    except ValueError:
+        return str(path)
+
+
+def tracker_status_text(status: str) -> str:
+    return {"missed": "not met"}.get(status, status)
+
+
+def tracker_text(tb: TrackerBench) -> str:
+    """The tracker section of the printout: speed table, quality table, targets."""
+    if tb.status == "skipped":
+        return f"Tracker (haechi track beside Stone Soup): skipped: {tb.reason}."
+    rows = [("preset", "detections", "Haechi det/s", "Stone Soup det/s", "ratio", "ms/scan p50 / p99",
+             "real time", "peak RSS")]
+    for f in tb.figures:
+        if f["haechi_status"] != "ok" or f["detections_per_second"] is None:
+            haechi = status_text(f["haechi_status"])
+            rows.append((f["preset"], si(f["detections"]), haechi, "", "", "", "", ""))
+            continue
+        if f["stonesoup_detections_per_second"] is not None:
+            stonesoup = f"{f['stonesoup_detections_per_second']:.0f} ({f['stonesoup_source']})"
+        else:
+            stonesoup = "FAILED" if f["stonesoup_status"] == "failed" else "-"
+        ratio = f"{f['ratio']:.0f}x +-{(f['ratio_noise'] or 0) * 100:.0f}%" if f["ratio"] else "-"
+        p50, p99 = f["ms_per_scan_p50"], f["ms_per_scan_p99"]
+        rows.append((f["preset"], si(f["detections"]), si(f["detections_per_second"]), stonesoup, ratio,
+                     f"{p50:.3g} / {p99:.3g} ms", f"{f['real_time_factor']:.0f}x",
+                     f"{f['peak_rss_mib_max']:.0f} MiB"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [f"Tracker: haechi track ({shown_path(tb.tracker_config)}) on the Stone Soup peer's scenarios, seed "
+             f"{TRACKER_SEED}; medians of {tb.args.reps} runs (peak RSS: the largest)"]
+    for n, row in enumerate(rows):
+        lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    lines.append("Stone Soup det/s: measured = track_stonesoup.py run once in this run on the same file; recorded =\n"
+                 "its README's figure for that preset (not measured here). ratio: Haechi / Stone Soup, +- the\n"
+                 "spread of Haechi's runs. real time: scenario seconds per second of tracking.")
+
+    q = tb.quality
+    lines.append("")
+    if q.get("status") == "ok":
+        lines.append(f"Tracker quality on {q['preset']}, seed {q['seed']} (metrics_stonesoup.py on Haechi's tracks; "
+                     "Stone Soup's recorded scores):")
+        qrows = [("metric", "Haechi", "Stone Soup", "target", "verdict")]
+        for key, label, sense, form in QUALITY_RULES:
+            value, v = q["haechi"][key], q["verdicts"][key]
+            qrows.append((label, "-" if value is None else f"{value:{form}}", f"{QUALITY_BASELINE[key]:{form}}",
+                          v["rule"], tracker_status_text(v["status"]) + (f" ({v['by']})" if "by" in v else "")))
+        qwidths = [max(len(row[i]) for row in qrows) for i in range(len(qrows[0]))]
+        for n, row in enumerate(qrows):
+            lines.append("  ".join(cell.ljust(qwidths[i]) for i, cell in enumerate(row)).rstrip())
+            if n == 0:
+                lines.append("  ".join("-" * w for w in qwidths))
+    elif q.get("status") == "failed":
+        lines.append(f"Tracker quality on {q['preset']}: FAILED: {q.get('error')}")
+    else:
+        lines.append(f"Tracker quality on {q['preset']}: not run ({q.get('reason') or 'see the errors'})")
+
+    lines.append("")
+    lines.append("Targets (tracker):")
+    by_preset = {f["preset"]: f for f in tb.figures}
+    for target in tb.targets:
+        detail = ""
+        if target["id"] == "tracker_speed":
+            detail = ", ".join(f"{p} {by_preset[p]['ratio']:.0f}x" if by_preset.get(p, {}).get("ratio")
+                               else f"{p} -" for p in TRACKER_PRESETS)
+        elif target["id"] == "tracker_real_time":
+            rtf = by_preset.get("large", {}).get("real_time_factor")
+            detail = f"large {rtf:.0f}x" if rtf else "large not run"
+        elif target["id"] == "tracker_memory":
+            detail = ", ".join(f"{p} {by_preset[p]['peak_rss_mib_max']:.0f} MiB"
+                               if by_preset.get(p, {}).get("peak_rss_mib_max") else f"{p} -" for p in TRACKER_PRESETS)
+        elif target["id"] == "tracker_quality" and q.get("status") == "ok":
+            detail = ", ".join(f"{label.split(' (')[0]} {q['haechi'][key]:{form}} ({q['verdicts'][key]['by']})"
+                               for key, label, _, form in QUALITY_RULES if "by" in q["verdicts"][key])
+        lines.append(f"  {tracker_status_text(target['status']):<8} {target['description']}"
+                     + (f": {detail}" if detail else ""))
+    for note in tb.notes:
+        lines.append(f"Note: {note}")
+    return "\n".join(lines)
+
+
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -601,25 +1118,52 @@ def main() -> int:
     parser.add_argument("--haechi-bench", help="path of the Swift haechi-bench executable")
     parser.add_argument("--reps", type=int, default=5, help="repetitions of each measurement (default 5)")
     parser.add_argument("--quick", action="store_true",
-                        help="smaller runs: ring 5 M items, ingest 200 k frames, latency 1 s")
+                        help="smaller runs: ring 5 M items, ingest 200 k frames, latency 1 s, tracker on small only")
     parser.add_argument("--out", default=str(REPO / "bench" / "results.json"),
-                        help="where to write the JSON results (default: bench/results.json)")
+                        help="where to write the JSON results (default: bench/results.json); the tracker's "
+                             "track files and summaries go to a tracker/ folder beside it")
+    tracker = parser.add_argument_group("tracker (haechi track beside the Stone Soup peer)")
+    tracker.add_argument("--haechi", help="path of a release build of the haechi executable "
+                                          "(swift build -c release --product haechi)")
+    tracker.add_argument("--shared", default=str(REPO.parent / "shared"),
+                         help="the shared folder holding peers/stonesoup (default: ../shared)")
+    default_python = REPO / ".venv" / "bin" / "python"
+    tracker.add_argument("--peer-python", default=str(default_python) if default_python.exists() else sys.executable,
+                         help="the Python with numpy and stonesoup that runs the peer's scripts "
+                              "(default: .venv/bin/python when present)")
+    tracker.add_argument("--tracker-config", default=str(REPO / "Config" / "tracker.yaml"),
+                         help="the tracker config given to haechi track (default: Config/tracker.yaml)")
+    tracker.add_argument("--tracker-presets",
+                         help="comma-separated presets to run (default: small,medium,large; small with --quick); "
+                              "the quality score runs when medium is among them")
+    tracker.add_argument("--scenario-cache", default=str(REPO / "bench" / "scenarios"),
+                         help="where generated scenario files are kept, one per preset and seed "
+                              "(default: bench/scenarios)")
+    only = tracker.add_mutually_exclusive_group()
+    only.add_argument("--tracker-only", action="store_true", help="run only the tracker section")
+    only.add_argument("--no-tracker", action="store_true", help="skip the tracker section")
     args = parser.parse_args()
     if args.reps < 1:
         parser.error("--reps must be at least 1")
 
     bench = Bench(args)
+    trackers = TrackerBench(args)
     machine = machine_info(bench.zmq_raw)
     log(f"==> {machine['nproc']} x {machine['cpu_model']}, Linux {machine['kernel']}, libzmq {machine['libzmq']}; "
         f"{args.reps} repetitions{' (quick)' if args.quick else ''}")
     try:
         bench.run()
+        trackers.run()
     except KeyboardInterrupt:
         log("run_bench: interrupted")
         return 130
     bench.evaluate()
+    trackers.evaluate()
 
     results = bench.results(machine)
+    results["tracker"] = trackers.results()
+    if args.tracker_only:
+        results["config"]["tracker_only"] = True
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n")
@@ -627,24 +1171,28 @@ def main() -> int:
     print()
     print(f"Haechi benchmarks: medians of {args.reps} repetitions{' (quick sizes)' if args.quick else ''}, "
           f"{machine['nproc']} x {machine['cpu_model']}, Linux {machine['kernel']}")
-    print(table(bench))
-    print("ratio: Haechi / baseline, +- the run-to-run spread (median absolute deviation of the\n"
-          "repetitions, both sides added); a verdict within it is marked. Allocations: per frame, whole\n"
-          "process (libzmq's I/O thread included); the ratio column holds Haechi minus libzmq.")
-    print()
-    print("Targets (issue 4):")
-    for target in TARGETS:
-        print(f"  {target['status']:<8} {target['description']}")
+    if not args.tracker_only:
+        print(table(bench))
+        print("ratio: Haechi / baseline, +- the run-to-run spread (median absolute deviation of the\n"
+              "repetitions, both sides added); a verdict within it is marked. Allocations: per frame, whole\n"
+              "process (libzmq's I/O thread included); the ratio column holds Haechi minus libzmq.")
+        print()
+        print("Targets (issue 4):")
+        for target in TARGETS:
+            print(f"  {target['status']:<8} {target['description']}")
     for note in bench.notes:
         print(f"Note: {note}")
-    for error in bench.errors():
+    print()
+    print(tracker_text(trackers))
+    errors = bench.errors() + trackers.errors
+    for error in errors:
         print(f"Error: {error}")
     try:
         shown = out.relative_to(Path.cwd())
     except ValueError:
         shown = out
     print(f"Results: {shown}")
-    return 1 if bench.errors() else 0
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":
