@@ -119,11 +119,7 @@ public struct IngestConfiguration: Hashable, Sendable {
                 tracking.settings = try TrackerConfiguration.load(path: path)
             }
             if let publishNode = node.optional("publish") {
-                let address = try publishNode.string()
-                let scheme = address.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
-                guard address.contains("://"), transports.contains(scheme) else {
-                    throw publishNode.error("'\(address)' is not a ZeroMQ endpoint such as tcp://127.0.0.1:7003")
-                }
+                let address = try zmqAddress(publishNode, example: "tcp://127.0.0.1:7003")
                 if endpoints.contains(where: { $0.mode == .bind && $0.address == address }) {
                     throw publishNode.error("an ingest endpoint already binds \(address)")
                 }
@@ -137,6 +133,16 @@ public struct IngestConfiguration: Hashable, Sendable {
     /// Transports libzmq offers on this platform for Haechi's receiving sockets.
     static let transports = ["tcp", "ipc", "inproc", "pgm", "epgm", "ws", "wss"]
 
+    /// A ZeroMQ endpoint address on one of `transports`.
+    private static func zmqAddress(_ node: ConfigNode, example: String) throws(RuntimeError) -> String {
+        let address = try node.string()
+        let scheme = address.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+        guard address.contains("://"), transports.contains(scheme) else {
+            throw node.error("'\(address)' is not a ZeroMQ endpoint such as \(example) (transports: \(transports.joined(separator: ", ")))")
+        }
+        return address
+    }
+
     private static func endpoint(_ node: ConfigNode) throws(RuntimeError) -> IngestEndpoint {
         let entry = try node.mapping(allowing: ["name", "address", "socket", "mode", "topics", "receive_hwm",
                                                 "reconnect_interval_ms", "max_message_bytes"])
@@ -144,12 +150,7 @@ public struct IngestConfiguration: Hashable, Sendable {
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
             throw try entry.required("name").error("use letters, digits, '-', '_' or '.'")
         }
-        let addressNode = try entry.required("address")
-        let address = try addressNode.string()
-        let scheme = address.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
-        guard address.contains("://"), transports.contains(scheme) else {
-            throw addressNode.error("'\(address)' is not a ZeroMQ endpoint such as tcp://127.0.0.1:7001 (transports: \(transports.joined(separator: ", ")))")
-        }
+        let address = try zmqAddress(entry.required("address"), example: "tcp://127.0.0.1:7001")
         let socket = try entry.required("socket").choice(IngestEndpoint.SocketKind.self, noun: "socket type")
         let mode = try entry.required("mode").choice(IngestEndpoint.Mode.self, noun: "mode")
         var topics = [""]

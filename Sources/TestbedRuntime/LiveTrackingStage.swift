@@ -54,34 +54,35 @@ public final class LiveTrackingStage: TelemetryRecordSink {
     /// Ends the run: releases the scans still open and steps them.
     public func finish() {
         for scan in session.assembler.finish() { step(scan) }
-        publishCounters()
     }
 
     private func step(_ scan: SensorScan) {
         guard let step = session.process(scan) else {
-            publishCounters()
+            publishCounters(sent: 0, refused: 0)
             return
         }
+        var sent: UInt64 = 0, refused: UInt64 = 0
         if sockets.count > 0 {
             for track in step.tracks {
                 let payload = Array(track.json(epoch: session.epoch).utf8)
-                let sent = sockets.withSocket(at: 0) { socket in
+                let accepted = sockets.withSocket(at: 0) { socket in
                     (try? socket.send(topic: Self.topic, payload: payload, blocking: false)) ?? false
                 }
-                lock.lock()
-                if sent { published += 1 } else { publishErrors += 1 }
-                lock.unlock()
+                if accepted { sent += 1 } else { refused += 1 }
             }
         }
-        publishCounters()
+        publishCounters(sent: sent, refused: refused)
     }
 
-    private func publishCounters() {
+    /// Publishes the step's counters to `counters` readers: one lock per step, not per message.
+    private func publishCounters(sent: UInt64, refused: UInt64) {
         let statistics = session.tracker.statistics
         let incomplete = session.assembler.incompleteScans
         lock.lock()
         snapshot = statistics
         incompleteScans = incomplete
+        published += sent
+        publishErrors += refused
         lock.unlock()
     }
 

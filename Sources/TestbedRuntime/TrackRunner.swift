@@ -6,13 +6,14 @@ import Foundation
 
 /// Runs the tracker over a recorded scenario file and writes the confirmed tracks as a track file.
 public enum TrackRunner {
-    /// Tracks `scenarioPath` with `settings`, writes the tracks to `outputPath`, and returns the summary.
+    /// Tracks `scenarioPath` with `settings`, writes the tracks to `outputPath`, and returns the summary
+    /// (also written to `summaryPath`).
     ///
     /// Each line is decoded with the same decoder as live ingest. Lines that do not decode are counted
     /// by reason and skipped (the first few are listed by line number); nothing stops the run. Only the
     /// tracker's steps are timed, as the Stone Soup peer times only its `update_tracker` calls.
     public static func run(scenarioPath: String, outputPath: String, settings: TrackerSettings,
-                           trackerPath: String?) throws(RuntimeError) -> TrackSummary {
+                           trackerPath: String?, summaryPath: String? = nil) throws(RuntimeError) -> TrackSummary {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: scenarioPath))
@@ -27,15 +28,18 @@ public enum TrackRunner {
         var stepNanoseconds: [Int64] = []
         var writeError: RuntimeError?
 
-        func handle(_ steps: [TrackerStep]) {
-            for step in steps {
-                for track in step.tracks where writeError == nil {
-                    do throws(RuntimeError) {
-                        try writer.write(track.json(epoch: session.epoch))
-                        summary.trackLines += 1
-                    } catch {
-                        writeError = error
-                    }
+        /// One timed tracker step, and its confirmed tracks written out.
+        func step(_ scan: SensorScan) {
+            let before = clock.now
+            let result = session.process(scan)
+            stepNanoseconds.append((clock.now - before).nanoseconds)
+            guard let result else { return }
+            for track in result.tracks where writeError == nil {
+                do throws(RuntimeError) {
+                    try writer.write(track.json(epoch: session.epoch))
+                    summary.trackLines += 1
+                } catch {
+                    writeError = error
                 }
             }
         }
@@ -60,23 +64,20 @@ public enum TrackRunner {
                     continue
                 }
                 session.observe(record)
-                for scan in session.assembler.add(record) {
-                    let before = clock.now
-                    let step = session.process(scan)
-                    stepNanoseconds.append((clock.now - before).nanoseconds)
-                    if let step { handle([step]) }
-                }
+                for scan in session.assembler.add(record) { step(scan) }
             }
         }
-        for scan in session.assembler.finish() {
-            let before = clock.now
-            let step = session.process(scan)
-            stepNanoseconds.append((clock.now - before).nanoseconds)
-            if let step { handle([step]) }
-        }
+        for scan in session.assembler.finish() { step(scan) }
         if let writeError { throw writeError }
         try writer.close()
         summary.finish(session: session, stepNanoseconds: stepNanoseconds)
+        if let summaryPath {
+            do {
+                try (summary.jsonText() + "\n").write(toFile: summaryPath, atomically: true, encoding: .utf8)
+            } catch {
+                throw RuntimeError(code: .io, file: summaryPath, message: "cannot write the summary: \(error.localizedDescription)")
+            }
+        }
         return summary
     }
 }
@@ -136,13 +137,5 @@ public struct TrackingSession: Sendable {
         } else {
             unplacedSensors.insert(description.sensorID)
         }
-    }
-}
-
-extension Duration {
-    /// The duration in whole nanoseconds.
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

@@ -39,6 +39,8 @@ public struct MultiTargetTracker: Sendable {
         var id: Int
         var estimate: TrackEstimate
         var counters = TrackStatusCounters()
+        /// The detection of the latest step's update; `nil` after a miss.
+        var detection: UInt64?
     }
 
     /// A tracker built from `settings`, fed by `sensors`.
@@ -96,17 +98,17 @@ public struct MultiTargetTracker: Sendable {
 
         // Confirmed tracks take their measurements first.
         var used = [Bool](repeating: false, count: measurements.count)
-        var detectionOfTrack: [Int: UInt64] = [:]
         let assignments = associator.associate(confirmed.map(\.estimate.combined), measurements, model: model, updater: updater)
         for i in confirmed.indices {
             if let assignment = assignments[i], let updated = update(confirmed[i].estimate, assignment, measurements, model: model) {
                 confirmed[i].estimate = updated
                 used[assignment.measurement] = true
                 confirmed[i].counters.record(hit: true)
-                detectionOfTrack[confirmed[i].id] = detectionID(scan, measurements[assignment.measurement])
+                confirmed[i].detection = detectionID(scan, measurements[assignment.measurement])
                 statistics.updates += 1
             } else {
                 confirmed[i].counters.record(hit: false)
+                confirmed[i].detection = nil
                 statistics.coasts += 1
             }
         }
@@ -130,9 +132,11 @@ public struct MultiTargetTracker: Sendable {
         kept = 0
         for i in tentative.indices {
             var hit = false
+            tentative[i].detection = nil
             if let assignment = tentativeAssignments[i],
                let updated = update(tentative[i].estimate, assignment, leftoverMeasurements, model: model) {
                 tentative[i].estimate = updated
+                tentative[i].detection = detectionID(scan, leftoverMeasurements[assignment.measurement])
                 used[leftover[assignment.measurement]] = true
                 hit = true
             }
@@ -148,9 +152,6 @@ public struct MultiTargetTracker: Sendable {
                 track.id = nextTrackID
                 nextTrackID += 1
                 statistics.confirmed += 1
-                if let assignment = tentativeAssignments[i] {
-                    detectionOfTrack[track.id] = detectionID(scan, leftoverMeasurements[assignment.measurement])
-                }
                 confirmed.append(track)
             }
         }
@@ -174,7 +175,7 @@ public struct MultiTargetTracker: Sendable {
             if !updated && !settings.output.reportCoasted { continue }
             let id = confirmed[i].id
             outputs.append(TrackOutput(trackID: id, time: scan.time, state: confirmed[i].estimate.combined, updated: updated,
-                                       sensorID: scan.sensorID, detectionID: updated ? detectionOfTrack[id] : nil,
+                                       sensorID: scan.sensorID, detectionID: confirmed[i].detection,
                                        modeCount: confirmed[i].estimate.modeCount,
                                        modeProbabilities: confirmed[i].estimate.modeProbabilities))
         }

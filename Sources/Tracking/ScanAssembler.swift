@@ -28,7 +28,8 @@ public struct ScanAssembler: Sendable {
         var done: [SensorScan] = []
         // Only sensor data ends scans: truth and status come from other senders, on other clocks.
         let isSensorData = switch record { case .scan, .detection: true; default: false }
-        if isSensorData, let time = record.time, !open.isEmpty {
+        // `contains` first: the common case (nothing older open) allocates nothing.
+        if isSensorData, let time = record.time, open.values.contains(where: { $0.time < time }) {
             // Open scans older than this record are over, in time order (then sensor id).
             let ended = open.values.filter { $0.time < time }.sorted { ($0.time, $0.sensorID) < ($1.time, $1.sensorID) }
             for scan in ended { done.append(contentsOf: close(scan.sensorID)) }

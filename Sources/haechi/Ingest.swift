@@ -46,8 +46,7 @@ struct Ingest: ParsableCommand {
                 options: IngestRunOptions(duration: duration, idleTimeout: idleTimeout, summaryPath: summary, showStatus: !quiet),
                 logger: logger)
         } catch {
-            FileHandle.standardError.write(Data("haechi: \(error)\n".utf8))
-            throw ExitCode(error.code == .config ? 2 : 1)
+            throw error.reported()
         }
         if !quiet { print(report.textReport, terminator: "") }
     }

@@ -79,8 +79,7 @@ struct Simulate: ParsableCommand {
             let report = try SimulateRunner.run(spec: spec, scenarioPath: scenario, options: options)
             if !quiet { print(report.textReport, terminator: "") }
         } catch {
-            FileHandle.standardError.write(Data("haechi: \(error)\n".utf8))
-            throw ExitCode(error.code == .config ? 2 : 1)
+            throw error.reported()
         }
     }
 }

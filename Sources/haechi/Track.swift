@@ -9,8 +9,9 @@ struct Track: ParsableCommand {
         abstract: "Track the detections of a scenario file and write the confirmed tracks.",
         discussion: """
             Reads a cuas-scenario/1 file (docs/wire-formats.md), runs every sensor scan through the \
-            tracker in time order (docs/tracking.md), and writes one line per confirmed track per step, \
-            from confirmation on, in the track-file format the Stone Soup scorer reads. Without \
+            tracker in time order (docs/tracking.md), and writes one line per confirmed track per update, \
+            from confirmation on (per step with output.report_coasted), in the track-file format the \
+            Stone Soup scorer reads. Without \
             --tracker the built-in defaults are used; Config/tracker.yaml lists them. Lines that do \
             not decode and detections the tracker cannot use are counted and skipped. Exit status: 0 \
             when done, 1 on a file error, 2 on a bad tracker config, 64 on a bad command line.
@@ -35,18 +36,11 @@ struct Track: ParsableCommand {
     func run() throws {
         do throws(RuntimeError) {
             let settings = try tracker.map { (path) throws(RuntimeError) in try TrackerConfiguration.load(path: path) } ?? TrackerSettings()
-            let report = try TrackRunner.run(scenarioPath: scenario, outputPath: out, settings: settings, trackerPath: tracker)
-            if let summary {
-                do {
-                    try Data((report.jsonText() + "\n").utf8).write(to: URL(fileURLWithPath: summary))
-                } catch {
-                    throw RuntimeError(code: .io, file: summary, message: "cannot write the summary: \(error.localizedDescription)")
-                }
-            }
+            let report = try TrackRunner.run(scenarioPath: scenario, outputPath: out, settings: settings, trackerPath: tracker,
+                                             summaryPath: summary)
             if !quiet { print(report.textReport, terminator: "") }
         } catch {
-            FileHandle.standardError.write(Data("haechi: \(error)\n".utf8))
-            throw ExitCode(error.code == .config ? 2 : 1)
+            throw error.reported()
         }
     }
 }

@@ -80,6 +80,6 @@ def test_live_tracks_are_published(haechi_bin, tmp_path):
         assert not list(validator.iter_errors(record)), record
         ids.add(record["track_id"])
     scenario = yaml.safe_load((REPO_ROOT / "Config/scenarios/quickstart.yaml").read_text())
-    drones = len(scenario["drones"]) if "drones" in scenario else 3
+    drones = len(scenario["drones"])
     assert tracking["tracker"]["confirmed"] == len(ids) >= drones
     assert tracking["tracker"]["detections_used"] == summary["totals"]["records"]["detection"]

@@ -130,9 +130,8 @@ struct MultiTargetTrackerTests {
         var lastReported = 0
         for (index, scan) in run.scans.enumerated() {
             let detections = scan.detections.filter { ($0.range ?? 0) < 1e5 }
-            let step = tracker.process(SensorScan(time: scan.time, sensorID: scan.sensorID, scanID: scan.scanID, detections: detections))
+            _ = tracker.process(SensorScan(time: scan.time, sensorID: scan.sensorID, scanID: scan.scanID, detections: detections))
             if tracker.trackCounts.confirmed > 0 { lastReported = index }
-            _ = step
         }
         #expect(tracker.statistics.deleted[.missedScans] == 1)
         // Steps 0..<40 see the drone; the track survives misses 1–5 and is deleted on the 6th (step 45).
