@@ -58,8 +58,9 @@ public enum TrackerConfiguration {
             try read(node, "sigma_bearing_deg", into: &s.sensors.sigmaBearingDegrees)
             try read(node, "max_range_m", into: &s.sensors.maximumRange)
         }
-        if let node = try root.optional("output")?.mapping(allowing: ["report_coasted"]) {
+        if let node = try root.optional("output")?.mapping(allowing: ["report_coasted", "coasted_window_s"]) {
             if let v = node.optional("report_coasted") { s.output.reportCoasted = try v.boolean() }
+            try read(node, "coasted_window_s", into: &s.output.coastedWindowSeconds)
         }
         // Cross-field checks, reported at the field they concern.
         if let problem = s.problems.first {

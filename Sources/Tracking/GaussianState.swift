@@ -83,21 +83,47 @@ public struct TrackEstimate: Sendable {
         recombine()
     }
 
+    /// Replaces the modes, their probabilities and their already computed mixture.
+    mutating func setModes(_ newModes: InlineArray<3, GaussianState>, probabilities: InlineArray<3, Double>,
+                           combined mixture: GaussianState) {
+        modes = newModes
+        modeProbabilities = probabilities
+        combined = mixture
+    }
+
+    /// The estimate with the same combined state but `probabilities.count` modes, each at that state:
+    /// how a track followed with one motion model enters an IMM.
+    public func expanded(toModes probabilities: [Double]) -> TrackEstimate {
+        TrackEstimate(time: time, state: combined, modeProbabilities: probabilities)
+    }
+
     /// Recomputes `combined` after `modes` or `modeProbabilities` changed in place.
     mutating func recombine() {
         if modeCount == 1 {
             combined = modes[0]
             return
         }
-        var mean = StateVector()
-        for j in 0..<modeCount { mean += modeProbabilities[j] * modes[j].mean }
-        var covariance = StateCovariance()
-        for j in 0..<modeCount {
-            let d = modes[j].mean - mean
-            covariance += modeProbabilities[j] * (modes[j].covariance + d * d.transposed)
+        let weights = modeProbabilities, count = modeCount
+        withUnsafePointer(to: modes) { modes in
+            withUnsafeMutablePointer(to: &combined) { combined in
+                GaussianState.mixture(into: GaussianState.elements(combined), from: GaussianState.elements(modes),
+                                      weights: weights, count: count)
+            }
         }
-        combined.mean = mean
-        combined.covariance = covariance.symmetrised
+    }
+
+    /// The moment-matched Gaussian of a weighted mixture of the first `count` states:
+    /// x = Σ wᵢ xᵢ, P = Σ wᵢ (Pᵢ + (xᵢ − x)(xᵢ − x)ᵀ).
+    static func mixture(_ states: InlineArray<3, GaussianState>, weights: InlineArray<3, Double>,
+                        count: Int) -> GaussianState {
+        var out = GaussianState(mean: StateVector(), covariance: StateCovariance())
+        withUnsafePointer(to: states) { source in
+            withUnsafeMutablePointer(to: &out) { target in
+                GaussianState.mixture(into: GaussianState.elements(target), from: GaussianState.elements(source),
+                                      weights: weights, count: count)
+            }
+        }
+        return out
     }
 
     /// Replaces a single-mode estimate's state.
@@ -105,5 +131,52 @@ public struct TrackEstimate: Sendable {
         precondition(modeCount == 1)
         modes[0] = state
         combined = state
+    }
+}
+
+// The IMM's inner loops on raw elements. Mixing and predicting every mode of every track on every
+// scan was most of the tracker's time, and most of that was copies: a `GaussianState` is 336 bytes,
+// and reading one out of an `InlineArray` by a variable index copies it. These kernels read and write
+// the doubles in place instead.
+extension GaussianState {
+    /// The number of doubles in a state: the mean (6), then the covariance row by row (36).
+    static let elementCount = 42
+
+    /// A state's (or a run of states') doubles. A `GaussianState` is plain doubles: `Matrix` is an
+    /// `InlineArray` of `InlineArray`s of `Double`, which lays them out contiguously without padding.
+    @inline(__always)
+    static func elements<T>(_ pointer: UnsafePointer<T>) -> UnsafePointer<Double> {
+        UnsafeRawPointer(pointer).assumingMemoryBound(to: Double.self)
+    }
+
+    /// The mutable form of `elements`.
+    @inline(__always)
+    static func elements<T>(_ pointer: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Double> {
+        UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: Double.self)
+    }
+
+    /// Writes the moment-matched mixture of `count` consecutive states at `source` into `target`
+    /// (which must not overlap them): x = Σ wᵢ xᵢ, P = Σ wᵢ (Pᵢ + dᵢ dᵢᵀ) with dᵢ = xᵢ − x. The upper
+    /// triangle is summed and mirrored, so P is exactly symmetric. States of zero weight are skipped.
+    static func mixture(into target: UnsafeMutablePointer<Double>, from source: UnsafePointer<Double>,
+                        weights: InlineArray<3, Double>, count: Int) {
+        precondition(MemoryLayout<GaussianState>.stride == elementCount * MemoryLayout<Double>.stride)
+        for r in 0..<elementCount { target[r] = 0 }
+        for i in 0..<count where weights[i] > 0 {
+            let x = source + i * elementCount
+            for r in 0..<6 { target[r] += weights[i] * x[r] }
+        }
+        for i in 0..<count where weights[i] > 0 {
+            let w = weights[i], x = source + i * elementCount, p = x + 6
+            var d = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+            withUnsafeMutableBytes(of: &d) { raw in
+                let d = raw.baseAddress!.assumingMemoryBound(to: Double.self)
+                for r in 0..<6 { d[r] = x[r] - target[r] }
+                for r in 0..<6 {
+                    for c in r..<6 { target[6 + r * 6 + c] += w * (p[r * 6 + c] + d[r] * d[c]) }
+                }
+            }
+        }
+        for r in 1..<6 { for c in 0..<r { target[6 + r * 6 + c] = target[6 + c * 6 + r] } }
     }
 }

@@ -46,7 +46,6 @@ public struct Matrix<let R: Int, let C: Int>: Sendable {
         for i in 0..<R {
             for k in 0..<K {
                 let aik = a[i, k]
-                if aik == 0 { continue }
                 for j in 0..<C { out[i, j] += aik * b[k, j] }
             }
         }

@@ -16,6 +16,8 @@ public protocol MeasurementModel: Sendable {
     func measure(_ state: StateVector) -> MeasurementVector
     /// H = ∂h/∂x at `state`.
     func jacobian(at state: StateVector) -> MeasurementJacobian
+    /// h(x) and ∂h/∂x together, sharing their work.
+    func linearised(at state: StateVector) -> (measurement: MeasurementVector, jacobian: MeasurementJacobian)
     /// z − ẑ, with angles wrapped into (−π, π].
     func residual(_ z: MeasurementVector, _ predicted: MeasurementVector) -> MeasurementVector
     /// The ENU position a measurement points at, with its covariance (J R Jᵀ for a nonlinear model), or
@@ -27,6 +29,10 @@ public protocol MeasurementModel: Sendable {
 }
 
 extension MeasurementModel {
+    public func linearised(at state: StateVector) -> (measurement: MeasurementVector, jacobian: MeasurementJacobian) {
+        (measure(state), jacobian(at: state))
+    }
+
     /// A model whose measurements a `Detection` cannot carry (a position fix) refuses every detection.
     public func measurement(of detection: Detection, maximumRange: Double) -> Result<MeasurementVector, TrackerRejection> {
         .failure(.missingField)
@@ -34,8 +40,10 @@ extension MeasurementModel {
 }
 
 /// Wraps an angle into (−π, π].
+/// An innovation of a compass angle in [0, 2π) against an `atan2` in (−π, π] lies within (−π, 3π),
+/// so one shift by 2π wraps it; the remainder (a division) is taken only for larger inputs.
 @inline(__always) func wrapAngle(_ a: Double) -> Double {
-    var x = a.truncatingRemainder(dividingBy: 2 * .pi)
+    var x = abs(a) > 3 * .pi ? a.truncatingRemainder(dividingBy: 2 * .pi) : a
     if x > .pi { x -= 2 * .pi } else if x <= -.pi { x += 2 * .pi }
     return x
 }
@@ -69,11 +77,11 @@ public struct RadarPolarMeasurementModel: MeasurementModel {
 
     public func measure(_ x: StateVector) -> MeasurementVector {
         let dE = x[0] - sensorPosition.x, dN = x[1] - sensorPosition.y, dU = x[2] - sensorPosition.z
-        let rho = (dE * dE + dN * dN).squareRoot()
+        let rho2 = dE * dE + dN * dN
         var z = MeasurementVector()
-        z[0] = (rho * rho + dU * dU).squareRoot()
+        z[0] = (rho2 + dU * dU).squareRoot()
         z[1] = atan2(dE, dN)
-        z[2] = atan2(dU, rho)
+        z[2] = atan2(dU, rho2.squareRoot())
         return z
     }
 
@@ -86,6 +94,22 @@ public struct RadarPolarMeasurementModel: MeasurementModel {
         h[1, 0] = dN / rho2;             h[1, 1] = -dE / rho2
         h[2, 0] = -dE * dU / (rho * r2); h[2, 1] = -dN * dU / (rho * r2); h[2, 2] = rho / r2
         return h
+    }
+
+    public func linearised(at x: StateVector) -> (measurement: MeasurementVector, jacobian: MeasurementJacobian) {
+        let dE = x[0] - sensorPosition.x, dN = x[1] - sensorPosition.y, dU = x[2] - sensorPosition.z
+        let exactRho2 = dE * dE + dN * dN
+        var z = MeasurementVector()
+        z[0] = (exactRho2 + dU * dU).squareRoot()
+        z[1] = atan2(dE, dN)
+        z[2] = atan2(dU, exactRho2.squareRoot())
+        let rho2 = max(exactRho2, 1e-9), rho = rho2.squareRoot()
+        let r2 = rho2 + dU * dU, r = r2.squareRoot()
+        var h = MeasurementJacobian()
+        h[0, 0] = dE / r;                h[0, 1] = dN / r;                h[0, 2] = dU / r
+        h[1, 0] = dN / rho2;             h[1, 1] = -dE / rho2
+        h[2, 0] = -dE * dU / (rho * r2); h[2, 1] = -dN * dU / (rho * r2); h[2, 2] = rho / r2
+        return (z, h)
     }
 
     public func residual(_ z: MeasurementVector, _ predicted: MeasurementVector) -> MeasurementVector {

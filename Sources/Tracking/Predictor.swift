@@ -2,13 +2,63 @@
 public import TelemetryModel
 
 /// Predicts a track's estimate to a later time.
+///
+/// A prediction splits in two: `step(over:)` does the work that depends only on Δt (each mode's F and
+/// Q, with their sines and cosines), and `predict(_:with:)` applies it to one estimate. The tracker
+/// predicts every track to the same scan time, so it computes the step once per scan
+/// (`predict(_:to:reusing:)`).
 public protocol Predictor: Sendable {
-    /// Moves `estimate` to `time` (≥ `estimate.time`), before any measurement there. In place: an
-    /// IMM estimate is over a kilobyte, and the tracker predicts every track on every scan.
-    func predict(_ estimate: inout TrackEstimate, to time: Timestamp)
+    /// The state-independent part of a prediction over `dt` seconds (dt > 0).
+    func step(over dt: Double) -> PredictionStep
+    /// Moves `estimate` forward by `step`, before any measurement there. In place: an IMM estimate is
+    /// over a kilobyte. It does not change `estimate.time`.
+    func predict(_ estimate: inout TrackEstimate, with step: PredictionStep)
+}
+
+/// The part of a prediction that depends only on Δt: each mode's motion over it.
+public struct PredictionStep: Sendable {
+    /// Δt, seconds.
+    public let dt: Double
+    /// The first `motionCount` entries are the modes' motions.
+    public var motions: InlineArray<3, LinearMotion>
+    /// The number of motions.
+    public let motionCount: Int
+
+    /// No step: its Δt is NaN, equal to none.
+    public init() {
+        dt = .nan
+        motions = .init(repeating: LinearMotion(positionFromVelocity: Matrix(), velocityFromVelocity: Matrix(), noise: AxisNoise()))
+        motionCount = 0
+    }
+
+    /// A step of the given models over `dt`.
+    public init(dt: Double, models: [any TransitionModel]) {
+        precondition((1...maximumMotionModes).contains(models.count))
+        self.dt = dt
+        let first = models[0].motion(over: dt)
+        motions = .init(repeating: first)
+        for j in 1..<models.count { motions[j] = models[j].motion(over: dt) }
+        motionCount = models.count
+    }
 }
 
 extension Predictor {
+    /// Moves `estimate` to `time` (≥ `estimate.time`).
+    public func predict(_ estimate: inout TrackEstimate, to time: Timestamp) {
+        var cache = PredictionStep()
+        predict(&estimate, to: time, reusing: &cache)
+    }
+
+    /// Moves `estimate` to `time`, reusing `cache` when it is a step of the same Δt (and replacing it
+    /// when not). Start with `PredictionStep()`, which matches no Δt.
+    public func predict(_ estimate: inout TrackEstimate, to time: Timestamp, reusing cache: inout PredictionStep) {
+        let dt = Double(time.nanosecondsSinceEpoch - estimate.time.nanosecondsSinceEpoch) / 1e9
+        estimate.time = time
+        guard dt > 0 else { return }
+        if cache.dt != dt { cache = step(over: dt) }
+        predict(&estimate, with: cache)
+    }
+
     /// The estimate at `time`.
     public func predicted(_ estimate: TrackEstimate, to time: Timestamp) -> TrackEstimate {
         var out = estimate
@@ -17,7 +67,8 @@ extension Predictor {
     }
 }
 
-/// The Kalman prediction under one linear motion model: x⁻ = F x, P⁻ = F P Fᵀ + Q.
+/// The Kalman prediction under one linear motion model: x⁻ = F x, P⁻ = F P Fᵀ + Q
+/// (by blocks: `LinearMotion`).
 public struct KalmanPredictor: Predictor {
     /// The motion model.
     public let model: any TransitionModel
@@ -25,19 +76,12 @@ public struct KalmanPredictor: Predictor {
     /// Creates the predictor.
     public init(model: any TransitionModel) { self.model = model }
 
-    public func predict(_ estimate: inout TrackEstimate, to time: Timestamp) {
-        let dt = Double(time.nanosecondsSinceEpoch - estimate.time.nanosecondsSinceEpoch) / 1e9
-        estimate.time = time
-        guard dt > 0 else { return }
-        Self.predict(&estimate.modes[0], model: model, dt: dt)
-        estimate.recombine()
-    }
+    public func step(over dt: Double) -> PredictionStep { PredictionStep(dt: dt, models: [model]) }
 
-    static func predict(_ state: inout GaussianState, model: any TransitionModel, dt: Double) {
-        let (f, q) = model.matrices(over: dt)
-        state.mean = f * state.mean
-        // F P Fᵀ as F (F P)ᵀ (P is symmetric): F on the left both times, so the product skips F's zeros.
-        state.covariance = (f * (f * state.covariance).transposed + q).symmetrised
+    public func predict(_ estimate: inout TrackEstimate, with step: PredictionStep) {
+        precondition(estimate.modeCount == 1, "a Kalman predictor moves single-mode estimates")
+        withUnsafeMutablePointer(to: &estimate.modes) { step.motions[0].apply(to: GaussianState.elements($0)) }
+        estimate.recombine()
     }
 }
 
@@ -70,33 +114,28 @@ public struct IMMPredictor: Predictor {
         self.pi = pi
     }
 
-    public func predict(_ estimate: inout TrackEstimate, to time: Timestamp) {
-        let dt = Double(time.nanosecondsSinceEpoch - estimate.time.nanosecondsSinceEpoch) / 1e9
-        estimate.time = time
-        guard dt > 0 else { return }
+    public func step(over dt: Double) -> PredictionStep { PredictionStep(dt: dt, models: models) }
+
+    public func predict(_ estimate: inout TrackEstimate, with step: PredictionStep) {
         let n = estimate.modeCount
-        precondition(n == models.count, "an IMM estimate has one mode per model")
+        precondition(n == models.count && step.motionCount == n, "an IMM estimate has one mode per model")
         let previous = estimate.modes
         let mu = estimate.modeProbabilities
         var c = InlineArray<3, Double>(repeating: 0)
         for j in 0..<n {
             for i in 0..<n { c[j] += pi[i * 3 + j] * mu[i] }
         }
-        for j in 0..<n {
-            var weights = InlineArray<3, Double>(repeating: 0)
-            var mixedMean = StateVector()
-            for i in 0..<n {
-                weights[i] = c[j] > 0 ? pi[i * 3 + j] * mu[i] / c[j] : (i == j ? 1 : 0)
-                if weights[i] > 0 { mixedMean += weights[i] * previous[i].mean }
+        withUnsafePointer(to: previous) { previous in
+            withUnsafeMutablePointer(to: &estimate.modes) { modes in
+                let source = GaussianState.elements(previous), target = GaussianState.elements(modes)
+                for j in 0..<n {
+                    var weights = InlineArray<3, Double>(repeating: 0)
+                    for i in 0..<n { weights[i] = c[j] > 0 ? pi[i * 3 + j] * mu[i] / c[j] : (i == j ? 1 : 0) }
+                    let mode = target + j * GaussianState.elementCount
+                    GaussianState.mixture(into: mode, from: source, weights: weights, count: n)
+                    step.motions[j].apply(to: mode)
+                }
             }
-            var mixedCovariance = StateCovariance()
-            for i in 0..<n where weights[i] > 0 {
-                let d = previous[i].mean - mixedMean
-                mixedCovariance += weights[i] * (previous[i].covariance + d * d.transposed)
-            }
-            estimate.modes[j].mean = mixedMean
-            estimate.modes[j].covariance = mixedCovariance.symmetrised
-            KalmanPredictor.predict(&estimate.modes[j], model: models[j], dt: dt)
         }
         estimate.modeProbabilities = c
         estimate.recombine()

@@ -141,11 +141,16 @@ public struct TrackerSettings: Codable, Hashable, Sendable {
 
     /// Output.
     public struct Output: Codable, Hashable, Sendable {
-        /// Whether a confirmed track is also reported on steps where it coasted (missed), as the Stone
-        /// Soup peer does. Off by default: one line per confirmed track per update.
+        /// Whether a confirmed track is also reported on every step where it coasted (missed), as the
+        /// Stone Soup peer does. Off by default: one line per confirmed track per update, plus the
+        /// coasted steps within `coastedWindowSeconds` of its last update.
         public var reportCoasted: Bool = false
+        /// With `reportCoasted` off, coasted steps up to this long after a track's last update are
+        /// still reported, seconds (0: none). One scan period bridges the last truth point after a
+        /// target's final detection, without the long coasted tail after it lands.
+        public var coastedWindowSeconds: Double = 1
 
-        enum CodingKeys: String, CodingKey { case reportCoasted = "report_coasted" }
+        enum CodingKeys: String, CodingKey { case reportCoasted = "report_coasted", coastedWindowSeconds = "coasted_window_s" }
     }
 }
 
@@ -163,6 +168,11 @@ extension TrackerSettings {
             let stay = motion.modeStayProbability, move = (1 - stay) / 2
             return IMMPredictor(models: [cv, left, right], switching: [[stay, move, move], [move, stay, move], [move, move, stay]])
         }
+    }
+
+    /// The predictor of tentative tracks: constant velocity, whatever `motion.model`.
+    public func makeTentativePredictor() -> any Predictor {
+        KalmanPredictor(model: ConstantVelocityTransitionModel(horizontalNoise: motion.qHorizontal, verticalNoise: motion.qVertical))
     }
 
     /// The updater these settings describe.
@@ -206,6 +216,9 @@ extension TrackerSettings {
         positive(sensors.sigmaElevationDegrees, "sensors.sigma_elevation_deg")
         positive(sensors.sigmaBearingDegrees, "sensors.sigma_bearing_deg")
         positive(sensors.maximumRange, "sensors.max_range_m")
+        if !(output.coastedWindowSeconds >= 0 && output.coastedWindowSeconds.isFinite) {
+            out.append(("output.coasted_window_s", "must be a number of seconds, 0 or more"))
+        }
         return out
     }
 }

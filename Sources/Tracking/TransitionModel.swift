@@ -2,24 +2,32 @@
 import Foundation
 
 /// A linear-Gaussian motion model: x(t + Δt) = F(Δt) x(t) + w, w ~ N(0, Q(Δt)).
+///
+/// Every model here moves position by velocity and leaves position out of the velocity's future, so
+/// F has the block form [[I, B], [0, D]] (`LinearMotion`), which the prediction exploits.
 public protocol TransitionModel: Sendable {
-    /// F(Δt) and Q(Δt) for a step of `dt` seconds (dt ≥ 0).
-    func matrices(over dt: Double) -> (transition: StateCovariance, noise: StateCovariance)
+    /// F(Δt) and Q(Δt) for a step of `dt` seconds (dt ≥ 0), in block form.
+    func motion(over dt: Double) -> LinearMotion
 }
 
 extension TransitionModel {
+    /// F(Δt) and Q(Δt) as full 6 × 6 matrices.
+    public func matrices(over dt: Double) -> (transition: StateCovariance, noise: StateCovariance) {
+        let m = motion(over: dt)
+        return (m.transition, m.noiseCovariance)
+    }
+
     /// The white-noise-acceleration process noise of a constant-velocity model, per axis:
     /// Q = q [[Δt³/3, Δt²/2], [Δt²/2, Δt]] on (position, velocity), with q the acceleration noise's
     /// power spectral density (m²/s³): `horizontal` for east and north, `vertical` for up.
-    static func whiteNoiseAcceleration(dt: Double, horizontal: Double, vertical: Double) -> StateCovariance {
-        var q = StateCovariance()
+    static func whiteNoiseAcceleration(dt: Double, horizontal: Double, vertical: Double) -> AxisNoise {
+        var q = AxisNoise()
         let t3 = dt * dt * dt / 3, t2 = dt * dt / 2
         for axis in 0..<3 {
             let psd = axis == 2 ? vertical : horizontal
-            q[axis, axis] = psd * t3
-            q[axis, axis + 3] = psd * t2
-            q[axis + 3, axis] = psd * t2
-            q[axis + 3, axis + 3] = psd * dt
+            q.position[axis] = psd * t3
+            q.cross[axis] = psd * t2
+            q.velocity[axis] = psd * dt
         }
         return q
     }
@@ -40,10 +48,11 @@ public struct ConstantVelocityTransitionModel: TransitionModel, Codable, Hashabl
         self.verticalNoise = verticalNoise
     }
 
-    public func matrices(over dt: Double) -> (transition: StateCovariance, noise: StateCovariance) {
-        var f = StateCovariance.identity
-        for axis in 0..<3 { f[axis, axis + 3] = dt }
-        return (f, Self.whiteNoiseAcceleration(dt: dt, horizontal: horizontalNoise, vertical: verticalNoise))
+    public func motion(over dt: Double) -> LinearMotion {
+        var b = Matrix<3, 3>()
+        for axis in 0..<3 { b[axis, axis] = dt }
+        return LinearMotion(positionFromVelocity: b, velocityFromVelocity: .identity,
+                            noise: Self.whiteNoiseAcceleration(dt: dt, horizontal: horizontalNoise, vertical: verticalNoise))
     }
 }
 
@@ -71,19 +80,127 @@ public struct CoordinatedTurnTransitionModel: TransitionModel, Codable, Hashable
         self.verticalNoise = verticalNoise
     }
 
-    public func matrices(over dt: Double) -> (transition: StateCovariance, noise: StateCovariance) {
-        var f = StateCovariance.identity
+    public func motion(over dt: Double) -> LinearMotion {
+        var b = Matrix<3, 3>(), d = Matrix<3, 3>.identity
         let w = turnRate
         if abs(w * dt) < 1e-9 {
-            for axis in 0..<3 { f[axis, axis + 3] = dt }
+            for axis in 0..<3 { b[axis, axis] = dt }
         } else {
             let s = sin(w * dt), c = cos(w * dt)
-            f[0, 3] = s / w;        f[0, 4] = -(1 - c) / w
-            f[1, 3] = (1 - c) / w;  f[1, 4] = s / w
-            f[3, 3] = c;            f[3, 4] = -s
-            f[4, 3] = s;            f[4, 4] = c
-            f[2, 5] = dt
+            b[0, 0] = s / w;        b[0, 1] = -(1 - c) / w
+            b[1, 0] = (1 - c) / w;  b[1, 1] = s / w
+            d[0, 0] = c;            d[0, 1] = -s
+            d[1, 0] = s;            d[1, 1] = c
+            b[2, 2] = dt
         }
-        return (f, Self.whiteNoiseAcceleration(dt: dt, horizontal: horizontalNoise, vertical: verticalNoise))
+        return LinearMotion(positionFromVelocity: b, velocityFromVelocity: d,
+                            noise: Self.whiteNoiseAcceleration(dt: dt, horizontal: horizontalNoise, vertical: verticalNoise))
     }
+}
+
+/// One step of a motion model: F = [[I, B], [0, D]] on x = [p, v], and the process noise Q.
+///
+/// With P = [[Ppp, Ppv], [Pvp, Pvv]] the prediction F P Fᵀ + Q is computed by blocks,
+///
+///     M = B Pvv
+///     Ppp⁻ = Ppp + B Pvp + (B Pvp)ᵀ + M Bᵀ
+///     Ppv⁻ = (Ppv + M) Dᵀ
+///     Pvv⁻ = D Pvv Dᵀ
+///
+/// five 3 × 3 products instead of two 6 × 6 ones: the tracker predicts every mode of every track on
+/// every scan, and this was most of its time.
+public struct LinearMotion: Sendable {
+    /// B: position change per unit of velocity (Δt I for constant velocity).
+    public var positionFromVelocity: Matrix<3, 3>
+    /// D: the velocity's transition (I for constant velocity, a rotation for a turn).
+    public var velocityFromVelocity: Matrix<3, 3>
+    /// Q.
+    public var noise: AxisNoise
+
+    /// Creates a step.
+    public init(positionFromVelocity: Matrix<3, 3>, velocityFromVelocity: Matrix<3, 3>, noise: AxisNoise) {
+        self.positionFromVelocity = positionFromVelocity
+        self.velocityFromVelocity = velocityFromVelocity
+        self.noise = noise
+    }
+
+    /// Q as a full matrix.
+    public var noiseCovariance: StateCovariance {
+        var q = StateCovariance()
+        for axis in 0..<3 {
+            q[axis, axis] = noise.position[axis]
+            q[axis, axis + 3] = noise.cross[axis]
+            q[axis + 3, axis] = noise.cross[axis]
+            q[axis + 3, axis + 3] = noise.velocity[axis]
+        }
+        return q
+    }
+
+    /// F as a full matrix.
+    public var transition: StateCovariance {
+        var f = StateCovariance.identity
+        for i in 0..<3 {
+            for j in 0..<3 {
+                f[i, j + 3] = positionFromVelocity[i, j]
+                f[i + 3, j + 3] = velocityFromVelocity[i, j]
+            }
+        }
+        return f
+    }
+
+    /// x⁻ = F x, P⁻ = F P Fᵀ + Q, exactly symmetric (only the upper triangle is computed).
+    public func apply(to state: inout GaussianState) {
+        withUnsafeMutablePointer(to: &state) { apply(to: GaussianState.elements($0)) }
+    }
+
+    /// `apply(to:)` on a state's 42 doubles (`GaussianState.elements`), in place.
+    func apply(to x: UnsafeMutablePointer<Double>) {
+        let b = positionFromVelocity, d = velocityFromVelocity
+        let p = x + 6   // P, row-major
+        var ppp = Matrix<3, 3>(), ppv = Matrix<3, 3>(), pvv = Matrix<3, 3>(), v = Vector<3>()
+        for i in 0..<3 {
+            v[i] = x[i + 3]
+            for j in 0..<3 {
+                ppp[i, j] = p[i * 6 + j]
+                ppv[i, j] = p[i * 6 + j + 3]
+                pvv[i, j] = p[(i + 3) * 6 + j + 3]
+            }
+        }
+        let bv = b * v, vNext = d * v
+        let bPvp = b * ppv.transposed
+        let m = b * pvv
+        let newPpp = ppp + bPvp + bPvp.transposed + m * b.transposed
+        let newPpv = (ppv + m) * d.transposed
+        let newPvv = d * pvv * d.transposed
+        for i in 0..<3 {
+            x[i] += bv[i]
+            x[i + 3] = vNext[i]
+            for j in i..<3 {
+                let pp = newPpp[i, j] + (i == j ? noise.position[i] : 0), vv = newPvv[i, j] + (i == j ? noise.velocity[i] : 0)
+                p[i * 6 + j] = pp
+                p[j * 6 + i] = pp
+                p[(i + 3) * 6 + j + 3] = vv
+                p[(j + 3) * 6 + i + 3] = vv
+            }
+            for j in 0..<3 {
+                let pv = newPpv[i, j] + (i == j ? noise.cross[i] : 0)
+                p[i * 6 + j + 3] = pv
+                p[(j + 3) * 6 + i] = pv
+            }
+        }
+    }
+}
+
+/// A process noise Q with no correlation between axes: per axis (east, north, up), the variances of
+/// position and velocity and their covariance.
+public struct AxisNoise: Sendable {
+    /// Q[axis, axis].
+    public var position = Vector<3>()
+    /// Q[axis, axis + 3] = Q[axis + 3, axis].
+    public var cross = Vector<3>()
+    /// Q[axis + 3, axis + 3].
+    public var velocity = Vector<3>()
+
+    /// No noise.
+    public init() {}
 }

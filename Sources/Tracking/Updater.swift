@@ -29,7 +29,8 @@ public struct MeasurementPrediction: Sendable {
 
 /// How a covariance update keeps P symmetric and positive definite.
 public enum CovarianceUpdateForm: String, Codable, Sendable, CaseIterable {
-    /// P⁺ = sym(P − K S Kᵀ), with sym(A) = (A + Aᵀ)/2 (Stone Soup's `force_symmetric_covariance`).
+    /// P⁺ = sym(P − K S Kᵀ), with sym(A) = (A + Aᵀ)/2 (Stone Soup's `force_symmetric_covariance`),
+    /// computed as sym(P − K Pxzᵀ).
     case symmetric
     /// P⁺ = (I − K H) P (I − K H)ᵀ + K R Kᵀ (Joseph form), then symmetrised: positive semi-definite
     /// whatever the gain's rounding. It needs H, so with the unscented filter (which has none) the
@@ -45,43 +46,58 @@ public protocol Updater: Sendable {
 }
 
 extension Updater {
-    /// The estimate after measurement `z`. A single-mode estimate reuses `combinedPrediction`; an IMM
-    /// estimate updates each mode with its own prediction and reweights the modes,
-    /// μⱼ ∝ cⱼ N(νⱼ; 0, Sⱼ) (computed in logarithms, so a far-off mode cannot underflow all of them).
+    /// The estimate after measurement `z`.
     public func update(_ estimate: TrackEstimate, measurement z: MeasurementVector, model: any MeasurementModel,
                        combinedPrediction: MeasurementPrediction, form: CovarianceUpdateForm) -> TrackEstimate {
         var out = estimate
+        _ = update(&out, measurement: z, model: model, combinedPrediction: combinedPrediction, form: form, requireFinite: false)
+        return out
+    }
+
+    /// Updates `estimate` in place with measurement `z`. A single-mode estimate reuses
+    /// `combinedPrediction`; an IMM estimate updates each mode with its own prediction and reweights
+    /// the modes, μⱼ ∝ cⱼ N(νⱼ; 0, Sⱼ) (computed in logarithms, so a far-off mode cannot underflow all
+    /// of them). With `requireFinite`, a result that is not finite is discarded: `estimate` keeps its
+    /// prediction and the call returns `false`.
+    @discardableResult
+    public func update(_ estimate: inout TrackEstimate, measurement z: MeasurementVector, model: any MeasurementModel,
+                       combinedPrediction: MeasurementPrediction, form: CovarianceUpdateForm,
+                       requireFinite: Bool) -> Bool {
         if estimate.modeCount == 1 {
-            out.setState(Self.correct(estimate.combined, z: z, model: model, prediction: combinedPrediction, form: form))
-            return out
+            let state = Self.correct(estimate.combined, z: z, model: model, prediction: combinedPrediction, form: form)
+            if requireFinite && !state.isFinite { return false }
+            estimate.setState(state)
+            return true
         }
+        let n = estimate.modeCount
         var modes = estimate.modes
+        var probabilities = estimate.modeProbabilities
         var logWeights = InlineArray<3, Double>(repeating: -.infinity)
-        for j in 0..<estimate.modeCount {
+        for j in 0..<n {
             guard estimate.modeProbabilities[j] > 0, let prediction = predictMeasurement(estimate.modes[j], model: model) else { continue }
             let innovation = model.residual(z, prediction.mean)
             logWeights[j] = log(estimate.modeProbabilities[j]) + prediction.logLikelihood(innovation, dimension: model.dimension)
             modes[j] = Self.correct(estimate.modes[j], z: z, model: model, prediction: prediction, form: form)
         }
         var largest = -Double.infinity
-        for j in 0..<estimate.modeCount { largest = max(largest, logWeights[j]) }
-        guard largest.isFinite else {
+        for j in 0..<n { largest = max(largest, logWeights[j]) }
+        if largest.isFinite {
+            var total = 0.0
+            for j in 0..<n {
+                probabilities[j] = exp(logWeights[j] - largest)
+                total += probabilities[j]
+            }
+            for j in 0..<n { probabilities[j] /= total }
+        } else {
             // No mode could be updated: fall back to the single combined update of every mode.
-            for j in 0..<estimate.modeCount {
+            for j in 0..<n {
                 modes[j] = Self.correct(estimate.modes[j], z: z, model: model, prediction: combinedPrediction, form: form)
             }
-            out.setModes(modes, probabilities: estimate.modeProbabilities)
-            return out
         }
-        var probabilities = InlineArray<3, Double>(repeating: 0)
-        var total = 0.0
-        for j in 0..<estimate.modeCount {
-            probabilities[j] = exp(logWeights[j] - largest)
-            total += probabilities[j]
-        }
-        for j in 0..<estimate.modeCount { probabilities[j] /= total }
-        out.setModes(modes, probabilities: probabilities)
-        return out
+        let combined = TrackEstimate.mixture(modes, weights: probabilities, count: n)
+        if requireFinite && !combined.isFinite { return false }
+        estimate.setModes(modes, probabilities: probabilities, combined: combined)
+        return true
     }
 
     /// The Kalman correction: K = Pxz S⁻¹, x⁺ = x + K ν, and P⁺ by `form`.
@@ -91,14 +107,13 @@ extension Updater {
         // K = Pxz S⁻¹ = (S⁻¹ Pxzᵀ)ᵀ, as S is symmetric.
         let gain = prediction.innovationFactor.choleskySolve(prediction.crossCovariance.transposed).transposed
         let mean = state.mean + gain * innovation
-        let covariance: StateCovariance
         if form == .joseph, let h = prediction.jacobian {
             let a = StateCovariance.identity - gain * h
-            covariance = a * state.covariance * a.transposed + gain * model.noiseCovariance * gain.transposed
-        } else {
-            covariance = state.covariance - gain * prediction.innovationCovariance * gain.transposed
+            let covariance = a * state.covariance * a.transposed + gain * model.noiseCovariance * gain.transposed
+            return GaussianState(mean: mean, covariance: covariance.symmetrised)
         }
-        return GaussianState(mean: mean, covariance: covariance.symmetrised)
+        // K S Kᵀ = K Pxzᵀ, as K S = Pxz: one product fewer.
+        return GaussianState(mean: mean, covariance: (state.covariance - gain * prediction.crossCovariance.transposed).symmetrised)
     }
 }
 
@@ -109,11 +124,11 @@ public struct ExtendedKalmanUpdater: Updater {
     public init() {}
 
     public func predictMeasurement(_ state: GaussianState, model: any MeasurementModel) -> MeasurementPrediction? {
-        let h = model.jacobian(at: state.mean)
+        let (z, h) = model.linearised(at: state.mean)
         let cross = state.covariance * h.transposed
         let s = (h * cross + model.noiseCovariance).symmetrised
         guard let factor = s.choleskyFactor else { return nil }
-        return MeasurementPrediction(mean: model.measure(state.mean), innovationCovariance: s, innovationFactor: factor,
+        return MeasurementPrediction(mean: z, innovationCovariance: s, innovationFactor: factor,
                                      crossCovariance: cross, jacobian: h)
     }
 }

@@ -138,6 +138,39 @@ struct MultiTargetTrackerTests {
         #expect(lastReported == 44)
     }
 
+    @Test("Coasted steps are written within coasted_window_s of the last update, all of them with report_coasted, none with a 0 s window")
+    func coastedOutputWindow() {
+        // One drone seen for 20 s by two radars, then gone: its track coasts for 5 steps, then ends.
+        let run = SyntheticRun(seed: 9, duration: 30, radars: [ENUVector(0, 0, 10), ENUVector(1800, -600, 15)], pd: 1, clutter: 0, paths: [
+            { t in t < 20 ? ENUVector(500 + 10 * t, 800, 100) : ENUVector(1e6, 1e6, 1e6) },
+        ])
+        func coastedAges(_ configure: (inout TrackerSettings) -> Void) -> [Double] {
+            var settings = TrackerSettings()
+            configure(&settings)
+            var tracker = MultiTargetTracker(settings: settings, sensors: run.sensors)
+            var lastUpdate: [Int: Timestamp] = [:]
+            var ages: [Double] = []
+            for scan in run.scans {
+                let detections = scan.detections.filter { ($0.range ?? 0) < 1e5 }
+                guard let step = tracker.process(SensorScan(time: scan.time, sensorID: scan.sensorID, scanID: scan.scanID,
+                                                            detections: detections)) else { continue }
+                for track in step.tracks {
+                    if track.updated {
+                        lastUpdate[track.trackID] = track.time
+                    } else {
+                        ages.append(Double(track.time.nanosecondsSinceEpoch - lastUpdate[track.trackID]!.nanosecondsSinceEpoch) / 1e9)
+                    }
+                }
+            }
+            return ages
+        }
+        let window = coastedAges { _ in }
+        #expect(!window.isEmpty && window.allSatisfy { $0 > 0 && $0 <= 1 })
+        let all = coastedAges { $0.output.reportCoasted = true }
+        #expect(all.count == 5 && all.count > window.count && all.max()! > 1)
+        #expect(coastedAges { $0.output.coastedWindowSeconds = 0 }.isEmpty)
+    }
+
     @Test("Scan assembly: headers with streamed detections, batched scans, headerless detections, cut-short scans")
     func scanAssembly() {
         var assembler = ScanAssembler()
