@@ -52,6 +52,14 @@ public struct RawFrame: ~Copyable {
 public protocol RawFrameSink: AnyObject {
     /// Takes one frame. Copy what must outlive the call.
     func receive(_ frame: borrowing RawFrame)
+    /// Called on the same thread between batches of frames, and at least every 200 ms while none
+    /// arrive: time-driven work (the recorder closes a chunk after a second) goes here.
+    func idle()
+}
+
+extension RawFrameSink {
+    /// Nothing to do by default.
+    public func idle() {}
 }
 
 /// Receives every decoded record, on the ingest thread, in receive order.

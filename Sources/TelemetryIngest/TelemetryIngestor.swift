@@ -382,6 +382,7 @@ public final class TelemetryIngestor: Sendable {
                     for sink in sinks.raw { sink.receive(frame) }
                 }
             }
+            for sink in sinks.raw { sink.idle() }
             if drained > 0 { continue }
             if producerDone.load(ordering: .acquiring), ring.consumedSequence(1) >= ring.publishedSequence { break }
             _ = ring.waitForData(1, until: { [producerDone] in producerDone.load(ordering: .acquiring) },

@@ -1,0 +1,473 @@
+// MCAPWriter: writes an indexed MCAP file, chunk by chunk, so that every closed chunk is safely on the output.
+
+/// Writes an MCAP file to an ``MCAPOutput``.
+///
+/// Layout, in the order the file gets it:
+/// ```
+/// magic Header
+/// ( Chunk[ Schema* Channel* Message+ ] MessageIndex+ | Metadata | Attachment )*
+/// Schema* Channel*        (only those never used by a message)
+/// DataEnd
+/// Schema* Channel* Statistics ChunkIndex* AttachmentIndex* MetadataIndex*   (the summary)
+/// SummaryOffset*  Footer  magic
+/// ```
+/// Each chunk is self-contained: it holds every Schema and Channel its messages use, ahead of the
+/// first such message, so a chunk read alone (after a crash) can be decoded. One MessageIndex per
+/// channel follows each chunk.
+///
+/// ``addMessage(channelID:sequence:logTime:publishTime:data:)`` copies the message into a reusable
+/// chunk buffer and appends one entry to its channel's reusable index array: no allocation once the
+/// buffers have grown. A chunk is written out by ``closeChunk()`` (call it on a timer, about once a
+/// second) and automatically once its uncompressed size reaches ``MCAPWriterOptions/chunkSize``.
+/// After ``closeChunk()`` returns, the output holds a complete prefix of the file that
+/// ``MCAPReader`` (lenient) and ``MCAPRecovery`` read in full; a crash loses only the open chunk.
+///
+/// A writer belongs to one thread. If the output throws, the writer keeps the error and throws it
+/// again from every later call.
+public final class MCAPWriter {
+    private enum State {
+        case idle
+        case writing
+        case finished
+        case failed(MCAPError)
+    }
+
+    private struct SchemaSlot {
+        var registered = false
+        var schema = MCAPSchema(id: 0, name: "", encoding: "", data: [])
+        var encoded: [UInt8] = []
+        var inChunk = false
+        var written = false
+    }
+
+    private struct ChannelSlot {
+        var registered = false
+        var channel = MCAPChannel(id: 0, schemaID: 0, topic: "", messageEncoding: "")
+        var encoded: [UInt8] = []
+        var inChunk = false
+        var written = false
+        var messageCount: UInt64 = 0
+        /// Reused chunk after chunk: cleared, never reallocated once grown.
+        var index: [MCAPMessageIndex.Entry] = []
+    }
+
+    /// Where the file goes.
+    public let output: any MCAPOutput
+    /// The layout settings.
+    public let options: MCAPWriterOptions
+
+    private var state = State.idle
+    private var position: UInt64 = 0
+    private var dataCRC: UInt32 = 0
+
+    private var schemas: [SchemaSlot] = [SchemaSlot()]  // index = schema ID; 0 unused
+    private var channels: [ChannelSlot] = []  // index = channel ID
+    private var schemaCount = 0
+    private var channelCount = 0
+
+    /// The open chunk's records (chunked mode) or the records not yet written (unchunked mode).
+    private let chunk = MCAPBuffer(capacity: 1 << 16)
+    private var chunkMessages = 0
+    private var chunkStartTime: UInt64 = 0
+    private var chunkEndTime: UInt64 = 0
+    private var chunkChannels: [UInt16] = []
+    private var chunkSchemas: [UInt16] = []
+    private let compressor: MCAPChunkCompressor
+    /// Record headers, MessageIndex records and the summary are assembled here.
+    private let scratch = MCAPBuffer(capacity: 4096)
+
+    private var messageTotal: UInt64 = 0
+    private var startTime: UInt64 = 0
+    private var endTime: UInt64 = 0
+    private var chunkIndexes: [MCAPChunkIndex] = []
+    private var attachmentIndexes: [MCAPAttachmentIndex] = []
+    private var metadataIndexes: [MCAPMetadataIndex] = []
+
+    /// Creates a writer. Nothing is written until ``start()``.
+    public init(output: any MCAPOutput, options: MCAPWriterOptions = MCAPWriterOptions()) {
+        self.output = output
+        self.options = options
+        self.compressor = MCAPChunkCompressor(options.useChunks ? options.compression : .none)
+        chunk.reserve(min(options.chunkSize, 64 << 20) + 4096)
+    }
+
+    // MARK: Progress
+
+    /// Messages added so far.
+    public var messageCount: UInt64 { messageTotal }
+    /// Chunks written so far.
+    public var chunkCount: Int { chunkIndexes.count }
+    /// Bytes handed to the output so far.
+    public var bytesWritten: UInt64 { position }
+    /// Bytes waiting in the open chunk (or, unchunked, not yet written).
+    public var pendingBytes: Int { chunk.count }
+    /// Whether ``finish()`` has completed.
+    public var isFinished: Bool {
+        if case .finished = state { return true }
+        return false
+    }
+
+    // MARK: Writing
+
+    /// Writes the leading magic and the Header.
+    /// - Throws: ``MCAPError`` when the output fails.
+    public func start() throws(MCAPError) {
+        guard case .idle = state else { preconditionFailure("MCAPWriter.start() called twice") }
+        position = output.position
+        state = .writing
+        scratch.removeAll()
+        scratch.append(MCAPMagic.bytes)
+        scratch.append(MCAPRecord.header(MCAPHeader(profile: options.profile, library: options.library)))
+        try emit(scratch.bytes)
+    }
+
+    /// Registers a schema and returns its ID (1, 2, ...).
+    ///
+    /// In chunked mode the Schema record goes into each chunk that uses it; unchunked, it is written
+    /// at once.
+    /// - Throws: ``MCAPError`` when the output fails (unchunked mode only).
+    @discardableResult
+    public func addSchema(name: String, encoding: String, data: [UInt8]) throws(MCAPError) -> UInt16 {
+        var id = 1
+        while id < schemas.count && schemas[id].registered { id += 1 }
+        precondition(id <= Int(UInt16.max), "MCAPWriter: more than 65535 schemas")
+        try addSchema(MCAPSchema(id: UInt16(id), name: name, encoding: encoding, data: data))
+        return UInt16(id)
+    }
+
+    /// Registers a schema with the ID it carries (used to keep IDs when copying or recovering a file).
+    /// Registering an identical schema again does nothing.
+    /// - Precondition: the ID is not 0 and not registered with a different schema.
+    /// - Throws: ``MCAPError`` when the output fails (unchunked mode only).
+    public func addSchema(_ schema: MCAPSchema) throws(MCAPError) {
+        try checkWriting()
+        precondition(schema.id != 0, "MCAPWriter: schema ID 0 is invalid")
+        let slot = Int(schema.id)
+        while schemas.count <= slot { schemas.append(SchemaSlot()) }
+        if schemas[slot].registered {
+            precondition(schemas[slot].schema == schema, "MCAPWriter: schema ID \(slot) registered twice with different content")
+            return
+        }
+        schemas[slot].registered = true
+        schemas[slot].schema = schema
+        schemas[slot].encoded = MCAPRecord.schema(schema).serialized()
+        schemaCount += 1
+        if !options.useChunks {
+            chunk.append(schemas[slot].encoded)
+            schemas[slot].written = true
+            try flushUnchunkedIfFull()
+        }
+    }
+
+    /// Registers a channel and returns its ID (1, 2, ...).
+    /// - Parameter schemaID: a registered schema, or 0 for none.
+    /// - Throws: ``MCAPError`` when the output fails (unchunked mode only).
+    @discardableResult
+    public func addChannel(
+        topic: String, messageEncoding: String, schemaID: UInt16, metadata: [String: String] = [:]
+    ) throws(MCAPError) -> UInt16 {
+        var id = 1
+        while id < channels.count && channels[id].registered { id += 1 }
+        precondition(id <= Int(UInt16.max), "MCAPWriter: more than 65535 channels")
+        try addChannel(MCAPChannel(id: UInt16(id), schemaID: schemaID, topic: topic, messageEncoding: messageEncoding, metadata: metadata))
+        return UInt16(id)
+    }
+
+    /// Registers a channel with the ID it carries. Registering an identical channel again does nothing.
+    /// - Precondition: its schema is 0 or registered; the ID is not registered with a different channel.
+    /// - Throws: ``MCAPError`` when the output fails (unchunked mode only).
+    public func addChannel(_ channel: MCAPChannel) throws(MCAPError) {
+        try checkWriting()
+        precondition(
+            channel.schemaID == 0 || (Int(channel.schemaID) < schemas.count && schemas[Int(channel.schemaID)].registered),
+            "MCAPWriter: channel \(channel.id) uses schema \(channel.schemaID), which was never added")
+        let slot = Int(channel.id)
+        while channels.count <= slot { channels.append(ChannelSlot()) }
+        if channels[slot].registered {
+            precondition(channels[slot].channel == channel, "MCAPWriter: channel ID \(slot) registered twice with different content")
+            return
+        }
+        channels[slot].registered = true
+        channels[slot].channel = channel
+        channels[slot].encoded = MCAPRecord.channel(channel).serialized()
+        channelCount += 1
+        if !options.useChunks {
+            chunk.append(channels[slot].encoded)
+            channels[slot].written = true
+            try flushUnchunkedIfFull()
+        }
+    }
+
+    /// Adds a message: the hot path.
+    ///
+    /// Copies `data` into the open chunk and notes its offset in the channel's index; closes the
+    /// chunk when it reaches ``MCAPWriterOptions/chunkSize``.
+    /// - Precondition: the channel was added.
+    /// - Throws: ``MCAPError`` when closing the chunk fails (compression or output).
+    public func addMessage(
+        channelID: UInt16, sequence: UInt32, logTime: UInt64, publishTime: UInt64, data: UnsafeRawBufferPointer
+    ) throws(MCAPError) {
+        try checkWriting()
+        let slot = Int(channelID)
+        precondition(slot < channels.count && channels[slot].registered, "MCAPWriter: message on channel \(channelID), which was never added")
+        if options.useChunks {
+            if !channels[slot].inChunk { enterIntoChunk(slot) }
+            let offset = UInt64(chunk.count)
+            chunk.appendMessage(channelID: channelID, sequence: sequence, logTime: logTime, publishTime: publishTime, data: data)
+            channels[slot].index.append(MCAPMessageIndex.Entry(logTime: logTime, offset: offset))
+            if chunkMessages == 0 {
+                chunkStartTime = logTime
+                chunkEndTime = logTime
+            } else {
+                if logTime < chunkStartTime { chunkStartTime = logTime }
+                if logTime > chunkEndTime { chunkEndTime = logTime }
+            }
+            chunkMessages += 1
+        } else {
+            chunk.appendMessage(channelID: channelID, sequence: sequence, logTime: logTime, publishTime: publishTime, data: data)
+        }
+        channels[slot].messageCount += 1
+        if messageTotal == 0 {
+            startTime = logTime
+            endTime = logTime
+        } else {
+            if logTime < startTime { startTime = logTime }
+            if logTime > endTime { endTime = logTime }
+        }
+        messageTotal += 1
+        if chunk.count >= options.chunkSize { try closeChunk() }
+    }
+
+    /// Adds a message whose data is in an array; see ``addMessage(channelID:sequence:logTime:publishTime:data:)``.
+    public func addMessage(channelID: UInt16, sequence: UInt32, logTime: UInt64, publishTime: UInt64, data: [UInt8]) throws(MCAPError) {
+        try data.withBytes { (bytes) throws(MCAPError) in
+            try addMessage(channelID: channelID, sequence: sequence, logTime: logTime, publishTime: publishTime, data: bytes)
+        }
+    }
+
+    /// Writes a Metadata record to the data section (outside chunks; the open chunk stays open).
+    /// - Throws: ``MCAPError`` when the output fails.
+    public func addMetadata(name: String, _ metadata: [String: String]) throws(MCAPError) {
+        try checkWriting()
+        try flushUnchunked()
+        scratch.removeAll()
+        scratch.append(MCAPRecord.metadata(MCAPMetadata(name: name, metadata: metadata)))
+        let offset = position
+        try emit(scratch.bytes)
+        metadataIndexes.append(MCAPMetadataIndex(offset: offset, length: UInt64(scratch.count), name: name))
+    }
+
+    /// Writes an Attachment record to the data section (outside chunks), with its CRC.
+    /// - Throws: ``MCAPError`` when the output fails.
+    public func addAttachment(name: String, mediaType: String, data: [UInt8], logTime: UInt64, createTime: UInt64 = 0) throws(MCAPError) {
+        try checkWriting()
+        try flushUnchunked()
+        scratch.removeAll()
+        scratch.append(MCAPRecord.attachment(MCAPAttachment(logTime: logTime, createTime: createTime, name: name, mediaType: mediaType, data: data)))
+        let offset = position
+        try emit(scratch.bytes)
+        attachmentIndexes.append(MCAPAttachmentIndex(
+            offset: offset, length: UInt64(scratch.count), logTime: logTime, createTime: createTime,
+            dataSize: UInt64(data.count), name: name, mediaType: mediaType))
+    }
+
+    /// Writes the open chunk (if it holds a message) and its MessageIndex records to the output.
+    /// Unchunked, writes the buffered records. Afterwards the output holds a complete prefix of the file.
+    /// - Throws: ``MCAPError`` when compression or the output fails.
+    public func closeChunk() throws(MCAPError) {
+        try checkWriting()
+        guard options.useChunks else {
+            try flushUnchunked()
+            return
+        }
+        guard chunkMessages > 0 else { return }
+
+        let records = chunk.bytes
+        let crc = options.computeChunkCRC ? MCAPCRC32.checksum(records) : 0
+        let stored: UnsafeRawBufferPointer
+        do throws(MCAPError) {
+            stored = try compressor.compress(records)
+        } catch {
+            state = .failed(error)
+            throw error
+        }
+        let compression = compressor.compression.name
+
+        scratch.removeAll()
+        _ = scratch.beginRecord(.chunk)
+        scratch.append(chunkStartTime)
+        scratch.append(chunkEndTime)
+        scratch.append(UInt64(records.count))
+        scratch.append(crc)
+        scratch.appendString(compression)
+        scratch.append(UInt64(stored.count))
+        scratch.patch(UInt64(scratch.count - 9 + stored.count), at: 1)
+        let chunkStart = position
+        try emit(scratch.bytes)
+        // Uncompressed, the stored bytes are the records whose CRC is already known: fold it in.
+        try emit(stored, knownCRC: options.computeChunkCRC && compression.isEmpty ? crc : nil)
+        let chunkLength = position - chunkStart
+
+        scratch.removeAll()
+        let indexStart = position
+        var indexOffsets: [UInt16: UInt64] = [:]
+        indexOffsets.reserveCapacity(chunkChannels.count)
+        for id in chunkChannels {
+            indexOffsets[id] = indexStart + UInt64(scratch.count)
+            let s = scratch.beginRecord(.messageIndex)
+            scratch.append(id)
+            scratch.appendIndexEntries(channels[Int(id)].index)
+            scratch.endRecord(s)
+        }
+        try emit(scratch.bytes)
+
+        chunkIndexes.append(MCAPChunkIndex(
+            messageStartTime: chunkStartTime, messageEndTime: chunkEndTime, chunkStartOffset: chunkStart,
+            chunkLength: chunkLength, messageIndexOffsets: indexOffsets, messageIndexLength: UInt64(scratch.count),
+            compression: compression, compressedSize: UInt64(stored.count), uncompressedSize: UInt64(records.count)))
+
+        for id in chunkChannels {
+            channels[Int(id)].index.removeAll(keepingCapacity: true)
+            channels[Int(id)].inChunk = false
+        }
+        for id in chunkSchemas { schemas[Int(id)].inChunk = false }
+        chunkChannels.removeAll(keepingCapacity: true)
+        chunkSchemas.removeAll(keepingCapacity: true)
+        chunk.removeAll()
+        chunkMessages = 0
+        chunkStartTime = 0
+        chunkEndTime = 0
+    }
+
+    /// Closes the open chunk and writes DataEnd, the summary, the Summary Offsets, the Footer and the
+    /// closing magic. The writer accepts nothing afterwards. The output is not closed.
+    /// - Throws: ``MCAPError`` when compression or the output fails.
+    public func finish() throws(MCAPError) {
+        try closeChunk()
+        // Schemas and channels no message used yet: into the data section, so that it defines
+        // everything the summary repeats.
+        scratch.removeAll()
+        for slot in schemas.indices where schemas[slot].registered && !schemas[slot].written {
+            scratch.append(schemas[slot].encoded)
+            schemas[slot].written = true
+        }
+        for slot in channels.indices where channels[slot].registered && !channels[slot].written {
+            scratch.append(channels[slot].encoded)
+            channels[slot].written = true
+        }
+        try emit(scratch.bytes)
+
+        scratch.removeAll()
+        scratch.append(MCAPRecord.dataEnd(MCAPDataEnd(dataSectionCRC: options.computeDataSectionCRC ? dataCRC : 0)))
+        isPastDataSection = true
+        try emit(scratch.bytes)
+
+        let summaryStart = position
+        scratch.removeAll()
+        var groups: [MCAPSummaryOffset] = []
+        func group(_ opcode: MCAPOpcode, _ body: () -> Void) {
+            let start = scratch.count
+            body()
+            if scratch.count > start {
+                groups.append(MCAPSummaryOffset(
+                    groupOpcode: opcode.rawValue, groupStart: summaryStart + UInt64(start), groupLength: UInt64(scratch.count - start)))
+            }
+        }
+        group(.schema) {
+            for slot in schemas where slot.registered { scratch.append(slot.encoded) }
+        }
+        group(.channel) {
+            for slot in channels where slot.registered { scratch.append(slot.encoded) }
+        }
+        group(.statistics) {
+            var counts: [UInt16: UInt64] = [:]
+            for slot in channels where slot.registered && slot.messageCount > 0 { counts[slot.channel.id] = slot.messageCount }
+            scratch.append(MCAPRecord.statistics(MCAPStatistics(
+                messageCount: messageTotal, schemaCount: UInt16(schemaCount), channelCount: UInt32(channelCount),
+                attachmentCount: UInt32(attachmentIndexes.count), metadataCount: UInt32(metadataIndexes.count),
+                chunkCount: UInt32(chunkIndexes.count), messageStartTime: startTime, messageEndTime: endTime,
+                channelMessageCounts: counts)))
+        }
+        group(.chunkIndex) {
+            for index in chunkIndexes { scratch.append(MCAPRecord.chunkIndex(index)) }
+        }
+        group(.attachmentIndex) {
+            for index in attachmentIndexes { scratch.append(MCAPRecord.attachmentIndex(index)) }
+        }
+        group(.metadataIndex) {
+            for index in metadataIndexes { scratch.append(MCAPRecord.metadataIndex(index)) }
+        }
+        let summaryOffsetStart = summaryStart + UInt64(scratch.count)
+        for offset in groups { scratch.append(MCAPRecord.summaryOffset(offset)) }
+
+        // The summary CRC runs from the summary start through the Footer's summary_offset_start.
+        let footerStart = scratch.count
+        scratch.append(MCAPRecord.footer(MCAPFooter(summaryStart: summaryStart, summaryOffsetStart: summaryOffsetStart, summaryCRC: 0)))
+        let summaryCRC = MCAPCRC32.checksum(UnsafeRawBufferPointer(rebasing: scratch.bytes[..<(footerStart + 1 + 8 + 8 + 8)]))
+        scratch.patch(summaryCRC, at: footerStart + 1 + 8 + 8 + 8)
+        scratch.append(MCAPMagic.bytes)
+        try emit(scratch.bytes)
+        state = .finished
+    }
+
+    // MARK: Internals
+
+    @inline(__always)
+    private func checkWriting() throws(MCAPError) {
+        switch state {
+        case .writing: return
+        case .failed(let error): throw error
+        case .idle: preconditionFailure("MCAPWriter used before start()")
+        case .finished: preconditionFailure("MCAPWriter used after finish()")
+        }
+    }
+
+    /// Puts the channel's Schema (if this chunk lacks it) and Channel record into the open chunk.
+    private func enterIntoChunk(_ slot: Int) {
+        let schemaID = Int(channels[slot].channel.schemaID)
+        if schemaID != 0 && !schemas[schemaID].inChunk {
+            chunk.append(schemas[schemaID].encoded)
+            schemas[schemaID].inChunk = true
+            schemas[schemaID].written = true
+            chunkSchemas.append(UInt16(schemaID))
+        }
+        chunk.append(channels[slot].encoded)
+        channels[slot].inChunk = true
+        channels[slot].written = true
+        chunkChannels.append(UInt16(slot))
+    }
+
+    private func flushUnchunked() throws(MCAPError) {
+        guard !options.useChunks, chunk.count > 0 else { return }
+        try emit(chunk.bytes)
+        chunk.removeAll()
+    }
+
+    private func flushUnchunkedIfFull() throws(MCAPError) {
+        if chunk.count >= options.chunkSize { try flushUnchunked() }
+    }
+
+    /// Hands bytes to the output, keeping the data-section CRC and the position.
+    /// - Parameter knownCRC: the CRC-32 of `bytes`, when the caller has it.
+    private func emit(_ bytes: UnsafeRawBufferPointer, knownCRC: UInt32? = nil) throws(MCAPError) {
+        guard bytes.count > 0 else { return }
+        if options.computeDataSectionCRC, !isPastDataSection {
+            if let knownCRC {
+                dataCRC = MCAPCRC32.combine(dataCRC, knownCRC, secondLength: bytes.count)
+            } else {
+                dataCRC = MCAPCRC32.checksum(bytes, seed: dataCRC)
+            }
+        }
+        do {
+            try output.write(bytes)
+        } catch {
+            let wrapped = (error as? MCAPError)
+                ?? MCAPError(code: .outputFailed, message: "writing \(bytes.count) byte(s) at offset \(position) failed: \(error)", offset: position)
+            state = .failed(wrapped)
+            throw wrapped
+        }
+        position += UInt64(bytes.count)
+    }
+
+    private var isPastDataSection = false
+}

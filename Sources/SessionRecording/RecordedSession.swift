@@ -1,0 +1,153 @@
+// Reading a recording back: its provenance, and its frames in receive order.
+public import MCAPCodec
+public import TelemetryModel
+import Foundation
+
+/// One received frame as recorded.
+public struct RecordedFrame: Sendable {
+    /// The global receive sequence (the recording's 32-bit sequence, unwrapped in file order).
+    public var receiveSequence: UInt64
+    /// The receive time.
+    public var receiveTime: Timestamp
+    /// The endpoint's index in the recorded config.
+    public var endpointIndex: Int
+    /// How the decode stage judged it live.
+    public var kind: RecordingLayout.FrameKind
+    /// Every ZeroMQ part as received (topic and payload, for a frame that decoded).
+    public var parts: [[UInt8]]
+}
+
+/// A Haechi recording opened for reading.
+///
+/// The file is mapped, not read: a recording of a long run can be far larger than memory needs.
+public final class RecordedSession {
+    /// The file.
+    public let path: String
+    /// The run that made it.
+    public let provenance: RunProvenance
+    /// The `haechi.run_end` metadata, when the run ended cleanly.
+    public let end: [String: String]?
+    /// Whether the file ends with a footer (a finalised recording).
+    public let isFinalised: Bool
+    /// The first and last frames' receive times (ns), from the end metadata of a finalised recording.
+    public var frameTimeRange: ClosedRange<UInt64>? {
+        guard let first = end?["first_frame_ns"].flatMap(UInt64.init), let last = end?["last_frame_ns"].flatMap(UInt64.init),
+              first <= last else { return nil }
+        return first...last
+    }
+    private let reader: MCAPReader
+
+    /// Opens `path`. A file never finalised is read up to its last complete chunk.
+    public init(path: String) throws(RecordingError) {
+        self.path = path
+        let source: MappedFile
+        do {
+            source = try MappedFile(path: path)
+        } catch {
+            throw RecordingError(code: .unreadable, message: "cannot read \(path): \(error)")
+        }
+        isFinalised = source.withUnsafeBytes { MCAPFileStatus.check($0) }.isFinalised
+        reader = MCAPReader(source: source, options: MCAPReaderOptions(validateCRCs: true, lenient: !isFinalised))
+        var run: RunProvenance?
+        var end: [String: String]?
+        var records = reader.records(descendIntoChunks: false)
+        do throws(MCAPError) {
+            while let record = try records.next() {
+                guard case .metadata(let metadata) = record else { continue }
+                if metadata.name == RecordingLayout.runMetadata { run = RunProvenance(metadata: metadata.metadata) }
+                if metadata.name == RecordingLayout.endMetadata { end = metadata.metadata }
+            }
+        } catch {
+            throw RecordingError(code: .unreadable, message: "\(path) is not a readable MCAP file: \(error.message)", cause: error)
+        }
+        guard let run else {
+            throw RecordingError(code: .notAHaechiRecording,
+                                 message: "\(path) has no \(RecordingLayout.runMetadata) metadata: it was not recorded by haechi ingest")
+        }
+        provenance = run
+        self.end = end
+
+    }
+
+    /// Calls `body` with every frame, in receive order, and with every line the live tracker
+    /// published (`tracks`), in order. Stops early when `body` returns `false`.
+    /// - Returns: why reading stopped before the end, for a file never finalised.
+    @discardableResult
+    public func forEachFrame(_ body: (RecordedFrame) -> Bool, tracks: ((String) -> Void)? = nil) throws(RecordingError) -> MCAPError? {
+        var channels: [UInt16: (kind: RecordingLayout.FrameKind, endpoint: Int, source: [UInt8])?] = [:]
+        var tracksChannel: UInt16?
+        var records = reader.records(descendIntoChunks: true)
+        var high: UInt64 = 0
+        var lastLow: UInt32?
+        do throws(MCAPError) {
+            while let record = try records.next() {
+                switch record {
+                case .channel(let channel):
+                    if channel.topic == RecordingLayout.tracksTopic { tracksChannel = channel.id }
+                    if let kind = channel.metadata["frames"].flatMap(RecordingLayout.FrameKind.init(rawValue:)),
+                       let endpoint = channel.metadata["endpoint_index"].flatMap(Int.init), let source = channel.metadata["source"] {
+                        channels[channel.id] = (kind, endpoint, Array(source.utf8))
+                    } else {
+                        channels[channel.id] = .some(nil)
+                    }
+                case .message(let message):
+                    if message.channelID == tracksChannel {
+                        tracks?(String(decoding: message.data, as: UTF8.self))
+                        continue
+                    }
+                    guard let entry = channels[message.channelID], let info = entry else { continue }
+                    if let lastLow, message.sequence < lastLow { high += 1 << 32 }
+                    lastLow = message.sequence
+                    let parts: [[UInt8]]
+                    if info.kind == .decoded {
+                        parts = [info.source, message.data]
+                    } else {
+                        guard let decoded = RecordingLayout.decodeMultipart(message.data) else {
+                            throw MCAPError(code: .malformedRecord, message: "a \(info.kind.rawValue) frame's parts are cut short",
+                                            offset: records.recordOffset)
+                        }
+                        parts = decoded
+                    }
+                    let frame = RecordedFrame(receiveSequence: high | UInt64(message.sequence),
+                                              receiveTime: Timestamp(nanosecondsSinceEpoch: Int64(clamping: message.logTime)),
+                                              endpointIndex: info.endpoint, kind: info.kind, parts: parts)
+                    if !body(frame) { return nil }
+                default:
+                    continue
+                }
+            }
+        } catch {
+            throw RecordingError(code: .unreadable, message: "\(path): \(error.message)", cause: error)
+        }
+        return records.stopReason
+    }
+}
+
+/// A file mapped read-only, as an MCAP byte source.
+final class MappedFile: MCAPByteSource, @unchecked Sendable {
+    // @unchecked Sendable: the mapping is read-only and never moves until deinit unmaps it.
+    private let base: UnsafeMutableRawPointer?
+    private let count: Int
+
+    init(path: String) throws {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        count = Int(info.st_size)
+        if count == 0 {
+            base = nil
+            return
+        }
+        let mapped = mmap(nil, count, PROT_READ, MAP_PRIVATE, descriptor, 0)
+        guard let mapped, mapped != MAP_FAILED else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        base = mapped
+    }
+
+    deinit { if let base { munmap(base, count) } }
+
+    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+}

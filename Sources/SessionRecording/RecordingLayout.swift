@@ -1,0 +1,187 @@
+// How a session sits in an MCAP file: channel topics, encodings, schemas and metadata names.
+public import TelemetryModel
+
+/// The layout of a Haechi recording (docs/recording.md).
+///
+/// Every received frame is one MCAP message, in receive order, with `log_time` = `publish_time` =
+/// its receive time (ns since the Unix epoch) and `sequence` = the low 32 bits of its global receive
+/// sequence. Which channel it goes on depends on how the decode stage judged it:
+///
+/// - a frame that decoded: on the channel named by its topic (`json/radar-1`), encoding `json`
+///   (with a JSON Schema) or `mavlink` (the frame bytes as received); the message data is the payload;
+/// - a frame rejected, cut short or badly enveloped: on `malformed/<source>`; one counted without
+///   decoding under the `shed` policy: on `shed/<source>`. Both use the encoding
+///   `haechi.zmq-multipart`: every ZeroMQ part as received, each as a little-endian u32 length and
+///   its bytes. A `haechi/frame_flags` message before each malformed frame gives the reason.
+///
+/// Each frame channel's metadata names its endpoint (`endpoint`, `endpoint_index`) and `source`.
+/// Beside the frames: the decoded truth (`/truth/<drone>`) and the confirmed tracks
+/// (`/tracks/<id>`) as `foxglove.LocationFix`, the sensor sites on `/sites` as `foxglove.GeoJSON`,
+/// and the track lines the live tracker published on `haechi/tracks`. Metadata `haechi.run` (at the
+/// start) and `haechi.run_end` (at the end) hold the run's provenance.
+public enum RecordingLayout {
+    /// The MCAP profile written in the header.
+    public static let profile = "haechi"
+    /// The metadata record written when recording starts.
+    public static let runMetadata = "haechi.run"
+    /// The metadata record written when the recording is finalised.
+    public static let endMetadata = "haechi.run_end"
+
+    /// The encoding of malformed and shed frames: every part, each as a u32 LE length and its bytes.
+    public static let multipartEncoding = "haechi.zmq-multipart"
+    /// The encoding of MAVLink frames (schemaless: the bytes as received).
+    public static let mavlinkEncoding = "mavlink"
+    /// The prefix of the channels of rejected, cut-short or badly enveloped frames.
+    public static let malformedPrefix = "malformed/"
+    /// The prefix of the channels of frames counted without decoding (`tracking_overload: shed`).
+    public static let shedPrefix = "shed/"
+    /// Why each malformed frame was rejected.
+    public static let flagsTopic = "haechi/frame_flags"
+    /// The live tracker's `json/tracks` lines.
+    public static let tracksTopic = "haechi/tracks"
+    /// The sensor sites.
+    public static let sitesTopic = "/sites"
+
+    /// A drone's truth channel.
+    public static func truthTopic(drone: String) -> String { "/truth/\(drone)" }
+    /// A confirmed track's channel.
+    public static func trackTopic(id: Int) -> String { "/tracks/\(id)" }
+
+    /// What a frame channel holds.
+    public enum FrameKind: String, Sendable, Hashable {
+        /// Frames that decoded; the message is the payload.
+        case decoded
+        /// Frames rejected, cut short or badly enveloped; the message is every part.
+        case malformed
+        /// Frames counted without decoding; the message is every part.
+        case shed
+    }
+
+    /// The channel topic of `source`'s frames of `kind`.
+    public static func frameTopic(source: String, kind: FrameKind) -> String {
+        switch kind {
+        case .decoded: source
+        case .malformed: malformedPrefix + source
+        case .shed: shedPrefix + source
+        }
+    }
+
+    // MARK: The multipart encoding
+
+    /// The parts as one message: each a u32 LE length and its bytes.
+    public static func encodeMultipart(_ parts: UnsafeBufferPointer<UnsafeRawBufferPointer>, into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
+        for part in parts {
+            let count = UInt32(truncatingIfNeeded: part.count)
+            withUnsafeBytes(of: count.littleEndian) { out.append(contentsOf: $0) }
+            out.append(contentsOf: part)
+        }
+    }
+
+    /// The parts of a multipart message, or `nil` when it is not one (a length past the end).
+    public static func decodeMultipart(_ bytes: [UInt8]) -> [[UInt8]]? {
+        var parts: [[UInt8]] = []
+        var at = 0
+        while at < bytes.count {
+            guard at + 4 <= bytes.count else { return nil }
+            let count = Int(UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24)
+            at += 4
+            guard count <= bytes.count - at else { return nil }
+            parts.append(Array(bytes[at..<(at + count)]))
+            at += count
+        }
+        return parts
+    }
+
+    // MARK: Schemas (JSON Schema, draft 2020-12: Foxglove wants one on every json channel)
+
+    /// The schema of Haechi's telemetry records (docs/wire-formats.md has the full per-type schemas).
+    public static let telemetryRecordSchema = """
+    {"$schema":"https://json-schema.org/draft/2020-12/schema","title":"haechi telemetry record",\
+    "description":"One record of Haechi's JSON wire format (docs/wire-formats.md, docs/schemas/).",\
+    "type":"object","required":["type"],"properties":{"type":{"type":"string"},"t_ns":{"type":"integer"}}}
+    """
+
+    /// foxglove.LocationFix.
+    public static let locationFixSchema = """
+    {"$schema":"https://json-schema.org/draft/2020-12/schema","title":"foxglove.LocationFix",\
+    "description":"A navigation satellite fix for any Global Navigation Satellite System","type":"object",\
+    "properties":{"timestamp":{"type":"object","title":"time","properties":{"sec":{"type":"integer","minimum":0},\
+    "nsec":{"type":"integer","minimum":0,"maximum":999999999}}},"frame_id":{"type":"string"},\
+    "latitude":{"type":"number"},"longitude":{"type":"number"},"altitude":{"type":"number"},\
+    "position_covariance":{"type":"array","items":{"type":"number"},"minItems":9,"maxItems":9},\
+    "position_covariance_type":{"type":"integer","enum":[0,1,2,3]}}}
+    """
+
+    /// foxglove.GeoJSON.
+    public static let geoJSONSchema = """
+    {"$schema":"https://json-schema.org/draft/2020-12/schema","title":"foxglove.GeoJSON",\
+    "description":"GeoJSON data for annotating maps","type":"object","properties":{"geojson":{"type":"string"}}}
+    """
+
+    /// A `haechi/frame_flags` message.
+    public static let frameFlagsSchema = """
+    {"$schema":"https://json-schema.org/draft/2020-12/schema","title":"haechi.FrameFlags",\
+    "description":"Why the next malformed frame was rejected.","type":"object","required":["seq","reason"],\
+    "properties":{"seq":{"type":"integer"},"endpoint":{"type":"integer"},"reason":{"type":["string","null"]},\
+    "truncated":{"type":"boolean"}}}
+    """
+
+    /// A `haechi/tracks` message: one track line (docs/schemas/track.schema.json).
+    public static let trackLineSchema = """
+    {"$schema":"https://json-schema.org/draft/2020-12/schema","title":"haechi.Track",\
+    "description":"A confirmed track's state, as published on json/tracks (docs/schemas/track.schema.json).",\
+    "type":"object","required":["type","track_id","t_ns","enu","vel","status"],\
+    "properties":{"type":{"const":"track"},"track_id":{"type":"integer"},"t_ns":{"type":"integer"}}}
+    """
+
+    // MARK: Messages
+
+    /// A foxglove.LocationFix message.
+    public static func locationFix(time: Timestamp, frame: String, position: GeodeticPosition,
+                                   horizontalVariance: Double? = nil, verticalVariance: Double? = nil) -> [UInt8] {
+        var w = JSONObjectWriter()
+        let ns = time.nanosecondsSinceEpoch
+        let sec = ns >= 0 ? ns / 1_000_000_000 : 0, nsec = ns >= 0 ? ns % 1_000_000_000 : 0
+        w.raw("timestamp", json: "{\"sec\":\(sec),\"nsec\":\(nsec)}")
+        w.field("frame_id", frame)
+        w.field("latitude", position.latitude, decimals: 9)
+        w.field("longitude", position.longitude, decimals: 9)
+        w.field("altitude", position.ellipsoidalHeight, decimals: 3)
+        if let h = horizontalVariance, let v = verticalVariance, h.isFinite, v.isFinite {
+            w.field("position_covariance", [h, 0, 0, 0, h, 0, 0, 0, v], decimals: 3)
+            w.field("position_covariance_type", 2)
+        } else {
+            w.field("position_covariance", [Double](repeating: 0, count: 9), decimals: 0)
+            w.field("position_covariance_type", 0)
+        }
+        return Array(w.json.utf8)
+    }
+
+    /// A foxglove.GeoJSON message with one point feature per sensor that has a position.
+    public static func sites(_ sensors: [SensorDescription]) -> [UInt8] {
+        var features: [String] = []
+        for sensor in sensors.sorted(by: { $0.sensorID < $1.sensorID }) {
+            guard let p = sensor.position else { continue }
+            var properties = JSONObjectWriter()
+            properties.field("name", sensor.sensorID)
+            properties.field("kind", sensor.kind)
+            features.append("{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":["
+                            + "\(p.longitude),\(p.latitude),\(p.ellipsoidalHeight)]},\"properties\":\(properties.json)}")
+        }
+        let geojson = "{\"type\":\"FeatureCollection\",\"features\":[" + features.joined(separator: ",") + "]}"
+        var w = JSONObjectWriter()
+        w.field("geojson", geojson)
+        return Array(w.json.utf8)
+    }
+
+    /// A `haechi/frame_flags` message.
+    public static func frameFlags(sequence: UInt64, endpoint: Int, reason: RejectReason?, truncated: Bool) -> [UInt8] {
+        var w = JSONObjectWriter()
+        w.field("seq", Int64(bitPattern: sequence))
+        w.field("endpoint", endpoint)
+        if let reason { w.field("reason", reason.rawValue) } else { w.null("reason") }
+        w.field("truncated", truncated)
+        return Array(w.json.utf8)
+    }
+}

@@ -1,0 +1,344 @@
+// The recorder: every received frame, and the truth and tracks decoded from them, into an MCAP file.
+public import TelemetryIngest
+public import TelemetryModel
+public import MCAPCodec
+import Geodesy
+import Synchronization
+import Foundation
+
+/// Records a session as MCAP (layout: ``RecordingLayout``), as a raw-frame sink of the ingest
+/// pipeline.
+///
+/// Frames arrive on the raw stage's thread in receive order and go straight into the open chunk
+/// (a copy, no allocation per frame once the channel exists). A chunk closes at
+/// ``RecordingOptions/chunkBytes`` and, on the raw stage's idle calls, once its first frame is
+/// ``RecordingOptions/chunkSeconds`` old, so a crash (even `kill -9`) loses at most the open chunk:
+/// everything before it is on disk in complete, self-contained chunks that `haechi recover` rebuilds.
+///
+/// Truth fixes, sensor sites and track lines come from the decode thread (``recordSink`` and
+/// ``record(track:)``) through a locked queue that the raw thread drains into the file.
+///
+/// A write error (a full disk) stops the recording: ``failure`` says why, later frames are counted
+/// in ``framesLost`` and not written, and the run is expected to stop and call ``finish(end:)``.
+public final class SessionRecorder: RawFrameSink {
+    /// The file being written.
+    public let path: String
+    /// The options.
+    public let options: RecordingOptions
+
+    private let output: FileDescriptorOutput
+    private let writer: MCAPWriter
+    private let plane: LocalTangentPlane
+    private let endpointNames: [String]
+    private var channels: [ChannelKey: UInt16] = [:]
+    private var lastKey: ChannelKey?
+    private var lastChannel: UInt16 = 0
+    private var schemaIDs: [String: UInt16] = [:]
+    private var sideChannels: [String: UInt16] = [:]
+    private var scratch: [UInt8] = []
+    private var chunkOpenedAt: ContinuousClock.Instant?
+    private let clock = ContinuousClock()
+    private let side = Mutex<[SideMessage]>([])
+    private var sideBuffer: [SideMessage] = []
+    private let state = Mutex<State>(State())
+    /// The first and last recorded frames' receive times (raw thread; read by `finish`).
+    private var firstFrameTime: UInt64?
+    private var lastFrameTime: UInt64 = 0
+
+    private struct ChannelKey: Hashable {
+        var endpoint: Int
+        var source: String
+        var kind: RecordingLayout.FrameKind
+    }
+
+    private struct SideMessage: Sendable {
+        var topic: String
+        var schema: String
+        var time: UInt64
+        var data: [UInt8]
+    }
+
+    private struct State: Sendable {
+        var failure: RecordingError?
+        var framesRecorded: UInt64 = 0
+        var framesLost: UInt64 = 0
+        var finished = false
+    }
+
+    /// Creates `path` (never overwriting a file) and writes the header and the `haechi.run` metadata.
+    public init(path: String, run: RunProvenance, endpointNames: [String], options: RecordingOptions = RecordingOptions()) throws(RecordingError) {
+        self.path = path
+        self.options = options
+        self.endpointNames = endpointNames
+        self.plane = LocalTangentPlane(origin: run.siteOrigin)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            let code = errno
+            throw RecordingError(code: .cannotCreate, message: "cannot create the recording \(path): \(String(cString: strerror(code)))"
+                                 + (code == EEXIST ? " (recordings are never overwritten)" : ""))
+        }
+        output = FileDescriptorOutput(fileDescriptor: descriptor)
+        writer = MCAPWriter(output: output, options: MCAPWriterOptions(profile: RecordingLayout.profile, library: "haechi \(run.version)",
+                                                                       chunkSize: options.chunkBytes, compression: options.compression))
+        do {
+            try writer.start()
+            try writer.addMetadata(name: RecordingLayout.runMetadata, run.metadata)
+        } catch {
+            _ = close(descriptor)
+            throw RecordingError(code: .writeFailed, message: "cannot write the recording \(path): \(error.message)", cause: error)
+        }
+    }
+
+    /// Why recording stopped early, if it did.
+    public var failure: RecordingError? { state.withLock { $0.failure } }
+    /// Frames written.
+    public var framesRecorded: UInt64 { state.withLock { $0.framesRecorded } }
+    /// Frames not written because recording had failed.
+    public var framesLost: UInt64 { state.withLock { $0.framesLost } }
+
+    // MARK: The raw thread
+
+    public func receive(_ frame: borrowing RawFrame) {
+        if writer.isFinished || state.withLock({ $0.failure != nil }) {
+            state.withLock { $0.framesLost += 1 }
+            return
+        }
+        let good = frame.rejection == nil && !frame.isTruncated && frame.parts.count == 2 && !frame.sourceKey.hasPrefix("!")
+        let kind: RecordingLayout.FrameKind = !frame.wasDecoded ? .shed : (good ? .decoded : .malformed)
+        let key = ChannelKey(endpoint: frame.endpointIndex, source: frame.sourceKey, kind: kind)
+        do throws(MCAPError) {
+            drainSide()
+            let channel: UInt16
+            if key == lastKey {
+                channel = lastChannel
+            } else {
+                channel = try channelID(for: key)
+                lastKey = key
+                lastChannel = channel
+            }
+            let time = UInt64(max(0, frame.receiveTime.nanosecondsSinceEpoch))
+            if firstFrameTime == nil { firstFrameTime = time }
+            lastFrameTime = max(lastFrameTime, time)
+            let sequence = UInt32(truncatingIfNeeded: frame.receiveSequence)
+            if pendingIsEmpty { chunkOpenedAt = clock.now }
+            switch kind {
+            case .decoded:
+                try writer.addMessage(channelID: channel, sequence: sequence, logTime: time, publishTime: time, data: frame.payload)
+            case .malformed, .shed:
+                if kind == .malformed {
+                    let flags = RecordingLayout.frameFlags(sequence: frame.receiveSequence, endpoint: frame.endpointIndex,
+                                                           reason: frame.rejection, truncated: frame.isTruncated)
+                    try writer.addMessage(channelID: try sideChannel(RecordingLayout.flagsTopic, schema: RecordingLayout.frameFlagsSchema),
+                                          sequence: sequence, logTime: time, publishTime: time, data: flags)
+                }
+                RecordingLayout.encodeMultipart(frame.parts, into: &scratch)
+                try writer.addMessage(channelID: channel, sequence: sequence, logTime: time, publishTime: time, data: scratch)
+            }
+            state.withLock { $0.framesRecorded += 1 }
+        } catch {
+            fail(error)
+            state.withLock { $0.framesLost += 1 }
+        }
+    }
+
+    public func idle() {
+        guard !writer.isFinished, state.withLock({ $0.failure == nil }) else { return }
+        do throws(MCAPError) {
+            drainSide()
+            if let opened = chunkOpenedAt, !pendingIsEmpty, clock.now - opened >= options.chunkDuration {
+                try writer.closeChunk()
+                chunkOpenedAt = nil
+            }
+        } catch {
+            fail(error)
+        }
+    }
+
+    private var pendingIsEmpty: Bool { writer.pendingBytes == 0 }
+
+    private func channelID(for key: ChannelKey) throws(MCAPError) -> UInt16 {
+        if let id = channels[key] { return id }
+        let topic = RecordingLayout.frameTopic(source: key.source, kind: key.kind)
+        let encoding: String
+        var schema: UInt16 = 0
+        if key.kind != .decoded {
+            encoding = RecordingLayout.multipartEncoding
+        } else if key.source.hasPrefix("json/") {
+            encoding = "json"
+            schema = try schemaID("haechi.TelemetryRecord", RecordingLayout.telemetryRecordSchema)
+        } else {
+            encoding = RecordingLayout.mavlinkEncoding
+        }
+        let name = key.endpoint < endpointNames.count ? endpointNames[key.endpoint] : "\(key.endpoint)"
+        let id = try writer.addChannel(topic: topic, messageEncoding: encoding, schemaID: schema,
+                                       metadata: ["endpoint": name, "endpoint_index": "\(key.endpoint)", "source": key.source,
+                                                  "frames": key.kind.rawValue])
+        channels[key] = id
+        return id
+    }
+
+    private func schemaID(_ name: String, _ text: String) throws(MCAPError) -> UInt16 {
+        if let id = schemaIDs[name] { return id }
+        let id = try writer.addSchema(name: name, encoding: "jsonschema", data: Array(text.utf8))
+        schemaIDs[name] = id
+        return id
+    }
+
+    private func sideChannel(_ topic: String, schema: String) throws(MCAPError) -> UInt16 {
+        if let id = sideChannels[topic] { return id }
+        let schemaName = schema == RecordingLayout.locationFixSchema ? "foxglove.LocationFix"
+            : schema == RecordingLayout.geoJSONSchema ? "foxglove.GeoJSON"
+            : schema == RecordingLayout.trackLineSchema ? "haechi.Track" : "haechi.FrameFlags"
+        let id = try writer.addChannel(topic: topic, messageEncoding: "json", schemaID: try schemaID(schemaName, schema))
+        sideChannels[topic] = id
+        return id
+    }
+
+    /// Writes what the decode thread queued.
+    private func drainSide() {
+        side.withLock { swap(&$0, &sideBuffer) }
+        guard !sideBuffer.isEmpty else { return }
+        defer { sideBuffer.removeAll(keepingCapacity: true) }
+        do throws(MCAPError) {
+            for message in sideBuffer {
+                if pendingIsEmpty { chunkOpenedAt = clock.now }
+                try writer.addMessage(channelID: try sideChannel(message.topic, schema: message.schema), sequence: 0,
+                                      logTime: message.time, publishTime: message.time, data: message.data)
+            }
+        } catch {
+            fail(error)
+        }
+    }
+
+    private func fail(_ error: MCAPError) {
+        state.withLock {
+            if $0.failure == nil {
+                $0.failure = RecordingError(code: .writeFailed, message: "recording to \(path) failed: \(error.message)", cause: error)
+            }
+        }
+    }
+
+    // MARK: The decode thread
+
+    /// Queues a decoded record worth showing on a map: a truth fix, or a sensor's site.
+    public func record(_ record: TelemetryRecord) {
+        switch record {
+        case .truth(let fix):
+            let time = UInt64(max(0, fix.time.nanosecondsSinceEpoch))
+            let message = SideMessage(topic: RecordingLayout.truthTopic(drone: fix.droneID), schema: RecordingLayout.locationFixSchema,
+                                      time: time, data: RecordingLayout.locationFix(time: fix.time, frame: "truth/\(fix.droneID)",
+                                                                                    position: fix.position))
+            side.withLock { $0.append(message) }
+        case .sensor(let sensor):
+            sites[sensor.sensorID] = sensor.position == nil ? sensorWithPosition(sensor) : sensor
+            let message = SideMessage(topic: RecordingLayout.sitesTopic, schema: RecordingLayout.geoJSONSchema,
+                                      time: siteTime, data: RecordingLayout.sites(Array(sites.values)))
+            side.withLock { $0.append(message) }
+        default:
+            break
+        }
+    }
+
+    /// Sensors seen so far (decode thread only).
+    private var sites: [String: SensorDescription] = [:]
+    private var siteTime: UInt64 = 0
+
+    private func sensorWithPosition(_ sensor: SensorDescription) -> SensorDescription {
+        var out = sensor
+        if let enu = sensor.enu { out.position = plane.geodetic(enu) }
+        return out
+    }
+
+    /// Sets the time stamped on site messages (the latest record time seen; decode thread).
+    public func noteTime(_ time: Timestamp) { siteTime = max(siteTime, UInt64(max(0, time.nanosecondsSinceEpoch))) }
+
+    /// Queues the sites known from the configuration, stamped `time`.
+    public func recordSites(_ sensors: [SensorDescription], at time: Timestamp) {
+        siteTime = max(siteTime, UInt64(max(0, time.nanosecondsSinceEpoch)))
+        for sensor in sensors { sites[sensor.sensorID] = sensor.position == nil ? sensorWithPosition(sensor) : sensor }
+        let message = SideMessage(topic: RecordingLayout.sitesTopic, schema: RecordingLayout.geoJSONSchema,
+                                  time: UInt64(max(0, time.nanosecondsSinceEpoch)), data: RecordingLayout.sites(Array(sites.values)))
+        side.withLock { $0.append(message) }
+    }
+
+    /// Queues one confirmed track's state: its published line on `haechi/tracks`, and its position as a
+    /// LocationFix on `/tracks/<id>` (decode thread).
+    public func record(track id: Int, time: Timestamp, enu: ENUVector, horizontalVariance: Double, verticalVariance: Double,
+                       line: String) {
+        let t = UInt64(max(0, time.nanosecondsSinceEpoch))
+        let fix = RecordingLayout.locationFix(time: time, frame: "track/\(id)", position: plane.geodetic(enu),
+                                              horizontalVariance: horizontalVariance, verticalVariance: verticalVariance)
+        side.withLock {
+            $0.append(SideMessage(topic: RecordingLayout.tracksTopic, schema: RecordingLayout.trackLineSchema, time: t,
+                                  data: Array(line.utf8)))
+            $0.append(SideMessage(topic: RecordingLayout.trackTopic(id: id), schema: RecordingLayout.locationFixSchema, time: t, data: fix))
+        }
+    }
+
+    // MARK: The end
+
+    /// Writes what is still queued, the `haechi.run_end` metadata, and the summary; closes the file.
+    /// Call once the pipeline has stopped. Throws (and leaves a file that `haechi recover` repairs)
+    /// when the disk refuses.
+    public func finish(end: [String: String]) throws(RecordingError) {
+        guard state.withLock({ !$0.finished }) else { return }
+        state.withLock { $0.finished = true }
+        defer { try? output.close() }
+        drainSide()
+        if let failure { throw failure }
+        do {
+            var metadata = end
+            metadata["frames_recorded"] = "\(framesRecorded)"
+            if let firstFrameTime {
+                metadata["first_frame_ns"] = "\(firstFrameTime)"
+                metadata["last_frame_ns"] = "\(lastFrameTime)"
+            }
+            try writer.addMetadata(name: RecordingLayout.endMetadata, metadata)
+            try writer.finish()
+            try output.synchronize()
+        } catch {
+            throw RecordingError(code: .writeFailed, message: "cannot finalise the recording \(path): \(error.message); "
+                                 + "`haechi recover \(path)` rebuilds what was written", cause: error)
+        }
+    }
+}
+
+// The recorder is made on the main thread, then used by the raw stage's thread (frames, `idle`) and
+// the decode stage's thread (`record`, `recordSites`, `noteTime`: `sites` and `siteTime` are theirs
+// alone) until the pipeline stops, and by the main thread after (`finish`). What crosses threads
+// goes through `side` and `state`, both Mutexes.
+extension SessionRecorder: @unchecked Sendable {}
+
+/// How a session is recorded.
+public struct RecordingOptions: Sendable, Hashable {
+    /// A chunk closes at this many uncompressed bytes.
+    public var chunkBytes: Int
+    /// …or once its first message is this old.
+    public var chunkDuration: Duration
+    /// Chunk compression.
+    public var compression: MCAPCompression
+
+    /// Options; the defaults are 1 MiB chunks, closed after 1 s, uncompressed.
+    public init(chunkBytes: Int = 1 << 20, chunkDuration: Duration = .seconds(1), compression: MCAPCompression = .none) {
+        self.chunkBytes = chunkBytes
+        self.chunkDuration = chunkDuration
+        self.compression = compression
+    }
+}
+
+/// A chunk compression by name, as the command line and config give it.
+public enum RecordingCompression: String, Sendable, CaseIterable {
+    case none, zstd, lz4
+
+    /// Parses `none`, `zstd` or `lz4`.
+    public init?(_ text: String) { self.init(rawValue: text) }
+
+    /// The codec's setting.
+    public var codec: MCAPCompression {
+        switch self {
+        case .none: .none
+        case .zstd: .zstd(level: 3)
+        case .lz4: .lz4
+        }
+    }
+}

@@ -1,0 +1,170 @@
+// The recorder and the reader: every frame back exactly, on the right channel, never overwriting,
+// readable up to the last closed chunk before the file is finalised.
+import Testing
+import Foundation
+import MCAPCodec
+import TelemetryIngest
+import TelemetryModel
+@testable import SessionRecording
+
+@Suite("Session recording")
+struct SessionRecorderTests {
+    static let origin = GeodeticPosition(latitude: 35.85, longitude: 126.55, ellipsoidalHeight: 5)
+    static let t0 = Timestamp(nanosecondsSinceEpoch: 1_800_000_000_000_000_000)
+
+    static func run(_ id: String) -> RunProvenance {
+        RunProvenance(runID: id, configFile: "Config/ingest.yaml", configText: "site: {}\n", trackerText: "motion: {}\n",
+                      version: "0.1.0", commit: "abc", siteName: "test site", siteOrigin: origin, started: t0)
+    }
+
+    static func temporaryPath(_ name: String) -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("haechi-recording-tests-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder.appendingPathComponent(name).path
+    }
+
+    /// Frames of every kind: good JSON, bad JSON, a good-looking MAVLink topic with junk, a
+    /// three-part message, a frame without a topic.
+    static let frames: [(endpoint: Int, parts: [[UInt8]])] = [
+        (0, [Array("json/radar-1".utf8), Array(#"{"type":"detection","t_ns":5,"sensor_id":"radar-1","scan_id":1,"azimuth_deg":1}"#.utf8)]),
+        (0, [Array("json/radar-1".utf8), Array("{nope".utf8)]),
+        (1, [Array("mavlink/drone-7".utf8), [0xFD, 0x01, 0x02]]),
+        (0, [Array("json/radar-1".utf8), Array("{}".utf8), Array("extra".utf8)]),
+        (1, [Array("no topic here".utf8), Array("payload".utf8)]),
+        (0, [Array("json/radar-2".utf8), Array(#"{"type":"detection","t_ns":6,"sensor_id":"radar-2","scan_id":1,"azimuth_deg":2}"#.utf8)]),
+    ]
+
+    /// Feeds `frames` through a FrameProcessor whose raw sink is `recorder`.
+    static func feed(_ recorder: SessionRecorder, _ frames: [(endpoint: Int, parts: [[UInt8]])], from start: Int = 0) {
+        let processor = FrameProcessor(endpointNames: ["sensors", "drones"], maximumFrameBytes: 1 << 20, siteGeoidSeparation: 23,
+                                       rawSinks: [recorder])
+        for (offset, frame) in frames.enumerated() {
+            let index = start + offset
+            var buffers: [UnsafeRawBufferPointer] = []
+            func lend(_ part: Int) {
+                if part == frame.parts.count {
+                    buffers.withUnsafeBufferPointer {
+                        _ = processor.process(parts: $0, endpoint: frame.endpoint,
+                                          receivedAt: Timestamp(nanosecondsSinceEpoch: t0.nanosecondsSinceEpoch + Int64(index) * 1_000_000),
+                                          sequence: UInt64(index))
+                    }
+                    return
+                }
+                frame.parts[part].withUnsafeBytes { buffers.append($0); lend(part + 1) }
+            }
+            lend(0)
+        }
+    }
+
+    @Test("Every frame comes back exactly, in order, with its endpoint, time, sequence and verdict")
+    func roundTrip() throws {
+        let path = Self.temporaryPath("run.mcap")
+        let recorder = try SessionRecorder(path: path, run: Self.run("r1"), endpointNames: ["sensors", "drones"])
+        Self.feed(recorder, Self.frames)
+        try recorder.finish(end: ["stop_reason": "signal"])
+        #expect(recorder.framesRecorded == UInt64(Self.frames.count) && recorder.framesLost == 0)
+
+        let session = try RecordedSession(path: path)
+        #expect(session.isFinalised)
+        #expect(session.provenance == Self.run("r1"))
+        #expect(session.end?["stop_reason"] == "signal" && session.end?["frames_recorded"] == "6")
+        var read: [RecordedFrame] = []
+        try session.forEachFrame { read.append($0); return true }
+        #expect(read.count == Self.frames.count)
+        for (index, frame) in read.enumerated() {
+            #expect(frame.parts == Self.frames[index].parts)
+            #expect(frame.endpointIndex == Self.frames[index].endpoint)
+            #expect(frame.receiveSequence == UInt64(index))
+            #expect(frame.receiveTime.nanosecondsSinceEpoch == Self.t0.nanosecondsSinceEpoch + Int64(index) * 1_000_000)
+        }
+        #expect(read.map(\.kind) == [.decoded, .malformed, .malformed, .malformed, .malformed, .decoded])
+
+        // The channels a reader sees: topics, encodings, and a reason before each malformed frame.
+        let bytes = try #require(FileManager.default.contents(atPath: path))
+        let messages = try MCAPReader([UInt8](bytes)).readAllMessages()
+        let topics = Set(messages.map(\.channel.topic))
+        #expect(topics.isSuperset(of: ["json/radar-1", "json/radar-2", "malformed/json/radar-1", "malformed/mavlink/drone-7",
+                                       "malformed/!bad-topic@drones", RecordingLayout.flagsTopic]))
+        let flags = messages.filter { $0.channel.topic == RecordingLayout.flagsTopic }
+            .map { try? JSONSerialization.jsonObject(with: Data($0.data)) as? [String: Any] }
+        #expect(flags.count == 4)
+        #expect(flags.compactMap { $0?["reason"] as? String }.count == 4)
+        for message in messages where message.channel.topic.hasPrefix("json/") {
+            #expect(message.channel.messageEncoding == "json" && message.schema?.encoding == "jsonschema")
+        }
+    }
+
+    @Test("A recording is never overwritten")
+    func neverOverwrites() throws {
+        let path = Self.temporaryPath("run.mcap")
+        let first = try SessionRecorder(path: path, run: Self.run("a"), endpointNames: ["sensors"])
+        try first.finish(end: [:])
+        let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int
+        #expect(throws: RecordingError.self) { try SessionRecorder(path: path, run: Self.run("b"), endpointNames: ["sensors"]) }
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int == size)
+        #expect(try RecordedSession(path: path).provenance.runID == "a")
+    }
+
+    @Test("Before it is finalised, a recording reads up to its last closed chunk, and recovers to a valid file")
+    func readableWhileOpen() throws {
+        let path = Self.temporaryPath("open.mcap")
+        let recorder = try SessionRecorder(path: path, run: Self.run("open"), endpointNames: ["sensors", "drones"],
+                                           options: RecordingOptions(chunkDuration: .zero))
+        Self.feed(recorder, Array(Self.frames.prefix(3)))
+        recorder.idle()   // the chunk is older than 0 s: it closes
+        Self.feed(recorder, Array(Self.frames.suffix(3)), from: 3)   // these stay in the open chunk
+        let open = try RecordedSession(path: path)
+        #expect(!open.isFinalised)
+        var read: [[[UInt8]]] = []
+        try open.forEachFrame { read.append($0.parts); return true }
+        #expect(read == Self.frames.prefix(3).map(\.parts))
+
+        let bytes = try #require(FileManager.default.contents(atPath: path))
+        let output = InMemoryOutput()
+        let report = try MCAPRecovery.rebuild(reading: [UInt8](bytes), into: output)
+        #expect(!report.wasFinalised)
+        let recovered = try MCAPReader(output.bytes).readAllMessages()
+        #expect(recovered.filter { !$0.channel.topic.hasPrefix("haechi/") && !$0.channel.topic.hasPrefix("/") }.count == 3)
+        try recorder.finish(end: [:])
+    }
+
+    @Test("Truth, tracks and sites become Foxglove LocationFix and GeoJSON messages")
+    func mapChannels() throws {
+        let path = Self.temporaryPath("map.mcap")
+        let recorder = try SessionRecorder(path: path, run: Self.run("map"), endpointNames: ["sensors"])
+        let fix = TruthFix(time: Self.t0, droneID: "d1", position: GeodeticPosition(latitude: 35.86, longitude: 126.56, ellipsoidalHeight: 120),
+                           clock: .message, heightReference: .ellipsoid)
+        recorder.record(.truth(fix))
+        recorder.record(track: 4, time: Self.t0, enu: ENUVector(100, 200, 50), horizontalVariance: 25, verticalVariance: 9,
+                        line: #"{"type":"track","track_id":4}"#)
+        recorder.recordSites([SensorDescription(sensorID: "radar-0", kind: "radar", position: Self.origin)], at: Self.t0)
+        try recorder.finish(end: [:])
+        let messages = try MCAPReader([UInt8](try #require(FileManager.default.contents(atPath: path)))).readAllMessages()
+        func object(_ topic: String) throws -> [String: Any] {
+            let message = try #require(messages.first { $0.channel.topic == topic })
+            return try #require(try JSONSerialization.jsonObject(with: Data(message.data)) as? [String: Any])
+        }
+        let truth = try object("/truth/d1")
+        #expect(abs((truth["latitude"] as? Double ?? 0) - 35.86) < 1e-9 && truth["altitude"] as? Double == 120)
+        let track = try object("/tracks/4")
+        #expect(track["position_covariance_type"] as? Int == 2)
+        #expect((track["latitude"] as? Double).map { abs($0 - 35.85) < 0.01 } == true)
+        #expect(try object(RecordingLayout.tracksTopic)["track_id"] as? Int == 4)
+        let geojson = try #require(try object(RecordingLayout.sitesTopic)["geojson"] as? String)
+        #expect(geojson.contains("radar-0") && geojson.contains("FeatureCollection"))
+        #expect(messages.first { $0.channel.topic == "/truth/d1" }?.schema?.name == "foxglove.LocationFix")
+    }
+
+    @Test("The multipart encoding round-trips, and a cut one is refused")
+    func multipart() {
+        let parts: [[UInt8]] = [[1, 2, 3], [], Array(repeating: 7, count: 300)]
+        var encoded: [UInt8] = []
+        var buffers: [UnsafeRawBufferPointer] = []
+        parts[0].withUnsafeBytes { a in parts[1].withUnsafeBytes { b in parts[2].withUnsafeBytes { c in
+            buffers = [a, b, c]
+            buffers.withUnsafeBufferPointer { RecordingLayout.encodeMultipart($0, into: &encoded) }
+        } } }
+        #expect(RecordingLayout.decodeMultipart(encoded) == parts)
+        #expect(RecordingLayout.decodeMultipart(Array(encoded.dropLast())) == nil)
+    }
+}
