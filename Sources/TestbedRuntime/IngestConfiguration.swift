@@ -38,7 +38,10 @@ public struct IngestConfiguration: Hashable, Sendable {
     }
 
     /// Parses and checks config text; `file` names it in errors.
-    public static func parse(_ text: String, file: String) throws(RuntimeError) -> IngestConfiguration {
+    ///
+    /// `recordedTrackerText`: the tracker file's text as a recording kept it; when given, it is used
+    /// instead of reading the file `tracking.tracker` names (which may have changed since).
+    public static func parse(_ text: String, file: String, recordedTrackerText: String? = nil) throws(RuntimeError) -> IngestConfiguration {
         let root = try ConfigNode.root(yaml: text, file: file).mapping(allowing: ["site", "endpoints", "sensors", "limits", "pipeline", "tracking"])
 
         let siteNode = try root.required("site").mapping(allowing: ["name", "origin", "geoid_separation_m"])
@@ -116,7 +119,14 @@ public struct IngestConfiguration: Hashable, Sendable {
                     path = URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(path).standardized.path
                 }
                 tracking.trackerFile = path
-                tracking.settings = try TrackerConfiguration.load(path: path)
+                let trackerText: String
+                if let recordedTrackerText {
+                    trackerText = recordedTrackerText
+                } else {
+                    trackerText = try ConfigNode.text(ofFile: path, noun: "tracker config")
+                }
+                tracking.trackerText = trackerText
+                tracking.settings = try TrackerConfiguration.parse(yaml: trackerText, file: path)
             }
             if let publishNode = node.optional("publish") {
                 let address = try zmqAddress(publishNode, example: "tcp://127.0.0.1:7003")

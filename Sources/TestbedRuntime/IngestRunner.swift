@@ -2,7 +2,9 @@
 public import Logging
 import TelemetryIngest
 import TelemetryModel
+import Tracking
 import ZeroMQ
+public import SessionRecording
 import Foundation
 
 /// When an ingest run stops, and what it reports.
@@ -15,13 +17,24 @@ public struct IngestRunOptions: Sendable {
     public var summaryPath: String?
     /// Show the live status line (only ever on a terminal).
     public var showStatus: Bool
+    /// Record the session into this folder (`nil`: do not record).
+    public var recordDirectory: String?
+    /// How the recording is written.
+    public var recording: RecordingOptions
+    /// Also write the live tracker's track lines to this file.
+    public var tracksOut: String?
 
-    /// Options; with none set, the run lasts until a signal.
-    public init(duration: Double? = nil, idleTimeout: Double? = nil, summaryPath: String? = nil, showStatus: Bool = true) {
+    /// Options; with none set, the run lasts until a signal and records into `Replays/`.
+    public init(duration: Double? = nil, idleTimeout: Double? = nil, summaryPath: String? = nil, showStatus: Bool = true,
+                recordDirectory: String? = SessionFiles.defaultDirectory, recording: RecordingOptions = RecordingOptions(),
+                tracksOut: String? = nil) {
         self.duration = duration
         self.idleTimeout = idleTimeout
         self.summaryPath = summaryPath
         self.showStatus = showStatus
+        self.recordDirectory = recordDirectory
+        self.recording = recording
+        self.tracksOut = tracksOut
     }
 }
 
@@ -31,6 +44,17 @@ public enum IngestRunner {
     static let tick: Duration = .milliseconds(100)
 
 
+    /// The tracking stage's hook: each track to the recorder and to `--tracks-out`.
+    static func trackHook(recorder: SessionRecorder?, file: TrackLinesFile?) -> (@Sendable (TrackOutput, String) -> Void)? {
+        if recorder == nil && file == nil { return nil }
+        return { track, line in
+            file?.write(line)
+            let c = track.state.covariance
+            recorder?.record(track: track.trackID, time: track.time, enu: track.state.position,
+                             horizontalVariance: 0.5 * (c[0, 0] + c[1, 1]), verticalVariance: c[2, 2], line: line)
+        }
+    }
+
     /// Runs ingest with `configuration` until a stop condition, writes the summary and returns it.
     ///
     /// Shuts down within about 200 ms of a signal: the loop ticks every 100 ms and the ingest
@@ -38,16 +62,36 @@ public enum IngestRunner {
     public static func run(configuration: IngestConfiguration, options: IngestRunOptions,
                            logger: Logger) throws(RuntimeError) -> IngestSummary {
         SignalTrap.install()
+        let started = WallClock.now()
+        if let directory = options.recordDirectory {
+            let unfinished = SessionFiles.unfinished(in: directory)
+            if !unfinished.isEmpty {
+                let list = unfinished.map { "  \($0)   (repair: haechi recover \($0))" }.joined(separator: "\n")
+                logger.warning("unfinished recordings from an earlier run that did not stop cleanly:\n\(list)")
+                let message = "haechi: \(unfinished.count) unfinished recording(s) in \(directory), "
+                    + "left by a run that did not stop cleanly:\n\(list)\n"
+                FileHandle.standardError.write(Data(message.utf8))
+            }
+        }
         let ingestor: TelemetryIngestor
         let tracking: LiveTrackingStage?
+        let recorder: SessionRecorder?
+        let tracksFile: TrackLinesFile?
         do {
+            recorder = try options.recordDirectory.map { directory throws(RuntimeError) in
+                try SessionFiles.makeRecorder(directory: directory, configuration: configuration, started: started, options: options.recording)
+            }
+            tracksFile = try options.tracksOut.map { path throws(RuntimeError) in try TrackLinesFile(path: path) }
+            recorder?.recordSites(configuration.sensors, at: started)
             let context = try ZMQContext()
             ingestor = try TelemetryIngestor(settings: configuration.ingestSettings, context: context, logger: logger)
-            if configuration.tracking.enabled {
+            if configuration.tracking.enabled || tracksFile != nil {
+                let hook = Self.trackHook(recorder: recorder, file: tracksFile)
                 do throws(ZMQError) {
                     tracking = try LiveTrackingStage(settings: configuration.tracking.settings, origin: configuration.site.origin,
-                                                     sensors: configuration.sensors, publish: configuration.tracking.publish,
-                                                     context: context)
+                                                     sensors: configuration.sensors,
+                                                     publish: configuration.tracking.enabled ? configuration.tracking.publish : nil,
+                                                     context: context, trackHook: hook)
                 } catch {
                     throw RuntimeError(code: .ingest, file: configuration.file,
                                        message: "tracking.publish \(configuration.tracking.publish ?? ""): \(error.message)")
@@ -56,7 +100,11 @@ public enum IngestRunner {
             } else {
                 tracking = nil
             }
-            try ingestor.start(recordSinks: tracking.map { [$0] } ?? [])
+            var recordSinks: [any TelemetryRecordSink] = []
+            if let recorder { recordSinks.append(RecorderRecordSink(recorder: recorder)) }
+            if let tracking { recordSinks.append(tracking) }
+            try ingestor.start(rawSinks: recorder.map { [$0] } ?? [], recordSinks: recordSinks)
+            if let recorder { logger.info("recording to \(recorder.path)") }
         } catch let error as RuntimeError {
             throw error
         } catch let error as IngestError {
@@ -64,7 +112,6 @@ public enum IngestRunner {
         } catch {
             throw RuntimeError(code: .ingest, file: configuration.file, message: "\(error)")
         }
-        let started = WallClock.now()
         // Durations and idleness are measured on the monotonic clock: a GPS or NTP step of the
         // wall clock during a run must neither end it early nor keep it running.
         let clock = ContinuousClock()
@@ -80,6 +127,7 @@ public enum IngestRunner {
             let elapsed = (now - startInstant).inSeconds
             if SignalTrap.stopSignal != nil { reason = .signal; break }
             if ingestor.hasEnded { reason = .failure; break }
+            if recorder?.failure != nil { reason = .recordingFailure; break }
             if let duration = options.duration, elapsed >= duration { reason = .duration; break }
             let snapshot = ingestor.snapshot()
             if snapshot.receiveSequence != lastCount {
@@ -98,9 +146,22 @@ public enum IngestRunner {
         let statistics = ingestor.stop()
         tracking?.finish()
         status.finish()
+        let ended = WallClock.now()
+        var recordingFailure: RuntimeError?
+        if let recorder {
+            do {
+                try recorder.finish(end: ["ended_ns": "\(ended.nanosecondsSinceEpoch)", "ended_utc": RunProvenance.utc(ended),
+                                          "stop_reason": reason.rawValue, "frames_received": "\(statistics.receiveSequence)"])
+            } catch {
+                recordingFailure = RuntimeError(code: .io, file: recorder.path, message: error.message)
+            }
+        }
+        var tracksFailure: RuntimeError?
+        do { try tracksFile?.close() } catch { tracksFailure = error }
         let summary = IngestSummary(configuration: configuration, statistics: statistics, started: started,
-                                    ended: WallClock.now(), stopReason: reason, libzmqVersion: ZMQContext.libraryVersion,
-                                    tracking: tracking?.counters)
+                                    ended: ended, stopReason: reason, libzmqVersion: ZMQContext.libraryVersion,
+                                    tracking: tracking?.counters,
+                                    recording: recorder.map { RecordingCounters(recorder: $0, finalised: recordingFailure == nil) })
         if let path = options.summaryPath {
             do {
                 try summary.jsonText().write(toFile: path, atomically: true, encoding: .utf8)
@@ -111,6 +172,12 @@ public enum IngestRunner {
         if reason == .failure, let failure = ingestor.failure {
             throw RuntimeError(code: .ingest, file: configuration.file, message: failure.message)
         }
+        if let failure = recorder?.failure {
+            throw RuntimeError(code: .io, file: recorder?.path, message: failure.message + " (ingest stopped; what was recorded before is kept"
+                               + (recordingFailure == nil ? " and finalised)" : ": `haechi recover` rebuilds it)"))
+        }
+        if let recordingFailure { throw recordingFailure }
+        if let tracksFailure { throw tracksFailure }
         return summary
     }
 }

@@ -1,6 +1,7 @@
 // The `--summary` file of `haechi ingest` (schema: docs/schemas/ingest-summary.schema.json).
 public import TelemetryModel
 public import TelemetryIngest
+import SessionRecording
 import Foundation
 
 /// Why an ingest run ended.
@@ -13,6 +14,36 @@ public enum IngestStopReason: String, Sendable, Codable {
     case idle
     /// A socket failed.
     case failure
+    /// Writing the recording failed (a full disk).
+    case recordingFailure = "recording_failure"
+    /// A replay reached the end of the recording (or of `--to`).
+    case endOfRecording = "end_of_recording"
+}
+
+/// What the recorder did (the `recording` object of the ingest summary).
+public struct RecordingCounters: Sendable, Encodable {
+    /// The file.
+    public var path: String
+    /// Frames written.
+    public var framesRecorded: UInt64
+    /// Frames not written because writing had failed.
+    public var framesLost: UInt64
+    /// Whether the file was finalised (summary and footer written).
+    public var finalised: Bool
+    /// Why writing failed, if it did.
+    public var failure: String?
+
+    enum CodingKeys: String, CodingKey {
+        case path, framesRecorded = "frames_recorded", framesLost = "frames_lost", finalised, failure
+    }
+
+    init(recorder: SessionRecorder, finalised: Bool) {
+        path = recorder.path
+        framesRecorded = recorder.framesRecorded
+        framesLost = recorder.framesLost
+        self.finalised = finalised
+        failure = recorder.failure?.message
+    }
 }
 
 /// The summary of one ingest run, as written to `--summary`.
@@ -42,15 +73,20 @@ public struct IngestSummary: Encodable, Sendable {
     public let pipeline: PipelineCounters
     /// The live tracking stage's counters; `nil` when tracking was off.
     public let tracking: TrackingCounters?
+    /// The recorder's counters; `nil` when the run was not recorded.
+    public let recording: RecordingCounters?
+    /// What a replay did; `nil` for a live run.
+    public let replay: ReplayCounters?
 
     enum CodingKeys: String, CodingKey {
-        case format, software, endpoints, sources, totals, pipeline, tracking
+        case format, software, endpoints, sources, totals, pipeline, tracking, recording, replay
         case configFile = "config_file", startedUTC = "started_utc", endedUTC = "ended_utc", stopReason = "stop_reason"
     }
 
     /// Builds the summary of a finished run.
     public init(configuration: IngestConfiguration, statistics: IngestStatistics, started: Timestamp, ended: Timestamp,
-                stopReason: IngestStopReason, libzmqVersion: String, tracking: TrackingCounters? = nil) {
+                stopReason: IngestStopReason, libzmqVersion: String, tracking: TrackingCounters? = nil,
+                recording: RecordingCounters? = nil, replay: ReplayCounters? = nil) {
         software = Software(name: HaechiVersion.name, version: HaechiVersion.version, libzmq: libzmqVersion)
         configFile = configuration.file
         startedUTC = Self.iso8601(started)
@@ -64,6 +100,8 @@ public struct IngestSummary: Encodable, Sendable {
         totals = statistics.totals
         pipeline = statistics.pipeline
         self.tracking = tracking
+        self.recording = recording
+        self.replay = replay
     }
 
     /// The summary as pretty, key-sorted JSON text.

@@ -26,12 +26,16 @@ public final class LiveTrackingStage: TelemetryRecordSink {
     private var publishErrors: UInt64 = 0
     private var snapshot = TrackerStatistics()
     private var incompleteScans = 0
+    /// Called with each confirmed track's state and its line, on the decode thread: the recorder and
+    /// `--tracks-out` take them here.
+    private let trackHook: (@Sendable (TrackOutput, String) -> Void)?
 
     /// A stage with `settings`, the site's origin and the configured sensors; publishing on `publish`
     /// (bound) when given.
     public init(settings: TrackerSettings, origin: GeodeticPosition, sensors: [SensorDescription],
-                publish: String?, context: ZMQContext) throws(ZMQError) {
+                publish: String?, context: ZMQContext, trackHook: (@Sendable (TrackOutput, String) -> Void)? = nil) throws(ZMQError) {
         session = TrackingSession(settings: settings, origin: origin, sensors: sensors)
+        self.trackHook = trackHook
         if let publish {
             let socket = try ZMQSocket(context: context, type: .pub)
             try socket.setOption(.sendHighWaterMark, 100_000)
@@ -62,9 +66,12 @@ public final class LiveTrackingStage: TelemetryRecordSink {
             return
         }
         var sent: UInt64 = 0, refused: UInt64 = 0
-        if sockets.count > 0 {
+        if sockets.count > 0 || trackHook != nil {
             for track in step.tracks {
-                let payload = Array(track.json(epoch: session.epoch).utf8)
+                let line = track.json(epoch: session.epoch)
+                trackHook?(track, line)
+                guard sockets.count > 0 else { continue }
+                let payload = Array(line.utf8)
                 let accepted = sockets.withSocket(at: 0) { socket in
                     (try? socket.send(topic: Self.topic, payload: payload, blocking: false)) ?? false
                 }

@@ -22,6 +22,9 @@ enum SignalTrap {
         }
         signal(SIGINT, handler)
         signal(SIGTERM, handler)
+        // A write past the file-size limit (RLIMIT_FSIZE) must fail with EFBIG, which the recorder
+        // reports and stops on, rather than kill the process with SIGXFSZ mid-write.
+        signal(SIGXFSZ, SIG_IGN)
         // A closed pipe (e.g. `| head`) must not kill the run before its summary is written.
         signal(SIGPIPE, SIG_IGN)
     }

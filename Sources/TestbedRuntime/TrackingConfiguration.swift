@@ -7,6 +7,8 @@ public struct TrackingConfiguration: Hashable, Sendable {
     public var enabled = true
     /// The tracker config file, if one is named (resolved against the ingest config's folder).
     public var trackerFile: String?
+    /// That file's text, kept for the run's provenance (a recording stores it).
+    public var trackerText: String?
     /// The tracker's settings (the built-in defaults without a file).
     public var settings = TrackerSettings()
     /// A ZeroMQ endpoint to bind a PUB socket on, publishing confirmed tracks as `json/tracks`.

@@ -8,9 +8,10 @@ struct Haechi: ParsableCommand {
         abstract: "Telemetry ingestor of a counter-UAS test range.",
         discussion: """
             Haechi ingests live ZeroMQ telemetry from the sensors under test and the cooperative \
-            target drones, counts and checks every frame, and reports what arrived.
+            target drones, counts and checks every frame, tracks the drones, records every session \
+            as MCAP under Replays/, and replays a recording through the same pipeline.
             """,
         version: "0.1.0",
-        subcommands: [Ingest.self, Simulate.self, Track.self]
+        subcommands: [Ingest.self, Simulate.self, Track.self, Replay.self, Recover.self]
     )
 }

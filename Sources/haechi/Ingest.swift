@@ -2,6 +2,7 @@
 import ArgumentParser
 import Logging
 import TestbedRuntime
+import SessionRecording
 import Foundation
 
 struct Ingest: ParsableCommand {
@@ -9,7 +10,9 @@ struct Ingest: ParsableCommand {
         abstract: "Ingest live telemetry from the configured ZeroMQ endpoints.",
         discussion: """
             Runs until Ctrl-C, SIGTERM, --duration or --idle-timeout, then prints a report per \
-            source. On a terminal a status line shows frames per second per source. \
+            source. On a terminal a status line shows frames per second per source. Every frame is \
+            recorded to Replays/<run-id>.mcap (docs/recording.md) unless --no-record; an existing \
+            file is never overwritten, and recordings a crash left unfinished are listed at start. \
             Config reference: docs/config.md. Exit status: 0 on a clean stop, 1 on a run \
             failure, 2 on a bad config file, 64 on a bad command line.
             """
@@ -27,12 +30,25 @@ struct Ingest: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write the JSON summary to this file.", valueName: "file.json"))
     var summary: String?
 
+    @Option(name: .long, help: ArgumentHelp("Record into this folder.", valueName: "dir"))
+    var recordDir = "Replays"
+
+    @Flag(name: .long, help: "Do not record the session.")
+    var noRecord = false
+
+    @Option(name: .long, help: ArgumentHelp("Chunk compression of the recording: none, zstd or lz4.", valueName: "kind"))
+    var compression = "none"
+
+    @Option(name: .long, help: ArgumentHelp("Also write the live tracker's track lines to this file.", valueName: "tracks.jsonl"))
+    var tracksOut: String?
+
     @Flag(name: .long, help: "Print no status line and no report.")
     var quiet = false
 
     func validate() throws {
         if let duration, !(duration > 0) { throw ValidationError("--duration must be a positive number of seconds") }
         if let idleTimeout, !(idleTimeout > 0) { throw ValidationError("--idle-timeout must be a positive number of seconds") }
+        if RecordingCompression(compression) == nil { throw ValidationError("--compression must be none, zstd or lz4") }
     }
 
     func run() throws {
@@ -43,7 +59,10 @@ struct Ingest: ParsableCommand {
             let configuration = try IngestConfiguration.load(path: config)
             report = try IngestRunner.run(
                 configuration: configuration,
-                options: IngestRunOptions(duration: duration, idleTimeout: idleTimeout, summaryPath: summary, showStatus: !quiet),
+                options: IngestRunOptions(duration: duration, idleTimeout: idleTimeout, summaryPath: summary, showStatus: !quiet,
+                                          recordDirectory: noRecord ? nil : recordDir,
+                                          recording: RecordingOptions(compression: RecordingCompression(compression)!.codec),
+                                          tracksOut: tracksOut),
                 logger: logger)
         } catch {
             throw error.reported()

@@ -1,0 +1,311 @@
+// `haechi replay`: a recording's frames back through the same decoders and tracker, on a virtual clock.
+public import Logging
+public import SessionRecording
+import MCAPCodec
+import TelemetryIngest
+import TelemetryModel
+import Tracking
+import ZeroMQ
+import Foundation
+
+/// How fast a replay runs.
+public enum ReplaySpeed: Sendable, Hashable, CustomStringConvertible {
+    /// `factor` × the recorded pacing (1: as recorded).
+    case factor(Double)
+    /// As fast as the machine allows.
+    case max
+
+    /// Parses `1`, `10`, `0.5` or `max`.
+    public init?(_ text: String) {
+        if text == "max" { self = .max; return }
+        guard let value = Double(text), value > 0, value.isFinite else { return nil }
+        self = .factor(value)
+    }
+
+    public var description: String {
+        switch self {
+        case .max: "max"
+        case .factor(let f): f == f.rounded() ? "\(Int(f))" : "\(f)"
+        }
+    }
+}
+
+/// What `haechi replay` does.
+public struct ReplayOptions: Sendable {
+    /// The pacing.
+    public var speed: ReplaySpeed
+    /// Replay only frames received this many seconds after the first frame, or later.
+    public var from: Double?
+    /// …and up to this many seconds after it.
+    public var to: Double?
+    /// Write the replayed tracker's track lines here.
+    public var tracksOut: String?
+    /// Re-emit the raw frames on a PUB socket bound here, at the replay's pacing.
+    public var publish: String?
+    /// Write the regenerated ingest summary here.
+    public var summaryPath: String?
+    /// Show a progress bar (only ever on a terminal).
+    public var showProgress: Bool
+
+    /// Options.
+    public init(speed: ReplaySpeed = .max, from: Double? = nil, to: Double? = nil, tracksOut: String? = nil, publish: String? = nil,
+                summaryPath: String? = nil, showProgress: Bool = true) {
+        self.speed = speed
+        self.from = from
+        self.to = to
+        self.tracksOut = tracksOut
+        self.publish = publish
+        self.summaryPath = summaryPath
+        self.showProgress = showProgress
+    }
+}
+
+/// What a replay did (the `replay` object of the regenerated ingest summary).
+public struct ReplayCounters: Sendable, Encodable {
+    /// The recording and its run.
+    public var recording: String
+    public var runID: String
+    /// The pacing, `max` or a factor.
+    public var speed: String
+    /// Frames fed through the pipeline, and frames outside `--from`/`--to`.
+    public var framesReplayed: UInt64
+    public var framesSkipped: UInt64
+    /// Frames re-emitted with `--publish`.
+    public var framesPublished: UInt64
+    /// Track lines the replay produced, and the lines the live run recorded.
+    public var trackLines: UInt64
+    public var recordedTrackLines: UInt64
+    /// Whether the replay's track lines equal the recorded ones, byte for byte (`nil` when a
+    /// `--from`/`--to` window makes them incomparable, or the live run did not track).
+    public var tracksMatchRecording: Bool?
+    /// The first line (1-based) where they differ, when they do.
+    public var firstTrackDifference: UInt64?
+    /// Recorded span and wall time, seconds; their ratio.
+    public var recordedSeconds: Double
+    public var wallSeconds: Double
+    public var realTimeFactor: Double?
+    /// Whether the recording was finalised (else it was read up to its last complete chunk).
+    public var recordingFinalised: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case recording, runID = "run_id", speed, framesReplayed = "frames_replayed", framesSkipped = "frames_skipped"
+        case framesPublished = "frames_published", trackLines = "track_lines", recordedTrackLines = "recorded_track_lines"
+        case tracksMatchRecording = "tracks_match_recording", firstTrackDifference = "first_track_difference"
+        case recordedSeconds = "recorded_seconds", wallSeconds = "wall_seconds", realTimeFactor = "real_time_factor"
+        case recordingFinalised = "recording_finalised"
+    }
+}
+
+/// Runs `haechi replay`.
+///
+/// The recorded config (the `haechi.run` metadata) rebuilds the same `FrameProcessor` and tracking
+/// stage as the live run, and the frames go through them in receive order with their recorded
+/// receive times. Nothing reads the wall clock but the pacing, so the tracks are the live run's
+/// byte for byte, at any speed.
+public enum ReplayRunner {
+    /// Replays `path`; returns the regenerated ingest summary.
+    public static func run(path: String, options: ReplayOptions, logger: Logger) throws(RuntimeError) -> IngestSummary {
+        let session: RecordedSession
+        do {
+            session = try RecordedSession(path: path)
+        } catch {
+            throw RuntimeError(code: .io, file: path, message: error.message)
+        }
+        if !session.isFinalised {
+            logger.warning("\(path) was never finalised: replaying up to its last complete chunk (haechi recover repairs it)")
+        }
+        let configuration = try IngestConfiguration.parse(session.provenance.configText, file: session.provenance.configFile,
+                                                          recordedTrackerText: session.provenance.trackerText)
+        let started = WallClock.now()
+        let tracksFile = try options.tracksOut.map { path throws(RuntimeError) in try TrackLinesFile(path: path) }
+        let comparison = TrackComparison()
+        let context: ZMQContext
+        let stage: LiveTrackingStage?
+        var publisher = ZMQSocketGroup()
+        do throws(ZMQError) {
+            context = try ZMQContext()
+            let file = tracksFile
+            stage = try LiveTrackingStage(settings: configuration.tracking.settings, origin: configuration.site.origin,
+                                          sensors: configuration.sensors, publish: nil, context: context,
+                                          trackHook: { _, line in
+                                              file?.write(line)
+                                              comparison.replayed(line)
+                                          })
+            if let endpoint = options.publish {
+                let socket = try ZMQSocket(context: context, type: .pub)
+                try socket.setOption(.sendHighWaterMark, 1_000_000)
+                try socket.setOption(.linger, 2_000)
+                try socket.bind(endpoint)
+                publisher.add(socket)
+                // PUB drops what is sent before a subscriber has joined (ZeroMQ's slow joiner).
+                Thread.sleep(forTimeInterval: 1)
+            }
+        } catch {
+            throw RuntimeError(code: .ingest, message: "replay: \(error.message)")
+        }
+        let processor = FrameProcessor(endpointNames: configuration.endpoints.map(\.name),
+                                       maximumFrameBytes: configuration.maximumFrameBytes,
+                                       maximumSources: configuration.maximumSources,
+                                       siteGeoidSeparation: configuration.site.geoidSeparation,
+                                       recordSinks: stage.map { [$0] } ?? [])
+        let clock = ContinuousClock()
+        let wallStart = clock.now
+        var progress = ProgressBar(enabled: options.showProgress, total: session.frameTimeRange.map { Double($0.upperBound - $0.lowerBound) / 1e9 })
+        var firstTime: Int64?, paceStart: Int64?, firstReplayed: Int64?
+        var replayed: UInt64 = 0, skipped: UInt64 = 0, published: UInt64 = 0, lastTime: Int64 = 0
+        var publishFailure: String?
+        let windowed = options.from != nil || options.to != nil
+        let stop: MCAPError?
+        do {
+            stop = try session.forEachFrame({ frame in
+                let t = frame.receiveTime.nanosecondsSinceEpoch
+                let first = firstTime ?? t
+                firstTime = first
+                let offset = Double(t - first) / 1e9
+                if let from = options.from, offset < from { skipped += 1; return true }
+                if let to = options.to, offset > to { return false }
+                if case .factor(let factor) = options.speed {
+                    let start = paceStart ?? t
+                    paceStart = start
+                    let due = wallStart + .nanoseconds(Int64(Double(t - start) / factor))
+                    if due > clock.now { Thread.sleep(forTimeInterval: (due - clock.now).inSeconds) }
+                }
+                if firstReplayed == nil { firstReplayed = t }
+                Self.feed(frame, into: processor)
+                if publisher.count > 0, publishFailure == nil {
+                    do throws(ZMQError) {
+                        if try publisher.withSocket(at: 0, { (socket) throws(ZMQError) -> Bool in try socket.send(frame.parts, blocking: true) }) {
+                            published += 1
+                        }
+                    } catch {
+                        publishFailure = error.message
+                    }
+                }
+                replayed += 1
+                lastTime = t
+                progress.update(seconds: offset, frames: replayed)
+                return true
+            }, tracks: { line in comparison.recorded(line) })
+        } catch {
+            throw RuntimeError(code: .io, file: path, message: error.message)
+        }
+        stage?.finish()
+        progress.finish()
+        if let stop { logger.warning("\(path): read up to \(stop.message)") }
+        try tracksFile?.close()
+        if let publishFailure { throw RuntimeError(code: .ingest, message: "replay --publish \(options.publish ?? ""): \(publishFailure)") }
+        let wall = (clock.now - wallStart).inSeconds
+        let span = firstReplayed.map { Double(lastTime - $0) / 1e9 } ?? 0
+        let counters = ReplayCounters(
+            recording: path, runID: session.provenance.runID, speed: options.speed.description, framesReplayed: replayed,
+            framesSkipped: skipped, framesPublished: published, trackLines: comparison.replayedCount,
+            recordedTrackLines: comparison.recordedCount,
+            tracksMatchRecording: windowed || !configuration.tracking.enabled ? nil : comparison.matches,
+            firstTrackDifference: windowed ? nil : comparison.firstDifference, recordedSeconds: span, wallSeconds: wall,
+            realTimeFactor: wall > 0 ? span / wall : nil, recordingFinalised: session.isFinalised)
+        let summary = IngestSummary(configuration: configuration, statistics: processor.statistics, started: started,
+                                    ended: WallClock.now(), stopReason: .endOfRecording, libzmqVersion: ZMQContext.libraryVersion,
+                                    tracking: stage?.counters, replay: counters)
+        if let path = options.summaryPath {
+            do {
+                try summary.jsonText().write(toFile: path, atomically: true, encoding: .utf8)
+            } catch {
+                throw RuntimeError(code: .io, file: path, message: "cannot write the summary: \(error.localizedDescription)")
+            }
+        }
+        return summary
+    }
+
+    /// One recorded frame through the decode stage, as the live pipeline did it.
+    static func feed(_ frame: RecordedFrame, into processor: FrameProcessor) {
+        var buffers: [UnsafeRawBufferPointer] = []
+        func lend(_ index: Int) {
+            if index == frame.parts.count {
+                buffers.withUnsafeBufferPointer { parts in
+                    if frame.kind == .shed {
+                        processor.countShed(parts: parts, endpoint: frame.endpointIndex, receivedAt: frame.receiveTime,
+                                            sequence: frame.receiveSequence)
+                    } else {
+                        processor.process(parts: parts, endpoint: frame.endpointIndex, receivedAt: frame.receiveTime,
+                                          sequence: frame.receiveSequence)
+                    }
+                }
+                return
+            }
+            frame.parts[index].withUnsafeBytes { bytes in
+                buffers.append(bytes)
+                lend(index + 1)
+            }
+        }
+        lend(0)
+    }
+}
+
+/// Compares the replay's track lines with the recorded ones as both arrive, keeping only the lines
+/// one side has and the other has not yet.
+final class TrackComparison: @unchecked Sendable {
+    // @unchecked Sendable: used on the replay's one thread only (the hook runs inside `process`).
+    private var pendingRecorded: [String] = []
+    private var pendingReplayed: [String] = []
+    private(set) var recordedCount: UInt64 = 0
+    private(set) var replayedCount: UInt64 = 0
+    private(set) var firstDifference: UInt64?
+    private var compared: UInt64 = 0
+
+    func recorded(_ line: String) {
+        recordedCount += 1
+        pendingRecorded.append(line)
+        settle()
+    }
+
+    func replayed(_ line: String) {
+        replayedCount += 1
+        pendingReplayed.append(line)
+        settle()
+    }
+
+    private func settle() {
+        let n = min(pendingRecorded.count, pendingReplayed.count)
+        guard n > 0 else { return }
+        for i in 0..<n {
+            compared += 1
+            if firstDifference == nil && pendingRecorded[i] != pendingReplayed[i] { firstDifference = compared }
+        }
+        pendingRecorded.removeFirst(n)
+        pendingReplayed.removeFirst(n)
+    }
+
+    var matches: Bool { firstDifference == nil && recordedCount == replayedCount }
+}
+
+/// A one-line progress bar on standard error, only on a terminal.
+struct ProgressBar {
+    let isEnabled: Bool
+    let total: Double?
+    private var lastDraw = ContinuousClock.now
+
+    init(enabled: Bool, total: Double?) {
+        isEnabled = enabled && isatty(STDERR_FILENO) == 1
+        self.total = total
+    }
+
+    mutating func update(seconds: Double, frames: UInt64) {
+        guard isEnabled, ContinuousClock.now - lastDraw >= .milliseconds(100) else { return }
+        lastDraw = ContinuousClock.now
+        var line = "\r\u{1B}[2K replay "
+        if let total, total > 0 {
+            let fraction = min(1, max(0, seconds / total))
+            let filled = Int(fraction * 30)
+            line += "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: 30 - filled) + "] "
+            line += String(format: "%3.0f%%  %.1f / %.1f s", fraction * 100, seconds, total)
+        } else {
+            line += String(format: "%.1f s", seconds)
+        }
+        line += "  \(frames) frames"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func finish() {
+        if isEnabled { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+    }
+}

@@ -1,0 +1,106 @@
+// Where recordings go, what they are called, and which of them a crash left unfinished.
+public import SessionRecording
+import MCAPCodec
+public import TelemetryIngest
+public import TelemetryModel
+import Foundation
+
+/// The recordings folder: new run files, never overwritten, and unfinished ones found at start.
+public enum SessionFiles {
+    /// The default folder, relative to the working directory.
+    public static let defaultDirectory = "Replays"
+
+    /// A run id from the start time: `run-20261125T003512Z`.
+    public static func runID(started: Timestamp) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        return "run-" + formatter.string(from: Date(timeIntervalSince1970: started.secondsSinceEpoch))
+    }
+
+    /// Creates the recorder of a run in `directory` (created if missing). The file is
+    /// `<run-id>.mcap`, or `<run-id>-2.mcap`, … when that exists: a recording is never overwritten.
+    public static func makeRecorder(directory: String, configuration: IngestConfiguration, started: Timestamp,
+                                    options: RecordingOptions) throws(RuntimeError) -> SessionRecorder {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw RuntimeError(code: .io, file: directory, message: "cannot create the recordings folder: \(error.localizedDescription)")
+        }
+        let base = runID(started: started)
+        for attempt in 1...1000 {
+            let id = attempt == 1 ? base : "\(base)-\(attempt)"
+            let path = (directory as NSString).appendingPathComponent(id + ".mcap")
+            if FileManager.default.fileExists(atPath: path) { continue }
+            let run = RunProvenance(runID: id, configFile: configuration.file, configText: configuration.text,
+                                    trackerText: configuration.tracking.trackerText, version: HaechiVersion.version, commit: HaechiVersion.commit, siteName: configuration.site.name,
+                                    siteOrigin: configuration.site.origin, started: started)
+            do {
+                return try SessionRecorder(path: path, run: run, endpointNames: configuration.endpoints.map(\.name), options: options)
+            } catch where error.code == .cannotCreate && FileManager.default.fileExists(atPath: path) {
+                continue   // created by someone else in between: take the next name
+            } catch {
+                throw RuntimeError(code: .io, file: path, message: error.message)
+            }
+        }
+        throw RuntimeError(code: .io, file: directory, message: "no free recording name for \(base)")
+    }
+
+    /// The `.mcap` files in `directory` that were never finalised (a crash or a kill), oldest first.
+    public static func unfinished(in directory: String) -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+        var out: [String] = []
+        for name in names.sorted() where name.hasSuffix(".mcap") && !name.hasSuffix(".recovered.mcap") {
+            let path = (directory as NSString).appendingPathComponent(name)
+            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { continue }
+            defer { close(descriptor) }
+            if let status = try? MCAPFileStatus.check(fileDescriptor: descriptor), !status.isFinalised, status != .notMCAP {
+                out.append(path)
+            }
+        }
+        return out
+    }
+}
+
+/// Hands the decoded records worth a map (truth, sensor sites) to the recorder, on the decode thread.
+final class RecorderRecordSink: TelemetryRecordSink {
+    let recorder: SessionRecorder
+
+    init(recorder: SessionRecorder) { self.recorder = recorder }
+
+    func receive(_ record: TelemetryRecord, from source: SourceTopic, frame receiveSequence: UInt64) {
+        if let time = record.time { recorder.noteTime(time) }
+        switch record {
+        case .truth, .sensor: recorder.record(record)
+        default: break
+        }
+    }
+}
+
+// Used by the decode thread only, between the pipeline's start and stop (see TelemetryIngestor.start).
+extension RecorderRecordSink: @unchecked Sendable {}
+
+/// Track lines to a file (`--tracks-out`), written on the decode thread; a write error is kept for
+/// the end of the run.
+final class TrackLinesFile: @unchecked Sendable {
+    // @unchecked Sendable: written by the decode thread only while the pipeline runs, then closed by
+    // the main thread after the pipeline has joined that thread.
+    private let writer: LineWriter
+    private(set) var error: RuntimeError?
+    private(set) var lines: UInt64 = 0
+
+    init(path: String) throws(RuntimeError) { writer = try LineWriter(path: path, noun: "track file") }
+
+    func write(_ line: String) {
+        guard error == nil else { return }
+        do { try writer.write(line) } catch { self.error = error }
+        lines += 1
+    }
+
+    func close() throws(RuntimeError) {
+        if let error { throw error }
+        try writer.close()
+    }
+}
