@@ -146,9 +146,10 @@ public struct TrackerSettings: Codable, Hashable, Sendable {
         /// coasted steps within `coastedWindowSeconds` of its last update.
         public var reportCoasted: Bool = false
         /// With `reportCoasted` off, coasted steps up to this long after a track's last update are
-        /// still reported, seconds (0: none). One scan period bridges the last truth point after a
-        /// target's final detection, without the long coasted tail after it lands.
-        public var coastedWindowSeconds: Double = 1
+        /// still reported, seconds (0: none). A little over the scorer's 0.5 s truth grid bridges
+        /// the last truth point after a target's final detection, without the long coasted tail
+        /// after it lands (docs/tracking.md).
+        public var coastedWindowSeconds: Double = 0.7
 
         enum CodingKeys: String, CodingKey { case reportCoasted = "report_coasted", coastedWindowSeconds = "coasted_window_s" }
     }

@@ -165,7 +165,7 @@ struct MultiTargetTrackerTests {
             return ages
         }
         let window = coastedAges { _ in }
-        #expect(!window.isEmpty && window.allSatisfy { $0 > 0 && $0 <= 1 })
+        #expect(!window.isEmpty && window.allSatisfy { $0 > 0 && $0 <= 0.7 })
         let all = coastedAges { $0.output.reportCoasted = true }
         #expect(all.count == 5 && all.count > window.count && all.max()! > 1)
         #expect(coastedAges { $0.output.coastedWindowSeconds = 0 }.isEmpty)
