@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // libzmq, reached only through the ZeroMQ module. The module map links with `link "zmq"`
@@ -45,6 +47,10 @@ let package = Package(
         .target(name: "Geodesy", dependencies: ["TelemetryModel"]),
         .target(name: "Simulation", dependencies: ["TelemetryModel", "Geodesy"]),
         .target(name: "Tracking", dependencies: ["TelemetryModel", "Geodesy"]),
+        // The run log: SQLite through GRDB, SHA-256 through swift-crypto.
+        .target(name: "RunLog", dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]),
+        // Certification reports: rendering (HTML with SVG, Markdown, JSON; Korean and English) and Ed25519 signing.
+        .target(name: "Reporting", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "SessionRecording", dependencies: ["MCAPCodec", "TelemetryIngest", "TelemetryModel", "Geodesy"]),
         .target(
             name: "TelemetryIngest",
@@ -57,7 +63,7 @@ let package = Package(
         .target(
             name: "TestbedRuntime",
             dependencies: [
-                "ZeroMQ", "TelemetryModel", "TelemetryIngest", "Geodesy", "Simulation", "Tracking", "SessionRecording", "MCAPCodec",
+                "ZeroMQ", "TelemetryModel", "TelemetryIngest", "Geodesy", "Simulation", "Tracking", "SessionRecording", "MCAPCodec", "RunLog", "Reporting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -65,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "haechi",
             dependencies: [
-                "TestbedRuntime", "Simulation", "SessionRecording",
+                "TestbedRuntime", "Simulation", "SessionRecording", "RunLog", "Reporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -84,6 +90,8 @@ let package = Package(
         .testTarget(name: "TrackingTests", dependencies: ["Tracking", "Geodesy", "TelemetryModel", "TestSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Geodesy", "TelemetryModel"]),
         .testTarget(name: "MCAPCodecTests", dependencies: ["MCAPCodec"], exclude: ["Fixtures"]),
+        .testTarget(name: "RunLogTests", dependencies: ["RunLog"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting"], exclude: ["Golden"]),
         .testTarget(name: "SessionRecordingTests", dependencies: ["SessionRecording", "MCAPCodec", "TelemetryIngest", "TelemetryModel"]),
         .testTarget(name: "TestbedRuntimeTests",
                     dependencies: ["TestbedRuntime", "TelemetryIngest", "TelemetryModel", "Tracking", "SessionRecording", "MCAPCodec"]),
@@ -100,7 +108,7 @@ if Context.environment["HAECHI_BENCH"] != nil {
     package.targets.append(.executableTarget(
         name: "haechi-bench",
         dependencies: [
-            "LockFreeRing", "TelemetryIngest", "TelemetryModel",
+            "LockFreeRing", "TelemetryIngest", "TelemetryModel", "SessionRecording",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Histogram", package: "hdrhistogram-swift"),

@@ -25,8 +25,8 @@ public struct RawFrame: ~Copyable {
     /// beginning is here (an oversize frame; the counters call it `oversize_frame`).
     public let isTruncated: Bool
 
-    /// A frame as lent to raw sinks.
-    init(receiveSequence: UInt64, receiveTime: Timestamp, endpointIndex: Int, sourceKey: String,
+    /// A frame as lent to raw sinks (public for benchmarks and tests that drive a sink directly).
+    public init(receiveSequence: UInt64, receiveTime: Timestamp, endpointIndex: Int, sourceKey: String,
          parts: UnsafeBufferPointer<UnsafeRawBufferPointer>, rejection: RejectReason?, wasDecoded: Bool = true,
          isTruncated: Bool = false) {
         self.receiveSequence = receiveSequence

@@ -156,6 +156,15 @@ public enum IngestRunner {
                 recordingFailure = RuntimeError(code: .io, file: recorder.path, message: error.message)
             }
         }
+        if let recorder, recordingFailure == nil, let directory = options.recordDirectory {
+            do {
+                try RunLogging.logRecording(recorder: recorder, configuration: configuration, statistics: statistics,
+                                            log: (directory as NSString).appendingPathComponent("runlog.sqlite"))
+            } catch {
+                logger.error("\(error.message)")
+                recordingFailure = error
+            }
+        }
         var tracksFailure: RuntimeError?
         do { try tracksFile?.close() } catch { tracksFailure = error }
         let summary = IngestSummary(configuration: configuration, statistics: statistics, started: started,

@@ -1,0 +1,204 @@
+// Everything a certification report shows: the model the HTML, Markdown and JSON renderers read.
+
+/// One figure of the report with its unit and, where it has one, its confidence interval.
+public struct ReportFigure: Sendable, Codable, Hashable {
+    /// A stable key (`pd_within_2km`, `horizontal_rmse_m`, …), the JSON key.
+    public var key: String
+    /// The value; `nil` when not evaluable (then `note` says why).
+    public var value: Double?
+    /// The unit (`m`, `s`, `1/h`, `` for a ratio).
+    public var unit: String
+    /// The interval's bounds and its confidence level, when the figure has one.
+    public var lower: Double?
+    public var upper: Double?
+    public var confidence: Double?
+    /// How the interval was computed (`clopper-pearson`, `poisson-exact`, …).
+    public var method: String?
+    /// Counts behind the figure (successes/trials, events/exposure), for the reader to check.
+    public var numerator: Double?
+    public var denominator: Double?
+    /// Why there is no value, or a remark.
+    public var note: String?
+
+    public init(key: String, value: Double?, unit: String, lower: Double? = nil, upper: Double? = nil, confidence: Double? = nil,
+                method: String? = nil, numerator: Double? = nil, denominator: Double? = nil, note: String? = nil) {
+        self.key = key
+        self.value = value
+        self.unit = unit
+        self.lower = lower
+        self.upper = upper
+        self.confidence = confidence
+        self.method = method
+        self.numerator = numerator
+        self.denominator = denominator
+        self.note = note
+    }
+}
+
+/// A verdict on one acceptance criterion under the stated decision rule.
+public struct ReportVerdict: Sendable, Codable, Hashable {
+    /// The criterion as written in the plan (`pd_within_2km >= 0.9 @ 95%`).
+    public var criterion: String
+    /// The figure it reads.
+    public var figureKey: String
+    /// `PASS`, `FAIL`, `INCONCLUSIVE` or `NOT_EVALUABLE`.
+    public var outcome: String
+    /// The bound or value compared, and the requirement.
+    public var compared: Double?
+    public var requirement: Double
+    /// For INCONCLUSIVE: the further runs (or hours) needed, and what that assumes.
+    public var furtherRunsNeeded: Int?
+    public var explanation: String
+
+    public init(criterion: String, figureKey: String, outcome: String, compared: Double?, requirement: Double,
+                furtherRunsNeeded: Int? = nil, explanation: String) {
+        self.criterion = criterion
+        self.figureKey = figureKey
+        self.outcome = outcome
+        self.compared = compared
+        self.requirement = requirement
+        self.furtherRunsNeeded = furtherRunsNeeded
+        self.explanation = explanation
+    }
+}
+
+/// A series for a plot: (x, y) points, optionally with error bars.
+public struct ReportSeries: Sendable, Codable, Hashable {
+    public var name: String
+    public var x: [Double]
+    public var y: [Double]
+    public var lower: [Double]?
+    public var upper: [Double]?
+
+    public init(name: String, x: [Double], y: [Double], lower: [Double]? = nil, upper: [Double]? = nil) {
+        self.name = name
+        self.x = x
+        self.y = y
+        self.lower = lower
+        self.upper = upper
+    }
+}
+
+/// One drone's timeline: intervals (seconds from the start) when it was detected, tracked, missed.
+public struct ReportTimeline: Sendable, Codable, Hashable {
+    public var drone: String
+    /// Each interval as [start, end, state], state 0 missed, 1 detected, 2 tracked.
+    public var segments: [[Double]]
+    /// First detection and first confirmed track: time (s) and range (m); `nil` = censored (never).
+    public var firstDetectionSeconds: Double?
+    public var firstDetectionRangeM: Double?
+    public var firstTrackSeconds: Double?
+    public var firstTrackRangeM: Double?
+
+    public init(drone: String, segments: [[Double]], firstDetectionSeconds: Double?, firstDetectionRangeM: Double?,
+                firstTrackSeconds: Double?, firstTrackRangeM: Double?) {
+        self.drone = drone
+        self.segments = segments
+        self.firstDetectionSeconds = firstDetectionSeconds
+        self.firstDetectionRangeM = firstDetectionRangeM
+        self.firstTrackSeconds = firstTrackSeconds
+        self.firstTrackRangeM = firstTrackRangeM
+    }
+}
+
+/// The whole report, independent of language and format (ISO/IEC 17025 §7.8 items in order).
+public struct ReportData: Sendable, Codable, Hashable {
+    /// Unique report id (printed on every page), and the format of this structure.
+    public var reportID: String
+    public var format = "haechi-report/1"
+    /// Laboratory and site.
+    public var laboratory: String
+    public var siteName: String
+    public var siteOrigin: [Double]
+    /// Client, method reference, test plan.
+    public var client: String
+    public var method: String
+    public var planName: String
+    public var planFile: String
+    /// The item under test.
+    public var systemName: String
+    public var systemVersion: String
+    public var systemFirmware: String
+    public var configSHA256: String
+    /// Dates: of the test (run start/end, UTC) and of the report.
+    public var testStartedUTC: String
+    public var testEndedUTC: String
+    public var issuedUTC: String
+    /// Test conditions (free text lines from the plan and the run: scenario, sensors, weather…).
+    public var conditions: [String]
+    /// Results.
+    public var figures: [ReportFigure]
+    /// Conformity statements and the decision rule applied.
+    public var decisionRule: String
+    public var verdicts: [ReportVerdict]
+    /// Deviations from the method, and sections that could not be evaluated (with why).
+    public var deviations: [String]
+    public var notEvaluable: [String]
+    /// Authorisation: who signs, in what role.
+    public var authorisedBy: String
+    public var authorisedRole: String
+    /// Provenance annex.
+    public var runID: String
+    public var recordingFile: String
+    public var recordingSHA256: String
+    public var runLogHeadHash: String
+    public var softwareVersion: String
+    public var softwareCommit: String
+    public var toolVersions: [String: String]
+    /// Plot data: truth and tracks top-down (ENU metres), Pd against range with intervals, position
+    /// error over time, OSPA and GOSPA over time, per-drone timelines.
+    public var mapTruth: [ReportSeries]
+    public var mapTracks: [ReportSeries]
+    public var pdByRange: ReportSeries?
+    public var positionErrorOverTime: [ReportSeries]
+    public var ospaOverTime: ReportSeries?
+    public var gospaOverTime: ReportSeries?
+    public var timelines: [ReportTimeline]
+
+    public init(reportID: String, laboratory: String, siteName: String, siteOrigin: [Double], client: String, method: String,
+                planName: String, planFile: String, systemName: String, systemVersion: String, systemFirmware: String,
+                configSHA256: String, testStartedUTC: String, testEndedUTC: String, issuedUTC: String, conditions: [String],
+                figures: [ReportFigure], decisionRule: String, verdicts: [ReportVerdict], deviations: [String], notEvaluable: [String],
+                authorisedBy: String, authorisedRole: String, runID: String, recordingFile: String, recordingSHA256: String,
+                runLogHeadHash: String, softwareVersion: String, softwareCommit: String, toolVersions: [String: String],
+                mapTruth: [ReportSeries], mapTracks: [ReportSeries], pdByRange: ReportSeries?, positionErrorOverTime: [ReportSeries],
+                ospaOverTime: ReportSeries?, gospaOverTime: ReportSeries?, timelines: [ReportTimeline]) {
+        self.reportID = reportID
+        self.laboratory = laboratory
+        self.siteName = siteName
+        self.siteOrigin = siteOrigin
+        self.client = client
+        self.method = method
+        self.planName = planName
+        self.planFile = planFile
+        self.systemName = systemName
+        self.systemVersion = systemVersion
+        self.systemFirmware = systemFirmware
+        self.configSHA256 = configSHA256
+        self.testStartedUTC = testStartedUTC
+        self.testEndedUTC = testEndedUTC
+        self.issuedUTC = issuedUTC
+        self.conditions = conditions
+        self.figures = figures
+        self.decisionRule = decisionRule
+        self.verdicts = verdicts
+        self.deviations = deviations
+        self.notEvaluable = notEvaluable
+        self.authorisedBy = authorisedBy
+        self.authorisedRole = authorisedRole
+        self.runID = runID
+        self.recordingFile = recordingFile
+        self.recordingSHA256 = recordingSHA256
+        self.runLogHeadHash = runLogHeadHash
+        self.softwareVersion = softwareVersion
+        self.softwareCommit = softwareCommit
+        self.toolVersions = toolVersions
+        self.mapTruth = mapTruth
+        self.mapTracks = mapTracks
+        self.pdByRange = pdByRange
+        self.positionErrorOverTime = positionErrorOverTime
+        self.ospaOverTime = ospaOverTime
+        self.gospaOverTime = gospaOverTime
+        self.timelines = timelines
+    }
+}
