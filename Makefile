@@ -74,8 +74,9 @@ clean:
 # baselines, which gcc builds there too. Until Benchmarks/HaechiBench holds Swift source, only the
 # baselines run and the driver says which figures are missing.
 # The tracker's figures (`haechi track` beside the Stone Soup peer in $(SHARED)/peers/stonesoup, whose
-# scripts run in the venv) need a release build of haechi itself, built in the default .build folder.
-# `make bench BENCH_ARGS="--reps 9"` passes options to Benchmarks/run_bench.py.
+# scripts run in the venv) and the replay figures (`haechi replay` of a dense session, cached in
+# bench/sessions/) need a release build of haechi itself, built in the default .build folder.
+# `make bench BENCH_ARGS="--reps 9"` passes options to Benchmarks/run_bench.py ("--only recording": one section).
 BENCH_BIN    := .build-bench
 BENCH_SWIFT  := $(BENCH_BIN)
 BENCH_SRC    := Benchmarks/HaechiBench

@@ -8,7 +8,8 @@ everything (machine, configuration, every repetition's raw output, medians, rati
 issue 4 with met or missed) to bench/results.json. The method is described in docs/performance.md.
 
   python3 Benchmarks/run_bench.py --bin-dir .build-bench [--haechi-bench PATH] [--reps 5] [--quick]
-      [--haechi PATH] [--shared ../shared] [--peer-python .venv/bin/python] [--tracker-only]
+      [--haechi PATH] [--shared ../shared] [--peer-python .venv/bin/python]
+      [--only core,tracker,recording | --tracker-only] [--no-tracker] [--no-recording]
 
 --bin-dir holds the C programs built by `make bench`: spsc_ring, zmq_raw and malloc_count.so.
 --haechi-bench is the Swift executable built from Benchmarks/HaechiBench (HAECHI_BENCH=1); without
@@ -21,6 +22,14 @@ this run on small, the figures recorded in the peer's README on medium and large
 scores Haechi's tracks with the peer's scorer beside Stone Soup's scores. Without the peer the
 section says it is skipped and why. Its results go under "tracker" in bench/results.json.
 
+The recording section (issue 6) runs `haechi-bench record`: frames through the session recorder
+beside a plain write(2) + fsync of the same bytes, in one process, compression none (the target:
+>= 0.8x the raw write) and zstd; and `haechi replay --speed max` (--haechi) of a dense session
+(Config/scenarios/dense.yaml, `haechi simulate` into `haechi ingest`), recorded once into
+bench/sessions/ and reused while the binary, the scenario and the configs stay the same: x real time
+(target: >= 100x), frames/s, and a check that the replayed tracks equal the live run's. It needs
+neither the C programs nor SHARED. Its results go under "recording".
+
 Standard library only. Every subprocess has a timeout and runs in its own process group, which is
 killed when the timeout expires. Endpoints are tcp://127.0.0.1 on ports the kernel picks.
 """
@@ -29,10 +38,13 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import filecmp
 import hashlib
 import json
 import os
 import platform
+import re
+import shutil
 import signal
 import socket
 import statistics
@@ -109,6 +121,40 @@ TRACKER_TARGETS = [
     {"id": "tracker_quality",
      "description": "medium, seed 1: OSPA <= 9.10 m, SIAP completeness >= 0.9983, spuriousness <= 0.0060"},
 ]
+
+# Recording and replay (issue 6, item 7). `haechi-bench record` puts RECORD_FRAMES frames (a topic of
+# 12 B and a RECORD_PAYLOAD_BYTES payload, round-robin over RECORD_SOURCES topics) through the
+# recorder, and writes the same bytes with plain write(2) calls and an fsync, in one process; which
+# of the two goes first alternates between repetitions. `haechi replay --speed max` replays a dense
+# session: Config/scenarios/dense.yaml from `haechi simulate --speed max` into `haechi ingest`,
+# recorded once into bench/sessions/ and reused while the binary, the scenario and the configs stay
+# the same.
+RECORD_FRAMES = 2_000_000
+RECORD_FRAMES_QUICK = 200_000
+RECORD_PAYLOAD_BYTES = 200
+RECORD_SOURCES = 8
+RECORD_COMPRESSIONS = ("none", "zstd")  # the target is judged on none; zstd is for information
+RECORD_TARGET_COMPRESSION = "none"
+RECORD_METRICS = ["record_frames_per_second", "record_mb_per_second", "raw_frames_per_second",
+                  "raw_mb_per_second", "ratio", "record_seconds", "raw_seconds", "record_sync_seconds",
+                  "raw_sync_seconds", "file_bytes", "data_bytes"]
+RECORD_RATIO_TARGET = 0.8
+SESSION_SCENARIO = REPO / "Config" / "scenarios" / "dense.yaml"
+SESSION_CONFIG = REPO / "Config" / "ingest.yaml"
+SESSION_IDLE_TIMEOUT_S = 3
+REPLAY_METRICS = ["real_time_factor", "frames_per_second", "wall_seconds", "process_seconds", "peak_rss_mib"]
+REPLAY_REAL_TIME_TARGET = 100.0
+TIMEOUT_RECORD_S = 300
+TIMEOUT_SESSION_S = 1800
+TIMEOUT_REPLAY_S = 900
+RECORDING_TARGETS = [
+    {"id": "record_throughput",
+     "description": f"record frames/s >= {RECORD_RATIO_TARGET}x a raw sequential write of the same bytes "
+                    f"(compression {RECORD_TARGET_COMPRESSION})"},
+    {"id": "replay_real_time", "description": f"replay >= {REPLAY_REAL_TIME_TARGET:.0f}x real time on dense"},
+]
+
+SECTIONS = ("core", "tracker", "recording")
 
 
 class RunError(Exception):
@@ -285,8 +331,8 @@ class Bench:
         return env
 
     def define(self) -> None:
-        if self.args.tracker_only:
-            self.notes.append("ring, ingest, latency and allocation figures not run (--tracker-only)")
+        if "core" not in self.args.sections:
+            self.notes.append(f"ring, ingest, latency and allocation figures not run ({self.args.selection})")
             return
         items = self.sizes["ring_items"]
         frames = self.sizes["ingest_frames"]
@@ -373,7 +419,7 @@ class Bench:
     # --- running ---------------------------------------------------------------------------------
 
     def runnable(self) -> None:
-        if self.args.tracker_only:
+        if "core" not in self.args.sections:
             return
         for program in (self.spsc_ring, self.zmq_raw):
             if not os.access(program, os.X_OK):
@@ -549,8 +595,8 @@ class TrackerBench:
     # --- preconditions ---------------------------------------------------------------------------
 
     def skip_reason(self) -> str | None:
-        if self.args.no_tracker:
-            return "--no-tracker given"
+        if "tracker" not in self.args.sections:
+            return f"not selected ({self.args.selection})"
         unknown = [p for p in self.presets if p not in TRACKER_PRESETS]
         if unknown:
             return f"unknown preset(s) {', '.join(unknown)} (known: {', '.join(TRACKER_PRESETS)})"
@@ -849,6 +895,435 @@ class TrackerBench:
         }
 
 
+# ------------------------------------------------------------------------------------------------
+# Recording and replay: `haechi-bench record` beside a raw write, `haechi replay` of a dense session
+
+
+class Child:
+    """A program run with its output in a log file and reaped here with wait4(2), which gives its
+    own peak RSS; in its own process group, killed on timeout."""
+
+    def __init__(self, command: list[str], log: Path, env: dict[str, str] | None = None):
+        self.command, self.log = command, log
+        self.name = " ".join([Path(command[0]).name] + command[1:2])
+        with open(log, "wb") as out:
+            self.process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                            env=env, start_new_session=True)
+        self.began = time.monotonic()
+        self.seconds: float | None = None
+        self.returncode: int | None = None
+        self.usage = None
+
+    def poll(self) -> bool:
+        """True once the process has ended (then reaped, with its resource usage)."""
+        if self.returncode is not None:
+            return True
+        pid, status, usage = os.wait4(self.process.pid, os.WNOHANG)
+        if pid == 0:
+            return False
+        self.seconds = time.monotonic() - self.began
+        self.returncode = os.waitstatus_to_exitcode(status)
+        self.process.returncode = self.returncode  # reaped here: Popen must not wait for it again
+        self.usage = usage
+        return True
+
+    def wait(self, deadline: float) -> None:
+        """Waits until the deadline (polling every 5 ms); raises RunError on a timeout or a failure."""
+        while not self.poll():
+            if time.monotonic() > deadline:
+                self.kill()
+                raise RunError(f"{self.name}: timed out")
+            time.sleep(0.005)
+        if self.returncode != 0:
+            tail = self.tail()
+            raise RunError(f"{self.name}: exit status {self.returncode}" + (f": {tail}" if tail else ""))
+
+    def kill(self) -> None:
+        if self.returncode is not None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        _, status, self.usage = os.wait4(self.process.pid, 0)
+        self.returncode = os.waitstatus_to_exitcode(status)
+        self.process.returncode = self.returncode
+
+    def tail(self) -> str:
+        try:
+            lines = self.log.read_text(errors="replace").strip().splitlines()
+        except OSError:
+            return ""
+        return " | ".join(lines[-3:])
+
+    @property
+    def peak_rss_mib(self) -> float | None:
+        return self.usage.ru_maxrss / 1024 if self.usage is not None else None  # ru_maxrss is in KiB
+
+
+def session_config(template: str, tracker_dir: Path) -> tuple[str, str]:
+    """Config/ingest.yaml for a bench session: every tcp://127.0.0.1 port (the sensors' PULL endpoint,
+    the drones' SUB endpoint, the tracks' PUB socket) replaced by a free one, and a relative tracker
+    path made absolute (the copy lives elsewhere). Returns the text and the PULL endpoint."""
+    ports: dict[str, int] = {}
+
+    def fresh(match: re.Match) -> str:
+        if match.group(1) not in ports:
+            port = free_port()
+            while port in ports.values():
+                port = free_port()
+            ports[match.group(1)] = port
+        return f"tcp://127.0.0.1:{ports[match.group(1)]}"
+
+    pull = re.search(r"address:\s*tcp://127\.0\.0\.1:(\d+)\s*\n\s*socket:\s*pull\b", template)
+    if not pull:
+        raise RunError(f"{SESSION_CONFIG}: no PULL endpoint on tcp://127.0.0.1 to send the session to")
+    text = re.sub(r"tcp://127\.0\.0\.1:(\d+)", fresh, template)
+
+    def absolute(match: re.Match) -> str:
+        path = Path(match.group(2))
+        return match.group(1) + str(path if path.is_absolute() else (tracker_dir / path).resolve())
+
+    text = re.sub(r"^(\s+tracker:\s*)([^\s#]+)", absolute, text, flags=re.M)
+    return text, f"tcp://127.0.0.1:{ports[pull.group(1)]}"
+
+
+def scenario_duration(path: Path) -> float | None:
+    """duration_s of a scenario file (a top-level key; read without a YAML parser)."""
+    match = re.search(r"^duration_s:\s*([0-9.]+)", read(str(path)), flags=re.M)
+    return float(match.group(1)) if match else None
+
+
+class RecordingBench:
+    """Record throughput beside a raw sequential write of the same bytes (`haechi-bench record`,
+    compression none, which the target is judged on, and zstd), and the replay speed of a dense
+    session (`haechi replay --speed max`): x real time = the scenario's length over the replay's wall
+    time, frames/s, and, as a check, whether the replayed tracks equal the live run's byte for byte."""
+
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self.haechi_bench = args.haechi_bench
+        self.haechi = args.haechi
+        self.cache = Path(args.session_cache)
+        self.work = Path(args.out).parent / "recording"
+        self.frames = RECORD_FRAMES_QUICK if args.quick else RECORD_FRAMES
+        self.status = "pending"  # pending, ok, skipped
+        self.reason: str | None = None
+        self.record_reason: str | None = None
+        self.replay_reason: str | None = None
+        self.notes: list[str] = []
+        self.errors: list[str] = []
+        self.record_runs = {c: Measurement(f"record_{c}", "haechi", f"record, compression {c}", RECORD_METRICS,
+                                           None, False) for c in RECORD_COMPRESSIONS}
+        self.replay_runs = Measurement("replay_dense", "haechi", "replay dense", REPLAY_METRICS, None, False)
+        self.session: dict = {}
+        self.figures: list[dict] = []
+        self.checks: list[dict] = []
+        self.targets = [dict(t) for t in RECORDING_TARGETS]
+
+    # --- preconditions ---------------------------------------------------------------------------
+
+    def missing(self) -> None:
+        if not self.haechi_bench:
+            self.record_reason = "no --haechi-bench given (make bench builds it from Benchmarks/HaechiBench)"
+        elif not os.access(self.haechi_bench, os.X_OK):
+            self.record_reason = f"{self.haechi_bench} does not exist or is not executable"
+        if not self.haechi:
+            self.replay_reason = "no --haechi given (make bench builds it with swift build -c release --product haechi)"
+        elif not os.access(self.haechi, os.X_OK):
+            self.replay_reason = f"{self.haechi} does not exist or is not executable"
+        elif not SESSION_SCENARIO.is_file() or not SESSION_CONFIG.is_file():
+            self.replay_reason = f"{SESSION_SCENARIO} or {SESSION_CONFIG} not found"
+        for m in self.record_runs.values():
+            if self.record_reason:
+                m.status, m.error = "missing", self.record_reason
+        if self.replay_reason:
+            self.replay_runs.status, self.replay_runs.error = "missing", self.replay_reason
+
+    # --- the dense session -----------------------------------------------------------------------
+
+    def session_key(self) -> dict:
+        return {"scenario": shown_path(SESSION_SCENARIO), "scenario_sha256": file_digest(SESSION_SCENARIO),
+                "ingest_config_sha256": file_digest(SESSION_CONFIG),
+                "tracker_config_sha256": file_digest(SESSION_CONFIG.parent / "tracker.yaml")
+                if (SESSION_CONFIG.parent / "tracker.yaml").is_file() else None,
+                "haechi_version": quiet([self.haechi, "--version"]), "haechi_sha256": file_digest(Path(self.haechi)),
+                "simulate": "--speed max --socket push", "ingest": f"--idle-timeout {SESSION_IDLE_TIMEOUT_S}, "
+                                                                  "recording compression none"}
+
+    def dense_session(self) -> None:
+        """The recorded dense session and the live run's track lines, made once per key and cached."""
+        name = "dense"
+        mcap, tracks, key_path = (self.cache / f"{name}.mcap", self.cache / f"{name}.live.tracks.jsonl",
+                                  self.cache / f"{name}.key.json")
+        key = self.session_key()
+        try:
+            cached = json.loads(key_path.read_text()) if mcap.is_file() and tracks.is_file() else None
+        except (OSError, json.JSONDecodeError):
+            cached = None
+        if cached and cached.get("key") == key:
+            self.session = dict(cached, cached=True)
+            log(f"recording: dense session cached: {shown_path(mcap)} (generated in {cached.get('generate_s')} s)")
+        else:
+            log(f"recording: recording the dense session into {shown_path(mcap)} (haechi simulate --speed max "
+                f"into haechi ingest; this takes a while)")
+            self.session = dict(self.generate(name, mcap, tracks), key=key)
+            key_path.write_text(json.dumps(self.session, indent=1) + "\n")
+            self.session["cached"] = False
+            log(f"recording: dense session recorded in {self.session['generate_s']} s (simulate "
+                f"{self.session['simulate_s']} s): {self.session['frames_recorded']} frames, "
+                f"{self.session['bytes'] / 1e6:.0f} MB")
+        self.session.update(path=str(mcap), live_tracks=str(tracks))
+
+    def generate(self, name: str, mcap: Path, tracks: Path) -> dict:
+        partial = self.cache / f"{name}.partial"
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        template = SESSION_CONFIG.read_text()
+        for attempt in range(PORT_RETRIES):
+            config_text, pull = session_config(template, SESSION_CONFIG.parent)
+            config, live, sent = partial / "ingest.yaml", partial / "live.summary.json", partial / "sent.summary.json"
+            record_dir, live_tracks = partial / "rec", partial / "live.tracks.jsonl"
+            config.write_text(config_text)
+            shutil.rmtree(record_dir, ignore_errors=True)
+            ingest = Child([self.haechi, "ingest", "--config", str(config), "--idle-timeout",
+                            str(SESSION_IDLE_TIMEOUT_S), "--record-dir", str(record_dir), "--summary", str(live),
+                            "--tracks-out", str(live_tracks), "--quiet"], partial / "ingest.log")
+            simulate = None
+            try:
+                simulate = Child([self.haechi, "simulate", "--scenario", str(SESSION_SCENARIO), "--speed", "max",
+                                  "--socket", "push", "--publish", pull, "--summary", str(sent), "--quiet"],
+                                 partial / "simulate.log")
+                deadline = time.monotonic() + TIMEOUT_SESSION_S
+                while not simulate.poll():
+                    if ingest.poll():  # ingest ended first: nobody drains the simulator's PUSH socket
+                        simulate.kill()
+                        ingest.wait(deadline)
+                        raise RunError("haechi ingest: ended before the simulator had sent everything")
+                    if time.monotonic() > deadline:
+                        raise RunError("haechi simulate: timed out")
+                    time.sleep(0.02)
+                simulate.wait(deadline)
+                ingest.wait(deadline)
+            except RunError as error:
+                if "Address already in use" in str(error) and attempt < PORT_RETRIES - 1:
+                    continue
+                raise
+            finally:
+                for child in (simulate, ingest):
+                    if child is not None:
+                        child.kill()
+            break
+        sent_summary, live_summary = load_json(sent, "haechi simulate"), load_json(live, "haechi ingest")
+        recording = live_summary.get("recording") or {}
+        files = sorted(record_dir.glob("*.mcap"))
+        if not recording.get("finalised") or len(files) != 1:
+            raise RunError(f"haechi ingest: not one finalised recording in {record_dir} ({recording})")
+        recorded = files[0]
+        totals = live_summary.get("totals") or {}
+        if recording.get("frames_recorded") != sent_summary.get("messages_sent") or recording.get("frames_lost"):
+            self.notes.append(f"dense session: {sent_summary.get('messages_sent')} messages sent, "
+                              f"{recording.get('frames_recorded')} frames recorded, {recording.get('frames_lost')} lost")
+        recorded.replace(mcap)
+        live_tracks.replace(tracks)
+        first, last = totals.get("first_t_ns"), totals.get("last_t_ns")
+        entry = {"generate_s": round(ingest.seconds, 2), "simulate_s": round(simulate.seconds, 2),
+                 "idle_timeout_s": SESSION_IDLE_TIMEOUT_S, "generated": datetime.datetime.now(
+                     datetime.timezone.utc).isoformat(timespec="seconds"),
+                 "duration_s": sent_summary.get("duration_s") or scenario_duration(SESSION_SCENARIO),
+                 "data_span_s": (last - first) / 1e9 if isinstance(first, int) and isinstance(last, int) else None,
+                 "messages_sent": sent_summary.get("messages_sent"),
+                 "simulate_messages_per_second": sent_summary.get("messages_per_second"),
+                 "frames_recorded": recording.get("frames_recorded"), "frames_lost": recording.get("frames_lost"),
+                 "bytes_received": totals.get("bytes_received"), "bytes": mcap.stat().st_size,
+                 "live_track_lines": (live_summary.get("tracking") or {}).get("published"),
+                 "ingest_peak_rss_mib": ingest.peak_rss_mib, "config": config_text}
+        shutil.rmtree(partial, ignore_errors=True)
+        return entry
+
+    # --- running ---------------------------------------------------------------------------------
+
+    def record(self, compression: str, rep: int) -> dict:
+        command = [self.haechi_bench, "record", "--directory", str(self.work / "scratch"), "--frames", str(self.frames),
+                   "--payload-bytes", str(RECORD_PAYLOAD_BYTES), "--sources", str(RECORD_SOURCES),
+                   "--compression", compression]
+        self.record_runs[compression].command = command + ["[--baseline-first on even repetitions]"]
+        if rep % 2 == 0:
+            command.append("--baseline-first")
+        return run_one(command, TIMEOUT_RECORD_S)
+
+    def replay(self, rep: int) -> dict:
+        summary_path, tracks = self.work / "replay.summary.json", self.work / "replay.tracks.jsonl"
+        command = [self.haechi, "replay", self.session["path"], "--speed", "max", "--summary", str(summary_path),
+                   "--quiet", "--tracks-out", str(tracks)]
+        self.replay_runs.command = command
+        summary_path.unlink(missing_ok=True)
+        tracks.unlink(missing_ok=True)
+        child = Child(command, self.work / "replay.log")
+        child.wait(time.monotonic() + TIMEOUT_REPLAY_S)
+        replay = load_json(summary_path, "haechi replay").get("replay") or {}
+        wall, frames, duration = replay.get("wall_seconds"), replay.get("frames_replayed"), self.session.get("duration_s")
+        if not isinstance(wall, (int, float)) or wall <= 0 or not isinstance(frames, int) or not duration:
+            raise RunError(f"haechi replay: no wall_seconds or frames_replayed in {summary_path} (or no scenario length)")
+        match_live = filecmp.cmp(tracks, self.session["live_tracks"], shallow=False) if tracks.is_file() else False
+        tracks.unlink(missing_ok=True)
+        return {"wall_seconds": wall, "frames_replayed": frames, "frames_per_second": frames / wall,
+                "real_time_factor": duration / wall, "process_seconds": child.seconds,
+                "peak_rss_mib": child.peak_rss_mib, "tracks_match_recording": replay.get("tracks_match_recording"),
+                "tracks_match_live": match_live, "track_lines": replay.get("track_lines"),
+                "recorded_track_lines": replay.get("recorded_track_lines"),
+                "recorded_seconds": replay.get("recorded_seconds"),
+                "summary_real_time_factor": replay.get("real_time_factor"), "rep": rep}
+
+    def run(self) -> None:
+        if "recording" not in self.args.sections:
+            self.status, self.reason = "skipped", f"not selected ({self.args.selection})"
+            log(f"recording: skipped: {self.reason}")
+            return
+        self.missing()
+        if self.record_reason and self.replay_reason:
+            self.status, self.reason = "skipped", f"{self.record_reason}; {self.replay_reason}"
+            log(f"recording: skipped: {self.reason}")
+            return
+        self.status = "ok"
+        self.work.mkdir(parents=True, exist_ok=True)
+        self.cache.mkdir(parents=True, exist_ok=True)
+        if self.replay_runs.status == "pending":
+            try:
+                self.dense_session()
+            except (RunError, OSError) as error:
+                self.replay_runs.status, self.replay_runs.error = "failed", f"dense session: {error}"
+                self.errors.append(f"dense session: {error}")
+                log(f"recording: dense session: FAILED: {error}")
+
+        # Repetition 1 of each, then repetition 2, ..., as elsewhere.
+        reps = self.args.reps
+        todo = [(f"record, compression {c}", self.record_runs[c], lambda rep, c=c: self.record(c, rep))
+                for c in RECORD_COMPRESSIONS] + [("replay dense", self.replay_runs, self.replay)]
+        for rep in range(1, reps + 1):
+            for label, m, measure in todo:
+                if m.status != "pending":
+                    continue
+                try:
+                    result = measure(rep)
+                except (RunError, OSError) as error:
+                    m.status, m.error = "failed", str(error)
+                    self.errors.append(f"{label}: {error}")
+                    log(f"[{rep}/{reps}] {label}: FAILED: {error}")
+                    continue
+                result["rep"] = rep
+                m.runs.append(result)
+                log(f"[{rep}/{reps}] {label}: {describe_recording(result)}")
+        for _, m, _ in todo:
+            if m.status == "pending":
+                m.status = "ok"
+        shutil.rmtree(self.work / "scratch", ignore_errors=True)
+
+    # --- results ---------------------------------------------------------------------------------
+
+    def evaluate(self) -> None:
+        if self.status != "ok":
+            for target in self.targets:
+                target["status"] = "skipped"
+            return
+        statuses = {}
+        for compression in RECORD_COMPRESSIONS:
+            m = self.record_runs[compression]
+            ok = m.status == "ok" and bool(m.runs)
+            figure = {"id": f"record_{compression}", "compression": compression, "status": m.status,
+                      "frames": self.frames, "payload_bytes": RECORD_PAYLOAD_BYTES, "sources": RECORD_SOURCES}
+            for metric in RECORD_METRICS:
+                figure[metric] = m.median(metric) if ok else None
+                figure[f"{metric}_spread"] = m.spread(metric) if ok else None
+            hm, rm = figure["record_frames_per_second"], figure["raw_frames_per_second"]
+            # The ratio is the median of each run's own ratio: both sides run back to back in one
+            # process, so a disturbed run disturbs both, where the ratio of the two medians could pair
+            # one run's recorder with another's raw write. Its spread is that of the runs' ratios.
+            # Beside it, the ratio of the medians and the median per order.
+            figure["ratio"] = figure.pop("ratio") if ok else None
+            figure["ratio_noise"] = figure.pop("ratio_spread")
+            figure["ratio_of_medians"] = hm / rm if hm and rm else None
+            figure["ratio_by_order"] = {
+                order: statistics.median(values) if values else None
+                for order in ("haechi_first", "baseline_first")
+                for values in [[run["ratio"] for run in m.runs if run.get("order") == order
+                                and isinstance(run.get("ratio"), (int, float))]]}
+            if compression == RECORD_TARGET_COMPRESSION:
+                figure["verdict"] = ratio_verdict(figure["ratio"], RECORD_RATIO_TARGET, figure["ratio_noise"],
+                                                  f">= {RECORD_RATIO_TARGET}x raw write")
+                statuses["record_throughput"] = figure["verdict"]["status"]
+            else:
+                figure["verdict"] = {"status": "none", "rule": "no target (for information)"}
+            self.figures.append(figure)
+
+        m = self.replay_runs
+        ok = m.status == "ok" and bool(m.runs)
+        figure = {"id": "replay_dense", "status": m.status, "error": m.error,
+                  "scenario": shown_path(SESSION_SCENARIO), "duration_s": self.session.get("duration_s"),
+                  "frames": self.session.get("frames_recorded"), "recording_bytes": self.session.get("bytes")}
+        for metric in REPLAY_METRICS:
+            figure[metric] = m.median(metric) if ok else None
+            figure[f"{metric}_spread"] = m.spread(metric) if ok else None
+        figure["peak_rss_mib_max"] = max(m.values("peak_rss_mib")) if ok and m.values("peak_rss_mib") else None
+        rtf = figure["real_time_factor"]
+        figure["verdict"] = ratio_verdict(rtf, REPLAY_REAL_TIME_TARGET, figure["real_time_factor_spread"],
+                                          f">= {REPLAY_REAL_TIME_TARGET:.0f}x real time")
+        statuses["replay_real_time"] = figure["verdict"]["status"]
+        self.figures.append(figure)
+
+        # The check of determinism: every replay's tracks equal the recording's (haechi/tracks, as
+        # haechi replay compares them) and the live run's own track file, byte for byte.
+        runs = m.runs if ok else []
+        recording_ok = sum(1 for run in runs if run.get("tracks_match_recording") is True)
+        live_ok = sum(1 for run in runs if run.get("tracks_match_live") is True)
+        check = {"id": "replay_tracks_match",
+                 "description": "replayed tracks equal the recording's and the live run's, byte for byte",
+                 "runs": len(runs), "tracks_match_recording": recording_ok, "tracks_match_live": live_ok}
+        if not runs:
+            check["status"] = "not run"
+        elif recording_ok == live_ok == len(runs):
+            check["status"] = "passed"
+        else:
+            check["status"] = "failed"
+            self.errors.append(f"replay: tracks differ from the live run's (matched the recording in {recording_ok}, "
+                               f"the live track file in {live_ok} of {len(runs)} runs)")
+        self.checks.append(check)
+
+        for target in self.targets:
+            status = statuses.get(target["id"], "pending")
+            target["status"] = "pending" if status == "none" else status
+
+    def results(self) -> dict:
+        return {
+            "status": self.status, "reason": self.reason,
+            "config": {"reps": self.args.reps, "record_frames": self.frames, "record_payload_bytes": RECORD_PAYLOAD_BYTES,
+                       "record_sources": RECORD_SOURCES, "record_compressions": list(RECORD_COMPRESSIONS),
+                       "record_order": "haechi first on odd repetitions, the raw write first on even ones",
+                       "haechi_bench": self.haechi_bench, "haechi": self.haechi,
+                       "session_cache": str(self.cache), "work_dir": str(self.work)},
+            "targets": self.targets,
+            "checks": self.checks,
+            "figures": self.figures,
+            "session": {k: v for k, v in self.session.items() if k != "config"},
+            "record": {c: m.to_json() for c, m in self.record_runs.items()},
+            "replay": self.replay_runs.to_json(),
+            "notes": self.notes,
+            "errors": self.errors,
+        }
+
+
+def ratio_verdict(value, threshold: float, noise, rule: str) -> dict:
+    """Met or missed against a lower bound, by how much when missed, and whether the gap lies within
+    the run's spread (noise: relative, as ratio_noise)."""
+    if value is None:
+        return {"status": "pending", "rule": rule}
+    result = {"status": "met" if value >= threshold else "missed", "rule": rule,
+              "within_noise": abs(value - threshold) <= (noise or 0) * value}
+    if value < threshold:
+        result["by"] = f"{(threshold - value) / threshold * 100:.0f} % short"
+    return result
+
+
 def verdict(figure: dict) -> dict:
     """Met, missed or pending for one figure, and by how much when missed."""
     hm, cm, ratio = figure["haechi_median"], figure["baseline_median"], figure["ratio"]
@@ -1107,6 +1582,98 @@ def tracker_text(tb: TrackerBench) -> str:
     return "\n".join(lines)
 
 
+def describe_recording(result: dict) -> str:
+    if "record_frames_per_second" in result:
+        return (f"Haechi {si(result['record_frames_per_second'])} frames/s {result['record_mb_per_second']:.0f} MB/s, "
+                f"raw write {si(result['raw_frames_per_second'])} frames/s {result['raw_mb_per_second']:.0f} MB/s, "
+                f"ratio {result['ratio']:.2f} ({result.get('order', '?').replace('_', ' ')})")
+    return (f"{result['real_time_factor']:.0f}x real time ({result['wall_seconds']:.2f} s), "
+            f"{si(result['frames_per_second'])} frames/s, process {result['process_seconds']:.2f} s, "
+            f"peak RSS {result['peak_rss_mib']:.0f} MiB, tracks match recording {result['tracks_match_recording']}, "
+            f"live {result['tracks_match_live']}")
+
+
+def verdict_text(v: dict) -> str:
+    text = {"none": "", "pending": "pending"}.get(v["status"], v["status"])
+    if v["status"] == "missed":
+        text += f" ({v['by']})"
+    if v.get("within_noise"):
+        text += " (within noise)"
+    return text
+
+
+def recording_text(rb: RecordingBench) -> str:
+    """The recording section of the printout: record throughput, replay, the check, targets."""
+    if rb.status == "skipped":
+        return f"Recording and replay: skipped: {rb.reason}."
+    lines = [f"Recording: haechi-bench record, {si(rb.frames)} frames ({RECORD_PAYLOAD_BYTES} B payloads on "
+             f"{RECORD_SOURCES} topics) through the recorder, beside write(2) + fsync of the same bytes in the same "
+             f"process (order alternating); medians of {rb.args.reps} runs"]
+    rows = [("compression", "Haechi", "raw write", "ratio", "file", "target", "verdict")]
+    by_id = {f["id"]: f for f in rb.figures}
+    for compression in RECORD_COMPRESSIONS:
+        f = by_id.get(f"record_{compression}")
+        if f is None or f["record_frames_per_second"] is None:
+            status = f["status"] if f else "missing"
+            rows.append((compression, status_text(status), "", "", "", "", ""))
+            continue
+        rows.append((compression,
+                     f"{si(f['record_frames_per_second'])} frames/s, {f['record_mb_per_second']:.0f} MB/s",
+                     f"{si(f['raw_frames_per_second'])} frames/s, {f['raw_mb_per_second']:.0f} MB/s",
+                     f"{f['ratio']:.2f}x +-{(f['ratio_noise'] or 0) * 100:.0f}%",
+                     f"{f['file_bytes'] / 1e6:.0f} MB", f["verdict"]["rule"] if f["verdict"]["status"] != "none" else "-",
+                     verdict_text(f["verdict"]) or "for information"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for n, row in enumerate(rows):
+        lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    if rb.record_reason:
+        lines.append(f"Record figures missing: {rb.record_reason}")
+    lines.append("MB/s: frame bytes (topic + payload) per second, the same count on both sides; ratio: the median of\n"
+                 "each run's Haechi / raw write, +- its spread; file: the recording's size (the raw file: the frame bytes).")
+
+    lines.append("")
+    f = by_id.get("replay_dense", {})
+    s = rb.session
+    if f.get("real_time_factor") is not None:
+        made = (f"cached, recorded in {s.get('generate_s')} s on {s.get('generated', '?')[:10]}" if s.get("cached")
+                else f"recorded in this run in {s.get('generate_s')} s")
+        lines.append(f"Replay: haechi replay --speed max of the dense session ({s.get('duration_s'):.0f} s of "
+                     f"{shown_path(SESSION_SCENARIO)}, {si(s.get('frames_recorded'))} frames, "
+                     f"{s.get('bytes', 0) / 1e6:.0f} MB; {made}); medians of {len(rb.replay_runs.runs)} runs")
+        lines.append(f"  {f['real_time_factor']:.0f}x real time +-{(f['real_time_factor_spread'] or 0) * 100:.0f}% "
+                     f"({f['wall_seconds']:.2f} s), {si(f['frames_per_second'])} frames/s, whole process "
+                     f"{f['process_seconds']:.2f} s, peak RSS {f['peak_rss_mib_max']:.0f} MiB; target "
+                     f"{f['verdict']['rule']}: {verdict_text(f['verdict'])}")
+        lines.append("  x real time: the scenario's length over the replay's own wall_seconds (its summary).")
+    else:
+        lines.append(f"Replay of the dense session: {status_text(rb.replay_runs.status)}"
+                     + (f": {rb.replay_runs.error}" if rb.replay_runs.error else ""))
+
+    for check in rb.checks:
+        detail = (f": {check['tracks_match_recording']} of {check['runs']} runs equal the recording's, "
+                  f"{check['tracks_match_live']} of {check['runs']} the live run's track file") if check["runs"] else ""
+        lines.append(f"Check: {check['status']:<8} {check['description']}{detail}")
+    lines.append("")
+    lines.append("Targets (issue 6):")
+    for target in rb.targets:
+        figure = by_id.get("record_none" if target["id"] == "record_throughput" else "replay_dense", {})
+        value = figure.get("ratio") if target["id"] == "record_throughput" else figure.get("real_time_factor")
+        detail = ""
+        if value is not None:
+            detail = f"{value:.2f}x" if target["id"] == "record_throughput" else f"{value:.0f}x"
+            if figure["verdict"].get("by"):
+                detail += f", {figure['verdict']['by']}"
+            if figure["verdict"].get("within_noise"):
+                detail += ", within noise"
+        lines.append(f"  {tracker_status_text(target['status']):<8} {target['description']}"
+                     + (f": {detail}" if detail else ""))
+    for note in rb.notes:
+        lines.append(f"Note: {note}")
+    return "\n".join(lines)
+
+
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -1139,29 +1706,59 @@ def main() -> int:
     tracker.add_argument("--scenario-cache", default=str(REPO / "bench" / "scenarios"),
                          help="where generated scenario files are kept, one per preset and seed "
                               "(default: bench/scenarios)")
-    only = tracker.add_mutually_exclusive_group()
-    only.add_argument("--tracker-only", action="store_true", help="run only the tracker section")
-    only.add_argument("--no-tracker", action="store_true", help="skip the tracker section")
+    recording = parser.add_argument_group("recording (haechi-bench record beside a raw write; haechi replay)")
+    recording.add_argument("--session-cache", default=str(REPO / "bench" / "sessions"),
+                           help="where the recorded dense session and its live track lines are kept "
+                                "(default: bench/sessions)")
+    sections = parser.add_argument_group("sections: core (ring, ingest, latency, allocations), tracker, recording")
+    sections.add_argument("--only", metavar="SECTIONS",
+                          help=f"comma-separated sections to run, of {', '.join(SECTIONS)} (default: all)")
+    sections.add_argument("--tracker-only", action="store_true", help="run only the tracker section (--only tracker)")
+    sections.add_argument("--no-tracker", action="store_true", help="skip the tracker section")
+    sections.add_argument("--no-recording", action="store_true", help="skip the recording section")
     args = parser.parse_args()
     if args.reps < 1:
         parser.error("--reps must be at least 1")
+    if args.only and args.tracker_only:
+        parser.error("--only and --tracker-only do not go together")
+    if args.only:
+        chosen = [name.strip() for name in args.only.split(",") if name.strip()]
+        unknown = [name for name in chosen if name not in SECTIONS]
+        if unknown or not chosen:
+            parser.error(f"--only takes sections of {', '.join(SECTIONS)}")
+        args.sections, args.selection = set(chosen), f"--only {','.join(chosen)}"
+    elif args.tracker_only:
+        args.sections, args.selection = {"tracker"}, "--tracker-only"
+    else:
+        args.sections, args.selection = set(SECTIONS), ""
+    for name in ("tracker", "recording"):
+        if getattr(args, f"no_{name}"):
+            args.sections.discard(name)
+            args.selection = " ".join(filter(None, [args.selection, f"--no-{name}"]))
+    if not args.sections:
+        parser.error("no section left to run")
 
     bench = Bench(args)
     trackers = TrackerBench(args)
+    recordings = RecordingBench(args)
     machine = machine_info(bench.zmq_raw)
     log(f"==> {machine['nproc']} x {machine['cpu_model']}, Linux {machine['kernel']}, libzmq {machine['libzmq']}; "
         f"{args.reps} repetitions{' (quick)' if args.quick else ''}")
     try:
         bench.run()
         trackers.run()
+        recordings.run()
     except KeyboardInterrupt:
         log("run_bench: interrupted")
         return 130
     bench.evaluate()
     trackers.evaluate()
+    recordings.evaluate()
 
     results = bench.results(machine)
     results["tracker"] = trackers.results()
+    results["recording"] = recordings.results()
+    results["config"]["sections"] = [name for name in SECTIONS if name in args.sections]
     if args.tracker_only:
         results["config"]["tracker_only"] = True
     out = Path(args.out)
@@ -1171,7 +1768,7 @@ def main() -> int:
     print()
     print(f"Haechi benchmarks: medians of {args.reps} repetitions{' (quick sizes)' if args.quick else ''}, "
           f"{machine['nproc']} x {machine['cpu_model']}, Linux {machine['kernel']}")
-    if not args.tracker_only:
+    if "core" in args.sections:
         print(table(bench))
         print("ratio: Haechi / baseline, +- the run-to-run spread (median absolute deviation of the\n"
               "repetitions, both sides added); a verdict within it is marked. Allocations: per frame, whole\n"
@@ -1184,7 +1781,9 @@ def main() -> int:
         print(f"Note: {note}")
     print()
     print(tracker_text(trackers))
-    errors = bench.errors() + trackers.errors
+    print()
+    print(recording_text(recordings))
+    errors = bench.errors() + trackers.errors + recordings.errors
     for error in errors:
         print(f"Error: {error}")
     try:

@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # `make demo`: a live test run on loopback. `haechi simulate` flies the quickstart scenario (three
 # drones, one radar, two minutes) at 10x speed and pushes every sensor and drone message to
-# `haechi ingest`, which runs on the sample config and prints what it counted. Then the two
-# summaries are compared: every message sent must be accounted for.
+# `haechi ingest`, which runs on the sample config, tracks the drones live, records the session to
+# Replays/<run-id>.mcap and prints what it counted. Then the two summaries are compared (every message
+# sent must be accounted for), and the recording is replayed through the same pipeline: the replayed
+# tracks must equal the live ones byte for byte.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${HAECHI_BIN:?set HAECHI_BIN to the haechi binary}" "${VPY:?set VPY to the venv python}"
 
 out=out/demo
 mkdir -p "$out"
-rm -f "$out/summary.json" "$out/sent.json"
+rm -f "$out/summary.json" "$out/sent.json" "$out/live-tracks.jsonl" "$out/replay-tracks.jsonl" "$out/replay-summary.json"
 
-"$HAECHI_BIN" ingest --config Config/ingest.yaml --idle-timeout 3 --summary "$out/summary.json" &
+"$HAECHI_BIN" ingest --config Config/ingest.yaml --idle-timeout 3 --summary "$out/summary.json" \
+    --tracks-out "$out/live-tracks.jsonl" &
 ingest=$!
 trap 'kill "$ingest" 2>/dev/null || true' EXIT
 
@@ -33,6 +36,20 @@ if t:
     tr = t["tracker"]
     print(f"live tracker: {tr['scans_processed']} scans, {tr['detections_used']} detections, "
           f"{tr['confirmed']} tracks confirmed, {t['published']} track updates published on json/tracks")
-sys.exit(0 if verdict != "MISMATCH" else 1)
+r = got.get("recording")
+if r:
+    print(f"recorded {r['frames_recorded']} frames to {r['path']} (finalised: {r['finalised']})")
+sys.exit(0 if verdict != "MISMATCH" and (not r or r["finalised"]) else 1)
 PY
-echo "summaries: $out/summary.json (ingest), $out/sent.json (simulator)"
+recording="$("$VPY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["recording"]["path"])' "$out/summary.json")"
+"$HAECHI_BIN" replay "$recording" --speed max --tracks-out "$out/replay-tracks.jsonl" --summary "$out/replay-summary.json" --quiet
+"$VPY" - "$out/replay-summary.json" "$out/live-tracks.jsonl" "$out/replay-tracks.jsonl" <<'PY'
+import json, sys
+rp = json.load(open(sys.argv[1]))["replay"]
+same = open(sys.argv[2], "rb").read() == open(sys.argv[3], "rb").read()
+print(f"replayed {rp['frames_replayed']} frames in {rp['wall_seconds']:.2f} s: {rp['track_lines']} track lines, "
+      + ("identical to the live run's, byte for byte" if same and rp["tracks_match_recording"] else "DIFFERENT from the live run's"))
+sys.exit(0 if same and rp["tracks_match_recording"] else 1)
+PY
+echo "summaries: $out/summary.json (ingest), $out/sent.json (simulator), $out/replay-summary.json (replay)"
+echo "recording: $recording (open it in Foxglove, or: haechi replay $recording --speed 1)"

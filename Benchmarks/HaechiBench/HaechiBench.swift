@@ -6,6 +6,7 @@ import LockFreeRing
 import Logging
 import TelemetryIngest
 import TelemetryModel
+import SessionRecording
 
 #if canImport(Glibc)
 import Glibc
@@ -16,7 +17,7 @@ struct HaechiBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "haechi-bench",
         abstract: "Haechi's figures for make bench; run_bench.py sets them beside their baselines.",
-        subcommands: [Ring.self, Ingest.self, Latency.self])
+        subcommands: [Ring.self, Ingest.self, Latency.self, Record.self])
 }
 
 /// Keeps a value alive so the optimiser cannot delete the work that made it (STYLE 12).
@@ -201,4 +202,215 @@ struct Latency: ParsableCommand {
         func us(_ p: Double) -> Double { Double(h.valueAtPercentile(p)) / 1000 }
         printJSON(["bench": "swift_latency", "rate": rate, "frames": frames, "p50_us": us(50), "p99_us": us(99), "p999_us": us(99.9)])
     }
+}
+
+// MARK: record
+
+/// The recorder against a plain sequential write of the same bytes: the frames' topics and payloads
+/// written with write(2) in 1 MiB blocks, then fsynced, as the recorder's finish fsyncs. One of each
+/// per process, in fresh files under `directory`; Haechi first unless `--baseline-first` (run_bench.py
+/// alternates the order between repetitions).
+///
+/// Right before each timed run a scratch file a little larger than either side's is written, synced
+/// and removed (untimed), and each measured file is removed and synced as soon as it is measured.
+/// Without this the two sides' speeds depended on what ran before them (whichever went second often
+/// ran at a half to a sixth of its speed, the time going to the kernel's copy into the page cache).
+/// On this project's VMs the guest reports free 2 MiB blocks to the host after about 2 s (free page
+/// reporting; /sys/module/page_reporting); the first write to each page of such a block then costs a
+/// fault on the host. `dd` of 424 MB with fsync runs at 2.5 GB/s within 2 s of removing a file as
+/// large, and at 0.4 GB/s after 2 s. The scratch file gives both sides recently used pages, as a
+/// long recording finds them once the page cache has filled the machine's memory.
+struct Record: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Record throughput (frames/s, MB/s) beside a raw sequential write of the same bytes.")
+    @Option var directory: String
+    @Option var frames: Int = 1_000_000
+    @Option var payloadBytes: Int = 200
+    @Option var sources: Int = 8
+    @Option var compression: String = "none"
+    @Flag(help: "Measure the raw write before the recorder (default: the recorder first).")
+    var baselineFirst = false
+
+    struct Timing {
+        var seconds = 0.0      // everything: the frames, then the summary (recorder) and fsync
+        var syncSeconds = 0.0  // of which: from the last frame handed over to the file closed
+        var fileBytes = 0
+    }
+
+    func validate() throws {
+        if RecordingCompression(compression) == nil { throw ValidationError("--compression must be none, zstd or lz4") }
+        if frames < 1 || sources < 1 { throw ValidationError("--frames and --sources must be at least 1") }
+    }
+
+    func run() throws {
+        let topics = (0..<sources).map { Array("json/radar-\($0)".utf8) }
+        var payload = Array(#"{"type":"detection","t_ns":1,"sensor_id":"radar-0","scan_id":1,"azimuth_deg":1.5,"range_m":1200}"#.utf8)
+        while payload.count < payloadBytes { payload.insert(0x20, at: payload.count - 1) }
+        let dataBytes = Double(frames * payload.count) + Double((0..<frames).reduce(0) { $0 + topics[$1 % sources].count })
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let folder = open(directory, O_RDONLY | O_DIRECTORY)
+        guard folder >= 0 else { throw ValidationError("cannot open \(directory)") }
+        defer { close(folder) }
+        let stamp = UUID().uuidString
+        let recordPath = directory + "/bench-\(stamp).mcap", rawPath = directory + "/bench-\(stamp).raw"
+        /// Removes a file and commits the removal (untimed): on a file system mounted with `discard`,
+        /// freeing the blocks is otherwise paid by the next fsync, the next timed run's.
+        func settle(_ path: String) {
+            unlink(path)
+            fsync(folder)
+        }
+        defer {
+            settle(recordPath)
+            settle(rawPath)
+        }
+
+        // Right before each timed run, a scratch file larger than either side's is written and
+        // removed, so that both sides fill recently used pages (see the note above the struct).
+        let warmBytes = Int(dataBytes * 1.3), warmPath = directory + "/bench-\(stamp).warm"
+        defer { settle(warmPath) }
+        func measureRecorder() throws -> Timing {
+            try warmUp(path: warmPath, bytes: warmBytes, folder: folder)
+            let timing = try writeRecording(path: recordPath, topics: topics, payload: payload)
+            settle(recordPath)
+            return timing
+        }
+        func measureRaw() throws -> Timing {
+            try warmUp(path: warmPath, bytes: warmBytes, folder: folder)
+            let timing = try writeRaw(path: rawPath, topics: topics, payload: payload)
+            settle(rawPath)
+            return timing
+        }
+        var record = Timing(), raw = Timing()
+        if baselineFirst {
+            raw = try measureRaw()
+            record = try measureRecorder()
+        } else {
+            record = try measureRecorder()
+            raw = try measureRaw()
+        }
+
+        printJSON(["bench": "record", "frames": frames, "payload_bytes": payload.count, "sources": sources,
+                   "compression": compression, "order": baselineFirst ? "baseline_first" : "haechi_first",
+                   "data_bytes": Int(dataBytes),
+                   "record_seconds": record.seconds, "record_sync_seconds": record.syncSeconds,
+                   "record_frames_per_second": Double(frames) / record.seconds,
+                   "record_mb_per_second": dataBytes / record.seconds / 1e6, "file_bytes": record.fileBytes,
+                   "raw_seconds": raw.seconds, "raw_sync_seconds": raw.syncSeconds,
+                   "raw_frames_per_second": Double(frames) / raw.seconds,
+                   "raw_mb_per_second": dataBytes / raw.seconds / 1e6, "ratio": raw.seconds / record.seconds])
+    }
+
+    /// Haechi: every frame through SessionRecorder.receive, as the raw stage calls it, then finish
+    /// (summary, fsync, close). The clock starts after the file is created and its header written.
+    func writeRecording(path: String, topics: [[UInt8]], payload: [UInt8]) throws -> Timing {
+        let run = RunProvenance(runID: "bench", configFile: "-", configText: "-", version: "bench", commit: "-", siteName: "-",
+                                siteOrigin: GeodeticPosition(latitude: 35.85, longitude: 126.55, ellipsoidalHeight: 5),
+                                started: Timestamp(nanosecondsSinceEpoch: 1_800_000_000_000_000_000))
+        let recorder = try SessionRecorder(path: path, run: run, endpointNames: ["sensors"],
+                                           options: RecordingOptions(compression: RecordingCompression(compression)!.codec))
+        // The frames' parts, made once per source before the clock starts: the loop below only
+        // builds the RawFrame and hands it over, as the raw stage does with its arena's bytes.
+        let count = frames, sourceCount = sources
+        let keys = topics.map { String(decoding: $0, as: UTF8.self) }
+        let body = UnsafeMutableRawBufferPointer.allocate(byteCount: payload.count, alignment: 16)
+        body.copyBytes(from: payload)
+        let heads = topics.map { topic -> UnsafeMutableRawBufferPointer in
+            let head = UnsafeMutableRawBufferPointer.allocate(byteCount: topic.count, alignment: 16)
+            head.copyBytes(from: topic)
+            return head
+        }
+        let parts = heads.map { head -> UnsafeMutableBufferPointer<UnsafeRawBufferPointer> in
+            let pair = UnsafeMutableBufferPointer<UnsafeRawBufferPointer>.allocate(capacity: 2)
+            pair[0] = UnsafeRawBufferPointer(head)
+            pair[1] = UnsafeRawBufferPointer(body)
+            return pair
+        }
+        defer {
+            parts.forEach { $0.deallocate() }
+            heads.forEach { $0.deallocate() }
+            body.deallocate()
+        }
+        let clock = ContinuousClock()
+        let began = clock.now
+        var source = 0
+        for i in 0..<count {
+            let frame = RawFrame(receiveSequence: UInt64(i), receiveTime: Timestamp(nanosecondsSinceEpoch: 1_800_000_000_000_000_000 + Int64(i) * 1000),
+                                 endpointIndex: 0, sourceKey: keys[source], parts: UnsafeBufferPointer(parts[source]), rejection: nil)
+            recorder.receive(frame)
+            if i & 4095 == 0 { recorder.idle() }
+            source += 1
+            if source == sourceCount { source = 0 }
+        }
+        let handedOver = clock.now
+        try recorder.finish(end: [:])
+        let ended = clock.now
+        blackHole(recorder.framesRecorded)
+        guard recorder.framesRecorded == UInt64(count) else { throw ValidationError("the recorder wrote \(recorder.framesRecorded) of \(count) frames") }
+        let fileBytes = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        return Timing(seconds: (ended - began).inSeconds, syncSeconds: (ended - handedOver).inSeconds, fileBytes: fileBytes)
+    }
+
+    /// The baseline: the same bytes, sequentially, 1 MiB per write(2), then fsync and close.
+    func writeRaw(path: String, topics: [[UInt8]], payload: [UInt8]) throws -> Timing {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { throw ValidationError("cannot create \(path)") }
+        var block = [UInt8]()
+        block.reserveCapacity(1 << 20)
+        let count = frames, sourceCount = sources
+        let clock = ContinuousClock()
+        let began = clock.now
+        var source = 0
+        for _ in 0..<count {
+            block.append(contentsOf: topics[source])
+            block.append(contentsOf: payload)
+            source += 1
+            if source == sourceCount { source = 0 }
+            if block.count >= 1 << 20 {
+                try writeAll(descriptor, block, path: path)
+                block.removeAll(keepingCapacity: true)
+            }
+        }
+        try writeAll(descriptor, block, path: path)
+        let handedOver = clock.now
+        guard fsync(descriptor) == 0 else { throw ValidationError("fsync of \(path) failed (errno \(errno))") }
+        close(descriptor)
+        let ended = clock.now
+        return Timing(seconds: (ended - began).inSeconds, syncSeconds: (ended - handedOver).inSeconds, fileBytes: 0)
+    }
+
+    /// Writes `bytes` to a scratch file with fsync, and removes it (untimed): the page cache's pages
+    /// are then free and recently used for the write that follows.
+    func warmUp(path: String, bytes: Int, folder: Int32) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { throw ValidationError("cannot create \(path)") }
+        let block = [UInt8](repeating: 0x78, count: 1 << 20)
+        var written = 0
+        while written < bytes {
+            try writeAll(descriptor, block, path: path)
+            written += block.count
+        }
+        fsync(descriptor)
+        close(descriptor)
+        unlink(path)
+        fsync(folder)  // the removal committed now, not by the timed run's fsync
+    }
+
+    /// write(2) until every byte is out; a failure ends the run (a baseline that skipped bytes would
+    /// look faster than it is).
+    func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String) throws {
+        try bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw ValidationError("write to \(path) failed (errno \(errno))")
+                }
+                offset += n
+            }
+        }
+    }
+}
+
+extension Duration {
+    var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -39,7 +39,7 @@ public struct RunProvenance: Sendable, Hashable {
         var out = [
             "run_id": runID, "config_file": configFile, "config": configText, "software": "haechi", "version": version,
             "commit": commit, "site_name": siteName,
-            "site_origin": "{\"lat\":\(siteOrigin.latitude),\"lon\":\(siteOrigin.longitude),\"h\":\(siteOrigin.ellipsoidalHeight)}",
+            "site_origin": "{\"lat\":\(siteOrigin.latitude),\"lon\":\(siteOrigin.longitude),\"alt\":\(siteOrigin.ellipsoidalHeight)}",
             "started_ns": "\(started.nanosecondsSinceEpoch)", "started_utc": Self.utc(started),
         ]
         if let trackerText { out["tracker_config"] = trackerText }
@@ -53,7 +53,7 @@ public struct RunProvenance: Sendable, Hashable {
         var origin = GeodeticPosition(latitude: 0, longitude: 0, ellipsoidalHeight: 0)
         if let data = metadata["site_origin"]?.data(using: .utf8),
            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Double],
-           let lat = object["lat"], let lon = object["lon"], let h = object["h"] {
+           let lat = object["lat"], let lon = object["lon"], let h = object["alt"] ?? object["h"] {
             origin = GeodeticPosition(latitude: lat, longitude: lon, ellipsoidalHeight: h)
         }
         self.init(runID: runID, configFile: metadata["config_file"] ?? "", configText: config, trackerText: metadata["tracker_config"],

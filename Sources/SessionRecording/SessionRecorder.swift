@@ -41,6 +41,8 @@ public final class SessionRecorder: RawFrameSink {
     private let side = Mutex<[SideMessage]>([])
     private var sideBuffer: [SideMessage] = []
     private let state = Mutex<State>(State())
+    /// Frames in the open chunk: counted as recorded only once their chunk is written (raw thread).
+    private var pendingFrames: UInt64 = 0
     /// The first and last recorded frames' receive times (raw thread; read by `finish`).
     private var firstFrameTime: UInt64?
     private var lastFrameTime: UInt64 = 0
@@ -77,6 +79,8 @@ public final class SessionRecorder: RawFrameSink {
             throw RecordingError(code: .cannotCreate, message: "cannot create the recording \(path): \(String(cString: strerror(code)))"
                                  + (code == EEXIST ? " (recordings are never overwritten)" : ""))
         }
+        // Held while recording: `SessionFiles.unfinished` skips a file another run is still writing.
+        _ = flock(descriptor, LOCK_EX | LOCK_NB)
         output = FileDescriptorOutput(fileDescriptor: descriptor)
         writer = MCAPWriter(output: output, options: MCAPWriterOptions(profile: RecordingLayout.profile, library: "haechi \(run.version)",
                                                                        chunkSize: options.chunkBytes, compression: options.compression))
@@ -91,9 +95,9 @@ public final class SessionRecorder: RawFrameSink {
 
     /// Why recording stopped early, if it did.
     public var failure: RecordingError? { state.withLock { $0.failure } }
-    /// Frames written.
+    /// Frames written to the file (in closed chunks).
     public var framesRecorded: UInt64 { state.withLock { $0.framesRecorded } }
-    /// Frames not written because recording had failed.
+    /// Frames not written because recording had failed (those of the chunk whose write failed included).
     public var framesLost: UInt64 { state.withLock { $0.framesLost } }
 
     // MARK: The raw thread
@@ -134,11 +138,19 @@ public final class SessionRecorder: RawFrameSink {
                 RecordingLayout.encodeMultipart(frame.parts, into: &scratch)
                 try writer.addMessage(channelID: channel, sequence: sequence, logTime: time, publishTime: time, data: scratch)
             }
-            state.withLock { $0.framesRecorded += 1 }
+            pendingFrames += 1
+            if pendingIsEmpty { commitPending() }
         } catch {
             fail(error)
             state.withLock { $0.framesLost += 1 }
         }
+    }
+
+    /// The open chunk was written: its frames are recorded.
+    private func commitPending() {
+        let frames = pendingFrames
+        pendingFrames = 0
+        if frames > 0 { state.withLock { $0.framesRecorded += frames } }
     }
 
     public func idle() {
@@ -148,6 +160,7 @@ public final class SessionRecorder: RawFrameSink {
             if let opened = chunkOpenedAt, !pendingIsEmpty, clock.now - opened >= options.chunkDuration {
                 try writer.closeChunk()
                 chunkOpenedAt = nil
+                commitPending()
             }
         } catch {
             fail(error)
@@ -202,8 +215,12 @@ public final class SessionRecorder: RawFrameSink {
         do throws(MCAPError) {
             for message in sideBuffer {
                 if pendingIsEmpty { chunkOpenedAt = clock.now }
+                // log_time is when it was recorded (the latest frame's receive time, as the frames'
+                // own), so one timeline orders everything; publish_time is the record's own time.
+                let logTime = lastFrameTime > 0 ? lastFrameTime : message.time
                 try writer.addMessage(channelID: try sideChannel(message.topic, schema: message.schema), sequence: 0,
-                                      logTime: message.time, publishTime: message.time, data: message.data)
+                                      logTime: logTime, publishTime: message.time, data: message.data)
+                if pendingIsEmpty { commitPending() }
             }
         } catch {
             fail(error)
@@ -211,7 +228,10 @@ public final class SessionRecorder: RawFrameSink {
     }
 
     private func fail(_ error: MCAPError) {
+        let unwritten = pendingFrames
+        pendingFrames = 0
         state.withLock {
+            $0.framesLost += unwritten
             if $0.failure == nil {
                 $0.failure = RecordingError(code: .writeFailed, message: "recording to \(path) failed: \(error.message)", cause: error)
             }
@@ -277,6 +297,14 @@ public final class SessionRecorder: RawFrameSink {
 
     // MARK: The end
 
+    /// Closes and deletes the file: for a run that failed to start, so that no empty recording is
+    /// left to be reported as unfinished.
+    public func abandon() {
+        state.withLock { $0.finished = true }
+        try? output.close()
+        unlink(path)
+    }
+
     /// Writes what is still queued, the `haechi.run_end` metadata, and the summary; closes the file.
     /// Call once the pipeline has stopped. Throws (and leaves a file that `haechi recover` repairs)
     /// when the disk refuses.
@@ -288,13 +316,14 @@ public final class SessionRecorder: RawFrameSink {
         if let failure { throw failure }
         do {
             var metadata = end
-            metadata["frames_recorded"] = "\(framesRecorded)"
+            metadata["frames_recorded"] = "\(framesRecorded + pendingFrames)"   // the last chunk's frames included
             if let firstFrameTime {
                 metadata["first_frame_ns"] = "\(firstFrameTime)"
                 metadata["last_frame_ns"] = "\(lastFrameTime)"
             }
             try writer.addMetadata(name: RecordingLayout.endMetadata, metadata)
             try writer.finish()
+            commitPending()
             try output.synchronize()
         } catch {
             throw RecordingError(code: .writeFailed, message: "cannot finalise the recording \(path): \(error.message); "

@@ -67,7 +67,6 @@ public enum IngestRunner {
             let unfinished = SessionFiles.unfinished(in: directory)
             if !unfinished.isEmpty {
                 let list = unfinished.map { "  \($0)   (repair: haechi recover \($0))" }.joined(separator: "\n")
-                logger.warning("unfinished recordings from an earlier run that did not stop cleanly:\n\(list)")
                 let message = "haechi: \(unfinished.count) unfinished recording(s) in \(directory), "
                     + "left by a run that did not stop cleanly:\n\(list)\n"
                 FileHandle.standardError.write(Data(message.utf8))
@@ -75,13 +74,13 @@ public enum IngestRunner {
         }
         let ingestor: TelemetryIngestor
         let tracking: LiveTrackingStage?
-        let recorder: SessionRecorder?
+        var recorder: SessionRecorder?
         let tracksFile: TrackLinesFile?
         do {
+            tracksFile = try options.tracksOut.map { path throws(RuntimeError) in try TrackLinesFile(path: path) }
             recorder = try options.recordDirectory.map { directory throws(RuntimeError) in
                 try SessionFiles.makeRecorder(directory: directory, configuration: configuration, started: started, options: options.recording)
             }
-            tracksFile = try options.tracksOut.map { path throws(RuntimeError) in try TrackLinesFile(path: path) }
             recorder?.recordSites(configuration.sensors, at: started)
             let context = try ZMQContext()
             ingestor = try TelemetryIngestor(settings: configuration.ingestSettings, context: context, logger: logger)
@@ -106,10 +105,13 @@ public enum IngestRunner {
             try ingestor.start(rawSinks: recorder.map { [$0] } ?? [], recordSinks: recordSinks)
             if let recorder { logger.info("recording to \(recorder.path)") }
         } catch let error as RuntimeError {
+            recorder?.abandon()
             throw error
         } catch let error as IngestError {
+            recorder?.abandon()
             throw RuntimeError(code: .ingest, file: configuration.file, message: error.message)
         } catch {
+            recorder?.abandon()
             throw RuntimeError(code: .ingest, file: configuration.file, message: "\(error)")
         }
         // Durations and idleness are measured on the monotonic clock: a GPS or NTP step of the

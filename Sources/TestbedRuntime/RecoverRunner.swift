@@ -46,7 +46,7 @@ public enum RecoverRunner {
         } catch {
             close(descriptor)
             unlink(target)
-            throw RuntimeError(code: .io, file: path, message: "cannot recover: \(error.message)")
+            throw RuntimeError(code: .io, file: path, message: error.message.hasPrefix("cannot recover") ? error.message : "cannot recover: \(error.message)")
         }
     }
 }

@@ -125,7 +125,8 @@ public enum ReplayRunner {
         do throws(ZMQError) {
             context = try ZMQContext()
             let file = tracksFile
-            stage = try LiveTrackingStage(settings: configuration.tracking.settings, origin: configuration.site.origin,
+            // As live: the tracker runs when the recorded config tracked (or tracks are asked for).
+            stage = !configuration.tracking.enabled && tracksFile == nil ? nil : try LiveTrackingStage(settings: configuration.tracking.settings, origin: configuration.site.origin,
                                           sensors: configuration.sensors, publish: nil, context: context,
                                           trackHook: { _, line in
                                               file?.write(line)
@@ -203,7 +204,11 @@ public enum ReplayRunner {
             tracksMatchRecording: windowed || !configuration.tracking.enabled ? nil : comparison.matches,
             firstTrackDifference: windowed ? nil : comparison.firstDifference, recordedSeconds: span, wallSeconds: wall,
             realTimeFactor: wall > 0 ? span / wall : nil, recordingFinalised: session.isFinalised)
-        let summary = IngestSummary(configuration: configuration, statistics: processor.statistics, started: started,
+        var statistics = processor.statistics
+        statistics.pipeline.ringSlots = configuration.pipeline.ringSlots
+        statistics.pipeline.arenaBytes = configuration.pipeline.arenaBytes
+        statistics.pipeline.trackingOverload = configuration.pipeline.trackingOverload
+        let summary = IngestSummary(configuration: configuration, statistics: statistics, started: started,
                                     ended: WallClock.now(), stopReason: .endOfRecording, libzmqVersion: ZMQContext.libraryVersion,
                                     tracking: stage?.counters, replay: counters)
         if let path = options.summaryPath {

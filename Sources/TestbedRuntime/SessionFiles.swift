@@ -53,9 +53,12 @@ public enum SessionFiles {
         var out: [String] = []
         for name in names.sorted() where name.hasSuffix(".mcap") && !name.hasSuffix(".recovered.mcap") {
             let path = (directory as NSString).appendingPathComponent(name)
+            if names.contains(String(name.dropLast(5)) + ".recovered.mcap") { continue }   // already recovered
             let descriptor = open(path, O_RDONLY | O_CLOEXEC)
             guard descriptor >= 0 else { continue }
             defer { close(descriptor) }
+            // A run still writing it holds an exclusive lock: not unfinished, just not finished yet.
+            if flock(descriptor, LOCK_SH | LOCK_NB) != 0 { continue }
             if let status = try? MCAPFileStatus.check(fileDescriptor: descriptor), !status.isFinalised, status != .notMCAP {
                 out.append(path)
             }

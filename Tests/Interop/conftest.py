@@ -11,6 +11,12 @@ and ``haechi simulate``.
   summary and publisher tally several tests read.
 - ``launch_simulate``: runs of ``haechi simulate`` in the repository root, on the sample scenarios of
   ``Config/scenarios``.
+- Recordings: every ``haechi ingest`` the tests start records into its own work folder
+  (``--record-dir <workdir>/recordings``), never into the repository's ``Replays/``, and every
+  recording it leaves is checked when the run (or the test) ends by the shared validator,
+  ``../shared/peers/mcap/validate_mcap.py --foxglove --expect-json`` (both PyPI ``mcap`` readers). When
+  that validator is absent, ``recordings.read_with_both_readers`` reads each file instead, and the
+  report says that the validation was skipped.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import pytest
 import yaml
 
 import haechi_peer as peer
+import recordings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 #: The shared peers: $HAECHI_SHARED (the Makefile passes ../shared) or ../shared beside the checkout.
@@ -37,6 +44,11 @@ STONESOUP_DIR = SHARED_DIR / "peers/stonesoup"
 STONESOUP_SCENARIO = STONESOUP_DIR / "scenario.py"
 STONESOUP_TRACKER = STONESOUP_DIR / "track_stonesoup.py"
 STONESOUP_METRICS = STONESOUP_DIR / "metrics_stonesoup.py"
+MCAP_PEER_DIR = SHARED_DIR / "peers/mcap"
+MCAP_VALIDATOR = MCAP_PEER_DIR / "validate_mcap.py"
+MCAP_VALIDATE_TIMEOUT_S = 300
+#: The folder, inside a run's work folder, that ``haechi ingest`` records into.
+RECORDINGS = "recordings"
 SCENARIO_DIR = REPO_ROOT / "Config/scenarios"
 FIXTURE_SCENARIO = REPO_ROOT / "Replays/fixtures/interop-scenario.jsonl"
 SCENARIO_FLAGS = ("--targets", "3", "--sensors", "2", "--duration", "30", "--clutter", "2", "--seed", "7")
@@ -45,6 +57,7 @@ LOCALHOST_ANY_PORT = "tcp://127.0.0.1:*"
 EXIT_TIMEOUT_S = 150  # longer than the --duration 120 of the runs, so a run that ignores idle still ends
 
 _scenario_note: list[str] = []
+_mcap_note: list[str] = []
 
 
 def peers_present() -> bool:
@@ -76,8 +89,56 @@ def scenario_file(tmp_path_factory) -> Path:
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
-    for line in _scenario_note:
+    for line in _scenario_note + _mcap_note:
         terminalreporter.write_line(line)
+
+
+# --------------------------------------------------------------------------------------------------
+# Checking recordings
+
+
+def mcap_peer_present() -> bool:
+    return MCAP_VALIDATOR.is_file()
+
+
+def validate_recording(path: Path, *, allow_truncated: bool = False) -> str:
+    """Check one MCAP file with ``validate_mcap.py --foxglove --expect-json`` (plus ``--allow-truncated``
+    for a file a crash left unfinished) and return its report; fail the test when it is not valid.
+
+    Without ``../shared/peers/mcap``, the validation is skipped (the terminal summary says so) and the
+    file is read with both PyPI ``mcap`` readers instead (finalised files only)."""
+    if mcap_peer_present():
+        argv = [sys.executable, str(MCAP_VALIDATOR), "--foxglove", "--expect-json",
+                *(["--allow-truncated"] if allow_truncated else []), str(path)]
+        result = subprocess.run(argv, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                                timeout=MCAP_VALIDATE_TIMEOUT_S)
+        assert result.returncode == 0, (f"{MCAP_VALIDATOR} {' '.join(argv[2:])} exited {result.returncode}:\n"
+                                        f"{result.stdout[-6000:]}{result.stderr[-2000:]}")
+        return result.stdout
+    note = (f"MCAP validation skipped: {MCAP_PEER_DIR} not present; recordings were read with the PyPI "
+            f"mcap readers (indexed and streaming) only")
+    if note not in _mcap_note:
+        _mcap_note.append(note)
+    if allow_truncated and not recordings.is_finalised(path):
+        recordings.read_recording(path, up_to_cut=True)  # everything before the cut must read
+        return ""
+    recordings.read_with_both_readers(path)
+    return ""
+
+
+def check_recordings(record_dir: Path | None, *, allow_unfinished: bool = False) -> list[Path]:
+    """Validate every ``.mcap`` file in ``record_dir`` (none when it does not exist); return them, sorted.
+
+    A file that was never finalised fails, unless ``allow_unfinished`` (the run was killed or failed),
+    in which case everything before the cut must read."""
+    if record_dir is None or not record_dir.is_dir():
+        return []
+    files = sorted(record_dir.glob("*.mcap"))
+    for path in files:
+        unfinished = not recordings.is_finalised(path)
+        assert allow_unfinished or not unfinished, f"{path} was never finalised, though its run stopped cleanly"
+        validate_recording(path, allow_truncated=unfinished)
+    return files
 
 
 @pytest.fixture(scope="session")
@@ -123,6 +184,7 @@ class HaechiRun:
     config: Path | None  # the ingest config; None for simulate
     summary_path: Path
     argv: tuple[str, ...] = ()
+    record_dir: Path | None = None  # where ingest records (None: simulate, or --no-record)
 
     @property
     def stderr(self) -> str:
@@ -158,6 +220,14 @@ class HaechiRun:
         assert self.summary_path.is_file(), f"no summary written at {self.summary_path}\n{self.describe()}"
         return json.loads(self.summary_path.read_text())
 
+    def recordings(self) -> list[Path]:
+        """The ``.mcap`` files in the run's record folder, sorted."""
+        return sorted(self.record_dir.glob("*.mcap")) if self.record_dir and self.record_dir.is_dir() else []
+
+    def check_recordings(self) -> list[Path]:
+        """Validate the run's recordings (an unfinished one passes only if the run did not exit 0)."""
+        return check_recordings(self.record_dir, allow_unfinished=self.process.returncode != 0)
+
 
 def _spawn(argv: list[str], workdir: Path, *, cwd: Path | None = None) -> subprocess.Popen:
     """Start ``argv`` with its stdout and stderr going to files in ``workdir``."""
@@ -165,14 +235,34 @@ def _spawn(argv: list[str], workdir: Path, *, cwd: Path | None = None) -> subpro
         return subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=cwd)
 
 
-def launch_haechi(binary: Path, workdir: Path, config: dict | str, args: tuple[str, ...] = ()) -> HaechiRun:
-    """Write ``config`` (a dict, dumped as YAML, or YAML text) and start ``haechi ingest`` on it."""
+def record_args(args: tuple[str, ...], workdir: Path) -> tuple[tuple[str, ...], Path | None]:
+    """``args`` with ``--record-dir <workdir>/recordings`` added unless they choose (``--record-dir`` or
+    ``--no-record``), and the folder the run records into."""
+    if "--no-record" in args:
+        return args, None
+    for i, arg in enumerate(args):
+        if arg == "--record-dir" and i + 1 < len(args):
+            return args, Path(args[i + 1])
+        if arg.startswith("--record-dir="):
+            return args, Path(arg.split("=", 1)[1])
+    record_dir = workdir / RECORDINGS
+    return ("--record-dir", str(record_dir), *args), record_dir
+
+
+def launch_haechi(binary: Path, workdir: Path, config: dict | str, args: tuple[str, ...] = (), *,
+                  wrapper: tuple[str, ...] = ()) -> HaechiRun:
+    """Write ``config`` (a dict, dumped as YAML, or YAML text) and start ``haechi ingest`` on it,
+    recording into ``workdir/recordings`` unless ``args`` say otherwise. ``wrapper`` is a command that
+    execs the rest (``prlimit --fsize=N --``): a ``preexec_fn`` is not safe here, since pyzmq's I/O
+    threads make this process multithreaded, and a fork can then deadlock before it execs."""
     workdir.mkdir(parents=True, exist_ok=True)
     config_path = workdir / "haechi.yaml"
     config_path.write_text(config if isinstance(config, str) else yaml.safe_dump(config, sort_keys=False))
     summary_path = workdir / "summary.json"
-    argv = [str(binary), "ingest", "--config", str(config_path), "--summary", str(summary_path), *args]
-    return HaechiRun(_spawn(argv, workdir), workdir, config_path, summary_path, tuple(argv))
+    args, record_dir = record_args(args, workdir)
+    argv = [*wrapper, str(binary), "ingest", "--config", str(config_path), "--summary", str(summary_path), *args]
+    return HaechiRun(_spawn(argv, workdir), workdir, config_path, summary_path, tuple(argv),
+                     record_dir)
 
 
 def launch_simulate(binary: Path, workdir: Path, args: tuple[str, ...]) -> HaechiRun:
@@ -186,7 +276,8 @@ def launch_simulate(binary: Path, workdir: Path, args: tuple[str, ...]) -> Haech
 
 @pytest.fixture
 def start_haechi(haechi_bin, tmp_path):
-    """Factory: ``start_haechi(config, *args)``; leftover processes are killed after the test."""
+    """Factory: ``start_haechi(config, *args)``; leftover processes are killed after the test, and
+    every run's recordings are validated (``HaechiRun.check_recordings``)."""
     runs: list[HaechiRun] = []
 
     def start(config: dict | str, *args: str) -> HaechiRun:
@@ -197,6 +288,8 @@ def start_haechi(haechi_bin, tmp_path):
     yield start
     for run in runs:
         run.kill()
+    for run in runs:
+        run.check_recordings()
 
 
 def run_publishing(binary: Path, workdir: Path, messages: list[peer.WireMessage], *, origin: dict | None = None,
@@ -205,8 +298,8 @@ def run_publishing(binary: Path, workdir: Path, messages: list[peer.WireMessage]
 
     Two endpoints: ``sensors`` (PULL; Python PUSH binds an ephemeral port, Haechi connects) for
     everything but ``mavlink/`` topics, and ``drones`` (SUB on ``mavlink/``; Python XPUB binds, and
-    publishing starts only once Haechi's subscription has arrived). Returns the finished run and
-    the publisher's tally.
+    publishing starts only once Haechi's subscription has arrived). Returns the finished run (its
+    recording validated) and the publisher's tally.
     """
     with peer.Publisher(LOCALHOST_ANY_PORT, pub=LOCALHOST_ANY_PORT, bind=True, push_name="sensors",
                         pub_name="drones") as publisher:
@@ -223,6 +316,7 @@ def run_publishing(binary: Path, workdir: Path, messages: list[peer.WireMessage]
             publisher.close(linger_ms=0)
             raise RuntimeError(f"publishing to haechi failed: {error!r}\n{run.describe()}") from error
     run.wait()
+    run.check_recordings()
     return run, publisher.tally.as_dict()
 
 

@@ -19,8 +19,8 @@ import zmq
 
 import haechi_peer as peer
 import yaml
-from conftest import (FIXTURE_SCENARIO, LOCALHOST_ANY_PORT, STONESOUP_SCENARIO, generate_scenario, ingest_config,
-                      peers_present, pull_endpoint, run_publishing)
+from conftest import (FIXTURE_SCENARIO, LOCALHOST_ANY_PORT, RECORDINGS, STONESOUP_SCENARIO, check_recordings,
+                      generate_scenario, ingest_config, peers_present, pull_endpoint, run_publishing)
 
 COUNTED_DICTS = ("records", "malformed", "truth_fixes")
 
@@ -227,12 +227,15 @@ def test_unwritable_summary_exits_1(haechi_bin, tmp_path):
     config = tmp_path / "haechi.yaml"
     config.write_text(yaml.safe_dump(ingest_config([pull_endpoint("sensors", "tcp://127.0.0.1:9")])))
     summary = tmp_path / "no-such-directory" / "summary.json"
+    record_dir = tmp_path / RECORDINGS
     result = subprocess.run([str(haechi_bin), "ingest", "--config", str(config), "--duration", "0.3",
-                             "--summary", str(summary), "--quiet"],
+                             "--summary", str(summary), "--quiet", "--record-dir", str(record_dir)],
                             capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=30)
     assert result.returncode == 1, f"exit {result.returncode}\nstderr: {result.stderr}"
     assert "summary" in result.stderr and str(summary) in result.stderr, result.stderr
     assert not summary.exists()
+    # The recording is finalised before the summary is written, so it is complete all the same.
+    assert len(check_recordings(record_dir)) == 1
 
 
 # --------------------------------------------------------------------------------------------------

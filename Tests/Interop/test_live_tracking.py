@@ -1,6 +1,7 @@
 """The live tracking stage of `haechi ingest`: a pyzmq subscriber receives `json/tracks` while
 `haechi simulate` pushes the quickstart scenario; every message validates against the track schema,
-the count equals the summary's `published`, and each drone of the scenario gets a track."""
+the count equals the summary's `published`, each drone of the scenario gets a track, and the
+recording's `haechi/tracks` channel holds exactly the published lines."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from pathlib import Path
 import yaml
 import zmq
 
-from conftest import REPO_ROOT
+import recordings
+from conftest import RECORDINGS, REPO_ROOT, check_recordings
 from test_track_interop import track_validator
 
 
@@ -33,9 +35,10 @@ def test_live_tracks_are_published(haechi_bin, tmp_path):
     config_path = tmp_path / "ingest.yaml"
     config_path.write_text(yaml.safe_dump(config))
     summary_path = tmp_path / "summary.json"
+    record_dir = tmp_path / RECORDINGS
     ingest = subprocess.Popen([str(haechi_bin), "ingest", "--config", str(config_path), "--idle-timeout", "3",
-                               "--summary", str(summary_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              stdin=subprocess.DEVNULL)
+                               "--summary", str(summary_path), "--record-dir", str(record_dir)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
     context = zmq.Context()
     sub = context.socket(zmq.SUB)
     sub.setsockopt(zmq.SUBSCRIBE, b"json/tracks")
@@ -83,3 +86,5 @@ def test_live_tracks_are_published(haechi_bin, tmp_path):
     drones = len(scenario["drones"])
     assert tracking["tracker"]["confirmed"] == len(ids) >= drones
     assert tracking["tracker"]["detections_used"] == summary["totals"]["records"]["detection"]
+    [recording] = check_recordings(record_dir)
+    assert recordings.read_recording(recording).track_lines == [payload for _, payload in received]

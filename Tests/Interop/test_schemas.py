@@ -448,8 +448,59 @@ EXAMPLE_SUMMARY = {
 }
 
 
-def test_example_summary_validates():
-    assert [e.message for e in SUMMARY.iter_errors(EXAMPLE_SUMMARY)] == []
+EXAMPLE_RECORDING = {"finalised": True, "frames_lost": 0, "frames_recorded": 3,
+                     "path": "Replays/run-20261124T210000Z.mcap"}
+EXAMPLE_REPLAY = {"frames_published": 0, "frames_replayed": 3, "frames_skipped": 0, "real_time_factor": 12.5,
+                  "recorded_seconds": 0.2, "recorded_track_lines": 0, "recording": "Replays/run-20261124T210000Z.mcap",
+                  "recording_finalised": True, "run_id": "run-20261124T210000Z", "speed": "max", "track_lines": 0,
+                  "tracks_match_recording": True, "wall_seconds": 0.016}
+
+
+def example(**changes) -> dict:
+    """EXAMPLE_SUMMARY with top-level keys replaced (a value of None removes the key)."""
+    summary = json.loads(json.dumps(EXAMPLE_SUMMARY))
+    for key, value in changes.items():
+        if value is None:
+            summary.pop(key, None)
+        else:
+            summary[key] = json.loads(json.dumps(value))
+    return summary
+
+
+def replay_example(**replay) -> dict:
+    """A replay's summary: no ring (pipeline sizes 0), stop reason end_of_recording, a replay object."""
+    return example(stop_reason="end_of_recording", replay={**EXAMPLE_REPLAY, **replay},
+                   pipeline={**EXAMPLE_SUMMARY["pipeline"], "ring_slots": 0, "arena_bytes": 0})
+
+
+@pytest.mark.parametrize("summary", [
+    EXAMPLE_SUMMARY,
+    example(recording=EXAMPLE_RECORDING),
+    example(stop_reason="recording_failure", recording={**EXAMPLE_RECORDING, "finalised": False, "frames_lost": 2,
+                                                        "failure": "recording to x.mcap failed: File too large"}),
+    replay_example(),
+    replay_example(tracks_match_recording=None, frames_skipped=2),
+    replay_example(tracks_match_recording=False, first_track_difference=4),
+], ids=["live", "recorded", "recording_failure", "replay", "replay_window", "replay_tracks_differ"])
+def test_example_summary_validates(summary):
+    assert [e.message for e in SUMMARY.iter_errors(summary)] == []
+
+
+@pytest.mark.parametrize("summary", [
+    example(recording={k: v for k, v in EXAMPLE_RECORDING.items() if k != "finalised"}),
+    example(recording={**EXAMPLE_RECORDING, "frames_lost": -1}),
+    example(recording={**EXAMPLE_RECORDING, "extra": 1}),
+    replay_example(speed=50),
+    replay_example(first_track_difference=0),
+    replay_example(recording_finalised=None),
+    example(pipeline={**EXAMPLE_SUMMARY["pipeline"], "ring_slots": 0}),  # only a replay runs without the ring
+    example(stop_reason="end_of_file"),
+], ids=["recording_without_finalised", "negative_lost", "unknown_recording_key", "speed_not_a_string",
+        "difference_at_line_0", "replay_without_finalised", "live_without_ring", "unknown_stop_reason"])
+def test_summary_schema_rejects_recording_and_replay(summary):
+    if "replay" in summary:
+        summary["replay"] = {k: v for k, v in summary["replay"].items() if v is not None}
+    assert not SUMMARY.is_valid(summary)
 
 
 @pytest.mark.parametrize("path,value", [

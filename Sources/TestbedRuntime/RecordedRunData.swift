@@ -1,0 +1,110 @@
+// What an evaluation needs from a recording: truth, scans, sensor sites and the tracks, by replay.
+import Geodesy
+public import SessionRecording
+import TelemetryIngest
+public import TelemetryModel
+public import Tracking
+import ZeroMQ
+import Foundation
+
+/// A recorded run's content, recovered by replaying it through the same decoders and tracker.
+public struct RecordedRunData: Sendable {
+    /// One truth sample of a drone, in the site's ENU frame.
+    public struct TruthSample: Sendable {
+        public var time: Timestamp
+        public var enu: ENUVector
+        public var velocity: ENUVector?
+    }
+
+    /// The run's provenance (from the recording).
+    public var provenance: RunProvenance
+    /// The recorded config.
+    public var configuration: IngestConfiguration
+    /// Truth per drone, in time order.
+    public var truth: [String: [TruthSample]]
+    /// Every scan of every sensor, in order.
+    public var scans: [SensorScan]
+    /// The sensors and their ENU positions.
+    public var sensors: [String: (description: SensorDescription, enu: ENUVector?)]
+    /// The tracker's confirmed tracks, in order.
+    public var tracks: [TrackOutput]
+    /// The receive times of the first and last frames.
+    public var firstFrame: Timestamp?
+    public var lastFrame: Timestamp?
+    /// Frames read, and how many were malformed.
+    public var frames: UInt64
+
+    /// Replays `path` and collects its content.
+    public static func load(path: String) throws(RuntimeError) -> RecordedRunData {
+        let session: RecordedSession
+        do { session = try RecordedSession(path: path) } catch { throw RuntimeError(code: .io, file: path, message: error.message) }
+        let configuration = try IngestConfiguration.parse(session.provenance.configText, file: session.provenance.configFile,
+                                                          recordedTrackerText: session.provenance.trackerText)
+        let collector = Collector(configuration: configuration)
+        let processor = FrameProcessor(endpointNames: configuration.endpoints.map(\.name), maximumFrameBytes: configuration.maximumFrameBytes,
+                                       maximumSources: configuration.maximumSources, siteGeoidSeparation: configuration.site.geoidSeparation,
+                                       recordSinks: [collector])
+        var first: Timestamp?, last: Timestamp?, frames: UInt64 = 0
+        do {
+            try session.forEachFrame { frame in
+                if first == nil { first = frame.receiveTime }
+                last = frame.receiveTime
+                frames += 1
+                ReplayRunner.feed(frame, into: processor)
+                return true
+            }
+        } catch {
+            throw RuntimeError(code: .io, file: path, message: error.message)
+        }
+        collector.finish()
+        return RecordedRunData(provenance: session.provenance, configuration: configuration, truth: collector.truth,
+                               scans: collector.scans, sensors: collector.sensorTable, tracks: collector.tracks,
+                               firstFrame: first, lastFrame: last, frames: frames)
+    }
+
+    /// Gathers records as the decode stage hands them over (one thread: the caller's).
+    final class Collector: TelemetryRecordSink, @unchecked Sendable {
+        // @unchecked Sendable: used on the loading thread only.
+        var session: TrackingSession
+        let plane: LocalTangentPlane
+        var truth: [String: [TruthSample]] = [:]
+        var scans: [SensorScan] = []
+        var sensors: [String: SensorDescription] = [:]
+        var tracks: [TrackOutput] = []
+
+        init(configuration: IngestConfiguration) {
+            session = TrackingSession(settings: configuration.tracking.settings, origin: configuration.site.origin,
+                                      sensors: configuration.sensors)
+            plane = LocalTangentPlane(origin: configuration.site.origin)
+            for sensor in configuration.sensors { sensors[sensor.sensorID] = sensor }
+        }
+
+        func receive(_ record: TelemetryRecord, from source: SourceTopic, frame receiveSequence: UInt64) {
+            session.observe(record)
+            switch record {
+            case .truth(let fix):
+                truth[fix.droneID, default: []].append(TruthSample(time: fix.time, enu: fix.enu ?? plane.enu(fix.position),
+                                                                   velocity: fix.velocityENU))
+            case .sensor(let sensor):
+                sensors[sensor.sensorID] = sensor
+            default:
+                break
+            }
+            for scan in session.assembler.add(record) { step(scan) }
+        }
+
+        func finish() {
+            for scan in session.assembler.finish() { step(scan) }
+            for key in truth.keys { truth[key]!.sort { $0.time < $1.time } }
+        }
+
+        private func step(_ scan: SensorScan) {
+            scans.append(scan)
+            if let step = session.process(scan) { tracks.append(contentsOf: step.tracks) }
+        }
+
+        var sensorTable: [String: (description: SensorDescription, enu: ENUVector?)] {
+            sensors.mapValues { ($0, $0.enu ?? $0.position.map(plane.enu)) }
+        }
+    }
+}
