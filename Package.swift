@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "LockFreeRing", targets: ["LockFreeRing"]),
         .library(name: "Tracking", targets: ["Tracking"]),
         .library(name: "MCAPCodec", targets: ["MCAPCodec"]),
+        .library(name: "Evaluation", targets: ["Evaluation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -46,7 +47,11 @@ let package = Package(
         .target(name: "LockFreeRing", dependencies: [.product(name: "Atomics", package: "swift-atomics")]),
         .target(name: "Geodesy", dependencies: ["TelemetryModel"]),
         .target(name: "Simulation", dependencies: ["TelemetryModel", "Geodesy"]),
-        .target(name: "Tracking", dependencies: ["TelemetryModel", "Geodesy"]),
+        // Linear assignment, shared by the tracker and the evaluation (which must not import Tracking).
+        .target(name: "TrackingMath"),
+        .target(name: "Tracking", dependencies: ["TelemetryModel", "Geodesy", "TrackingMath"]),
+        // Scores any system's tracks and detections against truth; no I/O, no clock, no Tracking.
+        .target(name: "Evaluation", dependencies: ["TelemetryModel", "Geodesy", "TrackingMath"]),
         // The run log: SQLite through GRDB, SHA-256 through swift-crypto.
         .target(name: "RunLog", dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]),
         // Certification reports: rendering (HTML with SVG, Markdown, JSON; Korean and English) and Ed25519 signing.
@@ -63,7 +68,7 @@ let package = Package(
         .target(
             name: "TestbedRuntime",
             dependencies: [
-                "ZeroMQ", "TelemetryModel", "TelemetryIngest", "Geodesy", "Simulation", "Tracking", "SessionRecording", "MCAPCodec", "RunLog", "Reporting",
+                "ZeroMQ", "TelemetryModel", "TelemetryIngest", "Geodesy", "Simulation", "Tracking", "SessionRecording", "MCAPCodec", "RunLog", "Reporting", "Evaluation",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -87,7 +92,9 @@ let package = Package(
         ),
         .testTarget(name: "TelemetryIngestTests", dependencies: ["TelemetryIngest", "ZeroMQ", "TelemetryModel", "TestSupport"]),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy", "TelemetryModel"], exclude: ["Fixtures"]),
-        .testTarget(name: "TrackingTests", dependencies: ["Tracking", "Geodesy", "TelemetryModel", "TestSupport"]),
+        .testTarget(name: "TrackingMathTests", dependencies: ["TrackingMath", "TestSupport"]),
+        .testTarget(name: "TrackingTests", dependencies: ["Tracking", "TrackingMath", "Geodesy", "TelemetryModel", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TrackingMath", "TelemetryModel", "Geodesy"], exclude: ["Fixtures"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Geodesy", "TelemetryModel"]),
         .testTarget(name: "MCAPCodecTests", dependencies: ["MCAPCodec"], exclude: ["Fixtures"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog"]),

@@ -10,15 +10,19 @@ public struct ScenarioMeta: Hashable, Sendable {
     public var epoch: Timestamp?
     /// The scenario's length, seconds.
     public var durationSeconds: Double?
+    /// The spacing of the truth grid, seconds (`truth_dt_s`): truth is reported at `epoch + k · step`.
+    public var truthStepSeconds: Double?
     /// The generator's seed.
     public var seed: Int64?
 
     /// Creates a header.
-    public init(format: String, origin: GeodeticPosition? = nil, epoch: Timestamp? = nil, durationSeconds: Double? = nil, seed: Int64? = nil) {
+    public init(format: String, origin: GeodeticPosition? = nil, epoch: Timestamp? = nil, durationSeconds: Double? = nil, seed: Int64? = nil,
+                truthStepSeconds: Double? = nil) {
         self.format = format
         self.origin = origin
         self.epoch = epoch
         self.durationSeconds = durationSeconds
+        self.truthStepSeconds = truthStepSeconds
         self.seed = seed
     }
 }

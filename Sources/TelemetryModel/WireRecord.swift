@@ -41,7 +41,8 @@ struct WireRecord: Decodable {
         let epoch = try c.decodeIfPresent(Int64.self, forKey: "epoch_ns").map(Timestamp.init(nanosecondsSinceEpoch:))
         return ScenarioMeta(format: try c.decode(String.self, forKey: "format"), origin: origin, epoch: epoch,
                             durationSeconds: try c.finiteIfPresent("duration_s"),
-                            seed: try c.decodeIfPresent(Int64.self, forKey: "seed"))
+                            seed: try c.decodeIfPresent(Int64.self, forKey: "seed"),
+                            truthStepSeconds: try c.finiteIfPresent("truth_dt_s"))
     }
 
     private static func sensor(_ c: Fields) throws -> SensorDescription {

@@ -14,16 +14,10 @@ public enum TrackRunner {
     /// tracker's steps are timed, as the Stone Soup peer times only its `update_tracker` calls.
     public static func run(scenarioPath: String, outputPath: String, settings: TrackerSettings,
                            trackerPath: String?, summaryPath: String? = nil) throws(RuntimeError) -> TrackSummary {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: scenarioPath))
-        } catch {
-            throw RuntimeError(code: .io, file: scenarioPath, message: "cannot read the scenario: \(error.localizedDescription)")
-        }
+        let reader = try TelemetryLineReader(path: scenarioPath, noun: "scenario")
         let writer = try LineWriter(path: outputPath, noun: "track file")
         var session = TrackingSession(settings: settings)
         var summary = TrackSummary(scenario: scenarioPath, out: outputPath, trackerConfig: trackerPath, settings: settings)
-        let decoder = TelemetryJSONDecoder()
         let clock = ContinuousClock()
         var stepNanoseconds: [Int64] = []
         var writeError: RuntimeError?
@@ -44,28 +38,16 @@ public enum TrackRunner {
             }
         }
 
-        var lineNumber = 0
-        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
-            var start = 0
-            let count = bytes.count
-            while start < count, writeError == nil {
-                var end = start
-                while end < count, bytes[end] != 0x0A { end += 1 }
-                lineNumber += 1
-                let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
-                start = end + 1
-                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-                summary.lines += 1
-                let record: TelemetryRecord
-                do throws(TelemetryDecodingError) {
-                    record = try decoder.decode(line).record
-                } catch {
-                    summary.noteBadLine(lineNumber, error)
-                    continue
-                }
-                session.observe(record)
-                for scan in session.assembler.add(record) { step(scan) }
+        reader.forEachRecord { lineNumber, result in
+            summary.lines += 1
+            switch result {
+            case .failure(let error):
+                summary.noteBadLine(lineNumber, error)
+            case .success(let decoded):
+                session.observe(decoded.record)
+                for scan in session.assembler.add(decoded.record) { step(scan) }
             }
+            return writeError == nil
         }
         for scan in session.assembler.finish() { step(scan) }
         if let writeError { throw writeError }

@@ -1,4 +1,5 @@
 // Gating and global-nearest-neighbour association of one scan's measurements to the tracks.
+public import TrackingMath
 
 /// One measurement of a scan, ready for association.
 public struct ScanMeasurement: Sendable {

@@ -1,7 +1,8 @@
 """Golden files of the CLI help (STYLE: keep golden files for reports and CLI help).
 
-``haechi --help`` and ``haechi ingest --help`` must print exactly ``golden/haechi-help.txt`` and
-``golden/haechi-ingest-help.txt``. Help is rendered with ``COLUMNS=100``: swift-argument-parser wraps
+``haechi --help``, ``haechi ingest --help``, ``haechi track --help``, ``haechi replay --help`` and
+``haechi recover --help`` must print exactly ``golden/haechi-<command>-help.txt`` (``haechi-help.txt`` for
+the root). Help is rendered with ``COLUMNS=100``: swift-argument-parser wraps
 at ``$COLUMNS`` when it is set, else at the terminal's width, else (output not a terminal) at 80
 columns, so a fixed ``COLUMNS`` keeps the wrapping the same on every machine.
 
@@ -30,6 +31,8 @@ HELP_PAGES = {
     "haechi-help.txt": ("--help",),
     "haechi-ingest-help.txt": ("ingest", "--help"),
     "haechi-track-help.txt": ("track", "--help"),
+    "haechi-replay-help.txt": ("replay", "--help"),
+    "haechi-recover-help.txt": ("recover", "--help"),
 }
 
 

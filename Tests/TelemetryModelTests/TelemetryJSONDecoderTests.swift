@@ -85,9 +85,9 @@ struct TelemetryJSONDecoderTests {
                                                     enu: ENUVector(1577.517, -1520.347, 282.745), velocity: ENUVector(-5.319, -31.567, 0.402),
                                                     status: "updated", sensorID: "0")))
 
-        let meta = try decode(#"{"type": "meta", "format": "cuas-scenario/1", "seed": 1, "scale": null, "frame": "ENU", "origin": {"lat": 35.85, "lon": 126.55, "alt": 5.0}, "epoch_ns": 1748736000000000000, "duration_s": 30.0, "clutter_volume": {"shape": "cylinder"}}"#)
+        let meta = try decode(#"{"type": "meta", "format": "cuas-scenario/1", "seed": 1, "scale": null, "frame": "ENU", "origin": {"lat": 35.85, "lon": 126.55, "alt": 5.0}, "epoch_ns": 1748736000000000000, "duration_s": 30.0, "truth_dt_s": 0.5, "clutter_volume": {"shape": "cylinder"}}"#)
         #expect(meta.record == .meta(ScenarioMeta(format: "cuas-scenario/1", origin: GeodeticPosition(latitude: 35.85, longitude: 126.55, ellipsoidalHeight: 5),
-                                                   epoch: Timestamp(nanosecondsSinceEpoch: 1_748_736_000_000_000_000), durationSeconds: 30, seed: 1)))
+                                                   epoch: Timestamp(nanosecondsSinceEpoch: 1_748_736_000_000_000_000), durationSeconds: 30, seed: 1, truthStepSeconds: 0.5)))
     }
 
     @Test("Unknown fields are ignored")

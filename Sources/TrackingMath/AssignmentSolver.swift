@@ -19,6 +19,9 @@ public struct JonkerVolgenantAssignmentSolver: AssignmentSolver, Codable, Hashab
     /// Creates the solver.
     public init() {}
 
+    /// The column of each row in the cheapest assignment, or `nil` when no assignment of finite cost exists.
+    ///
+    /// - Complexity: O(rows² · columns).
     public func assign(costs: [Double], rows n: Int, columns m: Int) -> [Int]? {
         precondition(n <= m && costs.count == n * m, "need rows ≤ columns and rows · columns costs")
         if n == 0 { return [] }

@@ -1,0 +1,61 @@
+// `haechi evaluate`: scores a track file against a scenario's truth (OSPA, GOSPA, SIAP).
+import ArgumentParser
+import TestbedRuntime
+
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Score a track file against a scenario's truth: OSPA, GOSPA and SIAP.",
+        discussion: """
+            Reads the meta and truth records of a cuas-scenario/1 file and the track records of a track \
+            file (the format haechi track writes), puts the tracks on the scenario's truth grid, and \
+            writes OSPA, GOSPA and SIAP as JSON: the keys of the Stone Soup scorer's summary, unrounded, \
+            with the series over time (docs/evaluation.md). A line that does not decode is an error. \
+            Exit status: 0 when done, 1 on a file error, 64 on a bad command line.
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("The scenario file (meta and truth records).", valueName: "file.jsonl"))
+    var scenario: String
+
+    @Option(name: .long, help: ArgumentHelp("The track file to score.", valueName: "tracks.jsonl"))
+    var tracks: String
+
+    @Option(name: .long, help: ArgumentHelp("Where to write the scores.", valueName: "metrics.json"))
+    var out: String
+
+    @Option(name: .customLong("c"), help: ArgumentHelp("OSPA and GOSPA cut-off, metres.", valueName: "metres"))
+    var cutoff: Double = 100
+
+    @Option(name: .customLong("p"), help: ArgumentHelp("OSPA and GOSPA order (at least 1).", valueName: "order"))
+    var order: Double = 1
+
+    @Option(name: .long, help: ArgumentHelp("hold: the latest track state, moved forward; none: only states on the grid.", valueName: "hold|none"))
+    var resample: String = "hold"
+
+    @Option(name: .long, help: ArgumentHelp("The oldest a track state may be and still count at a grid time.", valueName: "seconds"))
+    var maxHold: Double = 2
+
+    @Flag(name: .long, help: "Print nothing at the end.")
+    var quiet = false
+
+    func validate() throws {
+        guard cutoff.isFinite && cutoff > 0 else { throw ValidationError("--c must be a positive number of metres") }
+        guard order.isFinite && order >= 1 else { throw ValidationError("--p must be a number of at least 1") }
+        guard EvaluateRunner.Resampling(rawValue: resample) != nil else { throw ValidationError("--resample must be hold or none") }
+        guard maxHold.isFinite && maxHold >= 0 else { throw ValidationError("--max-hold must be a number of seconds, at least 0") }
+    }
+
+    func run() throws {
+        var options = EvaluateRunner.Options(scenarioPath: scenario, tracksPath: tracks, outputPath: out)
+        options.cutoff = cutoff
+        options.order = order
+        options.resampling = EvaluateRunner.Resampling(rawValue: resample) ?? .hold
+        options.maximumHoldSeconds = maxHold
+        do throws(RuntimeError) {
+            let summary = try EvaluateRunner.run(options)
+            if !quiet { print(summary.textReport, terminator: "") }
+        } catch {
+            throw error.reported()
+        }
+    }
+}
