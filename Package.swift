@@ -76,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "haechi",
             dependencies: [
-                "TestbedRuntime", "Simulation", "SessionRecording", "RunLog", "Reporting",
+                "TestbedRuntime", "Simulation", "SessionRecording", "RunLog", "Reporting", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -4,7 +4,8 @@
 # `haechi ingest`, which runs on the sample config, tracks the drones live, records the session to
 # Replays/<run-id>.mcap and prints what it counted. Then the two summaries are compared (every message
 # sent must be accounted for), and the recording is replayed through the same pipeline: the replayed
-# tracks must equal the live ones byte for byte.
+# tracks must equal the live ones byte for byte. Last, the run is scored against the drones' truth
+# under a sample test plan, and a signed bilingual certification report is written and verified.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${HAECHI_BIN:?set HAECHI_BIN to the haechi binary}" "${VPY:?set VPY to the venv python}"
@@ -51,5 +52,15 @@ print(f"replayed {rp['frames_replayed']} frames in {rp['wall_seconds']:.2f} s: {
       + ("identical to the live run's, byte for byte" if same and rp["tracks_match_recording"] else "DIFFERENT from the live run's"))
 sys.exit(0 if same and rp["tracks_match_recording"] else 1)
 PY
+
+# The certification report: the run scored against its truth under the sample test plan, in Korean
+# and English, signed, logged in the run log, and verified.
+rm -rf "$out/report"
+"$HAECHI_BIN" report "$recording" --plan Config/plans/radar-acceptance.yaml --lang both --format html,json,md \
+    --out "$out/report" --log Replays/runlog.sqlite
+"$HAECHI_BIN" verify "$out/report" --log Replays/runlog.sqlite
+"$HAECHI_BIN" runs verify --log Replays/runlog.sqlite
+echo
 echo "summaries: $out/summary.json (ingest), $out/sent.json (simulator), $out/replay-summary.json (replay)"
 echo "recording: $recording (open it in Foxglove, or: haechi replay $recording --speed 1)"
+echo "report:    $out/report/report.both.html (open it in a browser; haechi verify $out/report checks it)"

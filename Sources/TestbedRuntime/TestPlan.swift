@@ -16,8 +16,13 @@ public struct AcceptanceCriterion: Sendable, Hashable {
 
     /// The criterion as a person reads it: `pd (within 2000 m) >= 0.9 at 95 %`.
     public var text: String {
-        "\(metric)\(withinMetres.map { " (within \($0.formatted) m)" } ?? "") \(sense.rawValue) \(requirement.formatted)"
-            + " at \((confidence * 100).formatted) %"
+        "\(metric)\(withinMetres.map { " (within \(Self.number($0)) m)" } ?? "") \(sense.rawValue) \(Self.number(requirement))"
+            + " at \(Self.number(confidence * 100)) %"
+    }
+
+    /// A number as written in a plan: whole numbers without a decimal point.
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 
     /// The report's key of the figure it reads.

@@ -12,6 +12,6 @@ struct Haechi: ParsableCommand {
             as MCAP under Replays/, and replays a recording through the same pipeline.
             """,
         version: "0.1.0",
-        subcommands: [Ingest.self, Simulate.self, Track.self, Evaluate.self, Replay.self, Recover.self, Runs.self]
+        subcommands: [Ingest.self, Simulate.self, Track.self, Evaluate.self, Replay.self, Recover.self, Runs.self, Report.self, Keys.self, Verify.self]
     )
 }

@@ -12,7 +12,7 @@ struct TestPlanTests {
     func sample() throws {
         let plan = try TestPlan.load(path: Self.sample)
         #expect(plan.systemVersion == "0.1.0" && plan.confidence == 0.95)
-        #expect(plan.criteria.map(\.figureKey) == ["pd_within_2000m", "false_alarms_per_hour", "horizontal_rmse_m", "completeness", "ospa_mean_m"])
+        #expect(plan.criteria.map(\.figureKey) == ["pd_within_2000m", "false_alarms_per_scan", "horizontal_rmse_m", "completeness", "ospa_mean_m"])
         #expect(plan.criteria[0].sense == .atLeast && plan.criteria[0].requirement == 0.9 && plan.criteria[0].withinMetres == 2000)
         #expect(plan.criteria[2].sense == .atMost && plan.criteria[2].confidence == 0.95)
         #expect(plan.rangeBins.first == 0 && plan.ospaCutoff == 100)

@@ -1,0 +1,267 @@
+// `haechi report`: a recorded run evaluated against a test plan, rendered, signed and logged.
+import Evaluation
+public import Reporting
+import RunLog
+import SessionRecording
+import TelemetryModel
+import Tracking
+import Foundation
+
+/// What `haechi report` does.
+public struct ReportOptions: Sendable {
+    /// A run id in the run log, or a recording's path.
+    public var target: String
+    /// The test plan.
+    public var planPath: String
+    /// Languages and formats.
+    public var language: ReportLanguage
+    public var formats: [ReportFormat]
+    /// The output folder (created; files in it are replaced).
+    public var outputDirectory: String
+    /// The run log.
+    public var logPath: String
+    /// The signing key; `nil`: the default key beside the run log, generated on first use.
+    public var keyPath: String?
+
+    public init(target: String, planPath: String, language: ReportLanguage, formats: [ReportFormat], outputDirectory: String,
+                logPath: String, keyPath: String?) {
+        self.target = target
+        self.planPath = planPath
+        self.language = language
+        self.formats = formats
+        self.outputDirectory = outputDirectory
+        self.logPath = logPath
+        self.keyPath = keyPath
+    }
+}
+
+/// What `haechi report` wrote.
+public struct ReportResult: Sendable {
+    /// The files written, the overall outcome, and the verdicts.
+    public var files: [String]
+    public var overall: String
+    public var verdicts: [ReportVerdict]
+    public var notEvaluable: [String]
+    /// The public key's fingerprint, and where a newly made key was saved.
+    public var keyFingerprint: String
+    public var generatedKey: String?
+}
+
+/// Runs `haechi report`.
+///
+/// The recording is replayed through the same decoders and tracker (so the tracks are the live
+/// run's, bit for bit), the Evaluation module scores the decoded detections and the tracks against
+/// the drones' truth, the plan's criteria are decided under its one-sided confidence rule, and the
+/// report is rendered in each format and language asked for, signed (Ed25519, with the public key
+/// beside it) and logged in the run log.
+public enum ReportRunner {
+    /// The default signing key's file name, beside the run log.
+    public static let defaultKeyName = "report-signing.key"
+
+    public static func run(_ options: ReportOptions) throws(RuntimeError) -> ReportResult {
+        let plan = try TestPlan.load(path: options.planPath)
+        let recordingPath = try locateRecording(options.target, log: options.logPath)
+        guard let recordingSHA = RunLog.sha256Hex(file: recordingPath) else {
+            throw RuntimeError(code: .io, file: recordingPath, message: "cannot read the recording")
+        }
+        let data = try RecordedRunData.load(path: recordingPath)
+        let evaluation = Evaluator(plan: plan, data: data).evaluate()
+
+        // The run log first: the report quotes the chain's head including its own entry.
+        let log: RunLog
+        do { log = try RunLog(path: options.logPath) } catch { throw RuntimeError(code: .io, file: options.logPath, message: error.message) }
+        let metricsJSON = String(decoding: (try? JSONSerialization.data(withJSONObject: evaluation.figures.reduce(into: [String: Any]()) {
+            $0[$1.key] = $1.value ?? NSNull()
+        }, options: [.sortedKeys])) ?? Data("{}".utf8), as: UTF8.self)
+        let verdictsJSON = String(decoding: (try? JSONSerialization.data(withJSONObject: evaluation.verdicts.reduce(into: [String: String]()) {
+            $0[$1.criterion] = $1.outcome
+        }, options: [.sortedKeys])) ?? Data("{}".utf8), as: UTF8.self)
+        let configHash = RunLogging.configHash(configText: data.provenance.configText, trackerText: data.provenance.trackerText)
+        let entry: RunLogEntry
+        do {
+            entry = try log.append(RunLogRecord(
+                kind: "evaluation", runID: data.provenance.runID, plan: plan.name, systemName: plan.systemName,
+                systemVersion: plan.systemVersion, systemFirmware: plan.systemFirmware,
+                sources: Array(Set(data.scans.map(\.sensorID)).union(data.truth.keys)).sorted(),
+                recordingPath: RunLogging.relative(recordingPath, toFolderOf: options.logPath), recordingSHA256: recordingSHA,
+                configSHA256: configHash, softwareVersion: HaechiVersion.version, softwareCommit: HaechiVersion.commit,
+                metrics: metricsJSON, verdicts: verdictsJSON))
+        } catch {
+            throw RuntimeError(code: .io, file: options.logPath, message: error.message)
+        }
+
+        let issued = Date()
+        let reportID = "HR-\(data.provenance.runID.replacingOccurrences(of: "run-", with: ""))-\(entry.sequence)"
+        let report = ReportData(
+            reportID: reportID, laboratory: plan.laboratory, siteName: data.provenance.siteName,
+            siteOrigin: [data.configuration.site.origin.latitude, data.configuration.site.origin.longitude,
+                         data.configuration.site.origin.ellipsoidalHeight],
+            client: plan.client, method: plan.method, planName: plan.name, planFile: plan.file, systemName: plan.systemName,
+            systemVersion: plan.systemVersion, systemFirmware: plan.systemFirmware, configSHA256: configHash,
+            testStartedUTC: data.firstFrame.map(RunProvenance.utc) ?? "—", testEndedUTC: data.lastFrame.map(RunProvenance.utc) ?? "—",
+            issuedUTC: RunProvenance.utc(Timestamp(nanosecondsSinceEpoch: Int64(issued.timeIntervalSince1970 * 1e9))),
+            conditions: plan.conditions + evaluation.conditions, figures: evaluation.figures,
+            decisionRule: evaluation.decisionRule, verdicts: evaluation.verdicts, deviations: plan.deviations,
+            notEvaluable: evaluation.notEvaluable, authorisedBy: plan.authorisedBy, authorisedRole: plan.authorisedRole,
+            runID: data.provenance.runID, recordingFile: (recordingPath as NSString).lastPathComponent, recordingSHA256: recordingSHA,
+            runLogHeadHash: entry.hash, softwareVersion: HaechiVersion.version, softwareCommit: HaechiVersion.commit,
+            toolVersions: ["haechi": HaechiVersion.version, "recording_software": data.provenance.version,
+                           "recording_commit": data.provenance.commit],
+            mapTruth: evaluation.mapTruth, mapTracks: evaluation.mapTracks, pdByRange: evaluation.pdByRange,
+            positionErrorOverTime: evaluation.positionErrorOverTime, ospaOverTime: evaluation.ospaOverTime,
+            gospaOverTime: evaluation.gospaOverTime, timelines: evaluation.timelines)
+
+        // Render, sign, write.
+        var files: [String: Data] = [:]
+        let languages: [ReportLanguage] = options.language == .both ? [.both] : [options.language]
+        for format in options.formats {
+            for language in languages {
+                let text: String
+                do { text = try format.renderer(language: language).render(report) } catch {
+                    throw RuntimeError(code: .io, message: "cannot render the \(format.rawValue) report: \(error.message)")
+                }
+                files[format == .json ? "report.json" : "report.\(language.rawValue).\(format.rawValue)"] = Data(text.utf8)
+            }
+        }
+        let (key, generated) = try signingKey(options)
+        let manifest: SignedManifest
+        do {
+            manifest = try ReportSigner.sign(files: files, recordingSHA256: recordingSHA, runLogHeadHash: entry.hash,
+                                             reportID: reportID, privateKey: key.pem)
+        } catch {
+            throw RuntimeError(code: .io, message: "cannot sign the report: \(error.message)")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: options.outputDirectory, withIntermediateDirectories: true)
+            var written: [String] = []
+            for (name, bytes) in files.sorted(by: { $0.key < $1.key }) {
+                let path = (options.outputDirectory as NSString).appendingPathComponent(name)
+                try bytes.write(to: URL(fileURLWithPath: path))
+                written.append(path)
+            }
+            let manifestPath = (options.outputDirectory as NSString).appendingPathComponent(SignedManifest.fileName)
+            try manifest.jsonData().write(to: URL(fileURLWithPath: manifestPath))
+            written.append(manifestPath)
+            let publicPath = (options.outputDirectory as NSString).appendingPathComponent("report-signing.pub")
+            try Data(key.publicKey.pem.utf8).write(to: URL(fileURLWithPath: publicPath))
+            written.append(publicPath)
+            let summary = ReportVerdictSummary(verdicts: evaluation.verdicts)
+            return ReportResult(files: written, overall: summary.overall, verdicts: evaluation.verdicts,
+                                notEvaluable: evaluation.notEvaluable, keyFingerprint: key.publicKey.fingerprint, generatedKey: generated)
+        } catch let error as RuntimeError {
+            throw error
+        } catch {
+            throw RuntimeError(code: .io, file: options.outputDirectory, message: "cannot write the report: \(error)")
+        }
+    }
+
+    /// The recording a target names: a path to an `.mcap`, or a run id looked up in the run log.
+    static func locateRecording(_ target: String, log: String) throws(RuntimeError) -> String {
+        if target.hasSuffix(".mcap") || FileManager.default.fileExists(atPath: target) {
+            guard FileManager.default.fileExists(atPath: target) else {
+                throw RuntimeError(code: .io, file: target, message: "no such recording")
+            }
+            return target
+        }
+        let runLog = try RunLogging.open(log)
+        let entries = try RunLogging.wrap(log) { () throws(RunLogError) in try runLog.entries(run: target) }
+        guard let recording = entries.first(where: { $0.kind == "recording" })?.recordingPath else {
+            throw RuntimeError(code: .io, file: log, message: "no recorded run '\(target)' in the run log (haechi runs list shows them)")
+        }
+        return runLog.resolve(recording)
+    }
+
+    /// The signing key: the file given, or the default one beside the run log (made on first use).
+    static func signingKey(_ options: ReportOptions) throws(RuntimeError) -> (ReportSigningKey, String?) {
+        let path = options.keyPath ?? ((options.logPath as NSString).deletingLastPathComponent as NSString)
+            .appendingPathComponent(defaultKeyName)
+        if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+            do { return (try ReportSigningKey(pem: text), nil) } catch {
+                throw RuntimeError(code: .config, file: path, message: "not a signing key: \(error.message)")
+            }
+        }
+        if options.keyPath != nil { throw RuntimeError(code: .io, file: path, message: "cannot read the signing key") }
+        let key = try KeysRunner.generate(privatePath: path)
+        return (key, path)
+    }
+}
+
+/// `haechi keys generate`.
+public enum KeysRunner {
+    /// Makes an Ed25519 key pair: the private key at `privatePath` (mode 0600, never overwritten)
+    /// and the public key beside it (`.pub`).
+    @discardableResult
+    public static func generate(privatePath: String) throws(RuntimeError) -> ReportSigningKey {
+        let key = ReportSigningKey()
+        let folder = (privatePath as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        let descriptor = open(privatePath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw RuntimeError(code: .io, file: privatePath, message: "cannot create the key file: \(String(cString: strerror(errno)))"
+                               + (errno == EEXIST ? " (a key is never overwritten)" : ""))
+        }
+        let bytes = Array(key.pem.utf8)
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        close(descriptor)
+        guard written == bytes.count else { throw RuntimeError(code: .io, file: privatePath, message: "cannot write the key") }
+        let publicPath = publicKeyPath(for: privatePath)
+        do { try Data(key.publicKey.pem.utf8).write(to: URL(fileURLWithPath: publicPath)) } catch {
+            throw RuntimeError(code: .io, file: publicPath, message: "cannot write the public key: \(error.localizedDescription)")
+        }
+        return key
+    }
+
+    /// `x.key` → `x.pub`.
+    public static func publicKeyPath(for privatePath: String) -> String {
+        (privatePath.hasSuffix(".key") ? String(privatePath.dropLast(4)) : privatePath) + ".pub"
+    }
+}
+
+/// `haechi verify`.
+public enum VerifyRunner {
+    /// Checks a report folder: every file against the signed manifest, the signature, optionally a
+    /// trusted public key, and the referenced recording's SHA-256 (found beside the run log or given).
+    public static func run(directory: String, trustedKeyPath: String?, recordingPath: String?, logPath: String) throws(RuntimeError)
+        -> (problems: [String], checkedFiles: Int, recording: String?) {
+        let manifestPath = (directory as NSString).appendingPathComponent(SignedManifest.fileName)
+        guard let manifestData = FileManager.default.contents(atPath: manifestPath) else {
+            throw RuntimeError(code: .io, file: manifestPath, message: "no signature manifest: not a signed report folder")
+        }
+        let manifest: SignedManifest
+        do { manifest = try SignedManifest(jsonData: manifestData) } catch {
+            return (["the manifest is not readable: \(error.message)"], 0, nil)
+        }
+        var files: [String: Data] = [:]
+        for file in manifest.files {
+            if let bytes = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent(file.name)) {
+                files[file.name] = bytes
+            }
+        }
+        var trusted: String?
+        if let trustedKeyPath {
+            guard let text = try? String(contentsOfFile: trustedKeyPath, encoding: .utf8) else {
+                throw RuntimeError(code: .io, file: trustedKeyPath, message: "cannot read the trusted public key")
+            }
+            trusted = text
+        }
+        var problems = ReportSigner.verify(manifest: manifest, files: files, trustedPublicKey: trusted).map(\.message)
+        // The recording: given, or found through the run log by its hash.
+        var recording = recordingPath
+        if recording == nil, let log = try? RunLog(path: logPath),
+           let entry = try? log.entries().first(where: { $0.recordingSHA256 == manifest.recordingSHA256 }), let named = entry.recordingPath {
+            recording = log.resolve(named)
+        }
+        if let recording {
+            if let actual = RunLog.sha256Hex(file: recording) {
+                if actual != manifest.recordingSHA256 {
+                    problems.append("recording \(recording) has SHA-256 \(actual), the report names \(manifest.recordingSHA256)")
+                }
+            } else {
+                problems.append("recording \(recording) cannot be read")
+            }
+        } else {
+            problems.append("the recording (SHA-256 \(manifest.recordingSHA256)) was not found: give --recording or --log")
+        }
+        return (problems, files.count, recording)
+    }
+}

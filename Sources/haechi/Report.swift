@@ -1,0 +1,127 @@
+// `haechi report`: a recorded run evaluated against a test plan; signed bilingual reports.
+import ArgumentParser
+import Reporting
+import TestbedRuntime
+import Foundation
+
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Evaluate a recorded run against a test plan and write a signed certification report.",
+        discussion: """
+            Replays the run (a run id from the run log, or a recording), scores its detections and \
+            tracks against the drones' truth, decides each criterion of the plan under its one-sided \
+            confidence rule, and writes the report (HTML with inline plots, JSON, Markdown) with a \
+            signed manifest (report.signature.json, Ed25519). The evaluation is appended to the run \
+            log. Without --key, the key Replays/report-signing.key is used, made on first use. \
+            Reference: docs/reports.md. Exit status: 0 when written (whatever the verdicts), 1 on a \
+            failure, 2 on a bad plan, 64 on a bad command line.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("A run id (haechi runs list) or a recording.", valueName: "run-id|file.mcap"))
+    var target: String
+
+    @Option(name: .long, help: ArgumentHelp("The test plan.", valueName: "plan.yaml"))
+    var plan: String
+
+    @Option(name: .long, help: ArgumentHelp("ko, en or both.", valueName: "lang"))
+    var lang = "both"
+
+    @Option(name: .long, help: ArgumentHelp("Comma-separated: html, json, md.", valueName: "formats"))
+    var format = "html,json,md"
+
+    @Option(name: .long, help: ArgumentHelp("The output folder.", valueName: "dir"))
+    var out: String
+
+    @Option(name: .long, help: ArgumentHelp("The run log.", valueName: "runlog.sqlite"))
+    var log = "Replays/runlog.sqlite"
+
+    @Option(name: .long, help: ArgumentHelp("The Ed25519 signing key (haechi keys generate).", valueName: "file.key"))
+    var key: String?
+
+    @Flag(name: .long, help: "Print nothing but errors.")
+    var quiet = false
+
+    func validate() throws {
+        if ReportLanguage(rawValue: lang) == nil { throw ValidationError("--lang must be ko, en or both") }
+        let formats = format.split(separator: ",").map(String.init)
+        if formats.isEmpty || formats.contains(where: { ReportFormat(rawValue: $0) == nil }) {
+            throw ValidationError("--format must list html, json and/or md, comma-separated")
+        }
+    }
+
+    func run() throws {
+        let result: ReportResult
+        do {
+            result = try ReportRunner.run(ReportOptions(
+                target: target, planPath: plan, language: ReportLanguage(rawValue: lang)!,
+                formats: format.split(separator: ",").compactMap { ReportFormat(rawValue: String($0)) }, outputDirectory: out,
+                logPath: log, keyPath: key))
+        } catch {
+            throw error.reported()
+        }
+        guard !quiet else { return }
+        if let generated = result.generatedKey { print("made a new signing key: \(generated) (public key beside it, .pub)") }
+        for verdict in result.verdicts { print("  \(verdict.outcome.padding(toLength: 13, withPad: " ", startingAt: 0)) \(verdict.criterion)") }
+        for item in result.notEvaluable { print("  not evaluable: \(item)") }
+        print("overall: \(result.overall); signed by key \(result.keyFingerprint.prefix(16))…")
+        for file in result.files { print("  \(file)") }
+    }
+}
+
+struct Keys: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Signing keys for reports.", subcommands: [Generate.self])
+
+    struct Generate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make an Ed25519 key pair: the private key (mode 0600, never overwritten) and the public key beside it (.pub).")
+        @Option(name: .long, help: ArgumentHelp("The private key file.", valueName: "file.key"))
+        var out = "Replays/report-signing.key"
+        func run() throws {
+            do {
+                let key = try KeysRunner.generate(privatePath: out)
+                print("private key: \(out)\npublic key:  \(KeysRunner.publicKeyPath(for: out))\nfingerprint: \(key.publicKey.fingerprint)")
+            } catch {
+                throw error.reported()
+            }
+        }
+    }
+}
+
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Verify a signed report: every file's hash, the signature, and the recording's SHA-256.",
+        discussion: """
+            A single changed byte in any report file, the manifest or the recording fails it. With \
+            --key, the report must also be signed by that public key. The recording is found through \
+            the run log by its hash, or given with --recording. Exit status: 0 verified, 1 not.
+            """)
+
+    @Argument(help: ArgumentHelp("The report folder.", valueName: "dir"))
+    var report: String
+
+    @Option(name: .long, help: ArgumentHelp("A trusted public key.", valueName: "file.pub"))
+    var key: String?
+
+    @Option(name: .long, help: ArgumentHelp("The recording the report names.", valueName: "file.mcap"))
+    var recording: String?
+
+    @Option(name: .long, help: ArgumentHelp("The run log, to find the recording.", valueName: "runlog.sqlite"))
+    var log = "Replays/runlog.sqlite"
+
+    func run() throws {
+        let result: (problems: [String], checkedFiles: Int, recording: String?)
+        do {
+            result = try VerifyRunner.run(directory: report, trustedKeyPath: key, recordingPath: recording, logPath: log)
+        } catch {
+            throw error.reported()
+        }
+        if result.problems.isEmpty {
+            print("verified: \(result.checkedFiles) files, the signature\(key == nil ? "" : " (trusted key)"), and the recording \(result.recording ?? "")")
+            return
+        }
+        for problem in result.problems { FileHandle.standardError.write(Data("haechi: \(report): \(problem)\n".utf8)) }
+        print("NOT verified: \(result.problems.count) problem(s)")
+        throw ExitCode(1)
+    }
+}
