@@ -9,7 +9,8 @@ struct Haechi: ParsableCommand {
         discussion: """
             Haechi ingests live ZeroMQ telemetry from the sensors under test and the cooperative \
             target drones, counts and checks every frame, tracks the drones, records every session \
-            as MCAP under Replays/, and replays a recording through the same pipeline.
+            as MCAP under Replays/, replays a recording through the same pipeline, and scores a run \
+            against the drones' truth into signed Korean and English certification reports.
             """,
         version: "0.1.0",
         subcommands: [Ingest.self, Simulate.self, Track.self, Evaluate.self, Replay.self, Recover.self, Runs.self, Report.self, Keys.self, Verify.self]

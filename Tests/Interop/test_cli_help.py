@@ -1,7 +1,6 @@
 """Golden files of the CLI help (STYLE: keep golden files for reports and CLI help).
 
-``haechi --help``, ``haechi ingest --help``, ``haechi track --help``, ``haechi replay --help`` and
-``haechi recover --help`` must print exactly ``golden/haechi-<command>-help.txt`` (``haechi-help.txt`` for
+``haechi --help`` and every subcommand's ``--help`` listed in ``HELP_PAGES`` must print exactly ``golden/haechi-<command>-help.txt`` (``haechi-help.txt`` for
 the root). Help is rendered with ``COLUMNS=100``: swift-argument-parser wraps
 at ``$COLUMNS`` when it is set, else at the terminal's width, else (output not a terminal) at 80
 columns, so a fixed ``COLUMNS`` keeps the wrapping the same on every machine.
@@ -33,6 +32,11 @@ HELP_PAGES = {
     "haechi-track-help.txt": ("track", "--help"),
     "haechi-replay-help.txt": ("replay", "--help"),
     "haechi-recover-help.txt": ("recover", "--help"),
+    "haechi-evaluate-help.txt": ("evaluate", "--help"),
+    "haechi-report-help.txt": ("report", "--help"),
+    "haechi-verify-help.txt": ("verify", "--help"),
+    "haechi-keys-generate-help.txt": ("keys", "generate", "--help"),
+    "haechi-runs-help.txt": ("runs", "--help"),
 }
 
 

@@ -1,0 +1,175 @@
+"""Certification reports end to end: a simulated live run is recorded, scored under the sample plan,
+rendered, signed and logged; the signature is checked by an independent Ed25519 implementation
+(Python ``cryptography``), one changed byte anywhere fails ``haechi verify``, an edited run-log row
+fails ``haechi runs verify``, and bad input (an unknown metric, a run without truth) gets a clear error
+or an explicit "not evaluable", never a number.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import zmq
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from conftest import LOCALHOST_ANY_PORT, REPO_ROOT, ingest_config, launch_haechi, pull_endpoint
+from test_recording_interop import live_session, only_recording, status_payload  # noqa: F401 (fixture)
+
+PLAN = REPO_ROOT / "Config/plans/radar-acceptance.yaml"
+TIMEOUT_S = 300
+
+
+def haechi(binary: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([str(binary), *args], capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=TIMEOUT_S,
+                          cwd=cwd)
+
+
+@pytest.fixture(scope="module")
+def report(haechi_bin, live_session, tmp_path_factory):
+    """The live session's recording (copied beside a fresh run log) reported under the sample plan."""
+    work = tmp_path_factory.mktemp("report")
+    recording = work / live_session.recording.name
+    shutil.copy(live_session.recording, recording)
+    log, out, key = work / "runlog.sqlite", work / "out", work / "signing.key"
+    made = haechi(haechi_bin, "keys", "generate", "--out", str(key))
+    assert made.returncode == 0, made.stderr
+    result = haechi(haechi_bin, "report", str(recording), "--plan", str(PLAN), "--lang", "both", "--format", "html,json,md",
+                    "--out", str(out), "--log", str(log), "--key", str(key))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return work, recording, log, out, key, result.stdout
+
+
+def test_report_files_and_figures(report):
+    work, recording, log, out, key, stdout = report
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["report-signing.pub", "report.both.html", "report.both.md", "report.json", "report.signature.json"]
+    data = json.loads((out / "report.json").read_text())
+    figures = {f["key"]: f for f in data["figures"]}
+    # Pd carries its Clopper-Pearson interval and counts; false alarms their Garwood interval.
+    pd = figures["pd_within_2000m"]
+    assert pd["method"] == "clopper-pearson" and 0 <= pd["lower"] <= pd["value"] <= pd["upper"] <= 1
+    assert pd["value"] == pytest.approx(pd["numerator"] / pd["denominator"])
+    assert figures["false_alarms_per_scan"]["method"] == "garwood-poisson"
+    for key_ in ("ospa_mean_m", "gospa_mean", "completeness", "spuriousness", "horizontal_rmse_m", "cep50_m", "mota", "idf1",
+                 "latency_s", "first_detection_range_m"):
+        assert figures[key_]["value"] is not None, key_
+    outcomes = {v["figureKey"]: v["outcome"] for v in data["verdicts"]}
+    assert set(outcomes) == {"pd_within_2000m", "false_alarms_per_scan", "horizontal_rmse_m", "completeness", "ospa_mean_m"}
+    assert set(outcomes.values()) <= {"PASS", "FAIL", "INCONCLUSIVE"}
+    for verdict in data["verdicts"]:
+        if verdict["outcome"] == "INCONCLUSIVE":
+            assert verdict.get("furtherRunsNeeded"), verdict
+    assert data["recordingSHA256"] == __import__("hashlib").sha256(recording.read_bytes()).hexdigest()
+    assert "haechi.run" not in data  # the JSON is the report model, not the recording
+    html = (out / "report.both.html").read_text()
+    assert data["reportID"] in html and "<svg" in html and "시험성적서" in html and "Test report" in html.replace("Test Report", "Test report")
+    assert "http://" not in html and "https://" not in html and "<script" not in html
+
+
+def test_signature_checks_with_an_independent_ed25519(report):
+    _, _, _, out, key, _ = report
+    manifest = json.loads((out / "report.signature.json").read_text())
+    unsigned = {k: v for k, v in manifest.items() if k != "signature"}
+    message = json.dumps(unsigned, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    public = Ed25519PublicKey.from_public_bytes(base64.b64decode(manifest["publicKey"]))
+    public.verify(base64.b64decode(manifest["signature"]), message)  # raises if wrong
+    for entry in manifest["files"]:
+        assert __import__("hashlib").sha256((out / entry["name"]).read_bytes()).hexdigest() == entry["sha256"]
+
+
+def test_verify_passes_then_fails_on_one_changed_byte(haechi_bin, report):
+    work, recording, log, out, key, _ = report
+    ok = haechi(haechi_bin, "verify", str(out), "--log", str(log), "--key", str(key.with_suffix(".pub")))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    for name in ("report.both.html", "report.json", "report.signature.json"):
+        path = out / name
+        original = path.read_bytes()
+        changed = bytearray(original)
+        changed[len(changed) // 2] ^= 0x01
+        path.write_bytes(bytes(changed))
+        try:
+            bad = haechi(haechi_bin, "verify", str(out), "--log", str(log))
+            assert bad.returncode == 1, f"{name}: {bad.stdout}{bad.stderr}"
+        finally:
+            path.write_bytes(original)
+    # the recording too
+    original = recording.read_bytes()
+    changed = bytearray(original)
+    changed[len(changed) // 3] ^= 0x01
+    recording.write_bytes(bytes(changed))
+    try:
+        bad = haechi(haechi_bin, "verify", str(out), "--log", str(log))
+        assert bad.returncode == 1 and "recording" in bad.stderr, bad.stdout + bad.stderr
+    finally:
+        recording.write_bytes(original)
+    other = work / "other.key"
+    assert haechi(haechi_bin, "keys", "generate", "--out", str(other)).returncode == 0
+    untrusted = haechi(haechi_bin, "verify", str(out), "--log", str(log), "--key", str(other.with_suffix(".pub")))
+    assert untrusted.returncode == 1, untrusted.stdout
+
+
+def test_run_log_chain_and_tamper_detection(haechi_bin, report, tmp_path):
+    work, recording, log, out, key, _ = report
+    listed = haechi(haechi_bin, "runs", "list", "--log", str(log))
+    assert listed.returncode == 0 and "evaluation" in listed.stdout, listed.stdout
+    shown = json.loads(haechi(haechi_bin, "runs", "show", "1", "--log", str(log)).stdout)
+    assert shown[0]["kind"] == "evaluation" and shown[0]["recordingSHA256"] == json.loads(
+        (out / "report.signature.json").read_text())["recordingSHA256"]
+    assert haechi(haechi_bin, "runs", "verify", "--log", str(log)).returncode == 0
+    copy = tmp_path / "runlog.sqlite"
+    shutil.copy(log, copy)
+    shutil.copy(recording, tmp_path / recording.name)
+    with sqlite3.connect(copy) as db:
+        with pytest.raises(sqlite3.DatabaseError):
+            db.execute("UPDATE runs SET verdicts = '{}'")  # the trigger refuses it
+    with sqlite3.connect(copy) as db:
+        db.execute("DROP TRIGGER runs_no_update")
+        db.execute("UPDATE runs SET verdicts = '{\"all\":\"PASS\"}' WHERE sequence = 1")
+    tampered = haechi(haechi_bin, "runs", "verify", "--log", str(copy))
+    assert tampered.returncode == 1 and "entry 1" in tampered.stderr and "edited" in tampered.stderr, tampered.stderr
+
+
+def test_unknown_metric_names_file_line_and_field(haechi_bin, report, tmp_path):
+    work, recording, log, *_ = report
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(PLAN.read_text().replace("metric: completeness", "metric: completness"))
+    result = haechi(haechi_bin, "report", str(recording), "--plan", str(plan), "--out", str(tmp_path / "out"),
+                    "--log", str(tmp_path / "log.sqlite"))
+    assert result.returncode == 2, result.stderr
+    line = next(i for i, text in enumerate(plan.read_text().splitlines(), 1) if "completness" in text)
+    assert f"{plan}:{line}:" in result.stderr and "criteria[3].metric" in result.stderr and "unknown metric" in result.stderr
+
+
+def test_a_run_without_truth_is_not_evaluable(haechi_bin, tmp_path):
+    """Only status heartbeats: every criterion is NOT_EVALUABLE and no figure is made up."""
+    context = zmq.Context()
+    push = context.socket(zmq.PUSH)
+    push.setsockopt(zmq.LINGER, 0)
+    push.setsockopt(zmq.SNDTIMEO, 30_000)
+    push.bind(LOCALHOST_ANY_PORT)
+    config = ingest_config([pull_endpoint("sensors", push.getsockopt_string(zmq.LAST_ENDPOINT))])
+    run = launch_haechi(haechi_bin, tmp_path / "run", config, ("--idle-timeout", "1", "--duration", "60", "--quiet"))
+    try:
+        for i in range(50):
+            push.send_multipart([b"json/radar-0", status_payload("radar-0", i)])
+        assert run.wait(timeout=60) == 0, run.describe()
+    finally:
+        run.kill()
+        push.close(linger=0)
+        context.term()
+    recording = only_recording(run)
+    out = tmp_path / "out"
+    result = haechi(haechi_bin, "report", str(recording), "--plan", str(PLAN), "--out", str(out), "--format", "json",
+                    "--log", str(tmp_path / "runlog.sqlite"))
+    assert result.returncode == 0, result.stderr
+    data = json.loads((out / "report.json").read_text())
+    assert data["notEvaluable"] and any("truth" in item for item in data["notEvaluable"]), data["notEvaluable"]
+    assert {v["outcome"] for v in data["verdicts"]} == {"NOT_EVALUABLE"}
+    assert all(f["value"] is None for f in data["figures"] if f["key"] in ("ospa_mean_m", "horizontal_rmse_m"))
