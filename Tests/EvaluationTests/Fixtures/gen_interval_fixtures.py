@@ -37,7 +37,7 @@ which moves the quantile by far more than 1e-9. The generator checks that ppf an
 alpha is not tiny.
 
 The output is deterministic (fixed grids, a fixed seed, sorted keys, shortest round-trip float repr):
-rerunning the script with the same scipy rewrites the same file. Tests/Interop/test_interval_fixtures.py
+rerunning the script with the same scipy rewrites the same file. Tests/Interop/test_fixture_generators.py
 checks that.
 
 Usage: python Tests/EvaluationTests/Fixtures/gen_interval_fixtures.py [--out FILE]

@@ -23,7 +23,7 @@ would meet that rounding, so no fixture depends on it.
 
 The output is deterministic (fixed sites, fixed seed, sorted keys, shortest round-trip float repr):
 rerunning the script with the same pymap3d and numpy rewrites the same file.
-Tests/Interop/test_geodesy_fixtures.py checks that.
+Tests/Interop/test_fixture_generators.py checks that.
 
 Usage: python Tests/GeodesyTests/Fixtures/gen_geodesy_fixtures.py [--out FILE]
 """
