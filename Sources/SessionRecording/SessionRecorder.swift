@@ -31,8 +31,11 @@ public final class SessionRecorder: RawFrameSink {
     private let plane: LocalTangentPlane
     private let endpointNames: [String]
     private var channels: [ChannelKey: UInt16] = [:]
-    private var lastKey: ChannelKey?
-    private var lastChannel: UInt16 = 0
+    /// The channels of the sources seen most recently, searched before `channels`: frames come from a
+    /// few sources at a time, and comparing a short key string costs less than hashing it.
+    private var recentChannels: [(key: ChannelKey, id: UInt16)] = []
+    /// The raw thread's own copy of "recording has failed" (the shared one is in `state`).
+    private var failed = false
     private var schemaIDs: [String: UInt16] = [:]
     private var sideChannels: [String: UInt16] = [:]
     private var scratch: [UInt8] = []
@@ -103,7 +106,7 @@ public final class SessionRecorder: RawFrameSink {
     // MARK: The raw thread
 
     public func receive(_ frame: borrowing RawFrame) {
-        if writer.isFinished || state.withLock({ $0.failure != nil }) {
+        if failed || writer.isFinished {
             state.withLock { $0.framesLost += 1 }
             return
         }
@@ -111,14 +114,13 @@ public final class SessionRecorder: RawFrameSink {
         let kind: RecordingLayout.FrameKind = !frame.wasDecoded ? .shed : (good ? .decoded : .malformed)
         let key = ChannelKey(endpoint: frame.endpointIndex, source: frame.sourceKey, kind: kind)
         do throws(MCAPError) {
-            drainSide()
             let channel: UInt16
-            if key == lastKey {
-                channel = lastChannel
+            if let recent = recentChannels.firstIndex(where: { $0.key == key }) {
+                channel = recentChannels[recent].id
             } else {
                 channel = try channelID(for: key)
-                lastKey = key
-                lastChannel = channel
+                if recentChannels.count == 16 { recentChannels.removeFirst() }
+                recentChannels.append((key, channel))
             }
             let time = UInt64(max(0, frame.receiveTime.nanosecondsSinceEpoch))
             if firstFrameTime == nil { firstFrameTime = time }
@@ -153,8 +155,11 @@ public final class SessionRecorder: RawFrameSink {
         if frames > 0 { state.withLock { $0.framesRecorded += frames } }
     }
 
+    /// Writes what the decode thread queued (truth, tracks, sites) and closes the chunk once it is
+    /// `chunkDuration` old. The raw stage calls it after every batch of frames, and at least every
+    /// 200 ms: the side queue is drained here rather than per frame, to keep its lock off the hot path.
     public func idle() {
-        guard !writer.isFinished, state.withLock({ $0.failure == nil }) else { return }
+        guard !failed, !writer.isFinished else { return }
         do throws(MCAPError) {
             drainSide()
             if let opened = chunkOpenedAt, !pendingIsEmpty, clock.now - opened >= options.chunkDuration {
@@ -228,6 +233,7 @@ public final class SessionRecorder: RawFrameSink {
     }
 
     private func fail(_ error: MCAPError) {
+        failed = true
         let unwritten = pendingFrames
         pendingFrames = 0
         state.withLock {
