@@ -91,9 +91,14 @@ struct Evaluator {
             if let e = score.rangeError { rangeErrors.append((e, "range")) }
             addProportion(&out, key: "pd_\(score.sensorID)", hits: score.overall.hits, trials: score.overall.trials,
                           note: "sensor \(score.sensorID), all ranges")
-            if let e = score.rangeError { out.figures.append(ReportFigure(key: "range_rmse_m_\(score.sensorID)", value: e.rmse, unit: "m", numerator: Double(e.count))) }
-            if let e = score.azimuthError { out.figures.append(ReportFigure(key: "azimuth_rmse_deg_\(score.sensorID)", value: e.rmse, unit: "deg", numerator: Double(e.count))) }
-            if let e = score.elevationError { out.figures.append(ReportFigure(key: "elevation_rmse_deg_\(score.sensorID)", value: e.rmse, unit: "deg", numerator: Double(e.count))) }
+            for (axis, unit, error) in [("range", "m", score.rangeError), ("azimuth", "deg", score.azimuthError),
+                                        ("elevation", "deg", score.elevationError)] {
+                guard let error else { continue }
+                out.figures.append(ReportFigure(key: "\(axis)_bias_\(unit)_\(score.sensorID)", value: error.bias, unit: unit,
+                                                numerator: Double(error.count), note: "mean of measured minus true"))
+                out.figures.append(ReportFigure(key: "\(axis)_rmse_\(unit)_\(score.sensorID)", value: error.rmse, unit: unit,
+                                                numerator: Double(error.count)))
+            }
         }
         if sensorScores.isEmpty { out.notEvaluable.append("No placed sensor with scans: detection figures are not evaluable.") }
         addProportion(&out, key: "pd", hits: hits, trials: trials, note: "all sensors, all ranges")

@@ -34,6 +34,7 @@ HELP_PAGES = {
     "haechi-recover-help.txt": ("recover", "--help"),
     "haechi-evaluate-help.txt": ("evaluate", "--help"),
     "haechi-report-help.txt": ("report", "--help"),
+    "haechi-campaign-help.txt": ("campaign", "--help"),
     "haechi-verify-help.txt": ("verify", "--help"),
     "haechi-keys-generate-help.txt": ("keys", "generate", "--help"),
     "haechi-runs-help.txt": ("runs", "--help"),

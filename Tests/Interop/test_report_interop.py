@@ -173,3 +173,26 @@ def test_a_run_without_truth_is_not_evaluable(haechi_bin, tmp_path):
     assert data["notEvaluable"] and any("truth" in item for item in data["notEvaluable"]), data["notEvaluable"]
     assert {v["outcome"] for v in data["verdicts"]} == {"NOT_EVALUABLE"}
     assert all(f["value"] is None for f in data["figures"] if f["key"] in ("ospa_mean_m", "horizontal_rmse_m"))
+
+
+def test_campaign_run_level_pd_and_runs_needed(haechi_bin, report, tmp_path):
+    """Three runs that each meet Pd >= 0.9: run-level Pd 3/3 with its Clopper-Pearson bounds (checked
+    against scipy), INCONCLUSIVE, and 29 runs needed in all (the success-run length for 0.9 at 95 %)."""
+    from scipy.stats import beta
+    work, recording, log, *_ = report
+    out = tmp_path / "campaign.json"
+    result = haechi(haechi_bin, "campaign", str(recording), str(recording), str(recording), "--plan", str(PLAN),
+                    "--log", str(log), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(out.read_text())
+    assert data["format"] == "haechi-campaign/1" and len(data["runs"]) == 3
+    (criterion,) = data["criteria"]
+    per_run = [r["pd"]["pd_within_2000m"] for r in data["runs"]]
+    assert all(p["value"] == pytest.approx(p["hits"] / p["trials"]) for p in per_run)
+    successes = sum(p["success"] for p in per_run)
+    assert criterion["runs"] == 3 and criterion["successes"] == successes
+    if successes == 3:
+        assert criterion["one_sided_lower"] == pytest.approx(beta.ppf(0.05, 3, 1), abs=1e-9)
+        assert criterion["lower"] == pytest.approx(beta.ppf(0.025, 3, 1), abs=1e-9)
+        assert criterion["verdict"] == "INCONCLUSIVE"
+        assert criterion["runs_needed"] == 29 and criterion["further_runs_needed"] == 26

@@ -1,0 +1,49 @@
+// `haechi campaign`: several runs of one plan, and the runs still needed to claim its Pd.
+import ArgumentParser
+import TestbedRuntime
+import Foundation
+
+struct Campaign: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Evaluate several runs of one plan: run-level Pd with Clopper-Pearson bounds, and the runs needed.",
+        discussion: """
+            Each run is one trial per pd criterion of the plan: it succeeds when that run's own Pd meets \
+            the requirement. Prints the run-level Pd with its interval, the verdict under the plan's \
+            one-sided rule, and how many runs in all a campaign with the failures seen so far needs. \
+            Reference: docs/evaluation.md (Statistics). Exit status: 0 on success, 1 on a failure, 2 on a \
+            bad plan, 64 on a bad command line.
+            """)
+
+    @Argument(help: ArgumentHelp("Run ids (haechi runs list) or recordings.", valueName: "run-id|file.mcap"))
+    var targets: [String]
+
+    @Option(name: .long, help: ArgumentHelp("The test plan.", valueName: "plan.yaml"))
+    var plan: String
+
+    @Option(name: .long, help: ArgumentHelp("The run log, to find run ids.", valueName: "runlog.sqlite"))
+    var log = "Replays/runlog.sqlite"
+
+    @Option(name: .long, help: ArgumentHelp("Also write the campaign as JSON here.", valueName: "file.json"))
+    var out: String?
+
+    func validate() throws {
+        if targets.isEmpty { throw ValidationError("name at least one run") }
+    }
+
+    func run() throws {
+        let summary: CampaignSummary
+        do {
+            summary = try CampaignRunner.run(targets: targets, planPath: plan, logPath: log)
+        } catch {
+            throw error.reported()
+        }
+        if let out {
+            do {
+                try summary.jsonText().write(toFile: out, atomically: true, encoding: .utf8)
+            } catch {
+                throw RuntimeError(code: .io, file: out, message: "cannot write the campaign: \(error.localizedDescription)").reported()
+            }
+        }
+        print(summary.text, terminator: "")
+    }
+}
