@@ -164,6 +164,11 @@ struct Evaluator {
             out.figures.append(ReportFigure(key: "vertical_rmse_m", value: error.verticalRMSE, unit: "m", numerator: Double(error.count)))
             out.figures.append(ReportFigure(key: "position_rmse_3d_m", value: error.rmse3D, unit: "m", numerator: Double(error.count)))
             out.figures.append(ReportFigure(key: "horizontal_p95_m", value: error.horizontalPercentile95, unit: "m"))
+            out.figures.append(ReportFigure(key: "vertical_p95_m", value: error.verticalPercentile95, unit: "m"))
+            out.figures.append(ReportFigure(key: "position_p95_3d_m", value: error.percentile95_3D, unit: "m"))
+            for (axis, value) in [("east", error.bias.x), ("north", error.bias.y), ("up", error.bias.z)] {
+                out.figures.append(ReportFigure(key: "position_bias_\(axis)_m", value: value, unit: "m", note: "mean of track minus truth"))
+            }
             out.figures.append(ReportFigure(key: "cep50_m", value: error.cep50, unit: "m"))
         } else {
             out.notEvaluable.append("No track record lies within \(Int(plan.associationMetres)) m of a drone: position error is not evaluable.")
