@@ -91,6 +91,11 @@ struct Evaluator {
             if let e = score.rangeError { rangeErrors.append((e, "range")) }
             addProportion(&out, key: "pd_\(score.sensorID)", hits: score.overall.hits, trials: score.overall.trials,
                           note: "sensor \(score.sensorID), all ranges")
+            for bin in score.rangeBins where bin.tally.trials > 0 {
+                addProportion(&out, key: "pd_\(score.sensorID)_\(Int(bin.lowerBound))_\(Int(bin.upperBound))m", hits: bin.tally.hits,
+                              trials: bin.tally.trials,
+                              note: "sensor \(score.sensorID), slant range \(Int(bin.lowerBound))–\(Int(bin.upperBound)) m")
+            }
             for (axis, unit, error) in [("range", "m", score.rangeError), ("azimuth", "deg", score.azimuthError),
                                         ("elevation", "deg", score.elevationError)] {
                 guard let error else { continue }
