@@ -138,18 +138,22 @@ public final class FrameProcessor {
 
     /// Processes one message given as byte arrays. For tests and cold paths.
     public func process(parts: [[UInt8]], endpoint: Int, receivedAt: Timestamp) {
-        func lend(_ index: Int, _ buffers: inout [UnsafeRawBufferPointer]) {
-            if index == parts.count {
-                buffers.withUnsafeBufferPointer { process(parts: $0, endpoint: endpoint, receivedAt: receivedAt) }
-                return
-            }
-            parts[index].withUnsafeBytes { bytes in
+        Self.lend(parts) { process(parts: $0, endpoint: endpoint, receivedAt: receivedAt) }
+    }
+
+    /// Calls `body` with the parts lent as the buffers the pipeline hands over: for tests, and for
+    /// replay, which holds recorded frames as arrays.
+    public static func lend<R>(_ parts: [[UInt8]], _ body: (UnsafeBufferPointer<UnsafeRawBufferPointer>) -> R) -> R {
+        func lend(_ index: Int, _ buffers: inout [UnsafeRawBufferPointer]) -> R {
+            if index == parts.count { return buffers.withUnsafeBufferPointer(body) }
+            return parts[index].withUnsafeBytes { bytes in
                 buffers.append(bytes)
-                lend(index + 1, &buffers)
+                return lend(index + 1, &buffers)
             }
         }
         var buffers: [UnsafeRawBufferPointer] = []
-        lend(0, &buffers)
+        buffers.reserveCapacity(parts.count)
+        return lend(0, &buffers)
     }
 
     /// Counts and decodes; returns the (first) reason the message was rejected, if it was.

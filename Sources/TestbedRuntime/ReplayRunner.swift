@@ -223,26 +223,15 @@ public enum ReplayRunner {
 
     /// One recorded frame through the decode stage, as the live pipeline did it.
     static func feed(_ frame: RecordedFrame, into processor: FrameProcessor) {
-        var buffers: [UnsafeRawBufferPointer] = []
-        func lend(_ index: Int) {
-            if index == frame.parts.count {
-                buffers.withUnsafeBufferPointer { parts in
-                    if frame.kind == .shed {
-                        processor.countShed(parts: parts, endpoint: frame.endpointIndex, receivedAt: frame.receiveTime,
-                                            sequence: frame.receiveSequence)
-                    } else {
-                        processor.process(parts: parts, endpoint: frame.endpointIndex, receivedAt: frame.receiveTime,
-                                          sequence: frame.receiveSequence)
-                    }
-                }
-                return
-            }
-            frame.parts[index].withUnsafeBytes { bytes in
-                buffers.append(bytes)
-                lend(index + 1)
+        FrameProcessor.lend(frame.parts) { parts in
+            if frame.kind == .shed {
+                processor.countShed(parts: parts, endpoint: frame.endpointIndex, receivedAt: frame.receiveTime,
+                                    sequence: frame.receiveSequence)
+            } else {
+                processor.process(parts: parts, endpoint: frame.endpointIndex, receivedAt: frame.receiveTime,
+                                  sequence: frame.receiveSequence)
             }
         }
-        lend(0)
     }
 }
 

@@ -40,19 +40,11 @@ struct SessionRecorderTests {
                                        rawSinks: [recorder])
         for (offset, frame) in frames.enumerated() {
             let index = start + offset
-            var buffers: [UnsafeRawBufferPointer] = []
-            func lend(_ part: Int) {
-                if part == frame.parts.count {
-                    buffers.withUnsafeBufferPointer {
-                        _ = processor.process(parts: $0, endpoint: frame.endpoint,
-                                          receivedAt: Timestamp(nanosecondsSinceEpoch: t0.nanosecondsSinceEpoch + Int64(index) * 1_000_000),
-                                          sequence: UInt64(index))
-                    }
-                    return
-                }
-                frame.parts[part].withUnsafeBytes { buffers.append($0); lend(part + 1) }
+            FrameProcessor.lend(frame.parts) {
+                _ = processor.process(parts: $0, endpoint: frame.endpoint,
+                                      receivedAt: Timestamp(nanosecondsSinceEpoch: t0.nanosecondsSinceEpoch + Int64(index) * 1_000_000),
+                                      sequence: UInt64(index))
             }
-            lend(0)
         }
     }
 
@@ -159,11 +151,7 @@ struct SessionRecorderTests {
     func multipart() {
         let parts: [[UInt8]] = [[1, 2, 3], [], Array(repeating: 7, count: 300)]
         var encoded: [UInt8] = []
-        var buffers: [UnsafeRawBufferPointer] = []
-        parts[0].withUnsafeBytes { a in parts[1].withUnsafeBytes { b in parts[2].withUnsafeBytes { c in
-            buffers = [a, b, c]
-            buffers.withUnsafeBufferPointer { RecordingLayout.encodeMultipart($0, into: &encoded) }
-        } } }
+        FrameProcessor.lend(parts) { RecordingLayout.encodeMultipart($0, into: &encoded) }
         #expect(RecordingLayout.decodeMultipart(encoded) == parts)
         #expect(RecordingLayout.decodeMultipart(Array(encoded.dropLast())) == nil)
     }

@@ -47,15 +47,20 @@ from __future__ import annotations
 
 import argparse
 import functools
-import json
 import math
 from decimal import Decimal, localcontext
 import random
+import sys
 import warnings
 from pathlib import Path
 
 import scipy
 from scipy import stats
+
+# The shared fixture layout (Tests/Interop/fixture_json.py).
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "Interop"))
+from fixture_json import render  # noqa: E402
+
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "intervals-scipy.json"
@@ -335,24 +340,6 @@ def build() -> dict:
         "incomplete_gamma": build_incomplete_gamma(rng),
         "runs_needed": build_runs_needed(),
     }
-
-
-def render(data: dict) -> str:
-    """JSON with sorted keys and one record per line, so that a regeneration diffs line by line."""
-    def dump(value) -> str:
-        return json.dumps(value, sort_keys=True, allow_nan=False)
-
-    lines = []
-    for key in sorted(data):
-        value = data[key]
-        if isinstance(value, list):
-            rows = ",\n".join(f"  {dump(row)}" for row in value)
-            lines.append(f" {dump(key)}: [\n{rows}\n ]")
-        else:
-            lines.append(f" {dump(key)}: {dump(value)}")
-    text = "{\n" + ",\n".join(lines) + "\n}\n"
-    assert json.loads(text) == data
-    return text
 
 
 def main() -> None:

@@ -31,12 +31,17 @@ Usage: python Tests/GeodesyTests/Fixtures/gen_geodesy_fixtures.py [--out FILE]
 from __future__ import annotations
 
 import argparse
-import json
 import math
+import sys
 from pathlib import Path
 
 import numpy as np
 import pymap3d as pm
+
+# The shared fixture layout (Tests/Interop/fixture_json.py).
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "Interop"))
+from fixture_json import render  # noqa: E402
+
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "geodesy-pymap3d.json"
@@ -159,24 +164,6 @@ def build() -> dict:
                  "target_enu - sensor_enu.",
         **sections,
     }
-
-
-def render(data: dict) -> str:
-    """JSON with sorted keys and one record per line, so that a regeneration diffs line by line."""
-    def dump(value) -> str:
-        return json.dumps(value, sort_keys=True, allow_nan=False)
-
-    lines = []
-    for key in sorted(data):
-        value = data[key]
-        if isinstance(value, list):
-            rows = ",\n".join(f"  {dump(row)}" for row in value)
-            lines.append(f" {dump(key)}: [\n{rows}\n ]")
-        else:
-            lines.append(f" {dump(key)}: {dump(value)}")
-    text = "{\n" + ",\n".join(lines) + "\n}\n"
-    assert json.loads(text) == data
-    return text
 
 
 def main() -> None:
