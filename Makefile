@@ -8,7 +8,7 @@ PYTHON     ?= python3
 VENV       := .venv
 VPY        := $(VENV)/bin/python
 SUDO       := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-APT_PKGS   := libzmq3-dev libzstd-dev liblz4-dev zlib1g-dev pkg-config
+APT_PKGS   := libzmq3-dev libzstd-dev liblz4-dev zlib1g-dev libdeflate-dev pkg-config
 SHARED     := ../shared
 
 .PHONY: demo test build swift-test interop-test deps system-deps venv clean help bench bench-quick
@@ -22,10 +22,10 @@ help:
 
 deps: system-deps venv
 
-# The headers of libzmq, libzstd, liblz4 and zlib through apt, with sudo when not root. Skipped when all are present.
+# The headers of libzmq, libzstd, liblz4, zlib and libdeflate through apt, with sudo when not root. Skipped when all are present.
 system-deps:
 	@if [ -f /usr/include/zmq.h ] && [ -f /usr/include/zstd.h ] && [ -f /usr/include/lz4frame.h ] \
-	   && [ -f /usr/include/zlib.h ]; then exit 0; fi; \
+	   && [ -f /usr/include/zlib.h ] && [ -f /usr/include/libdeflate.h ]; then exit 0; fi; \
 	 echo "==> installing $(APT_PKGS) with apt-get"; \
 	 $(SUDO) apt-get update -qq && \
 	 DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PKGS)

@@ -6,6 +6,7 @@ internal import Musl
 #elseif canImport(Darwin)
 internal import Darwin
 #endif
+import CLinuxFile
 
 /// Writes an MCAP file through POSIX `write(2)`, without buffering of its own.
 ///
@@ -22,11 +23,14 @@ public final class FileDescriptorOutput: MCAPOutput {
     /// The file offset of the next byte.
     public private(set) var position: UInt64
     private var ownsDescriptor: Bool
+    /// Where the bytes not yet handed to writeback start (``beginWriteback()``).
+    private var writebackStart: UInt64
 
     /// Wraps an open, writable file descriptor. The caller keeps ownership and closes it.
     public init(fileDescriptor: Int32, startingAt position: UInt64 = 0) {
         self.fileDescriptor = fileDescriptor
         self.position = position
+        self.writebackStart = position
         self.ownsDescriptor = false
     }
 
@@ -45,6 +49,7 @@ public final class FileDescriptorOutput: MCAPOutput {
         }
         self.fileDescriptor = descriptor
         self.position = 0
+        self.writebackStart = 0
         self.ownsDescriptor = true
     }
 
@@ -72,6 +77,16 @@ public final class FileDescriptorOutput: MCAPOutput {
             left -= n
             position += UInt64(n)
         }
+    }
+
+    /// Starts the writeback of the bytes written since the last call (`sync_file_range(2)` with
+    /// `SYNC_FILE_RANGE_WRITE`: it queues the dirty pages for the disk and does not wait for them, nor
+    /// does it make them durable; ``synchronize()`` still does that). A failure is ignored: it is a
+    /// hint, and the final `fsync` reports any error of the writes themselves.
+    public func beginWriteback() {
+        guard position > writebackStart else { return }
+        _ = haechi_start_writeback(fileDescriptor, Int64(writebackStart), Int64(position - writebackStart))
+        writebackStart = position
     }
 
     /// Asks the kernel to put what was written on the disk (`fsync(2)`).

@@ -3,7 +3,10 @@
 /// Raw bytes with amortised growth: `append` is a bounds check, an occasional reallocation and a
 /// `memcpy`. ``removeAll()`` keeps the capacity, so a chunk buffer stops allocating once it has grown
 /// to the chunk size. Integers are stored little-endian, as MCAP wants them.
-final class MCAPBuffer {
+///
+/// `@unchecked Sendable`: a buffer has one owner at a time. ``MCAPWriteBehind`` takes a closed
+/// chunk's buffer from the writer's thread and gives it back to the spares once written.
+final class MCAPBuffer: @unchecked Sendable {
     private(set) var base: UnsafeMutableRawPointer
     private(set) var count: Int = 0
     private(set) var capacity: Int
@@ -14,6 +17,9 @@ final class MCAPBuffer {
     }
 
     deinit { base.deallocate() }
+
+    /// The start of the storage, for filling reserved room in place; valid until the buffer grows.
+    var mutableBase: UnsafeMutableRawPointer { base }
 
     /// The bytes written so far; valid until the next call that appends or grows.
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }

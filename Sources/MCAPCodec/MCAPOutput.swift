@@ -11,6 +11,15 @@ public protocol MCAPOutput: AnyObject {
 
     /// Writes all of `bytes`, or throws. A partial write must not be reported as success.
     func write(_ bytes: UnsafeRawBufferPointer) throws
+
+    /// Starts putting what was written so far on storage, without waiting for it (a hint; the
+    /// default does nothing). The write-behind writer calls it after each chunk, so that the pages
+    /// go to disk while the next chunk fills instead of all at the final `fsync`.
+    func beginWriteback()
+}
+
+extension MCAPOutput {
+    public func beginWriteback() {}
 }
 
 /// An output that collects the file in memory, for tests and for small files.

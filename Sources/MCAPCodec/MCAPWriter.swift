@@ -22,8 +22,12 @@
 /// After ``closeChunk()`` returns, the output holds a complete prefix of the file that
 /// ``MCAPReader`` (lenient) and ``MCAPRecovery`` read in full; a crash loses only the open chunk.
 ///
+/// With ``MCAPWriterOptions/writeBehind`` a closed chunk is handed, without a copy, to a thread that
+/// writes it (``MCAPWriteBehind``): ``closeChunk()`` returns once it is queued, ``chunksWritten``
+/// counts what the output has taken, and ``finish()`` waits for everything.
+///
 /// A writer belongs to one thread. If the output throws, the writer keeps the error and throws it
-/// again from every later call.
+/// again from every later call (with write-behind, from the next call that writes).
 public final class MCAPWriter {
     private enum State {
         case idle
@@ -47,8 +51,44 @@ public final class MCAPWriter {
         var inChunk = false
         var written = false
         var messageCount: UInt64 = 0
-        /// Reused chunk after chunk: cleared, never reallocated once grown.
-        var index: [MCAPMessageIndex.Entry] = []
+        /// The open chunk's messages on this channel (counted when the chunk closes).
+        var inChunkCount = 0
+        /// Where the channel's next MessageIndex entry goes, while a chunk closes.
+        var indexCursor = 0
+    }
+
+    /// What ``addMessage(channelID:sequence:logTime:publishTime:data:)`` reads per message, one byte per
+    /// channel ID: kept apart from `channels` so the hot path reads a byte, not a slot.
+    private enum ChannelState: UInt8 {
+        case unregistered, registered, inChunk
+    }
+
+    /// One message of the open chunk, for its channel's MessageIndex: all channels in one array,
+    /// which is reused chunk after chunk (one append per message; the MessageIndexes are sorted out
+    /// when the chunk closes).
+    private struct ChunkEntry {
+        var channel: UInt16
+        var logTime: UInt64
+        var offset: UInt64
+    }
+
+    /// The earliest and latest of a run of log times, and how many.
+    private struct TimeSpan {
+        var count = 0
+        var start: UInt64 = 0
+        var end: UInt64 = 0
+
+        @inline(__always)
+        mutating func add(_ time: UInt64) {
+            if count == 0 {
+                start = time
+                end = time
+            } else {
+                if time < start { start = time }
+                if time > end { end = time }
+            }
+            count += 1
+        }
     }
 
     /// Where the file goes.
@@ -62,23 +102,29 @@ public final class MCAPWriter {
 
     private var schemas: [SchemaSlot] = [SchemaSlot()]  // index = schema ID; 0 unused
     private var channels: [ChannelSlot] = []  // index = channel ID
+    private var channelStates: [ChannelState] = []  // index = channel ID
     private var schemaCount = 0
     private var channelCount = 0
 
     /// The open chunk's records (chunked mode) or the records not yet written (unchunked mode).
-    private let chunk = MCAPBuffer(capacity: 1 << 16)
-    private var chunkMessages = 0
-    private var chunkStartTime: UInt64 = 0
-    private var chunkEndTime: UInt64 = 0
+    private var chunk: MCAPBuffer
+    /// The open chunk's messages and their log times.
+    private var chunkSpan = TimeSpan()
+    private var chunkEntries: [ChunkEntry] = []
     private var chunkChannels: [UInt16] = []
     private var chunkSchemas: [UInt16] = []
     private let compressor: MCAPChunkCompressor
     /// Record headers, MessageIndex records and the summary are assembled here.
     private let scratch = MCAPBuffer(capacity: 4096)
+    /// A closed chunk's MessageIndex records (while `scratch` holds its header).
+    private let indexScratch = MCAPBuffer(capacity: 4096)
+    /// The thread that writes, with ``MCAPWriterOptions/writeBehind``.
+    private let writeBehind: MCAPWriteBehind?
+    /// Chunks written to the output (without write-behind).
+    private var chunksOnOutput = 0
 
-    private var messageTotal: UInt64 = 0
-    private var startTime: UInt64 = 0
-    private var endTime: UInt64 = 0
+    /// Every message so far and their log times.
+    private var fileSpan = TimeSpan()
     private var chunkIndexes: [MCAPChunkIndex] = []
     private var attachmentIndexes: [MCAPAttachmentIndex] = []
     private var metadataIndexes: [MCAPMetadataIndex] = []
@@ -88,17 +134,27 @@ public final class MCAPWriter {
         self.output = output
         self.options = options
         self.compressor = MCAPChunkCompressor(options.useChunks ? options.compression : .none)
-        chunk.reserve(min(options.chunkSize, 64 << 20) + 4096)
+        let chunkCapacity = min(options.chunkSize, 64 << 20) + 4096
+        self.chunk = MCAPBuffer(capacity: chunkCapacity)
+        self.writeBehind = options.writeBehind ? MCAPWriteBehind(output: output, chunkCapacity: chunkCapacity) : nil
+    }
+
+    deinit {
+        // The queue must not write after the owner of the output thinks the writer is gone.
+        writeBehind?.drain()
     }
 
     // MARK: Progress
 
     /// Messages added so far.
-    public var messageCount: UInt64 { messageTotal }
+    public var messageCount: UInt64 { UInt64(fileSpan.count) }
     /// Chunks written so far.
     public var chunkCount: Int { chunkIndexes.count }
-    /// Bytes handed to the output so far.
+    /// Bytes handed to the output so far (with write-behind, queued for it).
     public var bytesWritten: UInt64 { position }
+    /// Chunks the output has taken in full: the first this many of ``chunkCount``. Without
+    /// write-behind, every chunk closed so far. Safe to read from any thread.
+    public var chunksWritten: Int { writeBehind?.chunksWritten ?? chunksOnOutput }
     /// Bytes waiting in the open chunk (or, unchunked, not yet written).
     public var pendingBytes: Int { chunk.count }
     /// Whether ``finish()`` has completed.
@@ -182,12 +238,16 @@ public final class MCAPWriter {
             channel.schemaID == 0 || (Int(channel.schemaID) < schemas.count && schemas[Int(channel.schemaID)].registered),
             "MCAPWriter: channel \(channel.id) uses schema \(channel.schemaID), which was never added")
         let slot = Int(channel.id)
-        while channels.count <= slot { channels.append(ChannelSlot()) }
+        while channels.count <= slot {
+            channels.append(ChannelSlot())
+            channelStates.append(.unregistered)
+        }
         if channels[slot].registered {
             precondition(channels[slot].channel == channel, "MCAPWriter: channel ID \(slot) registered twice with different content")
             return
         }
         channels[slot].registered = true
+        channelStates[slot] = .registered
         channels[slot].channel = channel
         channels[slot].encoded = MCAPRecord.channel(channel).serialized()
         channelCount += 1
@@ -209,32 +269,19 @@ public final class MCAPWriter {
     ) throws(MCAPError) {
         try checkWriting()
         let slot = Int(channelID)
-        precondition(slot < channels.count && channels[slot].registered, "MCAPWriter: message on channel \(channelID), which was never added")
+        precondition(slot < channelStates.count && channelStates[slot] != .unregistered,
+                     "MCAPWriter: message on channel \(channelID), which was never added")
+        let chunk = self.chunk
         if options.useChunks {
-            if !channels[slot].inChunk { enterIntoChunk(slot) }
-            let offset = UInt64(chunk.count)
+            if channelStates[slot] != .inChunk { enterIntoChunk(slot) }
+            chunkEntries.append(ChunkEntry(channel: channelID, logTime: logTime, offset: UInt64(chunk.count)))
             chunk.appendMessage(channelID: channelID, sequence: sequence, logTime: logTime, publishTime: publishTime, data: data)
-            channels[slot].index.append(MCAPMessageIndex.Entry(logTime: logTime, offset: offset))
-            if chunkMessages == 0 {
-                chunkStartTime = logTime
-                chunkEndTime = logTime
-            } else {
-                if logTime < chunkStartTime { chunkStartTime = logTime }
-                if logTime > chunkEndTime { chunkEndTime = logTime }
-            }
-            chunkMessages += 1
+            chunkSpan.add(logTime)
         } else {
             chunk.appendMessage(channelID: channelID, sequence: sequence, logTime: logTime, publishTime: publishTime, data: data)
+            channels[slot].messageCount += 1
         }
-        channels[slot].messageCount += 1
-        if messageTotal == 0 {
-            startTime = logTime
-            endTime = logTime
-        } else {
-            if logTime < startTime { startTime = logTime }
-            if logTime > endTime { endTime = logTime }
-        }
-        messageTotal += 1
+        fileSpan.add(logTime)
         if chunk.count >= options.chunkSize { try closeChunk() }
     }
 
@@ -280,8 +327,9 @@ public final class MCAPWriter {
             try flushUnchunked()
             return
         }
-        guard chunkMessages > 0 else { return }
+        guard chunkSpan.count > 0 else { return }
 
+        try surfaceWriteBehindFailure()
         let records = chunk.bytes
         let crc = options.computeChunkCRC ? MCAPCRC32.checksum(records) : 0
         let stored: UnsafeRawBufferPointer
@@ -293,50 +341,95 @@ public final class MCAPWriter {
         }
         let compression = compressor.compression.name
 
-        scratch.removeAll()
-        _ = scratch.beginRecord(.chunk)
-        scratch.append(chunkStartTime)
-        scratch.append(chunkEndTime)
-        scratch.append(UInt64(records.count))
-        scratch.append(crc)
-        scratch.appendString(compression)
-        scratch.append(UInt64(stored.count))
-        scratch.patch(UInt64(scratch.count - 9 + stored.count), at: 1)
+        let head = writeBehind?.smallBuffer() ?? scratch
+        head.removeAll()
+        _ = head.beginRecord(.chunk)
+        head.append(chunkSpan.start)
+        head.append(chunkSpan.end)
+        head.append(UInt64(records.count))
+        head.append(crc)
+        head.appendString(compression)
+        head.append(UInt64(stored.count))
+        head.patch(UInt64(head.count - 9 + stored.count), at: 1)
         let chunkStart = position
-        try emit(scratch.bytes)
+        account(head.bytes)
         // Uncompressed, the stored bytes are the records whose CRC is already known: fold it in.
-        try emit(stored, knownCRC: options.computeChunkCRC && compression.isEmpty ? crc : nil)
+        account(stored, knownCRC: options.computeChunkCRC && compression.isEmpty ? crc : nil)
         let chunkLength = position - chunkStart
 
-        scratch.removeAll()
+        let tail = writeBehind?.smallBuffer() ?? indexScratch
+        tail.removeAll()
         let indexStart = position
-        var indexOffsets: [UInt16: UInt64] = [:]
-        indexOffsets.reserveCapacity(chunkChannels.count)
-        for id in chunkChannels {
-            indexOffsets[id] = indexStart + UInt64(scratch.count)
-            let s = scratch.beginRecord(.messageIndex)
-            scratch.append(id)
-            scratch.appendIndexEntries(channels[Int(id)].index)
-            scratch.endRecord(s)
+        let indexOffsets = appendMessageIndexes(to: tail, at: indexStart)
+        account(tail.bytes)
+        let indexLength = tail.count  // read before the hand-over: the buffer is the queue's after it
+
+        if let writeBehind {
+            let body: MCAPBuffer
+            if compression.isEmpty {
+                body = chunk  // handed over as it is; the writer goes on with a spare
+                chunk = writeBehind.chunkBuffer()
+            } else {
+                body = writeBehind.chunkBuffer()
+                body.append(stored)
+            }
+            writeBehind.submit(head: head, body: body, tail: tail, endsChunk: true)
+        } else {
+            try write(head.bytes)
+            try write(stored)
+            try write(tail.bytes)
+            chunksOnOutput += 1
         }
-        try emit(scratch.bytes)
 
         chunkIndexes.append(MCAPChunkIndex(
-            messageStartTime: chunkStartTime, messageEndTime: chunkEndTime, chunkStartOffset: chunkStart,
-            chunkLength: chunkLength, messageIndexOffsets: indexOffsets, messageIndexLength: UInt64(scratch.count),
+            messageStartTime: chunkSpan.start, messageEndTime: chunkSpan.end, chunkStartOffset: chunkStart,
+            chunkLength: chunkLength, messageIndexOffsets: indexOffsets, messageIndexLength: UInt64(indexLength),
             compression: compression, compressedSize: UInt64(stored.count), uncompressedSize: UInt64(records.count)))
 
         for id in chunkChannels {
-            channels[Int(id)].index.removeAll(keepingCapacity: true)
             channels[Int(id)].inChunk = false
+            channelStates[Int(id)] = .registered
         }
         for id in chunkSchemas { schemas[Int(id)].inChunk = false }
         chunkChannels.removeAll(keepingCapacity: true)
         chunkSchemas.removeAll(keepingCapacity: true)
         chunk.removeAll()
-        chunkMessages = 0
-        chunkStartTime = 0
-        chunkEndTime = 0
+        chunkEntries.removeAll(keepingCapacity: true)
+        chunkSpan = TimeSpan()
+    }
+
+    /// Appends the open chunk's MessageIndex records (one per channel, in the order the channels
+    /// entered the chunk, each channel's entries in message order) to `buffer`, which will be written
+    /// at file offset `start`; counts the messages into each channel's total. Returns each record's
+    /// file offset by channel ID.
+    private func appendMessageIndexes(to buffer: MCAPBuffer, at start: UInt64) -> [UInt16: UInt64] {
+        for entry in chunkEntries { channels[Int(entry.channel)].inChunkCount += 1 }
+        var offsets: [UInt16: UInt64] = [:]
+        offsets.reserveCapacity(chunkChannels.count)
+        // Each record's header and room for its entries; the entries are then put in place in one pass.
+        for id in chunkChannels {
+            let slot = Int(id)
+            let count = channels[slot].inChunkCount
+            offsets[id] = start + UInt64(buffer.count)
+            buffer.append(MCAPOpcode.messageIndex.rawValue)
+            buffer.append(UInt64(2 + 4 + 16 * count))
+            buffer.append(id)
+            buffer.append(UInt32(16 * count))
+            buffer.reserve(16 * count)
+            channels[slot].indexCursor = buffer.count
+            buffer.advance(by: 16 * count)
+            channels[slot].messageCount += UInt64(count)
+            channels[slot].inChunkCount = 0
+        }
+        let base = buffer.mutableBase
+        for entry in chunkEntries {
+            let slot = Int(entry.channel)
+            let cursor = channels[slot].indexCursor
+            base.storeBytes(of: entry.logTime.littleEndian, toByteOffset: cursor, as: UInt64.self)
+            base.storeBytes(of: entry.offset.littleEndian, toByteOffset: cursor + 8, as: UInt64.self)
+            channels[slot].indexCursor = cursor + 16
+        }
+        return offsets
     }
 
     /// Closes the open chunk and writes DataEnd, the summary, the Summary Offsets, the Footer and the
@@ -383,9 +476,9 @@ public final class MCAPWriter {
             var counts: [UInt16: UInt64] = [:]
             for slot in channels where slot.registered && slot.messageCount > 0 { counts[slot.channel.id] = slot.messageCount }
             scratch.append(MCAPRecord.statistics(MCAPStatistics(
-                messageCount: messageTotal, schemaCount: UInt16(schemaCount), channelCount: UInt32(channelCount),
+                messageCount: UInt64(fileSpan.count), schemaCount: UInt16(schemaCount), channelCount: UInt32(channelCount),
                 attachmentCount: UInt32(attachmentIndexes.count), metadataCount: UInt32(metadataIndexes.count),
-                chunkCount: UInt32(chunkIndexes.count), messageStartTime: startTime, messageEndTime: endTime,
+                chunkCount: UInt32(chunkIndexes.count), messageStartTime: fileSpan.start, messageEndTime: fileSpan.end,
                 channelMessageCounts: counts)))
         }
         group(.chunkIndex) {
@@ -407,7 +500,16 @@ public final class MCAPWriter {
         scratch.patch(summaryCRC, at: footerStart + 1 + 8 + 8 + 8)
         scratch.append(MCAPMagic.bytes)
         try emit(scratch.bytes)
+        writeBehind?.drain()
+        try surfaceWriteBehindFailure()
         state = .finished
+    }
+
+    /// Waits until the write-behind thread has written everything handed to it; returns at once
+    /// without write-behind. Call it before closing the output of a writer left unfinished (after
+    /// an error, say): ``finish()`` waits by itself.
+    public func waitForOutput() {
+        writeBehind?.drain()
     }
 
     // MARK: Internals
@@ -433,6 +535,7 @@ public final class MCAPWriter {
         }
         chunk.append(channels[slot].encoded)
         channels[slot].inChunk = true
+        channelStates[slot] = .inChunk
         channels[slot].written = true
         chunkChannels.append(UInt16(slot))
     }
@@ -447,10 +550,24 @@ public final class MCAPWriter {
         if chunk.count >= options.chunkSize { try flushUnchunked() }
     }
 
-    /// Hands bytes to the output, keeping the data-section CRC and the position.
-    /// - Parameter knownCRC: the CRC-32 of `bytes`, when the caller has it.
-    private func emit(_ bytes: UnsafeRawBufferPointer, knownCRC: UInt32? = nil) throws(MCAPError) {
+    /// Hands bytes to the output (with write-behind, a copy to the queue), keeping the data-section
+    /// CRC and the position.
+    private func emit(_ bytes: UnsafeRawBufferPointer) throws(MCAPError) {
         guard bytes.count > 0 else { return }
+        account(bytes)
+        if let writeBehind {
+            try surfaceWriteBehindFailure()
+            let copy = writeBehind.smallBuffer()
+            copy.append(bytes)
+            writeBehind.submit(head: copy, body: nil, tail: nil, endsChunk: false)
+        } else {
+            try write(bytes)
+        }
+    }
+
+    /// Counts bytes about to be written: the data-section CRC and the position.
+    /// - Parameter knownCRC: the CRC-32 of `bytes`, when the caller has it.
+    private func account(_ bytes: UnsafeRawBufferPointer, knownCRC: UInt32? = nil) {
         if options.computeDataSectionCRC, !isPastDataSection {
             if let knownCRC {
                 dataCRC = MCAPCRC32.combine(dataCRC, knownCRC, secondLength: bytes.count)
@@ -458,15 +575,28 @@ public final class MCAPWriter {
                 dataCRC = MCAPCRC32.checksum(bytes, seed: dataCRC)
             }
         }
+        position += UInt64(bytes.count)
+    }
+
+    /// Writes to the output in this thread; a failure fails the writer.
+    private func write(_ bytes: UnsafeRawBufferPointer) throws(MCAPError) {
+        guard bytes.count > 0 else { return }
         do {
             try output.write(bytes)
         } catch {
             let wrapped = (error as? MCAPError)
-                ?? MCAPError(code: .outputFailed, message: "writing \(bytes.count) byte(s) at offset \(position) failed: \(error)", offset: position)
+                ?? MCAPError(code: .outputFailed, message: "writing \(bytes.count) byte(s) failed: \(error)", offset: output.position)
             state = .failed(wrapped)
             throw wrapped
         }
-        position += UInt64(bytes.count)
+    }
+
+    /// Throws (and fails the writer with) the write-behind thread's error, if it had one.
+    private func surfaceWriteBehindFailure() throws(MCAPError) {
+        if let failure = writeBehind?.failure {
+            state = .failed(failure)
+            throw failure
+        }
     }
 
     private var isPastDataSection = false

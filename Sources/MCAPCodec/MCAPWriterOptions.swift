@@ -22,6 +22,10 @@ public struct MCAPWriterOptions: Hashable, Sendable {
     public var computeChunkCRC: Bool
     /// Whether to compute the DataEnd's `data_section_crc` (otherwise 0, "not available").
     public var computeDataSectionCRC: Bool
+    /// `true` to write on a thread of the writer's own (``MCAPWriter/chunksWritten`` then tells
+    /// what has reached the output); `false` (the default) to write in the calling thread, so that
+    /// the output holds every closed chunk when ``MCAPWriter/closeChunk()`` returns.
+    public var writeBehind: Bool
 
     /// Creates options; every argument has the default described on its property.
     public init(
@@ -31,7 +35,8 @@ public struct MCAPWriterOptions: Hashable, Sendable {
         compression: MCAPCompression = .none,
         useChunks: Bool = true,
         computeChunkCRC: Bool = true,
-        computeDataSectionCRC: Bool = true
+        computeDataSectionCRC: Bool = true,
+        writeBehind: Bool = false
     ) {
         precondition(chunkSize >= 0, "chunkSize must not be negative")
         self.profile = profile
@@ -41,5 +46,6 @@ public struct MCAPWriterOptions: Hashable, Sendable {
         self.useChunks = useChunks
         self.computeChunkCRC = computeChunkCRC
         self.computeDataSectionCRC = computeDataSectionCRC
+        self.writeBehind = writeBehind
     }
 }

@@ -31,9 +31,12 @@ public final class SessionRecorder: RawFrameSink {
     private let plane: LocalTangentPlane
     private let endpointNames: [String]
     private var channels: [ChannelKey: UInt16] = [:]
-    /// The channels of the sources seen most recently, searched before `channels`: frames come from a
-    /// few sources at a time, and comparing a short key string costs less than hashing it.
-    private var recentChannels: [(key: ChannelKey, id: UInt16)] = []
+    /// The channels of the sources seen most recently, searched before `channels` by a 64-bit
+    /// fingerprint of the key: frames come from a few sources at a time, and comparing fingerprints
+    /// (then the one key that matches) costs less than hashing the key or comparing strings that differ.
+    private var recentChannels: [RecentChannel] = []
+    /// Set by `finish` and `abandon` (the raw thread's check, rather than asking the writer per frame).
+    private var closed = false
     /// The raw thread's own copy of "recording has failed" (the shared one is in `state`).
     private var failed = false
     private var schemaIDs: [String: UInt16] = [:]
@@ -46,6 +49,9 @@ public final class SessionRecorder: RawFrameSink {
     private let state = Mutex<State>(State())
     /// Frames in the open chunk: counted as recorded only once their chunk is written (raw thread).
     private var pendingFrames: UInt64 = 0
+    /// Closed chunks that the writer's write-behind thread has not yet written, oldest first: the
+    /// chunk's number (the writer's `chunkCount` once it closed) and its frames (raw thread).
+    private var unwritten: [(chunk: Int, frames: UInt64)] = []
     /// The first and last recorded frames' receive times (raw thread; read by `finish`).
     private var firstFrameTime: UInt64?
     private var lastFrameTime: UInt64 = 0
@@ -54,6 +60,25 @@ public final class SessionRecorder: RawFrameSink {
         var endpoint: Int
         var source: String
         var kind: RecordingLayout.FrameKind
+
+        /// FNV-1a over the source's UTF-8, the endpoint and the kind: equal keys, equal fingerprints.
+        var fingerprint: UInt64 {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in source.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            hash = (hash ^ UInt64(truncatingIfNeeded: endpoint)) &* 0x100_0000_01b3
+            let kindCode: UInt64 = switch kind {
+            case .decoded: 1
+            case .malformed: 2
+            case .shed: 3
+            }
+            return (hash ^ kindCode) &* 0x100_0000_01b3
+        }
+    }
+
+    private struct RecentChannel {
+        var fingerprint: UInt64
+        var key: ChannelKey
+        var id: UInt16
     }
 
     private struct SideMessage: Sendable {
@@ -86,11 +111,13 @@ public final class SessionRecorder: RawFrameSink {
         _ = flock(descriptor, LOCK_EX | LOCK_NB)
         output = FileDescriptorOutput(fileDescriptor: descriptor)
         writer = MCAPWriter(output: output, options: MCAPWriterOptions(profile: RecordingLayout.profile, library: "haechi \(run.version)",
-                                                                       chunkSize: options.chunkBytes, compression: options.compression))
+                                                                       chunkSize: options.chunkBytes, compression: options.compression,
+                                                                       writeBehind: true))
         do {
             try writer.start()
             try writer.addMetadata(name: RecordingLayout.runMetadata, run.metadata)
         } catch {
+            writer.waitForOutput()
             _ = close(descriptor)
             throw RecordingError(code: .writeFailed, message: "cannot write the recording \(path): \(error.message)", cause: error)
         }
@@ -106,21 +133,26 @@ public final class SessionRecorder: RawFrameSink {
     // MARK: The raw thread
 
     public func receive(_ frame: borrowing RawFrame) {
-        if failed || writer.isFinished {
+        if failed || closed {
             state.withLock { $0.framesLost += 1 }
             return
         }
-        let good = frame.rejection == nil && !frame.isTruncated && frame.parts.count == 2 && !frame.sourceKey.hasPrefix("!")
+        let good = frame.rejection == nil && !frame.isTruncated && frame.parts.count == 2
+            && frame.sourceKey.utf8.first != UInt8(ascii: "!")
         let kind: RecordingLayout.FrameKind = !frame.wasDecoded ? .shed : (good ? .decoded : .malformed)
         let key = ChannelKey(endpoint: frame.endpointIndex, source: frame.sourceKey, kind: kind)
         do throws(MCAPError) {
-            let channel: UInt16
-            if let recent = recentChannels.firstIndex(where: { $0.key == key }) {
+            let fingerprint = key.fingerprint
+            var channel: UInt16 = 0
+            for recent in recentChannels.indices where recentChannels[recent].fingerprint == fingerprint
+                && recentChannels[recent].key == key {
                 channel = recentChannels[recent].id
-            } else {
+                break
+            }
+            if channel == 0 {  // channel IDs start at 1
                 channel = try channelID(for: key)
                 if recentChannels.count == 16 { recentChannels.removeFirst() }
-                recentChannels.append((key, channel))
+                recentChannels.append(RecentChannel(fingerprint: fingerprint, key: key, id: channel))
             }
             let time = UInt64(max(0, frame.receiveTime.nanosecondsSinceEpoch))
             if firstFrameTime == nil { firstFrameTime = time }
@@ -141,35 +173,60 @@ public final class SessionRecorder: RawFrameSink {
                 try writer.addMessage(channelID: channel, sequence: sequence, logTime: time, publishTime: time, data: scratch)
             }
             pendingFrames += 1
-            if pendingIsEmpty { commitPending() }
+            if pendingIsEmpty { chunkClosed() }
         } catch {
             fail(error)
             state.withLock { $0.framesLost += 1 }
         }
     }
 
-    /// The open chunk was written: its frames are recorded.
-    private func commitPending() {
-        let frames = pendingFrames
-        pendingFrames = 0
-        if frames > 0 { state.withLock { $0.framesRecorded += frames } }
+    /// The open chunk was closed: its frames wait for the write-behind thread to write it.
+    private func chunkClosed() {
+        if pendingFrames > 0 {
+            unwritten.append((writer.chunkCount, pendingFrames))
+            pendingFrames = 0
+        }
+        settleWritten()
+    }
+
+    /// Counts as recorded the frames of the chunks the output has taken.
+    private func settleWritten() {
+        guard let first = unwritten.first else { return }
+        let written = writer.chunksWritten
+        guard first.chunk <= written else { return }
+        var frames: UInt64 = 0, settled = 0
+        while settled < unwritten.count && unwritten[settled].chunk <= written {
+            frames += unwritten[settled].frames
+            settled += 1
+        }
+        unwritten.removeFirst(settled)
+        state.withLock { $0.framesRecorded += frames }
     }
 
     /// Writes what the decode thread queued (truth, tracks, sites) and closes the chunk once it is
     /// `chunkDuration` old. The raw stage calls it after every batch of frames, and at least every
     /// 200 ms: the side queue is drained here rather than per frame, to keep its lock off the hot path.
     public func idle() {
-        guard !failed, !writer.isFinished else { return }
+        guard !failed, !closed else { return }
         do throws(MCAPError) {
             drainSide()
             if let opened = chunkOpenedAt, !pendingIsEmpty, clock.now - opened >= options.chunkDuration {
                 try writer.closeChunk()
                 chunkOpenedAt = nil
-                commitPending()
+                chunkClosed()
+            } else {
+                settleWritten()
             }
         } catch {
             fail(error)
         }
+    }
+
+    /// Waits until every closed chunk is on the file (the writer writes them on a thread of its own),
+    /// and counts their frames in ``framesRecorded``. The open chunk stays open. Raw thread.
+    public func waitForClosedChunks() {
+        writer.waitForOutput()
+        settleWritten()
     }
 
     private var pendingIsEmpty: Bool { writer.pendingBytes == 0 }
@@ -225,7 +282,7 @@ public final class SessionRecorder: RawFrameSink {
                 let logTime = lastFrameTime > 0 ? lastFrameTime : message.time
                 try writer.addMessage(channelID: try sideChannel(message.topic, schema: message.schema), sequence: 0,
                                       logTime: logTime, publishTime: message.time, data: message.data)
-                if pendingIsEmpty { commitPending() }
+                if pendingIsEmpty { chunkClosed() }
             }
         } catch {
             fail(error)
@@ -234,10 +291,14 @@ public final class SessionRecorder: RawFrameSink {
 
     private func fail(_ error: MCAPError) {
         failed = true
-        let unwritten = pendingFrames
+        // What the write-behind thread wrote before the error is recorded; the rest is lost.
+        writer.waitForOutput()
+        settleWritten()
+        let lost = pendingFrames + unwritten.reduce(0) { $0 + $1.frames }
         pendingFrames = 0
+        unwritten.removeAll()
         state.withLock {
-            $0.framesLost += unwritten
+            $0.framesLost += lost
             if $0.failure == nil {
                 $0.failure = RecordingError(code: .writeFailed, message: "recording to \(path) failed: \(error.message)", cause: error)
             }
@@ -307,6 +368,8 @@ public final class SessionRecorder: RawFrameSink {
     /// left to be reported as unfinished.
     public func abandon() {
         state.withLock { $0.finished = true }
+        closed = true
+        writer.waitForOutput()
         try? output.close()
         unlink(path)
     }
@@ -317,19 +380,24 @@ public final class SessionRecorder: RawFrameSink {
     public func finish(end: [String: String]) throws(RecordingError) {
         guard state.withLock({ !$0.finished }) else { return }
         state.withLock { $0.finished = true }
-        defer { try? output.close() }
+        closed = true
+        defer {
+            writer.waitForOutput()
+            try? output.close()
+        }
         drainSide()
         if let failure { throw failure }
         do {
             var metadata = end
-            metadata["frames_recorded"] = "\(framesRecorded + pendingFrames)"   // the last chunk's frames included
+            // Every frame handed to the writer: the chunks not yet written and the open one included.
+            metadata["frames_recorded"] = "\(framesRecorded + unwritten.reduce(pendingFrames) { $0 + $1.frames })"
             if let firstFrameTime {
                 metadata["first_frame_ns"] = "\(firstFrameTime)"
                 metadata["last_frame_ns"] = "\(lastFrameTime)"
             }
             try writer.addMetadata(name: RecordingLayout.endMetadata, metadata)
             try writer.finish()
-            commitPending()
+            chunkClosed()
             try output.synchronize()
         } catch {
             throw RecordingError(code: .writeFailed, message: "cannot finalise the recording \(path): \(error.message); "

@@ -8,14 +8,20 @@ import Testing
         FileManager.default.temporaryDirectory.appendingPathComponent("mcapcodec-\(getpid())-\(name)").path
     }
 
-    @Test func fileOutputMatchesMemoryOutput() throws {
-        let path = temporaryPath("match.mcap")
+    /// The same file, byte for byte, whether the writer writes in its own thread or behind it, and
+    /// whatever the compression (a compressed chunk is copied to the write-behind thread; an
+    /// uncompressed one is handed over).
+    @Test(arguments: [(false, MCAPCompression.zstd(level: 1)), (true, .zstd(level: 1)), (true, .none)])
+    func fileOutputMatchesMemoryOutput(writeBehind: Bool, compression: MCAPCompression) throws {
+        let path = temporaryPath("match-\(writeBehind)-\(compression.name).mcap")
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let options = MCAPWriterOptions(chunkSize: 500, compression: .zstd(level: 1))
+        let options = MCAPWriterOptions(chunkSize: 500, compression: compression)
         let sample = try SampleRecording(options: options, count: 40)
 
         let file = try FileDescriptorOutput(creatingFileAt: path)
-        let writer = MCAPWriter(output: file, options: options)
+        var fileOptions = options
+        fileOptions.writeBehind = writeBehind
+        let writer = MCAPWriter(output: file, options: fileOptions)
         try writer.start()
         let detection = try writer.addSchema(name: "haechi.Detection", encoding: "jsonschema", data: SampleRecording.detectionSchema)
         let truth = try writer.addSchema(name: "haechi.TruthFix", encoding: "jsonschema", data: SampleRecording.truthSchema)
@@ -32,6 +38,7 @@ import Testing
         }
         try writer.finish()
         #expect(file.position == writer.bytesWritten)
+        #expect(writer.chunkCount > 1 && writer.chunksWritten == writer.chunkCount)
         try file.synchronize()
         try file.close()
 
@@ -59,7 +66,8 @@ import Testing
         #expect(again == error)
     }
 
-    @Test func failingOutputStopsTheWriterMidFile() throws {
+    @Test(arguments: [false, true])
+    func failingOutputStopsTheWriterMidFile(writeBehind: Bool) throws {
         final class FailAfter: MCAPOutput {
             var bytes: [UInt8] = []
             let limit: Int
@@ -72,7 +80,7 @@ import Testing
             }
         }
         let output = FailAfter(limit: 2_000)
-        let writer = MCAPWriter(output: output, options: MCAPWriterOptions(chunkSize: 300))
+        let writer = MCAPWriter(output: output, options: MCAPWriterOptions(chunkSize: 300, writeBehind: writeBehind))
         try writer.start()
         let channel = try writer.addChannel(topic: "/t", messageEncoding: "x-raw", schemaID: 0)
         let error = try #require(throws: MCAPError.self) {
@@ -81,6 +89,12 @@ import Testing
             }
         }
         #expect(error.code == .outputFailed)
+        // Only the chunks before the failure count as written; the writer keeps failing.
+        writer.waitForOutput()
+        #expect(writer.chunksWritten > 0)
+        // In its own thread the writer lists no chunk it failed to write; behind, it had queued it.
+        #expect(writeBehind ? writer.chunksWritten < writer.chunkCount : writer.chunksWritten == writer.chunkCount)
+        #expect(throws: MCAPError.self) { try writer.finish() }
         // What reached the output is a readable prefix.
         let report = try MCAPRecovery.rebuild(reading: output.bytes, into: InMemoryOutput())
         #expect(report.messagesRecovered > 0)

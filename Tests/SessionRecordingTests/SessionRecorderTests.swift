@@ -104,6 +104,8 @@ struct SessionRecorderTests {
                                            options: RecordingOptions(chunkDuration: .zero))
         Self.feed(recorder, Array(Self.frames.prefix(3)))
         recorder.idle()   // the chunk is older than 0 s: it closes
+        recorder.waitForClosedChunks()   // and is written (on the writer's thread)
+        #expect(recorder.framesRecorded == 3)
         Self.feed(recorder, Array(Self.frames.suffix(3)), from: 3)   // these stay in the open chunk
         let open = try RecordedSession(path: path)
         #expect(!open.isFinalised)
