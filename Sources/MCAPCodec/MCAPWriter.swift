@@ -96,21 +96,25 @@ public final class MCAPWriter {
     /// The layout settings.
     public let options: MCAPWriterOptions
 
-    private var state = State.idle
+    @exclusivity(unchecked) private var state = State.idle
     private var position: UInt64 = 0
     private var dataCRC: UInt32 = 0
 
     private var schemas: [SchemaSlot] = [SchemaSlot()]  // index = schema ID; 0 unused
     private var channels: [ChannelSlot] = []  // index = channel ID
-    private var channelStates: [ChannelState] = []  // index = channel ID
+    @exclusivity(unchecked) private var channelStates: [ChannelState] = []  // index = channel ID
     private var schemaCount = 0
     private var channelCount = 0
 
     /// The open chunk's records (chunked mode) or the records not yet written (unchunked mode).
     private var chunk: MCAPBuffer
+    // The per-message state is read and written by addMessage only, on the writer's one thread, and
+    // never across a call that could reach it again: the dynamic exclusivity checks the compiler
+    // leaves on class properties (a quarter of the recorder's own time per frame under perf) guard
+    // nothing here, so they are turned off for these properties.
     /// The open chunk's messages and their log times.
-    private var chunkSpan = TimeSpan()
-    private var chunkEntries: [ChunkEntry] = []
+    @exclusivity(unchecked) private var chunkSpan = TimeSpan()
+    @exclusivity(unchecked) private var chunkEntries: [ChunkEntry] = []
     private var chunkChannels: [UInt16] = []
     private var chunkSchemas: [UInt16] = []
     private let compressor: MCAPChunkCompressor
@@ -124,7 +128,7 @@ public final class MCAPWriter {
     private var chunksOnOutput = 0
 
     /// Every message so far and their log times.
-    private var fileSpan = TimeSpan()
+    @exclusivity(unchecked) private var fileSpan = TimeSpan()
     private var chunkIndexes: [MCAPChunkIndex] = []
     private var attachmentIndexes: [MCAPAttachmentIndex] = []
     private var metadataIndexes: [MCAPMetadataIndex] = []

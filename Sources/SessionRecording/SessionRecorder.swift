@@ -31,9 +31,9 @@ public final class SessionRecorder: RawFrameSink {
     private let plane: LocalTangentPlane
     private let endpointNames: [String]
     private var channels: [ChannelKey: UInt16] = [:]
-    /// The channels of the sources seen most recently, searched before `channels` by a 64-bit
-    /// fingerprint of the key: frames come from a few sources at a time, and comparing fingerprints
-    /// (then the one key that matches) costs less than hashing the key or comparing strings that differ.
+    /// The channels of the sources seen most recently, searched before `channels` by the words of
+    /// `SourceWords`: frames come from a few sources at a time, and comparing those costs less than
+    /// hashing the key or comparing strings that differ.
     private var recentChannels: [RecentChannel] = []
     /// Set by `finish` and `abandon` (the raw thread's check, rather than asking the writer per frame).
     private var closed = false
@@ -60,25 +60,47 @@ public final class SessionRecorder: RawFrameSink {
         var endpoint: Int
         var source: String
         var kind: RecordingLayout.FrameKind
+    }
 
-        /// FNV-1a over the source's UTF-8, the endpoint and the kind: equal keys, equal fingerprints.
-        var fingerprint: UInt64 {
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in source.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            hash = (hash ^ UInt64(truncatingIfNeeded: endpoint)) &* 0x100_0000_01b3
-            let kindCode: UInt64 = switch kind {
-            case .decoded: 1
-            case .malformed: 2
-            case .shed: 3
+    /// A source's UTF-8 length and its first and last 8 bytes (zero-padded when shorter): equal for
+    /// equal sources, and for sources of up to 16 bytes (`json/radar-12`) equal only for equal ones.
+    /// Three word comparisons tell most keys apart, where comparing the strings takes a call per pair.
+    private struct SourceWords: Equatable {
+        var length: Int
+        var head: UInt64
+        var tail: UInt64
+
+        init(_ source: String) {
+            var text = source
+            self = text.withUTF8 { utf8 in
+                let bytes = UnsafeRawBufferPointer(utf8)
+                guard bytes.count >= 8 else {
+                    var word: UInt64 = 0
+                    for (i, byte) in bytes.enumerated() { word |= UInt64(byte) << (8 * UInt64(i)) }
+                    return SourceWords(length: bytes.count, head: word, tail: 0)
+                }
+                return SourceWords(length: bytes.count, head: bytes.loadUnaligned(as: UInt64.self),
+                                   tail: bytes.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self))
             }
-            return (hash ^ kindCode) &* 0x100_0000_01b3
+        }
+
+        private init(length: Int, head: UInt64, tail: UInt64) {
+            self.length = length
+            self.head = head
+            self.tail = tail
         }
     }
 
     private struct RecentChannel {
-        var fingerprint: UInt64
+        var words: SourceWords
         var key: ChannelKey
         var id: UInt16
+
+        @inline(__always)
+        func matches(_ key: ChannelKey, _ words: SourceWords) -> Bool {
+            words == self.words && key.endpoint == self.key.endpoint && key.kind == self.key.kind
+                && (words.length <= 16 || key.source == self.key.source)
+        }
     }
 
     private struct SideMessage: Sendable {
@@ -142,17 +164,16 @@ public final class SessionRecorder: RawFrameSink {
         let kind: RecordingLayout.FrameKind = !frame.wasDecoded ? .shed : (good ? .decoded : .malformed)
         let key = ChannelKey(endpoint: frame.endpointIndex, source: frame.sourceKey, kind: kind)
         do throws(MCAPError) {
-            let fingerprint = key.fingerprint
+            let words = SourceWords(key.source)
             var channel: UInt16 = 0
-            for recent in recentChannels.indices where recentChannels[recent].fingerprint == fingerprint
-                && recentChannels[recent].key == key {
+            for recent in recentChannels.indices where recentChannels[recent].matches(key, words) {
                 channel = recentChannels[recent].id
                 break
             }
             if channel == 0 {  // channel IDs start at 1
                 channel = try channelID(for: key)
                 if recentChannels.count == 16 { recentChannels.removeFirst() }
-                recentChannels.append(RecentChannel(fingerprint: fingerprint, key: key, id: channel))
+                recentChannels.append(RecentChannel(words: words, key: key, id: channel))
             }
             let time = UInt64(max(0, frame.receiveTime.nanosecondsSinceEpoch))
             if firstFrameTime == nil { firstFrameTime = time }

@@ -86,6 +86,43 @@ struct SessionRecorderTests {
         }
     }
 
+    @Test("Each source gets its own channel: long names alike at both ends, short ones, two endpoints, past the 16 sources looked up first")
+    func channelPerSource() throws {
+        // 20 long topics sharing their first and last 8 bytes, 4 short ones, and one topic on both
+        // endpoints, interleaved so the short list of recent sources keeps turning over.
+        let long = (0..<20).map { "json/radar-\($0 < 10 ? "0" : "")\($0)-north-site" }   // 24 bytes each
+        let short = ["json/r1", "json/r2", "json/a", "json/b"]
+        var frames: [(endpoint: Int, parts: [[UInt8]])] = []
+        for round in 0..<3 {
+            for (i, topic) in (long + short).enumerated() {
+                let payload = #"{"type":"detection","t_ns":\#(round * 100 + i),"sensor_id":"r","scan_id":1,"azimuth_deg":1}"#
+                frames.append((0, [Array(topic.utf8), Array(payload.utf8)]))
+            }
+            frames.append((1, [Array("json/r1".utf8), Array(#"{"type":"detection","t_ns":1,"sensor_id":"r","scan_id":1,"azimuth_deg":1}"#.utf8)]))
+        }
+        let path = Self.temporaryPath("sources.mcap")
+        let recorder = try SessionRecorder(path: path, run: Self.run("s"), endpointNames: ["sensors", "drones"])
+        Self.feed(recorder, frames)
+        try recorder.finish(end: [:])
+
+        let session = try RecordedSession(path: path)
+        var read: [RecordedFrame] = []
+        try session.forEachFrame { read.append($0); return true }
+        #expect(read.map(\.parts) == frames.map(\.parts))
+        #expect(read.map(\.endpointIndex) == frames.map(\.endpoint))
+        // Each (endpoint, topic) on one channel, and a channel for each.
+        let messages = try MCAPReader([UInt8](try #require(FileManager.default.contents(atPath: path)))).readAllMessages()
+            .filter { !$0.channel.topic.hasPrefix("haechi/") }
+        var channelOf: [String: Set<UInt16>] = [:]
+        for message in messages {
+            let endpoint = message.channel.metadata["endpoint"] ?? "?"
+            channelOf[endpoint + " " + message.channel.topic, default: []].insert(message.channel.id)
+        }
+        #expect(channelOf.count == long.count + short.count + 1)
+        #expect(channelOf.values.allSatisfy { $0.count == 1 })
+        #expect(Set(channelOf.values.map { $0.first! }).count == channelOf.count)
+    }
+
     @Test("A recording is never overwritten")
     func neverOverwrites() throws {
         let path = Self.temporaryPath("run.mcap")
