@@ -158,22 +158,44 @@ extension GaussianState {
     /// Writes the moment-matched mixture of `count` consecutive states at `source` into `target`
     /// (which must not overlap them): x = Σ wᵢ xᵢ, P = Σ wᵢ (Pᵢ + dᵢ dᵢᵀ) with dᵢ = xᵢ − x. The upper
     /// triangle is summed and mirrored, so P is exactly symmetric. States of zero weight are skipped.
+    ///
+    /// The covariance is summed two columns at a time (`SIMD2`): each element gets the same operations
+    /// as one at a time, so the result is the same bit for bit, in about half the instructions. Pairs
+    /// that straddle the diagonal also sum the element below it, which the mirroring overwrites.
     static func mixture(into target: UnsafeMutablePointer<Double>, from source: UnsafePointer<Double>,
                         weights: InlineArray<3, Double>, count: Int) {
         precondition(MemoryLayout<GaussianState>.stride == elementCount * MemoryLayout<Double>.stride)
+        // The weights through a pointer: an `InlineArray` read by a variable index was stored back to
+        // the stack before every read.
+        withUnsafePointer(to: weights) { weights in
+            mixture(into: target, from: source, weights: elements(weights), count: count)
+        }
+    }
+
+    /// `mixture(into:from:weights:count:)` with the weights as `count` doubles at `weights`.
+    private static func mixture(into target: UnsafeMutablePointer<Double>, from source: UnsafePointer<Double>,
+                                weights: UnsafePointer<Double>, count: Int) {
         for r in 0..<elementCount { target[r] = 0 }
         for i in 0..<count where weights[i] > 0 {
             let x = source + i * elementCount
             for r in 0..<6 { target[r] += weights[i] * x[r] }
         }
+        let covariance = UnsafeMutableRawPointer(target + 6)
         for i in 0..<count where weights[i] > 0 {
-            let w = weights[i], x = source + i * elementCount, p = x + 6
+            let w = SIMD2<Double>(repeating: weights[i]), x = source + i * elementCount, p = UnsafeRawPointer(x + 6)
             var d = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
             withUnsafeMutableBytes(of: &d) { raw in
                 let d = raw.baseAddress!.assumingMemoryBound(to: Double.self)
                 for r in 0..<6 { d[r] = x[r] - target[r] }
                 for r in 0..<6 {
-                    for c in r..<6 { target[6 + r * 6 + c] += w * (p[r * 6 + c] + d[r] * d[c]) }
+                    let dr = SIMD2<Double>(repeating: d[r])
+                    for c in stride(from: r & ~1, to: 6, by: 2) {
+                        let offset = (r * 6 + c) * MemoryLayout<Double>.stride
+                        let dc = UnsafeRawPointer(d + c).loadUnaligned(as: SIMD2<Double>.self)
+                        let pc = p.loadUnaligned(fromByteOffset: offset, as: SIMD2<Double>.self)
+                        let sum = covariance.loadUnaligned(fromByteOffset: offset, as: SIMD2<Double>.self) + w * (pc + dr * dc)
+                        covariance.storeBytes(of: sum, toByteOffset: offset, as: SIMD2<Double>.self)
+                    }
                 }
             }
         }

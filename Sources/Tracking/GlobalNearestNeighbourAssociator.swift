@@ -64,21 +64,31 @@ public struct GlobalNearestNeighbourAssociator: DataAssociator {
         self.solver = solver
     }
 
+    /// A gated pair. The measurement prediction is kept once per track (`Gating.predictions`) rather
+    /// than in each pair: it is 464 bytes, and each copy of it cost more than the pair's other work.
     private struct Pair {
         var track: Int
         var measurement: Int
         var distance: Double
-        var prediction: MeasurementPrediction
+    }
+
+    /// The gated pairs of a scan and each track's measurement prediction (`nil` for a track with no
+    /// candidate measurement, or whose prediction is degenerate).
+    private struct Gating {
+        var pairs: [Pair] = []
+        var predictions: [MeasurementPrediction?] = []
     }
 
     public func associate(_ tracks: [GaussianState], _ measurements: [ScanMeasurement], model: any MeasurementModel,
                           updater: any Updater) -> [Assignment?] {
         var result = [Assignment?](repeating: nil, count: tracks.count)
         if tracks.isEmpty || measurements.isEmpty { return result }
-        let pairs = gatedPairs(tracks, measurements, model: model, updater: updater)
+        let gating = gatedPairs(tracks, measurements, model: model, updater: updater)
+        let pairs = gating.pairs
         if pairs.isEmpty { return result }
 
-        // Clusters: union-find over tracks (0..<T) and measurements (T..<T+M).
+        // Clusters: union-find over tracks (0..<T) and measurements (T..<T+M). A union keeps the smaller
+        // root, so every cluster's root is its lowest track.
         let trackCount = tracks.count
         var parent = Array(0..<(trackCount + measurements.count))
         func find(_ x: Int) -> Int {
@@ -90,19 +100,34 @@ public struct GlobalNearestNeighbourAssociator: DataAssociator {
             let a = find(pair.track), b = find(trackCount + pair.measurement)
             if a != b { parent[max(a, b)] = min(a, b) }
         }
-        var pairsByCluster: [Int: [Int]] = [:]
-        for (index, pair) in pairs.enumerated() { pairsByCluster[find(pair.track), default: []].append(index) }
+        // The pairs grouped by cluster, clusters in order of their root and pairs in their order: a
+        // counting sort on the root (a dictionary of arrays allocated on every scan cost more).
+        var start = [Int](repeating: 0, count: trackCount + 1)
+        var rootOfPair = [Int](repeating: 0, count: pairs.count)
+        for index in pairs.indices {
+            let root = find(pairs[index].track)
+            rootOfPair[index] = root
+            start[root + 1] += 1
+        }
+        for root in 0..<trackCount { start[root + 1] += start[root] }
+        var members = [Int](repeating: 0, count: pairs.count)
+        var next = start
+        for index in pairs.indices {
+            members[next[rootOfPair[index]]] = index
+            next[rootOfPair[index]] += 1
+        }
 
-        for root in pairsByCluster.keys.sorted() {
-            let members = pairsByCluster[root]!
-            if members.count == 1 {
-                let pair = pairs[members[0]]
-                result[pair.track] = Assignment(measurement: pair.measurement, prediction: pair.prediction, distance: pair.distance)
+        for root in 0..<trackCount where start[root + 1] > start[root] {
+            let cluster = members[start[root]..<start[root + 1]]
+            if cluster.count == 1 {
+                let pair = pairs[cluster.first!]
+                result[pair.track] = Assignment(measurement: pair.measurement, prediction: gating.predictions[pair.track]!,
+                                                distance: pair.distance)
                 continue
             }
             var rowOfTrack: [Int: Int] = [:], columnOfMeasurement: [Int: Int] = [:]
             var rowTracks: [Int] = [], columnMeasurements: [Int] = []
-            for index in members {
+            for index in cluster {
                 let pair = pairs[index]
                 if rowOfTrack[pair.track] == nil { rowOfTrack[pair.track] = rowTracks.count; rowTracks.append(pair.track) }
                 if columnOfMeasurement[pair.measurement] == nil {
@@ -113,15 +138,16 @@ public struct GlobalNearestNeighbourAssociator: DataAssociator {
             let rows = rowTracks.count, columns = columnMeasurements.count + rows
             var costs = [Double](repeating: .infinity, count: rows * columns)
             for row in 0..<rows { costs[row * columns + columnMeasurements.count + row] = gate }
-            for index in members {
+            for index in cluster {
                 let pair = pairs[index]
                 costs[rowOfTrack[pair.track]! * columns + columnOfMeasurement[pair.measurement]!] = pair.distance
             }
             guard let columnOfRow = solver.assign(costs: costs, rows: rows, columns: columns) else { continue }
             for row in 0..<rows where columnOfRow[row] < columnMeasurements.count {
                 let track = rowTracks[row], measurement = columnMeasurements[columnOfRow[row]]
-                let index = members.first { pairs[$0].track == track && pairs[$0].measurement == measurement }!
-                result[track] = Assignment(measurement: measurement, prediction: pairs[index].prediction, distance: pairs[index].distance)
+                let index = cluster.first { pairs[$0].track == track && pairs[$0].measurement == measurement }!
+                result[track] = Assignment(measurement: measurement, prediction: gating.predictions[track]!,
+                                           distance: pairs[index].distance)
             }
         }
         return result
@@ -129,8 +155,9 @@ public struct GlobalNearestNeighbourAssociator: DataAssociator {
 
     /// Every (track, measurement) pair inside the gate, in track order, then measurement order.
     private func gatedPairs(_ tracks: [GaussianState], _ measurements: [ScanMeasurement], model: any MeasurementModel,
-                            updater: any Updater) -> [Pair] {
-        var pairs: [Pair] = []
+                            updater: any Updater) -> Gating {
+        var gating = Gating()
+        gating.predictions.reserveCapacity(tracks.count)
         // Measurements that fix a position, sorted by east; the others are tried against every track.
         var located: [(east: Double, index: Int)] = []
         var unlocated: [Int] = []
@@ -146,6 +173,7 @@ public struct GlobalNearestNeighbourAssociator: DataAssociator {
         located.sort { ($0.east, $0.index) < ($1.east, $1.index) }
 
         var candidates: [Int] = []
+        var prediction = MeasurementPrediction()
         for (t, track) in tracks.enumerated() {
             candidates.removeAll(keepingCapacity: true)
             candidates.append(contentsOf: unlocated)
@@ -168,16 +196,17 @@ public struct GlobalNearestNeighbourAssociator: DataAssociator {
                 }
                 candidates.sort()
             }
-            if candidates.isEmpty { continue }
-            guard let prediction = updater.predictMeasurement(track, model: model) else { continue }
+            guard !candidates.isEmpty, updater.predictMeasurement(track, model: model, into: &prediction) else {
+                gating.predictions.append(nil)
+                continue
+            }
             for index in candidates {
                 let innovation = model.residual(measurements[index].value, prediction.mean)
                 let distance = prediction.squaredMahalanobis(innovation).squareRoot()
-                if distance <= gate {
-                    pairs.append(Pair(track: t, measurement: index, distance: distance, prediction: prediction))
-                }
+                if distance <= gate { gating.pairs.append(Pair(track: t, measurement: index, distance: distance)) }
             }
+            gating.predictions.append(prediction)
         }
-        return pairs
+        return gating
     }
 }

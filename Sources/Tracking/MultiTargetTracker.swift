@@ -101,10 +101,15 @@ public struct MultiTargetTracker: Sendable {
         statistics.detectionsUsed += measurements.count
 
         let updater = updater, form = settings.filter.covarianceUpdate
-        var step = PredictionStep()
-        for i in confirmed.indices { predictor.predict(&confirmed[i].estimate, to: scan.time, reusing: &step) }
-        var tentativeStep = PredictionStep()
-        for i in tentative.indices { tentativePredictor.predict(&tentative[i].estimate, to: scan.time, reusing: &tentativeStep) }
+        // Every track was predicted to the previous scan, so one step (F and Q per mode) serves them all.
+        if !confirmed.isEmpty {
+            let step = predictor.step(from: confirmed[0].estimate.time, to: scan.time)
+            for i in confirmed.indices { predictor.predict(&confirmed[i].estimate, to: scan.time, using: step) }
+        }
+        if !tentative.isEmpty {
+            let step = tentativePredictor.step(from: tentative[0].estimate.time, to: scan.time)
+            for i in tentative.indices { tentativePredictor.predict(&tentative[i].estimate, to: scan.time, using: step) }
+        }
 
         // Confirmed tracks take their measurements first.
         var used = [Bool](repeating: false, count: measurements.count)

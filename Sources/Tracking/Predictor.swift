@@ -42,6 +42,17 @@ public struct PredictionStep: Sendable {
     }
 }
 
+extension PredictionStep {
+    /// Calls `body` with the motions in place: reading `motions[j]` by a variable index copied the
+    /// whole `InlineArray` (648 bytes) and then the motion, for every mode of every track.
+    func withMotions<T>(_ body: (UnsafePointer<LinearMotion>) -> T) -> T {
+        withUnsafePointer(to: self) { step in
+            let offset = MemoryLayout<PredictionStep>.offset(of: \.motions)!
+            return body(UnsafeRawPointer(step).advanced(by: offset).assumingMemoryBound(to: LinearMotion.self))
+        }
+    }
+}
+
 extension Predictor {
     /// Moves `estimate` to `time` (≥ `estimate.time`).
     public func predict(_ estimate: inout TrackEstimate, to time: Timestamp) {
@@ -57,6 +68,27 @@ extension Predictor {
         guard dt > 0 else { return }
         if cache.dt != dt { cache = step(over: dt) }
         predict(&estimate, with: cache)
+    }
+
+    /// Moves `estimate` to `time` with `step` when it is the step of the estimate's Δt, or with a step
+    /// computed for it when not. For a run of estimates at the same time: `step` is passed as a
+    /// constant, where `predict(_:to:reusing:)` copies its `inout` cache (648 bytes) into every call.
+    public func predict(_ estimate: inout TrackEstimate, to time: Timestamp, using step: PredictionStep) {
+        let dt = Double(time.nanosecondsSinceEpoch - estimate.time.nanosecondsSinceEpoch) / 1e9
+        guard dt == step.dt else {
+            predict(&estimate, to: time)
+            return
+        }
+        estimate.time = time
+        guard dt > 0 else { return }
+        predict(&estimate, with: step)
+    }
+
+    /// The step that moves an estimate at `from` to `to`, or `PredictionStep()` (which matches no Δt)
+    /// when `to` is not later.
+    public func step(from: Timestamp, to: Timestamp) -> PredictionStep {
+        let dt = Double(to.nanosecondsSinceEpoch - from.nanosecondsSinceEpoch) / 1e9
+        return dt > 0 ? step(over: dt) : PredictionStep()
     }
 
     /// The estimate at `time`.
@@ -80,7 +112,9 @@ public struct KalmanPredictor: Predictor {
 
     public func predict(_ estimate: inout TrackEstimate, with step: PredictionStep) {
         precondition(estimate.modeCount == 1, "a Kalman predictor moves single-mode estimates")
-        withUnsafeMutablePointer(to: &estimate.modes) { step.motions[0].apply(to: GaussianState.elements($0)) }
+        step.withMotions { motions in
+            withUnsafeMutablePointer(to: &estimate.modes) { LinearMotion.apply(motions, to: GaussianState.elements($0)) }
+        }
         estimate.recombine()
     }
 }
@@ -125,15 +159,17 @@ public struct IMMPredictor: Predictor {
         for j in 0..<n {
             for i in 0..<n { c[j] += pi[i * 3 + j] * mu[i] }
         }
-        withUnsafePointer(to: previous) { previous in
-            withUnsafeMutablePointer(to: &estimate.modes) { modes in
-                let source = GaussianState.elements(previous), target = GaussianState.elements(modes)
-                for j in 0..<n {
-                    var weights = InlineArray<3, Double>(repeating: 0)
-                    for i in 0..<n { weights[i] = c[j] > 0 ? pi[i * 3 + j] * mu[i] / c[j] : (i == j ? 1 : 0) }
-                    let mode = target + j * GaussianState.elementCount
-                    GaussianState.mixture(into: mode, from: source, weights: weights, count: n)
-                    step.motions[j].apply(to: mode)
+        step.withMotions { motions in
+            withUnsafePointer(to: previous) { previous in
+                withUnsafeMutablePointer(to: &estimate.modes) { modes in
+                    let source = GaussianState.elements(previous), target = GaussianState.elements(modes)
+                    for j in 0..<n {
+                        var weights = InlineArray<3, Double>(repeating: 0)
+                        for i in 0..<n { weights[i] = c[j] > 0 ? pi[i * 3 + j] * mu[i] / c[j] : (i == j ? 1 : 0) }
+                        let mode = target + j * GaussianState.elementCount
+                        GaussianState.mixture(into: mode, from: source, weights: weights, count: n)
+                        LinearMotion.apply(motions + j, to: mode)
+                    }
                 }
             }
         }

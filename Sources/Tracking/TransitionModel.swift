@@ -150,44 +150,72 @@ public struct LinearMotion: Sendable {
 
     /// x⁻ = F x, P⁻ = F P Fᵀ + Q, exactly symmetric (only the upper triangle is computed).
     public func apply(to state: inout GaussianState) {
-        withUnsafeMutablePointer(to: &state) { apply(to: GaussianState.elements($0)) }
+        withUnsafePointer(to: self) { motion in
+            withUnsafeMutablePointer(to: &state) { Self.apply(motion, to: GaussianState.elements($0)) }
+        }
     }
 
-    /// `apply(to:)` on a state's 42 doubles (`GaussianState.elements`), in place.
-    func apply(to x: UnsafeMutablePointer<Double>) {
-        let b = positionFromVelocity, d = velocityFromVelocity
+    /// `apply(to:)` of the motion at `motion` on a state's 42 doubles (`GaussianState.elements`), in place.
+    ///
+    /// Written on raw doubles with the operations of the block formulas above, in the same order as
+    /// `Matrix` arithmetic would do them (each product's sums from zero, k ascending), so the result is
+    /// bit for bit the same; the matrix form spent more time in its temporaries and calls than in the
+    /// arithmetic, and it runs for every mode of every track on every scan.
+    static func apply(_ motion: UnsafePointer<LinearMotion>, to x: UnsafeMutablePointer<Double>) {
+        precondition(Self.elementsAreContiguous)
+        // B, D, then Q's position, cross and velocity terms: 27 doubles (see `elementsAreContiguous`).
+        let b = GaussianState.elements(motion), d = b + 9
+        let qp = b + 18, qc = b + 21, qv = b + 24
         let p = x + 6   // P, row-major
-        var ppp = Matrix<3, 3>(), ppv = Matrix<3, 3>(), pvv = Matrix<3, 3>(), v = Vector<3>()
-        for i in 0..<3 {
-            v[i] = x[i + 3]
-            for j in 0..<3 {
-                ppp[i, j] = p[i * 6 + j]
-                ppv[i, j] = p[i * 6 + j + 3]
-                pvv[i, j] = p[(i + 3) * 6 + j + 3]
+        var scratch = InlineArray<45, Double>(repeating: 0)
+        withUnsafeMutablePointer(to: &scratch) { scratch in
+            let t = GaussianState.elements(scratch)
+            // m = B Pvv, bPvp = B Ppvᵀ (Ppv[j, k] = p[j * 6 + k + 3]), dPvv = D Pvv, sum = Ppv + m.
+            let m = t, bPvp = t + 9, dPvv = t + 18, sum = t + 27, v = t + 36, bv = t + 39, vNext = t + 42
+            for i in 0..<3 { v[i] = x[i + 3] }
+            for i in 0..<3 {
+                bv[i] = 0 + b[i * 3] * v[0] + b[i * 3 + 1] * v[1] + b[i * 3 + 2] * v[2]
+                vNext[i] = 0 + d[i * 3] * v[0] + d[i * 3 + 1] * v[1] + d[i * 3 + 2] * v[2]
+                for j in 0..<3 {
+                    let pvv0 = p[3 * 6 + j + 3], pvv1 = p[4 * 6 + j + 3], pvv2 = p[5 * 6 + j + 3]
+                    bPvp[i * 3 + j] = 0 + b[i * 3] * p[j * 6 + 3] + b[i * 3 + 1] * p[j * 6 + 4] + b[i * 3 + 2] * p[j * 6 + 5]
+                    m[i * 3 + j] = 0 + b[i * 3] * pvv0 + b[i * 3 + 1] * pvv1 + b[i * 3 + 2] * pvv2
+                    dPvv[i * 3 + j] = 0 + d[i * 3] * pvv0 + d[i * 3 + 1] * pvv1 + d[i * 3 + 2] * pvv2
+                }
+            }
+            for i in 0..<3 { for j in 0..<3 { sum[i * 3 + j] = p[i * 6 + j + 3] + m[i * 3 + j] } }
+            for i in 0..<3 {
+                for j in i..<3 {
+                    let mbT = 0 + m[i * 3] * b[j * 3] + m[i * 3 + 1] * b[j * 3 + 1] + m[i * 3 + 2] * b[j * 3 + 2]
+                    let ppp = p[i * 6 + j] + bPvp[i * 3 + j] + bPvp[j * 3 + i] + mbT
+                    let pvv = 0 + dPvv[i * 3] * d[j * 3] + dPvv[i * 3 + 1] * d[j * 3 + 1] + dPvv[i * 3 + 2] * d[j * 3 + 2]
+                    let pp = ppp + (i == j ? qp[i] : 0), vv = pvv + (i == j ? qv[i] : 0)
+                    p[i * 6 + j] = pp
+                    p[j * 6 + i] = pp
+                    p[(i + 3) * 6 + j + 3] = vv
+                    p[(j + 3) * 6 + i + 3] = vv
+                }
+            }
+            // Ppv⁻ = (Ppv + M) Dᵀ, from `sum` (Ppv is overwritten as it goes).
+            for i in 0..<3 {
+                x[i] = x[i] + bv[i]
+                x[i + 3] = vNext[i]
+                for j in 0..<3 {
+                    let ppv = 0 + sum[i * 3] * d[j * 3] + sum[i * 3 + 1] * d[j * 3 + 1] + sum[i * 3 + 2] * d[j * 3 + 2]
+                    let pv = ppv + (i == j ? qc[i] : 0)
+                    p[i * 6 + j + 3] = pv
+                    p[(j + 3) * 6 + i] = pv
+                }
             }
         }
-        let bv = b * v, vNext = d * v
-        let bPvp = b * ppv.transposed
-        let m = b * pvv
-        let newPpp = ppp + bPvp + bPvp.transposed + m * b.transposed
-        let newPpv = (ppv + m) * d.transposed
-        let newPvv = d * pvv * d.transposed
-        for i in 0..<3 {
-            x[i] += bv[i]
-            x[i + 3] = vNext[i]
-            for j in i..<3 {
-                let pp = newPpp[i, j] + (i == j ? noise.position[i] : 0), vv = newPvv[i, j] + (i == j ? noise.velocity[i] : 0)
-                p[i * 6 + j] = pp
-                p[j * 6 + i] = pp
-                p[(i + 3) * 6 + j + 3] = vv
-                p[(j + 3) * 6 + i + 3] = vv
-            }
-            for j in 0..<3 {
-                let pv = newPpv[i, j] + (i == j ? noise.cross[i] : 0)
-                p[i * 6 + j + 3] = pv
-                p[(j + 3) * 6 + i] = pv
-            }
-        }
+    }
+
+    /// Whether a `LinearMotion` is 27 contiguous doubles (B, D, Q's position, cross and velocity
+    /// terms), as `apply(to:)` reads it.
+    static var elementsAreContiguous: Bool {
+        MemoryLayout<LinearMotion>.size == 27 * MemoryLayout<Double>.size
+            && MemoryLayout<LinearMotion>.offset(of: \.velocityFromVelocity) == 9 * MemoryLayout<Double>.size
+            && MemoryLayout<LinearMotion>.offset(of: \.noise) == 18 * MemoryLayout<Double>.size
     }
 }
 
