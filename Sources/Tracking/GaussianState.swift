@@ -83,14 +83,6 @@ public struct TrackEstimate: Sendable {
         recombine()
     }
 
-    /// Replaces the modes, their probabilities and their already computed mixture.
-    mutating func setModes(_ newModes: InlineArray<3, GaussianState>, probabilities: InlineArray<3, Double>,
-                           combined mixture: GaussianState) {
-        modes = newModes
-        modeProbabilities = probabilities
-        combined = mixture
-    }
-
     /// The estimate with the same combined state but `probabilities.count` modes, each at that state:
     /// how a track followed with one motion model enters an IMM.
     public func expanded(toModes probabilities: [Double]) -> TrackEstimate {
@@ -104,13 +96,24 @@ public struct TrackEstimate: Sendable {
             return
         }
         let weights = modeProbabilities, count = modeCount
-        withUnsafePointer(to: modes) { modes in
+        withModes { modes, combined in
+            GaussianState.mixture(into: GaussianState.elements(combined), from: GaussianState.elements(UnsafePointer(modes)),
+                                  weights: weights, count: count)
+        }
+    }
+
+    /// Calls `body` with the modes and the mixture in place, for the kernels that rewrite them:
+    /// `withUnsafePointer(to: modes)` copied all three modes (1008 bytes) first.
+    mutating func withModes<T>(_ body: (UnsafeMutablePointer<GaussianState>, UnsafeMutablePointer<GaussianState>) -> T) -> T {
+        withUnsafeMutablePointer(to: &modes) { modes in
             withUnsafeMutablePointer(to: &combined) { combined in
-                GaussianState.mixture(into: GaussianState.elements(combined), from: GaussianState.elements(modes),
-                                      weights: weights, count: count)
+                body(UnsafeMutableRawPointer(modes).assumingMemoryBound(to: GaussianState.self), combined)
             }
         }
     }
+
+    /// Replaces the mixture alone (restoring it with the modes it was computed from).
+    mutating func setCombined(_ mixture: GaussianState) { combined = mixture }
 
     /// The moment-matched Gaussian of a weighted mixture of the first `count` states:
     /// x = Σ wᵢ xᵢ, P = Σ wᵢ (Pᵢ + (xᵢ − x)(xᵢ − x)ᵀ).
@@ -153,6 +156,14 @@ extension GaussianState {
     @inline(__always)
     static func elements<T>(_ pointer: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Double> {
         UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: Double.self)
+    }
+
+    /// Whether the state's 42 doubles at `x` are finite. Branch-free: y − y is +0 for a finite y and
+    /// NaN otherwise, so the sum stays zero only when every element is finite.
+    static func isFinite(_ x: UnsafePointer<Double>) -> Bool {
+        var sum = 0.0
+        for i in 0..<GaussianState.elementCount { sum += x[i] - x[i] }
+        return sum == 0
     }
 
     /// Writes the moment-matched mixture of `count` consecutive states at `source` into `target`

@@ -18,6 +18,9 @@ public protocol MeasurementModel: Sendable {
     func jacobian(at state: StateVector) -> MeasurementJacobian
     /// h(x) and ∂h/∂x together, sharing their work.
     func linearised(at state: StateVector) -> (measurement: MeasurementVector, jacobian: MeasurementJacobian)
+    /// `linearised(at:)` written into `measurement` and `jacobian` (every element of both is set): for
+    /// the measurement prediction, which returned 168 bytes through the existential and copied them twice.
+    func linearise(at state: StateVector, measurement: inout MeasurementVector, jacobian: inout MeasurementJacobian)
     /// z − ẑ, with angles wrapped into (−π, π].
     func residual(_ z: MeasurementVector, _ predicted: MeasurementVector) -> MeasurementVector
     /// The ENU position a measurement points at, with its covariance (J R Jᵀ for a nonlinear model), or
@@ -31,6 +34,10 @@ public protocol MeasurementModel: Sendable {
 extension MeasurementModel {
     public func linearised(at state: StateVector) -> (measurement: MeasurementVector, jacobian: MeasurementJacobian) {
         (measure(state), jacobian(at: state))
+    }
+
+    public func linearise(at state: StateVector, measurement: inout MeasurementVector, jacobian: inout MeasurementJacobian) {
+        (measurement, jacobian) = linearised(at: state)
     }
 
     /// A model whose measurements a `Detection` cannot carry (a position fix) refuses every detection.
@@ -97,19 +104,23 @@ public struct RadarPolarMeasurementModel: MeasurementModel {
     }
 
     public func linearised(at x: StateVector) -> (measurement: MeasurementVector, jacobian: MeasurementJacobian) {
+        var z = MeasurementVector(), h = MeasurementJacobian()
+        linearise(at: x, measurement: &z, jacobian: &h)
+        return (z, h)
+    }
+
+    public func linearise(at x: StateVector, measurement z: inout MeasurementVector, jacobian h: inout MeasurementJacobian) {
         let dE = x[0] - sensorPosition.x, dN = x[1] - sensorPosition.y, dU = x[2] - sensorPosition.z
         let exactRho2 = dE * dE + dN * dN
-        var z = MeasurementVector()
         z[0] = (exactRho2 + dU * dU).squareRoot()
         z[1] = atan2(dE, dN)
         z[2] = atan2(dU, exactRho2.squareRoot())
         let rho2 = max(exactRho2, 1e-9), rho = rho2.squareRoot()
         let r2 = rho2 + dU * dU, r = r2.squareRoot()
-        var h = MeasurementJacobian()
         h[0, 0] = dE / r;                h[0, 1] = dN / r;                h[0, 2] = dU / r
-        h[1, 0] = dN / rho2;             h[1, 1] = -dE / rho2
+        h[1, 0] = dN / rho2;             h[1, 1] = -dE / rho2;            h[1, 2] = 0
         h[2, 0] = -dE * dU / (rho * r2); h[2, 1] = -dN * dU / (rho * r2); h[2, 2] = rho / r2
-        return (z, h)
+        for i in 0..<3 { for j in 3..<6 { h[i, j] = 0 } }
     }
 
     public func residual(_ z: MeasurementVector, _ predicted: MeasurementVector) -> MeasurementVector {

@@ -19,37 +19,30 @@ public protocol Predictor: Sendable {
 public struct PredictionStep: Sendable {
     /// Δt, seconds.
     public let dt: Double
-    /// The first `motionCount` entries are the modes' motions.
-    public var motions: InlineArray<3, LinearMotion>
+    /// The modes' motions, in mode order. In an array rather than inline: the prediction reads them in
+    /// place (`withMotions`), where an inline step passed by value was copied (648 bytes) for every track.
+    public let motions: [LinearMotion]
     /// The number of motions.
-    public let motionCount: Int
+    public var motionCount: Int { motions.count }
 
     /// No step: its Δt is NaN, equal to none.
     public init() {
         dt = .nan
-        motions = .init(repeating: LinearMotion(positionFromVelocity: Matrix(), velocityFromVelocity: Matrix(), noise: AxisNoise()))
-        motionCount = 0
+        motions = []
     }
 
     /// A step of the given models over `dt`.
     public init(dt: Double, models: [any TransitionModel]) {
         precondition((1...maximumMotionModes).contains(models.count))
         self.dt = dt
-        let first = models[0].motion(over: dt)
-        motions = .init(repeating: first)
-        for j in 1..<models.count { motions[j] = models[j].motion(over: dt) }
-        motionCount = models.count
+        motions = models.map { $0.motion(over: dt) }
     }
 }
 
 extension PredictionStep {
-    /// Calls `body` with the motions in place: reading `motions[j]` by a variable index copied the
-    /// whole `InlineArray` (648 bytes) and then the motion, for every mode of every track.
+    /// Calls `body` with the motions in place.
     func withMotions<T>(_ body: (UnsafePointer<LinearMotion>) -> T) -> T {
-        withUnsafePointer(to: self) { step in
-            let offset = MemoryLayout<PredictionStep>.offset(of: \.motions)!
-            return body(UnsafeRawPointer(step).advanced(by: offset).assumingMemoryBound(to: LinearMotion.self))
-        }
+        motions.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 }
 
@@ -71,8 +64,7 @@ extension Predictor {
     }
 
     /// Moves `estimate` to `time` with `step` when it is the step of the estimate's Δt, or with a step
-    /// computed for it when not. For a run of estimates at the same time: `step` is passed as a
-    /// constant, where `predict(_:to:reusing:)` copies its `inout` cache (648 bytes) into every call.
+    /// computed for it when not: for a run of estimates at the same time.
     public func predict(_ estimate: inout TrackEstimate, to time: Timestamp, using step: PredictionStep) {
         let dt = Double(time.nanosecondsSinceEpoch - estimate.time.nanosecondsSinceEpoch) / 1e9
         guard dt == step.dt else {

@@ -24,6 +24,14 @@ public struct MeasurementPrediction: Sendable {
         self.jacobian = jacobian
     }
 
+    /// The offsets, in doubles, of the fields read and written as raw doubles (`GaussianState.elements`)
+    /// by `ExtendedKalmanUpdater.predictMeasurement(at:model:into:)`: every field is doubles, so there is
+    /// no padding before the optional Jacobian's payload.
+    static var innovationCovarianceOffset: Int { MemoryLayout<MeasurementPrediction>.offset(of: \.innovationCovariance)! / 8 }
+    static var innovationFactorOffset: Int { MemoryLayout<MeasurementPrediction>.offset(of: \.innovationFactor)! / 8 }
+    static var crossCovarianceOffset: Int { MemoryLayout<MeasurementPrediction>.offset(of: \.crossCovariance)! / 8 }
+    static var jacobianOffset: Int { MemoryLayout<MeasurementPrediction>.offset(of: \.jacobian)! / 8 }
+
     /// A prediction of zeros, to be filled in by `Updater.predictMeasurement(_:model:into:)`.
     public init() {
         self.init(mean: MeasurementVector(), innovationCovariance: MeasurementCovariance(),
@@ -118,6 +126,11 @@ public protocol Updater: Sendable {
     /// unspecified) when it is degenerate. For the loops that predict a measurement of every track or
     /// mode: an optional 464-byte result was copied several times on its way out.
     func predictMeasurement(_ state: GaussianState, model: any MeasurementModel, into prediction: inout MeasurementPrediction) -> Bool
+    /// `predictMeasurement(_:model:into:)` of the state at `state`, read in place: for the loops over
+    /// the modes of an estimate and the tracks of a scan, where passing the state by value copied it
+    /// (336 bytes) for every prediction.
+    func predictMeasurement(at state: UnsafePointer<GaussianState>, model: any MeasurementModel,
+                            into prediction: inout MeasurementPrediction) -> Bool
 }
 
 extension Updater {
@@ -126,6 +139,11 @@ extension Updater {
         guard let result = predictMeasurement(state, model: model) else { return false }
         prediction = result
         return true
+    }
+
+    public func predictMeasurement(at state: UnsafePointer<GaussianState>, model: any MeasurementModel,
+                                   into prediction: inout MeasurementPrediction) -> Bool {
+        predictMeasurement(state.pointee, model: model, into: &prediction)
     }
 
     /// The estimate after measurement `z`.
@@ -154,19 +172,17 @@ extension Updater {
             estimate.setState(state)
             return true
         }
-        // The modes are corrected in a scratch copy, committed only when the result is finite. Each mode
-        // is read and corrected through a pointer: reading a `GaussianState` out of the `InlineArray` by
-        // a variable index copies it (336 bytes), and such copies were a good part of the update's time.
+        // The modes and their mixture are corrected in place, through pointers: reading a `GaussianState`
+        // out of the `InlineArray` by a variable index copies it (336 bytes), and copies were a good part
+        // of the update's time. The prediction is kept aside to restore when the result is not finite.
         let n = estimate.modeCount, prior = estimate.modeProbabilities
-        var modes = estimate.modes
+        let predictedModes = estimate.modes, predictedCombined = estimate.combined
         var probabilities = prior
-        var combined = estimate.combined
-        withUnsafeMutablePointer(to: &modes) { base in
-            let states = UnsafeMutableRawPointer(base).assumingMemoryBound(to: GaussianState.self)
+        let finite = estimate.withModes { states, combined in
             var logWeights = InlineArray<3, Double>(repeating: -.infinity)
             var prediction = MeasurementPrediction()
             for j in 0..<n {
-                guard prior[j] > 0, predictMeasurement(states[j], model: model, into: &prediction) else { continue }
+                guard prior[j] > 0, predictMeasurement(at: states + j, model: model, into: &prediction) else { continue }
                 let innovation = model.residual(z, prediction.mean)
                 logWeights[j] = log(prior[j]) + prediction.logLikelihood(innovation, dimension: model.dimension)
                 Self.correct(GaussianState.elements(states + j), z: z, model: model, prediction: prediction, form: form)
@@ -183,17 +199,20 @@ extension Updater {
             } else {
                 // No mode could be updated: fall back to the single combined update of every mode.
                 for j in 0..<n {
-                    states[j] = estimate.modes[j]
+                    states[j] = predictedModes[j]
                     Self.correct(GaussianState.elements(states + j), z: z, model: model, prediction: combinedPrediction, form: form)
                 }
             }
-            withUnsafeMutablePointer(to: &combined) { target in
-                GaussianState.mixture(into: GaussianState.elements(target), from: GaussianState.elements(UnsafePointer(states)),
-                                      weights: probabilities, count: n)
-            }
+            GaussianState.mixture(into: GaussianState.elements(combined), from: GaussianState.elements(UnsafePointer(states)),
+                                  weights: probabilities, count: n)
+            return GaussianState.isFinite(GaussianState.elements(UnsafePointer(combined)))
         }
-        if requireFinite && !combined.isFinite { return false }
-        estimate.setModes(modes, probabilities: probabilities, combined: combined)
+        if requireFinite && !finite {
+            estimate.modes = predictedModes
+            estimate.setCombined(predictedCombined)
+            return false
+        }
+        estimate.modeProbabilities = probabilities
         return true
     }
 
@@ -258,50 +277,55 @@ public struct ExtendedKalmanUpdater: Updater {
     /// Pxz = P Hᵀ, S = sym(H Pxz + R) and S's Cholesky factor, on raw doubles with the operations and
     /// summation order of the matrix form (`state.covariance * h.transposed`, `(h * cross + R).symmetrised`,
     /// `choleskyFactor`), so bit for bit the same: this runs for every track at gating and for every
-    /// mode at the update, and the matrix form's temporaries cost more than its arithmetic.
+    /// mode at the update, and the matrix form's temporaries cost more than its arithmetic. ẑ and H are
+    /// written in place by the model (`linearise(at:measurement:jacobian:)`).
     public func predictMeasurement(_ state: GaussianState, model: any MeasurementModel,
                                    into prediction: inout MeasurementPrediction) -> Bool {
-        let (z, h) = model.linearised(at: state.mean)
+        withUnsafePointer(to: state) { predictMeasurement(at: $0, model: model, into: &prediction) }
+    }
+
+    public func predictMeasurement(at state: UnsafePointer<GaussianState>, model: any MeasurementModel,
+                                   into prediction: inout MeasurementPrediction) -> Bool {
+        if prediction.jacobian == nil { prediction.jacobian = MeasurementJacobian() }
+        model.linearise(at: state.pointee.mean, measurement: &prediction.mean, jacobian: &prediction.jacobian!)
         let noise = model.noiseCovariance
-        prediction.mean = z
         prediction.innovationFactor = MeasurementCovariance()
-        let positive = withUnsafePointer(to: state) { state in
-            withUnsafePointer(to: h) { h in
-                withUnsafePointer(to: noise) { noise in
-                    withUnsafeMutablePointer(to: &prediction.crossCovariance) { cross in
-                        withUnsafeMutablePointer(to: &prediction.innovationCovariance) { s in
-                            withUnsafeMutablePointer(to: &prediction.innovationFactor) { factor in
-                                let p = GaussianState.elements(state) + 6, hp = GaussianState.elements(h)
-                                let pxz = GaussianState.elements(cross), sp = GaussianState.elements(s)
-                                Self.project(p, hp, GaussianState.elements(noise), cross: pxz, innovation: sp)
-                                return choleskyFactor3(sp, into: GaussianState.elements(factor))
-                            }
-                        }
-                    }
-                }
+        return withUnsafePointer(to: noise) { noise in
+            withUnsafeMutablePointer(to: &prediction) { prediction in
+                let out = GaussianState.elements(prediction)
+                let p = GaussianState.elements(state) + 6
+                let h = out + MeasurementPrediction.jacobianOffset, s = out + MeasurementPrediction.innovationCovarianceOffset
+                Self.project(p, h, GaussianState.elements(noise), cross: out + MeasurementPrediction.crossCovarianceOffset,
+                             innovation: s)
+                return choleskyFactor3(s, into: out + MeasurementPrediction.innovationFactorOffset)
             }
         }
-        prediction.jacobian = h
-        return positive
     }
 
     /// Pxz = P Hᵀ (6 × 3) and S = sym(H Pxz + R) (3 × 3), row-major, from P (6 × 6), H (3 × 6) and R.
+    ///
+    /// Every model here measures position only, so H's velocity columns are zero. Their products are
+    /// then exact zeros as long as what they multiply is finite, and a sum that starts from +0 is never
+    /// −0, so adding them changes nothing: the sums skip them, half the work for the same result bit
+    /// for bit. Any other H, or non-finite elements where the skipped products would be, takes the
+    /// full sums.
     @inline(__always)
     static func project(_ p: UnsafePointer<Double>, _ h: UnsafePointer<Double>, _ r: UnsafePointer<Double>,
                         cross: UnsafeMutablePointer<Double>, innovation s: UnsafeMutablePointer<Double>) {
-        for i in 0..<6 {
-            for j in 0..<3 {
-                var sum = 0.0
-                for k in 0..<6 { sum += p[i * 6 + k] * h[j * 6 + k] }
-                cross[i * 3 + j] = sum
-            }
+        var zeroColumns = true
+        for j in 0..<3 { for k in 3..<6 { zeroColumns = zeroColumns && h[j * 6 + k] == 0 } }
+        // Pxz: P's velocity columns meet H's zero columns.
+        if zeroColumns && allFinite(p + 3, rows: 6, columns: 3, rowStride: 6) {
+            crossCovariance(p, h, into: cross, terms: 3)
+        } else {
+            crossCovariance(p, h, into: cross, terms: 6)
+            zeroColumns = false
         }
-        for i in 0..<3 {
-            for j in 0..<3 {
-                var sum = 0.0
-                for k in 0..<6 { sum += h[i * 6 + k] * cross[k * 3 + j] }
-                s[i * 3 + j] = sum + r[i * 3 + j]
-            }
+        // S: Pxz's velocity rows meet H's zero columns.
+        if zeroColumns && allFinite(cross + 9, rows: 3, columns: 3, rowStride: 3) {
+            innovationCovariance(h, cross, r, into: s, terms: 3)
+        } else {
+            innovationCovariance(h, cross, r, into: s, terms: 6)
         }
         for i in 0..<3 {
             for j in (i + 1)..<3 {
@@ -310,6 +334,41 @@ public struct ExtendedKalmanUpdater: Updater {
                 s[j * 3 + i] = m
             }
         }
+    }
+
+    /// Pxz = P Hᵀ over the first `terms` columns of P and H (a constant at each call, so the loops unroll).
+    @inline(__always)
+    private static func crossCovariance(_ p: UnsafePointer<Double>, _ h: UnsafePointer<Double>,
+                                        into cross: UnsafeMutablePointer<Double>, terms: Int) {
+        for i in 0..<6 {
+            for j in 0..<3 {
+                var sum = 0.0
+                for k in 0..<terms { sum += p[i * 6 + k] * h[j * 6 + k] }
+                cross[i * 3 + j] = sum
+            }
+        }
+    }
+
+    /// S = H Pxz + R (before symmetrising) over the first `terms` columns of H and rows of Pxz.
+    @inline(__always)
+    private static func innovationCovariance(_ h: UnsafePointer<Double>, _ cross: UnsafePointer<Double>,
+                                             _ r: UnsafePointer<Double>, into s: UnsafeMutablePointer<Double>, terms: Int) {
+        for i in 0..<3 {
+            for j in 0..<3 {
+                var sum = 0.0
+                for k in 0..<terms { sum += h[i * 6 + k] * cross[k * 3 + j] }
+                s[i * 3 + j] = sum + r[i * 3 + j]
+            }
+        }
+    }
+
+    /// Whether a `rows` × `columns` block at `x` is finite. Branch-free: y − y is +0 for a finite y and
+    /// NaN otherwise, so the sum stays zero only when every element is finite.
+    @inline(__always)
+    private static func allFinite(_ x: UnsafePointer<Double>, rows: Int, columns: Int, rowStride: Int) -> Bool {
+        var sum = 0.0
+        for i in 0..<rows { for j in 0..<columns { sum += x[i * rowStride + j] - x[i * rowStride + j] } }
+        return sum == 0
     }
 }
 
