@@ -48,7 +48,6 @@ public final class MCAPWriter {
         var registered = false
         var channel = MCAPChannel(id: 0, schemaID: 0, topic: "", messageEncoding: "")
         var encoded: [UInt8] = []
-        var inChunk = false
         var written = false
         var messageCount: UInt64 = 0
         /// The open chunk's messages on this channel (counted when the chunk closes).
@@ -391,7 +390,6 @@ public final class MCAPWriter {
             compression: compression, compressedSize: UInt64(stored.count), uncompressedSize: UInt64(records.count)))
 
         for id in chunkChannels {
-            channels[Int(id)].inChunk = false
             channelStates[Int(id)] = .registered
         }
         for id in chunkSchemas { schemas[Int(id)].inChunk = false }
@@ -538,7 +536,6 @@ public final class MCAPWriter {
             chunkSchemas.append(UInt16(schemaID))
         }
         chunk.append(channels[slot].encoded)
-        channels[slot].inChunk = true
         channelStates[slot] = .inChunk
         channels[slot].written = true
         chunkChannels.append(UInt16(slot))
