@@ -45,7 +45,6 @@ public final class MCAPWriter {
     }
 
     private struct ChannelSlot {
-        var registered = false
         var channel = MCAPChannel(id: 0, schemaID: 0, topic: "", messageEncoding: "")
         var encoded: [UInt8] = []
         var written = false
@@ -226,7 +225,7 @@ public final class MCAPWriter {
         topic: String, messageEncoding: String, schemaID: UInt16, metadata: [String: String] = [:]
     ) throws(MCAPError) -> UInt16 {
         var id = 1
-        while id < channels.count && channels[id].registered { id += 1 }
+        while id < channels.count && isRegistered(channel: id) { id += 1 }
         precondition(id <= Int(UInt16.max), "MCAPWriter: more than 65535 channels")
         try addChannel(MCAPChannel(id: UInt16(id), schemaID: schemaID, topic: topic, messageEncoding: messageEncoding, metadata: metadata))
         return UInt16(id)
@@ -245,11 +244,10 @@ public final class MCAPWriter {
             channels.append(ChannelSlot())
             channelStates.append(.unregistered)
         }
-        if channels[slot].registered {
+        if isRegistered(channel: slot) {
             precondition(channels[slot].channel == channel, "MCAPWriter: channel ID \(slot) registered twice with different content")
             return
         }
-        channels[slot].registered = true
         channelStates[slot] = .registered
         channels[slot].channel = channel
         channels[slot].encoded = MCAPRecord.channel(channel).serialized()
@@ -446,7 +444,7 @@ public final class MCAPWriter {
             scratch.append(schemas[slot].encoded)
             schemas[slot].written = true
         }
-        for slot in channels.indices where channels[slot].registered && !channels[slot].written {
+        for slot in channels.indices where isRegistered(channel: slot) && !channels[slot].written {
             scratch.append(channels[slot].encoded)
             channels[slot].written = true
         }
@@ -472,11 +470,13 @@ public final class MCAPWriter {
             for slot in schemas where slot.registered { scratch.append(slot.encoded) }
         }
         group(.channel) {
-            for slot in channels where slot.registered { scratch.append(slot.encoded) }
+            for slot in channels.indices where isRegistered(channel: slot) { scratch.append(channels[slot].encoded) }
         }
         group(.statistics) {
             var counts: [UInt16: UInt64] = [:]
-            for slot in channels where slot.registered && slot.messageCount > 0 { counts[slot.channel.id] = slot.messageCount }
+            for slot in channels.indices where isRegistered(channel: slot) && channels[slot].messageCount > 0 {
+                counts[channels[slot].channel.id] = channels[slot].messageCount
+            }
             scratch.append(MCAPRecord.statistics(MCAPStatistics(
                 messageCount: UInt64(fileSpan.count), schemaCount: UInt16(schemaCount), channelCount: UInt32(channelCount),
                 attachmentCount: UInt32(attachmentIndexes.count), metadataCount: UInt32(metadataIndexes.count),
@@ -525,6 +525,9 @@ public final class MCAPWriter {
         case .finished: preconditionFailure("MCAPWriter used after finish()")
         }
     }
+
+    /// Whether channel ID `slot` was added (its state is the one place that says so).
+    private func isRegistered(channel slot: Int) -> Bool { channelStates[slot] != .unregistered }
 
     /// Puts the channel's Schema (if this chunk lacks it) and Channel record into the open chunk.
     private func enterIntoChunk(_ slot: Int) {
