@@ -9,6 +9,7 @@
 indirect enum CanonicalJSON {
     case string(String)
     case integer(Int)
+    case bool(Bool)
     case array([CanonicalJSON])
     case object([String: CanonicalJSON])
 
@@ -23,6 +24,7 @@ indirect enum CanonicalJSON {
         switch self {
         case .string(let s): Self.writeString(s, to: &out)
         case .integer(let i): out += String(i)
+        case .bool(let b): out += b ? "true" : "false"
         case .array(let values):
             out += "["
             for (index, value) in values.enumerated() {

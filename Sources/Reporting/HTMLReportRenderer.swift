@@ -29,7 +29,7 @@ public struct HTMLReportRenderer: ReportRenderer {
         html += "<meta name=\"generator\" content=\"Haechi \(report.softwareVersion.htmlEscaped)\">\n"
         html += "<meta name=\"haechi-report-id\" content=\"\(report.reportID.htmlEscaped)\">\n"
         html += "<title>\(language.inline(.reportTitle).htmlEscaped) \(report.reportID.htmlEscaped)</title>\n"
-        html += "<style>\n\(Self.styleSheet)</style>\n</head>\n<body class=\"lang-\(language.rawValue)\">\n"
+        html += "<style>\n\(Self.styleSheet)</style>\n</head>\n<body class=\"lang-\(language.rawValue)\(report.draft ? " draft" : "")\">\n"
 
         // Repeated on every printed page.
         html += "<header class=\"page-header\"><span class=\"ph-title\">\(inline(.reportTitle))</span>"
@@ -51,7 +51,7 @@ public struct HTMLReportRenderer: ReportRenderer {
 
         for section in outline.sections {
             html += "<section id=\"\(section.anchor)\">\n<h2>"
-            if section.number != "A" { html += "<span class=\"sec-no\">\(section.number).</span> " }
+            if section.number != "A" && !section.number.isEmpty { html += "<span class=\"sec-no\">\(section.number).</span> " }
             html += "\(label(section.title))</h2>\n"
             for block in section.blocks { html += self.block(block, report: report) }
             html += "</section>\n"
@@ -90,8 +90,14 @@ public struct HTMLReportRenderer: ReportRenderer {
         case .list(let title, let items, let empty):
             var html = title.map { "<h3>\(label($0))</h3>\n" } ?? ""
             if items.isEmpty { return html + "<p class=\"empty\">\(label(empty))</p>\n" }
-            html += "<ul>" + items.map { "<li>\($0.htmlEscaped)</li>" }.joined() + "</ul>\n"
+            html += "<ul>" + items.map { "<li>\(localized($0))</li>" }.joined() + "</ul>\n"
             return html
+        case .textFields(let caption, let fields):
+            guard !fields.isEmpty else { return "" }
+            var html = caption.map { "<h3>\(label($0))</h3>\n" } ?? ""
+            html += "<table class=\"fields\">"
+            for field in fields { html += "<tr><th>\(localized(field.label))</th><td>\(localized(field.value))</td></tr>" }
+            return html + "</table>\n"
         case .plot(let kind, let number):
             return plot(kind, number: number, report: report)
         case .verdictSummary(let summary):
@@ -143,12 +149,19 @@ public struct HTMLReportRenderer: ReportRenderer {
         return "<span class=\"l1\">\(primary.htmlEscaped.withCodeSpans)</span><span class=\"l2\" lang=\"en\">\(secondary.htmlEscaped.withCodeSpans)</span>"
     }
 
+    /// Generated text: for `.both`, Korean with the English beneath it in smaller type.
+    private func localized(_ text: ReportText) -> String {
+        guard language == .both, text.ko != text.en else { return language.render(text).htmlEscaped.withCodeSpans }
+        return "<span class=\"l1\">\(text.ko.htmlEscaped.withCodeSpans)</span><span class=\"l2\" lang=\"en\">\(text.en.htmlEscaped.withCodeSpans)</span>"
+    }
+
     /// A label on one line (`시험성적서 / Test Report`), escaped.
     private func inline(_ term: ReportTerm) -> String { language.inline(term).htmlEscaped }
 
     private func cell(_ value: ReportOutline.Cell) -> String {
         switch value {
         case .text(let s): s.htmlEscaped
+        case .localized(let text): localized(text)
         case .code(let s): "<code>\(s.htmlEscaped.replacingOccurrences(of: "_", with: "_<wbr>"))</code>"
         case .number(let s): s.htmlEscaped
         case .term(let term): label(term)
@@ -176,6 +189,10 @@ public struct HTMLReportRenderer: ReportRenderer {
     /// The whole style sheet: screen and print, no web fonts (Korean comes from the system's fonts).
     static let styleSheet = """
         :root { color-scheme: light; }
+        body.draft::before { content: "DRAFT · 초안"; position: fixed; top: 40%; left: 0; right: 0; text-align: center;
+               font-size: 72pt; font-weight: 700; color: rgba(180, 0, 0, 0.12); transform: rotate(-30deg); z-index: 10;
+               pointer-events: none; }
+        #sec-draft { border: 2px solid #b40000; padding: 2mm 4mm; color: #b40000; }
         html { background: #fff; }
         body { font-family: "Noto Sans CJK KR", "Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic", "NanumGothic",
                system-ui, sans-serif; font-size: 10.5pt; line-height: 1.45; color: #111; max-width: 190mm;

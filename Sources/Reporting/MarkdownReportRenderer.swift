@@ -34,7 +34,7 @@ public struct MarkdownReportRenderer: ReportRenderer {
         ], numeric: [])
         md += "_\(label(.reproductionNotice))_\n\n"
         for section in outline.sections {
-            md += section.number == "A" ? "## \(label(section.title))\n\n" : "## \(section.number). \(label(section.title))\n\n"
+            md += section.number == "A" || section.number.isEmpty ? "## \(label(section.title))\n\n" : "## \(section.number). \(label(section.title))\n\n"
             for block in section.blocks { md += self.block(block, report: report) }
         }
         md += "---\n\n**— \(label(.endOfReport)) · \(label(.reportID)) `\(codeText(report.reportID))` —**\n"
@@ -57,8 +57,13 @@ public struct MarkdownReportRenderer: ReportRenderer {
         case .list(let title, let items, let empty):
             var md = title.map { "### \(label($0))\n\n" } ?? ""
             if items.isEmpty { return md + "\(label(empty))\n\n" }
-            md += items.map { "- \($0.markdownEscaped)\n" }.joined() + "\n"
+            md += items.map { "- \(language.render($0).markdownEscaped)\n" }.joined() + "\n"
             return md
+        case .textFields(let caption, let fields):
+            guard !fields.isEmpty else { return "" }
+            let md = caption.map { "**\(label($0))**\n\n" } ?? ""
+            return md + table(header: ["", ""], rows: fields.map { [language.render($0.label).markdownEscaped,
+                                                                     language.render($0.value).markdownEscaped] }, numeric: [])
         case .plot(let kind, let number):
             return plot(kind, number: number, report: report)
         case .verdictSummary(let summary):
@@ -168,6 +173,7 @@ public struct MarkdownReportRenderer: ReportRenderer {
     private func cell(_ value: ReportOutline.Cell) -> String {
         switch value {
         case .text(let s): s.markdownEscaped
+        case .localized(let text): language.render(text).markdownEscaped
         case .code(let s): "`\(codeText(s))`"
         case .number(let s): s  // formatted here: digits, signs, brackets, no markup
         case .term(let term): label(term)

@@ -4,6 +4,8 @@
 public struct ReportFigure: Sendable, Codable, Hashable {
     /// A stable key (`pd_within_2km`, `horizontal_rmse_m`, …), the JSON key.
     public var key: String
+    /// The figure's name from ``ReportGlossary``, with its qualifiers (sensor, range bin).
+    public var name: ReportText?
     /// The value; `nil` when not evaluable (then `note` says why).
     public var value: Double?
     /// The unit (`m`, `s`, `1/h`, `` for a ratio).
@@ -18,10 +20,15 @@ public struct ReportFigure: Sendable, Codable, Hashable {
     public var numerator: Double?
     public var denominator: Double?
     /// Why there is no value, or a remark.
-    public var note: String?
+    public var note: ReportText?
+    /// The one-sided bounds at ``confidence`` that a criterion on this figure is decided on, when
+    /// they differ from the two-sided interval's ends (which hold at (1 + γ)/2 each).
+    public var oneSidedLower: Double?
+    public var oneSidedUpper: Double?
 
     public init(key: String, value: Double?, unit: String, lower: Double? = nil, upper: Double? = nil, confidence: Double? = nil,
-                method: String? = nil, numerator: Double? = nil, denominator: Double? = nil, note: String? = nil) {
+                method: String? = nil, numerator: Double? = nil, denominator: Double? = nil, note: ReportText? = nil,
+                oneSidedLower: Double? = nil, oneSidedUpper: Double? = nil) {
         self.key = key
         self.value = value
         self.unit = unit
@@ -32,6 +39,9 @@ public struct ReportFigure: Sendable, Codable, Hashable {
         self.numerator = numerator
         self.denominator = denominator
         self.note = note
+        self.oneSidedLower = oneSidedLower
+        self.oneSidedUpper = oneSidedUpper
+        self.name = ReportGlossary.name(ofKey: key)
     }
 }
 
@@ -46,18 +56,24 @@ public struct ReportVerdict: Sendable, Codable, Hashable {
     /// The bound or value compared, and the requirement.
     public var compared: Double?
     public var requirement: Double
-    /// For INCONCLUSIVE: the further runs (or hours) needed, and what that assumes.
+    /// For INCONCLUSIVE: the further trials needed if none of them fails (``furtherRunsNeeded``) and
+    /// at the observed rate (``furtherAtObservedRate``), in ``furtherUnit`` (`runs`, `scans`, `hours`).
     public var furtherRunsNeeded: Int?
-    public var explanation: String
+    public var furtherAtObservedRate: Int?
+    public var furtherUnit: String?
+    public var explanation: ReportText
 
     public init(criterion: String, figureKey: String, outcome: String, compared: Double?, requirement: Double,
-                furtherRunsNeeded: Int? = nil, explanation: String) {
+                furtherRunsNeeded: Int? = nil, furtherAtObservedRate: Int? = nil, furtherUnit: String? = nil,
+                explanation: ReportText) {
         self.criterion = criterion
         self.figureKey = figureKey
         self.outcome = outcome
         self.compared = compared
         self.requirement = requirement
         self.furtherRunsNeeded = furtherRunsNeeded
+        self.furtherAtObservedRate = furtherAtObservedRate
+        self.furtherUnit = furtherUnit
         self.explanation = explanation
     }
 }
@@ -101,42 +117,87 @@ public struct ReportTimeline: Sendable, Codable, Hashable {
     }
 }
 
+/// Who signed a report, as the signed manifest binds it.
+public struct ReportSignatory: Sendable, Codable, Hashable {
+    /// The officer's name and role, as given to `haechi sign`.
+    public var name: String
+    public var role: String
+    /// The SHA-256 fingerprint of the officer's Ed25519 public key.
+    public var keyFingerprint: String
+    /// When it was signed: UTC and KST.
+    public var signedUTC: String
+    public var signedKST: String
+
+    public init(name: String, role: String, keyFingerprint: String, signedUTC: String, signedKST: String) {
+        self.name = name
+        self.role = role
+        self.keyFingerprint = keyFingerprint
+        self.signedUTC = signedUTC
+        self.signedKST = signedKST
+    }
+}
+
 /// The whole report, independent of language and format (ISO/IEC 17025 §7.8 items in order).
+///
+/// A report is first written as a draft (``draft`` true, visibly marked); `haechi sign` sets
+/// ``signatory``, clears ``draft`` and renders it again.
 public struct ReportData: Sendable, Codable, Hashable {
     /// Unique report id (printed on every page), and the format of this structure.
     public var reportID: String
-    public var format = "haechi-report/1"
-    /// Laboratory and site.
+    public var format = "haechi-report/2"
+    /// A draft awaits an officer's signature; every page says so.
+    public var draft = true
+    /// Laboratory (its name, address and further profile fields) and site (§7.8.2.1 a, b).
     public var laboratory: String
+    public var laboratoryDetails: [ReportField] = []
     public var siteName: String
     public var siteOrigin: [Double]
-    /// Client, method reference, test plan.
+    /// Client (customer) and its contact (§7.8.2.1 d).
     public var client: String
+    public var clientDetails: [ReportField] = []
+    /// Method reference, test plan and its content hash (§7.8.2.1 e).
     public var method: String
     public var planName: String
     public var planFile: String
-    /// The item under test.
+    public var planSHA256 = ""
+    public var labProfileSHA256 = ""
+    /// The item under test: name, versions, serial, condition on receipt (§7.8.2.1 f).
     public var systemName: String
     public var systemVersion: String
     public var systemFirmware: String
+    public var itemDetails: [ReportField] = []
     public var configSHA256: String
-    /// Dates: of the test (run start/end, UTC) and of the report.
+    /// Dates of the test, from the data's own time base (first and last truth or scan), and of issue;
+    /// each in KST and UTC (§7.8.2.1 g, h).
     public var testStartedUTC: String
     public var testEndedUTC: String
     public var issuedUTC: String
-    /// Test conditions (free text lines from the plan and the run: scenario, sensors, weather…).
-    public var conditions: [String]
+    public var testStartedKST = ""
+    public var testEndedKST = ""
+    public var issuedKST = ""
+    /// The sampling plan (§7.8.2.1 i; §7.8.5).
+    public var samplingPlan: ReportText?
+    /// Test conditions: the plan's and the run's, and the measured environment (§7.8.3.1 a).
+    public var conditions: [ReportText]
+    public var environment: [ReportField] = []
+    /// Every setting of the evaluation (grid, gates, hold, bootstrap, intervals).
+    public var evaluationSettings: [ReportField] = []
+    /// The reference's uncertainty budget (GUM; §7.6, §7.8.3.1 c), and what it assumes.
+    public var uncertaintyBudget: [ReportField] = []
+    public var uncertaintyNotes: [ReportText] = []
     /// Results.
     public var figures: [ReportFigure]
-    /// Conformity statements and the decision rule applied.
-    public var decisionRule: String
+    /// Conformity statements and the decision rule applied (§7.8.6).
+    public var decisionRule: ReportText
     public var verdicts: [ReportVerdict]
-    /// Deviations from the method, and sections that could not be evaluated (with why).
-    public var deviations: [String]
-    public var notEvaluable: [String]
-    /// Authorisation: who signs, in what role.
+    /// Deviations from the method (the plan's and those found in the data), and what could not be
+    /// evaluated, with why (§7.8.2.1 j... k; §7.8.3.1 a).
+    public var deviations: [ReportText]
+    public var notEvaluable: [ReportText]
+    /// Authorisation: who is to sign, in what role, and who did (§7.8.2.1 o).
     public var authorisedBy: String
     public var authorisedRole: String
+    public var signatory: ReportSignatory?
     /// Provenance annex.
     public var runID: String
     public var recordingFile: String
@@ -146,7 +207,7 @@ public struct ReportData: Sendable, Codable, Hashable {
     public var softwareCommit: String
     public var toolVersions: [String: String]
     /// Plot data: truth and tracks top-down (ENU metres), Pd against range with intervals, position
-    /// error over time, OSPA and GOSPA over time, per-drone timelines.
+    /// error over time, OSPA and GOSPA over time on truth's timeline, per-drone timelines.
     public var mapTruth: [ReportSeries]
     public var mapTracks: [ReportSeries]
     public var pdByRange: ReportSeries?
@@ -157,8 +218,9 @@ public struct ReportData: Sendable, Codable, Hashable {
 
     public init(reportID: String, laboratory: String, siteName: String, siteOrigin: [Double], client: String, method: String,
                 planName: String, planFile: String, systemName: String, systemVersion: String, systemFirmware: String,
-                configSHA256: String, testStartedUTC: String, testEndedUTC: String, issuedUTC: String, conditions: [String],
-                figures: [ReportFigure], decisionRule: String, verdicts: [ReportVerdict], deviations: [String], notEvaluable: [String],
+                configSHA256: String, testStartedUTC: String, testEndedUTC: String, issuedUTC: String, conditions: [ReportText],
+                figures: [ReportFigure], decisionRule: ReportText, verdicts: [ReportVerdict], deviations: [ReportText],
+                notEvaluable: [ReportText],
                 authorisedBy: String, authorisedRole: String, runID: String, recordingFile: String, recordingSHA256: String,
                 runLogHeadHash: String, softwareVersion: String, softwareCommit: String, toolVersions: [String: String],
                 mapTruth: [ReportSeries], mapTracks: [ReportSeries], pdByRange: ReportSeries?, positionErrorOverTime: [ReportSeries],

@@ -23,8 +23,10 @@ struct ReportOutline {
         case table(caption: ReportTerm?, header: [ReportTerm], rows: [[Cell]], numeric: Set<Int>, rowIDs: [String]?)
         /// A fixed statement.
         case statement(ReportTerm)
-        /// Free-text lines from the plan or the run, or `empty` when there are none.
-        case list(title: ReportTerm?, items: [String], empty: ReportTerm)
+        /// Lines from the plan or the run, or `empty` when there are none.
+        case list(title: ReportTerm?, items: [ReportText], empty: ReportTerm)
+        /// Labelled fields whose labels are generated text (a lab profile, settings), under a caption.
+        case textFields(caption: ReportTerm?, [ReportField])
         /// A plot, numbered from 1.
         case plot(PlotKind, number: Int)
         /// The overall verdict and counts.
@@ -37,6 +39,8 @@ struct ReportOutline {
     enum Cell {
         /// Free text, escaped by the renderer.
         case text(String)
+        /// Generated text, in the report's language(s).
+        case localized(ReportText)
         /// An identifier or hash, in monospace.
         case code(String)
         /// A formatted number (or interval), right-aligned in tables.
@@ -68,15 +72,20 @@ struct ReportOutline {
         var elementID: String { "plot-\(rawValue)" }
     }
 
-    var sections: [Section]
+    let sections: [Section]
 
     /// The outline of `report`.
     init(_ report: ReportData) {
         let summary = ReportVerdictSummary(verdicts: report.verdicts)
-        sections = [
+        var sections: [Section] = []
+        if report.draft {
+            sections.append(Section(anchor: "sec-draft", number: "", title: .draftMark, blocks: [.statement(.draftNotice)]))
+        }
+        sections += [
             Section(anchor: "sec-laboratory", number: "1", title: .sectionLaboratory, blocks: [
                 .fields([(.laboratory, Self.text(report.laboratory)), (.site, Self.text(report.siteName)),
                          (.siteOrigin, Self.origin(report.siteOrigin))]),
+                .textFields(caption: nil, report.laboratoryDetails),
             ]),
             Section(anchor: "sec-report-id", number: "2", title: .sectionReportID, blocks: [
                 .fields([(.reportID, .code(report.reportID)), (.runID, .code(report.runID)), (.reportFormat, .code(report.format))]),
@@ -84,25 +93,34 @@ struct ReportOutline {
             ]),
             Section(anchor: "sec-client", number: "3", title: .sectionClient, blocks: [
                 .fields([(.client, Self.text(report.client))]),
+                .textFields(caption: nil, report.clientDetails),
             ]),
             Section(anchor: "sec-method", number: "4", title: .sectionMethod, blocks: [
                 .fields([(.methodReference, Self.text(report.method)), (.testPlan, Self.text(report.planName)),
-                         (.planFile, report.planFile.isEmpty ? .missing : .code(report.planFile))]),
+                         (.planFile, report.planFile.isEmpty ? .missing : .code(report.planFile)),
+                         (.planSHA256, Self.code(report.planSHA256)), (.labProfileSHA256, Self.code(report.labProfileSHA256)),
+                         (.samplingPlan, report.samplingPlan.map { .localized($0) } ?? .missing)]),
             ]),
             Section(anchor: "sec-item", number: "5", title: .sectionItem, blocks: [
                 .fields([(.systemName, Self.text(report.systemName)), (.systemVersion, Self.text(report.systemVersion)),
                          (.systemFirmware, Self.text(report.systemFirmware)), (.configSHA256, Self.code(report.configSHA256))]),
+                .textFields(caption: nil, report.itemDetails),
             ]),
             Section(anchor: "sec-dates", number: "6", title: .sectionDates, blocks: [
-                .fields([(.testStarted, Self.code(report.testStartedUTC)), (.testEnded, Self.code(report.testEndedUTC)),
-                         (.dateOfIssue, Self.code(report.issuedUTC))]),
+                .fields([(.testStarted, Self.dual(report.testStartedKST, report.testStartedUTC)),
+                         (.testEnded, Self.dual(report.testEndedKST, report.testEndedUTC)),
+                         (.dateOfIssue, Self.dual(report.issuedKST, report.issuedUTC))]),
             ]),
             Section(anchor: "sec-conditions", number: "7", title: .sectionConditions, blocks: [
                 .list(title: nil, items: report.conditions, empty: .nothingReported),
+                .textFields(caption: .environment, report.environment),
+                .textFields(caption: .evaluationSettings, report.evaluationSettings),
+                .textFields(caption: .uncertaintyBudget, report.uncertaintyBudget),
+                .list(title: nil, items: report.uncertaintyNotes, empty: .nothingReported),
             ]),
             Section(anchor: "sec-results", number: "8", title: .sectionResults, blocks: Self.results(report)),
             Section(anchor: "sec-conformity", number: "9", title: .sectionConformity, blocks: [
-                .fields([(.decisionRule, Self.text(report.decisionRule))]),
+                .fields([(.decisionRule, .localized(report.decisionRule))]),
                 .verdictSummary(summary),
                 .table(caption: nil, header: [.criterion, .figureKey, .compared, .requirement, .outcome, .furtherRuns, .basis],
                        rows: report.verdicts.map(Self.verdictRow), numeric: [2, 3, 5], rowIDs: nil),
@@ -111,10 +129,7 @@ struct ReportOutline {
                 .list(title: .deviations, items: report.deviations, empty: .nothingReported),
                 .list(title: .notEvaluableItems, items: report.notEvaluable, empty: .nothingReported),
             ]),
-            Section(anchor: "sec-authorisation", number: "11", title: .sectionAuthorisation, blocks: [
-                .signatureBlock(name: report.authorisedBy, role: report.authorisedRole, date: report.issuedUTC),
-                .statement(.electronicSignature),
-            ]),
+            Section(anchor: "sec-authorisation", number: "11", title: .sectionAuthorisation, blocks: Self.authorisation(report)),
             Section(anchor: "sec-provenance", number: "A", title: .sectionProvenance, blocks: [
                 .fields([(.runID, Self.code(report.runID)), (.recordingFile, Self.code(report.recordingFile)),
                          (.recordingSHA256, Self.code(report.recordingSHA256)), (.runLogHeadHash, Self.code(report.runLogHeadHash)),
@@ -125,6 +140,25 @@ struct ReportOutline {
                        numeric: [], rowIDs: nil),
             ]),
         ]
+        self.sections = sections
+    }
+
+    /// The signature block: the officer who signed, or the one named to sign and "not signed".
+    private static func authorisation(_ report: ReportData) -> [Block] {
+        guard let signatory = report.signatory else {
+            return [.signatureBlock(name: report.authorisedBy, role: report.authorisedRole, date: "—"),
+                    .fields([(.signedBy, .term(.notSigned))])]
+        }
+        return [.signatureBlock(name: signatory.name, role: signatory.role, date: "\(signatory.signedKST) (\(signatory.signedUTC))"),
+                .fields([(.signedBy, .text("\(signatory.name), \(signatory.role)")), (.keyFingerprint, .code(signatory.keyFingerprint)),
+                         (.signedAt, dual(signatory.signedKST, signatory.signedUTC))]),
+                .statement(.electronicSignature)]
+    }
+
+    /// A time in KST with UTC beside it.
+    private static func dual(_ kst: String, _ utc: String) -> Cell {
+        if kst.isEmpty { return code(utc) }
+        return .code("\(kst) (\(utc))")
     }
 
     // MARK: Results
@@ -162,9 +196,11 @@ struct ReportOutline {
         case let (n?, nil): .number(ReportNumberFormat.count(n))
         default: .missing
         }
-        return [.code(figure.key), value, figure.unit.isEmpty ? .missing : .text(figure.unit), interval,
+        let name: Cell = figure.name.map { .localized(ReportText(ko: "\($0.ko) · \(figure.key)", en: "\($0.en) · \(figure.key)")) }
+            ?? .code(figure.key)
+        return [name, value, figure.unit.isEmpty ? .missing : .text(figure.unit), interval,
                 figure.confidence.map { .number(ReportNumberFormat.percent($0)) } ?? .missing,
-                figure.method.map { .code($0) } ?? .missing, counts, figure.note.map { .text($0) } ?? .missing]
+                figure.method.map { .code($0) } ?? .missing, counts, figure.note.map { .localized($0) } ?? .missing]
     }
 
     /// `[lower, upper]` with the value's decimals; an open side is `−∞` or `+∞`.
@@ -179,8 +215,16 @@ struct ReportOutline {
          verdict.compared.map { .number(ReportNumberFormat.figure($0)) } ?? .missing,
          .number(ReportNumberFormat.figure(verdict.requirement)),
          .verdict(verdict.outcome),
-         verdict.furtherRunsNeeded.map { .number(String($0)) } ?? .missing,
-         .text(verdict.explanation)]
+         further(verdict),
+         .localized(verdict.explanation)]
+    }
+
+    /// "m / n runs": further trials with no failures, and at the observed rate.
+    private static func further(_ verdict: ReportVerdict) -> Cell {
+        guard verdict.furtherRunsNeeded != nil || verdict.furtherAtObservedRate != nil else { return .missing }
+        let a = verdict.furtherRunsNeeded.map(String.init) ?? "—", b = verdict.furtherAtObservedRate.map(String.init) ?? "—"
+        let unit = ReportGlossary.unit(verdict.furtherUnit ?? "runs")
+        return .localized(ReportText(ko: "\(a) / \(b) \(unit.ko)", en: "\(a) / \(b) \(unit.en)"))
     }
 
     private static func firstEventsRow(_ timeline: ReportTimeline) -> [Cell] {

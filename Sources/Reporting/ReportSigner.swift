@@ -21,9 +21,11 @@ public enum ReportSigner {
     /// - Throws: ``ReportingError/Code/invalidKey`` if the key text cannot be read,
     ///   ``ReportingError/Code/invalidFileName`` if a name is not a plain file name.
     public static func sign(files: [String: Data], recordingSHA256: String, runLogHeadHash: String, reportID: String,
-                            privateKey: String) throws(ReportingError) -> SignedManifest {
+                            privateKey: String, planSHA256: String? = nil, labProfileSHA256: String? = nil, draft: Bool? = nil,
+                            signer: (name: String, role: String, at: String)? = nil) throws(ReportingError) -> SignedManifest {
         try sign(files: files, recordingSHA256: recordingSHA256, runLogHeadHash: runLogHeadHash, reportID: reportID,
-                 privateKey: ReportSigningKey(pem: privateKey))
+                 privateKey: ReportSigningKey(pem: privateKey), planSHA256: planSHA256, labProfileSHA256: labProfileSHA256,
+                 draft: draft, signer: signer)
     }
 
     /// Signs `files` (name → bytes) with `privateKey`.
@@ -32,7 +34,8 @@ public enum ReportSigner {
     ///   ``SignedManifest/isValidFileName(_:)``).
     /// - Complexity: O(total bytes), for the hashes.
     public static func sign(files: [String: Data], recordingSHA256: String, runLogHeadHash: String, reportID: String,
-                            privateKey: ReportSigningKey) throws(ReportingError) -> SignedManifest {
+                            privateKey: ReportSigningKey, planSHA256: String? = nil, labProfileSHA256: String? = nil,
+                            draft: Bool? = nil, signer: (name: String, role: String, at: String)? = nil) throws(ReportingError) -> SignedManifest {
         for name in files.keys.sorted() where !SignedManifest.isValidFileName(name) {
             throw ReportingError(code: .invalidFileName, message: "cannot sign '\(name)': give plain file names (no folders), "
                                  + "other than \(SignedManifest.fileName)")
@@ -42,6 +45,12 @@ public enum ReportSigner {
         }
         var manifest = SignedManifest(reportID: reportID, files: entries, recordingSHA256: recordingSHA256,
                                       runLogHeadHash: runLogHeadHash, publicKey: privateKey.publicKey.base64, signature: "")
+        manifest.planSHA256 = planSHA256
+        manifest.labProfileSHA256 = labProfileSHA256
+        manifest.draft = draft
+        manifest.signerName = signer?.name
+        manifest.signerRole = signer?.role
+        manifest.signedAt = signer?.at
         do {
             manifest.signature = try privateKey.key.signature(for: Data(manifest.canonicalSignedText.utf8)).base64EncodedString()
         } catch {

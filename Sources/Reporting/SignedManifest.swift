@@ -50,6 +50,17 @@ public struct SignedManifest: Sendable, Codable, Hashable {
     public var publicKey: String
     /// The Ed25519 signature of ``canonicalSignedText``: base64 of its 64 bytes.
     public var signature: String
+    /// SHA-256 of the test plan's and the laboratory profile's content, so that criteria cannot be
+    /// edited after the fact unseen; `nil` in manifests older than these fields.
+    public var planSHA256: String?
+    public var labProfileSHA256: String?
+    /// `true` for a draft (signed by the range's key when written, before any officer has read it);
+    /// `false` once an officer signed it with `haechi sign`.
+    public var draft: Bool?
+    /// The officer who signed, as they gave their name and role, and when (UTC).
+    public var signerName: String?
+    public var signerRole: String?
+    public var signedAt: String?
 
     /// A manifest (normally made by ``ReportSigner/sign(files:recordingSHA256:runLogHeadHash:reportID:privateKey:)``).
     public init(format: String = SignedManifest.currentFormat, algorithm: String = SignedManifest.ed25519, reportID: String,
@@ -96,7 +107,19 @@ public struct SignedManifest: Sendable, Codable, Hashable {
             "recordingSHA256": .string(recordingSHA256),
             "runLogHeadHash": .string(runLogHeadHash),
             "publicKey": .string(publicKey),
-        ]).text
+        ].merging(optionalMembers) { a, _ in a }).text
+    }
+
+    /// The members added with this round's fields, present only when set (so older manifests verify).
+    private var optionalMembers: [String: CanonicalJSON] {
+        var members: [String: CanonicalJSON] = [:]
+        if let planSHA256 { members["planSHA256"] = .string(planSHA256) }
+        if let labProfileSHA256 { members["labProfileSHA256"] = .string(labProfileSHA256) }
+        if let draft { members["draft"] = .bool(draft) }
+        if let signerName { members["signerName"] = .string(signerName) }
+        if let signerRole { members["signerRole"] = .string(signerRole) }
+        if let signedAt { members["signedAt"] = .string(signedAt) }
+        return members
     }
 
     /// Whether `name` may be signed: a plain, non-empty file name (no `/` or `\`, not `.` or `..`, no

@@ -335,8 +335,8 @@ enum JSONFastPath {
                 } else if equals(key, "vel_enu") {
                     guard once(131072), let v = optionalVector() else { return nil }
                     f.velENU = v
-                } else if equals(key, "detections") {
-                    return nil   // a batched scan: the reference path reads it
+                } else if equals(key, "detections") || equals(key, "h_acc_m") || equals(key, "v_acc_m") {
+                    return nil   // a batched scan, or a truth fix's stated accuracy: the reference path reads it
                 } else {
                     guard skipScalar() else { return nil }
                 }

@@ -12,6 +12,22 @@ public struct MAVLinkTruthAssembler: Sendable {
         /// `alt_ellipsoid − alt` of the latest GPS_RAW_INT that carried it, metres.
         var ellipsoidSeparation: Double?
         var sendsGlobalPosition = false
+        /// The latest GPS_RAW_INT's accuracy: h_acc and v_acc in metres (0 in the message: not given),
+        /// eph and epv as dilutions of precision (UINT16_MAX: not given).
+        var horizontalAccuracy: Double?
+        var verticalAccuracy: Double?
+        var horizontalDOP: Double?
+        var verticalDOP: Double?
+    }
+
+    /// A fix with the system's latest stated accuracy attached.
+    private static func withAccuracy(_ fix: TruthFix, _ state: SystemState) -> TruthFix {
+        var fix = fix
+        fix.horizontalAccuracy = state.horizontalAccuracy
+        fix.verticalAccuracy = state.verticalAccuracy
+        fix.horizontalDOP = state.horizontalDOP
+        fix.verticalDOP = state.verticalDOP
+        return fix
     }
 
     /// The drone id given to every fix: the source id of the topic.
@@ -43,6 +59,10 @@ public struct MAVLinkTruthAssembler: Sendable {
             return nil
         case .gpsRawInt(let gps):
             let hasEllipsoid = gps.altitudeEllipsoidMillimetres != 0
+            state.horizontalAccuracy = gps.horizontalAccuracy == 0 ? nil : Double(gps.horizontalAccuracy) / 1000
+            state.verticalAccuracy = gps.verticalAccuracy == 0 ? nil : Double(gps.verticalAccuracy) / 1000
+            state.horizontalDOP = gps.eph == UInt16.max ? nil : Double(gps.eph) / 100
+            state.verticalDOP = gps.epv == UInt16.max ? nil : Double(gps.epv) / 100
             if hasEllipsoid {
                 state.ellipsoidSeparation = Double(Int64(gps.altitudeEllipsoidMillimetres) - Int64(gps.altitudeMSLMillimetres)) / 1000
             }
@@ -58,10 +78,10 @@ public struct MAVLinkTruthAssembler: Sendable {
             let height = hasEllipsoid
                 ? (Double(gps.altitudeEllipsoidMillimetres) / 1000, HeightReference.ellipsoid)
                 : (Double(gps.altitudeMSLMillimetres) / 1000 + siteGeoidSeparation, HeightReference.mslPlusGeoid)
-            return TruthFix(time: time, droneID: droneID, systemID: header.systemID,
+            return Self.withAccuracy(TruthFix(time: time, droneID: droneID, systemID: header.systemID,
                             position: GeodeticPosition(latitude: Double(gps.latitudeE7) / 1e7, longitude: Double(gps.longitudeE7) / 1e7,
                                                        ellipsoidalHeight: height.0),
-                            clock: clock, heightReference: height.1)
+                            clock: clock, heightReference: height.1), state)
         case .globalPositionInt(let position):
             state.sendsGlobalPosition = true
             let (time, clock): (Timestamp, TruthClock) = state.bootEpochNanoseconds.map {
@@ -72,10 +92,10 @@ public struct MAVLinkTruthAssembler: Sendable {
                 ?? (msl + siteGeoidSeparation, .mslPlusGeoid)
             // MAVLink velocity is north-east-down in cm/s; the site frame is east-north-up in m/s.
             let velocity = ENUVector(Double(position.vy) / 100, Double(position.vx) / 100, -Double(position.vz) / 100)
-            return TruthFix(time: time, droneID: droneID, systemID: header.systemID,
+            return Self.withAccuracy(TruthFix(time: time, droneID: droneID, systemID: header.systemID,
                             position: GeodeticPosition(latitude: Double(position.latitudeE7) / 1e7,
                                                        longitude: Double(position.longitudeE7) / 1e7, ellipsoidalHeight: height),
-                            velocityENU: velocity, clock: clock, heightReference: reference)
+                            velocityENU: velocity, clock: clock, heightReference: reference), state)
         }
     }
 }

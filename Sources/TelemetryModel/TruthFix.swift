@@ -38,6 +38,13 @@ public struct TruthFix: Hashable, Sendable {
     public var clock: TruthClock
     /// Where the height came from.
     public var heightReference: HeightReference
+    /// The fix's own position accuracy, metres, as the sender states it (MAVLink `GPS_RAW_INT`
+    /// `h_acc`/`v_acc`, JSON `h_acc_m`/`v_acc_m`); `nil` when it gave none.
+    public var horizontalAccuracy: Double?
+    public var verticalAccuracy: Double?
+    /// Its horizontal and vertical dilution of precision (MAVLink `eph`/`epv` ÷ 100), when given.
+    public var horizontalDOP: Double?
+    public var verticalDOP: Double?
 
     /// Creates a truth fix.
     public init(time: Timestamp, droneID: String, systemID: UInt8? = nil, position: GeodeticPosition,

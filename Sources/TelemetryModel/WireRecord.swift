@@ -119,9 +119,12 @@ struct WireRecord: Decodable {
     }
 
     private static func truth(_ c: Fields) throws -> TruthFix {
-        TruthFix(time: try c.time(), droneID: try c.identifier("drone_id"), position: try c.position(prefix: ""),
-                 enu: try c.vector("enu"), velocityENU: try c.vector("vel_enu"),
-                 clock: .message, heightReference: .ellipsoid)
+        var fix = TruthFix(time: try c.time(), droneID: try c.identifier("drone_id"), position: try c.position(prefix: ""),
+                           enu: try c.vector("enu"), velocityENU: try c.vector("vel_enu"),
+                           clock: .message, heightReference: .ellipsoid)
+        fix.horizontalAccuracy = try c.finiteIfPresent("h_acc_m", atLeast: 0)
+        fix.verticalAccuracy = try c.finiteIfPresent("v_acc_m", atLeast: 0)
+        return fix
     }
 
     private static func track(_ c: Fields) throws -> TrackReport {

@@ -1,5 +1,7 @@
 // `haechi evaluate`: scores a track file against the truth of a cuas-scenario/1 file.
 import Evaluation
+import RunLog
+import Reporting
 import TelemetryModel
 import Foundation
 
@@ -30,6 +32,11 @@ public enum EvaluateRunner {
         public var resampling: Resampling = .hold
         /// The oldest a track state may be and still stand for a grid time, seconds.
         public var maximumHoldSeconds: Double = 2
+        /// A test plan whose evaluation settings (c, p, association, hold, gates, bins, bootstrap)
+        /// replace the options above, so that the figures equal `haechi report`'s.
+        public var planPath: String?
+        /// A recording whose truth (and scans) to score against instead of a scenario's.
+        public var recordingPath: String?
 
         /// Options with the Stone Soup scorer's defaults.
         public init(scenarioPath: String, tracksPath: String, outputPath: String) {
@@ -46,17 +53,52 @@ public enum EvaluateRunner {
     /// file); so are a scenario without a usable `meta` record (`epoch_ns`, `truth_dt_s`,
     /// `duration_s`) or without truth, and a truth record without `enu`.
     public static func run(_ options: Options) throws(RuntimeError) -> TrackScoreSummary {
-        let truth = try readTruth(options.scenarioPath)
-        let tracks = try readTracks(options.tracksPath)
-        let resampler: any TrackResampler = switch options.resampling {
-        case .hold: HeldTrackResampler(maximumAgeSeconds: options.maximumHoldSeconds)
-        case .none: GridAlignedTrackResampler()
+        var options = options
+        let plan: TestPlan
+        if let planPath = options.planPath {
+            plan = try TestPlan.load(path: planPath)
+            options.cutoff = plan.ospaCutoff
+            options.order = plan.ospaOrder
+            options.maximumHoldSeconds = plan.holdSeconds
+        } else {
+            plan = try TestPlan.parse("""
+                plan: haechi evaluate
+                method: haechi evaluate (docs/evaluation.md)
+                system_under_test: {name: track file, version: "-"}
+                evaluation: {ospa_c_m: \(options.cutoff), ospa_p: \(options.order), hold_s: \(options.maximumHoldSeconds)}
+                criteria: [{metric: ospa_mean_m, max: 1000000}]
+                """, file: "(haechi evaluate options)")
         }
-        let associator = TrackToTruthAssociator()
-        let scorer = TrackScorer(cutoff: options.cutoff, order: options.order, associator: associator, resampler: resampler)
-        let scores = scorer.score(truths: truth.paths, tracks: tracks, grid: truth.grid)
-        let summary = TrackScoreSummary(options: options, epoch: truth.epoch, grid: truth.grid, associator: associator,
-                                        truths: truth.paths, scores: scores)
+        let scenarioTruth = options.recordingPath == nil ? try readTruth(options.scenarioPath) : nil
+        let tracks = try readTracks(options.tracksPath)
+        let input: EvaluationInput
+        let epoch: Timestamp
+        let trackSHA = RunLog.sha256Hex(file: options.tracksPath) ?? ""
+        if let recordingPath = options.recordingPath {
+            let data = try RecordedRunData.load(path: recordingPath)
+            input = EvaluationInput.recorded(data, tracks: (options.tracksPath, tracks, trackSHA))
+            epoch = input.span?.lowerBound ?? Timestamp(nanosecondsSinceEpoch: 0)
+        } else if let truth = scenarioTruth {
+            epoch = truth.epoch
+            let end = Timestamp(nanosecondsSinceEpoch: truth.epoch.nanosecondsSinceEpoch + Int64((truth.durationSeconds * 1e9).rounded()))
+            input = EvaluationInput(runID: (options.scenarioPath as NSString).lastPathComponent, truths: truth.paths, truthAccuracy: [:],
+                                    tracks: tracks, trackSource: .file(path: options.tracksPath, sha256: trackSHA),
+                                    scans: [], sensors: [], sensorPositions: [], span: truth.epoch...end, frames: 0)
+        } else {
+            throw RuntimeError(code: .io, file: options.scenarioPath, message: "no truth to score against")
+        }
+        let evaluation = Evaluator(plan: plan, input: input).evaluate()
+        let grid = evaluation.grid ?? EvaluationGrid(times: [], nominalStepNanoseconds: 1)
+        let associator = TrackToTruthAssociator(associationThreshold: plan.associationMetres)
+        var scores = evaluation.trackScores
+        if options.resampling == .none || scores == nil {
+            scores = TrackScorer(cutoff: options.cutoff, order: options.order, associator: associator, resampler: GridAlignedTrackResampler(),
+                                 maximumTruthGapSeconds: plan.truthGapSeconds)
+                .score(truths: input.truths, tracks: tracks, grid: grid)
+        }
+        var summary = TrackScoreSummary(options: options, epoch: epoch, grid: grid, associator: associator,
+                                        truths: input.truths, scores: scores!)
+        summary.figures = evaluation.figures
         do {
             try summaryJSON(summary).write(toFile: options.outputPath, atomically: true, encoding: .utf8)
         } catch {
@@ -66,7 +108,7 @@ public enum EvaluateRunner {
     }
 
     /// The truth paths, in the order of their first record, and the evaluation grid of the `meta` record.
-    static func readTruth(_ path: String) throws(RuntimeError) -> (paths: [TruthPath], grid: EvaluationGrid, epoch: Timestamp) {
+    static func readTruth(_ path: String) throws(RuntimeError) -> (paths: [TruthPath], epoch: Timestamp, durationSeconds: Double) {
         let reader = try TelemetryLineReader(path: path, noun: "scenario")
         var meta: ScenarioMeta?
         var order: [String] = []
@@ -108,8 +150,8 @@ public enum EvaluateRunner {
         guard !order.isEmpty else {
             throw RuntimeError(code: .io, file: path, message: "no truth records: there is nothing to score the tracks against")
         }
-        let grid = EvaluationGrid(epoch: epoch, stepSeconds: step, durationSeconds: duration)
-        return (order.map { TruthPath(id: $0, states: states[$0]!) }, grid, epoch)
+        _ = step
+        return (order.map { TruthPath(id: $0, states: states[$0]!) }, epoch, duration)
     }
 
     /// The tracks, in the order of their first record; integer and text ids with the same text are one track.

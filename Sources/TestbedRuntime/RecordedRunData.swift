@@ -14,6 +14,11 @@ public struct RecordedRunData: Sendable {
         public var time: Timestamp
         public var enu: ENUVector
         public var velocity: ENUVector?
+        /// The fix's own accuracy, metres, and its dilutions of precision, where the sender gave them.
+        public var horizontalAccuracy: Double?
+        public var verticalAccuracy: Double?
+        public var horizontalDOP: Double?
+        public var verticalDOP: Double?
     }
 
     /// The run's provenance (from the recording).
@@ -84,7 +89,9 @@ public struct RecordedRunData: Sendable {
             switch record {
             case .truth(let fix):
                 truth[fix.droneID, default: []].append(TruthSample(time: fix.time, enu: fix.enu ?? plane.enu(fix.position),
-                                                                   velocity: fix.velocityENU))
+                                                                   velocity: fix.velocityENU, horizontalAccuracy: fix.horizontalAccuracy,
+                                                                   verticalAccuracy: fix.verticalAccuracy, horizontalDOP: fix.horizontalDOP,
+                                                                   verticalDOP: fix.verticalDOP))
             case .sensor(let sensor):
                 sensors[sensor.sensorID] = sensor
             default:

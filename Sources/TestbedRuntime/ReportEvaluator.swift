@@ -1,24 +1,33 @@
-// From a replayed run to the report's figures, verdicts and plots: the Evaluation module, applied.
+// From an evaluation's inputs to its figures, bounds and verdicts: the one path of evaluate, report and campaign.
 import Evaluation
 import Reporting
 import TelemetryModel
-import Tracking
-import SessionRecording
 import Foundation
 
-/// Scores a recorded run against a plan. Nothing here is fabricated: a figure that cannot be computed
-/// (no truth, no overlap in time, no detections) is `nil` with a note, and its criterion is
-/// NOT_EVALUABLE.
+/// Scores one run against a plan. `haechi evaluate`, `haechi report` and `haechi campaign` all call
+/// this, with the plan's settings, so a figure cannot differ between them.
+///
+/// - Every figure on a grid is computed on truth's own timeline (``EvaluationGrid/truthTimeline(of:span:)``).
+/// - Every figure a criterion can use carries a bound with its method named: Pd an interval on an
+///   effective sample size (Korn–Graubard, AR(1) design effect along each drone's scans); continuous
+///   figures a seeded moving-block bootstrap over time blocks, resampling whole drones; counts of
+///   false alarms and false tracks the exact Poisson (Garwood) interval, per sensor-hour and per
+///   system-hour. A figure that cannot be computed is `nil` with a note, and its criterion is
+///   NOT_EVALUABLE. Nothing here reads the wall clock.
 struct Evaluator {
     let plan: TestPlan
-    let data: RecordedRunData
+    let input: EvaluationInput
 
     struct Output {
         var figures: [ReportFigure] = []
         var verdicts: [ReportVerdict] = []
-        var notEvaluable: [String] = []
-        var conditions: [String] = []
-        var decisionRule = ""
+        var notEvaluable: [ReportText] = []
+        var deviations: [ReportText] = []
+        var conditions: [ReportText] = []
+        var settings: [ReportField] = []
+        var budget: [ReportField] = []
+        var budgetNotes: [ReportText] = []
+        var decisionRule = ReportText(verbatim: "")
         var mapTruth: [ReportSeries] = []
         var mapTracks: [ReportSeries] = []
         var pdByRange: ReportSeries?
@@ -26,173 +35,130 @@ struct Evaluator {
         var ospaOverTime: ReportSeries?
         var gospaOverTime: ReportSeries?
         var timelines: [ReportTimeline] = []
+        /// The scores behind the figures, for `haechi evaluate`'s Stone Soup-compatible summary.
+        var trackScores: TrackScores?
+        var grid: EvaluationGrid?
+        /// How each figure's criterion is decided: the statistic behind it, at any confidence.
+        var deciders: [String: Decider] = [:]
+        /// The detection associations found, for the track level and the timelines.
+        var detectionAssociations: [DetectionAssociation] = []
+        /// Each drone's entry into coverage: its first detection opportunity at any sensor.
+        var entryTimes: [String: Timestamp] = [:]
     }
+
+    /// How a figure's criterion is decided, and in what unit further evidence is counted.
+    enum Decider {
+        case correlatedProportion(CorrelatedProportion)
+        case proportion(ClopperPearson, unit: String)
+        case poisson(PoissonInterval, unit: String)
+        case bootstrap(BootstrapBounds)
+    }
+
+    /// A bootstrapped figure: its replicates' one-sided bounds at any confidence, and the duration it
+    /// came from (for the further hours needed, assuming the bound narrows as 1/√duration).
+    struct BootstrapBounds {
+        var result: MovingBlockBootstrap
+        var durationHours: Double
+    }
+
+    // MARK: The evaluation
 
     func evaluate() -> Output {
         var out = Output()
-        out.decisionRule = "Simple acceptance on one-sided confidence bounds (ILAC-G8:09/2019): PASS when the one-sided lower "
-            + "bound (upper for ≤ criteria) at the stated confidence meets the requirement; FAIL when the opposite bound misses it; "
-            + "otherwise INCONCLUSIVE, with the further runs or hours needed. Figures without an interval are decided on their "
-            + "point estimate. Intervals: Clopper–Pearson (exact binomial) for proportions, Garwood (exact Poisson) for rates."
-        let truths = data.truth.keys.sorted().compactMap { id -> TruthPath? in
-            let states = data.truth[id]!.map { KinematicState(time: $0.time, position: $0.enu, velocity: $0.velocity) }
-            return states.isEmpty ? nil : TruthPath(id: id, states: states)
-        }
-        var byTrack: [Int: [KinematicState]] = [:]
-        for track in data.tracks {
-            byTrack[track.trackID, default: []].append(KinematicState(time: track.time, position: track.state.position,
-                                                                      velocity: track.state.velocity))
-        }
-        let tracks = byTrack.keys.sorted().map { TrackPath(id: String($0), states: byTrack[$0]!) }
-        out.conditions.append("Recorded run \(data.provenance.runID): \(data.frames) frames, \(data.scans.count) sensor scans, "
-                              + "\(truths.count) drones with truth, \(tracks.count) confirmed tracks (Haechi's tracker, replayed).")
+        out.decisionRule = decisionRuleText()
+        out.settings = settingsFields()
+        let truths = input.truths
+        let tracks = input.tracks
+        out.conditions.append(ReportText(
+            ko: "시험 실행 \(input.runID): 프레임 \(input.frames)개, 센서 스캔 \(input.scans.count)회, 실제 위치가 있는 드론 \(truths.count)대, 항적 \(tracks.count)개 (\(trackSourceText().ko)).",
+            en: "Run \(input.runID): \(input.frames) frames, \(input.scans.count) sensor scans, \(truths.count) drones with truth, \(tracks.count) tracks (\(trackSourceText().en))."))
 
-        // The evaluation window: where truth exists and scans exist.
-        let truthTimes = truths.flatMap { $0.states.map(\.time) }
-        let scanTimes = data.scans.map(\.time)
-        guard let truthStart = truthTimes.min(), let truthEnd = truthTimes.max() else {
-            out.notEvaluable.append("No drone truth in the recording: no figure against truth can be computed.")
+        guard !truths.isEmpty else {
+            out.notEvaluable.append(ReportText(ko: "기록에 드론의 실제 위치(기준)가 없어, 기준 대비 수치를 산출할 수 없습니다.",
+                                               en: "No drone truth in the recording: no figure against truth can be computed."))
+            referenceBudget(&out)
             decide(&out)
             return out
         }
-        if let scanStart = scanTimes.min(), let scanEnd = scanTimes.max(), scanEnd < truthStart || scanStart > truthEnd {
-            out.notEvaluable.append("The truth and the sensors' scans do not overlap in time: detection figures are not evaluable.")
-        }
-        let duration = Double(truthEnd.nanosecondsSinceEpoch - truthStart.nanosecondsSinceEpoch) / 1e9
-        let grid = EvaluationGrid(epoch: truthStart, stepSeconds: 1, durationSeconds: max(0, duration))
-        out.conditions.append(String(format: "Evaluation window: %.1f s of truth on a 1 s grid; OSPA/GOSPA c = %g m, p = %g; "
-                                     + "track-to-truth association %g m.", duration, plan.ospaCutoff, plan.ospaOrder, plan.associationMetres))
-
-        // Detection level, per sensor, with the plan's range bins (and every `within` edge).
-        var edges = Set(plan.rangeBins)
-        for criterion in plan.criteria { if let within = criterion.withinMetres { edges.insert(within) } }
-        let bins = edges.sorted()
-        let detectionScans = data.scans.compactMap { scan -> DetectionScan? in
-            guard let sensor = data.sensors[scan.sensorID], let enu = sensor.enu else { return nil }
-            return DetectionScan(time: scan.time, sensorID: scan.sensorID, scanID: scan.scanID, sensorPosition: enu,
-                                 detections: scan.detections)
-        }
-        let sensorScores = DetectionLevelEvaluator(settings: DetectionLevelSettings(rangeBinEdges: bins))
-            .score(scans: detectionScans, truth: truths, sensors: data.sensors.values.map(\.description))
-        var allBins: [Double: DetectionTally] = [:]
-        var hits = 0, trials = 0, falseAlarms = 0, scans = 0
-        var exposure = 0.0
-        var rangeErrors: [(MeasurementErrorSummary, String)] = []
-        for score in sensorScores {
-            hits += score.overall.hits
-            trials += score.overall.trials
-            falseAlarms += score.falseAlarms.count
-            scans += score.falseAlarms.scans
-            exposure += score.falseAlarms.exposureSeconds ?? 0
-            for bin in score.rangeBins {
-                allBins[bin.upperBound, default: DetectionTally()].hits += bin.tally.hits
-                allBins[bin.upperBound, default: DetectionTally()].trials += bin.tally.trials
-            }
-            if let e = score.rangeError { rangeErrors.append((e, "range")) }
-            addProportion(&out, key: "pd_\(score.sensorID)", hits: score.overall.hits, trials: score.overall.trials,
-                          note: "sensor \(score.sensorID), all ranges")
-            for bin in score.rangeBins where bin.tally.trials > 0 {
-                addProportion(&out, key: "pd_\(score.sensorID)_\(Int(bin.lowerBound))_\(Int(bin.upperBound))m", hits: bin.tally.hits,
-                              trials: bin.tally.trials,
-                              note: "sensor \(score.sensorID), slant range \(Int(bin.lowerBound))–\(Int(bin.upperBound)) m")
-            }
-            for (axis, unit, error) in [("range", "m", score.rangeError), ("azimuth", "deg", score.azimuthError),
-                                        ("elevation", "deg", score.elevationError)] {
-                guard let error else { continue }
-                out.figures.append(ReportFigure(key: "\(axis)_bias_\(unit)_\(score.sensorID)", value: error.bias, unit: unit,
-                                                numerator: Double(error.count), note: "mean of measured minus true"))
-                out.figures.append(ReportFigure(key: "\(axis)_rmse_\(unit)_\(score.sensorID)", value: error.rmse, unit: unit,
-                                                numerator: Double(error.count)))
-            }
-        }
-        if sensorScores.isEmpty { out.notEvaluable.append("No placed sensor with scans: detection figures are not evaluable.") }
-        addProportion(&out, key: "pd", hits: hits, trials: trials, note: "all sensors, all ranges")
-        for criterion in plan.criteria {
-            guard let within = criterion.withinMetres else { continue }
-            var h = 0, n = 0
-            for (upper, tally) in allBins where upper <= within { h += tally.hits; n += tally.trials }
-            addProportion(&out, key: criterion.figureKey, hits: h, trials: n, note: "all sensors, slant range ≤ \(Int(within)) m")
-        }
-        var x: [Double] = [], y: [Double] = [], lo: [Double] = [], hi: [Double] = []
-        var lower = 0.0
-        for upper in bins.dropFirst() {
-            let tally = allBins[upper] ?? DetectionTally()
-            if let cp = ClopperPearson(successes: tally.hits, trials: tally.trials) {
-                let interval = cp.interval(confidence: plan.confidence)
-                x.append((lower + upper) / 2); y.append(cp.proportion); lo.append(interval.lowerBound); hi.append(interval.upperBound)
-            }
-            lower = upper
-        }
-        out.pdByRange = x.isEmpty ? nil : ReportSeries(name: "Pd", x: x, y: y, lower: lo, upper: hi)
-        if exposure > 0, let poisson = PoissonInterval(events: falseAlarms, exposure: exposure / 3600) {
-            let interval = poisson.interval(confidence: plan.confidence)
-            out.figures.append(ReportFigure(key: "false_alarms_per_hour", value: poisson.rate, unit: "1/h", lower: interval.lowerBound,
-                                            upper: interval.upperBound, confidence: plan.confidence, method: "garwood-poisson",
-                                            numerator: Double(falseAlarms), denominator: exposure / 3600))
-        } else {
-            out.figures.append(ReportFigure(key: "false_alarms_per_hour", value: nil, unit: "1/h", note: "no scan exposure"))
-        }
-        if scans > 0, let poisson = PoissonInterval(events: falseAlarms, exposure: Double(scans)) {
-            let interval = poisson.interval(confidence: plan.confidence)
-            out.figures.append(ReportFigure(key: "false_alarms_per_scan", value: poisson.rate, unit: "1/scan", lower: interval.lowerBound,
-                                            upper: interval.upperBound, confidence: plan.confidence, method: "garwood-poisson",
-                                            numerator: Double(falseAlarms), denominator: Double(scans)))
-        }
-        if let first = rangeErrors.first {
-            out.figures.append(ReportFigure(key: "range_rmse_m", value: first.0.rmse, unit: "m", numerator: Double(first.0.count)))
-        }
-
-        // Track scoring (OSPA, GOSPA, SIAP) and track level.
-        let scores = TrackScorer(cutoff: plan.ospaCutoff, order: plan.ospaOrder,
-                                 associator: TrackToTruthAssociator(associationThreshold: plan.associationMetres))
-            .score(truths: truths, tracks: tracks, grid: grid)
-        out.figures.append(ReportFigure(key: "ospa_mean_m", value: scores.ospaMean, unit: "m"))
-        out.figures.append(ReportFigure(key: "gospa_mean", value: scores.gospaMean, unit: "m"))
-        out.figures.append(ReportFigure(key: "completeness", value: scores.siap.completeness, unit: ""))
-        out.figures.append(ReportFigure(key: "ambiguity", value: scores.siap.ambiguity, unit: ""))
-        out.figures.append(ReportFigure(key: "spuriousness", value: scores.siap.spuriousness, unit: ""))
-        out.figures.append(ReportFigure(key: "siap_position_accuracy_m", value: scores.siap.positionAccuracy, unit: "m"))
-        out.figures.append(ReportFigure(key: "siap_velocity_accuracy_mps", value: scores.siap.velocityAccuracy, unit: "m/s"))
-        out.figures.append(ReportFigure(key: "rate_of_track_number_change_per_s", value: scores.siap.rateOfTrackNumberChange, unit: "1/s"))
-        out.figures.append(ReportFigure(key: "longest_track_segment", value: scores.siap.longestTrackSegment, unit: ""))
+        let grid = EvaluationGrid.truthTimeline(of: truths, span: input.span)
+        out.grid = grid
+        let truthStart = grid.times.first ?? Timestamp(nanosecondsSinceEpoch: 0)
         let t0 = Double(truthStart.nanosecondsSinceEpoch) / 1e9
         func seconds(_ t: Timestamp) -> Double { Double(t.nanosecondsSinceEpoch) / 1e9 - t0 }
-        out.ospaOverTime = ReportSeries(name: "OSPA", x: scores.steps.map { seconds($0.time) }, y: scores.steps.map(\.ospa))
-        out.gospaOverTime = ReportSeries(name: "GOSPA", x: scores.steps.map { seconds($0.time) }, y: scores.steps.map(\.gospa.distance))
-
-        let references = data.sensors.values.compactMap(\.enu)
-        let trackLevel = TrackLevelEvaluator(settings: TrackLevelSettings(associationGate: plan.associationMetres, matchThreshold: plan.associationMetres))
-            .score(truth: truths, tracks: tracks, grid: grid, detections: sensorScores.flatMap(\.associations),
-                   rangeReferences: references.isEmpty ? [.zero] : references)
-        if let error = trackLevel.positionError {
-            out.figures.append(ReportFigure(key: "horizontal_rmse_m", value: error.horizontalRMSE, unit: "m", numerator: Double(error.count)))
-            out.figures.append(ReportFigure(key: "vertical_rmse_m", value: error.verticalRMSE, unit: "m", numerator: Double(error.count)))
-            out.figures.append(ReportFigure(key: "position_rmse_3d_m", value: error.rmse3D, unit: "m", numerator: Double(error.count)))
-            out.figures.append(ReportFigure(key: "horizontal_p95_m", value: error.horizontalPercentile95, unit: "m"))
-            out.figures.append(ReportFigure(key: "vertical_p95_m", value: error.verticalPercentile95, unit: "m"))
-            out.figures.append(ReportFigure(key: "position_p95_3d_m", value: error.percentile95_3D, unit: "m"))
-            for (axis, value) in [("east", error.bias.x), ("north", error.bias.y), ("up", error.bias.z)] {
-                out.figures.append(ReportFigure(key: "position_bias_\(axis)_m", value: value, unit: "m", note: "mean of track minus truth"))
-            }
-            out.figures.append(ReportFigure(key: "cep50_m", value: error.cep50, unit: "m"))
-        } else {
-            out.notEvaluable.append("No track record lies within \(Int(plan.associationMetres)) m of a drone: position error is not evaluable.")
+        let durationSeconds = (grid.times.last.map(seconds) ?? 0)
+        out.conditions.append(ReportText(
+            ko: String(format: "평가 구간: 실제 위치 자체의 시각 %d개(공칭 간격 %.3g s)로 이루어진 %.1f s.", grid.times.count, grid.stepSeconds, durationSeconds),
+            en: String(format: "Evaluation window: %.1f s on truth's own timeline, %d times (nominal interval %.3g s).", durationSeconds, grid.times.count, grid.stepSeconds)))
+        if let scanStart = input.scans.map(\.time).min(), let scanEnd = input.scans.map(\.time).max(),
+           let truthFirst = truths.compactMap({ $0.states.first?.time }).min(), let truthLast = truths.compactMap({ $0.states.last?.time }).max(),
+           scanEnd < truthFirst || scanStart > truthLast {
+            out.notEvaluable.append(ReportText(ko: "실제 위치와 센서 스캔의 시간이 겹치지 않아 탐지 수치는 평가할 수 없습니다.",
+                                               en: "The truth and the sensors' scans do not overlap in time: detection figures are not evaluable."))
         }
+        truthGaps(&out)
+
+        detectionFigures(&out, truths: truths)
+        referenceBudget(&out)
+
+        // Track scoring (OSPA, GOSPA, SIAP) and track level, on the same timeline.
+        let maximumGap = Int64((plan.truthGapSeconds * 1e9).rounded(.toNearestOrEven))
+        let scorer = TrackScorer(cutoff: plan.ospaCutoff, order: plan.ospaOrder,
+                                 associator: TrackToTruthAssociator(associationThreshold: plan.associationMetres),
+                                 resampler: HeldTrackResampler(maximumAgeSeconds: plan.holdSeconds),
+                                 maximumTruthGapSeconds: plan.truthGapSeconds)
+        let scores = scorer.score(truths: truths, tracks: tracks, grid: grid)
+        out.trackScores = scores
+        let steps = scores.steps
+        bootstrapped(&out, key: "ospa_mean_m", unit: "m", clusters: [steps.map(\.ospa)], statistic: MovingBlockBootstrap.mean,
+                     hours: durationSeconds / 3600)
+        bootstrapped(&out, key: "gospa_mean", unit: "m", clusters: [steps.map(\.gospa.distance)], statistic: MovingBlockBootstrap.mean,
+                     hours: durationSeconds / 3600)
+        // Completeness: per drone, whether each of its times on the timeline is associated with a track.
+        let completenessSeries = scores.truthsOnGrid.enumerated().map { index, truth in
+            truth.states.map { state -> Double in
+                scores.associations.contains { $0.truth == index && $0.contains(state.time)
+                    && scores.scoredTracks[$0.track].state(at: state.time) != nil } ? 1 : 0
+            }
+        }.filter { !$0.isEmpty }
+        bootstrapped(&out, key: "completeness", unit: "", clusters: completenessSeries, statistic: MovingBlockBootstrap.proportion,
+                     hours: durationSeconds / 3600, expected: scores.siap.completeness)
+        for (key, value, unit) in [("ambiguity", scores.siap.ambiguity, ""), ("spuriousness", scores.siap.spuriousness, ""),
+                                   ("siap_position_accuracy_m", scores.siap.positionAccuracy, "m"),
+                                   ("rate_of_track_number_change_per_s", scores.siap.rateOfTrackNumberChange, "1/s"),
+                                   ("longest_track_segment", scores.siap.longestTrackSegment, "")] {
+            out.figures.append(ReportFigure(key: key, value: value, unit: unit, note: Self.noBound))
+        }
+        if let velocity = scores.siap.velocityAccuracy {
+            out.figures.append(ReportFigure(key: "siap_velocity_accuracy_mps", value: velocity, unit: "m/s", note: Self.noBound))
+        }
+        out.ospaOverTime = ReportSeries(name: "OSPA", x: steps.map { seconds($0.time) }, y: steps.map(\.ospa))
+        out.gospaOverTime = ReportSeries(name: "GOSPA", x: steps.map { seconds($0.time) }, y: steps.map(\.gospa.distance))
+
+        let associations = input.scans.isEmpty ? [] : out.detectionAssociations
+        let trackLevel = TrackLevelEvaluator(settings: TrackLevelSettings(associationGate: plan.associationMetres,
+                                                                          matchThreshold: plan.associationMetres,
+                                                                          maximumTruthGapSeconds: plan.truthGapSeconds),
+                                             resampler: HeldTrackResampler(maximumAgeSeconds: plan.holdSeconds))
+            .score(truth: truths, tracks: tracks, grid: grid, detections: associations,
+                   rangeReferences: input.sensorPositions.isEmpty ? [.zero] : input.sensorPositions)
+        positionFigures(&out, trackLevel: trackLevel, hours: durationSeconds / 3600)
         out.figures.append(ReportFigure(key: "latency_s", value: trackLevel.latency?.lagSeconds, unit: "s",
-                                        note: trackLevel.latency == nil ? "too few associated track records" : nil))
-        out.figures.append(ReportFigure(key: "mota", value: trackLevel.clearMOT.mota, unit: ""))
-        out.figures.append(ReportFigure(key: "motp_m", value: trackLevel.clearMOT.motp, unit: "m"))
-        out.figures.append(ReportFigure(key: "idf1", value: trackLevel.identity.idf1, unit: ""))
-        out.figures.append(ReportFigure(key: "id_switches", value: Double(trackLevel.idSwitches), unit: ""))
-        out.figures.append(ReportFigure(key: "fragmentations", value: Double(trackLevel.fragmentations), unit: ""))
-        out.figures.append(ReportFigure(key: "false_tracks_per_hour", value: trackLevel.falseTracks.perHour, unit: "1/h",
-                                        numerator: Double(trackLevel.falseTracks.count), denominator: trackLevel.falseTracks.exposureSeconds / 3600))
-        let firstDetections = trackLevel.drones.compactMap { $0.firstDetection?.range }
-        let firstTracks = trackLevel.drones.compactMap { $0.firstConfirmedTrack?.range }
-        out.figures.append(ReportFigure(key: "first_detection_range_m", value: firstDetections.min(), unit: "m",
-                                        note: "the least of the drones' first-detection ranges; \(trackLevel.drones.count - firstDetections.count) drone(s) never detected (censored)"))
-        out.figures.append(ReportFigure(key: "first_track_range_m", value: firstTracks.min(), unit: "m",
-                                        note: "the least of the drones' first-track ranges; \(trackLevel.drones.count - firstTracks.count) drone(s) never tracked (censored)"))
+                                        note: trackLevel.latency == nil
+                                            ? ReportText(ko: "연관된 항적 기록이 너무 적음", en: "too few associated track records")
+                                            : ReportText(ko: "지연 탐색 추정치이며 신뢰구간은 산출하지 않음(판정에 사용 불가)",
+                                                         en: "a lag-search estimate without a confidence bound (cannot decide a criterion)")))
+        out.figures.append(ReportFigure(key: "mota", value: trackLevel.clearMOT.mota, unit: "", note: Self.noBound))
+        out.figures.append(ReportFigure(key: "motp_m", value: trackLevel.clearMOT.motp, unit: "m", note: Self.noBound))
+        out.figures.append(ReportFigure(key: "idf1", value: trackLevel.identity.idf1, unit: "", note: Self.noBound))
+        out.figures.append(ReportFigure(key: "id_switches", value: Double(trackLevel.idSwitches), unit: "", note: Self.noBound))
+        out.figures.append(ReportFigure(key: "fragmentations", value: Double(trackLevel.fragmentations), unit: "", note: Self.noBound))
+        poisson(&out, key: "false_tracks_per_hour", events: trackLevel.falseTracks.count,
+                exposureHours: trackLevel.falseTracks.exposureSeconds / 3600,
+                note: ReportText(ko: "시스템·시간 기준 (평가 구간 전체)", en: "per system-hour (the whole evaluated interval)"))
+        let tracked = trackLevel.frames.map { Double($0.matches.count) }
+        out.figures.append(ReportFigure(key: "max_targets_tracked", value: tracked.max(), unit: "",
+                                        note: ReportText(ko: "한 시각에 항적과 정합된 드론 수의 최댓값", en: "the most drones matched with a track at one time")))
+        firstContactFigures(&out, trackLevel: trackLevel, seconds: seconds)
 
         // Plots: the map, the error over time, the timelines.
         out.mapTruth = truths.map { ReportSeries(name: $0.id, x: $0.states.map(\.position.x), y: $0.states.map(\.position.y)) }
@@ -204,43 +170,413 @@ struct Evaluator {
             if !matches.isEmpty {
                 out.positionErrorOverTime.append(ReportSeries(name: drone.droneID, x: matches.map(\.0), y: matches.map(\.1)))
             }
-            out.timelines.append(timeline(drone, frames: trackLevel.frames, detections: sensorScores.flatMap(\.associations),
-                                          seconds: seconds))
+            out.timelines.append(timeline(drone, frames: trackLevel.frames, detections: associations, seconds: seconds))
         }
         decide(&out)
         return out
     }
 
-    private func addProportion(_ out: inout Output, key: String, hits: Int, trials: Int, note: String) {
-        if let cp = ClopperPearson(successes: hits, trials: trials) {
-            let interval = cp.interval(confidence: plan.confidence)
-            out.figures.append(ReportFigure(key: key, value: cp.proportion, unit: "", lower: interval.lowerBound, upper: interval.upperBound,
-                                            confidence: plan.confidence, method: "clopper-pearson", numerator: Double(hits),
-                                            denominator: Double(trials), note: note))
+    static let noBound = ReportText(ko: "신뢰구간 없음: 판정기준에 사용할 수 없음", en: "no confidence bound: cannot decide a criterion")
+
+    // MARK: Detection level
+
+    private func detectionFigures(_ out: inout Output, truths: [TruthPath]) {
+        var edges = Set(plan.rangeBins)
+        for criterion in plan.criteria { if let within = criterion.withinMetres { edges.insert(within) } }
+        let bins = edges.sorted()
+        let gate = PolarDetectionGate(sigmaRange: plan.gateRangeMetres / 3, sigmaAzimuth: plan.gateAzimuthDegrees / 3,
+                                      sigmaElevation: plan.gateElevationDegrees / 3, sigmaMultiplier: 3)
+        let settings = DetectionLevelSettings(gate: gate, rangeBinEdges: bins, maximumTruthGapSeconds: plan.truthGapSeconds,
+                                              gateUsesSensorSigmas: false)
+        let sensorScores = DetectionLevelEvaluator(settings: settings).score(scans: input.scans, truth: truths, sensors: input.sensors)
+        out.detectionAssociations = sensorScores.flatMap(\.associations)
+        guard !sensorScores.isEmpty else {
+            out.notEvaluable.append(ReportText(ko: "스캔이 있는 배치 센서가 없어 탐지 수치는 평가할 수 없습니다.",
+                                               en: "No placed sensor with scans: detection figures are not evaluable."))
+            return
+        }
+        var falseAlarms = 0, scans = 0
+        var sensorHours = 0.0
+        var allTrials: [(sensor: String, trial: DetectionTrial)] = []
+        var hasUnknownPeriod = false
+        for score in sensorScores {
+            falseAlarms += score.falseAlarms.count
+            scans += score.falseAlarms.scans
+            if let exposure = score.falseAlarms.exposureSeconds { sensorHours += exposure / 3600 } else if score.scanCount > 0 { hasUnknownPeriod = true }
+            allTrials += score.trials.map { (score.sensorID, $0) }
+            for trial in score.trials where out.entryTimes[trial.droneID].map({ trial.time < $0 }) ?? true {
+                out.entryTimes[trial.droneID] = trial.time
+            }
+            proportion(&out, key: "pd_\(score.sensorID)", trials: score.trials.map { (score.sensorID, $0) },
+                       scope: ReportText(ko: "센서 \(score.sensorID), 전 거리", en: "sensor \(score.sensorID), all ranges"))
+            for bin in score.rangeBins {
+                let isLast = bin.upperBound == score.rangeBins.last?.upperBound
+                let inBin = score.trials.filter { $0.range >= bin.lowerBound && ($0.range < bin.upperBound || (isLast && $0.range == bin.upperBound)) }
+                    .map { (score.sensorID, $0) }
+                // The bin's count equals the evaluator's own tally: one rule for both.
+                assert(inBin.count == bin.tally.trials)
+                let key = "pd_\(score.sensorID)_\(Int(bin.lowerBound))_\(Int(bin.upperBound))m"
+                if inBin.isEmpty {
+                    out.deviations.append(ReportText(
+                        ko: "센서 \(score.sensorID)의 거리 구간 \(Int(bin.lowerBound))–\(Int(bin.upperBound)) m에는 탐지 기회가 없어 평가할 수 없습니다.",
+                        en: "Sensor \(score.sensorID), range bin \(Int(bin.lowerBound))–\(Int(bin.upperBound)) m: no detection opportunity; not evaluable."))
+                    continue
+                }
+                proportion(&out, key: key, trials: inBin, scope: ReportText(
+                    ko: "센서 \(score.sensorID), 경사거리 \(Int(bin.lowerBound))–\(Int(bin.upperBound)) m",
+                    en: "sensor \(score.sensorID), slant range \(Int(bin.lowerBound))–\(Int(bin.upperBound)) m"))
+            }
+            if score.trials.isEmpty {
+                out.deviations.append(ReportText(ko: "센서 \(score.sensorID)는 탐지 기회가 없어 평가할 수 없습니다.",
+                                                 en: "Sensor \(score.sensorID) had no detection opportunity; not evaluable."))
+            }
+            for (axis, unit, error) in [("range", "m", score.rangeError), ("azimuth", "deg", score.azimuthError),
+                                        ("elevation", "deg", score.elevationError)] {
+                guard let error else { continue }
+                out.figures.append(ReportFigure(key: "\(axis)_bias_\(unit)_\(score.sensorID)", value: error.bias, unit: unit,
+                                                numerator: Double(error.count),
+                                                note: ReportText(ko: "측정값 − 실제값의 평균", en: "mean of measured minus true")))
+                out.figures.append(ReportFigure(key: "\(axis)_rmse_\(unit)_\(score.sensorID)", value: error.rmse, unit: unit,
+                                                numerator: Double(error.count), note: Self.noBound))
+            }
+            rangeTestFigures(&out, score: score)
+        }
+        proportion(&out, key: "pd", trials: allTrials, scope: ReportText(ko: "전 센서, 전 거리", en: "all sensors, all ranges"))
+        for criterion in plan.criteria {
+            guard let within = criterion.withinMetres else { continue }
+            proportion(&out, key: criterion.figureKey, trials: allTrials.filter { $0.trial.range <= within },
+                       scope: ReportText(ko: "전 센서, 경사거리 \(Int(within)) m 이내", en: "all sensors, slant range ≤ \(Int(within)) m"))
+        }
+        // Pd against range: every sensor's trials pooled per bin.
+        var x: [Double] = [], y: [Double] = [], lo: [Double] = [], hi: [Double] = []
+        for (lower, upper) in zip(bins, bins.dropFirst()) {
+            let inBin = allTrials.filter { $0.trial.range >= lower && ($0.trial.range < upper || (upper == bins.last && $0.trial.range == upper)) }
+            guard let p = CorrelatedProportion(sequences: Self.sequences(inBin)) else { continue }
+            let interval = p.interval(confidence: plan.confidence)
+            x.append((lower + upper) / 2); y.append(p.proportion); lo.append(interval.lowerBound); hi.append(interval.upperBound)
+        }
+        out.pdByRange = x.isEmpty ? nil : ReportSeries(name: "Pd", x: x, y: y, lower: lo, upper: hi)
+
+        poisson(&out, key: "false_alarms_per_scan", events: falseAlarms, exposureHours: Double(scans), unit: "1/scan", furtherUnit: "scans",
+                note: ReportText(ko: "전 센서의 스캔 합계 기준", en: "per scan, all sensors' scans summed"))
+        if hasUnknownPeriod || sensorHours == 0 {
+            out.figures.append(ReportFigure(key: "false_alarms_per_sensor_hour", value: nil, unit: "1/h",
+                                            note: ReportText(ko: "스캔 주기를 알 수 없어 노출 시간을 산출할 수 없음", en: "a scan period is unknown: no exposure")))
         } else {
-            out.figures.append(ReportFigure(key: key, value: nil, unit: "", note: "no detection opportunity (\(note))"))
+            poisson(&out, key: "false_alarms_per_sensor_hour", events: falseAlarms, exposureHours: sensorHours,
+                    note: ReportText(ko: "센서·시간 기준: 각 센서의 스캔 수 × 스캔 주기의 합", en: "per sensor-hour: each sensor's scans × scan period, summed"))
+        }
+        let scanTimes = input.scans.map(\.time)
+        if let first = scanTimes.min(), let last = scanTimes.max(), last > first {
+            let hours = Double(last.nanosecondsSinceEpoch - first.nanosecondsSinceEpoch) / 3.6e12
+            poisson(&out, key: "false_alarms_per_hour", events: falseAlarms, exposureHours: hours,
+                    note: ReportText(ko: "시스템·시간 기준: 첫 스캔부터 마지막 스캔까지", en: "per system-hour: first scan to last scan"))
+        } else {
+            out.figures.append(ReportFigure(key: "false_alarms_per_hour", value: nil, unit: "1/h",
+                                            note: ReportText(ko: "스캔 시간 범위가 없음", en: "no span of scans")))
+        }
+        if let first = sensorScores.compactMap(\.rangeError).first {
+            out.figures.append(ReportFigure(key: "range_rmse_m", value: first.rmse, unit: "m", numerator: Double(first.count), note: Self.noBound))
         }
     }
 
-    /// Per-drone timeline on the grid: tracked where a frame matched it, detected where a detection
-    /// was associated within half a step, missed otherwise.
-    private func timeline(_ drone: DroneTrackScore, frames: [TrackingFrame], detections: [DetectionAssociation],
-                          seconds: (Timestamp) -> Double) -> ReportTimeline {
-        let detected = Set(detections.filter { $0.droneID == drone.droneID }.map { Int(seconds($0.time).rounded()) })
-        var segments: [[Double]] = []
-        for frame in frames where frame.matches.contains(where: { $0.droneID == drone.droneID }) || frame.missedDroneIDs.contains(drone.droneID) {
-            let t = seconds(frame.time)
-            let state: Double = frame.matches.contains { $0.droneID == drone.droneID } ? 2 : (detected.contains(Int(t.rounded())) ? 1 : 0)
-            if let last = segments.last, last[2] == state, abs(last[1] - t) < 1.5 {
-                segments[segments.count - 1][1] = t + 1
-            } else {
-                segments.append([t, t + 1, state])
+    /// The per-(sensor, drone) hit sequences of `trials`, in scan order.
+    static func sequences(_ trials: [(sensor: String, trial: DetectionTrial)]) -> [[Bool]] {
+        var order: [String] = []
+        var grouped: [String: [Bool]] = [:]
+        for (sensor, trial) in trials {
+            let key = sensor + "\u{1F}" + trial.droneID
+            if grouped[key] == nil { order.append(key) }
+            grouped[key, default: []].append(trial.hit)
+        }
+        return order.map { grouped[$0]! }
+    }
+
+    /// A Pd figure with its Korn–Graubard interval on the effective sample size.
+    private func proportion(_ out: inout Output, key: String, trials: [(sensor: String, trial: DetectionTrial)], scope: ReportText) {
+        guard let p = CorrelatedProportion(sequences: Self.sequences(trials)) else {
+            out.figures.append(ReportFigure(key: key, value: nil, unit: "", note: ReportText(ko: "탐지 기회 없음 (\(scope.ko))",
+                                                                                              en: "no detection opportunity (\(scope.en))")))
+            return
+        }
+        let interval = p.interval(confidence: plan.confidence)
+        out.figures.append(ReportFigure(
+            key: key, value: p.proportion, unit: "", lower: interval.lowerBound, upper: interval.upperBound, confidence: plan.confidence,
+            method: CorrelatedProportion.method, numerator: Double(p.successes), denominator: Double(p.trials),
+            note: ReportText(ko: "\(scope.ko); 스캔 간 상관 ρ = \(Self.f(p.autocorrelation)), 설계효과 \(Self.f(p.designEffect)), 유효 표본 \(Self.f(p.effectiveTrials))",
+                             en: "\(scope.en); scan-to-scan correlation ρ = \(Self.f(p.autocorrelation)), design effect \(Self.f(p.designEffect)), effective sample \(Self.f(p.effectiveTrials))"),
+            oneSidedLower: p.lowerBound(confidence: plan.confidence), oneSidedUpper: p.upperBound(confidence: plan.confidence)))
+        out.deciders[key] = .correlatedProportion(p)
+    }
+
+    /// A rate with its exact Poisson (Garwood) interval.
+    private func poisson(_ out: inout Output, key: String, events: Int, exposureHours: Double, unit: String = "1/h",
+                         furtherUnit: String = "hours", note: ReportText) {
+        guard exposureHours > 0, let rate = PoissonInterval(events: events, exposure: exposureHours) else {
+            out.figures.append(ReportFigure(key: key, value: nil, unit: unit, note: ReportText(ko: "노출 시간 없음", en: "no exposure")))
+            return
+        }
+        let interval = rate.interval(confidence: plan.confidence)
+        out.figures.append(ReportFigure(key: key, value: rate.rate, unit: unit, lower: interval.lowerBound, upper: interval.upperBound,
+                                        confidence: plan.confidence, method: "garwood-poisson", numerator: Double(events),
+                                        denominator: exposureHours, note: note,
+                                        oneSidedLower: rate.lowerBound(confidence: plan.confidence),
+                                        oneSidedUpper: rate.upperBound(confidence: plan.confidence)))
+        out.deciders[key] = .poisson(rate, unit: furtherUnit)
+    }
+
+    /// A continuous figure with a moving-block bootstrap interval.
+    private func bootstrapped(_ out: inout Output, key: String, unit: String, clusters: [[Double]],
+                              statistic: @escaping @Sendable ([[Double]]) -> Double, hours: Double, expected: Double? = nil) {
+        let clusters = clusters.filter { !$0.isEmpty }
+        guard let result = MovingBlockBootstrap(clusters: clusters, replicates: plan.bootstrapReplicates, seed: plan.bootstrapSeed,
+                                                statistic: statistic),
+              result.estimate.isFinite else {
+            out.figures.append(ReportFigure(key: key, value: expected, unit: unit,
+                                            note: ReportText(ko: "표본이 없어 신뢰구간을 산출할 수 없음", en: "no samples: no confidence bound")))
+            return
+        }
+        let interval = result.interval(confidence: plan.confidence)
+        let blocks = result.blockLengths.max() ?? 1
+        out.figures.append(ReportFigure(
+            key: key, value: result.estimate, unit: unit, lower: interval?.lowerBound, upper: interval?.upperBound,
+            confidence: plan.confidence, method: "moving-block-bootstrap",
+            numerator: Double(clusters.reduce(0) { $0 + $1.count }), denominator: nil,
+            note: ReportText(ko: "표본 \(clusters.reduce(0) { $0 + $1.count })개, 드론 \(clusters.count)대, 블록 길이 최대 \(blocks), 반복 \(plan.bootstrapReplicates)회, 시드 \(plan.bootstrapSeed)",
+                             en: "\(clusters.reduce(0) { $0 + $1.count }) samples, \(clusters.count) drone(s), block length up to \(blocks), \(plan.bootstrapReplicates) replicates, seed \(plan.bootstrapSeed)"),
+            oneSidedLower: result.lowerBound(confidence: plan.confidence), oneSidedUpper: result.upperBound(confidence: plan.confidence)))
+        out.deciders[key] = .bootstrap(BootstrapBounds(result: result, durationHours: hours))
+    }
+
+    /// Position error: RMSE, percentiles and CEP50 bootstrapped over each drone's record errors.
+    private func positionFigures(_ out: inout Output, trackLevel: TrackLevelScore, hours: Double) {
+        guard let error = trackLevel.positionError else {
+            out.notEvaluable.append(ReportText(
+                ko: "어떤 항적 기록도 드론으로부터 \(Int(plan.associationMetres)) m 이내에 있지 않아 위치오차는 평가할 수 없습니다.",
+                en: "No track record lies within \(Int(plan.associationMetres)) m of a drone: position error is not evaluable."))
+            return
+        }
+        let perDrone = trackLevel.drones.map(\.positionErrors).filter { !$0.isEmpty }
+        let h2 = perDrone.map { $0.map { $0.x * $0.x + $0.y * $0.y } }
+        let v2 = perDrone.map { $0.map { $0.z * $0.z } }
+        let h = h2.map { $0.map { $0.squareRoot() } }
+        let v = v2.map { $0.map { $0.squareRoot() } }
+        let full = perDrone.map { $0.map { ($0.x * $0.x + $0.y * $0.y + $0.z * $0.z).squareRoot() } }
+        bootstrapped(&out, key: "horizontal_rmse_m", unit: "m", clusters: h2, statistic: MovingBlockBootstrap.rmse, hours: hours)
+        bootstrapped(&out, key: "vertical_rmse_m", unit: "m", clusters: v2, statistic: MovingBlockBootstrap.rmse, hours: hours)
+        bootstrapped(&out, key: "position_rmse_3d_m", unit: "m", clusters: zip(h2, v2).map { zip($0, $1).map { $0 + $1 } },
+                     statistic: MovingBlockBootstrap.rmse, hours: hours)
+        bootstrapped(&out, key: "horizontal_p95_m", unit: "m", clusters: h, statistic: MovingBlockBootstrap.percentile(95), hours: hours)
+        bootstrapped(&out, key: "vertical_p95_m", unit: "m", clusters: v, statistic: MovingBlockBootstrap.percentile(95), hours: hours)
+        bootstrapped(&out, key: "position_p95_3d_m", unit: "m", clusters: full, statistic: MovingBlockBootstrap.percentile(95), hours: hours)
+        bootstrapped(&out, key: "cep50_m", unit: "m", clusters: h, statistic: MovingBlockBootstrap.percentile(50), hours: hours)
+        for (axis, value) in [("east", error.bias.x), ("north", error.bias.y), ("up", error.bias.z)] {
+            out.figures.append(ReportFigure(key: "position_bias_\(axis)_m", value: value, unit: "m",
+                                            note: ReportText(ko: "항적 − 실제 위치의 평균", en: "mean of track minus truth")))
+        }
+    }
+
+    // MARK: Range-test figures (KS W 8000, CWA 18150)
+
+    /// Per sensor: maximum and minimum detection range (with the bin-wise bound), scan period, and
+    /// the update interval of each drone's detections; the fastest target detected.
+    private func rangeTestFigures(_ out: inout Output, score: SensorDetectionScore) {
+        let id = score.sensorID
+        let hits = score.trials.filter(\.hit)
+        if let farthest = hits.map(\.range).max(), let nearest = hits.map(\.range).min() {
+            out.figures.append(ReportFigure(key: "max_detection_range_m_\(id)", value: farthest, unit: "m", numerator: Double(hits.count),
+                                            note: ReportText(ko: "탐지된 기회 중 가장 먼 경사거리 (관측값, 구간별 Pd 신뢰구간은 거리별 Pd 표 참조)",
+                                                             en: "the farthest slant range detected (observed; see Pd per range bin for the bounds)")))
+            out.figures.append(ReportFigure(key: "min_detection_range_m_\(id)", value: nearest, unit: "m", numerator: Double(hits.count),
+                                            note: ReportText(ko: "탐지된 기회 중 가장 가까운 경사거리 (관측값)", en: "the nearest slant range detected (observed)")))
+        }
+        if let period = score.falseAlarms.scanPeriodSeconds {
+            out.figures.append(ReportFigure(key: "scan_period_s_\(id)", value: period, unit: "s", numerator: Double(score.scanCount),
+                                            note: ReportText(ko: "센서 설명의 스캔율 또는 스캔 간격의 중앙값", en: "the sensor's scan rate, else the median interval between scans")))
+        }
+        var intervals: [Double] = []
+        for (_, trials) in Dictionary(grouping: hits, by: \.droneID) {
+            let times = trials.map(\.time).sorted()
+            for (a, b) in zip(times, times.dropFirst()) { intervals.append(Double(b.nanosecondsSinceEpoch - a.nanosecondsSinceEpoch) / 1e9) }
+        }
+        if !intervals.isEmpty {
+            intervals.sort()
+            out.figures.append(ReportFigure(key: "update_interval_s_\(id)", value: intervals[intervals.count / 2], unit: "s",
+                                            numerator: Double(intervals.count),
+                                            note: ReportText(ko: "같은 드론의 연속 탐지 사이 간격의 중앙값", en: "the median interval between successive detections of one drone")))
+        }
+        // The fastest target detected: the truth speed at each associated detection.
+        var fastest: Double?
+        for association in out.detectionAssociations where association.sensorID == id {
+            guard let truth = input.truths.first(where: { $0.id == association.droneID }),
+                  let speed = Self.speed(of: truth, at: association.time) else { continue }
+            fastest = max(fastest ?? 0, speed)
+        }
+        if let fastest {
+            let previous = out.figures.firstIndex { $0.key == "fastest_target_detected_mps" }
+            if let previous, let value = out.figures[previous].value, value >= fastest { return }
+            if let previous { out.figures.remove(at: previous) }
+            out.figures.append(ReportFigure(key: "fastest_target_detected_mps", value: fastest, unit: "m/s",
+                                            note: ReportText(ko: "탐지 시점의 실제 속력 중 최댓값 (전 센서)", en: "the highest true speed at a detection (all sensors)")))
+        }
+    }
+
+    /// The truth's speed at `time`: its velocity where given, else the finite difference of its neighbours.
+    static func speed(of truth: TruthPath, at time: Timestamp) -> Double? {
+        let states = truth.states
+        guard let index = states.lastIndex(where: { $0.time <= time }) else { return nil }
+        if let v = states[index].velocity { return (v.x * v.x + v.y * v.y + v.z * v.z).squareRoot() }
+        guard index + 1 < states.count else { return nil }
+        let d = states[index + 1].position - states[index].position
+        let dt = Double(states[index + 1].time.nanosecondsSinceEpoch - states[index].time.nanosecondsSinceEpoch) / 1e9
+        return dt > 0 ? (d.x * d.x + d.y * d.y + d.z * d.z).squareRoot() / dt : nil
+    }
+
+    /// First detection and first confirmed track: the least ranges, and the times from entry into coverage.
+    private func firstContactFigures(_ out: inout Output, trackLevel: TrackLevelScore, seconds: (Timestamp) -> Double) {
+        let firstDetections = trackLevel.drones.compactMap { $0.firstDetection?.range }
+        let firstTracks = trackLevel.drones.compactMap { $0.firstConfirmedTrack?.range }
+        let n = trackLevel.drones.count
+        out.figures.append(ReportFigure(key: "first_detection_range_m", value: firstDetections.min(), unit: "m",
+                                        note: ReportText(ko: "드론별 최초 탐지거리 중 최솟값; 탐지되지 않은 드론 \(n - firstDetections.count)대(중도절단)",
+                                                         en: "the least of the drones' first-detection ranges; \(n - firstDetections.count) drone(s) never detected (censored)")))
+        out.figures.append(ReportFigure(key: "first_track_range_m", value: firstTracks.min(), unit: "m",
+                                        note: ReportText(ko: "드론별 최초 항적 확정거리 중 최솟값; 항적이 확정되지 않은 드론 \(n - firstTracks.count)대(중도절단)",
+                                                         en: "the least of the drones' first-track ranges; \(n - firstTracks.count) drone(s) never tracked (censored)")))
+        // Entry into coverage: the drone's first detection opportunity (its first trial at any sensor).
+        let entry = out.entryTimes
+        var toDetection: [Double] = [], toTrack: [Double] = []
+        for drone in trackLevel.drones {
+            guard let start = entry[drone.droneID] else { continue }
+            if let first = drone.firstDetection { toDetection.append(seconds(first.time) - seconds(start)) }
+            if let first = drone.firstConfirmedTrack { toTrack.append(seconds(first.time) - seconds(start)) }
+        }
+        for (key, values, censored) in [("time_to_first_detection_s", toDetection, entry.count - toDetection.count),
+                                        ("time_to_first_track_s", toTrack, entry.count - toTrack.count)] {
+            out.figures.append(ReportFigure(key: key, value: values.max(), unit: "s", numerator: Double(values.count),
+                                            note: ReportText(ko: "드론별 값 중 최댓값(최악); 탐지영역 진입 = 첫 탐지 기회; 중도절단 \(censored)대",
+                                                             en: "the largest (worst) of the drones'; entry into coverage = first detection opportunity; \(censored) censored")))
+        }
+    }
+
+    // MARK: The reference
+
+    /// Gaps in each drone's truth longer than the plan's interpolation limit: deviations.
+    private func truthGaps(_ out: inout Output) {
+        let limit = Int64((plan.truthGapSeconds * 1e9).rounded())
+        for truth in input.truths {
+            let gaps = zip(truth.states, truth.states.dropFirst()).filter { $1.time.nanosecondsSinceEpoch - $0.time.nanosecondsSinceEpoch > limit }
+            guard !gaps.isEmpty else { continue }
+            let longest = gaps.map { Double($1.time.nanosecondsSinceEpoch - $0.time.nanosecondsSinceEpoch) / 1e9 }.max() ?? 0
+            out.deviations.append(ReportText(
+                ko: "드론 \(truth.id)의 실제 위치에 \(Self.f(plan.truthGapSeconds)) s보다 긴 공백이 \(gaps.count)곳 있습니다(최장 \(Self.f(longest)) s). 그 사이는 평가하지 않습니다.",
+                en: "Drone \(truth.id)'s truth has \(gaps.count) gap(s) longer than \(Self.f(plan.truthGapSeconds)) s (longest \(Self.f(longest)) s); nothing is scored across them."))
+        }
+    }
+
+    /// The reference position's uncertainty budget (GUM, Type B): the truth's own stated accuracy,
+    /// time synchronisation times the drones' speed, and the sensors' survey.
+    private func referenceBudget(_ out: inout Output) {
+        var horizontal: [Double] = [], vertical: [Double] = []
+        var fromDOP = 0, without = 0
+        for samples in input.truthAccuracy.values {
+            for sample in samples {
+                if let h = sample.horizontal { horizontal.append(h) }
+                else if let dop = sample.horizontalDOP, let uere = plan.gnssUEREMetres { horizontal.append(dop * uere); fromDOP += 1 }
+                else { without += 1 }
+                if let v = sample.vertical { vertical.append(v) }
+                else if let dop = sample.verticalDOP, let uere = plan.gnssUEREMetres { vertical.append(dop * uere) }
             }
         }
-        return ReportTimeline(drone: drone.droneID, segments: segments,
-                              firstDetectionSeconds: drone.firstDetection.map { seconds($0.time) }, firstDetectionRangeM: drone.firstDetection?.range,
-                              firstTrackSeconds: drone.firstConfirmedTrack.map { seconds($0.time) }, firstTrackRangeM: drone.firstConfirmedTrack?.range)
+        func rms(_ values: [Double]) -> Double? { values.isEmpty ? nil : (values.map { $0 * $0 }.reduce(0, +) / Double(values.count)).squareRoot() }
+        var speeds: [Double] = []
+        for truth in input.truths { for state in truth.states { if let s = Self.speed(of: truth, at: state.time) { speeds.append(s) } } }
+        let uH = rms(horizontal), uV = rms(vertical)
+        let uTime = plan.timeSyncSeconds.flatMap { sync in rms(speeds).map { sync * $0 } }
+        let uSurvey = plan.surveyMetres
+        func metres(_ v: Double?) -> String { v.map { String(format: "%.3f m", $0) } ?? "—" }
+        out.budget = [
+            ReportField(label: ReportText(ko: "기준 수평 위치 (GNSS 자체 정확도, RMS)", en: "Reference horizontal position (the GNSS's own accuracy, RMS)"), value: metres(uH)),
+            ReportField(label: ReportText(ko: "기준 수직 위치 (GNSS 자체 정확도, RMS)", en: "Reference vertical position (the GNSS's own accuracy, RMS)"), value: metres(uV)),
+            ReportField(label: ReportText(ko: "시각 동기 (동기 불확도 × 드론 속력 RMS)", en: "Time synchronisation (sync uncertainty × RMS drone speed)"), value: metres(uTime)),
+            ReportField(label: ReportText(ko: "센서 위치 측량", en: "Sensor survey"), value: metres(uSurvey)),
+        ]
+        if let uH, let uTime, let uSurvey {
+            let combined = (uH * uH + (uV ?? 0) * (uV ?? 0) + uTime * uTime + uSurvey * uSurvey).squareRoot()
+            out.budget.append(ReportField(label: ReportText(ko: "합성표준불확도 u_c", en: "Combined standard uncertainty u_c"), value: metres(combined)))
+            out.budget.append(ReportField(label: ReportText(ko: "확장불확도 U (k = 2, 약 95 %)", en: "Expanded uncertainty U (k = 2, about 95 %)"), value: metres(2 * combined)))
+            out.figures.append(ReportFigure(key: "reference_uncertainty_m", value: 2 * combined, unit: "m",
+                                            note: ReportText(ko: "GUM B형 평가: 성분을 독립으로 보고 제곱합의 제곱근, k = 2", en: "GUM Type B: components taken as independent, root sum of squares, k = 2")))
+            out.budgetNotes.append(ReportText(
+                ko: "위치 정확도 수치(RMSE, CEP50, P95)는 기준의 불확도를 포함한 채 보고하며 이를 빼서 보정하지 않습니다. 기준 확장불확도가 요구값에 비해 작아야 판정이 유효합니다.",
+                en: "Accuracy figures (RMSE, CEP50, P95) are reported including the reference's uncertainty, not corrected for it; a verdict is meaningful only where the reference's expanded uncertainty is small against the requirement."))
+        } else {
+            var missing: [ReportText] = []
+            if uH == nil { missing.append(ReportText(ko: "실제 위치에 정확도 값(h_acc/v_acc 또는 eph와 계획서의 gnss_uere_m)이 없음", en: "the truth carries no accuracy (h_acc/v_acc, or eph with the plan's gnss_uere_m)")) }
+            if plan.timeSyncSeconds == nil { missing.append(ReportText(ko: "계획서에 reference.time_sync_s가 없음", en: "the plan gives no reference.time_sync_s")) }
+            if plan.surveyMetres == nil { missing.append(ReportText(ko: "계획서에 reference.sensor_survey_m이 없음", en: "the plan gives no reference.sensor_survey_m")) }
+            let reasons = ReportText.joined(missing, separator: "; ")
+            out.notEvaluable.append(ReportText(ko: "기준 위치의 불확도는 평가할 수 없습니다: \(reasons.ko).",
+                                               en: "The reference's uncertainty is not evaluable: \(reasons.en)."))
+        }
+        if without > 0 && !horizontal.isEmpty {
+            out.budgetNotes.append(ReportText(ko: "실제 위치 \(without)건에는 정확도 값이 없어 산정표에서 제외했습니다.",
+                                              en: "\(without) truth fix(es) carried no accuracy and are left out of the budget."))
+        }
+        if fromDOP > 0 {
+            out.budgetNotes.append(ReportText(ko: "\(fromDOP)건은 eph(HDOP)에 계획서의 UERE를 곱해 정확도로 환산했습니다.",
+                                              en: "\(fromDOP) fix(es) had only eph (HDOP), converted with the plan's UERE."))
+        }
     }
+
+    // MARK: Settings and rule
+
+    private func trackSourceText() -> ReportText {
+        switch input.trackSource {
+        case .replayedTracker: ReportText(ko: "Haechi 추적기를 기록으로 재실행", en: "Haechi's tracker, replayed from the recording")
+        case .file(let path, let sha): ReportText(ko: "항적 파일 \(path), SHA-256 \(sha.prefix(16))…", en: "track file \(path), SHA-256 \(sha.prefix(16))…")
+        }
+    }
+
+    private func settingsFields() -> [ReportField] {
+        [
+            ReportField(label: ReportText(ko: "평가 시각", en: "Evaluation times"),
+                        value: ReportText(ko: "실제 위치 자체의 시각(드론 사이는 선형 보간, 공백 \(Self.f(plan.truthGapSeconds)) s 이하)",
+                                          en: "truth's own timestamps (other drones interpolated linearly across gaps up to \(Self.f(plan.truthGapSeconds)) s)")),
+            ReportField(label: ReportText(ko: "항적 유지 (등속 외삽)", en: "Track hold (constant-velocity)"), value: "\(Self.f(plan.holdSeconds)) s"),
+            ReportField(label: ReportText(ko: "OSPA/GOSPA 절단거리 c, 차수 p", en: "OSPA/GOSPA cut-off c, order p"), value: "\(Self.f(plan.ospaCutoff)) m, \(Self.f(plan.ospaOrder))"),
+            ReportField(label: ReportText(ko: "항적-실제 위치 연관 거리", en: "Track-to-truth association distance"), value: "\(Self.f(plan.associationMetres)) m"),
+            ReportField(label: ReportText(ko: "탐지 게이트 반폭 (거리, 방위각, 고각; 계획서 값, 센서 자체 표준편차 미사용)",
+                                          en: "Detection gate half-widths (range, azimuth, elevation; the plan's, not the sensors' declared sigmas)"),
+                        value: "\(Self.f(plan.gateRangeMetres)) m, \(Self.f(plan.gateAzimuthDegrees))°, \(Self.f(plan.gateElevationDegrees))°"),
+            ReportField(label: ReportText(ko: "거리 구간 경계", en: "Range bin edges"), value: plan.rangeBins.map { Self.f($0) }.joined(separator: ", ") + " m"),
+            ReportField(label: ReportText(ko: "신뢰수준 (단측)", en: "Confidence (one-sided)"), value: "\(Self.f(plan.confidence * 100)) %"),
+            ReportField(label: ReportText(ko: "부트스트랩 (이동 블록, 반복 수, 시드, 블록 길이 규칙)", en: "Bootstrap (moving block; replicates, seed, block length rule)"),
+                        value: ReportText(ko: "\(plan.bootstrapReplicates)회, 시드 \(plan.bootstrapSeed), 블록 길이 = round(n^(1/3))",
+                                          en: "\(plan.bootstrapReplicates), seed \(plan.bootstrapSeed), block length = round(n^(1/3))")),
+        ]
+    }
+
+    private func decisionRuleText() -> ReportText {
+        let confidence = Self.f(plan.confidence * 100)
+        let common = ReportText(
+            ko: "구간 산출: 탐지확률은 스캔 간 상관을 반영한 유효 표본에 대한 Korn–Graubard 구간, 연속량은 시드가 고정된 이동 블록 부트스트랩, 오경보·허위 항적 건수는 정확 포아송(Garwood) 구간. 가정: 시행(스캔)의 상관은 드론별 1차 자기상관(AR(1))으로 충분히 기술되며, 드론 간에는 독립.",
+            en: "Intervals: Pd by Korn–Graubard on an effective sample size from the correlation of misses along each drone's scans; continuous figures by a seeded moving-block bootstrap; counts of false alarms and false tracks by the exact Poisson (Garwood) interval. Assumptions: the correlation between scans is described by a first-order autoregression per drone, and drones are independent.")
+        switch plan.decisionRule {
+        case .guardBand:
+            return ReportText(
+                ko: "ILAC-G8:09/2019 §4.2.2 보호대역 규칙(보호대역 = 통계적 불확도): 불리한 쪽의 단측 \(confidence) % 신뢰한계가 요구값을 만족하면 적합, 유리한 쪽의 한계가 요구값을 벗어나면 부적합, 그 밖에는 판정 보류. 잘못된 적합(또는 부적합) 판정의 위험은 최대 \(Self.f((1 - plan.confidence) * 100)) %. 신뢰한계가 없는 수치는 판정에 쓰지 않습니다(평가 불가).",
+                en: "ILAC-G8:09/2019 §4.2.2 guard-band rule (guard band = the statistical uncertainty): PASS when the one-sided \(confidence) % bound on the unfavourable side meets the requirement, FAIL when the bound on the favourable side misses it, otherwise INCONCLUSIVE. The risk of a false PASS (or a false FAIL) is at most \(Self.f((1 - plan.confidence) * 100)) %. A figure without a bound decides no criterion (NOT_EVALUABLE).")
+                .appending(common)
+        case .simpleAcceptance:
+            return ReportText(
+                ko: "ILAC-G8:09/2019 §4.2.1 단순 수용 규칙(보호대역 0): 추정값이 요구값을 만족하면 적합, 아니면 부적합. 다만 잘못된 판정의 특정 위험(추정값 반대쪽에 참값이 있을 확률의 상한)이 \(Self.f(plan.maximumRisk * 100)) %를 넘으면 판정 보류로 합니다. 판정마다 그 위험을 밝힙니다.",
+                en: "ILAC-G8:09/2019 §4.2.1 simple acceptance (guard band 0): PASS when the estimate meets the requirement, FAIL otherwise, unless the specific risk of a wrong decision (a bound on the probability that the true value lies on the other side) exceeds \(Self.f(plan.maximumRisk * 100)) %, which gives INCONCLUSIVE. Each verdict states its risk.")
+                .appending(common)
+        }
+    }
+
+    // MARK: Verdicts
 
     /// Each criterion under the decision rule.
     private func decide(_ out: inout Output) {
@@ -249,35 +585,113 @@ struct Evaluator {
             guard let figure = out.figures.first(where: { $0.key == criterion.figureKey }), let value = figure.value else {
                 out.verdicts.append(ReportVerdict(criterion: criterion.text, figureKey: criterion.figureKey, outcome: "NOT_EVALUABLE",
                                                   compared: nil, requirement: criterion.requirement,
-                                                  explanation: "The figure could not be computed from this run; no verdict is given."))
+                                                  explanation: ReportText(ko: "이 시험 실행에서 해당 수치를 산출할 수 없어 판정하지 않습니다.",
+                                                                          en: "The figure could not be computed from this run; no verdict is given.")))
+                out.deviations.append(ReportText(ko: "판정기준 ‘\(criterion.text)’은(는) 평가할 수 없습니다.",
+                                                 en: "Criterion ‘\(criterion.text)’ is not evaluable."))
                 continue
             }
-            var decision: ConformityDecision
-            var further: Int?
-            if figure.method == "clopper-pearson", let k = figure.numerator, let n = figure.denominator,
-               let cp = ClopperPearson(successes: Int(k), trials: Int(n)) {
-                decision = cp.decision(for: requirement, confidence: criterion.confidence)
-                further = decision.furtherTrials?.fewestToPass
-            } else if figure.method == "garwood-poisson", let k = figure.numerator, let exposure = figure.denominator,
-                      let poisson = PoissonInterval(events: Int(k), exposure: exposure) {
-                decision = poisson.decision(for: requirement, confidence: criterion.confidence)
-                further = decision.furtherExposure?.fewestToPass.map { Int($0.rounded(.up)) }
-            } else {
-                decision = ConformityDecision(requirement: requirement, pointEstimate: value)
+            guard let decider = out.deciders[criterion.figureKey] else {
+                out.verdicts.append(ReportVerdict(criterion: criterion.text, figureKey: criterion.figureKey, outcome: "NOT_EVALUABLE",
+                                                  compared: value, requirement: criterion.requirement,
+                                                  explanation: ReportText(ko: "이 수치에는 신뢰한계가 없어 판정규칙을 적용할 수 없습니다(추정값 \(Self.g(value))).",
+                                                                          en: "This figure has no confidence bound, so the decision rule cannot be applied (estimate \(Self.g(value))).")))
+                continue
             }
-            let outcome = decision.verdict.rawValue.uppercased()
+            let gamma = plan.decisionRule == .guardBand ? criterion.confidence : 1 - plan.maximumRisk
+            let (decision, further, atRate, unit) = decision(decider, requirement: requirement, confidence: gamma)
+            var outcome = decision.verdict
             let compared = criterion.sense == .atLeast ? (decision.lowerBound ?? value) : (decision.upperBound ?? value)
-            var explanation = decision.basis == .pointEstimate
-                ? "Point estimate \(String(format: "%.4g", value)) against \(criterion.sense.rawValue) \(AcceptanceCriterion.number(criterion.requirement))."
-                : "One-sided \(Int((criterion.confidence * 100).rounded())) % bound \(String(format: "%.4g", compared)) against \(criterion.sense.rawValue) \(AcceptanceCriterion.number(criterion.requirement)) (estimate \(String(format: "%.4g", value)))."
-            if decision.verdict == .inconclusive, let further {
-                explanation += figure.method == "garwood-poisson"
-                    ? " About \(further) more hour(s) without events would settle it."
-                    : " \(further) further successful trial(s) would settle it."
+            let percent = Self.f(gamma * 100)
+            var explanation = ReportText(
+                ko: "단측 \(percent) % 신뢰한계 \(Self.g(compared))를 요구값 \(criterion.sense.rawValue) \(AcceptanceCriterion.number(criterion.requirement))과 비교(추정값 \(Self.g(value))).",
+                en: "One-sided \(percent) % bound \(Self.g(compared)) against \(criterion.sense.rawValue) \(AcceptanceCriterion.number(criterion.requirement)) (estimate \(Self.g(value))).")
+            if plan.decisionRule == .simpleAcceptance {
+                let pointPass = requirement.isMet(by: value)
+                outcome = decision.verdict == .inconclusive ? .inconclusive : (pointPass ? .pass : .fail)
+                explanation = ReportText(
+                    ko: "추정값 \(Self.g(value))을(를) 요구값과 비교. 잘못된 판정의 위험은 \(Self.f(plan.maximumRisk * 100)) % 이하\(outcome == .inconclusive ? "가 아니므로 판정을 보류합니다" : "입니다")(단측 한계 \(Self.g(compared))).",
+                    en: "Estimate \(Self.g(value)) against the requirement; the risk of a wrong decision is \(outcome == .inconclusive ? "above" : "at most") \(Self.f(plan.maximumRisk * 100)) % (one-sided bound \(Self.g(compared))).")
             }
-            out.verdicts.append(ReportVerdict(criterion: criterion.text, figureKey: criterion.figureKey, outcome: outcome, compared: compared,
-                                              requirement: criterion.requirement, furtherRunsNeeded: decision.verdict == .inconclusive ? further : nil,
-                                              explanation: explanation))
+            if outcome == .inconclusive {
+                let u = ReportGlossary.unit(unit)
+                explanation = explanation.appending(ReportText(
+                    ko: "추가 \(u.ko): 실패 없이 \(further.map(String.init) ?? "—"), 관측률 유지 시 \(atRate.map(String.init) ?? "—").",
+                    en: "Further \(u.en): \(further.map(String.init) ?? "—") with no failures, \(atRate.map(String.init) ?? "—") at the observed rate."))
+            }
+            out.verdicts.append(ReportVerdict(criterion: criterion.text, figureKey: criterion.figureKey, outcome: outcome.rawValue.uppercased(),
+                                              compared: compared, requirement: criterion.requirement,
+                                              furtherRunsNeeded: outcome == .inconclusive ? further : nil,
+                                              furtherAtObservedRate: outcome == .inconclusive ? atRate : nil,
+                                              furtherUnit: outcome == .inconclusive ? unit : nil, explanation: explanation))
         }
     }
+
+    /// The decision, and the further evidence (no failures; at the observed rate) in its unit.
+    private func decision(_ decider: Decider, requirement: ThresholdRequirement, confidence: Double)
+        -> (ConformityDecision, Int?, Int?, String) {
+        switch decider {
+        case .correlatedProportion(let p):
+            let d = p.decision(for: requirement, confidence: confidence)
+            let further = p.furtherScans(for: requirement, confidence: confidence)
+            return (d, further.fewestToPass, further.atObservedRate, "scans")
+        case .proportion(let cp, let unit):
+            let d = cp.decision(for: requirement, confidence: confidence)
+            return (d, d.furtherTrials?.fewestToPass, d.furtherTrials?.atObservedRate, unit)
+        case .poisson(let rate, let unit):
+            let d = rate.decision(for: requirement, confidence: confidence)
+            return (d, d.furtherExposure?.fewestToPass.map { Int($0.rounded(.up)) },
+                    d.furtherExposure?.atObservedRate.map { Int($0.rounded(.up)) }, unit)
+        case .bootstrap(let b):
+            let d = b.result.decision(for: requirement, confidence: confidence)
+            // Further hours at the observed estimate, assuming the bound's distance from it shrinks as 1/√duration.
+            var atRate: Int?
+            if d.verdict == .inconclusive, b.durationHours > 0, let estimate = d.estimate {
+                let bound = requirement.direction == .atLeast ? d.lowerBound : d.upperBound
+                let margin = abs(estimate - requirement.threshold)
+                if let bound, margin > 0, requirement.isMet(by: estimate) {
+                    let width = abs(estimate - bound)
+                    let total = b.durationHours * (width / margin) * (width / margin)
+                    atRate = Int(max(0, total - b.durationHours).rounded(.up))
+                }
+            }
+            return (d, nil, atRate, "hours")
+        }
+    }
+
+    // MARK: Timelines
+
+    /// Per-drone timeline on the grid: tracked where a frame matched it, detected where a detection
+    /// was associated at that time, missed otherwise.
+    private func timeline(_ drone: DroneTrackScore, frames: [TrackingFrame], detections: [DetectionAssociation],
+                          seconds: (Timestamp) -> Double) -> ReportTimeline {
+        let detectedTimes = detections.filter { $0.droneID == drone.droneID }.map { seconds($0.time) }.sorted()
+        let step = frames.count > 1 ? max(1e-3, (seconds(frames.last!.time) - seconds(frames.first!.time)) / Double(frames.count - 1)) : 1
+        func detected(near t: Double) -> Bool {
+            var low = 0, high = detectedTimes.count
+            while low < high { let m = (low + high) / 2; if detectedTimes[m] < t - step / 2 { low = m + 1 } else { high = m } }
+            return low < detectedTimes.count && detectedTimes[low] <= t + step / 2
+        }
+        var segments: [[Double]] = []
+        var previous: Double?
+        for frame in frames where frame.matches.contains(where: { $0.droneID == drone.droneID }) || frame.missedDroneIDs.contains(drone.droneID) {
+            let t = seconds(frame.time)
+            let state: Double = frame.matches.contains { $0.droneID == drone.droneID } ? 2 : (detected(near: t) ? 1 : 0)
+            let end = t + min(step, 1)
+            if let last = segments.last, last[2] == state, let previous, t - previous <= 1.5 * step {
+                segments[segments.count - 1][1] = end
+            } else {
+                segments.append([t, end, state])
+            }
+            previous = t
+        }
+        return ReportTimeline(drone: drone.droneID, segments: segments,
+                              firstDetectionSeconds: drone.firstDetection.map { seconds($0.time) }, firstDetectionRangeM: drone.firstDetection?.range,
+                              firstTrackSeconds: drone.firstConfirmedTrack.map { seconds($0.time) }, firstTrackRangeM: drone.firstConfirmedTrack?.range)
+    }
+
+    /// A number in the report's sentences: up to 4 significant digits.
+    static func f(_ v: Double) -> String { String(format: "%.4g", v) }
+    static func g(_ v: Double) -> String { String(format: "%.4g", v) }
 }
+

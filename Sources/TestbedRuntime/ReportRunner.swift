@@ -22,6 +22,8 @@ public struct ReportOptions: Sendable {
     public var logPath: String
     /// The signing key; `nil`: the default key beside the run log, generated on first use.
     public var keyPath: String?
+    /// A track file to score instead of Haechi's replayed tracker (a system under test's own tracks).
+    public var tracksPath: String?
 
     public init(target: String, planPath: String, language: ReportLanguage, formats: [ReportFormat], outputDirectory: String,
                 logPath: String, keyPath: String?) {
@@ -65,7 +67,13 @@ public enum ReportRunner {
             throw RuntimeError(code: .io, file: recordingPath, message: "cannot read the recording")
         }
         let data = try RecordedRunData.load(path: recordingPath)
-        let evaluation = Evaluator(plan: plan, data: data).evaluate()
+        var override: (path: String, tracks: [TrackPath], sha256: String)?
+        if let tracksPath = options.tracksPath {
+            guard let sha = RunLog.sha256Hex(file: tracksPath) else { throw RuntimeError(code: .io, file: tracksPath, message: "cannot read the track file") }
+            override = (tracksPath, try EvaluateRunner.readTracks(tracksPath), sha)
+        }
+        let input = EvaluationInput.recorded(data, tracks: override)
+        let evaluation = Evaluator(plan: plan, input: input).evaluate()
 
         // The run log first: the report quotes the chain's head including its own entry.
         let log: RunLog
@@ -80,7 +88,7 @@ public enum ReportRunner {
         let entry: RunLogEntry
         do {
             entry = try log.append(RunLogRecord(
-                kind: "evaluation", runID: data.provenance.runID, plan: plan.name, systemName: plan.systemName,
+                kind: "draft", runID: data.provenance.runID, plan: plan.name, systemName: plan.systemName,
                 systemVersion: plan.systemVersion, systemFirmware: plan.systemFirmware,
                 sources: Array(Set(data.scans.map(\.sensorID)).union(data.truth.keys)).sorted(),
                 recordingPath: RunLogging.relative(recordingPath, toFolderOf: options.logPath), recordingSHA256: recordingSHA,
@@ -92,16 +100,18 @@ public enum ReportRunner {
 
         let issued = Date()
         let reportID = "HR-\(data.provenance.runID.replacingOccurrences(of: "run-", with: ""))-\(entry.sequence)"
-        let report = ReportData(
+        let issuedAt = Timestamp(nanosecondsSinceEpoch: Int64(issued.timeIntervalSince1970 * 1e9))
+        var report = ReportData(
             reportID: reportID, laboratory: plan.laboratory, siteName: data.provenance.siteName,
             siteOrigin: [data.configuration.site.origin.latitude, data.configuration.site.origin.longitude,
                          data.configuration.site.origin.ellipsoidalHeight],
             client: plan.client, method: plan.method, planName: plan.name, planFile: plan.file, systemName: plan.systemName,
             systemVersion: plan.systemVersion, systemFirmware: plan.systemFirmware, configSHA256: configHash,
-            testStartedUTC: data.firstFrame.map(RunProvenance.utc) ?? "—", testEndedUTC: data.lastFrame.map(RunProvenance.utc) ?? "—",
-            issuedUTC: RunProvenance.utc(Timestamp(nanosecondsSinceEpoch: Int64(issued.timeIntervalSince1970 * 1e9))),
-            conditions: plan.conditions + evaluation.conditions, figures: evaluation.figures,
-            decisionRule: evaluation.decisionRule, verdicts: evaluation.verdicts, deviations: plan.deviations,
+            testStartedUTC: input.span.map { ReportClock.utc($0.lowerBound) } ?? "—", testEndedUTC: input.span.map { ReportClock.utc($0.upperBound) } ?? "—",
+            issuedUTC: ReportClock.utc(issuedAt),
+            conditions: plan.conditions.map(ReportText.init(verbatim:)) + evaluation.conditions, figures: evaluation.figures,
+            decisionRule: evaluation.decisionRule, verdicts: evaluation.verdicts,
+            deviations: plan.deviations.map(ReportText.init(verbatim:)) + evaluation.deviations,
             notEvaluable: evaluation.notEvaluable, authorisedBy: plan.authorisedBy, authorisedRole: plan.authorisedRole,
             runID: data.provenance.runID, recordingFile: (recordingPath as NSString).lastPathComponent, recordingSHA256: recordingSHA,
             runLogHeadHash: entry.hash, softwareVersion: HaechiVersion.version, softwareCommit: HaechiVersion.commit,
@@ -110,11 +120,36 @@ public enum ReportRunner {
             mapTruth: evaluation.mapTruth, mapTracks: evaluation.mapTracks, pdByRange: evaluation.pdByRange,
             positionErrorOverTime: evaluation.positionErrorOverTime, ospaOverTime: evaluation.ospaOverTime,
             gospaOverTime: evaluation.gospaOverTime, timelines: evaluation.timelines)
+        report.testStartedKST = input.span.map { ReportClock.kst($0.lowerBound) } ?? ""
+        report.testEndedKST = input.span.map { ReportClock.kst($0.upperBound) } ?? ""
+        report.issuedKST = ReportClock.kst(issuedAt)
+        report.planSHA256 = plan.textSHA256
+        report.labProfileSHA256 = plan.labProfile.map { RunLog.sha256Hex(Data($0.text.utf8)) } ?? ""
+        report.laboratoryDetails = (plan.labProfile?.fields ?? []).map { ReportField(label: ReportClock.profileLabel($0.key), value: $0.value) }
+        report.clientDetails = [("address", plan.clientAddress), ("contact", plan.clientContact)].filter { !$0.1.isEmpty }
+            .map { ReportField(label: ReportClock.profileLabel($0.0), value: $0.1) }
+        report.itemDetails = [("serial", plan.itemSerial), ("condition", plan.itemCondition)].filter { !$0.1.isEmpty }
+            .map { ReportField(label: ReportClock.profileLabel($0.0), value: $0.1) }
+        report.samplingPlan = plan.sampling.isEmpty ? nil : ReportText(verbatim: plan.sampling)
+        report.environment = plan.environment.map { ReportField(label: ReportClock.profileLabel($0.key), value: $0.value) }
+        if plan.environment.isEmpty {
+            report.notEvaluable.append(ReportText(ko: "계획서에 측정된 환경 조건(environment 또는 conditions_file)이 없습니다.",
+                                                  en: "The plan records no measured environmental conditions (environment or conditions_file)."))
+        }
+        if plan.labProfile == nil {
+            report.deviations.append(ReportText(ko: "계획서가 시험기관 정보 파일(laboratory_profile)을 지정하지 않아 시험기관 주소가 없습니다.",
+                                                en: "The plan names no laboratory profile (laboratory_profile): the laboratory's address is missing."))
+        }
+        report.evaluationSettings = evaluation.settings
+        report.uncertaintyBudget = evaluation.budget
+        report.uncertaintyNotes = evaluation.budgetNotes
 
         // Render, sign, write.
         var files: [String: Data] = [:]
+        var formats = options.formats
+        if !formats.contains(.json) { formats.append(.json) }   // `haechi sign` renders the signed report from it
         let languages: [ReportLanguage] = options.language == .both ? [.both] : [options.language]
-        for format in options.formats {
+        for format in formats {
             for language in languages {
                 let text: String
                 do { text = try format.renderer(language: language).render(report) } catch {
@@ -127,7 +162,8 @@ public enum ReportRunner {
         let manifest: SignedManifest
         do {
             manifest = try ReportSigner.sign(files: files, recordingSHA256: recordingSHA, runLogHeadHash: entry.hash,
-                                             reportID: reportID, privateKey: key.pem)
+                                             reportID: reportID, privateKey: key.pem, planSHA256: report.planSHA256,
+                                             labProfileSHA256: report.labProfileSHA256, draft: true)
         } catch {
             throw RuntimeError(code: .io, message: "cannot sign the report: \(error.message)")
         }
@@ -147,7 +183,7 @@ public enum ReportRunner {
             written.append(publicPath)
             let summary = ReportVerdictSummary(verdicts: evaluation.verdicts)
             return ReportResult(files: written, overall: summary.overall, verdicts: evaluation.verdicts,
-                                notEvaluable: evaluation.notEvaluable, keyFingerprint: key.publicKey.fingerprint, generatedKey: generated)
+                                notEvaluable: report.notEvaluable.map(\.en), keyFingerprint: key.publicKey.fingerprint, generatedKey: generated)
         } catch let error as RuntimeError {
             throw error
         } catch {

@@ -1,5 +1,6 @@
 // A test plan (Config/plans/*.yaml): the item under test, the method, and the acceptance criteria.
 import Foundation
+import RunLog
 
 /// One acceptance criterion: a figure, a bound on it, and the confidence it must be shown at.
 public struct AcceptanceCriterion: Sendable, Hashable {
@@ -39,7 +40,36 @@ public struct TestPlan: Sendable, Hashable {
         "cep50_m": .atMost, "latency_s": .atMost, "completeness": .atLeast, "spuriousness": .atMost, "ospa_mean_m": .atMost,
         "gospa_mean": .atMost, "mota": .atLeast, "motp_m": .atMost, "idf1": .atLeast, "id_switches": .atMost,
         "false_tracks_per_hour": .atMost, "first_detection_range_m": .atLeast, "first_track_range_m": .atLeast,
+        "false_alarms_per_sensor_hour": .atMost, "vertical_p95_m": .atMost, "position_p95_3d_m": .atMost,
+        "time_to_first_detection_s": .atMost, "time_to_first_track_s": .atMost, "max_targets_tracked": .atLeast,
+        "max_detection_range_m": .atLeast,
     ]
+
+    /// The ILAC-G8:09/2019 decision rule the plan chooses (ISO/IEC 17025 §7.1.3, §7.8.6).
+    public enum DecisionRuleKind: String, Sendable, Hashable, CaseIterable {
+        /// §4.2.2, guard band w = the statistical uncertainty: PASS when the one-sided bound at the
+        /// plan's confidence conforms, FAIL when the opposite bound does not, otherwise INCONCLUSIVE.
+        /// The risk of a false PASS (or a false FAIL) is at most 1 − confidence.
+        case guardBand = "guard_band"
+        /// §4.2.1, simple acceptance (w = 0): PASS or FAIL on the estimate alone, provided the risk
+        /// of a false decision (the one-sided p-value of the estimate against the limit) is at most
+        /// ``TestPlan/maximumRisk``; otherwise INCONCLUSIVE. The report states the specific risk.
+        case simpleAcceptance = "simple_acceptance"
+    }
+
+    /// The laboratory's profile (name, address, accreditation, contact), from the file a plan names.
+    public struct LabProfile: Sendable, Hashable {
+        public var file: String
+        public var text: String
+        public var name: String
+        public var fields: [Entry]
+    }
+
+    /// A named value of a plan or profile (`address`, `temperature_c`).
+    public struct Entry: Sendable, Hashable {
+        public var key: String
+        public var value: String
+    }
 
     public var file: String
     public var text: String
@@ -62,7 +92,34 @@ public struct TestPlan: Sendable, Hashable {
     public var associationMetres: Double
     public var rangeBins: [Double]
     public var criteria: [AcceptanceCriterion]
+    /// The decision rule, and for simple acceptance the largest risk of a false decision accepted.
+    public var decisionRule: DecisionRuleKind = .guardBand
+    public var maximumRisk: Double = 0.05
+    /// The laboratory profile, when the plan names one.
+    public var labProfile: LabProfile?
+    /// The customer's address and contact; the item's serial number and condition on receipt.
+    public var clientAddress = "", clientContact = "", itemSerial = "", itemCondition = ""
+    /// The sampling plan (what runs, sorties or passes make the sample), as the plan words it.
+    public var sampling = ""
+    /// Measured environmental conditions (name, value with unit), from the plan or its conditions file.
+    public var environment: [Entry] = []
+    /// Evaluation settings beyond c, p and the association distance: the track hold (s), the largest
+    /// truth gap interpolated across (s), the detection gate's half-widths (m, °, °), and the
+    /// bootstrap's replicates and seed.
+    public var holdSeconds = 2.0
+    public var truthGapSeconds = 5.0
+    public var gateRangeMetres = 50.0, gateAzimuthDegrees = 2.0, gateElevationDegrees = 2.0
+    public var bootstrapReplicates = 2000
+    public var bootstrapSeed: UInt64 = 20_261_207
+    /// The reference's uncertainty components beyond the truth's own accuracy: time synchronisation
+    /// (s, standard uncertainty), sensor survey (m), and the GNSS user range error (m) that turns a
+    /// dilution of precision into metres when a fix gives no accuracy; `nil` where the plan says nothing.
+    public var timeSyncSeconds: Double?
+    public var surveyMetres: Double?
+    public var gnssUEREMetres: Double?
 
+    /// The SHA-256 of the plan's text.
+    public var textSHA256: String { RunLog.sha256Hex(Data(text.utf8)) }
     /// Reads and checks a plan file.
     public static func load(path: String) throws(RuntimeError) -> TestPlan {
         try parse(ConfigNode.text(ofFile: path, noun: "test plan"), file: path)
@@ -72,9 +129,10 @@ public struct TestPlan: Sendable, Hashable {
     public static func parse(_ text: String, file: String) throws(RuntimeError) -> TestPlan {
         let root = try ConfigNode.root(yaml: text, file: file).mapping(allowing: [
             "plan", "method", "client", "laboratory", "system_under_test", "authorised_by", "conditions", "deviations",
-            "confidence", "evaluation", "criteria",
+            "confidence", "evaluation", "criteria", "decision_rule", "laboratory_profile", "customer", "sampling", "environment",
+            "conditions_file", "reference",
         ])
-        let system = try root.required("system_under_test").mapping(allowing: ["name", "version", "firmware"])
+        let system = try root.required("system_under_test").mapping(allowing: ["name", "version", "firmware", "serial", "condition"])
         let authorised = try root.optional("authorised_by")?.mapping(allowing: ["name", "role"])
         let confidence = try root.optional("confidence")?.double(in: 0.5...0.999999) ?? 0.95
         var plan = TestPlan(
@@ -88,7 +146,74 @@ public struct TestPlan: Sendable, Hashable {
             deviations: try root.optional("deviations")?.sequence().map { (n) throws(RuntimeError) in try n.string() } ?? [],
             confidence: confidence, ospaCutoff: 100, ospaOrder: 1, associationMetres: 50,
             rangeBins: [0, 500, 1000, 2000, 3000, 5000, 8000], criteria: [])
-        if let evaluation = try root.optional("evaluation")?.mapping(allowing: ["ospa_c_m", "ospa_p", "association_m", "range_bins_m"]) {
+        plan.itemSerial = try system.optional("serial")?.string() ?? ""
+        plan.itemCondition = try system.optional("condition")?.string() ?? ""
+        if let customer = try root.optional("customer")?.mapping(allowing: ["name", "address", "contact"]) {
+            if plan.client == "—" { plan.client = try customer.optional("name")?.string() ?? "—" }
+            plan.clientAddress = try customer.optional("address")?.string() ?? ""
+            plan.clientContact = try customer.optional("contact")?.string() ?? ""
+        }
+        plan.sampling = try root.optional("sampling")?.string() ?? ""
+        if let rule = try root.optional("decision_rule")?.mapping(allowing: ["rule", "max_risk"]) {
+            plan.decisionRule = try rule.required("rule").choice(DecisionRuleKind.self, noun: "decision rule")
+            plan.maximumRisk = try rule.optional("max_risk")?.double(in: 0.0001...0.5) ?? plan.maximumRisk
+        }
+        if let reference = try root.optional("reference")?.mapping(allowing: ["time_sync_s", "sensor_survey_m", "gnss_uere_m"]) {
+            plan.timeSyncSeconds = try reference.optional("time_sync_s")?.double(in: 0...10)
+            plan.surveyMetres = try reference.optional("sensor_survey_m")?.double(in: 0...1000)
+            plan.gnssUEREMetres = try reference.optional("gnss_uere_m")?.double(in: 0.001...1000)
+        }
+        let folder = (file as NSString).deletingLastPathComponent
+        func resolve(_ path: String) -> String { path.hasPrefix("/") ? path : (folder as NSString).appendingPathComponent(path) }
+        if let node = root.optional("laboratory_profile") {
+            let path = resolve(try node.string())
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw node.error("the laboratory profile \(path) does not exist")
+            }
+            let text = try ConfigNode.text(ofFile: path, noun: "laboratory profile")
+            let profile = try ConfigNode.root(yaml: text, file: path).mapping(allowing: [
+                "name", "address", "accreditation", "contact", "phone", "email", "site"])
+            var fields: [Entry] = []
+            for key in ["address", "accreditation", "contact", "phone", "email", "site"] {
+                if let value = try profile.optional(key)?.string() { fields.append(Entry(key: key, value: value)) }
+            }
+            let name = try profile.required("name").string()
+            plan.labProfile = LabProfile(file: path, text: text, name: name, fields: fields)
+            if plan.laboratory == "—" { plan.laboratory = name }
+        }
+        var environmentNode = root.optional("environment")
+        var environmentRoot: ConfigNode?
+        if let node = root.optional("conditions_file") {
+            let path = resolve(try node.string())
+            environmentRoot = try ConfigNode.root(yaml: try ConfigNode.text(ofFile: path, noun: "conditions file"), file: path)
+            environmentNode = try environmentRoot?.mapping(allowing: ["environment"]).required("environment")
+        }
+        if let environment = try environmentNode?.mapping(allowing: ["temperature_c", "humidity_pct", "wind_mps", "wind_from_deg",
+                                                                     "visibility_km", "pressure_hpa", "precipitation", "measured_at"]) {
+            let units = ["temperature_c": "°C", "humidity_pct": "%", "wind_mps": "m/s", "wind_from_deg": "°", "visibility_km": "km",
+                         "pressure_hpa": "hPa"]
+            for key in ["temperature_c", "humidity_pct", "wind_mps", "wind_from_deg", "visibility_km", "pressure_hpa"] {
+                if let value = try environment.optional(key)?.double() {
+                    plan.environment.append(Entry(key: key, value: "\(AcceptanceCriterion.number(value)) \(units[key]!)"))
+                }
+            }
+            for key in ["precipitation", "measured_at"] {
+                if let value = try environment.optional(key)?.string() { plan.environment.append(Entry(key: key, value: value)) }
+            }
+        }
+        if let evaluation = try root.optional("evaluation")?.mapping(allowing: ["ospa_c_m", "ospa_p", "association_m", "range_bins_m",
+                                                                               "hold_s", "truth_gap_s", "gate", "bootstrap"]) {
+            plan.holdSeconds = try evaluation.optional("hold_s")?.double(in: 0...60) ?? plan.holdSeconds
+            plan.truthGapSeconds = try evaluation.optional("truth_gap_s")?.double(in: 0.001...600) ?? plan.truthGapSeconds
+            if let gate = try evaluation.optional("gate")?.mapping(allowing: ["range_m", "azimuth_deg", "elevation_deg"]) {
+                plan.gateRangeMetres = try gate.optional("range_m")?.double(in: 0.01...100_000) ?? plan.gateRangeMetres
+                plan.gateAzimuthDegrees = try gate.optional("azimuth_deg")?.double(in: 0.001...180) ?? plan.gateAzimuthDegrees
+                plan.gateElevationDegrees = try gate.optional("elevation_deg")?.double(in: 0.001...90) ?? plan.gateElevationDegrees
+            }
+            if let bootstrap = try evaluation.optional("bootstrap")?.mapping(allowing: ["replicates", "seed"]) {
+                plan.bootstrapReplicates = try bootstrap.optional("replicates")?.integer(atLeast: 100) ?? plan.bootstrapReplicates
+                plan.bootstrapSeed = UInt64(try bootstrap.optional("seed")?.integer(atLeast: 0) ?? Int(plan.bootstrapSeed))
+            }
             plan.ospaCutoff = try evaluation.optional("ospa_c_m")?.double(in: 1...100_000) ?? plan.ospaCutoff
             plan.ospaOrder = try evaluation.optional("ospa_p")?.double(in: 1...10) ?? plan.ospaOrder
             plan.associationMetres = try evaluation.optional("association_m")?.double(in: 0.1...10_000) ?? plan.associationMetres

@@ -1,5 +1,6 @@
 // The output of `haechi evaluate`: the Stone Soup scorer's summary keys, unrounded, plus the series over time.
 import Evaluation
+import Reporting
 import TelemetryModel
 import Foundation
 
@@ -105,13 +106,15 @@ public struct TrackScoreSummary: Encodable, Sendable {
     let siap: SIAP
     let series: Series
     let associations: [Association]
+    /// The report's figures of the same run, from the same ``Evaluator`` (so they equal `haechi report`'s).
+    var figures: [ReportFigure]?
 
     enum CodingKeys: String, CodingKey {
         case format, version, scenario, tracks, settings = "eval", truthPathCount = "n_truth_paths", trackCount = "n_tracks"
         case trackStateCount = "n_track_states_on_grid", stepCount = "n_time_steps"
         case ospaMean = "ospa_mean_m", ospaMedian = "ospa_median_m", ospaPercentile95 = "ospa_p95_m", gospaMean = "gospa_mean"
         case gospaLocalisationMean = "gospa_localisation_mean", gospaMissedMean = "gospa_missed_mean_count"
-        case gospaFalseMean = "gospa_false_mean_count", siap, series = "timeseries", associations
+        case gospaFalseMean = "gospa_false_mean_count", siap, series = "timeseries", associations, figures
     }
 
     init(options: EvaluateRunner.Options, epoch: Timestamp, grid: EvaluationGrid, associator: TrackToTruthAssociator,

@@ -52,9 +52,17 @@ def test_report_files_and_figures(report):
     assert names == ["report-signing.pub", "report.both.html", "report.both.md", "report.json", "report.signature.json"]
     data = json.loads((out / "report.json").read_text())
     figures = {f["key"]: f for f in data["figures"]}
-    # Pd carries its Clopper-Pearson interval and counts; false alarms their Garwood interval.
+    # Pd carries its Korn-Graubard interval (effective sample size from the scans' correlation) and
+    # counts; false alarms their Garwood interval; continuous figures a moving-block bootstrap.
     pd = figures["pd_within_2000m"]
-    assert pd["method"] == "clopper-pearson" and 0 <= pd["lower"] <= pd["value"] <= pd["upper"] <= 1
+    assert pd["method"] == "korn-graubard-ar1" and 0 <= pd["lower"] <= pd["value"] <= pd["upper"] <= 1
+    assert pd["oneSidedLower"] >= pd["lower"] and pd["oneSidedUpper"] <= pd["upper"]
+    for key_ in ("horizontal_rmse_m", "ospa_mean_m", "completeness", "cep50_m"):
+        f = figures[key_]
+        assert f["method"] == "moving-block-bootstrap" and f["lower"] <= f["value"] <= f["upper"], f
+    assert figures["false_tracks_per_hour"]["method"] == "garwood-poisson" and figures["false_tracks_per_hour"]["upper"] > 0
+    assert figures["false_alarms_per_sensor_hour"]["method"] == "garwood-poisson"
+    assert data["draft"] is True and data["planSHA256"] == __import__("hashlib").sha256(PLAN.read_bytes()).hexdigest()
     assert pd["value"] == pytest.approx(pd["numerator"] / pd["denominator"])
     assert figures["false_alarms_per_scan"]["method"] == "garwood-poisson"
     for key_ in ("ospa_mean_m", "gospa_mean", "completeness", "spuriousness", "horizontal_rmse_m", "cep50_m", "mota", "idf1",
@@ -65,7 +73,8 @@ def test_report_files_and_figures(report):
     assert set(outcomes.values()) <= {"PASS", "FAIL", "INCONCLUSIVE"}
     for verdict in data["verdicts"]:
         if verdict["outcome"] == "INCONCLUSIVE":
-            assert verdict.get("furtherRunsNeeded"), verdict
+            assert verdict.get("furtherRunsNeeded") is not None or verdict.get("furtherAtObservedRate") is not None, verdict
+            assert verdict["furtherUnit"] in ("scans", "hours", "runs"), verdict
     assert data["recordingSHA256"] == __import__("hashlib").sha256(recording.read_bytes()).hexdigest()
     assert "haechi.run" not in data  # the JSON is the report model, not the recording
     html = (out / "report.both.html").read_text()
@@ -118,9 +127,9 @@ def test_verify_passes_then_fails_on_one_changed_byte(haechi_bin, report):
 def test_run_log_chain_and_tamper_detection(haechi_bin, report, tmp_path):
     work, recording, log, out, key, _ = report
     listed = haechi(haechi_bin, "runs", "list", "--log", str(log))
-    assert listed.returncode == 0 and "evaluation" in listed.stdout, listed.stdout
+    assert listed.returncode == 0 and "draft" in listed.stdout, listed.stdout
     shown = json.loads(haechi(haechi_bin, "runs", "show", "1", "--log", str(log)).stdout)
-    assert shown[0]["kind"] == "evaluation" and shown[0]["recordingSHA256"] == json.loads(
+    assert shown[0]["kind"] == "draft" and shown[0]["recordingSHA256"] == json.loads(
         (out / "report.signature.json").read_text())["recordingSHA256"]
     assert haechi(haechi_bin, "runs", "verify", "--log", str(log)).returncode == 0
     copy = tmp_path / "runlog.sqlite"
@@ -170,7 +179,7 @@ def test_a_run_without_truth_is_not_evaluable(haechi_bin, tmp_path):
                     "--log", str(tmp_path / "runlog.sqlite"))
     assert result.returncode == 0, result.stderr
     data = json.loads((out / "report.json").read_text())
-    assert data["notEvaluable"] and any("truth" in item for item in data["notEvaluable"]), data["notEvaluable"]
+    assert data["notEvaluable"] and any("truth" in item["en"] for item in data["notEvaluable"]), data["notEvaluable"]
     assert {v["outcome"] for v in data["verdicts"]} == {"NOT_EVALUABLE"}
     assert all(f["value"] is None for f in data["figures"] if f["key"] in ("ospa_mean_m", "horizontal_rmse_m"))
 

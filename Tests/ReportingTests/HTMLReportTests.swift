@@ -60,7 +60,7 @@ struct HTMLReportTests {
             #expect(range.lowerBound > previous, "\(term) out of order")
             previous = range.lowerBound
         }
-        let end = try #require(html.range(of: "시험성적서 끝 / End of report"))
+        let end = try #require(html.range(of: "이하 여백 / End of report; the rest of this page is intentionally blank"))
         #expect(end.lowerBound > previous)
         #expect(html.contains("<html lang=\"ko\">"))
     }
@@ -85,7 +85,7 @@ struct HTMLReportTests {
             if let value = figure.value {
                 #expect(row.contains(">\(ReportNumberFormat.fixed(value, decimals: decimals))<"))
             } else {
-                #expect(row.contains("평가불가") && row.contains(figure.note!.htmlEscaped))
+                #expect(row.contains("평가 불가") && row.contains(figure.note!.en.htmlEscaped))
             }
             if figure.lower != nil || figure.upper != nil {
                 #expect(row.contains(ReportOutline.intervalText(figure, decimals: decimals)))
@@ -105,13 +105,13 @@ struct HTMLReportTests {
         let report = SampleReport.make()
         let html = Self.render(report)
         let section = try #require(Self.slice(html, from: "<section id=\"sec-conformity\">", to: "</section>"))
-        #expect(section.contains(report.decisionRule.htmlEscaped))
+        #expect(section.contains(report.decisionRule.en.htmlEscaped))
         #expect(section.contains("<span class=\"verdict pass\">적합 / PASS</span>"))
         #expect(section.contains("<span class=\"verdict fail\">부적합 / FAIL</span>"))
-        #expect(section.contains("<span class=\"verdict inconclusive\">판정불가 / INCONCLUSIVE</span>"))
-        #expect(section.contains("<span class=\"verdict not-evaluable\">평가불가 / NOT EVALUABLE</span>"))
+        #expect(section.contains("<span class=\"verdict inconclusive\">판정 보류 / INCONCLUSIVE</span>"))
+        #expect(section.contains("<span class=\"verdict not-evaluable\">평가 불가 / NOT EVALUABLE</span>"))
         for verdict in report.verdicts { #expect(section.contains(verdict.criterion.htmlEscaped)) }
-        #expect(section.contains(">12<"))  // further runs needed
+        #expect(section.contains("12 /"))  // further runs needed
         let title = try #require(Self.slice(html, from: "<section id=\"sec-title\"", to: "</section>"))
         #expect(title.contains("verdict fail"))
     }
@@ -120,7 +120,7 @@ struct HTMLReportTests {
     func otherSections() throws {
         let report = SampleReport.make()
         let html = Self.render(report)
-        for line in report.deviations + report.notEvaluable + report.conditions { #expect(html.contains(line.htmlEscaped)) }
+        for line in report.deviations + report.notEvaluable + report.conditions { #expect(html.contains(line.en.htmlEscaped)) }
         let provenance = try #require(Self.slice(html, from: "<section id=\"sec-provenance\">", to: "</section>"))
         for value in [report.recordingSHA256, report.runLogHeadHash, report.softwareCommit, report.recordingFile, report.runID] {
             #expect(provenance.contains(value))

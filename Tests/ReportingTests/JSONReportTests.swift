@@ -48,6 +48,8 @@ struct JSONReportTests {
             "figures", "decisionRule", "verdicts", "deviations", "notEvaluable", "authorisedBy", "authorisedRole", "runID",
             "recordingFile", "recordingSHA256", "runLogHeadHash", "softwareVersion", "softwareCommit", "toolVersions", "mapTruth",
             "mapTracks", "pdByRange", "positionErrorOverTime", "ospaOverTime", "gospaOverTime", "timelines", "verdictSummary",
+            "draft", "laboratoryDetails", "clientDetails", "planSHA256", "labProfileSHA256", "itemDetails", "testStartedKST",
+            "testEndedKST", "issuedKST", "environment", "evaluationSettings", "uncertaintyBudget", "uncertaintyNotes",
         ]
         #expect(Set(object.keys) == expected)
         let summary = try #require(object["verdictSummary"] as? [String: Any])

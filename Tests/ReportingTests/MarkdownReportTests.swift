@@ -15,7 +15,7 @@ struct MarkdownReportTests {
             previous = range.lowerBound
         }
         #expect(md.hasPrefix("# 시험성적서 / Test Report\n"))
-        #expect(md.contains("시험성적서 끝 / End of report"))
+        #expect(md.contains("이하 여백 / End of report; the rest of this page is intentionally blank"))
     }
 
     @Test("Figures with intervals, verdicts and plot summaries are tables")
@@ -23,7 +23,7 @@ struct MarkdownReportTests {
         let report = SampleReport.make()
         let md = MarkdownReportRenderer(language: .en).render(report)
         #expect(md.contains("| `pd\\_within\\_2km` |") == false)  // keys are code spans, not escaped text
-        #expect(md.contains("| `pd_within_2km` | 0.9400 | — | [0.8345, 0.9875] | 95 % | `clopper-pearson` | 47 / 50 | — |"))
+        #expect(md.contains("| Probability of detection (Pd) within 2000 m · pd\\_within\\_2km | 0.9400 | — | [0.8345, 0.9875] | 95 % | `clopper-pearson` | 47 / 50 | — |") || md.contains("pd\\_within\\_2km | 0.9400 | — | [0.8345, 0.9875] | 95 % | `clopper-pearson` | 47 / 50 | — |"))
         #expect(md.contains("**FAIL**") && md.contains("**PASS**") && md.contains("**INCONCLUSIVE**") && md.contains("**NOT EVALUABLE**"))
         #expect(md.contains("Plots cannot be shown in Markdown"))
         #expect(md.contains("| 250.0 | 1.000 | [0.832, 1.000] |\n| 750.0 | 0.9750 | [0.8684, 0.9994] |"))

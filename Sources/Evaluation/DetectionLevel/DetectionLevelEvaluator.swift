@@ -71,7 +71,9 @@ public struct DetectionLevelEvaluator: Sendable {
         let scans = scans.filter { $0.sensorID == sensorID }
             .enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
         let drones = truth.sorted { $0.id < $1.id }
-        let gate = PolarDetectionGate(sensor: description, fallback: settings.gate, sigmaMultiplier: settings.gate.sigmaMultiplier)
+        let gate = settings.gateUsesSensorSigmas
+            ? PolarDetectionGate(sensor: description, fallback: settings.gate, sigmaMultiplier: settings.gate.sigmaMultiplier)
+            : settings.gate
         let maximumRange = description?.maximumRange.flatMap { $0.isFinite && $0 > 0 ? $0 : nil }
         let maximumGap = Int64((settings.maximumTruthGapSeconds * 1e9).rounded(.toNearestOrEven))
         let edges = settings.rangeBinEdges
@@ -80,6 +82,7 @@ public struct DetectionLevelEvaluator: Sendable {
         var bins = zip(edges, edges.dropFirst()).map { RangeBinTally(lowerBound: $0, upperBound: $1) }
         var associations: [DetectionAssociation] = []
         var beyondRange = 0
+        var trials: [DetectionTrial] = []
         var falseAlarms = 0
         var detectionCount = 0
         var rangeErrors: [Double] = [], azimuthErrors: [Double] = [], elevationErrors: [Double] = []
@@ -113,6 +116,7 @@ public struct DetectionLevelEvaluator: Sendable {
                 let hit = hitDrones.contains(row)
                 overall.trials += 1
                 if hit { overall.hits += 1 }
+                trials.append(DetectionTrial(time: scan.time, droneID: drones[entry.drone].id, range: entry.polar.range, hit: hit))
                 if let bin = Self.binIndex(of: entry.polar.range, edges: edges) {
                     bins[bin].tally.trials += 1
                     if hit { bins[bin].tally.hits += 1 }
@@ -128,7 +132,7 @@ public struct DetectionLevelEvaluator: Sendable {
                                     rangeError: MeasurementErrorSummary(errors: rangeErrors),
                                     azimuthError: MeasurementErrorSummary(errors: azimuthErrors),
                                     elevationError: MeasurementErrorSummary(errors: elevationErrors),
-                                    associations: associations, associationsBeyondMaximumRange: beyondRange)
+                                    associations: associations, associationsBeyondMaximumRange: beyondRange, trials: trials)
     }
 
     /// The (drone row, detection column) pairs of one scan, in drone order.

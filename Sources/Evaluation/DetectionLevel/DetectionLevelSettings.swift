@@ -26,6 +26,11 @@ public struct DetectionLevelSettings: Hashable, Sendable, Codable {
     /// Truth states further apart than this are not interpolated across, seconds: the drone is taken
     /// to be on the ground, or unknown, in between (default 5).
     public let maximumTruthGapSeconds: Double
+    /// Whether a sensor's own declared sigmas set its gate (`true`, the default) or ``gate`` applies
+    /// to every sensor as given (`false`). A certification report uses `false` with the test plan's
+    /// gate: a sensor twice as noisy as it claims would otherwise have its errors truncated by its
+    /// own claim, and its far misses turned into a miss plus a false alarm.
+    public let gateUsesSensorSigmas: Bool
 
     /// The default range-bin edges, metres.
     public static let defaultRangeBinEdges: [Double] = [0, 500, 1000, 2000, 3000, 5000, 8000]
@@ -36,7 +41,7 @@ public struct DetectionLevelSettings: Hashable, Sendable, Codable {
     public init(gate: PolarDetectionGate = PolarDetectionGate(),
                 rangeBinEdges: [Double] = DetectionLevelSettings.defaultRangeBinEdges,
                 assignment: DetectionAssignmentRule = .greedyNearestFirst,
-                maximumTruthGapSeconds: Double = 5) {
+                maximumTruthGapSeconds: Double = 5, gateUsesSensorSigmas: Bool = true) {
         precondition(rangeBinEdges.count >= 2 && rangeBinEdges.allSatisfy(\.isFinite)
                      && zip(rangeBinEdges, rangeBinEdges.dropFirst()).allSatisfy { $0 < $1 },
                      "range-bin edges must be at least two, finite and strictly ascending")
@@ -45,5 +50,6 @@ public struct DetectionLevelSettings: Hashable, Sendable, Codable {
         self.rangeBinEdges = rangeBinEdges
         self.assignment = assignment
         self.maximumTruthGapSeconds = maximumTruthGapSeconds
+        self.gateUsesSensorSigmas = gateUsesSensorSigmas
     }
 }

@@ -29,12 +29,14 @@ public struct SensorDetectionScore: Hashable, Sendable {
     /// Associations with a drone beyond the maximum range: neither a hit (there was no trial) nor
     /// a false alarm. They are in ``associations`` and in the error summaries.
     public var associationsBeyondMaximumRange: Int
+    /// Every trial, in scan order and, within a scan, in drone-id order.
+    public var trials: [DetectionTrial]
 
     /// Creates a score.
     public init(sensorID: String, scanCount: Int, detectionCount: Int, maximumRange: Double?, gate: PolarDetectionGate,
                 overall: DetectionTally, rangeBins: [RangeBinTally], falseAlarms: FalseAlarmTally,
                 rangeError: MeasurementErrorSummary?, azimuthError: MeasurementErrorSummary?, elevationError: MeasurementErrorSummary?,
-                associations: [DetectionAssociation], associationsBeyondMaximumRange: Int) {
+                associations: [DetectionAssociation], associationsBeyondMaximumRange: Int, trials: [DetectionTrial] = []) {
         self.sensorID = sensorID
         self.scanCount = scanCount
         self.detectionCount = detectionCount
@@ -48,5 +50,6 @@ public struct SensorDetectionScore: Hashable, Sendable {
         self.elevationError = elevationError
         self.associations = associations
         self.associationsBeyondMaximumRange = associationsBeyondMaximumRange
+        self.trials = trials
     }
 }

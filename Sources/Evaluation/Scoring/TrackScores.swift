@@ -34,10 +34,14 @@ public struct TrackScores: Sendable {
     public var steps: [TrackScoreStep]
     /// The SIAP figures.
     public var siap: SIAPScores
+    /// The truth paths as scored: on the grid (``TruthPath/onTimeline(_:maximumGapNanoseconds:)``),
+    /// in the order given; the associations' truth indices refer to them.
+    public var truthsOnGrid: [TruthPath]
 
     /// Creates scores.
     public init(truthPathCount: Int, scoredTracks: [TrackPath], associations: [TrackTruthAssociation],
-                steps: [TrackScoreStep], siap: SIAPScores) {
+                steps: [TrackScoreStep], siap: SIAPScores, truthsOnGrid: [TruthPath] = []) {
+        self.truthsOnGrid = truthsOnGrid
         self.truthPathCount = truthPathCount
         self.scoredTracks = scoredTracks
         self.associations = associations

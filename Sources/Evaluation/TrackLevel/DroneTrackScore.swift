@@ -16,6 +16,9 @@ public struct DroneTrackScore: Hashable, Sendable, Codable {
     public var firstConfirmedTrack: FirstContact?
     /// Position error of its associated track records; `nil` without any.
     public var positionError: PositionErrorSummary?
+    /// The errors (track − truth, ENU metres) of its associated track records, in time order: the
+    /// samples behind ``positionError``, for a bootstrap over time.
+    public var positionErrors: [ENUVector] = []
     /// Grid frames in which it was present.
     public var framesPresent: Int
     /// Grid frames in which it was matched with a track.

@@ -102,12 +102,14 @@ public struct TrackLevelEvaluator: Sendable {
                 range(of: drone, at: first.time).map { FirstContact(time: first.time, range: $0, source: tracks[first.track].id) }
             }
             allErrors += records.errors[index]
-            droneScores.append(DroneTrackScore(
+            var droneScore = DroneTrackScore(
                 droneID: drone.id, firstTruthTime: drone.states.first?.time, lastTruthTime: drone.states.last?.time,
                 firstDetection: firstDetection, firstConfirmedTrack: firstTrack,
                 positionError: PositionErrorSummary(errors: records.errors[index]),
                 framesPresent: frames.present[index], framesTracked: frames.tracked[index],
-                trackSegments: frames.segments[index], idSwitches: frames.switches[index]))
+                trackSegments: frames.segments[index], idSwitches: frames.switches[index])
+            droneScore.positionErrors = records.errors[index]
+            droneScores.append(droneScore)
         }
 
         let threshold = settings.falseTrackUnassociatedFraction

@@ -1,0 +1,101 @@
+// The report's evaluation on truth's own timeline: truth fed back as tracks scores perfectly, whatever truth's rate.
+import Evaluation
+import Reporting
+import Testing
+import TelemetryModel
+@testable import TestbedRuntime
+
+@Suite("Evaluator on truth's own timeline")
+struct EvaluatorTimelineTests {
+    static let plan: TestPlan = {
+        // swiftlint:disable:next force_try
+        try! TestPlan.parse("""
+            plan: oracle
+            method: oracle
+            system_under_test: {name: oracle, version: "1"}
+            evaluation: {bootstrap: {replicates: 200, seed: 7}}
+            criteria:
+              - {metric: ospa_mean_m, max: 1}
+              - {metric: completeness, min: 0.5}
+            """, file: "oracle.yaml")
+    }()
+
+    /// Three drones flying straight at constant velocity, sampled at `times(drone)` seconds.
+    static func truths(times: (Int) -> [Double]) -> [TruthPath] {
+        (0..<3).map { drone in
+            let velocity = ENUVector(5 + Double(drone), -3, 0.5)
+            let start = ENUVector(100 * Double(drone), 200, 50)
+            let states = times(drone).map { t in
+                KinematicState(time: Timestamp(nanosecondsSinceEpoch: 1_800_000_000_000_000_000 + Int64((t * 1e9).rounded())),
+                               position: start + velocity * t, velocity: velocity)
+            }
+            return TruthPath(id: "drone-\(drone)", states: states)
+        }
+    }
+
+    static func evaluate(_ truths: [TruthPath]) -> Evaluator.Output {
+        let tracks = truths.enumerated().map { TrackPath(id: String($0.offset), states: $0.element.states) }
+        let times = truths.flatMap { $0.states.map(\.time) }
+        let input = EvaluationInput(runID: "oracle", truths: truths, truthAccuracy: [:], tracks: tracks,
+                                    trackSource: .file(path: "oracle.jsonl", sha256: ""), scans: [], sensors: [], sensorPositions: [],
+                                    span: times.min()!...times.max()!, frames: 0)
+        return Evaluator(plan: plan, input: input).evaluate()
+    }
+
+    /// The sample times of each cadence, seconds, per drone.
+    static func times(cadence: Int, drone: Int) -> [Double] {
+        switch cadence {
+        case 0: return (0...120).map { Double($0) * 0.5 }
+        case 1: return (0...60).map { Double($0) }
+        case 2:
+            return (0..<80).map { (k: Int) -> Double in
+                let jitter: Double = 0.23 * Double((k * 7) % 5) / 5
+                return Double(k) * 0.7 + jitter
+            }
+        default:
+            return (0..<70).map { (k: Int) -> Double in
+                let jitter: Double = 0.05 * Double((k * (drone + 3)) % 4) / 4
+                return Double(k) * 0.8 + 0.1 * Double(drone) + jitter
+            }
+        }
+    }
+
+    static let cadenceNames = ["0.5 s", "1 s", "irregular, shared", "irregular, each drone its own clock"]
+
+    @Test("Truth as tracks: OSPA 0, completeness 1, no false tracks", arguments: 0..<4)
+    func oracle(index: Int) throws {
+        let name = Self.cadenceNames[index]
+        let out = Self.evaluate(Self.truths { Self.times(cadence: index, drone: $0) })
+        let figures = Dictionary(uniqueKeysWithValues: out.figures.map { ($0.key, $0) })
+        let ospa = try #require(figures["ospa_mean_m"]?.value, "\(name)")
+        #expect(ospa < 1e-6, "\(name): OSPA \(ospa)")
+        #expect(try #require(figures["completeness"]?.value) == 1, "\(name)")
+        #expect(try #require(figures["spuriousness"]?.value) == 0, "\(name)")
+        #expect(figures["false_tracks_per_hour"]?.numerator == 0, "\(name)")
+        #expect(try #require(figures["horizontal_rmse_m"]?.value) < 1e-6, "\(name)")
+        #expect(out.verdicts.map(\.outcome) == ["PASS", "PASS"], "\(name): \(out.verdicts)")
+        // Every OSPA step on the timeline is 0: no half-second step counts a drone as missed.
+        #expect(out.ospaOverTime?.y.allSatisfy { $0 < 1e-6 } == true, "\(name)")
+    }
+
+    @Test("The timeline is truth's own samples; a regular truth over its span gives the regular grid")
+    func timeline() {
+        let truths = Self.truths { _ in (0...20).map { Double($0) * 0.5 } }
+        let grid = EvaluationGrid.truthTimeline(of: truths)
+        #expect(grid.times.count == 21 && grid.stepNanoseconds == 500_000_000)
+        let start = truths[0].states[0].time
+        let regular = EvaluationGrid(epoch: Timestamp(nanosecondsSinceEpoch: start.nanosecondsSinceEpoch - 2_000_000_000),
+                                     stepSeconds: 0.5, durationSeconds: 14)
+        let extended = EvaluationGrid.truthTimeline(of: truths, span: regular.times.first!...regular.times.last!)
+        #expect(extended.times == regular.times)
+    }
+
+    @Test("A run without truth gives no figure against truth, in both languages")
+    func noTruth() {
+        let input = EvaluationInput(runID: "empty", truths: [], truthAccuracy: [:], tracks: [], trackSource: .replayedTracker,
+                                    scans: [], sensors: [], sensorPositions: [], span: nil, frames: 0)
+        let out = Evaluator(plan: Self.plan, input: input).evaluate()
+        #expect(out.verdicts.allSatisfy { $0.outcome == "NOT_EVALUABLE" })
+        #expect(out.notEvaluable.contains { $0.en.contains("truth") && $0.ko.contains("실제 위치") })
+    }
+}
