@@ -5,7 +5,7 @@ import Foundation
 /// error) computed from per-time samples of several drones, by a seeded two-stage moving-block
 /// bootstrap (Künsch 1989, "The jackknife and the bootstrap for general stationary observations",
 /// Annals of Statistics 17(3):1217–1241; Lahiri 2003, "Resampling Methods for Dependent Data",
-/// Springer, §2.5), with whole drones resampled first (Davison & Hinkley 1997, "Bootstrap Methods and
+/// Springer), with whole drones resampled first (Davison & Hinkley 1997, "Bootstrap Methods and
 /// their Application", §3.8, hierarchical data).
 ///
 /// The input is one time-ordered series per cluster (a drone, or a drone × sensor): per-sample
@@ -22,7 +22,7 @@ import Foundation
 ///    the order drawn, the last block truncated at n.
 /// 3. The statistic is evaluated on the C rebuilt series.
 ///
-/// The random stream (``BootstrapRandom``, xoshiro256** from the seed, unbiased indices) is consumed
+/// The random stream (`BootstrapRandom`, xoshiro256** from the seed, unbiased indices) is consumed
 /// in that order, replicate after replicate, so a seed fixes every replicate on every platform.
 ///
 /// **Block length.** By default each series of length n gets l = max(1, round(n^(1/3))) (10 for
@@ -70,8 +70,9 @@ public struct MovingBlockBootstrap: Hashable, Sendable {
     ///   - blockLength: a block length for every series (clamped to 1…n); `nil` for the rule
     ///     max(1, round(n^(1/3))) per series (``blockLength(forLength:)``).
     ///   - statistic: the figure, evaluated on the original series and on each replicate's rebuilt
-    ///     series (as many as there are non-empty clusters). It must not keep its argument: the
-    ///     arrays are reused by the next replicate. NaN marks a replicate as invalid.
+    ///     series (as many as there are non-empty clusters). The arrays it is given are reused by the
+    ///     next replicate: a statistic that keeps them only makes that replicate copy them. NaN marks a
+    ///     replicate as invalid.
     /// - Complexity: B + 1 evaluations of `statistic`, plus O(B · N) copying.
     public init?(clusters: [[Double]], replicates: Int = MovingBlockBootstrap.defaultReplicates, seed: UInt64,
                  blockLength: Int? = nil, statistic: ([[Double]]) -> Double) {
