@@ -1,4 +1,5 @@
 // A proportion from scan-level outcomes correlated along each drone's scans: Korn–Graubard bounds at an AR(1) effective size.
+import Foundation
 
 /// A binomial proportion (scan-level Pd, say) estimated from detection outcomes that are correlated
 /// along each cluster's sequence of scans, with Korn–Graubard confidence bounds at an effective sample
@@ -163,9 +164,17 @@ public struct CorrelatedProportion: Hashable, Sendable {
 
     // MARK: - Internals
 
-    /// (t_{N−1}(α) / t_{df}(α))² for N scans, or 1 without the adjustment (or when N − 1 = df).
+    /// (t_{N−1}(α) / t_{df}(α))² for N scans, or 1 without the adjustment (or when N − 1 = df). At
+    /// α = ½, where both quantiles are 0, it is the limit (f_{df}(0) / f_{N−1}(0))², with f_ν the t density.
     func degreesOfFreedomFactor(tail: Double, scans: Double) -> Double {
         guard let df = degreesOfFreedom, scans - 1 > Double(df) else { return 1 }
+        if tail == 0.5 {
+            // ln f_ν(0) = ln Γ((ν + 1)/2) − ln Γ(ν/2) − ½ ln(ν π)
+            func logDensityAtZero(_ nu: Double) -> Double {
+                SpecialFunctions.logGamma((nu + 1) / 2) - SpecialFunctions.logGamma(nu / 2) - 0.5 * log(nu * Double.pi)
+            }
+            return exp(2 * (logDensityAtZero(Double(df)) - logDensityAtZero(scans - 1)))
+        }
         let ratio = SpecialFunctions.studentTUpperQuantile(q: tail, degreesOfFreedom: scans - 1)
             / SpecialFunctions.studentTUpperQuantile(q: tail, degreesOfFreedom: Double(df))
         return ratio * ratio

@@ -5,7 +5,7 @@ import Foundation
 /// error) computed from per-time samples of several drones, by a seeded two-stage moving-block
 /// bootstrap (Künsch 1989, "The jackknife and the bootstrap for general stationary observations",
 /// Annals of Statistics 17(3):1217–1241; Lahiri 2003, "Resampling Methods for Dependent Data",
-/// Springer, §2.5), with whole drones resampled first (Davison & Hinkley 1997, "Bootstrap Methods and
+/// Springer), with whole drones resampled first (Davison & Hinkley 1997, "Bootstrap Methods and
 /// their Application", §3.8, hierarchical data).
 ///
 /// The input is one time-ordered series per cluster (a drone, or a drone × sensor): per-sample
@@ -22,7 +22,7 @@ import Foundation
 ///    the order drawn, the last block truncated at n.
 /// 3. The statistic is evaluated on the C rebuilt series.
 ///
-/// The random stream (``BootstrapRandom``, xoshiro256** from the seed, unbiased indices) is consumed
+/// The random stream (`BootstrapRandom`, xoshiro256** from the seed, unbiased indices) is consumed
 /// in that order, replicate after replicate, so a seed fixes every replicate on every platform.
 ///
 /// **Block length.** By default each series of length n gets l = max(1, round(n^(1/3))) (10 for
@@ -70,8 +70,9 @@ public struct MovingBlockBootstrap: Hashable, Sendable {
     ///   - blockLength: a block length for every series (clamped to 1…n); `nil` for the rule
     ///     max(1, round(n^(1/3))) per series (``blockLength(forLength:)``).
     ///   - statistic: the figure, evaluated on the original series and on each replicate's rebuilt
-    ///     series (as many as there are non-empty clusters). It must not keep its argument: the
-    ///     arrays are reused by the next replicate. NaN marks a replicate as invalid.
+    ///     series (as many as there are non-empty clusters). The arrays it is given are reused by the
+    ///     next replicate: a statistic that keeps them only makes that replicate copy them. NaN marks a
+    ///     replicate as invalid.
     /// - Complexity: B + 1 evaluations of `statistic`, plus O(B · N) copying.
     public init?(clusters: [[Double]], replicates: Int = MovingBlockBootstrap.defaultReplicates, seed: UInt64,
                  blockLength: Int? = nil, statistic: ([[Double]]) -> Double) {
@@ -105,14 +106,28 @@ public struct MovingBlockBootstrap: Hashable, Sendable {
                 let source = series[drawn[slot]]
                 let n = source.count, l = lengths[drawn[slot]]
                 let starts = n - l + 1
-                buffer[slot].removeAll(keepingCapacity: true)
+                // The slot's array is moved out and back (no copy, capacity kept), so that the appends
+                // below reach it directly rather than through the outer array.
+                var rebuilt: [Double] = []
+                swap(&rebuilt, &buffer[slot])
+                rebuilt.removeAll(keepingCapacity: true)
                 var filled = 0
                 while filled < n {
                     let start = random.index(below: starts)
                     let take = min(l, n - filled)
-                    buffer[slot].append(contentsOf: source[start..<(start + take)])
+                    if take >= 16 {
+                        rebuilt.append(contentsOf: source[start..<(start + take)])
+                    } else {
+                        // Short blocks element by element: cheaper than a slice per block without optimisation.
+                        var i = start
+                        while i < start + take {
+                            rebuilt.append(source[i])
+                            i += 1
+                        }
+                    }
                     filled += take
                 }
+                swap(&rebuilt, &buffer[slot])
             }
             let value = statistic(buffer)
             if value.isNaN { discarded += 1 } else { values.append(value) }
@@ -178,13 +193,19 @@ public struct MovingBlockBootstrap: Hashable, Sendable {
         mean(clusters).squareRoot()
     }
 
-    /// The mean of every sample of every series, pooled, each sample weighted equally; NaN for no
-    /// samples.
+    /// The mean of every sample of every series, pooled, each sample weighted equally and summed in
+    /// order; NaN for no samples.
     public static func mean(_ clusters: [[Double]]) -> Double {
         var sum = 0.0, count = 0
         for series in clusters {
-            count += series.count
-            for value in series { sum += value }
+            // An index loop: without optimisation it is several times faster than `for value in series`.
+            let n = series.count
+            var i = 0
+            while i < n {
+                sum += series[i]
+                i += 1
+            }
+            count += n
         }
         return count == 0 ? .nan : sum / Double(count)
     }
@@ -195,18 +216,81 @@ public struct MovingBlockBootstrap: Hashable, Sendable {
     }
 
     /// The statistic "q-th percentile of every sample, pooled" (0 ≤ q ≤ 100), linear between order
-    /// statistics as ``quantile(sorted:_:)`` (numpy's default); NaN for no samples or a NaN q. A q
-    /// outside 0…100 is clamped.
+    /// statistics as ``quantile(sorted:_:)`` (numpy's default); NaN for no samples, a NaN sample or a
+    /// NaN q. A q outside 0…100 is clamped. The two order statistics are found by selection (Hoare's
+    /// `FIND` with median-of-three pivots, O(N) expected), not by sorting each replicate.
     public static func percentile(_ q: Double) -> @Sendable ([[Double]]) -> Double {
         { clusters in
             guard !q.isNaN else { return .nan }
             var pooled: [Double] = []
             pooled.reserveCapacity(clusters.reduce(0) { $0 + $1.count })
-            for series in clusters { pooled.append(contentsOf: series) }
+            for series in clusters {
+                let n = series.count
+                var i = 0
+                while i < n {
+                    let value = series[i]
+                    if value.isNaN { return .nan }
+                    pooled.append(value)
+                    i += 1
+                }
+            }
             guard !pooled.isEmpty else { return .nan }
-            pooled.sort()
-            return quantile(sorted: pooled, min(max(q, 0), 100) / 100)
+            let rank = min(max(q, 0), 100) / 100 * Double(pooled.count - 1)
+            let low = min(Int(rank.rounded(.down)), pooled.count - 1)
+            let a = select(&pooled, low)
+            let fraction = rank - Double(low)
+            if fraction == 0 || low + 1 == pooled.count { return a }
+            // After the selection everything past `low` is at least `a`: the next order statistic is their minimum.
+            var b = pooled[low + 1]
+            var i = low + 2
+            while i < pooled.count {
+                if pooled[i] < b { b = pooled[i] }
+                i += 1
+            }
+            return interpolate(a, b, fraction)
         }
+    }
+
+    /// The k-th smallest (0-based) of `values`, which it reorders so that every value before index k is
+    /// at most the result and every value after it at least: Hoare's selection (C. A. R. Hoare,
+    /// "Algorithm 65: FIND", CACM 4(7), 1961) with median-of-three pivots. Values must not be NaN.
+    ///
+    /// - Complexity: O(n) expected.
+    static func select(_ values: inout [Double], _ k: Int) -> Double {
+        var low = 0, high = values.count - 1
+        while low < high {
+            let middle = low + (high - low) / 2
+            if values[middle] < values[low] { values.swapAt(middle, low) }
+            if values[high] < values[low] { values.swapAt(high, low) }
+            if values[high] < values[middle] { values.swapAt(high, middle) }
+            let pivot = values[middle]
+            var i = low, j = high
+            while i <= j {
+                while values[i] < pivot { i += 1 }
+                while values[j] > pivot { j -= 1 }
+                if i <= j {
+                    values.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            // Now values[low...j] ≤ pivot ≤ values[i...high], and any values between equal the pivot.
+            if k <= j {
+                high = j
+            } else if k >= i {
+                low = i
+            } else {
+                return values[k]
+            }
+        }
+        return values[k]
+    }
+
+    /// a + t (b − a) for a ≤ b, 0 ≤ t ≤ 1; between an infinite value and another, the nearer one.
+    static func interpolate(_ a: Double, _ b: Double, _ t: Double) -> Double {
+        if t == 0 || a == b { return a }
+        if !(a.isFinite && b.isFinite) { return t < 0.5 ? a : b }
+        return a + t * (b - a)
     }
 
     /// The p-quantile (0 ≤ p ≤ 1) of ascending, non-empty `values`, linear between order statistics
@@ -219,10 +303,6 @@ public struct MovingBlockBootstrap: Hashable, Sendable {
         let rank = min(max(p, 0), 1) * Double(values.count - 1)
         let low = min(Int(rank.rounded(.down)), values.count - 1)
         let high = min(low + 1, values.count - 1)
-        let fraction = rank - Double(low)
-        let a = values[low], b = values[high]
-        if fraction == 0 || a == b { return a }
-        if !(a.isFinite && b.isFinite) { return fraction < 0.5 ? a : b }
-        return a + fraction * (b - a)
+        return interpolate(values[low], values[high], rank - Double(low))
     }
 }

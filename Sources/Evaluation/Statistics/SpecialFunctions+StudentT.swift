@@ -26,8 +26,8 @@ extension SpecialFunctions {
     /// The upper q-quantile of Student's t distribution with ν degrees of freedom: the t with
     /// Pr(T_ν > t) = q (scipy's `t.isf(q, ν)`); ν need not be whole.
     ///
-    /// For q ≤ ½, from Pr(|T_ν| > t) = I_x(ν/2, ½) with x = ν / (ν + t²) (Abramowitz & Stegun 26.7.1
-    /// and 26.5.27): x = B⁻¹(2q; ν/2, ½) and t = √(ν (1 − x) / x). When x is above ½ (t small), 1 − x is
+    /// For q ≤ ½, from Pr(|T_ν| > t) = I_x(ν/2, ½) with x = ν / (ν + t²) (Abramowitz & Stegun
+    /// 26.7.1): x = B⁻¹(2q; ν/2, ½) and t = √(ν (1 − x) / x). When x is above ½ (t small), 1 − x is
     /// found directly as the upper quantile of the reflected distribution, 1 − I_{1−x}(½, ν/2) = 2q, so
     /// that it keeps its digits. For ν > 10⁵ the Cornish–Fisher expansion
     /// t = z + g₁(z)/ν + g₂(z)/ν² + g₃(z)/ν³ + g₄(z)/ν⁴ (Abramowitz & Stegun 26.7.5) around the normal
