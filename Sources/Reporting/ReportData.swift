@@ -47,8 +47,11 @@ public struct ReportFigure: Sendable, Codable, Hashable {
 
 /// A verdict on one acceptance criterion under the stated decision rule.
 public struct ReportVerdict: Sendable, Codable, Hashable {
-    /// The criterion as written in the plan (`pd_within_2km >= 0.9 @ 95%`).
+    /// The criterion as written in the plan (`pd_within_2km >= 0.9 @ 95%`): its identifier in JSON and the run log.
     public var criterion: String
+    /// The criterion as a sentence in both languages, with the figure's glossary name; the renderers
+    /// show this where it is given.
+    public var criterionText: ReportText?
     /// The figure it reads.
     public var figureKey: String
     /// `PASS`, `FAIL`, `INCONCLUSIVE` or `NOT_EVALUABLE`.
@@ -65,7 +68,8 @@ public struct ReportVerdict: Sendable, Codable, Hashable {
 
     public init(criterion: String, figureKey: String, outcome: String, compared: Double?, requirement: Double,
                 furtherRunsNeeded: Int? = nil, furtherAtObservedRate: Int? = nil, furtherUnit: String? = nil,
-                explanation: ReportText) {
+                explanation: ReportText, criterionText: ReportText? = nil) {
+        self.criterionText = criterionText
         self.criterion = criterion
         self.figureKey = figureKey
         self.outcome = outcome

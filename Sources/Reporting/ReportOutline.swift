@@ -211,7 +211,7 @@ struct ReportOutline {
     }
 
     private static func verdictRow(_ verdict: ReportVerdict) -> [Cell] {
-        [.text(verdict.criterion), .code(verdict.figureKey),
+        [verdict.criterionText.map { .localized($0) } ?? .text(verdict.criterion), .code(verdict.figureKey),
          verdict.compared.map { .number(ReportNumberFormat.figure($0)) } ?? .missing,
          .number(ReportNumberFormat.figure(verdict.requirement)),
          .verdict(verdict.outcome),

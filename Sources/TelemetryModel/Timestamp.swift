@@ -24,6 +24,18 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
         self.nanosecondsSinceEpoch = Int64(whole) * 1_000_000_000 + Int64(fraction)
     }
 
+    /// Nanoseconds from `earlier` to this time, saturating at `Int64.max` and `Int64.min` instead of
+    /// trapping: timestamps come from senders and may be anywhere in `Int64`, and an interval between
+    /// two of them must never crash the process that measures it.
+    public func nanoseconds(since earlier: Timestamp) -> Int64 {
+        let (difference, overflow) = nanosecondsSinceEpoch.subtractingReportingOverflow(earlier.nanosecondsSinceEpoch)
+        guard overflow else { return difference }
+        return nanosecondsSinceEpoch > earlier.nanosecondsSinceEpoch ? .max : .min
+    }
+
+    /// Seconds from `earlier` to this time (from the saturating ``nanoseconds(since:)``).
+    public func seconds(since earlier: Timestamp) -> Double { Double(nanoseconds(since: earlier)) / 1e9 }
+
     /// Seconds since the Unix epoch.
     public var secondsSinceEpoch: Double { Double(nanosecondsSinceEpoch) / 1e9 }
 

@@ -61,13 +61,7 @@ public enum EvaluateRunner {
             options.order = plan.ospaOrder
             options.maximumHoldSeconds = plan.holdSeconds
         } else {
-            plan = try TestPlan.parse("""
-                plan: haechi evaluate
-                method: haechi evaluate (docs/evaluation.md)
-                system_under_test: {name: track file, version: "-"}
-                evaluation: {ospa_c_m: \(options.cutoff), ospa_p: \(options.order), hold_s: \(options.maximumHoldSeconds)}
-                criteria: [{metric: ospa_mean_m, max: 1000000}]
-                """, file: "(haechi evaluate options)")
+            plan = TestPlan.evaluationDefaults(cutoff: options.cutoff, order: options.order, holdSeconds: options.maximumHoldSeconds)
         }
         let scenarioTruth = options.recordingPath == nil ? try readTruth(options.scenarioPath) : nil
         let tracks = try readTracks(options.tracksPath)
@@ -90,14 +84,14 @@ public enum EvaluateRunner {
         let evaluation = Evaluator(plan: plan, input: input).evaluate()
         let grid = evaluation.grid ?? EvaluationGrid(times: [], nominalStepNanoseconds: 1)
         let associator = TrackToTruthAssociator(associationThreshold: plan.associationMetres)
-        var scores = evaluation.trackScores
-        if options.resampling == .none || scores == nil {
-            scores = TrackScorer(cutoff: options.cutoff, order: options.order, associator: associator, resampler: GridAlignedTrackResampler(),
-                                 maximumTruthGapSeconds: plan.truthGapSeconds)
+        // The Evaluator's own scores unless the tracks are to be taken only where they fall on the grid.
+        let scores = if options.resampling == .hold, let scored = evaluation.trackScores { scored } else {
+            TrackScorer(cutoff: options.cutoff, order: options.order, associator: associator, resampler: GridAlignedTrackResampler(),
+                        maximumTruthGapSeconds: plan.truthGapSeconds)
                 .score(truths: input.truths, tracks: tracks, grid: grid)
         }
         var summary = TrackScoreSummary(options: options, epoch: epoch, grid: grid, associator: associator,
-                                        truths: input.truths, scores: scores!)
+                                        truths: input.truths, scores: scores)
         summary.figures = evaluation.figures
         do {
             try summaryJSON(summary).write(toFile: options.outputPath, atomically: true, encoding: .utf8)

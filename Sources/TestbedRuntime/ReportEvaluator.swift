@@ -49,7 +49,6 @@ struct Evaluator {
     /// How a figure's criterion is decided, and in what unit further evidence is counted.
     enum Decider {
         case correlatedProportion(CorrelatedProportion)
-        case proportion(ClopperPearson, unit: String)
         case poisson(PoissonInterval, unit: String)
         case bootstrap(BootstrapBounds)
     }
@@ -82,9 +81,13 @@ struct Evaluator {
         }
         let grid = EvaluationGrid.truthTimeline(of: truths, span: input.span)
         out.grid = grid
+        if grid.fillLimited {
+            out.deviations.append(ReportText(
+                ko: "실제 위치가 없는 구간이 너무 길어(시각이 동떨어진 기록) 평가 시각 채우기를 백만 개에서 멈췄습니다. 그 밖의 구간에서는 허위 항적을 세지 않습니다.",
+                en: "The span without truth is too long (a timestamp far from the rest): filling the evaluation times stopped at one million points; false tracks beyond them are not counted."))
+        }
         let truthStart = grid.times.first ?? Timestamp(nanosecondsSinceEpoch: 0)
-        let t0 = Double(truthStart.nanosecondsSinceEpoch) / 1e9
-        func seconds(_ t: Timestamp) -> Double { Double(t.nanosecondsSinceEpoch) / 1e9 - t0 }
+        func seconds(_ t: Timestamp) -> Double { t.seconds(since: truthStart) }
         let durationSeconds = (grid.times.last.map(seconds) ?? 0)
         out.conditions.append(ReportText(
             ko: String(format: "평가 구간: 실제 위치 자체의 시각 %d개(공칭 간격 %.3g s)로 이루어진 %.1f s.", grid.times.count, grid.stepSeconds, durationSeconds),
@@ -242,6 +245,12 @@ struct Evaluator {
             rangeTestFigures(&out, score: score)
         }
         proportion(&out, key: "pd", trials: allTrials, scope: ReportText(ko: "전 센서, 전 거리", en: "all sensors, all ranges"))
+        let truthByID = Dictionary(truths.map { ($0.id, $0) }) { first, _ in first }
+        let fastest = out.detectionAssociations.compactMap { truthByID[$0.droneID]?.speed(at: $0.time) }.max()
+        if let fastest {
+            out.figures.append(ReportFigure(key: "fastest_target_detected_mps", value: fastest, unit: "m/s",
+                                            note: ReportText(ko: "탐지 시점의 실제 속력 중 최댓값 (전 센서)", en: "the highest true speed at a detection (all sensors)")))
+        }
         for criterion in plan.criteria {
             guard let within = criterion.withinMetres else { continue }
             proportion(&out, key: criterion.figureKey, trials: allTrials.filter { $0.trial.range <= within },
@@ -268,7 +277,7 @@ struct Evaluator {
         }
         let scanTimes = input.scans.map(\.time)
         if let first = scanTimes.min(), let last = scanTimes.max(), last > first {
-            let hours = Double(last.nanosecondsSinceEpoch - first.nanosecondsSinceEpoch) / 3.6e12
+            let hours = last.seconds(since: first) / 3600
             poisson(&out, key: "false_alarms_per_hour", events: falseAlarms, exposureHours: hours,
                     note: ReportText(ko: "시스템·시간 기준: 첫 스캔부터 마지막 스캔까지", en: "per system-hour: first scan to last scan"))
         } else {
@@ -397,7 +406,7 @@ struct Evaluator {
         var intervals: [Double] = []
         for (_, trials) in Dictionary(grouping: hits, by: \.droneID) {
             let times = trials.map(\.time).sorted()
-            for (a, b) in zip(times, times.dropFirst()) { intervals.append(Double(b.nanosecondsSinceEpoch - a.nanosecondsSinceEpoch) / 1e9) }
+            for (a, b) in zip(times, times.dropFirst()) { intervals.append(b.seconds(since: a)) }
         }
         if !intervals.isEmpty {
             intervals.sort()
@@ -405,31 +414,6 @@ struct Evaluator {
                                             numerator: Double(intervals.count),
                                             note: ReportText(ko: "같은 드론의 연속 탐지 사이 간격의 중앙값", en: "the median interval between successive detections of one drone")))
         }
-        // The fastest target detected: the truth speed at each associated detection.
-        var fastest: Double?
-        for association in out.detectionAssociations where association.sensorID == id {
-            guard let truth = input.truths.first(where: { $0.id == association.droneID }),
-                  let speed = Self.speed(of: truth, at: association.time) else { continue }
-            fastest = max(fastest ?? 0, speed)
-        }
-        if let fastest {
-            let previous = out.figures.firstIndex { $0.key == "fastest_target_detected_mps" }
-            if let previous, let value = out.figures[previous].value, value >= fastest { return }
-            if let previous { out.figures.remove(at: previous) }
-            out.figures.append(ReportFigure(key: "fastest_target_detected_mps", value: fastest, unit: "m/s",
-                                            note: ReportText(ko: "탐지 시점의 실제 속력 중 최댓값 (전 센서)", en: "the highest true speed at a detection (all sensors)")))
-        }
-    }
-
-    /// The truth's speed at `time`: its velocity where given, else the finite difference of its neighbours.
-    static func speed(of truth: TruthPath, at time: Timestamp) -> Double? {
-        let states = truth.states
-        guard let index = states.lastIndex(where: { $0.time <= time }) else { return nil }
-        if let v = states[index].velocity { return (v.x * v.x + v.y * v.y + v.z * v.z).squareRoot() }
-        guard index + 1 < states.count else { return nil }
-        let d = states[index + 1].position - states[index].position
-        let dt = Double(states[index + 1].time.nanosecondsSinceEpoch - states[index].time.nanosecondsSinceEpoch) / 1e9
-        return dt > 0 ? (d.x * d.x + d.y * d.y + d.z * d.z).squareRoot() / dt : nil
     }
 
     /// First detection and first confirmed track: the least ranges, and the times from entry into coverage.
@@ -465,9 +449,9 @@ struct Evaluator {
     private func truthGaps(_ out: inout Output) {
         let limit = Int64((plan.truthGapSeconds * 1e9).rounded())
         for truth in input.truths {
-            let gaps = zip(truth.states, truth.states.dropFirst()).filter { $1.time.nanosecondsSinceEpoch - $0.time.nanosecondsSinceEpoch > limit }
+            let gaps = zip(truth.states, truth.states.dropFirst()).filter { $1.time.nanoseconds(since: $0.time) > limit }
             guard !gaps.isEmpty else { continue }
-            let longest = gaps.map { Double($1.time.nanosecondsSinceEpoch - $0.time.nanosecondsSinceEpoch) / 1e9 }.max() ?? 0
+            let longest = gaps.map { $1.time.seconds(since: $0.time) }.max() ?? 0
             out.deviations.append(ReportText(
                 ko: "드론 \(truth.id)의 실제 위치에 \(Self.f(plan.truthGapSeconds)) s보다 긴 공백이 \(gaps.count)곳 있습니다(최장 \(Self.f(longest)) s). 그 사이는 평가하지 않습니다.",
                 en: "Drone \(truth.id)'s truth has \(gaps.count) gap(s) longer than \(Self.f(plan.truthGapSeconds)) s (longest \(Self.f(longest)) s); nothing is scored across them."))
@@ -490,7 +474,7 @@ struct Evaluator {
         }
         func rms(_ values: [Double]) -> Double? { values.isEmpty ? nil : (values.map { $0 * $0 }.reduce(0, +) / Double(values.count)).squareRoot() }
         var speeds: [Double] = []
-        for truth in input.truths { for state in truth.states { if let s = Self.speed(of: truth, at: state.time) { speeds.append(s) } } }
+        for truth in input.truths { for state in truth.states { if let s = truth.speed(at: state.time) { speeds.append(s) } } }
         let uH = rms(horizontal), uV = rms(vertical)
         let uTime = plan.timeSyncSeconds.flatMap { sync in rms(speeds).map { sync * $0 } }
         let uSurvey = plan.surveyMetres
@@ -581,21 +565,24 @@ struct Evaluator {
     /// Each criterion under the decision rule.
     private func decide(_ out: inout Output) {
         for criterion in plan.criteria {
+            let sentence = criterionText(criterion)
             let requirement: ThresholdRequirement = criterion.sense == .atLeast ? .atLeast(criterion.requirement) : .atMost(criterion.requirement)
             guard let figure = out.figures.first(where: { $0.key == criterion.figureKey }), let value = figure.value else {
                 out.verdicts.append(ReportVerdict(criterion: criterion.text, figureKey: criterion.figureKey, outcome: "NOT_EVALUABLE",
                                                   compared: nil, requirement: criterion.requirement,
                                                   explanation: ReportText(ko: "이 시험 실행에서 해당 수치를 산출할 수 없어 판정하지 않습니다.",
-                                                                          en: "The figure could not be computed from this run; no verdict is given.")))
-                out.deviations.append(ReportText(ko: "판정기준 ‘\(criterion.text)’은(는) 평가할 수 없습니다.",
-                                                 en: "Criterion ‘\(criterion.text)’ is not evaluable."))
+                                                                          en: "The figure could not be computed from this run; no verdict is given."),
+                                                  criterionText: sentence))
+                out.deviations.append(ReportText(ko: "판정기준 ‘\(sentence.ko)’은(는) 평가할 수 없습니다.",
+                                                 en: "Criterion ‘\(sentence.en)’ is not evaluable."))
                 continue
             }
             guard let decider = out.deciders[criterion.figureKey] else {
                 out.verdicts.append(ReportVerdict(criterion: criterion.text, figureKey: criterion.figureKey, outcome: "NOT_EVALUABLE",
                                                   compared: value, requirement: criterion.requirement,
-                                                  explanation: ReportText(ko: "이 수치에는 신뢰한계가 없어 판정규칙을 적용할 수 없습니다(추정값 \(Self.g(value))).",
-                                                                          en: "This figure has no confidence bound, so the decision rule cannot be applied (estimate \(Self.g(value))).")))
+                                                  explanation: ReportText(ko: "이 수치에는 신뢰한계가 없어 판정규칙을 적용할 수 없습니다(추정값 \(Self.f(value))).",
+                                                                          en: "This figure has no confidence bound, so the decision rule cannot be applied (estimate \(Self.f(value)))."),
+                                                  criterionText: sentence))
                 continue
             }
             let gamma = plan.decisionRule == .guardBand ? criterion.confidence : 1 - plan.maximumRisk
@@ -604,14 +591,14 @@ struct Evaluator {
             let compared = criterion.sense == .atLeast ? (decision.lowerBound ?? value) : (decision.upperBound ?? value)
             let percent = Self.f(gamma * 100)
             var explanation = ReportText(
-                ko: "단측 \(percent) % 신뢰한계 \(Self.g(compared))를 요구값 \(criterion.sense.rawValue) \(AcceptanceCriterion.number(criterion.requirement))과 비교(추정값 \(Self.g(value))).",
-                en: "One-sided \(percent) % bound \(Self.g(compared)) against \(criterion.sense.rawValue) \(AcceptanceCriterion.number(criterion.requirement)) (estimate \(Self.g(value))).")
+                ko: "단측 \(percent) % 신뢰한계 \(Self.f(compared))를 요구값 \(criterion.sense.rawValue) \(AcceptanceCriterion.number(criterion.requirement))과 비교(추정값 \(Self.f(value))).",
+                en: "One-sided \(percent) % bound \(Self.f(compared)) against \(criterion.sense.rawValue) \(AcceptanceCriterion.number(criterion.requirement)) (estimate \(Self.f(value))).")
             if plan.decisionRule == .simpleAcceptance {
                 let pointPass = requirement.isMet(by: value)
                 outcome = decision.verdict == .inconclusive ? .inconclusive : (pointPass ? .pass : .fail)
                 explanation = ReportText(
-                    ko: "추정값 \(Self.g(value))을(를) 요구값과 비교. 잘못된 판정의 위험은 \(Self.f(plan.maximumRisk * 100)) % 이하\(outcome == .inconclusive ? "가 아니므로 판정을 보류합니다" : "입니다")(단측 한계 \(Self.g(compared))).",
-                    en: "Estimate \(Self.g(value)) against the requirement; the risk of a wrong decision is \(outcome == .inconclusive ? "above" : "at most") \(Self.f(plan.maximumRisk * 100)) % (one-sided bound \(Self.g(compared))).")
+                    ko: "추정값 \(Self.f(value))을(를) 요구값과 비교. 잘못된 판정의 위험은 \(Self.f(plan.maximumRisk * 100)) % 이하\(outcome == .inconclusive ? "가 아니므로 판정을 보류합니다" : "입니다")(단측 한계 \(Self.f(compared))).",
+                    en: "Estimate \(Self.f(value)) against the requirement; the risk of a wrong decision is \(outcome == .inconclusive ? "above" : "at most") \(Self.f(plan.maximumRisk * 100)) % (one-sided bound \(Self.f(compared))).")
             }
             if outcome == .inconclusive {
                 let u = ReportGlossary.unit(unit)
@@ -623,8 +610,21 @@ struct Evaluator {
                                               compared: compared, requirement: criterion.requirement,
                                               furtherRunsNeeded: outcome == .inconclusive ? further : nil,
                                               furtherAtObservedRate: outcome == .inconclusive ? atRate : nil,
-                                              furtherUnit: outcome == .inconclusive ? unit : nil, explanation: explanation))
+                                              furtherUnit: outcome == .inconclusive ? unit : nil, explanation: explanation,
+                                              criterionText: sentence))
         }
+    }
+
+    /// A criterion as a sentence: the figure's glossary name, the requirement and the confidence.
+    private func criterionText(_ criterion: AcceptanceCriterion) -> ReportText {
+        let name = ReportGlossary.name(ofKey: criterion.metric) ?? ReportText(verbatim: criterion.metric)
+        let sense = criterion.sense == .atLeast ? "≥" : "≤"
+        let requirement = AcceptanceCriterion.number(criterion.requirement)
+        let within = criterion.withinMetres.map { AcceptanceCriterion.number($0) }
+        let confidence = Self.f(criterion.confidence * 100)
+        return ReportText(
+            ko: "\(name.ko)\(within.map { " (경사거리 \($0) m 이내)" } ?? "") \(sense) \(requirement), 단측 신뢰수준 \(confidence) %",
+            en: "\(name.en)\(within.map { " (slant range within \($0) m)" } ?? "") \(sense) \(requirement) at \(confidence) % one-sided confidence")
     }
 
     /// The decision, and the further evidence (no failures; at the observed rate) in its unit.
@@ -635,9 +635,6 @@ struct Evaluator {
             let d = p.decision(for: requirement, confidence: confidence)
             let further = p.furtherScans(for: requirement, confidence: confidence)
             return (d, further.fewestToPass, further.atObservedRate, "scans")
-        case .proportion(let cp, let unit):
-            let d = cp.decision(for: requirement, confidence: confidence)
-            return (d, d.furtherTrials?.fewestToPass, d.furtherTrials?.atObservedRate, unit)
         case .poisson(let rate, let unit):
             let d = rate.decision(for: requirement, confidence: confidence)
             return (d, d.furtherExposure?.fewestToPass.map { Int($0.rounded(.up)) },
@@ -692,6 +689,5 @@ struct Evaluator {
 
     /// A number in the report's sentences: up to 4 significant digits.
     static func f(_ v: Double) -> String { String(format: "%.4g", v) }
-    static func g(_ v: Double) -> String { String(format: "%.4g", v) }
 }
 

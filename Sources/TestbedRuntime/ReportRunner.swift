@@ -26,7 +26,8 @@ public struct ReportOptions: Sendable {
     public var tracksPath: String?
 
     public init(target: String, planPath: String, language: ReportLanguage, formats: [ReportFormat], outputDirectory: String,
-                logPath: String, keyPath: String?) {
+                logPath: String, keyPath: String?, tracksPath: String? = nil) {
+        self.tracksPath = tracksPath
         self.target = target
         self.planPath = planPath
         self.language = language

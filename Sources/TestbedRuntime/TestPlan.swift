@@ -1,5 +1,6 @@
 // A test plan (Config/plans/*.yaml): the item under test, the method, and the acceptance criteria.
 import Foundation
+import Evaluation
 import RunLog
 
 /// One acceptance criterion: a figure, a bound on it, and the confidence it must be shown at.
@@ -41,8 +42,6 @@ public struct TestPlan: Sendable, Hashable {
         "gospa_mean": .atMost, "mota": .atLeast, "motp_m": .atMost, "idf1": .atLeast, "id_switches": .atMost,
         "false_tracks_per_hour": .atMost, "first_detection_range_m": .atLeast, "first_track_range_m": .atLeast,
         "false_alarms_per_sensor_hour": .atMost, "vertical_p95_m": .atMost, "position_p95_3d_m": .atMost,
-        "time_to_first_detection_s": .atMost, "time_to_first_track_s": .atMost, "max_targets_tracked": .atLeast,
-        "max_detection_range_m": .atLeast,
     ]
 
     /// The ILAC-G8:09/2019 decision rule the plan chooses (ISO/IEC 17025 §7.1.3, §7.8.6).
@@ -120,6 +119,17 @@ public struct TestPlan: Sendable, Hashable {
 
     /// The SHA-256 of the plan's text.
     public var textSHA256: String { RunLog.sha256Hex(Data(text.utf8)) }
+    /// A plan with every evaluation setting at its default, the given OSPA c and p and track hold, and
+    /// no criteria: what `haechi evaluate` scores with when it is given no plan.
+    static func evaluationDefaults(cutoff: Double, order: Double, holdSeconds: Double) -> TestPlan {
+        var plan = TestPlan(file: "", text: "", name: "haechi evaluate", method: "haechi evaluate (docs/evaluation.md)", client: "—",
+                            laboratory: "—", systemName: "—", systemVersion: "—", systemFirmware: "—", authorisedBy: "—",
+                            authorisedRole: "—", conditions: [], deviations: [], confidence: 0.95, ospaCutoff: cutoff, ospaOrder: order,
+                            associationMetres: 50, rangeBins: DetectionLevelSettings.defaultRangeBinEdges, criteria: [])
+        plan.holdSeconds = holdSeconds
+        return plan
+    }
+
     /// Reads and checks a plan file.
     public static func load(path: String) throws(RuntimeError) -> TestPlan {
         try parse(ConfigNode.text(ofFile: path, noun: "test plan"), file: path)
@@ -145,7 +155,7 @@ public struct TestPlan: Sendable, Hashable {
             conditions: try root.optional("conditions")?.sequence().map { (n) throws(RuntimeError) in try n.string() } ?? [],
             deviations: try root.optional("deviations")?.sequence().map { (n) throws(RuntimeError) in try n.string() } ?? [],
             confidence: confidence, ospaCutoff: 100, ospaOrder: 1, associationMetres: 50,
-            rangeBins: [0, 500, 1000, 2000, 3000, 5000, 8000], criteria: [])
+            rangeBins: DetectionLevelSettings.defaultRangeBinEdges, criteria: [])
         plan.itemSerial = try system.optional("serial")?.string() ?? ""
         plan.itemCondition = try system.optional("condition")?.string() ?? ""
         if let customer = try root.optional("customer")?.mapping(allowing: ["name", "address", "contact"]) {

@@ -88,7 +88,7 @@ public struct TrackScoreSummary: Encodable, Sendable {
 
     let format = "haechi-track-scores/1"
     let version = HaechiVersion.version
-    /// The scenario file.
+    /// The scenario file, or the recording whose truth was scored.
     public let scenario: String
     /// The track file.
     public let tracks: String
@@ -119,7 +119,7 @@ public struct TrackScoreSummary: Encodable, Sendable {
 
     init(options: EvaluateRunner.Options, epoch: Timestamp, grid: EvaluationGrid, associator: TrackToTruthAssociator,
          truths: [TruthPath], scores: TrackScores) {
-        scenario = options.scenarioPath
+        scenario = options.recordingPath ?? options.scenarioPath
         tracks = options.tracksPath
         settings = Settings(gridSeconds: grid.stepSeconds, gridPoints: grid.times.count, resample: options.resampling.rawValue,
                             maximumHoldSeconds: options.maximumHoldSeconds, cutoff: options.cutoff, order: options.order,
@@ -186,6 +186,7 @@ public struct TrackScoreSummary: Encodable, Sendable {
         try c.encode(siap, forKey: .siap)
         try c.encode(series, forKey: .series)
         try c.encode(associations, forKey: .associations)
+        try c.encodeIfPresent(figures, forKey: .figures)
     }
 
     /// A few lines for a person.

@@ -6,16 +6,23 @@ struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Score a track file against a scenario's truth: OSPA, GOSPA and SIAP.",
         discussion: """
-            Reads the meta and truth records of a cuas-scenario/1 file and the track records of a track \
-            file (the format haechi track writes), puts the tracks on the scenario's truth grid, and \
-            writes OSPA, GOSPA and SIAP as JSON: the keys of the Stone Soup scorer's summary, unrounded, \
-            with the series over time (docs/evaluation.md). A line that does not decode is an error. \
+            Reads the meta and truth records of a cuas-scenario/1 file (or the truth of a recording) and \
+            the track records of a track file (the format haechi track writes), scores the tracks on \
+            truth's own timeline, and writes OSPA, GOSPA and SIAP as JSON: the keys of the Stone Soup \
+            scorer's summary, unrounded, with the series over time, and under "figures" every figure \
+            of haechi report with its bound, computed by the same code (docs/evaluation.md). A line that does not decode is an error. \
             Exit status: 0 when done, 1 on a file error, 64 on a bad command line.
             """
     )
 
     @Option(name: .long, help: ArgumentHelp("The scenario file (meta and truth records).", valueName: "file.jsonl"))
-    var scenario: String
+    var scenario: String?
+
+    @Option(name: .long, help: ArgumentHelp("A recording whose truth to score against instead of a scenario's.", valueName: "file.mcap"))
+    var recording: String?
+
+    @Option(name: .long, help: ArgumentHelp("A test plan whose evaluation settings to use (they replace --c, --p and --max-hold), so the figures equal haechi report's.", valueName: "plan.yaml"))
+    var plan: String?
 
     @Option(name: .long, help: ArgumentHelp("The track file to score.", valueName: "tracks.jsonl"))
     var tracks: String
@@ -39,6 +46,7 @@ struct Evaluate: ParsableCommand {
     var quiet = false
 
     func validate() throws {
+        guard (scenario == nil) != (recording == nil) else { throw ValidationError("give exactly one of --scenario and --recording") }
         guard cutoff.isFinite && cutoff > 0 else { throw ValidationError("--c must be a positive number of metres") }
         guard order.isFinite && order >= 1 else { throw ValidationError("--p must be a number of at least 1") }
         guard EvaluateRunner.Resampling(rawValue: resample) != nil else { throw ValidationError("--resample must be hold or none") }
@@ -46,7 +54,9 @@ struct Evaluate: ParsableCommand {
     }
 
     func run() throws {
-        var options = EvaluateRunner.Options(scenarioPath: scenario, tracksPath: tracks, outputPath: out)
+        var options = EvaluateRunner.Options(scenarioPath: scenario ?? "", tracksPath: tracks, outputPath: out)
+        options.recordingPath = recording
+        options.planPath = plan
         options.cutoff = cutoff
         options.order = order
         options.resampling = EvaluateRunner.Resampling(rawValue: resample) ?? .hold

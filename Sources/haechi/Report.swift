@@ -11,8 +11,9 @@ struct Report: ParsableCommand {
             Replays the run (a run id from the run log, or a recording), scores its detections and \
             tracks against the drones' truth, decides each criterion of the plan under its one-sided \
             confidence rule, and writes the report (HTML with inline plots, JSON, Markdown) with a \
-            signed manifest (report.signature.json, Ed25519). The evaluation is appended to the run \
-            log. Without --key, the key Replays/report-signing.key is used, made on first use. \
+            signed manifest (report.signature.json, Ed25519). The report is a DRAFT, marked so on every \
+            page, until a certification officer signs it. The draft is appended to the run log. \
+            Without --key, the key Replays/report-signing.key is used, made on first use. \
             Reference: docs/reports.md. Exit status: 0 when written (whatever the verdicts), 1 on a \
             failure, 2 on a bad plan, 64 on a bad command line.
             """
@@ -39,6 +40,9 @@ struct Report: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The Ed25519 signing key (haechi keys generate).", valueName: "file.key"))
     var key: String?
 
+    @Option(name: .long, help: ArgumentHelp("A system's own track file to score instead of Haechi's replayed tracker.", valueName: "tracks.jsonl"))
+    var tracks: String?
+
     @Flag(name: .long, help: "Print nothing but errors.")
     var quiet = false
 
@@ -56,7 +60,7 @@ struct Report: ParsableCommand {
             result = try ReportRunner.run(ReportOptions(
                 target: target, planPath: plan, language: ReportLanguage(rawValue: lang)!,
                 formats: format.split(separator: ",").compactMap { ReportFormat(rawValue: String($0)) }, outputDirectory: out,
-                logPath: log, keyPath: key))
+                logPath: log, keyPath: key, tracksPath: tracks))
         } catch {
             throw error.reported()
         }
@@ -64,7 +68,7 @@ struct Report: ParsableCommand {
         if let generated = result.generatedKey { print("made a new signing key: \(generated) (public key beside it, .pub)") }
         for verdict in result.verdicts { print("  \(verdict.outcome.padding(toLength: 13, withPad: " ", startingAt: 0)) \(verdict.criterion)") }
         for item in result.notEvaluable { print("  not evaluable: \(item)") }
-        print("overall: \(result.overall); signed by key \(result.keyFingerprint.prefix(16))…")
+        print("overall: \(result.overall); DRAFT, signed by the range's key \(result.keyFingerprint.prefix(16))… until an officer signs it")
         for file in result.files { print("  \(file)") }
     }
 }

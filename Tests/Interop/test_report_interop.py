@@ -205,3 +205,82 @@ def test_campaign_run_level_pd_and_runs_needed(haechi_bin, report, tmp_path):
         assert criterion["lower"] == pytest.approx(beta.ppf(0.025, 3, 1), abs=1e-9)
         assert criterion["verdict"] == "INCONCLUSIVE"
         assert criterion["runs_needed"] == 29 and criterion["further_runs_needed"] == 26
+
+
+def _figures(document: dict) -> dict:
+    return {f["key"]: f for f in document["figures"]}
+
+
+def test_report_and_evaluate_give_the_same_figures(haechi_bin, report, tmp_path):
+    """One evaluation path: the report's figures equal `haechi evaluate --recording --plan` on the same
+    run and tracks, figure by figure and bound by bound, and scoring the replayed tracks as a track file
+    (`report --tracks`) equals scoring them in the report."""
+    work, recording, log, out, key, _ = report
+    tracks = tmp_path / "tracks.jsonl"
+    replayed = haechi(haechi_bin, "replay", str(recording), "--speed", "max", "--quiet", "--tracks-out", str(tracks), "--summary", str(tmp_path / "replay.json"))
+    assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+    metrics = tmp_path / "metrics.json"
+    evaluated = haechi(haechi_bin, "evaluate", "--recording", str(recording), "--tracks", str(tracks), "--plan", str(PLAN),
+                       "--out", str(metrics), "--quiet")
+    assert evaluated.returncode == 0, evaluated.stdout + evaluated.stderr
+    by_file = tmp_path / "by-file"
+    reported = haechi(haechi_bin, "report", str(recording), "--plan", str(PLAN), "--format", "json", "--tracks", str(tracks),
+                      "--out", str(by_file), "--log", str(tmp_path / "runlog.sqlite"), "--key", str(key))
+    assert reported.returncode == 0, reported.stdout + reported.stderr
+    in_report = _figures(json.loads((out / "report.json").read_text()))
+    from_file = _figures(json.loads((by_file / "report.json").read_text()))
+    from_evaluate = _figures(json.loads(metrics.read_text()))
+    assert len(in_report) > 30
+    for key_ in ("ospa_mean_m", "completeness", "horizontal_rmse_m", "cep50_m", "pd_within_2000m", "false_tracks_per_hour"):
+        assert key_ in in_report, key_
+    # The same inputs through evaluate and report: every field of every figure equal.
+    assert from_evaluate.keys() == from_file.keys()
+    for key_, figure in from_file.items():
+        for field in ("value", "lower", "upper", "oneSidedLower", "oneSidedUpper", "numerator", "denominator", "method", "unit"):
+            a, b = figure.get(field), from_evaluate[key_].get(field)
+            if isinstance(a, float) and isinstance(b, float):
+                assert b == pytest.approx(a, rel=1e-12, abs=1e-12), f"{key_}.{field}: report {a}, evaluate {b}"
+            else:
+                assert a == b, f"{key_}.{field}: report {a!r}, evaluate {b!r}"
+    # The track file rounds positions to the millimetre, so scoring it instead of the tracker's own
+    # states moves the figures by that much and no more.
+    assert from_file.keys() == in_report.keys()
+    for key_, figure in in_report.items():
+        a, b = figure.get("value"), from_file[key_].get("value")
+        assert (a is None) == (b is None), key_
+        if a is not None:
+            assert b == pytest.approx(a, rel=1e-4, abs=2e-3), f"{key_}: tracker {a}, track file {b}"
+    # The evaluation settings are the plan's, and the summary's OSPA is the figure's.
+    assert json.loads(metrics.read_text())["ospa_mean_m"] == pytest.approx(from_file["ospa_mean_m"]["value"], rel=1e-12)
+
+
+def test_the_korean_report_has_no_english_sentence(haechi_bin, report, tmp_path):
+    """With --lang ko, every generated sentence is Korean: the visible text, less identifiers, units,
+    method codes, numbers and what a person wrote in the plan, holds no run of English words."""
+    import html as html_module
+    import re
+    work, recording, log, out, key, _ = report
+    korean = tmp_path / "ko"
+    result = haechi(haechi_bin, "report", str(recording), "--plan", str(PLAN), "--lang", "ko", "--format", "html,md",
+                    "--out", str(korean), "--log", str(tmp_path / "runlog.sqlite"), "--key", str(key))
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (korean / "report.ko.html").read_text()
+    body = page[page.index("<body"):]
+    body = re.sub(r"<svg.*?</svg>", " ", body, flags=re.S)          # plot internals (legend names come from the data)
+    body = re.sub(r"<code>.*?</code>", " ", body, flags=re.S)      # identifiers, hashes, method codes
+    # Each text node on its own: a table cell, a list item, a field.
+    nodes = [html_module.unescape(node).strip() for node in re.split(r"<[^>]+>", body)]
+    plan_text = PLAN.read_text()  # what a person wrote in the plan is shown as written
+    units = {"deg", "scan", "ms"}
+    names = {"Korn", "Graubard", "Garwood", "Clopper", "Pearson", "Haechi", "Ed25519", "Nanum"}  # methods and products
+    english = []
+    for node in nodes:
+        # Identifiers (figure keys, sensor and drone ids) are not sentences.
+        stripped = re.sub(r"\b[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)+\b", " ", node)
+        words = [w for w in re.findall(r"\b[A-Za-z]{3,}\b", stripped)
+                 if w not in plan_text and w.upper() != w and w not in units and w not in names]  # acronyms (OSPA, GNSS, KST) are names
+        if len(words) >= 2:
+            english.append(node)
+    assert not english, "English in the Korean report:\n" + "\n".join(english[:20])
+    text = " ".join(nodes)
+    assert "이하 여백" in text and "판정" in text

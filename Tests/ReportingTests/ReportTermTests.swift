@@ -1,4 +1,5 @@
 // Every label exists in Korean and in English, and the language settings pick the right one.
+import Foundation
 import Testing
 @testable import Reporting
 
@@ -80,5 +81,26 @@ struct ReportTermTests {
         #expect(ReportNumberFormat.tick(500, step: 500) == "500")
         #expect(ReportNumberFormat.fixed(.nan, decimals: 2) == "NaN")
         #expect(ReportNumberFormat.fixed(-.infinity, decimals: 2) == "−∞")
+    }
+}
+
+@Suite("Glossary")
+struct ReportGlossaryTests {
+    @Test("docs/glossary.md lists every figure's key with its Korean and English name")
+    func documented() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docs/glossary.md")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        for entry in ReportGlossary.entries {
+            #expect(text.contains("| `\(entry.key)` | \(entry.name.ko) | \(entry.name.en) |"), "\(entry.key)")
+        }
+    }
+
+    @Test("Per-sensor and per-bin keys get qualified names in both languages")
+    func qualified() throws {
+        let bin = try #require(ReportGlossary.name(ofKey: "pd_radar-0_1000_2000m"))
+        #expect(bin.ko.contains("radar-0") && bin.ko.contains("1000–2000 m") && bin.ko.contains("탐지확률"))
+        let rmse = try #require(ReportGlossary.name(ofKey: "range_rmse_m_radar-0"))
+        #expect(rmse.en == "Range RMSE, sensor radar-0" && rmse.ko == "거리 평균제곱근오차, 센서 radar-0")
+        #expect(ReportGlossary.name(ofKey: "no_such_figure") == nil)
     }
 }

@@ -99,3 +99,35 @@ struct EvaluatorTimelineTests {
         #expect(out.notEvaluable.contains { $0.en.contains("truth") && $0.ko.contains("실제 위치") })
     }
 }
+
+@Suite("Timeline from hostile timestamps")
+struct HostileTimelineTests {
+    @Test("Intervals between any two timestamps saturate instead of trapping")
+    func saturatingIntervals() {
+        let low = Timestamp(nanosecondsSinceEpoch: .min), high = Timestamp(nanosecondsSinceEpoch: .max)
+        #expect(high.nanoseconds(since: low) == .max)
+        #expect(low.nanoseconds(since: high) == .min)
+        #expect(Timestamp(nanosecondsSinceEpoch: 5).nanoseconds(since: Timestamp(nanosecondsSinceEpoch: 2)) == 3)
+    }
+
+    @Test("A fix at the ends of time neither crashes the timeline nor fills it without bound")
+    func farTimestamp() {
+        let base = 1_800_000_000_000_000_000 as Int64
+        var states = (0..<20).map { KinematicState(time: Timestamp(nanosecondsSinceEpoch: base + Int64($0) * 500_000_000),
+                                                   position: ENUVector(Double($0), 0, 10)) }
+        states.append(KinematicState(time: Timestamp(nanosecondsSinceEpoch: .max), position: ENUVector(0, 0, 10)))
+        states.append(KinematicState(time: Timestamp(nanosecondsSinceEpoch: .min), position: ENUVector(0, 0, 10)))
+        let truth = TruthPath(id: "spoofed", states: states)
+        let grid = EvaluationGrid.truthTimeline(of: [truth], maximumFillPoints: 1000)
+        #expect(grid.fillLimited)
+        #expect(grid.times.count <= states.count + 1000)
+        #expect(grid.times == grid.times.sorted())
+        // The report path over the same truth: a deviation says so, and nothing traps.
+        let input = EvaluationInput(runID: "hostile", truths: [truth], truthAccuracy: [:],
+                                    tracks: [TrackPath(id: "0", states: Array(states.prefix(20)))],
+                                    trackSource: .replayedTracker, scans: [], sensors: [], sensorPositions: [],
+                                    span: nil, frames: 0)
+        let out = Evaluator(plan: EvaluatorTimelineTests.plan, input: input).evaluate()
+        #expect(out.deviations.contains { $0.en.contains("one million") })
+    }
+}

@@ -184,7 +184,7 @@ public struct DetectionLevelEvaluator: Sendable {
         if let rate = description?.scanRateHz, rate.isFinite, rate > 0 { return 1 / rate }
         var intervals: [Int64] = []
         for (a, b) in zip(scans, scans.dropFirst()) where b.time > a.time {
-            intervals.append(b.time.nanosecondsSinceEpoch - a.time.nanosecondsSinceEpoch)
+            intervals.append(b.time.nanoseconds(since: a.time))
         }
         guard !intervals.isEmpty else { return nil }
         intervals.sort()

@@ -18,9 +18,9 @@ extension TruthPath {
         if before.time == time { return before.position }
         guard index + 1 < states.count else { return nil }
         let after = states[index + 1]
-        let span = after.time.nanosecondsSinceEpoch - before.time.nanosecondsSinceEpoch
+        let span = after.time.nanoseconds(since: before.time)
         guard span <= maximumGapNanoseconds else { return nil }
-        let fraction = Double(time.nanosecondsSinceEpoch - before.time.nanosecondsSinceEpoch) / Double(span)
+        let fraction = Double(time.nanoseconds(since: before.time)) / Double(span)
         return before.position + (after.position - before.position) * fraction
     }
 }

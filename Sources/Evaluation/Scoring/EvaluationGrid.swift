@@ -14,6 +14,10 @@ public struct EvaluationGrid: Hashable, Sendable {
     /// The nominal spacing, nanoseconds: the step of a regular grid; for a timeline, the median
     /// interval between a drone's consecutive truth samples (1 for a grid of fewer than two times).
     public let stepNanoseconds: Int64
+    /// Whether ``truthTimeline(of:span:maximumFillPoints:)`` stopped filling gaps at its limit, so that
+    /// part of the span where no drone had truth is not on the grid (a timestamp far from the rest,
+    /// from a faulty or hostile sender, would otherwise ask for millions of empty points).
+    public private(set) var fillLimited = false
 
     /// The regular grid from `epoch` over `durationSeconds` every `stepSeconds`: `epoch + k·step` for
     /// every k ≥ 0 with `k·step ≤ duration` (the Stone Soup scorer's grid, `metrics_stonesoup.py`).
@@ -59,51 +63,57 @@ public struct EvaluationGrid: Hashable, Sendable {
     ///   - truths: the drones' truth paths.
     ///   - span: the evaluated interval (the run's data, or a scenario's `epoch` to `epoch + duration`);
     ///     `nil`: truth's own first to last sample. Truth outside the span is left out.
+    ///   - maximumFillPoints: the most points added where no drone has truth (default one million);
+    ///     past it the rest is left out and ``fillLimited`` is set.
     /// - Returns: the timeline; an empty grid when there is no truth.
-    /// - Complexity: O(N log N) for N truth samples.
-    public static func truthTimeline(of truths: [TruthPath], span: ClosedRange<Timestamp>? = nil) -> EvaluationGrid {
+    /// - Complexity: O(N log N + F) for N truth samples and F ≤ `maximumFillPoints` added points.
+    public static func truthTimeline(of truths: [TruthPath], span: ClosedRange<Timestamp>? = nil,
+                                     maximumFillPoints: Int = 1_000_000) -> EvaluationGrid {
         var intervals: [Int64] = []
         var sampled: [Timestamp] = []
         for truth in truths {
             let times = truth.states.map(\.time).filter { span?.contains($0) ?? true }
             sampled += times
-            for (a, b) in zip(times, times.dropFirst()) { intervals.append(b.nanosecondsSinceEpoch - a.nanosecondsSinceEpoch) }
+            for (a, b) in zip(times, times.dropFirst()) { intervals.append(b.nanoseconds(since: a)) }
         }
         intervals.sort()
-        let step = intervals.isEmpty ? Int64(1_000_000_000) : intervals[intervals.count / 2]
+        let step = max(1, intervals.isEmpty ? Int64(1_000_000_000) : intervals[intervals.count / 2])
         let distinct = EvaluationGrid(times: sampled, nominalStepNanoseconds: step).times
         guard let first = distinct.first, let last = distinct.last else { return EvaluationGrid(times: [], nominalStepNanoseconds: step) }
         var filled: [Timestamp] = []
-        // Before the first sample: back from it to the span's start, in whole steps (keeps a regular grid's phase).
-        if let start = span?.lowerBound, start < first {
-            var t = first.nanosecondsSinceEpoch - step
-            var before: [Timestamp] = []
-            while t >= start.nanosecondsSinceEpoch && before.count < 10_000_000 {
-                before.append(Timestamp(nanosecondsSinceEpoch: t))
-                t -= step
+        var budget = maximumFillPoints
+        var limited = false
+        /// Adds the points from `start` in steps of `stride` while `more` holds, within the budget.
+        // Timestamps come from senders and may be anywhere in Int64: every step here saturates or
+        // stops instead of overflowing.
+        func fill(after origin: Timestamp, by stride: Int64, while more: (Int64) -> Bool) -> [Timestamp] {
+            var points: [Timestamp] = []
+            var (t, overflow) = origin.nanosecondsSinceEpoch.addingReportingOverflow(stride)
+            while !overflow && more(t) {
+                guard budget > 0 else { limited = true; break }
+                points.append(Timestamp(nanosecondsSinceEpoch: t))
+                budget -= 1
+                (t, overflow) = t.addingReportingOverflow(stride)
             }
-            filled += before.reversed()
+            return points
+        }
+        // Before the first sample: back from it to the span's start, in whole steps (keeps a regular grid's phase).
+        if let start = span?.lowerBound {
+            filled += fill(after: first, by: -step) { $0 >= start.nanosecondsSinceEpoch }.reversed()
         }
         for (a, b) in zip(distinct, distinct.dropFirst()) {
             filled.append(a)
-            let gap = b.nanosecondsSinceEpoch - a.nanosecondsSinceEpoch
-            guard gap * 2 > step * 3 else { continue }
-            var t = a.nanosecondsSinceEpoch + step
-            while t * 2 <= b.nanosecondsSinceEpoch * 2 - step {
-                filled.append(Timestamp(nanosecondsSinceEpoch: t))
-                t += step
-            }
+            // A gap of more than 1.5 steps is filled with points at least half a step short of b.
+            guard b.nanoseconds(since: a) - step > step / 2 else { continue }
+            filled += fill(after: a, by: step) { b.nanoseconds(since: Timestamp(nanosecondsSinceEpoch: $0)) >= step / 2 + step % 2 }
         }
         filled.append(last)
         if let end = span?.upperBound {
-            var t = last.nanosecondsSinceEpoch + step
-            var count = 0
-            while t <= end.nanosecondsSinceEpoch && count < 10_000_000 {
-                filled.append(Timestamp(nanosecondsSinceEpoch: t))
-                t += step
-                count += 1
-            }
+            filled += fill(after: last, by: step) { $0 <= end.nanosecondsSinceEpoch }
         }
-        return EvaluationGrid(times: filled, nominalStepNanoseconds: step)
+        var grid = EvaluationGrid(times: filled, nominalStepNanoseconds: step)
+        grid.fillLimited = limited
+        return grid
     }
 }
+

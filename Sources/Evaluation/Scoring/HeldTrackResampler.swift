@@ -33,7 +33,7 @@ public struct HeldTrackResampler: TrackResampler, Codable, Hashable {
         for g in grid.times where g >= first && g <= last {
             guard let index = states.lastIndex(atOrBefore: g) else { continue }
             let state = states[index]
-            let age = g.nanosecondsSinceEpoch - state.time.nanosecondsSinceEpoch
+            let age = g.nanoseconds(since: state.time)
             guard age <= maximumAge else { continue }
             let seconds = Double(age) / 1e9
             let position = state.position + (state.velocity ?? .zero) * seconds

@@ -90,7 +90,7 @@ public struct SIAPMetrics: Codable, Hashable, Sendable {
         var trackedSeconds = 0.0, longestSeconds = 0.0, lifetimeSeconds = 0.0
         for (index, truth) in truths.enumerated() {
             guard let first = truth.states.first?.time, let last = truth.states.last?.time else { continue }
-            lifetimeSeconds += seconds(last.nanosecondsSinceEpoch - first.nanosecondsSinceEpoch)
+            lifetimeSeconds += seconds(last.nanoseconds(since: first))
             let own = associations.filter { $0.truth == index }
             guard !own.isEmpty else { continue }
             let needed = Self.tracksNeeded(truth, own)

@@ -50,6 +50,11 @@ public struct TrackTruthAssociation: Hashable, Sendable {
 
     /// Total length of the intervals, nanoseconds (Stone Soup's `CompoundTimeRange.duration`).
     public var durationNanoseconds: Int64 {
-        intervals.reduce(0) { $0 + ($1.upperBound.nanosecondsSinceEpoch - $1.lowerBound.nanosecondsSinceEpoch) }
+        var total: Int64 = 0
+        for interval in intervals {
+            let (sum, overflow) = total.addingReportingOverflow(interval.upperBound.nanoseconds(since: interval.lowerBound))
+            total = overflow ? .max : sum
+        }
+        return total
     }
 }

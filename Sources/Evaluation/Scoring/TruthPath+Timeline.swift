@@ -1,5 +1,5 @@
 // A truth path put on the evaluation timeline: its own samples, and interpolation between them.
-import TelemetryModel
+public import TelemetryModel
 
 extension TruthPath {
     /// The path at the grid's times: at a time it was sampled, that sample; between two samples at
@@ -25,12 +25,27 @@ extension TruthPath {
             let after = states[index + 1]
             var velocity: ENUVector?
             if let v0 = before.velocity, let v1 = after.velocity {
-                let fraction = Double(t.nanosecondsSinceEpoch - before.time.nanosecondsSinceEpoch)
-                    / Double(after.time.nanosecondsSinceEpoch - before.time.nanosecondsSinceEpoch)
+                let fraction = Double(t.nanoseconds(since: before.time)) / Double(after.time.nanoseconds(since: before.time))
                 velocity = v0 + (v1 - v0) * fraction
             }
             result.append(KinematicState(time: t, position: position, velocity: velocity))
         }
         return TruthPath(id: id, states: result)
+    }
+}
+
+extension TruthPath {
+    /// The drone's speed at `time`, m/s: the velocity of its latest state at or before `time` where
+    /// that state has one, else the distance to the next state over the time between them; `nil`
+    /// before the first state, or after the last one when it has no velocity.
+    ///
+    /// - Complexity: O(log n).
+    public func speed(at time: Timestamp) -> Double? {
+        guard let index = states.lastIndex(atOrBefore: time) else { return nil }
+        if let v = states[index].velocity { return (v * v).sum().squareRoot() }
+        guard index + 1 < states.count else { return nil }
+        let d = states[index + 1].position - states[index].position
+        let dt = states[index + 1].time.seconds(since: states[index].time)
+        return dt > 0 ? (d * d).sum().squareRoot() / dt : nil
     }
 }

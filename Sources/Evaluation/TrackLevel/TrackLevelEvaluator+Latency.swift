@@ -23,7 +23,11 @@ extension TrackLevelEvaluator {
         sampleLoop: for sample in samples {
             let states = drones[sample.drone].states
             // t − τ ascends as τ descends: walk the lags from the largest down, and the states forward.
-            let earliest = Timestamp(nanosecondsSinceEpoch: sample.time.nanosecondsSinceEpoch - lags[lags.count - 1])
+            // A sample too near either end of Int64 for every lag is skipped, never trapped on.
+            let (earliestNs, pastStart) = sample.time.nanosecondsSinceEpoch.subtractingReportingOverflow(lags[lags.count - 1])
+            let (_, pastEnd) = sample.time.nanosecondsSinceEpoch.subtractingReportingOverflow(lags[0])
+            guard !pastStart, !pastEnd else { continue }
+            let earliest = Timestamp(nanosecondsSinceEpoch: earliestNs)
             guard var index = states.lastIndex(atOrBefore: earliest) else { continue }
             for k in stride(from: lags.count - 1, through: 0, by: -1) {
                 let t = sample.time.nanosecondsSinceEpoch - lags[k]
@@ -35,9 +39,9 @@ extension TrackLevelEvaluator {
                 } else {
                     guard index + 1 < states.count else { continue sampleLoop }
                     let after = states[index + 1]
-                    let span = after.time.nanosecondsSinceEpoch - before.time.nanosecondsSinceEpoch
+                    let span = after.time.nanoseconds(since: before.time)
                     guard span <= maximumGap else { continue sampleLoop }
-                    truth = before.position + (after.position - before.position) * (Double(t - before.time.nanosecondsSinceEpoch) / Double(span))
+                    truth = before.position + (after.position - before.position) * (Double(Timestamp(nanosecondsSinceEpoch: t).nanoseconds(since: before.time)) / Double(span))
                 }
                 let d = sample.position - truth
                 squared[k] = (d * d).sum()

@@ -120,7 +120,7 @@ public struct TrackLevelEvaluator: Sendable {
             let unassociated = Double(records.recordCount[index] - records.associatedCount[index]) / Double(records.recordCount[index])
             if unassociated >= threshold { falseIDs.append(track.id) }
         }
-        let exposure = interval.map { Double($0.upperBound.nanosecondsSinceEpoch - $0.lowerBound.nanosecondsSinceEpoch) / 1e9 } ?? 0
+        let exposure = interval.map { $0.upperBound.seconds(since: $0.lowerBound) } ?? 0
 
         return TrackLevelScore(
             interval: interval, drones: droneScores, positionError: PositionErrorSummary(errors: allErrors),
