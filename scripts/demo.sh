@@ -5,7 +5,7 @@
 # Replays/<run-id>.mcap and prints what it counted. Then the two summaries are compared (every message
 # sent must be accounted for), and the recording is replayed through the same pipeline: the replayed
 # tracks must equal the live ones byte for byte. Last, the run is scored against the drones' truth
-# under a sample test plan, and a signed bilingual certification report is written and verified.
+# under a sample test plan, and a bilingual draft certification report (signed by the range key) is written and verified.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${HAECHI_BIN:?set HAECHI_BIN to the haechi binary}" "${VPY:?set VPY to the venv python}"
@@ -54,7 +54,7 @@ sys.exit(0 if same and rp["tracks_match_recording"] else 1)
 PY
 
 # The certification report: the run scored against its truth under the sample test plan, in Korean
-# and English, signed, logged in the run log, and verified.
+# and English, a draft signed by the range key, logged in the run log, and verified.
 rm -rf "$out/report"
 "$HAECHI_BIN" report "$recording" --plan Config/plans/radar-acceptance.yaml --lang both --format html,json,md \
     --out "$out/report" --log Replays/runlog.sqlite

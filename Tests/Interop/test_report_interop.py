@@ -63,13 +63,25 @@ def test_report_files_and_figures(report):
     assert figures["false_tracks_per_hour"]["method"] == "garwood-poisson" and figures["false_tracks_per_hour"]["upper"] > 0
     assert figures["false_alarms_per_sensor_hour"]["method"] == "garwood-poisson"
     assert data["draft"] is True and data["planSHA256"] == __import__("hashlib").sha256(PLAN.read_bytes()).hexdigest()
+    # The plan's ISO/IEC 17025 content reaches the report: the lab profile (and its hash, signed), the
+    # environment, the settings, the reference budget, data dates in KST and UTC.
+    profile = PLAN.parent / "../labs/saemangeum.yaml"
+    assert data["labProfileSHA256"] == __import__("hashlib").sha256(profile.read_bytes()).hexdigest()
+    manifest = json.loads((out / "report.signature.json").read_text())
+    assert manifest["planSHA256"] == data["planSHA256"] and manifest["labProfileSHA256"] == data["labProfileSHA256"]
+    assert manifest["draft"] is True
+    assert any(f["value"]["en"] == "12 °C" for f in data["environment"])
+    assert any("gate" in f["label"]["en"] for f in data["evaluationSettings"])
+    assert data["testStartedKST"].endswith("KST") and data["testStartedUTC"].endswith("UTC")
+    assert figures["reference_uncertainty_m"]["value"] > 0, data["uncertaintyNotes"]
     assert pd["value"] == pytest.approx(pd["numerator"] / pd["denominator"])
     assert figures["false_alarms_per_scan"]["method"] == "garwood-poisson"
     for key_ in ("ospa_mean_m", "gospa_mean", "completeness", "spuriousness", "horizontal_rmse_m", "cep50_m", "mota", "idf1",
                  "latency_s", "first_detection_range_m"):
         assert figures[key_]["value"] is not None, key_
     outcomes = {v["figureKey"]: v["outcome"] for v in data["verdicts"]}
-    assert set(outcomes) == {"pd_within_2000m", "false_alarms_per_scan", "horizontal_rmse_m", "completeness", "ospa_mean_m"}
+    assert set(outcomes) == {"pd_within_2000m", "false_alarms_per_scan", "horizontal_rmse_m", "completeness", "ospa_mean_m",
+                            "false_tracks_per_hour"}
     assert set(outcomes.values()) <= {"PASS", "FAIL", "INCONCLUSIVE"}
     for verdict in data["verdicts"]:
         if verdict["outcome"] == "INCONCLUSIVE":
@@ -148,7 +160,8 @@ def test_run_log_chain_and_tamper_detection(haechi_bin, report, tmp_path):
 def test_unknown_metric_names_file_line_and_field(haechi_bin, report, tmp_path):
     work, recording, log, *_ = report
     plan = tmp_path / "plan.yaml"
-    plan.write_text(PLAN.read_text().replace("metric: completeness", "metric: completness"))
+    plan.write_text(PLAN.read_text().replace("metric: completeness", "metric: completness")
+                    .replace("../labs/", str(PLAN.parent.parent / "labs") + "/"))
     result = haechi(haechi_bin, "report", str(recording), "--plan", str(plan), "--out", str(tmp_path / "out"),
                     "--log", str(tmp_path / "log.sqlite"))
     assert result.returncode == 2, result.stderr
@@ -270,7 +283,8 @@ def test_the_korean_report_has_no_english_sentence(haechi_bin, report, tmp_path)
     body = re.sub(r"<code>.*?</code>", " ", body, flags=re.S)      # identifiers, hashes, method codes
     # Each text node on its own: a table cell, a list item, a field.
     nodes = [html_module.unescape(node).strip() for node in re.split(r"<[^>]+>", body)]
-    plan_text = PLAN.read_text()  # what a person wrote in the plan is shown as written
+    # What a person wrote in the plan and the laboratory profile is shown as written.
+    plan_text = PLAN.read_text() + (PLAN.parent.parent / "labs/saemangeum.yaml").read_text()
     units = {"deg", "scan", "ms"}
     names = {"Korn", "Graubard", "Garwood", "Clopper", "Pearson", "Haechi", "Ed25519", "Nanum"}  # methods and products
     english = []

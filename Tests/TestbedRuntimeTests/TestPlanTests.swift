@@ -12,7 +12,8 @@ struct TestPlanTests {
     func sample() throws {
         let plan = try TestPlan.load(path: Self.sample)
         #expect(plan.systemVersion == "0.1.0" && plan.confidence == 0.95)
-        #expect(plan.criteria.map(\.figureKey) == ["pd_within_2000m", "false_alarms_per_scan", "horizontal_rmse_m", "completeness", "ospa_mean_m"])
+        #expect(plan.criteria.map(\.figureKey) == ["pd_within_2000m", "false_alarms_per_scan", "horizontal_rmse_m", "completeness", "ospa_mean_m",
+                                                    "false_tracks_per_hour"])
         #expect(plan.criteria[0].sense == .atLeast && plan.criteria[0].requirement == 0.9 && plan.criteria[0].withinMetres == 2000)
         #expect(plan.criteria[2].sense == .atMost && plan.criteria[2].confidence == 0.95)
         #expect(plan.rangeBins.first == 0 && plan.ospaCutoff == 100)
@@ -40,5 +41,34 @@ struct TestPlanTests {
         } catch {
             #expect(error.description.hasPrefix(expected), "\(error.description)")
         }
+    }
+}
+
+@Suite("Test plan: laboratory profile")
+struct TestPlanProfileTests {
+    @Test("A plan naming a laboratory profile that does not exist is refused, naming the field")
+    func missingProfile() {
+        let text = """
+            plan: p
+            method: m
+            laboratory_profile: ../labs/none.yaml
+            system_under_test: {name: s, version: "1"}
+            criteria: [{metric: pd, min: 0.9}]
+            """
+        #expect(throws: RuntimeError.self) { try TestPlan.parse(text, file: "/nonexistent/plans/p.yaml") }
+        do { _ = try TestPlan.parse(text, file: "/nonexistent/plans/p.yaml") } catch {
+            #expect(error.message.contains("laboratory profile") && error.message.contains("none.yaml"))
+        }
+    }
+
+    @Test("The sample plan reads its profile, environment, rule, reference and evaluation settings")
+    func samplePlan() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Config/plans/radar-acceptance.yaml").path
+        let plan = try TestPlan.load(path: path)
+        #expect(plan.labProfile?.name == "Saemangeum counter-UAS demonstration testbed")
+        #expect(plan.laboratory == plan.labProfile?.name)
+        #expect(plan.environment.contains { $0.key == "temperature_c" && $0.value == "12 °C" })
+        #expect(plan.decisionRule == .guardBand && plan.timeSyncSeconds == 0.001 && plan.surveyMetres == 0.05)
+        #expect(plan.gateRangeMetres == 50 && plan.bootstrapReplicates == 2000 && plan.itemSerial == "SIM-0001")
     }
 }
