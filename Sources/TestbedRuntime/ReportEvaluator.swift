@@ -165,7 +165,7 @@ struct Evaluator {
 
         // Plots: the map, the error over time, the timelines.
         out.mapTruth = truths.map { ReportSeries(name: $0.id, x: $0.states.map(\.position.x), y: $0.states.map(\.position.y)) }
-        out.mapTracks = tracks.map { ReportSeries(name: "track \($0.id)", x: $0.states.map(\.position.x), y: $0.states.map(\.position.y)) }
+        out.mapTracks = tracks.map { ReportSeries(name: $0.id, x: $0.states.map(\.position.x), y: $0.states.map(\.position.y)) }
         for drone in trackLevel.drones {
             let matches = trackLevel.frames.compactMap { frame -> (Double, Double)? in
                 frame.matches.first { $0.droneID == drone.droneID }.map { (seconds(frame.time), $0.distance) }
