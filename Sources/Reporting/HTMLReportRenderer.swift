@@ -139,7 +139,8 @@ public struct HTMLReportRenderer: ReportRenderer {
         let plotter = SVGPlotter(language: language)
         let svg = switch kind {
         case .map: plotter.map(id: kind.elementID, truth: report.mapTruth, tracks: report.mapTracks)
-        case .pdByRange: plotter.pdByRange(id: kind.elementID, series: report.pdByRange)
+        case .pdByRange: plotter.pdByRange(id: kind.elementID, series: report.pdByRange, requirement: report.pdRequirement,
+                                           requirementWithin: report.pdRequirementWithinM)
         case .positionError: plotter.positionError(id: kind.elementID, series: report.positionErrorOverTime)
         case .ospaGospa: plotter.ospaGospa(id: kind.elementID, ospa: report.ospaOverTime, gospa: report.gospaOverTime)
         case .timeline: plotter.timeline(id: kind.elementID, timelines: report.timelines)
