@@ -97,7 +97,7 @@ public enum ReportRunner {
 
         let issued = Date()
         let reportID = "HR-\(data.provenance.runID.replacingOccurrences(of: "run-", with: ""))-\(entry.sequence)"
-        let report = ReportData(
+        var report = ReportData(
             reportID: reportID, laboratory: plan.laboratory, siteName: data.provenance.siteName,
             siteOrigin: [data.configuration.site.origin.latitude, data.configuration.site.origin.longitude,
                          data.configuration.site.origin.ellipsoidalHeight],
@@ -115,6 +115,7 @@ public enum ReportRunner {
             mapTruth: evaluation.mapTruth, mapTracks: evaluation.mapTracks, pdByRange: evaluation.pdByRange,
             positionErrorOverTime: evaluation.positionErrorOverTime, ospaOverTime: evaluation.ospaOverTime,
             gospaOverTime: evaluation.gospaOverTime, timelines: evaluation.timelines)
+        annotatePdPlot(&report, plan: plan)
 
         // Render, sign, write.
         var files: [String: Data] = [:]
