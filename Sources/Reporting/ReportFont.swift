@@ -27,7 +27,7 @@ public struct ReportFont: Sendable {
     ]
     /// The licence notice of the Nanum fonts (Debian's `fonts-nanum` copyright file), written into
     /// their subsets.
-    public static let nanumLicence = "Copyright (c) 2010, NAVER Corporation (http://www.nhncorp.com), with Reserved Font Name "
+    public static let nanumLicence = "Copyright (c) 2010, NAVER Corporation, with Reserved Font Name "
         + "Nanum, Naver Nanum, NanumGothic, Naver NanumGothic, NanumBarunGothic, Naver NanumBarunGothic and others. "
         + "This Font Software is licensed under the SIL Open Font License, Version 1.1."
     /// Where the SIL Open Font License can be read.
@@ -99,8 +99,11 @@ public struct ReportFont: Sendable {
     /// The font cut to the characters of `text` (see ``scalars(in:)``), renamed ``familyName``.
     public func subset(for text: String) -> Data {
         subsetter.subset(keeping: Self.scalars(in: text), naming: TrueTypeSubsetter.Naming(
-            family: Self.familyName, licence: licence, licenceURL: licence == nil ? nil : Self.openFontLicenseURL))
+            family: Self.familyName, licence: licence, licenceURL: isOpenFontLicense ? Self.openFontLicenseURL : nil))
     }
+
+    /// Whether ``licence`` is the SIL Open Font License.
+    private var isOpenFontLicense: Bool { licence?.contains("SIL Open Font License") == true }
 
     /// An `@font-face` rule for ``familyName`` whose source is the subset for `text` as a
     /// `data:font/ttf;base64,…` URL, after a comment naming the font and its licence.
@@ -109,9 +112,11 @@ public struct ReportFont: Sendable {
         let covered = subsetter.coveredScalars(scalars).count
         let data = subset(for: text)
         let source = Self.commentSafe(fullName.map { "\($0) (\(name))" } ?? name)
-        let notice = licence == nil ? "licence: see the font's name table" : Self.commentSafe(licence!)
+        // No address with a scheme: the document names nothing it could fetch (the font's name table has the licence's URL).
+        let notice = licence.map { Self.commentSafe($0) + (isOpenFontLicense ? " Its text: openfontlicense.org." : "") }
+            ?? "Licence: see the font's name table."
         return "/* \(Self.familyName): \(source), cut to the \(covered) characters of this report it has "
-            + "(\(data.count) bytes). \(notice) \(licence == nil ? "" : Self.openFontLicenseURL) */\n"
+            + "(\(data.count) bytes). \(notice) */\n"
             + "@font-face { font-family: \"\(Self.familyName)\"; src: url(data:font/ttf;base64,\(data.base64EncodedString())) "
             + "format(\"truetype\"); font-weight: 400; font-style: normal; font-display: block; }\n"
     }

@@ -69,7 +69,8 @@ struct ReportFontTests {
         #expect(missing.isEmpty, "not embedded: \(missing)")
         for scalar in "바람없음맑기온".unicodeScalars { #expect(embedded.glyphID(for: scalar) != nil) }
         #expect(embedded.characterMap.count < 600)
-        #expect(html.contains("SIL Open Font License"))
+        #expect(html.contains("SIL Open Font License") && html.contains("openfontlicense.org"))
+        #expect(!html.contains("http://") && !html.contains("https://"))  // nothing a reader's browser could fetch
     }
 
     @Test("The characters of a document: its scalars, its numeric references, printable ASCII; no controls")
