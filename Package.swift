@@ -106,7 +106,8 @@ let package = Package(
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"], exclude: ["Golden"]),
         .testTarget(name: "SessionRecordingTests", dependencies: ["SessionRecording", "MCAPCodec", "TelemetryIngest", "TelemetryModel"]),
         .testTarget(name: "TestbedRuntimeTests",
-                    dependencies: ["TestbedRuntime", "TelemetryIngest", "TelemetryModel", "Tracking", "SessionRecording", "MCAPCodec"]),
+                    dependencies: ["TestbedRuntime", "TelemetryIngest", "TelemetryModel", "Tracking", "SessionRecording", "MCAPCodec",
+                                   "Reporting"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -8,28 +8,47 @@ import Foundation
 /// `@page` sets A4 margins and numbers the pages (`page / pages`, where the browser supports page-margin
 /// boxes), and a header and footer fixed to the page repeat the report number on every printed page;
 /// a repeating table header and footer keep space for them so they never cover the text. Every string
-/// from the data is HTML-escaped. The output is a pure function of the data and the language.
+/// from the data is HTML-escaped.
+///
+/// With a ``font``, the document carries it: the document is rendered, its characters are collected,
+/// and a subset of the font with exactly those characters is embedded as an `@font-face`
+/// (``ReportFont/familyName``, first in every font list), so Korean renders on a machine without a
+/// Korean font. Without one, the style sheet names Korean system fonts only. The output is a pure
+/// function of the data, the language and the font's bytes.
 public struct HTMLReportRenderer: ReportRenderer {
     /// The language of headings and labels.
     public var language: ReportLanguage
+    /// The font embedded for Korean text, subset to each document; `nil`: system fonts only.
+    public var font: ReportFont?
 
-    /// A renderer in `language` (default: both, Korean first).
-    public init(language: ReportLanguage = .both) {
+    /// A renderer in `language` (default: both, Korean first), embedding `font` if one is given.
+    public init(language: ReportLanguage = .both, font: ReportFont? = nil) {
         self.language = language
+        self.font = font
     }
 
     public var fileExtension: String { "html" }
 
-    /// The HTML document.
+    /// The HTML document: with a ``font``, rendered first without its face, whose subset is then cut
+    /// to the characters of that text and put at the head of the style sheet.
     public func render(_ report: ReportData) -> String {
+        var head = "<!DOCTYPE html>\n<html lang=\"\(language.primaryTag)\">\n<head>\n<meta charset=\"utf-8\">\n"
+        head += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        head += "<meta name=\"generator\" content=\"Haechi \(report.softwareVersion.htmlEscaped)\">\n"
+        head += "<meta name=\"haechi-report-id\" content=\"\(report.reportID.htmlEscaped)\">\n"
+        head += "<title>\(language.inline(.reportTitle).htmlEscaped) \(report.reportID.htmlEscaped)</title>\n"
+        let style = Self.styleSheet(language: language, embeddedFamily: font == nil ? nil : ReportFont.familyName)
+        let body = self.body(report)
+        guard let font else { return head + "<style>\n\(style)</style>\n" + body }
+        let face = font.embeddedFaceCSS(for: head + style + body)
+        return head + "<style>\n\(face)\(style)</style>\n" + body
+    }
+
+    /// Everything after the style sheet: `</head>`, the body, `</html>`.
+    private func body(_ report: ReportData) -> String {
         let outline = ReportOutline(report)
         let summary = ReportVerdictSummary(verdicts: report.verdicts)
-        var html = "<!DOCTYPE html>\n<html lang=\"\(language.primaryTag)\">\n<head>\n<meta charset=\"utf-8\">\n"
-        html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        html += "<meta name=\"generator\" content=\"Haechi \(report.softwareVersion.htmlEscaped)\">\n"
-        html += "<meta name=\"haechi-report-id\" content=\"\(report.reportID.htmlEscaped)\">\n"
-        html += "<title>\(language.inline(.reportTitle).htmlEscaped) \(report.reportID.htmlEscaped)</title>\n"
-        html += "<style>\n\(Self.styleSheet)</style>\n</head>\n<body class=\"lang-\(language.rawValue)\(report.draft ? " draft" : "")\">\n"
+        var html = "</head>\n<body class=\"lang-\(language.rawValue)\(report.draft ? " draft" : "")\">\n"
 
         // Repeated on every printed page.
         html += "<header class=\"page-header\"><span class=\"ph-title\">\(inline(.reportTitle))</span>"
@@ -126,7 +145,8 @@ public struct HTMLReportRenderer: ReportRenderer {
         let plotter = SVGPlotter(language: language)
         let svg = switch kind {
         case .map: plotter.map(id: kind.elementID, truth: report.mapTruth, tracks: report.mapTracks)
-        case .pdByRange: plotter.pdByRange(id: kind.elementID, series: report.pdByRange)
+        case .pdByRange: plotter.pdByRange(id: kind.elementID, series: report.pdByRange, requirement: report.pdRequirement,
+                                           requirementWithin: report.pdRequirementWithinM)
         case .positionError: plotter.positionError(id: kind.elementID, series: report.positionErrorOverTime)
         case .ospaGospa: plotter.ospaGospa(id: kind.elementID, ospa: report.ospaOverTime, gospa: report.gospaOverTime)
         case .timeline: plotter.timeline(id: kind.elementID, timelines: report.timelines)
@@ -186,19 +206,29 @@ public struct HTMLReportRenderer: ReportRenderer {
 
     // MARK: Style
 
-    /// The whole style sheet: screen and print, no web fonts (Korean comes from the system's fonts).
-    static let styleSheet = """
+    /// The whole style sheet, screen and print. `embeddedFamily`, the face the document embeds, leads
+    /// the sans-serif list and precedes the generic family of the monospace one; without it Korean
+    /// comes from the system's fonts. Printed pages are numbered `3 / 12 쪽`, `Page 3 of 12`, or both.
+    static func styleSheet(language: ReportLanguage, embeddedFamily: String?) -> String {
+        let embedded = embeddedFamily.map { "\"\($0)\", " } ?? ""
+        let sans = "\(embedded)\"Noto Sans CJK KR\", \"Noto Sans KR\", \"Apple SD Gothic Neo\", \"Malgun Gothic\", \"NanumGothic\", "
+            + "system-ui, sans-serif"
+        let mono = "\"DejaVu Sans Mono\", \"Noto Sans Mono\", Menlo, Consolas, \(embedded)monospace"
+        let pageNumber = switch language {
+        case .ko: #"counter(page) " / " counter(pages) " 쪽""#
+        case .en: #""Page " counter(page) " of " counter(pages)"#
+        case .both: #"counter(page) " / " counter(pages) " 쪽 · Page " counter(page) " of " counter(pages)"#
+        }
+        return """
         :root { color-scheme: light; }
         body.draft::before { content: "DRAFT · 초안"; position: fixed; top: 40%; left: 0; right: 0; text-align: center;
                font-size: 72pt; font-weight: 700; color: rgba(180, 0, 0, 0.12); transform: rotate(-30deg); z-index: 10;
                pointer-events: none; }
         #sec-draft { border: 2px solid #b40000; padding: 2mm 4mm; color: #b40000; }
         html { background: #fff; }
-        body { font-family: "Noto Sans CJK KR", "Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic", "NanumGothic",
-               system-ui, sans-serif; font-size: 10.5pt; line-height: 1.45; color: #111; max-width: 190mm;
+        body { font-family: \(sans); font-size: 10.5pt; line-height: 1.45; color: #111; max-width: 190mm;
                margin: 0 auto; padding: 0 6mm; }
-        code { font-family: "DejaVu Sans Mono", "Noto Sans Mono", Menlo, Consolas, monospace; font-size: 0.9em;
-               overflow-wrap: anywhere; }
+        code { font-family: \(mono); font-size: 0.9em; overflow-wrap: anywhere; }
         table.data code { overflow-wrap: normal; font-size: 0.85em; }
         h1 { font-size: 22pt; margin: 8mm 0 2mm; letter-spacing: 0.05em; }
         h2 { font-size: 13pt; margin: 7mm 0 2mm; padding-bottom: 1mm; border-bottom: 2px solid #1f3a5f; color: #1f3a5f;
@@ -247,7 +277,7 @@ public struct HTMLReportRenderer: ReportRenderer {
         @page {
           size: A4;
           margin: 14mm 14mm 14mm 14mm;
-          @bottom-center { content: counter(page) " / " counter(pages); font-size: 8pt; color: #333; }
+          @bottom-center { content: \(pageNumber); font-family: \(sans); font-size: 8pt; color: #333; }
         }
         @media print {
           body { max-width: none; padding: 0; font-size: 9.5pt; }
@@ -260,6 +290,7 @@ public struct HTMLReportRenderer: ReportRenderer {
         }
 
         """
+    }
 }
 
 extension String {

@@ -98,15 +98,31 @@ public struct MarkdownReportRenderer: ReportRenderer {
             md += table(header: ["", label(.drone), label(.points), "E min … max (m)", "N min … max (m)"], rows: rows, numeric: [2, 3, 4])
         case .pdByRange:
             guard let series = report.pdByRange, !series.x.isEmpty else { return md + "\(label(.noData))\n\n" }
+            func value(_ values: [Double]?, _ i: Int) -> Double? { values.flatMap { i < $0.count ? $0[i] : nil } }
+            let binned = series.xLower != nil && series.xUpper != nil, counted = series.numerators != nil && series.denominators != nil
             var rows: [[String]] = []
             for i in 0..<min(series.x.count, series.y.count) {
                 let decimals = ReportNumberFormat.decimals(for: series.y[i])
-                let lower = series.lower.flatMap { i < $0.count ? ReportNumberFormat.fixed($0[i], decimals: decimals) : nil } ?? "—"
-                let upper = series.upper.flatMap { i < $0.count ? ReportNumberFormat.fixed($0[i], decimals: decimals) : nil } ?? "—"
-                rows.append([ReportNumberFormat.figure(series.x[i]), ReportNumberFormat.fixed(series.y[i], decimals: decimals),
-                             "[\(lower), \(upper)]"])
+                let lower = value(series.lower, i).map { ReportNumberFormat.fixed($0, decimals: decimals) } ?? "—"
+                let upper = value(series.upper, i).map { ReportNumberFormat.fixed($0, decimals: decimals) } ?? "—"
+                var row = [ReportNumberFormat.figure(series.x[i])]
+                if binned, let from = value(series.xLower, i), let to = value(series.xUpper, i) {
+                    row = ["\(ReportNumberFormat.plain(from))–\(ReportNumberFormat.plain(to))"]
+                }
+                row += [ReportNumberFormat.fixed(series.y[i], decimals: decimals), "[\(lower), \(upper)]"]
+                if counted {
+                    row.append(value(series.numerators, i).flatMap { k in value(series.denominators, i).map { n in
+                        "\(ReportNumberFormat.count(k)) / \(ReportNumberFormat.count(n))"
+                    } } ?? "—")
+                }
+                rows.append(row)
             }
-            md += table(header: [label(.rangeAxis), label(.pdAxis), label(.uncertainty)], rows: rows, numeric: [0, 1, 2])
+            md += table(header: [label(binned ? .rangeBin : .rangeAxis), label(.pdAxis), label(.uncertainty)] + (counted ? [label(.counts)] : []),
+                        rows: rows, numeric: counted ? [0, 1, 2, 3] : [0, 1, 2])
+            if let requirement = report.pdRequirement {
+                let scope = report.pdRequirementWithinM.map { " (≤ \(ReportNumberFormat.plain($0)) m)" } ?? ""
+                md += "\(label(.requirement)): Pd ≥ \(ReportNumberFormat.plain(requirement))\(scope)\n\n"
+            }
         case .positionError:
             let rows = report.positionErrorOverTime.map(seriesRow)
             guard !rows.isEmpty else { return md + "\(label(.noData))\n\n" }

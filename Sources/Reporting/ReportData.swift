@@ -89,6 +89,14 @@ public struct ReportSeries: Sendable, Codable, Hashable {
     public var y: [Double]
     public var lower: [Double]?
     public var upper: [Double]?
+    /// The counts behind each proportion `y` (successes, trials), as in ``ReportFigure``: the Pd plot
+    /// labels each point `numerator/denominator`. `nil` when the series has none (same length as `x`).
+    public var numerators: [Double]? = nil
+    public var denominators: [Double]? = nil
+    /// The x interval each point stands for (a range bin: from `xLower` to `xUpper`), drawn as a
+    /// horizontal bar. `nil` when the points stand for themselves (same length as `x`).
+    public var xLower: [Double]? = nil
+    public var xUpper: [Double]? = nil
 
     public init(name: String, x: [Double], y: [Double], lower: [Double]? = nil, upper: [Double]? = nil) {
         self.name = name
@@ -215,6 +223,10 @@ public struct ReportData: Sendable, Codable, Hashable {
     public var mapTruth: [ReportSeries]
     public var mapTracks: [ReportSeries]
     public var pdByRange: ReportSeries?
+    /// The plan's Pd requirement (a `pd` criterion's minimum) and the slant range it applies within
+    /// (`nil`: all ranges), drawn as a dashed line on the Pd plot; `nil` when the plan has none.
+    public var pdRequirement: Double? = nil
+    public var pdRequirementWithinM: Double? = nil
     public var positionErrorOverTime: [ReportSeries]
     public var ospaOverTime: ReportSeries?
     public var gospaOverTime: ReportSeries?

@@ -34,6 +34,15 @@ enum ReportNumberFormat {
         return figure(v)
     }
 
+    /// `v` in the fewest decimals (up to six) that read back as `v`: `0.9`, `2000`, `0.95`; a limit as written in a plan.
+    static func plain(_ v: Double) -> String {
+        for decimals in 0...6 {
+            let text = fixed(v, decimals: decimals)
+            if let back = Double(text), back == v { return text }
+        }
+        return figure(v)
+    }
+
     /// A confidence level as a percentage: `0.95` → `95 %`, `0.999` → `99.9 %`.
     static func percent(_ level: Double) -> String {
         let p = level * 100

@@ -20,10 +20,11 @@ public enum ReportFormat: String, Sendable, Codable, CaseIterable, Hashable {
     /// Markdown with the same sections, plot data as summary tables (``MarkdownReportRenderer``).
     case md
 
-    /// The renderer of this format; JSON ignores `language` (its keys are English, its values as given).
-    public func renderer(language: ReportLanguage) -> any ReportRenderer {
+    /// The renderer of this format; JSON ignores `language` (its keys are English, its values as given),
+    /// and only HTML embeds `font` (see ``ReportFont``).
+    public func renderer(language: ReportLanguage, font: ReportFont? = nil) -> any ReportRenderer {
         switch self {
-        case .html: HTMLReportRenderer(language: language)
+        case .html: HTMLReportRenderer(language: language, font: font)
         case .json: JSONReportRenderer()
         case .md: MarkdownReportRenderer(language: language)
         }

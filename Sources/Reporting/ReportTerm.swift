@@ -29,7 +29,7 @@ public enum ReportTerm: String, Sendable, CaseIterable, Hashable {
     case plots, figureNumber, plotMap, plotPdByRange, plotPositionError, plotOSPAGOSPA, plotTimeline, noData
     case truth, tracks, origin, east, north, rangeAxis, timeAxis, errorAxis, distanceAxis, pdAxis, scaleBar
     case detected, tracked, missed, firstDetection, firstTrack, censored, firstEventsTable, drone, timeSeconds, rangeMetres
-    case plotsInHTMLOnly, points, minimum, maximum, mean, last, totalSeconds
+    case plotsInHTMLOnly, points, minimum, maximum, mean, last, totalSeconds, pdPlotKey, rangeBin
     // Conformity.
     case decisionRule, criterion, figureKey, compared, requirement, outcome, furtherRuns, basis
     case pass, fail, inconclusive, notEvaluable, unknownOutcome, verdictSummary, overallVerdict, noVerdicts
@@ -129,6 +129,8 @@ public enum ReportTerm: String, Sendable, CaseIterable, Hashable {
         case .mean: "평균"
         case .last: "마지막 값"
         case .totalSeconds: "누적 시간 (s)"
+        case .pdPlotKey: "점: 거리 구간별 Pd · 세로 막대: 신뢰구간 · 가로 막대: 거리 구간 · k/n: 탐지 수/탐지 기회 수"
+        case .rangeBin: "거리 구간 (m)"
         case .decisionRule: "판정규칙"
         case .criterion: "판정기준"
         case .figureKey: "항목"
@@ -264,6 +266,8 @@ public enum ReportTerm: String, Sendable, CaseIterable, Hashable {
         case .mean: "Mean"
         case .last: "Last"
         case .totalSeconds: "Total time (s)"
+        case .pdPlotKey: "Point: Pd per range bin · vertical bar: confidence interval · horizontal bar: range bin · k/n: detections/opportunities"
+        case .rangeBin: "Range bin (m)"
         case .decisionRule: "Decision rule"
         case .criterion: "Criterion"
         case .figureKey: "Quantity"

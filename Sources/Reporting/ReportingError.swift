@@ -1,10 +1,10 @@
 // The one error type of Reporting.
 
-/// A report that could not be rendered, a key that could not be read, a manifest that could not be made.
+/// A report that could not be rendered, a key or font that could not be read, a manifest that could not be made.
 public struct ReportingError: Error, Sendable, CustomStringConvertible {
     /// What kind of problem it is.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        fileprivate enum Wrapped: String, Hashable, Sendable { case invalidKey, invalidFileName, invalidManifest, invalidReport, signingFailed, encodingFailed }
+        fileprivate enum Wrapped: String, Hashable, Sendable { case invalidKey, invalidFileName, invalidManifest, invalidReport, signingFailed, encodingFailed, invalidFont }
         fileprivate var wrapped: Wrapped
         /// A key's text is not a Haechi Ed25519 key of the expected kind (header, base64 or length is wrong).
         public static let invalidKey = Code(wrapped: .invalidKey)
@@ -18,6 +18,8 @@ public struct ReportingError: Error, Sendable, CustomStringConvertible {
         public static let signingFailed = Code(wrapped: .signingFailed)
         /// Encoding the report or manifest failed (not expected: every value is encodable).
         public static let encodingFailed = Code(wrapped: .encodingFailed)
+        /// A font to embed is not a readable TrueType font (CFF outlines, a collection, a damaged table), or cannot be read.
+        public static let invalidFont = Code(wrapped: .invalidFont)
         public var description: String { wrapped.rawValue }
     }
 

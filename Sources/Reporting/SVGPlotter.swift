@@ -99,27 +99,100 @@ struct SVGPlotter {
         return svg + "</svg>"
     }
 
-    /// Pd against range: points with Clopper–Pearson interval bars, y from 0 to 1.
-    func pdByRange(id: String, series: ReportSeries?) -> String {
-        guard let series, !Self.runs(series.x, series.y).isEmpty else { return noData(id: id, width: 640, height: 140) }
-        return lineChart(id: id, title: language.inline(.plotPdByRange), xLabel: language.inline(.rangeAxis),
-                         yLabel: language.inline(.pdAxis), series: [series], fixedY: (0, 1), includeZeroX: true, errorBars: true)
+    /// Pd against range, drawn so that a reader can judge each figure: a point per range bin and no
+    /// line between bins (a line would claim values between them), the bin's confidence interval as a
+    /// vertical bar, the bin itself as a horizontal bar (`xLower`…`xUpper`), its counts `k/n` above
+    /// it, and the plan's requirement as a dashed line over the ranges it applies to. y from 0 to 1.
+    func pdByRange(id: String, series: ReportSeries?, requirement: Double? = nil, requirementWithin: Double? = nil) -> String {
+        guard let series else { return noData(id: id, width: 640, height: 140) }
+        let bins = Self.pdBins(series)
+        guard !bins.isEmpty else { return noData(id: id, width: 640, height: 140) }
+        let requirement = requirement.flatMap { $0.isFinite ? $0 : nil }
+        let within = requirement == nil ? nil : requirementWithin.flatMap { $0.isFinite && $0 > 0 ? $0 : nil }
+        let width = 640.0
+        let frame = PlotFrame(x: 64, y: 24, width: 556, height: 260)  // room above for a label over Pd = 1
+        var xs = [0.0] + bins.flatMap { [$0.x, $0.xLower, $0.xUpper].compactMap { $0 } }
+        if let within { xs.append(within) }
+        let (xScale, yScale, xStep, yStep) = Self.scales(frame: frame, xs: xs, ys: [0, 1], headroom: false)
+        let keyLines = language.texts(.pdPlotKey).secondary == nil ? 1.0 : 2.0
+        let height = frame.y + frame.height + 82 + 14 * keyLines
+
+        var svg = open(id: id, width: width, height: height, title: language.inline(.plotPdByRange), clip: frame)
+        svg += axes(frame: frame, x: xScale, y: yScale, xStep: xStep, yStep: yStep, xLabel: language.inline(.rangeAxis),
+                    yLabel: language.inline(.pdAxis))
+        svg += "<g clip-path=\"url(#\(id)-clip)\">"
+        let requirementColour = "#B00000", colour = Self.palette[0]
+        if let requirement {
+            let requirementEnd = within.map { min(xScale($0), frame.x + frame.width) } ?? frame.x + frame.width
+            svg += "<path class=\"pd-requirement\" d=\"M\(f(frame.x)) \(f(yScale(requirement)))H\(f(requirementEnd))\" "
+                + "stroke=\"\(requirementColour)\" stroke-width=\"1.5\" stroke-dasharray=\"7 4\"/>"
+        }
+        for bin in bins {
+            let x = xScale(bin.x), y = yScale(bin.y)
+            var marks = ""
+            if let from = bin.xLower, let to = bin.xUpper {
+                let x0 = xScale(from), x1 = xScale(to)
+                marks += "M\(f(x0)) \(f(y))H\(f(x1))M\(f(x0)) \(f(y - 3))V\(f(y + 3))M\(f(x1)) \(f(y - 3))V\(f(y + 3))"
+            }
+            if let lower = bin.lower, let upper = bin.upper {
+                let y0 = yScale(lower), y1 = yScale(upper)
+                marks += "M\(f(x)) \(f(y0))V\(f(y1))M\(f(x - 4)) \(f(y0))H\(f(x + 4))M\(f(x - 4)) \(f(y1))H\(f(x + 4))"
+            }
+            if !marks.isEmpty { svg += "<path d=\"\(marks)\" stroke=\"\(colour)\" stroke-width=\"1.2\" fill=\"none\"/>" }
+            svg += "<circle class=\"pd-point\" cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"3.5\" fill=\"\(colour)\"/>"
+        }
+        svg += "</g>"
+        for bin in bins {
+            guard let successes = bin.successes, let trials = bin.trials else { continue }
+            let top = yScale(max(bin.y, bin.upper ?? bin.y))
+            svg += "<text class=\"pd-count\" x=\"\(f(xScale(bin.x)))\" y=\"\(f(top - 6))\" font-size=\"9.5\" text-anchor=\"middle\" "
+                + "fill=\"#222\">\(ReportNumberFormat.count(successes))/\(ReportNumberFormat.count(trials))</text>"
+        }
+        var entries = [LegendEntry(label: series.name, colour: colour, dash: "", width: 1.2, marker: true)]
+        if let requirement {
+            let scope = within.map { " (≤ \(ReportNumberFormat.plain($0)) m)" } ?? ""
+            let label = "\(language.inline(.requirement)): Pd ≥ \(ReportNumberFormat.plain(requirement))\(scope)"
+            entries.append(LegendEntry(label: label, colour: requirementColour, dash: "7 4", width: 1.5))
+        }
+        svg += legend(entries, x: frame.x, y: frame.y + frame.height + 60, width: frame.width, columns: 2)
+        let (key, keySecondary) = language.texts(.pdPlotKey)
+        svg += text(key, x: frame.x, y: frame.y + frame.height + 80, size: 9.5, fill: "#444")
+        if let keySecondary { svg += text(keySecondary, x: frame.x, y: frame.y + frame.height + 94, size: 9.5, fill: "#444") }
+        return svg + "</svg>"
     }
 
-    /// Position error over time, one line per series, y from 0.
+    /// The Pd series' finite points, each with its interval, bin and counts where those are finite
+    /// (and `lower ≤ upper`, `from ≤ to`, `0 ≤ k ≤ n`).
+    static func pdBins(_ series: ReportSeries) -> [PdBin] {
+        func value(_ values: [Double]?, _ i: Int) -> Double? {
+            guard let values, i < values.count, values[i].isFinite else { return nil }
+            return values[i]
+        }
+        var bins: [PdBin] = []
+        for i in 0..<min(series.x.count, series.y.count) where series.x[i].isFinite && series.y[i].isFinite {
+            var bin = PdBin(x: series.x[i], y: series.y[i])
+            if let lower = value(series.lower, i), let upper = value(series.upper, i), lower <= upper { (bin.lower, bin.upper) = (lower, upper) }
+            if let from = value(series.xLower, i), let to = value(series.xUpper, i), from <= to { (bin.xLower, bin.xUpper) = (from, to) }
+            if let k = value(series.numerators, i), let n = value(series.denominators, i), k >= 0, k <= n { (bin.successes, bin.trials) = (k, n) }
+            bins.append(bin)
+        }
+        return bins
+    }
+
+    /// Position error over time, one line per series where it has data, y from 0.
     func positionError(id: String, series: [ReportSeries]) -> String {
         let drawable = series.filter { !Self.runs($0.x, $0.y).isEmpty }
         guard !drawable.isEmpty else { return noData(id: id, width: 640, height: 140) }
         return lineChart(id: id, title: language.inline(.plotPositionError), xLabel: language.inline(.timeAxis),
-                         yLabel: language.inline(.errorAxis), series: drawable, fixedY: nil, includeZeroX: false, errorBars: false)
+                         yLabel: language.inline(.errorAxis), series: drawable)
     }
 
-    /// OSPA and GOSPA over time on one pair of axes, y from 0.
+    /// OSPA and GOSPA over time on one pair of axes, drawn where they have data, y from 0.
     func ospaGospa(id: String, ospa: ReportSeries?, gospa: ReportSeries?) -> String {
         let drawable = [ospa, gospa].compactMap { $0 }.filter { !Self.runs($0.x, $0.y).isEmpty }
         guard !drawable.isEmpty else { return noData(id: id, width: 640, height: 140) }
         return lineChart(id: id, title: language.inline(.plotOSPAGOSPA), xLabel: language.inline(.timeAxis),
-                         yLabel: language.inline(.distanceAxis), series: drawable, fixedY: nil, includeZeroX: false, errorBars: false)
+                         yLabel: language.inline(.distanceAxis), series: drawable)
     }
 
     /// One row per drone: tracked (tall green), detected (middle orange) and missed (thin grey)
@@ -200,34 +273,14 @@ struct SVGPlotter {
 
     // MARK: Building blocks
 
-    /// Lines against shared linear axes, with optional interval bars from each series' lower/upper.
-    private func lineChart(id: String, title: String, xLabel: String, yLabel: String, series: [ReportSeries],
-                           fixedY: (Double, Double)?, includeZeroX: Bool, errorBars: Bool) -> String {
+    /// Time series as lines against shared linear axes, drawn only where there are data: a non-finite
+    /// point or a gap in time (see ``splitAtGaps(_:)``) ends a line, and a lone point is a dot.
+    private func lineChart(id: String, title: String, xLabel: String, yLabel: String, series: [ReportSeries]) -> String {
         let width = 640.0
         let frame = PlotFrame(x: 64, y: 14, width: 556, height: 260)
-        let prepared = series.map { (series: $0, runs: Self.runs($0.x, $0.y)) }
+        let prepared = series.map { (series: $0, runs: Self.splitAtGaps(Self.runs($0.x, $0.y))) }
         let points = prepared.flatMap { $0.runs.flatMap { $0 } }
-        var minX = points.map(\.x).min()!, maxX = points.map(\.x).max()!
-        if includeZeroX { minX = min(0, minX) }
-        var yValues = points.map(\.y)
-        if errorBars {
-            for (series, _) in prepared {
-                yValues += (series.lower ?? []).filter(\.isFinite) + (series.upper ?? []).filter(\.isFinite)
-            }
-        }
-        var minY = min(0, yValues.min()!), maxY = yValues.max()!
-        if let fixedY {
-            minY = min(fixedY.0, minY); maxY = max(fixedY.1, maxY)
-        } else {
-            maxY += 0.04 * (maxY - minY)  // headroom, so the highest line does not run along the frame
-        }
-        if maxX <= minX { let d = max(1, abs(minX) * 0.1); minX -= d; maxX += d }
-        if maxY <= minY { maxY = minY + max(1, abs(minY) * 0.1) }
-        let xStep = Self.niceStep(span: maxX - minX, ticks: 7), yStep = Self.niceStep(span: maxY - minY, ticks: 5)
-        let xScale = LinearScale(domain: ((minX / xStep).rounded(.down) * xStep, (maxX / xStep).rounded(.up) * xStep),
-                                 range: (frame.x, frame.x + frame.width))
-        let yScale = LinearScale(domain: ((minY / yStep).rounded(.down) * yStep, (maxY / yStep).rounded(.up) * yStep),
-                                 range: (frame.y + frame.height, frame.y))
+        let (xScale, yScale, xStep, yStep) = Self.scales(frame: frame, xs: points.map(\.x), ys: [0] + points.map(\.y), headroom: true)
         let legendRows = (series.count + 2) / 3
         let height = frame.y + frame.height + 64 + 18 * Double(legendRows)
 
@@ -237,28 +290,28 @@ struct SVGPlotter {
         var entries: [LegendEntry] = []
         for (index, (series, runs)) in prepared.enumerated() {
             let (colour, dash) = Self.style(index)
-            if errorBars, let lower = series.lower, let upper = series.upper {
-                let n = min(series.x.count, lower.count, upper.count)
-                var bars = ""
-                for i in 0..<n where series.x[i].isFinite && lower[i].isFinite && upper[i].isFinite {
-                    let x = xScale(series.x[i]), y0 = yScale(lower[i]), y1 = yScale(upper[i])
-                    bars += "M\(f(x)) \(f(y0))V\(f(y1))M\(f(x - 4)) \(f(y0))H\(f(x + 4))M\(f(x - 4)) \(f(y1))H\(f(x + 4))"
-                }
-                if !bars.isEmpty { svg += "<path d=\"\(bars)\" stroke=\"\(colour)\" stroke-width=\"1.2\" fill=\"none\"/>" }
-            }
-            for run in runs {
-                svg += polyline(run, x: xScale, y: yScale, colour: colour, width: 1.8, dash: dash, opacity: 1)
-                if errorBars {
-                    for point in run {
-                        svg += "<circle cx=\"\(f(xScale(point.x)))\" cy=\"\(f(yScale(point.y)))\" r=\"3\" fill=\"\(colour)\"/>"
-                    }
-                }
-            }
+            for run in runs { svg += polyline(run, x: xScale, y: yScale, colour: colour, width: 1.8, dash: dash, opacity: 1) }
             entries.append(LegendEntry(label: series.name, colour: colour, dash: dash, width: 1.8))
         }
         svg += "</g>"
         svg += legend(entries, x: frame.x, y: frame.y + frame.height + 60, width: frame.width)
         return svg + "</svg>"
+    }
+
+    /// Scales that show `xs` and `ys` (each non-empty and finite) on nice steps; with `headroom`, 4 %
+    /// above the highest y, so that the highest line does not run along the frame.
+    static func scales(frame: PlotFrame, xs: [Double], ys: [Double], headroom: Bool)
+        -> (x: LinearScale, y: LinearScale, xStep: Double, yStep: Double) {
+        var minX = xs.min()!, maxX = xs.max()!, minY = ys.min()!, maxY = ys.max()!
+        if headroom { maxY += 0.04 * (maxY - minY) }
+        if maxX <= minX { let d = max(1, abs(minX) * 0.1); minX -= d; maxX += d }
+        if maxY <= minY { maxY = minY + max(1, abs(minY) * 0.1) }
+        let xStep = niceStep(span: maxX - minX, ticks: 7), yStep = niceStep(span: maxY - minY, ticks: 5)
+        let xScale = LinearScale(domain: ((minX / xStep).rounded(.down) * xStep, (maxX / xStep).rounded(.up) * xStep),
+                                 range: (frame.x, frame.x + frame.width))
+        let yScale = LinearScale(domain: ((minY / yStep).rounded(.down) * yStep, (maxY / yStep).rounded(.up) * yStep),
+                                 range: (frame.y + frame.height, frame.y))
+        return (xScale, yScale, xStep, yStep)
     }
 
     /// The opening `<svg>` with its title and the plot area's clip path.
@@ -307,19 +360,24 @@ struct SVGPlotter {
             + "\(opacityAttribute) stroke-linejoin=\"round\"/>"
     }
 
-    /// A legend of line swatches, three to a row.
-    private func legend(_ entries: [LegendEntry], x: Double, y: Double, width: Double) -> String {
+    /// A legend of line swatches, `columns` (3 or 2) to a row.
+    private func legend(_ entries: [LegendEntry], x: Double, y: Double, width: Double, columns: Int = 3) -> String {
         var svg = ""
-        let column = width / 3
+        let column = width / Double(columns), limit = columns >= 3 ? 34 : 52
         for (index, entry) in entries.enumerated() {
-            let ex = x + Double(index % 3) * column, ey = y + Double(index / 3) * 18
+            let ex = x + Double(index % columns) * column, ey = y + Double(index / columns) * 18
             var labelX = ex
-            if let colour = entry.colour {
+            if let colour = entry.colour, entry.marker {
+                svg += "<path d=\"M\(f(ex + 12)) \(f(ey - 10))v12M\(f(ex + 8)) \(f(ey - 10))h8M\(f(ex + 8)) \(f(ey + 2))h8\" "
+                    + "stroke=\"\(colour)\" stroke-width=\"\(f(entry.width))\"/>"
+                svg += "<circle cx=\"\(f(ex + 12))\" cy=\"\(f(ey - 4))\" r=\"3.5\" fill=\"\(colour)\"/>"
+                labelX += 30
+            } else if let colour = entry.colour {
                 let dash = entry.dash.isEmpty ? "" : " stroke-dasharray=\"\(entry.dash)\""
                 svg += "<path d=\"M\(f(ex)) \(f(ey - 4))h24\" stroke=\"\(colour)\" stroke-width=\"\(f(entry.width))\"\(dash)/>"
                 labelX += 30
             }
-            svg += text(Self.truncated(entry.label, to: 34), x: labelX, y: ey, size: 10)
+            svg += text(Self.truncated(entry.label, to: limit), x: labelX, y: ey, size: 10)
         }
         return svg
     }
@@ -353,6 +411,28 @@ struct SVGPlotter {
         }
         if !current.isEmpty { runs.append(current) }
         return runs
+    }
+
+    /// `runs` cut wherever consecutive points lie more than 2.5 times the series' median step apart in
+    /// x (time), so that a line never bridges a stretch without data (a drone out of track, a pause in
+    /// the recording). Runs of fewer than three points in all give no median and are left whole.
+    static func splitAtGaps(_ runs: [[Point]]) -> [[Point]] {
+        let steps = runs.flatMap { run in zip(run, run.dropFirst()).map { $1.x - $0.x } }.filter { $0 > 0 }.sorted()
+        guard steps.count >= 2 else { return runs }
+        let limit = 2.5 * steps[steps.count / 2]
+        var split: [[Point]] = []
+        for run in runs {
+            var current: [Point] = []
+            for point in run {
+                if let last = current.last, point.x - last.x > limit {
+                    split.append(current)
+                    current = []
+                }
+                current.append(point)
+            }
+            if !current.isEmpty { split.append(current) }
+        }
+        return split
     }
 
     /// The colour and dash pattern of the `index`th series.
@@ -424,10 +504,23 @@ struct LinearScale {
     }
 }
 
-/// One line of a legend; `colour` nil for a text-only entry.
+/// One line of a legend; `colour` nil for a text-only entry; `marker` for a point with a bar, not a line.
 struct LegendEntry {
     var label: String
     var colour: String?
     var dash: String
     var width: Double
+    var marker = false
+}
+
+/// One point of the Pd plot: a range bin's Pd, its interval, the bin's extent and its counts.
+struct PdBin: Hashable {
+    var x: Double
+    var y: Double
+    var lower: Double?
+    var upper: Double?
+    var xLower: Double?
+    var xUpper: Double?
+    var successes: Double?
+    var trials: Double?
 }

@@ -257,14 +257,18 @@ struct Evaluator {
                        scope: ReportText(ko: "전 센서, 경사거리 \(Int(within)) m 이내", en: "all sensors, slant range ≤ \(Int(within)) m"))
         }
         // Pd against range: every sensor's trials pooled per bin.
-        var x: [Double] = [], y: [Double] = [], lo: [Double] = [], hi: [Double] = []
+        var pd = ReportSeries(name: "Pd", x: [], y: [], lower: [], upper: [])
+        var hits: [Double] = [], trials: [Double] = [], from: [Double] = [], to: [Double] = []
         for (lower, upper) in zip(bins, bins.dropFirst()) {
             let inBin = allTrials.filter { $0.trial.range >= lower && ($0.trial.range < upper || (upper == bins.last && $0.trial.range == upper)) }
             guard let p = CorrelatedProportion(sequences: Self.sequences(inBin)) else { continue }
             let interval = p.interval(confidence: plan.confidence)
-            x.append((lower + upper) / 2); y.append(p.proportion); lo.append(interval.lowerBound); hi.append(interval.upperBound)
+            pd.x.append((lower + upper) / 2); pd.y.append(p.proportion)
+            pd.lower?.append(interval.lowerBound); pd.upper?.append(interval.upperBound)
+            hits.append(Double(p.successes)); trials.append(Double(p.trials)); from.append(lower); to.append(upper)
         }
-        out.pdByRange = x.isEmpty ? nil : ReportSeries(name: "Pd", x: x, y: y, lower: lo, upper: hi)
+        (pd.numerators, pd.denominators, pd.xLower, pd.xUpper) = (hits, trials, from, to)
+        out.pdByRange = pd.x.isEmpty ? nil : pd
 
         poisson(&out, key: "false_alarms_per_scan", events: falseAlarms, exposureHours: Double(scans), unit: "1/scan", furtherUnit: "scans",
                 note: ReportText(ko: "전 센서의 스캔 합계 기준", en: "per scan, all sensors' scans summed"))

@@ -24,6 +24,8 @@ public struct ReportOptions: Sendable {
     public var keyPath: String?
     /// A track file to score instead of Haechi's replayed tracker (a system under test's own tracks).
     public var tracksPath: String?
+    /// Also print each HTML report to PDF (`report.<lang>.pdf`, signed with the rest) with headless Chromium.
+    public var pdf = false
 
     public init(target: String, planPath: String, language: ReportLanguage, formats: [ReportFormat], outputDirectory: String,
                 logPath: String, keyPath: String?, tracksPath: String? = nil) {
@@ -48,6 +50,8 @@ public struct ReportResult: Sendable {
     /// The public key's fingerprint, and where a newly made key was saved.
     public var keyFingerprint: String
     public var generatedKey: String?
+    /// The font the HTML embeds (`NanumGothic (NanumGothic.ttf)`); `nil`: none was found.
+    public var embeddedFont: String? = nil
 }
 
 /// Runs `haechi report`.
@@ -63,6 +67,7 @@ public enum ReportRunner {
 
     public static func run(_ options: ReportOptions) throws(RuntimeError) -> ReportResult {
         let plan = try TestPlan.load(path: options.planPath)
+        let font = try reportFont(options), printer = try pdfPrinter(options)
         let recordingPath = try locateRecording(options.target, log: options.logPath)
         guard let recordingSHA = RunLog.sha256Hex(file: recordingPath) else {
             throw RuntimeError(code: .io, file: recordingPath, message: "cannot read the recording")
@@ -144,6 +149,7 @@ public enum ReportRunner {
         report.evaluationSettings = evaluation.settings
         report.uncertaintyBudget = evaluation.budget
         report.uncertaintyNotes = evaluation.budgetNotes
+        annotatePdPlot(&report, plan: plan)
 
         // Render, sign, write.
         var files: [String: Data] = [:]
@@ -153,12 +159,13 @@ public enum ReportRunner {
         for format in formats {
             for language in languages {
                 let text: String
-                do { text = try format.renderer(language: language).render(report) } catch {
+                do { text = try format.renderer(language: language, font: font).render(report) } catch {
                     throw RuntimeError(code: .io, message: "cannot render the \(format.rawValue) report: \(error.message)")
                 }
                 files[format == .json ? "report.json" : "report.\(language.rawValue).\(format.rawValue)"] = Data(text.utf8)
             }
         }
+        if let printer { try addPDFs(to: &files, printer: printer) }
         let (key, generated) = try signingKey(options)
         let manifest: SignedManifest
         do {
@@ -184,7 +191,8 @@ public enum ReportRunner {
             written.append(publicPath)
             let summary = ReportVerdictSummary(verdicts: evaluation.verdicts)
             return ReportResult(files: written, overall: summary.overall, verdicts: evaluation.verdicts,
-                                notEvaluable: report.notEvaluable.map(\.en), keyFingerprint: key.publicKey.fingerprint, generatedKey: generated)
+                                notEvaluable: report.notEvaluable.map(\.en), keyFingerprint: key.publicKey.fingerprint, generatedKey: generated,
+                                embeddedFont: describe(font))
         } catch let error as RuntimeError {
             throw error
         } catch {

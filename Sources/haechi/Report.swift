@@ -12,8 +12,10 @@ struct Report: ParsableCommand {
             tracks against the drones' truth, decides each criterion of the plan under its one-sided \
             confidence rule, and writes the report (HTML with inline plots, JSON, Markdown) with a \
             signed manifest (report.signature.json, Ed25519). The report is a DRAFT, marked so on every \
-            page, until a certification officer signs it. The draft is appended to the run log. \
-            Without --key, the key Replays/report-signing.key is used, made on first use. \
+            page, until a certification officer signs it (haechi sign). The draft is appended to the run \
+            log. Without --key, the key Replays/report-signing.key is used, made on first use. The \
+            HTML embeds the Korean font of fonts-nanum (or $HAECHI_REPORT_FONT), cut to its own \
+            characters; --pdf prints it to A4 PDF with headless Chromium (package chromium). \
             Reference: docs/reports.md. Exit status: 0 when written (whatever the verdicts), 1 on a \
             failure, 2 on a bad plan, 64 on a bad command line.
             """
@@ -43,6 +45,9 @@ struct Report: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A system's own track file to score instead of Haechi's replayed tracker.", valueName: "tracks.jsonl"))
     var tracks: String?
 
+    @Flag(name: .long, help: "Also print each HTML report to an A4 PDF (report.<lang>.pdf, signed) with headless Chromium.")
+    var pdf = false
+
     @Flag(name: .long, help: "Print nothing but errors.")
     var quiet = false
 
@@ -52,15 +57,18 @@ struct Report: ParsableCommand {
         if formats.isEmpty || formats.contains(where: { ReportFormat(rawValue: $0) == nil }) {
             throw ValidationError("--format must list html, json and/or md, comma-separated")
         }
+        if pdf && !formats.contains("html") { throw ValidationError("--pdf prints the HTML report: add html to --format") }
     }
 
     func run() throws {
         let result: ReportResult
+        var options = ReportOptions(
+            target: target, planPath: plan, language: ReportLanguage(rawValue: lang)!,
+            formats: format.split(separator: ",").compactMap { ReportFormat(rawValue: String($0)) }, outputDirectory: out,
+            logPath: log, keyPath: key, tracksPath: tracks)
+        options.pdf = pdf
         do {
-            result = try ReportRunner.run(ReportOptions(
-                target: target, planPath: plan, language: ReportLanguage(rawValue: lang)!,
-                formats: format.split(separator: ",").compactMap { ReportFormat(rawValue: String($0)) }, outputDirectory: out,
-                logPath: log, keyPath: key, tracksPath: tracks))
+            result = try ReportRunner.run(options)
         } catch {
             throw error.reported()
         }
@@ -68,6 +76,10 @@ struct Report: ParsableCommand {
         if let generated = result.generatedKey { print("made a new signing key: \(generated) (public key beside it, .pub)") }
         for verdict in result.verdicts { print("  \(verdict.outcome.padding(toLength: 13, withPad: " ", startingAt: 0)) \(verdict.criterion)") }
         for item in result.notEvaluable { print("  not evaluable: \(item)") }
+        if format.split(separator: ",").contains("html") {
+            print(result.embeddedFont.map { "Korean font embedded in the HTML: \($0), cut to the report's characters" }
+                  ?? "no Korean font to embed (install fonts-nanum, or set HAECHI_REPORT_FONT): the HTML names system fonts only")
+        }
         print("overall: \(result.overall); DRAFT, signed by the range's key \(result.keyFingerprint.prefix(16))… until an officer signs it")
         for file in result.files { print("  \(file)") }
     }

@@ -3,12 +3,20 @@ rendered, signed and logged; the signature is checked by an independent Ed25519 
 (Python ``cryptography``), one changed byte anywhere fails ``haechi verify``, an edited run-log row
 fails ``haechi runs verify``, and bad input (an unknown metric, a run without truth) gets a clear error
 or an explicit "not evaluable", never a number.
+
+The HTML carries a subset of NanumGothic (fonts-nanum): read back by fontTools, and rendered by headless
+Chromium on a machine made to have no Korean font (fontconfig limited to DejaVu), its Korean matches
+the real font's and not the boxes ("tofu") that the same page draws without it. ``--pdf`` prints A4
+pages numbered "n / N 쪽" through Chromium, with the embedded font, signed with the rest. These skip,
+saying why, without chromium, poppler-utils or fonts-nanum (``make test`` installs all three).
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -19,6 +27,7 @@ import pytest
 import zmq
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+import chromium_render as render
 from conftest import LOCALHOST_ANY_PORT, REPO_ROOT, ingest_config, launch_haechi, pull_endpoint
 from test_recording_interop import live_session, only_recording, status_payload  # noqa: F401 (fixture)
 
@@ -26,9 +35,9 @@ PLAN = REPO_ROOT / "Config/plans/radar-acceptance.yaml"
 TIMEOUT_S = 300
 
 
-def haechi(binary: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def haechi(binary: Path, *args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([str(binary), *args], capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=TIMEOUT_S,
-                          cwd=cwd)
+                          cwd=cwd, env=None if env is None else dict(os.environ, **env))
 
 
 @pytest.fixture(scope="module")
@@ -298,3 +307,162 @@ def test_the_korean_report_has_no_english_sentence(haechi_bin, report, tmp_path)
     assert not english, "English in the Korean report:\n" + "\n".join(english[:20])
     text = " ".join(nodes)
     assert "이하 여백" in text and "판정" in text
+
+
+# --------------------------------------------------------------------------------------------------
+# The Pd plot, the embedded Korean font, and --pdf
+
+NANUM = Path("/usr/share/fonts/truetype/nanum/NanumGothic.ttf")
+FACE = re.compile(r"@font-face \{[^}]*\}")
+KOREAN = "시험성적서 시험결과 적합성 판정"  # headings every report has
+
+
+def test_pd_plot_shows_bins_counts_and_requirement(report):
+    """Pd against range is points with counts and the plan's requirement, and its counts are the figures'."""
+    _, _, _, out, _, _ = report
+    data = json.loads((out / "report.json").read_text())
+    pd = data["pdByRange"]
+    assert len(pd["numerators"]) == len(pd["denominators"]) == len(pd["xLower"]) == len(pd["xUpper"]) == len(pd["x"])
+    for k, n, y, lo, hi, x in zip(pd["numerators"], pd["denominators"], pd["y"], pd["xLower"], pd["xUpper"], pd["x"]):
+        assert k / n == pytest.approx(y) and (lo + hi) / 2 == pytest.approx(x)
+        per_sensor = [f for f in data["figures"] if re.fullmatch(rf"pd_.+_{int(lo)}_{int(hi)}m", f["key"])]
+        assert sum(f["numerator"] for f in per_sensor) == k and sum(f["denominator"] for f in per_sensor) == n
+    assert data["pdRequirement"] == 0.9 and data["pdRequirementWithinM"] == 2000
+    html = (out / "report.both.html").read_text()
+    svg = html[html.index('<svg id="plot-pd-range"'):]
+    svg = svg[:svg.index("</svg>")]
+    assert "<polyline" not in svg and svg.count('class="pd-point"') == len(pd["x"])
+    assert 'class="pd-requirement"' in svg and "Pd ≥ 0.9 (≤ 2000 m)" in svg
+    for k, n in zip(pd["numerators"], pd["denominators"]):
+        assert f">{int(k)}/{int(n)}</text>" in svg
+
+
+@pytest.fixture(scope="module")
+def korean_font():
+    if not NANUM.is_file():
+        pytest.skip(f"{NANUM} not found: install fonts-nanum (make test does) to test the embedded Korean font")
+    return NANUM
+
+
+@pytest.fixture(scope="module")
+def browser():
+    found = render.chromium()
+    if found is None:
+        pytest.skip("headless Chromium not found (/usr/bin/chromium): install the Debian package chromium (make test does)")
+    if render.poppler("pdftoppm") is None:
+        pytest.skip("pdftoppm not found: install poppler-utils (make test does)")
+    if not render.DEJAVU_DIR.is_dir():
+        pytest.skip(f"{render.DEJAVU_DIR} not found: the font-fallback test needs DejaVu (fonts-dejavu-core)")
+    return found
+
+
+def test_embedded_font_is_a_valid_subset_of_nanum(report, korean_font):
+    """fontTools reads the embedded font: renamed HaechiKR, every Korean character of the report mapped to an outline."""
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    _, _, _, out, _, stdout = report
+    html = (out / "report.both.html").read_text()
+    assert "Korean font embedded in the HTML: NanumGothic (NanumGothic.ttf)" in stdout
+    (face,) = FACE.findall(html)
+    assert 'font-family: "HaechiKR"' in face and "SIL Open Font License" in html
+    data = base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)\)", face).group(1))
+    assert 10_000 < len(data) < 150_000, f"the embedded font is {len(data)} bytes"
+    font = TTFont(io.BytesIO(data))
+    assert font["name"].getDebugName(1) == "HaechiKR" and not [t for t in font.keys() if t.startswith("TSI")]
+    cmap, glyf = font.getBestCmap(), font["glyf"]
+    hangul = {c for c in html if 0xAC00 <= ord(c) <= 0xD7A3}
+    assert len(hangul) > 100
+    for char in hangul:
+        glyph = glyf[cmap[ord(char)]]
+        assert glyph.isComposite() or glyph.numberOfContours > 0, char
+    assert len(cmap) < 1000 and font["maxp"].numGlyphs < 1000
+
+
+def test_korean_renders_from_the_embedded_font_without_a_korean_system_font(report, korean_font, browser, tmp_path):
+    """The same Korean words rendered three ways where fontconfig offers DejaVu only: with the report's
+    own @font-face, they look like NanumGothic itself (cut by fontTools, an independent subsetter);
+    without it, they are boxes or nothing."""
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    _, _, _, out, _, _ = report
+    (face,) = FACE.findall((out / "report.both.html").read_text())
+    from fontTools import subset
+
+    # The reference: NanumGothic cut to the same words by fontTools' own subsetter (the whole font, 4.7 MB,
+    # loads too slowly for a screenshot, and Chromium's sanitiser refuses it as shipped: "TSI3: zero-length table").
+    options = subset.Options()
+    options.hinting = False
+    reference = TTFont(korean_font)
+    cutter = subset.Subsetter(options)
+    cutter.populate(text=KOREAN)
+    cutter.subset(reference)
+    buffer = io.BytesIO()
+    reference.save(buffer)
+    reference_face = ('@font-face { font-family: "Reference"; src: url(data:font/ttf;base64,'
+                      + base64.b64encode(buffer.getvalue()).decode() + ') format("truetype"); }')
+    env = render.latin_only_fontconfig(tmp_path / "fontconfig")
+    shots = {}
+    for name, style in [("embedded", face + ' body { font-family: "HaechiKR"; }'),
+                        ("missing", 'body { font-family: "HaechiKR"; }'),
+                        ("reference", reference_face + ' body { font-family: "Reference"; }')]:
+        page = tmp_path / f"{name}.html"
+        page.write_text(f'<!DOCTYPE html><html lang="ko"><head><meta charset="utf-8"><style>{style} @page {{ size: 180mm 25mm; '
+                        f'margin: 0; }} body {{ margin: 3mm; font-size: 30pt; color: #000; background: #fff; }}</style></head>'
+                        f'<body>{KOREAN}</body></html>')
+        shots[name] = render.render_png(browser, page, tmp_path / f"{name}.png", tmp_path / "profile", env=env)
+    # Relative to NanumGothic's own ink: blank scores 1, boxes more, the same glyphs anti-aliased a little differently 0.1-0.3
+    # (identical here: 0.0, as both PDFs embed the same outlines).
+    without = render.ink_distance(shots["reference"], shots["missing"])
+    assert without > 0.8, f"without the embedded font the words should be boxes or nothing ({without:.2f})"
+    embedded = render.ink_distance(shots["reference"], shots["embedded"])
+    assert embedded < 0.2, f"with the embedded font the words should look like NanumGothic ({embedded:.2f} against {without:.2f})"
+
+
+def test_pdf_is_a4_numbered_with_the_embedded_font_and_signed(haechi_bin, report, korean_font, browser, tmp_path):
+    """--pdf on a machine without Korean fonts: A4 pages numbered "n / N 쪽", HaechiKR embedded, signed."""
+    pdffonts, pdfinfo, pdftotext, pdftoppm = (render.poppler(t) for t in ("pdffonts", "pdfinfo", "pdftotext", "pdftoppm"))
+    if not (pdffonts and pdfinfo and pdftotext and pdftoppm):
+        pytest.skip("poppler-utils (pdffonts, pdfinfo, pdftotext, pdftoppm) not installed (make test installs it)")
+    _, recording, _, _, key, _ = report
+    out, log = tmp_path / "out", tmp_path / "runlog.sqlite"
+    env = render.latin_only_fontconfig(tmp_path / "fontconfig")
+    result = haechi(haechi_bin, "report", str(recording), "--plan", str(PLAN), "--lang", "ko", "--format", "html,json",
+                    "--pdf", "--out", str(out), "--log", str(log), "--key", str(key), env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["report-signing.pub", "report.json", "report.ko.html", "report.ko.pdf",
+                                                      "report.signature.json"]
+    manifest = json.loads((out / "report.signature.json").read_text())
+    assert "report.ko.pdf" in {f["name"] for f in manifest["files"]}
+    verified = haechi(haechi_bin, "verify", str(out), "--log", str(log), "--key", str(key.with_suffix(".pub")))
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    pdf = out / "report.ko.pdf"
+    info = subprocess.run([str(pdfinfo), str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert pages >= 2 and "(A4)" in info, info
+    fonts = subprocess.run([str(pdffonts), str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "HaechiKR" in fonts and "Nanum" not in fonts, fonts
+    for page in (1, pages):
+        text = subprocess.run([str(pdftotext), "-f", str(page), "-l", str(page), "-layout", str(pdf), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        assert f"{page}/{pages}쪽" in re.sub(r"\s+", "", text), text[-500:]  # "n / N 쪽"; pdftotext drops some spaces
+        if page == 1:
+            assert "시험성적서" in text
+    subprocess.run([str(pdftoppm), "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
+    assert list(tmp_path.glob("page-*1.png"))
+
+
+def test_pdf_without_chromium_fails_before_any_work(haechi_bin, report, tmp_path):
+    """A Chromium that is not there is an error naming what to set or install, and leaves no run-log entry."""
+    _, recording, _, _, key, _ = report
+    log = tmp_path / "runlog.sqlite"
+    result = haechi(haechi_bin, "report", str(recording), "--plan", str(PLAN), "--pdf", "--out", str(tmp_path / "out"),
+                    "--log", str(log), "--key", str(key), env={"HAECHI_CHROMIUM": str(tmp_path / "no-chromium")})
+    assert result.returncode == 1 and "HAECHI_CHROMIUM" in result.stderr, result.stderr
+    assert not (tmp_path / "out").exists() and not log.exists()
+    refused = haechi(haechi_bin, "report", str(recording), "--plan", str(PLAN), "--pdf", "--format", "json",
+                     "--out", str(tmp_path / "out"), "--log", str(log))
+    assert refused.returncode == 64 and "add html to --format" in refused.stderr, refused.stderr

@@ -146,7 +146,7 @@ struct HTMLReportTests {
         let map = try #require(Self.slice(html, from: "<svg id=\"plot-map\"", to: "</svg>"))
         #expect(map.contains(">drone-1<") && map.contains("stroke-dasharray") && map.contains(" m<"))  // names, dashed tracks, scale bar
         let pd = try #require(Self.slice(html, from: "<svg id=\"plot-pd-range\"", to: "</svg>"))
-        #expect(pd.components(separatedBy: "<circle").count - 1 == 6)  // one marker per bin
+        #expect(pd.components(separatedBy: "class=\"pd-point\"").count - 1 == 6)  // one marker per bin
         let timeline = try #require(Self.slice(html, from: "<svg id=\"plot-timeline\"", to: "</svg>"))
         #expect(timeline.contains("미탐지 (중도절단) / Never (censored)"))
         #expect(html.contains("그림 1. 평면 궤적도") && html.contains("Figure 5. Per-drone timeline"))

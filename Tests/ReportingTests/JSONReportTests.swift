@@ -37,6 +37,24 @@ struct JSONReportTests {
         #expect(try JSONReportRenderer.decode(data) == report)
     }
 
+    @Test("JSON written before the Pd counts, bins and requirement existed still decodes, with them absent")
+    func decodesEarlierJSON() throws {
+        let data = try JSONReportRenderer().data(SampleReport.make())
+        var object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        object["pdRequirement"] = nil
+        object["pdRequirementWithinM"] = nil
+        var pd = try #require(object["pdByRange"] as? [String: Any])
+        for key in ["numerators", "denominators", "xLower", "xUpper"] {
+            #expect(pd[key] != nil)
+            pd[key] = nil
+        }
+        object["pdByRange"] = pd
+        let earlier = try JSONReportRenderer.decode(try JSONSerialization.data(withJSONObject: object))
+        #expect(earlier.pdRequirement == nil && earlier.pdRequirementWithinM == nil)
+        #expect(earlier.pdByRange?.numerators == nil && earlier.pdByRange?.xLower == nil)
+        #expect(earlier.pdByRange?.y == SampleReport.make().pdByRange?.y)
+    }
+
     @Test("Top-level keys are ReportData's plus verdictSummary, sorted, with every figure")
     func keys() throws {
         let report = SampleReport.make()
@@ -47,7 +65,7 @@ struct JSONReportTests {
             "systemVersion", "systemFirmware", "configSHA256", "testStartedUTC", "testEndedUTC", "issuedUTC", "conditions",
             "figures", "decisionRule", "verdicts", "deviations", "notEvaluable", "authorisedBy", "authorisedRole", "runID",
             "recordingFile", "recordingSHA256", "runLogHeadHash", "softwareVersion", "softwareCommit", "toolVersions", "mapTruth",
-            "mapTracks", "pdByRange", "positionErrorOverTime", "ospaOverTime", "gospaOverTime", "timelines", "verdictSummary",
+            "mapTracks", "pdByRange", "pdRequirement", "pdRequirementWithinM", "positionErrorOverTime", "ospaOverTime", "gospaOverTime", "timelines", "verdictSummary",
             "draft", "laboratoryDetails", "clientDetails", "planSHA256", "labProfileSHA256", "itemDetails", "testStartedKST",
             "testEndedKST", "issuedKST", "environment", "evaluationSettings", "uncertaintyBudget", "uncertaintyNotes",
         ]

@@ -5,7 +5,8 @@ import Foundation
 
 @Suite("Sample output")
 struct SampleOutputTests {
-    /// `HAECHI_REPORT_SAMPLE_DIR=/tmp/sample swift test --filter SampleOutput` writes report.<lang>.html,
+    /// `HAECHI_REPORT_SAMPLE_DIR=/tmp/sample swift test --filter SampleOutput` writes report.<lang>.html
+    /// (embedding the Korean font ``ReportFont/locate(environment:searchPaths:)`` finds, if any),
     /// report.<lang>.md, report.json, the empty report, a key pair and a signature there.
     @Test("Writes the sample reports to HAECHI_REPORT_SAMPLE_DIR, if set")
     func write() throws {
@@ -13,8 +14,9 @@ struct SampleOutputTests {
         let url = URL(fileURLWithPath: folder, isDirectory: true)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         var files: [String: Data] = [:]
+        let font = try ReportFont.locate()
         for language in ReportLanguage.allCases {
-            files["report.\(language.rawValue).html"] = Data(HTMLReportRenderer(language: language).render(SampleReport.make()).utf8)
+            files["report.\(language.rawValue).html"] = Data(HTMLReportRenderer(language: language, font: font).render(SampleReport.make()).utf8)
             files["report.\(language.rawValue).md"] = Data(MarkdownReportRenderer(language: language).render(SampleReport.make()).utf8)
         }
         files["report.json"] = try JSONReportRenderer().data(SampleReport.make())

@@ -16,14 +16,18 @@ enum SampleReport {
         let track2 = ReportSeries(name: "track-0002", x: t.dropFirst(6).map { -1196 + 60 * $0 }, y: t.dropFirst(6).map { 604.5 + 0.5 * $0 * $0 })
         let falseTrack = ReportSeries(name: "track-0003", x: [400, 410, 425, 445], y: [-300, -290, -275, -262.5])
         let ranges = [250.0, 750, 1250, 1750, 2250, 2750]
-        let pd = ReportSeries(name: "Pd (radar-0)", x: ranges, y: [1, 0.975, 0.95, 0.9, 0.625, 0.25],
+        var pd = ReportSeries(name: "Pd (radar-0)", x: ranges, y: [1, 0.975, 0.95, 0.9, 0.625, 0.25],
                               lower: [0.8316, 0.8684, 0.8308, 0.7634, 0.4063, 0.0549],
                               upper: [1, 0.9994, 0.9939, 0.9721, 0.8114, 0.5719])
+        pd.numerators = [20, 39, 38, 36, 25, 10]
+        pd.denominators = [20, 40, 40, 40, 40, 40]
+        pd.xLower = ranges.map { $0 - 250 }
+        pd.xUpper = ranges.map { $0 + 250 }
         let error1 = ReportSeries(name: "drone-1 horizontal", x: Array(t.dropFirst(4)), y: t.dropFirst(4).map { 8 + 0.25 * $0 })
         let error2 = ReportSeries(name: "drone-2 horizontal", x: Array(t.dropFirst(6)), y: t.dropFirst(6).map { 14 - 0.125 * $0 })
         let ospa = ReportSeries(name: "OSPA (c = 100 m, p = 1)", x: t, y: t.map { $0 < 4 ? 100 : $0 < 6 ? 66.5 : 45.25 })
         let gospa = ReportSeries(name: "GOSPA (c = 100 m, p = 1, α = 2)", x: t, y: t.map { $0 < 4 ? 150 : $0 < 6 ? 105.5 : 70.75 })
-        return ReportData(
+        var report = ReportData(
             reportID: reportID,
             laboratory: "해치 대드론 시험장 (Haechi Counter-UAS Test Range)",
             siteName: "Yeoju range, north pad",
@@ -90,6 +94,9 @@ enum SampleReport {
                 ReportTimeline(drone: "drone-3", segments: [[0, 30, 0]], firstDetectionSeconds: nil, firstDetectionRangeM: nil,
                                firstTrackSeconds: nil, firstTrackRangeM: nil),
             ])
+        report.pdRequirement = 0.9
+        report.pdRequirementWithinM = 2000
+        return report
     }
 
     /// The same report with nothing measured: no figures, verdicts, series or timelines.
@@ -104,6 +111,8 @@ enum SampleReport {
         report.mapTruth = []
         report.mapTracks = []
         report.pdByRange = nil
+        report.pdRequirement = nil
+        report.pdRequirementWithinM = nil
         report.positionErrorOverTime = []
         report.ospaOverTime = nil
         report.gospaOverTime = nil
