@@ -5,7 +5,8 @@
 # Replays/<run-id>.mcap and prints what it counted. Then the two summaries are compared (every message
 # sent must be accounted for), and the recording is replayed through the same pipeline: the replayed
 # tracks must equal the live ones byte for byte. Last, the run is scored against the drones' truth
-# under a sample test plan, and a bilingual draft certification report (signed by the range key) is written and verified.
+# under a sample test plan: a bilingual draft certification report (signed by the range key) is written
+# and verified, then signed by a demo officer and verified against that officer's trust store.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${HAECHI_BIN:?set HAECHI_BIN to the haechi binary}" "${VPY:?set VPY to the venv python}"
@@ -59,8 +60,18 @@ rm -rf "$out/report"
 "$HAECHI_BIN" report "$recording" --plan Config/plans/radar-acceptance.yaml --lang both --format html,json,md \
     --out "$out/report" --log Replays/runlog.sqlite
 "$HAECHI_BIN" verify "$out/report" --log Replays/runlog.sqlite
+
+# An officer authorises it: a demo officer's key (made once, outside the repository; its public key
+# is the demo's whole trust store), the signature, and the check against the trust store.
+if [ ! -f "$out/officer/demo-officer.key" ]; then
+    "$HAECHI_BIN" keys generate --out "$out/officer/demo-officer.key" >/dev/null
+fi
+mkdir -p "$out/officers" && cp "$out/officer/demo-officer.pub" "$out/officers/demo-officer.pub"
+"$HAECHI_BIN" sign "$out/report" --key "$out/officer/demo-officer.key" --name "홍길동 (demo)" \
+    --role "기술책임자 / Technical manager" --log Replays/runlog.sqlite
+"$HAECHI_BIN" verify "$out/report" --log Replays/runlog.sqlite --trust-store "$out/officers"
 "$HAECHI_BIN" runs verify --log Replays/runlog.sqlite
 echo
 echo "summaries: $out/summary.json (ingest), $out/sent.json (simulator), $out/replay-summary.json (replay)"
 echo "recording: $recording (open it in Foxglove, or: haechi replay $recording --speed 1)"
-echo "report:    $out/report/report.both.html (open it in a browser; haechi verify $out/report checks it)"
+echo "report:    $out/report/report.both.html (open it in a browser; haechi verify $out/report --trust-store $out/officers checks it)"

@@ -104,7 +104,6 @@ struct Evaluator {
         referenceBudget(&out)
 
         // Track scoring (OSPA, GOSPA, SIAP) and track level, on the same timeline.
-        let maximumGap = Int64((plan.truthGapSeconds * 1e9).rounded(.toNearestOrEven))
         let scorer = TrackScorer(cutoff: plan.ospaCutoff, order: plan.ospaOrder,
                                  associator: TrackToTruthAssociator(associationThreshold: plan.associationMetres),
                                  resampler: HeldTrackResampler(maximumAgeSeconds: plan.holdSeconds),

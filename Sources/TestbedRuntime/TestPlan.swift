@@ -62,6 +62,26 @@ public struct TestPlan: Sendable, Hashable {
         public var text: String
         public var name: String
         public var fields: [Entry]
+        /// The folder of the officers' public keys that `haechi verify --lab` trusts (`trust_store`,
+        /// relative to the profile); not a field the report prints.
+        public var trustStore: String?
+
+        /// Reads a profile: `name`, the printed fields, and `trust_store`.
+        public static func load(path: String) throws(RuntimeError) -> LabProfile {
+            let text = try ConfigNode.text(ofFile: path, noun: "laboratory profile")
+            let profile = try ConfigNode.root(yaml: text, file: path).mapping(allowing: [
+                "name", "address", "accreditation", "contact", "phone", "email", "site", "trust_store"])
+            var fields: [Entry] = []
+            for key in ["address", "accreditation", "contact", "phone", "email", "site"] {
+                if let value = try profile.optional(key)?.string() { fields.append(Entry(key: key, value: value)) }
+            }
+            let folder = (path as NSString).deletingLastPathComponent
+            var store: String?
+            if let named = try profile.optional("trust_store")?.string() {
+                store = named.hasPrefix("/") ? named : (folder as NSString).appendingPathComponent(named)
+            }
+            return LabProfile(file: path, text: text, name: try profile.required("name").string(), fields: fields, trustStore: store)
+        }
     }
 
     /// A named value of a plan or profile (`address`, `temperature_c`).
@@ -180,16 +200,8 @@ public struct TestPlan: Sendable, Hashable {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw node.error("the laboratory profile \(path) does not exist")
             }
-            let text = try ConfigNode.text(ofFile: path, noun: "laboratory profile")
-            let profile = try ConfigNode.root(yaml: text, file: path).mapping(allowing: [
-                "name", "address", "accreditation", "contact", "phone", "email", "site"])
-            var fields: [Entry] = []
-            for key in ["address", "accreditation", "contact", "phone", "email", "site"] {
-                if let value = try profile.optional(key)?.string() { fields.append(Entry(key: key, value: value)) }
-            }
-            let name = try profile.required("name").string()
-            plan.labProfile = LabProfile(file: path, text: text, name: name, fields: fields)
-            if plan.laboratory == "—" { plan.laboratory = name }
+            plan.labProfile = try LabProfile.load(path: path)
+            if plan.laboratory == "—", let name = plan.labProfile?.name { plan.laboratory = name }
         }
         var environmentNode = root.optional("environment")
         var environmentRoot: ConfigNode?

@@ -104,17 +104,72 @@ struct Keys: ParsableCommand {
     }
 }
 
+struct Sign: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Sign a draft report as the certification officer who authorises it.",
+        discussion: """
+            Checks that the draft in the folder is intact, sets the officer's name, role and the time \
+            of signing, renders every file of the report again from its report.json (no longer marked \
+            DRAFT), signs the new manifest with the officer's Ed25519 key, and appends a signature \
+            entry to the run log. A signed report is not signed again. haechi verify --trust-store \
+            checks the officer's key against the laboratory's officers. Reference: docs/reports.md. \
+            Exit status: 0 signed, 1 on a failure (a changed draft, an unreadable key), 2 on bad \
+            input, 64 on a bad command line.
+            """)
+
+    @Argument(help: ArgumentHelp("The report folder (haechi report --out).", valueName: "dir"))
+    var report: String
+
+    @Option(name: .long, help: ArgumentHelp("The officer's Ed25519 private key (haechi keys generate).", valueName: "officer.key"))
+    var key: String
+
+    @Option(name: .long, help: ArgumentHelp("The officer's name, as printed on the report.", valueName: "name"))
+    var name: String
+
+    @Option(name: .long, help: ArgumentHelp("The officer's role, as printed on the report.", valueName: "role"))
+    var role: String
+
+    @Option(name: .long, help: ArgumentHelp("The run log the draft is in.", valueName: "runlog.sqlite"))
+    var log = "Replays/runlog.sqlite"
+
+    @Flag(name: .long, help: "Print nothing but errors.")
+    var quiet = false
+
+    func run() throws {
+        let result: SignResult
+        do {
+            result = try SignRunner.run(SignOptions(directory: report, keyPath: key, name: name, role: role, logPath: log))
+        } catch {
+            throw error.reported()
+        }
+        guard !quiet else { return }
+        print("signed \(result.reportID) as \(name), \(role) at \(result.signedKST) (\(result.signedUTC)), key \(result.keyFingerprint.prefix(16))…; "
+              + "run-log entry \(result.logSequence)")
+        for file in result.files { print("  \(file)") }
+    }
+}
+
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Verify a signed report: every file's hash, the signature, and the recording's SHA-256.",
+        abstract: "Verify a report: every file, the signature, who signed it, the recording and the run log.",
         discussion: """
-            A single changed byte in any report file, the manifest or the recording fails it. With \
-            --key, the report must also be signed by that public key. The recording is found through \
-            the run log by its hash, or given with --recording. Exit status: 0 verified, 1 not.
+            A single changed byte in any report file, the manifest or the recording fails it, and the \
+            changed file is named; so does a file in the folder that the signature does not cover. \
+            With --trust-store (a folder of officers' .pub keys) or --lab (a laboratory profile whose \
+            trust_store names one), the report must be signed by an officer of that store; a draft \
+            fails. With --key, by that one public key. The recording is found through the run log by \
+            its hash, or given with --recording; the run log must hold the entry the report names \
+            and, for a signed report, its signature. Exit status: 0 verified, 1 not.
             """)
 
     @Argument(help: ArgumentHelp("The report folder.", valueName: "dir"))
     var report: String
+
+    @Option(name: .long, help: ArgumentHelp("A folder of trusted officers' public keys (*.pub).", valueName: "dir"))
+    var trustStore: String?
+
+    @Option(name: .long, help: ArgumentHelp("A laboratory profile whose trust_store names the officers' keys.", valueName: "profile.yaml"))
+    var lab: String?
 
     @Option(name: .long, help: ArgumentHelp("A trusted public key.", valueName: "file.pub"))
     var key: String?
@@ -122,21 +177,34 @@ struct Verify: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The recording the report names.", valueName: "file.mcap"))
     var recording: String?
 
-    @Option(name: .long, help: ArgumentHelp("The run log, to find the recording.", valueName: "runlog.sqlite"))
+    @Option(name: .long, help: ArgumentHelp("The run log, to find the recording and the report's entries.", valueName: "runlog.sqlite"))
     var log = "Replays/runlog.sqlite"
 
+    @Flag(name: .long, help: "Print nothing but errors.")
+    var quiet = false
+
+    func validate() throws {
+        if trustStore != nil && lab != nil { throw ValidationError("give --trust-store or --lab, not both") }
+    }
+
     func run() throws {
-        let result: (problems: [String], checkedFiles: Int, recording: String?)
+        let result: VerifyResult
         do {
-            result = try VerifyRunner.run(directory: report, trustedKeyPath: key, recordingPath: recording, logPath: log)
+            var store: TrustStore?
+            if let trustStore { store = try TrustStore.load(folder: trustStore) }
+            if let lab { store = try TrustStore.load(labProfile: lab) }
+            result = try VerifyRunner.run(directory: report, trustedKeyPath: key, trustStore: store, recordingPath: recording, logPath: log)
         } catch {
             throw error.reported()
         }
         if result.problems.isEmpty {
+            guard !quiet else { return }
             print("verified: \(result.checkedFiles) files, the signature\(key == nil ? "" : " (trusted key)"), and the recording \(result.recording ?? "")")
+            for fact in result.facts { print("  \(fact)") }
             return
         }
         for problem in result.problems { FileHandle.standardError.write(Data("haechi: \(report): \(problem)\n".utf8)) }
+        if !quiet { for fact in result.facts { print("  \(fact)") } }
         print("NOT verified: \(result.problems.count) problem(s)")
         throw ExitCode(1)
     }

@@ -1,6 +1,7 @@
 // `haechi runs`: the run log (list, show, verify).
 import ArgumentParser
 import TestbedRuntime
+import RunLog
 import Foundation
 
 struct Runs: ParsableCommand {

@@ -36,6 +36,7 @@ HELP_PAGES = {
     "haechi-report-help.txt": ("report", "--help"),
     "haechi-campaign-help.txt": ("campaign", "--help"),
     "haechi-verify-help.txt": ("verify", "--help"),
+    "haechi-sign-help.txt": ("sign", "--help"),
     "haechi-keys-generate-help.txt": ("keys", "generate", "--help"),
     "haechi-runs-help.txt": ("runs", "--help"),
 }

@@ -145,6 +145,86 @@ def test_verify_passes_then_fails_on_one_changed_byte(haechi_bin, report):
     assert untrusted.returncode == 1, untrusted.stdout
 
 
+def test_officer_signs_and_verify_checks_the_trust_store(haechi_bin, report, tmp_path):
+    """`haechi sign` turns the draft into a signed report: rendered again without DRAFT, the officer's
+    name, role and time in the report and the manifest (checked by an independent Ed25519), logged in
+    the run log; `verify` names the signer, accepts the trust store's officer, refuses anyone else, a
+    draft, a changed or an unlisted file, and a log without the signature."""
+    work, recording, log, out, key, _ = report
+    folder, signed_log = tmp_path / "report", tmp_path / "runlog.sqlite"
+    shutil.copytree(out, folder)
+    shutil.copy(log, signed_log)
+    shutil.copy(recording, tmp_path / recording.name)  # the log names the recording beside it
+    draft_log = tmp_path / "draft-log.sqlite"
+    shutil.copy(log, draft_log)
+    officer, stranger = tmp_path / "keys/officer.key", tmp_path / "keys/stranger.key"
+    for k in (officer, stranger):
+        assert haechi(haechi_bin, "keys", "generate", "--out", str(k)).returncode == 0
+    store, other_store = tmp_path / "officers", tmp_path / "strangers"
+    store.mkdir(), other_store.mkdir()
+    shutil.copy(officer.with_suffix(".pub"), store / "kim-jiwoo.pub")
+    shutil.copy(stranger.with_suffix(".pub"), other_store / "lee.pub")
+
+    # A draft is not a signed report.
+    draft = haechi(haechi_bin, "verify", str(folder), "--log", str(signed_log), "--trust-store", str(store))
+    assert draft.returncode == 1 and "a draft is not signed by an officer" in draft.stderr, draft.stdout + draft.stderr
+    bad_name = haechi(haechi_bin, "sign", str(folder), "--key", str(officer), "--name", "Kim\nJiwoo", "--role", "r",
+                      "--log", str(signed_log))
+    assert bad_name.returncode == 2 and "--name" in bad_name.stderr, bad_name.stderr
+
+    signed = haechi(haechi_bin, "sign", str(folder), "--key", str(officer), "--name", "김지우", "--role", "기술책임자",
+                    "--log", str(signed_log))
+    assert signed.returncode == 0, signed.stdout + signed.stderr
+    assert "signed " in signed.stdout and "김지우" in signed.stdout and "KST" in signed.stdout
+    manifest = json.loads((folder / "report.signature.json").read_text())
+    assert manifest["draft"] is False and manifest["signerName"] == "김지우" and manifest["signerRole"] == "기술책임자"
+    unsigned = {k: v for k, v in manifest.items() if k != "signature"}
+    message = json.dumps(unsigned, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    officer_public = Ed25519PublicKey.from_public_bytes(base64.b64decode(manifest["publicKey"]))
+    officer_public.verify(base64.b64decode(manifest["signature"]), message)
+    for entry in manifest["files"]:
+        assert __import__("hashlib").sha256((folder / entry["name"]).read_bytes()).hexdigest() == entry["sha256"]
+    data = json.loads((folder / "report.json").read_text())
+    assert data["draft"] is False and data["signatory"]["name"] == "김지우" and data["signatory"]["signedKST"].endswith("KST")
+    html = (folder / "report.both.html").read_text()
+    assert 'class="lang-both draft"' not in html and 'id="sec-draft"' not in html and "김지우" in html
+    # The figures are the draft's: signing changes who authorised it, never a number.
+    assert data["figures"] == json.loads((out / "report.json").read_text())["figures"]
+    again = haechi(haechi_bin, "sign", str(folder), "--key", str(officer), "--name", "x", "--role", "y", "--log", str(signed_log))
+    assert again.returncode == 2 and "already signed by 김지우" in again.stderr, again.stderr
+
+    ok = haechi(haechi_bin, "verify", str(folder), "--log", str(signed_log), "--trust-store", str(store))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "signed by 김지우, 기술책임자" in ok.stdout and "kim-jiwoo.pub" in ok.stdout and "signature is entry 2" in ok.stdout
+    listed = haechi(haechi_bin, "runs", "list", "--log", str(signed_log))
+    assert "signature" in listed.stdout and haechi(haechi_bin, "runs", "verify", "--log", str(signed_log)).returncode == 0
+    # A laboratory profile names the trust store.
+    profile = tmp_path / "lab.yaml"
+    profile.write_text("name: Test lab\ntrust_store: officers\n")
+    assert haechi(haechi_bin, "verify", str(folder), "--log", str(signed_log), "--lab", str(profile)).returncode == 0
+
+    refused = haechi(haechi_bin, "verify", str(folder), "--log", str(signed_log), "--trust-store", str(other_store))
+    assert refused.returncode == 1 and "not in the trust store" in refused.stderr, refused.stderr
+    unlogged = haechi(haechi_bin, "verify", str(folder), "--log", str(draft_log), "--trust-store", str(store))
+    assert unlogged.returncode == 1 and "records no signature" in unlogged.stderr, unlogged.stderr
+    (folder / "notes.txt").write_text("added after signing")
+    extra = haechi(haechi_bin, "verify", str(folder), "--log", str(signed_log), "--trust-store", str(store))
+    assert extra.returncode == 1 and "notes.txt: present but not covered" in extra.stderr, extra.stderr
+    (folder / "notes.txt").unlink()
+    md = folder / "report.both.md"
+    md.write_bytes(md.read_bytes().replace("김지우".encode(), "이민수".encode()))
+    changed = haechi(haechi_bin, "verify", str(folder), "--log", str(signed_log), "--trust-store", str(store))
+    assert changed.returncode == 1 and "report.both.md: changed" in changed.stderr, changed.stderr
+
+    # A changed draft is not signed.
+    tampered = tmp_path / "tampered"
+    shutil.copytree(out, tampered)
+    (tampered / "report.json").write_text((tampered / "report.json").read_text().replace('"INCONCLUSIVE"', '"PASS"'))
+    refused_sign = haechi(haechi_bin, "sign", str(tampered), "--key", str(officer), "--name", "김지우", "--role", "r",
+                          "--log", str(draft_log))
+    assert refused_sign.returncode == 1 and "report.json: changed" in refused_sign.stderr, refused_sign.stderr
+
+
 def test_run_log_chain_and_tamper_detection(haechi_bin, report, tmp_path):
     work, recording, log, out, key, _ = report
     listed = haechi(haechi_bin, "runs", "list", "--log", str(log))
