@@ -64,7 +64,7 @@ public struct HTMLReportRenderer: ReportRenderer {
         html += "<tr><th>\(label(.reportID))</th><td><code class=\"report-id\">\(report.reportID.htmlEscaped)</code></td></tr>"
         html += "<tr><th>\(label(.systemName))</th><td>\(report.systemName.htmlEscaped)</td></tr>"
         html += "<tr><th>\(label(.client))</th><td>\(report.client.htmlEscaped)</td></tr>"
-        html += "<tr><th>\(label(.issuedOn))</th><td><code>\(report.issuedUTC.htmlEscaped)</code></td></tr>"
+        html += "<tr><th>\(label(.issuedOn))</th><td><code>\(report.issuedShown.htmlEscaped)</code></td></tr>"
         html += "<tr><th>\(label(.overallVerdict))</th><td>\(verdictBadge(summary.overall))</td></tr></table>\n"
         html += "<p class=\"notice\">\(label(.reproductionNotice))</p>\n</section>\n"
 

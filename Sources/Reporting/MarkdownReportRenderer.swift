@@ -29,7 +29,7 @@ public struct MarkdownReportRenderer: ReportRenderer {
             [label(.reportID), "`\(codeText(report.reportID))`"],
             [label(.systemName), report.systemName.markdownEscaped],
             [label(.client), report.client.markdownEscaped],
-            [label(.issuedOn), "`\(codeText(report.issuedUTC))`"],
+            [label(.issuedOn), "`\(codeText(report.issuedShown))`"],
             [label(.overallVerdict), "**\(verdict(summary.overall))**"],
         ], numeric: [])
         md += "_\(label(.reproductionNotice))_\n\n"

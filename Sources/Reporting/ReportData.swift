@@ -280,3 +280,8 @@ public struct ReportData: Sendable, Codable, Hashable {
         self.timelines = timelines
     }
 }
+
+extension ReportData {
+    /// The date of issue as the cover shows it: KST, then UTC (UTC alone when no KST is given).
+    var issuedShown: String { issuedKST.isEmpty ? issuedUTC : "\(issuedKST) · \(issuedUTC)" }
+}

@@ -183,6 +183,8 @@ public enum SignRunner {
         report.signatory = ReportSignatory(name: options.name, role: options.role, keyFingerprint: key.publicKey.fingerprint,
                                            signedUTC: utc, signedKST: kst)
         report.authorisedBy = options.name
+        report.issuedUTC = utc   // the report is issued when an officer signs it; the draft's time is in the run log
+        report.issuedKST = kst
         report.authorisedRole = options.role
         let files = try render(report, as: Array(covered.keys))
 
