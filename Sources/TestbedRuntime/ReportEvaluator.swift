@@ -228,6 +228,12 @@ struct Evaluator {
                     ko: "센서 \(score.sensorID), 경사거리 \(Int(bin.lowerBound))–\(Int(bin.upperBound)) m",
                     en: "sensor \(score.sensorID), slant range \(Int(bin.lowerBound))–\(Int(bin.upperBound)) m"))
             }
+            detectionRanges(&out, suffix: "_\(score.sensorID)", scope: ReportText(ko: "센서 \(score.sensorID)", en: "sensor \(score.sensorID)"),
+                            bins: score.rangeBins.map { bin in
+                                let isLast = bin.upperBound == score.rangeBins.last?.upperBound
+                                let inBin = score.trials.filter { $0.range >= bin.lowerBound && ($0.range < bin.upperBound || (isLast && $0.range == bin.upperBound)) }
+                                return (bin.lowerBound, bin.upperBound, CorrelatedProportion(sequences: Self.sequences(inBin.map { (score.sensorID, $0) })))
+                            })
             if score.trials.isEmpty {
                 out.deviations.append(ReportText(ko: "센서 \(score.sensorID)는 탐지 기회가 없어 평가할 수 없습니다.",
                                                  en: "Sensor \(score.sensorID) had no detection opportunity; not evaluable."))
@@ -258,9 +264,12 @@ struct Evaluator {
         // Pd against range: every sensor's trials pooled per bin.
         var pd = ReportSeries(name: "Pd", x: [], y: [], lower: [], upper: [])
         var hits: [Double] = [], trials: [Double] = [], from: [Double] = [], to: [Double] = []
+        var pooled: [(Double, Double, CorrelatedProportion?)] = []
         for (lower, upper) in zip(bins, bins.dropFirst()) {
             let inBin = allTrials.filter { $0.trial.range >= lower && ($0.trial.range < upper || (upper == bins.last && $0.trial.range == upper)) }
-            guard let p = CorrelatedProportion(sequences: Self.sequences(inBin)) else { continue }
+            let proportion = CorrelatedProportion(sequences: Self.sequences(inBin))
+            pooled.append((lower, upper, proportion))
+            guard let p = proportion else { continue }
             let interval = p.interval(confidence: plan.confidence)
             pd.x.append((lower + upper) / 2); pd.y.append(p.proportion)
             pd.lower?.append(interval.lowerBound); pd.upper?.append(interval.upperBound)
@@ -268,6 +277,7 @@ struct Evaluator {
         }
         (pd.numerators, pd.denominators, pd.xLower, pd.xUpper) = (hits, trials, from, to)
         out.pdByRange = pd.x.isEmpty ? nil : pd
+        detectionRanges(&out, suffix: "", scope: ReportText(ko: "전 센서", en: "all sensors"), bins: pooled)
 
         poisson(&out, key: "false_alarms_per_scan", events: falseAlarms, exposureHours: Double(scans), unit: "1/scan", furtherUnit: "scans",
                 note: ReportText(ko: "전 센서의 스캔 합계 기준", en: "per scan, all sensors' scans summed"))
@@ -396,10 +406,10 @@ struct Evaluator {
         let id = score.sensorID
         let hits = score.trials.filter(\.hit)
         if let farthest = hits.map(\.range).max(), let nearest = hits.map(\.range).min() {
-            out.figures.append(ReportFigure(key: "max_detection_range_m_\(id)", value: farthest, unit: "m", numerator: Double(hits.count),
-                                            note: ReportText(ko: "탐지된 기회 중 가장 먼 경사거리 (관측값, 구간별 Pd 신뢰구간은 거리별 Pd 표 참조)",
-                                                             en: "the farthest slant range detected (observed; see Pd per range bin for the bounds)")))
-            out.figures.append(ReportFigure(key: "min_detection_range_m_\(id)", value: nearest, unit: "m", numerator: Double(hits.count),
+            out.figures.append(ReportFigure(key: "farthest_detection_m_\(id)", value: farthest, unit: "m", numerator: Double(hits.count),
+                                            note: ReportText(ko: "탐지된 기회 중 가장 먼 경사거리 (관측값; 요구 Pd 기준 탐지거리와 한계는 max_detection_range_m)",
+                                                             en: "the farthest slant range detected (observed; the range at the required Pd, with bounds, is max_detection_range_m)")))
+            out.figures.append(ReportFigure(key: "nearest_detection_m_\(id)", value: nearest, unit: "m", numerator: Double(hits.count),
                                             note: ReportText(ko: "탐지된 기회 중 가장 가까운 경사거리 (관측값)", en: "the nearest slant range detected (observed)")))
         }
         if let period = score.falseAlarms.scanPeriodSeconds {
@@ -417,6 +427,70 @@ struct Evaluator {
                                             numerator: Double(intervals.count),
                                             note: ReportText(ko: "같은 드론의 연속 탐지 사이 간격의 중앙값", en: "the median interval between successive detections of one drone")))
         }
+    }
+
+    /// The minimum and maximum detection range at the plan's required Pd (KS W 8000, CWA 18150), from
+    /// Pd per range bin: the nearest bin whose Pd reaches the requirement gives the minimum (its lower
+    /// edge), and the run of adjacent bins from it that all reach it gives the maximum (the last one's
+    /// upper edge). The estimate uses each bin's Pd; the bound that favours the system uses each bin's
+    /// one-sided upper bound, the conservative one each bin's one-sided lower bound, at confidence
+    /// 1 − (1 − γ)/K for the K evaluable bins (Bonferroni), so each range bound holds at γ jointly over
+    /// the bins. Resolution is the bin edges; a bin without opportunities ends the run.
+    private func detectionRanges(_ out: inout Output, suffix: String, scope: ReportText, bins: [(lower: Double, upper: Double, p: CorrelatedProportion?)]) {
+        guard let required = plan.criteria.first(where: { $0.metric == "pd" && $0.sense == .atLeast })?.requirement else {
+            for key in ["min_detection_range_m", "max_detection_range_m"] {
+                out.figures.append(ReportFigure(key: key + suffix, value: nil, unit: "m", note: ReportText(
+                    ko: "\(scope.ko): 계획서에 Pd 요구값(pd 기준의 min)이 없어 탐지거리를 정의할 수 없음",
+                    en: "\(scope.en): the plan gives no required Pd (a pd criterion with min), so no detection range is defined")))
+            }
+            return
+        }
+        let evaluable = bins.filter { $0.p != nil }.count
+        guard evaluable > 0 else { return }
+        let level = 1 - (1 - plan.confidence) / Double(evaluable)
+        let estimated: (CorrelatedProportion) -> Bool = { $0.proportion >= required }
+        let favoured: (CorrelatedProportion) -> Bool = { $0.upperBound(confidence: level) >= required }
+        let assured: (CorrelatedProportion) -> Bool = { $0.lowerBound(confidence: level) >= required }
+        func first(_ reaches: (CorrelatedProportion) -> Bool) -> Int? { bins.firstIndex { $0.p.map(reaches) ?? false } }
+        /// The upper edge of the run of adjacent bins from `start` that all reach, or `start`'s lower edge if it does not.
+        func reach(from start: Int, _ reaches: (CorrelatedProportion) -> Bool) -> Double {
+            var last = start - 1
+            while last + 1 < bins.count, let p = bins[last + 1].p, reaches(p) { last += 1 }
+            return last < start ? bins[start].lower : bins[last].upper
+        }
+        // Every maximum runs from the estimate's nearest bin, so conservative ≤ estimate ≤ favourable
+        // (a bound reaches ⇒ the estimate's test passes ⇒ the estimate's run is at least as long).
+        let anchor = first(estimated)
+        let minimum = (estimate: anchor.map { bins[$0].lower }, favourable: first(favoured).map { bins[$0].lower },
+                       conservative: first(assured).map { bins[$0].lower })
+        let maximum = (estimate: anchor.map { reach(from: $0, estimated) }, favourable: anchor.map { reach(from: $0, favoured) },
+                       conservative: anchor.map { reach(from: $0, assured) })
+        let censored = bins.last.map { last in maximum.favourable == last.upper } ?? false
+        let method = "pd-range-bins-bonferroni"
+        let common = ReportText(
+            ko: "\(scope.ko); 요구 Pd \(Self.f(required)); 거리 구간별 Pd (Korn–Graubard)의 단측 한계를 Bonferroni 보정(구간 \(evaluable)개, 각 \(Self.f(level)))하여 구한 한계; 분해능은 구간 경계",
+            en: "\(scope.en); required Pd \(Self.f(required)); bounds from each range bin's one-sided Korn–Graubard bound, Bonferroni-adjusted over \(evaluable) bins (each at \(Self.f(level))); resolution: the bin edges")
+        let edgeNote = censored ? ReportText(ko: "; 마지막 구간 경계에서 중도절단 (그 너머는 시험되지 않음)", en: "; censored at the last bin edge (nothing beyond it was tested)")
+            : ReportText(ko: "", en: "")
+        func figure(_ key: String, _ value: Double?, favourable: Double?, conservative: Double?, smallerIsBetter: Bool) -> ReportFigure {
+            guard let value else {
+                return ReportFigure(key: key + suffix, value: nil, unit: "m", note: ReportText(
+                    ko: "\(scope.ko): 요구 Pd \(Self.f(required))에 이르는 거리 구간이 없음", en: "\(scope.en): no range bin reaches the required Pd \(Self.f(required))"))
+            }
+            // A minimum that no bin assures has no conservative bound (nil: unbounded).
+            let low = smallerIsBetter ? favourable : conservative
+            let high = smallerIsBetter ? conservative : favourable
+            let unassured = smallerIsBetter && conservative == nil
+                ? ReportText(ko: "; 하한이 요구 Pd에 이르는 구간이 없어 보수적 한계 없음", en: "; no bin's lower bound reaches the required Pd: no conservative bound")
+                : ReportText(ko: "", en: "")
+            return ReportFigure(key: key + suffix, value: value, unit: "m", lower: low, upper: high, confidence: plan.confidence, method: method,
+                                note: ReportText(ko: common.ko + edgeNote.ko + unassured.ko, en: common.en + edgeNote.en + unassured.en),
+                                oneSidedLower: low, oneSidedUpper: high)
+        }
+        out.figures.append(figure("min_detection_range_m", minimum.estimate, favourable: minimum.favourable, conservative: minimum.conservative,
+                                  smallerIsBetter: true))
+        out.figures.append(figure("max_detection_range_m", maximum.estimate, favourable: maximum.favourable, conservative: maximum.conservative,
+                                  smallerIsBetter: false))
     }
 
     /// First detection and first confirmed track: the least ranges, and the times from entry into coverage.

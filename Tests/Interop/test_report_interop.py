@@ -145,6 +145,36 @@ def test_verify_passes_then_fails_on_one_changed_byte(haechi_bin, report):
     assert untrusted.returncode == 1, untrusted.stdout
 
 
+def test_detection_ranges_at_the_required_pd(report):
+    """KS W 8000's minimum and maximum detection range, per sensor and pooled: the estimate from the
+    per-bin Pd figures (nearest bin reaching the plan's Pd, then the run of adjacent bins that reach it),
+    with its one-sided bounds around it, and the observed farthest/nearest detections beside them."""
+    _, _, _, out, _, _ = report
+    data = json.loads((out / "report.json").read_text())
+    figures = {f["key"]: f for f in data["figures"]}
+    required = data["pdRequirement"]
+    sensors = {m.group(1) for k in figures if (m := re.fullmatch(r"pd_(.+)_(\d+)_(\d+)m", k))}
+    assert sensors
+    for sensor in sensors:
+        bins = sorted((int(m.group(2)), int(m.group(3)), f["value"]) for k, f in figures.items()
+                      if (m := re.fullmatch(rf"pd_({re.escape(sensor)})_(\d+)_(\d+)m", k)))
+        reaching = [i for i, (_, _, v) in enumerate(bins) if v is not None and v >= required]
+        low, high = figures[f"min_detection_range_m_{sensor}"], figures[f"max_detection_range_m_{sensor}"]
+        if not reaching:
+            assert low["value"] is None and high["value"] is None
+            continue
+        start = end = reaching[0]
+        while end + 1 < len(bins) and bins[end + 1][2] is not None and bins[end + 1][2] >= required:
+            end += 1
+        assert low["value"] == bins[start][0] and high["value"] == bins[end][1], (sensor, bins)
+        assert high["method"] == "pd-range-bins-bonferroni" and high["oneSidedLower"] <= high["value"] <= high["oneSidedUpper"]
+        assert low["oneSidedLower"] <= low["value"] and (low.get("oneSidedUpper") is None or low["value"] <= low["oneSidedUpper"])
+        assert figures[f"farthest_detection_m_{sensor}"]["value"] >= figures[f"nearest_detection_m_{sensor}"]["value"]
+    assert figures["max_detection_range_m"]["value"] is not None
+    md = (out / "report.both.md").read_text()
+    assert "최대 탐지거리 (요구 Pd 기준)" in md and "Maximum detection range (at the required Pd)" in md
+
+
 def test_officer_signs_and_verify_checks_the_trust_store(haechi_bin, report, tmp_path):
     """`haechi sign` turns the draft into a signed report: rendered again without DRAFT, the officer's
     name, role and time in the report and the manifest (checked by an independent Ed25519), logged in
