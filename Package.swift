@@ -74,7 +74,7 @@ let package = Package(
             name: "TestbedRuntime",
             dependencies: [
                 "ZeroMQ", "TelemetryModel", "TelemetryIngest", "Geodesy", "Simulation", "Tracking", "SessionRecording", "MCAPCodec", "RunLog", "Reporting", "Evaluation",
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TrackingMath", "TelemetryModel", "Geodesy"], exclude: ["Fixtures"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Geodesy", "TelemetryModel"]),
         .testTarget(name: "MCAPCodecTests", dependencies: ["MCAPCodec"], exclude: ["Fixtures"]),
-        .testTarget(name: "RunLogTests", dependencies: ["RunLog"]),
+        .testTarget(name: "RunLogTests", dependencies: ["RunLog", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"], exclude: ["Golden"]),
         .testTarget(name: "SessionRecordingTests", dependencies: ["SessionRecording", "MCAPCodec", "TelemetryIngest", "TelemetryModel"]),
         .testTarget(name: "TestbedRuntimeTests",

@@ -1,6 +1,6 @@
 // The Ed25519 private key that signs reports.
 import Foundation
-import Crypto
+public import Crypto
 
 /// An Ed25519 private key that signs reports. Keep its text (``pem``) secret, in a file readable only
 /// by its owner.
@@ -14,8 +14,8 @@ public struct ReportSigningKey: Sendable {
         seed = Curve25519.Signing.PrivateKey().rawRepresentation
     }
 
-    /// The key, as swift-crypto holds it.
-    var key: Curve25519.Signing.PrivateKey {
+    /// The key, as swift-crypto holds it (the run log signs its entries with it).
+    public var key: Curve25519.Signing.PrivateKey {
         // The seed was accepted by this same initialiser when the value was made.
         try! Curve25519.Signing.PrivateKey(rawRepresentation: seed)
     }

@@ -1,7 +1,7 @@
 // The run log: an append-only, hash-chained SQLite table of runs, evaluations and their verdicts.
 public import Foundation
 import GRDB
-import Crypto
+public import Crypto
 
 /// One entry of the run log.
 ///
@@ -39,6 +39,13 @@ public struct RunLogEntry: Sendable, Hashable, Codable {
     /// The hash of the previous entry, and this entry's hash (hex).
     public var previousHash: String
     public var hash: String
+    /// The Ed25519 signature over ``signedMessage`` (base64) and the signer's public key (base64 of its
+    /// 32 bytes); `nil` for an entry appended without a key (a log from before signing, or a tool).
+    public var signature: String? = nil
+    public var signer: String? = nil
+
+    /// What an entry's signature covers: a domain tag and the hash (which covers the content and the link).
+    public var signedMessage: Data { Data("haechi-runlog-entry/1\n\(hash)".utf8) }
 
     /// The fields the hash covers, in a fixed order, as one JSON array: a stable byte string whatever
     /// the storage.
@@ -150,6 +157,11 @@ public final class RunLog: Sendable {
                     CREATE TRIGGER IF NOT EXISTS runs_no_delete BEFORE DELETE ON runs
                         BEGIN SELECT RAISE(ABORT, 'the run log is append-only'); END;
                     """)
+                // Signatures came later: a log from before them gains the columns, its entries unsigned.
+                let columns = Set(try Row.fetchAll(db, sql: "PRAGMA table_info(runs)").map { $0["name"] as String })
+                for column in ["signature", "signer"] where !columns.contains(column) {
+                    try db.execute(sql: "ALTER TABLE runs ADD COLUMN \(column) TEXT")
+                }
             }
         } catch {
             throw RunLogError("cannot open the run log \(path): \(error)")
@@ -158,7 +170,8 @@ public final class RunLog: Sendable {
 
     /// Appends an entry, chained to the last one, in one transaction.
     @discardableResult
-    public func append(_ record: RunLogRecord, loggedAt: Date = Date()) throws(RunLogError) -> RunLogEntry {
+    public func append(_ record: RunLogRecord, signingKey: Curve25519.Signing.PrivateKey? = nil,
+                       loggedAt: Date = Date()) throws(RunLogError) -> RunLogEntry {
         do {
             return try queue.write { db in
                 let last = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM runs ORDER BY sequence DESC LIMIT 1")
@@ -176,14 +189,18 @@ public final class RunLog: Sendable {
                                         metrics: record.metrics, verdicts: record.verdicts, loggedUTC: formatter.string(from: loggedAt),
                                         previousHash: previous, hash: "")
                 entry.hash = entry.computedHash
+                if let signingKey {
+                    entry.signature = try signingKey.signature(for: entry.signedMessage).base64EncodedString()
+                    entry.signer = signingKey.publicKey.rawRepresentation.base64EncodedString()
+                }
                 try db.execute(sql: """
                     INSERT INTO runs (sequence, kind, run_id, plan, system_name, system_version, system_firmware, sources,
                         recording_path, recording_sha256, config_sha256, software_version, software_commit, metrics, verdicts,
-                        logged_utc, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        logged_utc, previous_hash, hash, signature, signer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [entry.sequence, entry.kind, entry.runID, entry.plan, entry.systemName, entry.systemVersion,
                                      entry.systemFirmware, entry.sources, entry.recordingPath, entry.recordingSHA256,
                                      entry.configSHA256, entry.softwareVersion, entry.softwareCommit, entry.metrics,
-                                     entry.verdicts, entry.loggedUTC, entry.previousHash, entry.hash])
+                                     entry.verdicts, entry.loggedUTC, entry.previousHash, entry.hash, entry.signature, entry.signer])
                 return entry
             }
         } catch {
@@ -210,12 +227,24 @@ public final class RunLog: Sendable {
 
     /// Checks every entry's hash and link, and (with `checkRecordings`) that each recording an entry
     /// names still has the SHA-256 it had. Returns every problem; none means the log is intact.
-    public func verify(checkRecordings: Bool = true) throws(RunLogError) -> [RunLogProblem] {
+    ///
+    /// With `trustedKey`, every entry from the first signed one on must be signed by it (an unsigned
+    /// entry there, or one signed by another key, is a problem): an attacker who can rewrite the file
+    /// can recompute the chain, but cannot sign without the range's key. Leading unsigned entries are
+    /// a log's history from before signing (see ``legacyUnsignedCount()``); a log rewritten wholly
+    /// unsigned looks like that history, which is what a checkpoint (``RunLogCheckpoint``) catches.
+    /// Any signature present is checked against its own signer in any case.
+    public func verify(checkRecordings: Bool = true, trustedKey: Curve25519.Signing.PublicKey? = nil) throws(RunLogError) -> [RunLogProblem] {
         var problems: [RunLogProblem] = []
         var previous = Self.genesis
         var expected: Int64 = 1
         var hashes: [String: String] = [:]
+        var signedSoFar = false
         for entry in try entries() {
+            // Entries from before signing (a leading run of unsigned ones) are legacy, not a problem:
+            // ``legacyUnsignedCount`` reports them; an unsigned entry after a signed one is.
+            signedSoFar = signedSoFar || entry.signature != nil
+            problems += Self.signatureProblems(entry, trustedKey: signedSoFar ? trustedKey : nil)
             if entry.sequence != expected { problems.append(RunLogProblem(sequence: entry.sequence, message: "entry \(expected) is missing")) }
             expected = entry.sequence + 1
             if entry.previousHash != previous {
@@ -241,6 +270,42 @@ public final class RunLog: Sendable {
         return problems
     }
 
+    /// The number of leading entries without a signature: written before entries were signed.
+    public func legacyUnsignedCount() throws(RunLogError) -> Int {
+        try entries().prefix { $0.signature == nil }.count
+    }
+
+    /// What is wrong with an entry's signature: none, or (with `trustedKey`) unsigned or by another key.
+    static func signatureProblems(_ entry: RunLogEntry, trustedKey: Curve25519.Signing.PublicKey?) -> [RunLogProblem] {
+        guard let signature = entry.signature, let signer = entry.signer else {
+            return trustedKey == nil ? [] : [RunLogProblem(sequence: entry.sequence, message: "it is not signed by the range's key")]
+        }
+        guard let raw = Data(base64Encoded: signer), let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw),
+              let bytes = Data(base64Encoded: signature), key.isValidSignature(bytes, for: entry.signedMessage) else {
+            return [RunLogProblem(sequence: entry.sequence, message: "its signature does not match its content")]
+        }
+        if let trustedKey, trustedKey.rawRepresentation != key.rawRepresentation {
+            let fingerprint = SHA256.hash(data: raw).map { String(format: "%02x", $0) }.joined().prefix(16)
+            return [RunLogProblem(sequence: entry.sequence, message: "it is signed by key \(fingerprint)…, not the range's key")]
+        }
+        return []
+    }
+
+    /// Recordings in the log's folder (`*.mcap`, not `*.recovered.mcap`) that no entry names, by path
+    /// or by run id: a removed entry leaves its recording behind.
+    public func unloggedRecordings() throws(RunLogError) -> [String] {
+        let folder = (path as NSString).deletingLastPathComponent
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder)) ?? []
+        let entries = try entries()
+        let logged = Set(entries.compactMap { $0.recordingPath.map { (resolve($0) as NSString).standardizingPath } })
+        let runs = Set(entries.map(\.runID))
+        return names.sorted().filter { name in
+            guard name.hasSuffix(".mcap"), !name.hasSuffix(".recovered.mcap") else { return false }
+            let full = ((folder.isEmpty ? "." : folder) as NSString).appendingPathComponent(name)
+            return !logged.contains((full as NSString).standardizingPath) && !runs.contains(String(name.dropLast(".mcap".count)))
+        }
+    }
+
     /// A recording path as logged: relative ones are relative to the log's folder.
     public func resolve(_ recordingPath: String) -> String {
         if recordingPath.hasPrefix("/") { return recordingPath }
@@ -252,7 +317,8 @@ public final class RunLog: Sendable {
                     systemVersion: row["system_version"], systemFirmware: row["system_firmware"], sources: row["sources"],
                     recordingPath: row["recording_path"], recordingSHA256: row["recording_sha256"], configSHA256: row["config_sha256"],
                     softwareVersion: row["software_version"], softwareCommit: row["software_commit"], metrics: row["metrics"],
-                    verdicts: row["verdicts"], loggedUTC: row["logged_utc"], previousHash: row["previous_hash"], hash: row["hash"])
+                    verdicts: row["verdicts"], loggedUTC: row["logged_utc"], previousHash: row["previous_hash"], hash: row["hash"],
+                    signature: row["signature"], signer: row["signer"])
     }
 
     // MARK: Hashing

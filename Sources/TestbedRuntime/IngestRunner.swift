@@ -23,11 +23,14 @@ public struct IngestRunOptions: Sendable {
     public var recording: RecordingOptions
     /// Also write the live tracker's track lines to this file.
     public var tracksOut: String?
+    /// The range's key that signs the run-log entry (``RangeKey``; `nil`: the default).
+    public var rangeKeyPath: String?
 
     /// Options; with none set, the run lasts until a signal and records into `Replays/`.
     public init(duration: Double? = nil, idleTimeout: Double? = nil, summaryPath: String? = nil, showStatus: Bool = true,
                 recordDirectory: String? = SessionFiles.defaultDirectory, recording: RecordingOptions = RecordingOptions(),
-                tracksOut: String? = nil) {
+                tracksOut: String? = nil, rangeKeyPath: String? = nil) {
+        self.rangeKeyPath = rangeKeyPath
         self.duration = duration
         self.idleTimeout = idleTimeout
         self.summaryPath = summaryPath
@@ -71,6 +74,10 @@ public enum IngestRunner {
                     + "left by a run that did not stop cleanly:\n\(list)\n"
                 FileHandle.standardError.write(Data(message.utf8))
             }
+        }
+        // The range's key signs the run-log entry: checked before anything is received.
+        let rangeKey = try options.recordDirectory.map { directory throws(RuntimeError) in
+            try RangeKey.load(path: options.rangeKeyPath, logPath: (directory as NSString).appendingPathComponent("runlog.sqlite")).0
         }
         let ingestor: TelemetryIngestor
         let tracking: LiveTrackingStage?
@@ -161,7 +168,7 @@ public enum IngestRunner {
         if let recorder, recordingFailure == nil, let directory = options.recordDirectory {
             do {
                 try RunLogging.logRecording(recorder: recorder, configuration: configuration, statistics: statistics,
-                                            log: (directory as NSString).appendingPathComponent("runlog.sqlite"))
+                                            log: (directory as NSString).appendingPathComponent("runlog.sqlite"), signingKey: rangeKey)
             } catch {
                 logger.error("\(error.message)")
                 recordingFailure = error

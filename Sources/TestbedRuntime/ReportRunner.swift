@@ -20,7 +20,7 @@ public struct ReportOptions: Sendable {
     public var outputDirectory: String
     /// The run log.
     public var logPath: String
-    /// The signing key; `nil`: the default key beside the run log, generated on first use.
+    /// The range's signing key; `nil`: ``RangeKey/defaultPath(environment:)``, made on first use.
     public var keyPath: String?
     /// A track file to score instead of Haechi's replayed tracker (a system under test's own tracks).
     public var tracksPath: String?
@@ -62,9 +62,6 @@ public struct ReportResult: Sendable {
 /// report is rendered in each format and language asked for, signed (Ed25519, with the public key
 /// beside it) and logged in the run log.
 public enum ReportRunner {
-    /// The default signing key's file name, beside the run log.
-    public static let defaultKeyName = "report-signing.key"
-
     public static func run(_ options: ReportOptions) throws(RuntimeError) -> ReportResult {
         let plan = try TestPlan.load(path: options.planPath)
         let font = try reportFont(options), printer = try pdfPrinter(options)
@@ -81,7 +78,9 @@ public enum ReportRunner {
         let input = EvaluationInput.recorded(data, tracks: override)
         let evaluation = Evaluator(plan: plan, input: input).evaluate()
 
-        // The run log first: the report quotes the chain's head including its own entry.
+        // The run log first: the report quotes the chain's head including its own entry, signed with
+        // the range's key, which is checked (owner, mode, not beside the log) before anything is logged.
+        let (key, generated) = try RangeKey.load(path: options.keyPath, logPath: options.logPath)
         let log: RunLog
         do { log = try RunLog(path: options.logPath) } catch { throw RuntimeError(code: .io, file: options.logPath, message: error.message) }
         let metricsJSON = String(decoding: (try? JSONSerialization.data(withJSONObject: evaluation.figures.reduce(into: [String: Any]()) {
@@ -99,7 +98,7 @@ public enum ReportRunner {
                 sources: Array(Set(data.scans.map(\.sensorID)).union(data.truth.keys)).sorted(),
                 recordingPath: RunLogging.relative(recordingPath, toFolderOf: options.logPath), recordingSHA256: recordingSHA,
                 configSHA256: configHash, softwareVersion: HaechiVersion.version, softwareCommit: HaechiVersion.commit,
-                metrics: metricsJSON, verdicts: verdictsJSON))
+                metrics: metricsJSON, verdicts: verdictsJSON), signingKey: key.key)
         } catch {
             throw RuntimeError(code: .io, file: options.logPath, message: error.message)
         }
@@ -166,7 +165,6 @@ public enum ReportRunner {
             }
         }
         if let printer { try addPDFs(to: &files, printer: printer) }
-        let (key, generated) = try signingKey(options)
         let manifest: SignedManifest
         do {
             manifest = try ReportSigner.sign(files: files, recordingSHA256: recordingSHA, runLogHeadHash: entry.hash,
@@ -215,20 +213,6 @@ public enum ReportRunner {
         }
         return runLog.resolve(recording)
     }
-
-    /// The signing key: the file given, or the default one beside the run log (made on first use).
-    static func signingKey(_ options: ReportOptions) throws(RuntimeError) -> (ReportSigningKey, String?) {
-        let path = options.keyPath ?? ((options.logPath as NSString).deletingLastPathComponent as NSString)
-            .appendingPathComponent(defaultKeyName)
-        if let text = try? String(contentsOfFile: path, encoding: .utf8) {
-            do { return (try ReportSigningKey(pem: text), nil) } catch {
-                throw RuntimeError(code: .config, file: path, message: "not a signing key: \(error.message)")
-            }
-        }
-        if options.keyPath != nil { throw RuntimeError(code: .io, file: path, message: "cannot read the signing key") }
-        let key = try KeysRunner.generate(privatePath: path)
-        return (key, path)
-    }
 }
 
 /// `haechi keys generate`.
@@ -239,7 +223,10 @@ public enum KeysRunner {
     public static func generate(privatePath: String) throws(RuntimeError) -> ReportSigningKey {
         let key = ReportSigningKey()
         let folder = (privatePath as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
+            // A folder made for a private key is its owner's alone.
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
         let descriptor = open(privatePath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw RuntimeError(code: .io, file: privatePath, message: "cannot create the key file: \(String(cString: strerror(errno)))"

@@ -100,8 +100,12 @@ public struct SignOptions: Sendable {
     public var logPath: String
     /// When it is signed; `nil`: now. (A signature's time is the officer's act, not a measurement.)
     public var signedAt: Date?
+    /// The range's key, which signs the run-log entry (``RangeKey``; `nil`: the default).
+    public var rangeKeyPath: String?
 
-    public init(directory: String, keyPath: String, name: String, role: String, logPath: String, signedAt: Date? = nil) {
+    public init(directory: String, keyPath: String, name: String, role: String, logPath: String, rangeKeyPath: String? = nil,
+                signedAt: Date? = nil) {
+        self.rangeKeyPath = rangeKeyPath
         self.directory = directory
         self.keyPath = keyPath
         self.name = name
@@ -148,13 +152,9 @@ public enum SignRunner {
             throw RuntimeError(code: .io, file: options.directory, message: "the draft does not verify, so it is not signed: "
                                + problems.joined(separator: "; "))
         }
-        guard let keyText = try? String(contentsOfFile: options.keyPath, encoding: .utf8) else {
-            throw RuntimeError(code: .io, file: options.keyPath, message: "cannot read the officer's key")
-        }
-        let key: ReportSigningKey
-        do { key = try ReportSigningKey(pem: keyText) } catch {
-            throw RuntimeError(code: .config, file: options.keyPath, message: "not a signing key: \(error.message)")
-        }
+        try RangeKey.checkOutsideLog(keyPath: options.keyPath, logPath: options.logPath)
+        let key = try RangeKey.read(options.keyPath)   // the officer's key: the same owner and mode checks
+        let (rangeKey, _) = try RangeKey.load(path: options.rangeKeyPath, logPath: options.logPath)
         guard let json = covered["report.json"] else {
             throw RuntimeError(code: .io, file: options.directory, message: "no report.json: the report cannot be rendered again to sign")
         }
@@ -212,7 +212,8 @@ public enum SignRunner {
                 kind: "signature", runID: draftEntry.runID, plan: draftEntry.plan, systemName: draftEntry.systemName,
                 systemVersion: draftEntry.systemVersion, systemFirmware: draftEntry.systemFirmware, sources: [],
                 recordingPath: draftEntry.recordingPath, recordingSHA256: draftEntry.recordingSHA256, configSHA256: draftEntry.configSHA256,
-                softwareVersion: HaechiVersion.version, softwareCommit: HaechiVersion.commit, metrics: metricsJSON, verdicts: draftEntry.verdicts))
+                softwareVersion: HaechiVersion.version, softwareCommit: HaechiVersion.commit, metrics: metricsJSON, verdicts: draftEntry.verdicts),
+                signingKey: rangeKey.key)
         } catch let error as RunLogError {
             throw RuntimeError(code: .io, file: options.logPath, message: error.message)
         } catch {

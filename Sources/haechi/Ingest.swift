@@ -39,6 +39,9 @@ struct Ingest: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Chunk compression of the recording: none, zstd or lz4.", valueName: "kind"))
     var compression = "none"
 
+    @Option(name: .long, help: ArgumentHelp("The range's signing key for the run log (default: ~/.config/haechi/range-signing.key, made on first use).", valueName: "range.key"))
+    var key: String?
+
     @Option(name: .long, help: ArgumentHelp("Also write the live tracker's track lines to this file.", valueName: "tracks.jsonl"))
     var tracksOut: String?
 
@@ -62,7 +65,7 @@ struct Ingest: ParsableCommand {
                 options: IngestRunOptions(duration: duration, idleTimeout: idleTimeout, summaryPath: summary, showStatus: !quiet,
                                           recordDirectory: noRecord ? nil : recordDir,
                                           recording: RecordingOptions(compression: RecordingCompression(compression)!.codec),
-                                          tracksOut: tracksOut),
+                                          tracksOut: tracksOut, rangeKeyPath: key),
                 logger: logger)
         } catch {
             throw error.reported()

@@ -13,7 +13,8 @@ struct Report: ParsableCommand {
             confidence rule, and writes the report (HTML with inline plots, JSON, Markdown) with a \
             signed manifest (report.signature.json, Ed25519). The report is a DRAFT, marked so on every \
             page, until a certification officer signs it (haechi sign). The draft is appended to the run \
-            log. Without --key, the key Replays/report-signing.key is used, made on first use. The \
+            log. Without --key, the range's key ~/.config/haechi/range-signing.key (or \
+            $HAECHI_RANGE_KEY) is used, made on first use; a key beside the run log is refused. The \
             HTML embeds the Korean font of fonts-nanum (or $HAECHI_REPORT_FONT), cut to its own \
             characters; --pdf prints it to A4 PDF with headless Chromium (package chromium). \
             Reference: docs/reports.md. Exit status: 0 when written (whatever the verdicts), 1 on a \
@@ -39,7 +40,7 @@ struct Report: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The run log.", valueName: "runlog.sqlite"))
     var log = "Replays/runlog.sqlite"
 
-    @Option(name: .long, help: ArgumentHelp("The Ed25519 signing key (haechi keys generate).", valueName: "file.key"))
+    @Option(name: .long, help: ArgumentHelp("The range's signing key (default: ~/.config/haechi/range-signing.key, made on first use).", valueName: "range.key"))
     var key: String?
 
     @Option(name: .long, help: ArgumentHelp("A system's own track file to score instead of Haechi's replayed tracker.", valueName: "tracks.jsonl"))
@@ -91,9 +92,10 @@ struct Keys: ParsableCommand {
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Make an Ed25519 key pair: the private key (mode 0600, never overwritten) and the public key beside it (.pub).")
-        @Option(name: .long, help: ArgumentHelp("The private key file.", valueName: "file.key"))
-        var out = "Replays/report-signing.key"
+        @Option(name: .long, help: ArgumentHelp("The private key file (default: the range's key, ~/.config/haechi/range-signing.key, or $HAECHI_RANGE_KEY).", valueName: "file.key"))
+        var out: String?
         func run() throws {
+            let out = self.out ?? RangeKey.defaultPath()
             do {
                 let key = try KeysRunner.generate(privatePath: out)
                 print("private key: \(out)\npublic key:  \(KeysRunner.publicKeyPath(for: out))\nfingerprint: \(key.publicKey.fingerprint)")
@@ -132,13 +134,16 @@ struct Sign: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The run log the draft is in.", valueName: "runlog.sqlite"))
     var log = "Replays/runlog.sqlite"
 
+    @Option(name: .long, help: ArgumentHelp("The range's key, which signs the run-log entry (default: ~/.config/haechi/range-signing.key).", valueName: "range.key"))
+    var rangeKey: String?
+
     @Flag(name: .long, help: "Print nothing but errors.")
     var quiet = false
 
     func run() throws {
         let result: SignResult
         do {
-            result = try SignRunner.run(SignOptions(directory: report, keyPath: key, name: name, role: role, logPath: log))
+            result = try SignRunner.run(SignOptions(directory: report, keyPath: key, name: name, role: role, logPath: log, rangeKeyPath: rangeKey))
         } catch {
             throw error.reported()
         }

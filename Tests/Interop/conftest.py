@@ -38,6 +38,14 @@ import recordings
 REPO_ROOT = Path(__file__).resolve().parents[2]
 #: The shared peers: $HAECHI_SHARED (the Makefile passes ../shared) or ../shared beside the checkout.
 SHARED_DIR = Path(os.environ.get("HAECHI_SHARED") or REPO_ROOT.parent / "shared")
+
+# The range's signing key (which signs every run-log entry) lives outside Replays/, by default in
+# ~/.config/haechi. The tests give every haechi they start one key of their own, made on first use in a
+# private temporary folder, so that they neither read nor make the user's key.
+if not os.environ.get("HAECHI_RANGE_KEY"):
+    import tempfile
+    os.environ["HAECHI_RANGE_KEY"] = str(Path(tempfile.mkdtemp(prefix="haechi-range-key-")) / "range-signing.key")
+
 if not SHARED_DIR.is_absolute():
     SHARED_DIR = (REPO_ROOT / SHARED_DIR).resolve()
 STONESOUP_DIR = SHARED_DIR / "peers/stonesoup"

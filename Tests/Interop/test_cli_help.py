@@ -39,6 +39,8 @@ HELP_PAGES = {
     "haechi-sign-help.txt": ("sign", "--help"),
     "haechi-keys-generate-help.txt": ("keys", "generate", "--help"),
     "haechi-runs-help.txt": ("runs", "--help"),
+    "haechi-runs-verify-help.txt": ("runs", "verify", "--help"),
+    "haechi-runs-checkpoint-help.txt": ("runs", "checkpoint", "--help"),
 }
 
 

@@ -46,7 +46,8 @@ def report(haechi_bin, live_session, tmp_path_factory):
     work = tmp_path_factory.mktemp("report")
     recording = work / live_session.recording.name
     shutil.copy(live_session.recording, recording)
-    log, out, key = work / "runlog.sqlite", work / "out", work / "signing.key"
+    # The key outside the log's folder: a signing key beside the run log is refused.
+    log, out, key = work / "runlog.sqlite", work / "out", tmp_path_factory.mktemp("keys") / "signing.key"
     made = haechi(haechi_bin, "keys", "generate", "--out", str(key))
     assert made.returncode == 0, made.stderr
     result = haechi(haechi_bin, "report", str(recording), "--plan", str(PLAN), "--lang", "both", "--format", "html,json,md",
@@ -181,11 +182,13 @@ def test_officer_signs_and_verify_checks_the_trust_store(haechi_bin, report, tmp
     the run log; `verify` names the signer, accepts the trust store's officer, refuses anyone else, a
     draft, a changed or an unlisted file, and a log without the signature."""
     work, recording, log, out, key, _ = report
-    folder, signed_log = tmp_path / "report", tmp_path / "runlog.sqlite"
+    replays = tmp_path / "replays"
+    replays.mkdir()
+    folder, signed_log = tmp_path / "report", replays / "runlog.sqlite"
     shutil.copytree(out, folder)
     shutil.copy(log, signed_log)
-    shutil.copy(recording, tmp_path / recording.name)  # the log names the recording beside it
-    draft_log = tmp_path / "draft-log.sqlite"
+    shutil.copy(recording, replays / recording.name)  # the log names the recording beside it
+    draft_log = replays / "draft-log.sqlite"
     shutil.copy(log, draft_log)
     officer, stranger = tmp_path / "keys/officer.key", tmp_path / "keys/stranger.key"
     for k in (officer, stranger):
@@ -199,11 +202,11 @@ def test_officer_signs_and_verify_checks_the_trust_store(haechi_bin, report, tmp
     draft = haechi(haechi_bin, "verify", str(folder), "--log", str(signed_log), "--trust-store", str(store))
     assert draft.returncode == 1 and "a draft is not signed by an officer" in draft.stderr, draft.stdout + draft.stderr
     bad_name = haechi(haechi_bin, "sign", str(folder), "--key", str(officer), "--name", "Kim\nJiwoo", "--role", "r",
-                      "--log", str(signed_log))
+                      "--log", str(signed_log), "--range-key", str(key))
     assert bad_name.returncode == 2 and "--name" in bad_name.stderr, bad_name.stderr
 
     signed = haechi(haechi_bin, "sign", str(folder), "--key", str(officer), "--name", "김지우", "--role", "기술책임자",
-                    "--log", str(signed_log))
+                    "--log", str(signed_log), "--range-key", str(key))
     assert signed.returncode == 0, signed.stdout + signed.stderr
     assert "signed " in signed.stdout and "김지우" in signed.stdout and "KST" in signed.stdout
     manifest = json.loads((folder / "report.signature.json").read_text())
@@ -220,14 +223,17 @@ def test_officer_signs_and_verify_checks_the_trust_store(haechi_bin, report, tmp
     assert 'class="lang-both draft"' not in html and 'id="sec-draft"' not in html and "김지우" in html
     # The figures are the draft's: signing changes who authorised it, never a number.
     assert data["figures"] == json.loads((out / "report.json").read_text())["figures"]
-    again = haechi(haechi_bin, "sign", str(folder), "--key", str(officer), "--name", "x", "--role", "y", "--log", str(signed_log))
+    again = haechi(haechi_bin, "sign", str(folder), "--key", str(officer), "--name", "x", "--role", "y", "--log", str(signed_log),
+                   "--range-key", str(key))
     assert again.returncode == 2 and "already signed by 김지우" in again.stderr, again.stderr
 
     ok = haechi(haechi_bin, "verify", str(folder), "--log", str(signed_log), "--trust-store", str(store))
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "signed by 김지우, 기술책임자" in ok.stdout and "kim-jiwoo.pub" in ok.stdout and "signature is entry 2" in ok.stdout
     listed = haechi(haechi_bin, "runs", "list", "--log", str(signed_log))
-    assert "signature" in listed.stdout and haechi(haechi_bin, "runs", "verify", "--log", str(signed_log)).returncode == 0
+    assert "signature" in listed.stdout
+    runs_ok = haechi(haechi_bin, "runs", "verify", "--log", str(signed_log), "--key", str(key.with_suffix(".pub")))
+    assert runs_ok.returncode == 0, runs_ok.stdout + runs_ok.stderr
     # A laboratory profile names the trust store.
     profile = tmp_path / "lab.yaml"
     profile.write_text("name: Test lab\ntrust_store: officers\n")
@@ -251,7 +257,7 @@ def test_officer_signs_and_verify_checks_the_trust_store(haechi_bin, report, tmp
     shutil.copytree(out, tampered)
     (tampered / "report.json").write_text((tampered / "report.json").read_text().replace('"INCONCLUSIVE"', '"PASS"'))
     refused_sign = haechi(haechi_bin, "sign", str(tampered), "--key", str(officer), "--name", "김지우", "--role", "r",
-                          "--log", str(draft_log))
+                          "--log", str(draft_log), "--range-key", str(key))
     assert refused_sign.returncode == 1 and "report.json: changed" in refused_sign.stderr, refused_sign.stderr
 
 
@@ -262,7 +268,7 @@ def test_run_log_chain_and_tamper_detection(haechi_bin, report, tmp_path):
     shown = json.loads(haechi(haechi_bin, "runs", "show", "1", "--log", str(log)).stdout)
     assert shown[0]["kind"] == "draft" and shown[0]["recordingSHA256"] == json.loads(
         (out / "report.signature.json").read_text())["recordingSHA256"]
-    assert haechi(haechi_bin, "runs", "verify", "--log", str(log)).returncode == 0
+    assert haechi(haechi_bin, "runs", "verify", "--log", str(log), "--key", str(key.with_suffix(".pub"))).returncode == 0
     copy = tmp_path / "runlog.sqlite"
     shutil.copy(log, copy)
     shutil.copy(recording, tmp_path / recording.name)
@@ -274,6 +280,144 @@ def test_run_log_chain_and_tamper_detection(haechi_bin, report, tmp_path):
         db.execute("UPDATE runs SET verdicts = '{\"all\":\"PASS\"}' WHERE sequence = 1")
     tampered = haechi(haechi_bin, "runs", "verify", "--log", str(copy))
     assert tampered.returncode == 1 and "entry 1" in tampered.stderr and "edited" in tampered.stderr, tampered.stderr
+
+
+def _rechain(db_path: Path, edit, sign) -> None:
+    """What an attacker with write access to Replays/ does: edit the rows, recompute every hash and
+    link as Haechi does (RunLogEntry.canonicalContent), and sign each entry with `sign` (their own key)."""
+    import hashlib
+    columns = ["sequence", "kind", "run_id", "plan", "system_name", "system_version", "system_firmware", "sources",
+               "recording_path", "recording_sha256", "config_sha256", "software_version", "software_commit", "metrics",
+               "verdicts", "logged_utc"]
+    with sqlite3.connect(db_path) as db:
+        db.execute("DROP TRIGGER IF EXISTS runs_no_update")
+        db.execute("DROP TRIGGER IF EXISTS runs_no_delete")
+        rows = [dict(zip(columns, r)) for r in db.execute(f"SELECT {', '.join(columns)} FROM runs ORDER BY sequence")]
+        db.execute("DELETE FROM runs")
+        previous = "0" * 64
+        for row in edit(rows):
+            fields = [str(row["sequence"])] + [row[c] for c in columns[1:]]
+            content = json.dumps(fields, separators=(",", ":"), ensure_ascii=False)
+            digest = hashlib.sha256((previous + "\n" + content).encode()).hexdigest()
+            signature, signer = sign(f"haechi-runlog-entry/1\n{digest}".encode())
+            db.execute(f"INSERT INTO runs ({', '.join(columns)}, previous_hash, hash, signature, signer) VALUES "
+                       f"({', '.join('?' * len(columns))}, ?, ?, ?, ?)",
+                       [row[c] for c in columns] + [previous, digest, signature, signer])
+            previous = digest
+
+
+def test_forgery_with_file_access_is_caught(haechi_bin, report, tmp_path):
+    """The attack of issue 14, reproduced: with write access to Replays/, truncate the recording to
+    40 %, rewrite the run log's entry (INCONCLUSIVE to PASS) with its chain recomputed and signed by the
+    attacker's own key, and re-sign the report. The chain itself then checks; the range's key, a
+    checkpoint kept outside and the officers' trust store each catch it. Removing entries is caught too."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives import serialization
+
+    work, recording, log, out, key, _ = report
+    replays = tmp_path / "replays"
+    replays.mkdir()
+    shutil.copy(recording, replays / recording.name)
+    runlog = replays / "runlog.sqlite"
+    shutil.copy(log, runlog)
+    folder = tmp_path / "report"
+    shutil.copytree(out, folder)
+    range_pub = key.with_suffix(".pub")
+    checkpoint = tmp_path / "kept-by-the-officer.json"
+    taken = haechi(haechi_bin, "runs", "checkpoint", "--log", str(runlog), "--key", str(key))
+    assert taken.returncode == 0, taken.stderr
+    checkpoint.write_text(taken.stdout)
+    assert json.loads(taken.stdout)["sequence"] == 1
+    intact = haechi(haechi_bin, "runs", "verify", "--log", str(runlog), "--key", str(range_pub), "--checkpoint", str(checkpoint))
+    assert intact.returncode == 0, intact.stdout + intact.stderr
+
+    attacker = Ed25519PrivateKey.generate()
+    raw_public = attacker.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+    def sign(message: bytes):
+        return base64.b64encode(attacker.sign(message)).decode(), base64.b64encode(raw_public).decode()
+
+    # Truncate the recording to 40 %, and make the log agree.
+    data = (replays / recording.name).read_bytes()
+    (replays / recording.name).write_bytes(data[: len(data) * 4 // 10])
+    truncated_sha = __import__("hashlib").sha256((replays / recording.name).read_bytes()).hexdigest()
+
+    def forge(rows):
+        for row in rows:
+            row["recording_sha256"] = truncated_sha
+            row["verdicts"] = json.dumps({k: "PASS" for k in json.loads(row["verdicts"])}, separators=(",", ":"), sort_keys=True)
+        return rows
+
+    _rechain(runlog, forge, sign)
+    # Re-sign the report with the attacker's key, naming the forged entry and recording.
+    with sqlite3.connect(runlog) as db:
+        (head,) = db.execute("SELECT hash FROM runs ORDER BY sequence DESC LIMIT 1").fetchone()
+    manifest = json.loads((folder / "report.signature.json").read_text())
+    manifest.update(recordingSHA256=truncated_sha, runLogHeadHash=head, publicKey=base64.b64encode(raw_public).decode())
+    unsigned = {k: v for k, v in manifest.items() if k != "signature"}
+    message = json.dumps(unsigned, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    manifest["signature"] = base64.b64encode(attacker.sign(message)).decode()
+    (folder / "report.signature.json").write_text(json.dumps(manifest))
+    (folder / "report-signing.pub").unlink()
+
+    # The chain is consistent again: without the range's key or a checkpoint, nothing could tell.
+    chained = haechi(haechi_bin, "runs", "verify", "--log", str(runlog), "--key", str(range_pub))
+    assert chained.returncode == 1 and "not the range's key" in chained.stderr, chained.stdout + chained.stderr
+    assert "edited" not in chained.stderr and "link" not in chained.stderr, chained.stderr
+    held = haechi(haechi_bin, "runs", "verify", "--log", str(runlog), "--key", str(range_pub), "--checkpoint", str(checkpoint))
+    assert held.returncode == 1 and "the log was rewritten up to the checkpoint" in held.stderr, held.stderr
+    # The forged checkpoint would need the range's key too.
+    forged = json.loads(checkpoint.read_text())
+    forged["head"] = head
+    (tmp_path / "forged.json").write_text(json.dumps(forged))
+    refused = haechi(haechi_bin, "runs", "verify", "--log", str(runlog), "--checkpoint", str(tmp_path / "forged.json"))
+    assert refused.returncode == 1 and "signature does not match" in refused.stderr, refused.stderr
+    # The report: self-consistent, but not signed by the range (nor by any officer).
+    trusted = haechi(haechi_bin, "verify", str(folder), "--log", str(runlog), "--key", str(range_pub))
+    assert trusted.returncode == 1, trusted.stdout + trusted.stderr
+    store = tmp_path / "officers"
+    store.mkdir()
+    shutil.copy(range_pub, store / "range.pub")
+    by_store = haechi(haechi_bin, "verify", str(folder), "--log", str(runlog), "--trust-store", str(store))
+    assert by_store.returncode == 1, by_store.stdout + by_store.stderr
+
+    # Removing the last entry, or every entry, of an intact log.
+    for keep in ("DELETE FROM runs WHERE sequence = (SELECT MAX(sequence) FROM runs)", "DELETE FROM runs"):
+        cut = tmp_path / "cut"
+        shutil.rmtree(cut, ignore_errors=True)
+        cut.mkdir()
+        shutil.copy(recording, cut / recording.name)
+        shutil.copy(log, cut / "runlog.sqlite")
+        with sqlite3.connect(cut / "runlog.sqlite") as db:
+            db.execute("DROP TRIGGER runs_no_delete")
+            db.execute(keep)
+        removed = haechi(haechi_bin, "runs", "verify", "--log", str(cut / "runlog.sqlite"), "--key", str(range_pub),
+                         "--checkpoint", str(checkpoint))
+        assert removed.returncode == 1 and "entries were removed" in removed.stderr, removed.stderr
+        alone = haechi(haechi_bin, "runs", "verify", "--log", str(cut / "runlog.sqlite"), "--key", str(range_pub))
+        assert alone.returncode == 1 and f"recording {recording.name} is in the log's folder but in no entry" in alone.stderr, alone.stderr
+
+
+def test_signing_keys_are_kept_out_of_replays_and_closed(haechi_bin, report, tmp_path):
+    """A range key beside the run log, or open to others, is refused before anything is logged."""
+    work, recording, log, out, key, _ = report
+    replays = tmp_path / "replays"
+    replays.mkdir()
+    shutil.copy(recording, replays / recording.name)
+    beside = replays / "range.key"
+    assert haechi(haechi_bin, "keys", "generate", "--out", str(beside)).returncode == 0
+    refused = haechi(haechi_bin, "report", str(replays / recording.name), "--plan", str(PLAN), "--format", "json",
+                     "--out", str(tmp_path / "out"), "--log", str(replays / "runlog.sqlite"), "--key", str(beside))
+    assert refused.returncode == 2 and "may not live beside the run log" in refused.stderr, refused.stderr
+    assert not (replays / "runlog.sqlite").exists() or sqlite3.connect(replays / "runlog.sqlite").execute(
+        "SELECT COUNT(*) FROM runs").fetchone()[0] == 0
+    elsewhere = tmp_path / "keys" / "range.key"
+    assert haechi(haechi_bin, "keys", "generate", "--out", str(elsewhere)).returncode == 0
+    assert (elsewhere.stat().st_mode & 0o777) == 0o600 and (elsewhere.parent.stat().st_mode & 0o777) == 0o700
+    elsewhere.chmod(0o644)
+    open_key = haechi(haechi_bin, "report", str(replays / recording.name), "--plan", str(PLAN), "--format", "json",
+                      "--out", str(tmp_path / "out"), "--log", str(replays / "runlog.sqlite"), "--key", str(elsewhere))
+    assert open_key.returncode == 2 and "chmod 600" in open_key.stderr, open_key.stderr
 
 
 def test_unknown_metric_names_file_line_and_field(haechi_bin, report, tmp_path):
