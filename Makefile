@@ -12,7 +12,7 @@ APT_PKGS   := libzmq3-dev libzstd-dev liblz4-dev zlib1g-dev libdeflate-dev pkg-c
               fonts-nanum fonts-dejavu-core chromium poppler-utils
 SHARED     := ../shared
 
-.PHONY: demo test build swift-test interop-test deps system-deps venv clean help bench bench-quick
+.PHONY: demo test build swift-test interop-test deps system-deps venv clean help bench bench-quick fuzz
 
 help:
 	@echo "make demo   - install what is missing, build, run a sample live ingest end to end"
@@ -118,3 +118,28 @@ $(BENCH_BIN)/malloc_count.so: Benchmarks/c/malloc_count.c | $(BENCH_BIN)
 
 $(BENCH_BIN):
 	@mkdir -p $@
+
+# --------------------------------------------------------------------------------------------------
+# make fuzz: libFuzzer targets for every decoder (JSON v1, MAVLink, the MCAP reader, recovery), built
+# with -sanitize=fuzzer,address in .build-fuzz, each run for FUZZ_RUNS executions (default 10 million)
+# from a seed corpus made from the tests' own inputs. A crash leaves crash-<hash> in .build-fuzz/crashes/
+# and fails the target; docs/security.md says how long a run takes. FUZZ_TARGETS picks some.
+FUZZ_RUNS    ?= 10000000
+FUZZ_TARGETS ?= FuzzJSON FuzzMAVLink FuzzMCAP FuzzRecover
+FUZZ_BUILD   := HAECHI_FUZZ=1 $(SWIFT) build -c release --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -use-ld=lld
+
+fuzz: system-deps
+	@mkdir -p .build-fuzz/crashes
+	$(PYTHON) Fuzz/seed_corpus.py .build-fuzz/seeds
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	   echo "==> $(FUZZ_BUILD) --product $$t"; $(FUZZ_BUILD) --product $$t; \
+	 done; \
+	 bin="$$($(FUZZ_BUILD) --show-bin-path)"; \
+	 for t in $(FUZZ_TARGETS); do \
+	   seeds=.build-fuzz/seeds/$$(echo $$t | sed 's/^Fuzz//' | tr A-Z a-z); mkdir -p .build-fuzz/corpus/$$t; \
+	   echo "==> $$t: $(FUZZ_RUNS) runs"; start=$$(date +%s); \
+	   "$$bin/$$t" -runs=$(FUZZ_RUNS) -max_len=65536 -rss_limit_mb=2048 -print_final_stats=1 \
+	     -artifact_prefix=.build-fuzz/crashes/$$t- .build-fuzz/corpus/$$t $$seeds 2>&1 | grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|==|SUMMARY|INFO: seed corpus)' || true; \
+	   test -z "$$(ls .build-fuzz/crashes/$$t-* 2>/dev/null)" || { echo "$$t: crash inputs in .build-fuzz/crashes/"; exit 1; }; \
+	   echo "$$t: $(FUZZ_RUNS) runs in $$(( $$(date +%s) - start )) s, no crash"; \
+	 done

@@ -138,3 +138,15 @@ for target in package.targets where target.type != .system {
         .enableUpcomingFeature("InternalImportsByDefault"),
     ]
 }
+
+// The libFuzzer targets are built only for `make fuzz` (HAECHI_FUZZ=1), in their own build folder and
+// with `-sanitize=fuzzer,address`: libFuzzer supplies `main`, each target `LLVMFuzzerTestOneInput`.
+if Context.environment["HAECHI_FUZZ"] != nil {
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
+    for (name, dependencies) in [("FuzzJSON", ["TelemetryModel"]), ("FuzzMAVLink", ["TelemetryModel"]),
+                                 ("FuzzMCAP", ["MCAPCodec"]), ("FuzzRecover", ["MCAPCodec"])] {
+        package.targets.append(.executableTarget(name: name, dependencies: (dependencies + ["FuzzSupport"]).map { .target(name: $0) },
+                                                 path: "Fuzz/\(name)"))
+        package.products.append(.executable(name: name, targets: [name]))
+    }
+}
