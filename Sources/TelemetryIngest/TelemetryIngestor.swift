@@ -282,6 +282,7 @@ public final class TelemetryIngestor: Sendable {
         let base = arena.pointer(at: start)
         let budget = messageBudget
         var used = 0
+        var arrived = 0   // parts, stored or not
         var slot = FrameSlot(arenaOffset: start, endpoint: endpoint)
         var more = true
         while more {
@@ -292,7 +293,12 @@ public final class TelemetryIngestor: Sendable {
                 precondition(slot.partCount == 0, "libzmq delivers the parts of a message together")
                 return nil
             }
-            if slot.partCount == 0 { slot.receiveTime = WallClock.now().nanosecondsSinceEpoch }
+            if arrived == 0 {
+                slot.receiveTime = WallClock.now().nanosecondsSinceEpoch
+            } else {
+                slot.payloadBytes += part.size   // as it arrived, however much of it is kept
+            }
+            arrived += 1
             let stored = min(part.size, room)
             if part.size > room { slot.truncated = true }
             if used + 4 <= budget {
@@ -340,11 +346,12 @@ public final class TelemetryIngestor: Sendable {
                 core.arena.withParts(of: slot) { parts in
                     let verdict: UInt8
                     if shed, ring.publishedSequence - sequence > shedLag {
-                        processor.countShed(parts: parts, endpoint: slot.endpoint, receivedAt: receivedAt, sequence: UInt64(sequence))
+                        processor.countShed(parts: parts, endpoint: slot.endpoint, receivedAt: receivedAt, sequence: UInt64(sequence),
+                                            payloadBytes: slot.payloadBytes)
                         verdict = Verdict.shed
                     } else {
                         let rejection = processor.process(parts: parts, endpoint: slot.endpoint, receivedAt: receivedAt,
-                                                          sequence: UInt64(sequence))
+                                                          sequence: UInt64(sequence), payloadBytes: slot.payloadBytes)
                         verdict = Verdict.code(rejection)
                     }
                     // Read by the raw stage after this stage releases `sequence` (the ring's dependency pair).
@@ -378,7 +385,7 @@ public final class TelemetryIngestor: Sendable {
                                          sourceKey: FrameProcessor.frameKey(parts.first.flatMap(SourceTopic.init(bytes:)),
                                                                             endpoint: badTopicKeys[slot.endpoint]),
                                          parts: parts, rejection: Verdict.reason(verdict), wasDecoded: verdict != Verdict.shed,
-                                         isTruncated: slot.truncated)
+                                         isTruncated: slot.truncated, payloadBytes: slot.payloadBytes)
                     for sink in sinks.raw { sink.receive(frame) }
                 }
             }

@@ -28,6 +28,12 @@ public struct RecordingCounters: Sendable, Encodable {
     public var framesRecorded: UInt64
     /// Frames not written because writing had failed.
     public var framesLost: UInt64
+    /// Frames recorded on an endpoint's overflow channel, the frame channels being at their cap.
+    public var framesOverflowed: UInt64
+    /// Truth and track fixes recorded on `/truth/!overflow` or `/tracks/!overflow`.
+    public var fixesOverflowed: UInt64
+    /// Sensor records whose sensor was left off `/sites`, which was at its cap.
+    public var sitesLeftOut: UInt64
     /// Whether the file was finalised (summary and footer written).
     public var finalised: Bool
     /// Why writing failed, if it did.
@@ -35,12 +41,16 @@ public struct RecordingCounters: Sendable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case path, framesRecorded = "frames_recorded", framesLost = "frames_lost", finalised, failure
+        case framesOverflowed = "frames_overflowed", fixesOverflowed = "fixes_overflowed", sitesLeftOut = "sites_left_out"
     }
 
     init(recorder: SessionRecorder, finalised: Bool) {
         path = recorder.path
         framesRecorded = recorder.framesRecorded
         framesLost = recorder.framesLost
+        framesOverflowed = recorder.framesOverflowed
+        fixesOverflowed = recorder.fixesOverflowed
+        sitesLeftOut = recorder.sitesLeftOut
         self.finalised = finalised
         failure = recorder.failure?.message
     }
