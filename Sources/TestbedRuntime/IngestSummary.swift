@@ -65,7 +65,14 @@ public struct IngestSummary: Encodable, Sendable {
     struct Endpoint: Encodable {
         var name: String, address: String, socket: String, mode: String
         var framesReceived: UInt64
-        enum CodingKeys: String, CodingKey { case name, address, socket, mode, framesReceived = "frames_received" }
+        /// The `ZMQ_MAXMSGSIZE` in force.
+        var maxMessageBytes: Int
+        /// What libzmq's monitor reported (absent in a replay, which has no sockets).
+        var connections: UInt64?, disconnects: UInt64?, reconnects: UInt64?
+        enum CodingKeys: String, CodingKey {
+            case name, address, socket, mode, framesReceived = "frames_received", maxMessageBytes = "max_message_bytes"
+            case connections, disconnects, reconnects
+        }
     }
 
     let format = IngestSummary.format
@@ -102,9 +109,13 @@ public struct IngestSummary: Encodable, Sendable {
         startedUTC = Self.iso8601(started)
         endedUTC = Self.iso8601(ended)
         self.stopReason = stopReason
-        endpoints = zip(configuration.endpoints, statistics.endpointFrames).map { endpoint, frames in
-            Endpoint(name: endpoint.name, address: endpoint.address, socket: endpoint.socket.rawValue,
-                     mode: endpoint.mode.rawValue, framesReceived: frames)
+        let settings = configuration.ingestSettings
+        endpoints = zip(configuration.endpoints, statistics.endpointFrames).enumerated().map { index, pair in
+            let (endpoint, frames) = pair
+            let links = index < statistics.endpointLinks.count ? statistics.endpointLinks[index] : nil
+            return Endpoint(name: endpoint.name, address: endpoint.address, socket: endpoint.socket.rawValue,
+                            mode: endpoint.mode.rawValue, framesReceived: frames, maxMessageBytes: settings.messageSizeLimit(of: endpoint),
+                            connections: links?.connections, disconnects: links?.disconnects, reconnects: links?.reconnects)
         }
         sources = statistics.sources
         totals = statistics.totals

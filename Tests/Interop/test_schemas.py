@@ -422,8 +422,8 @@ def test_peer_valid_json_payloads_validate(scenario_file):
 
 EXAMPLE_SUMMARY = {
     "config_file": "/tmp/haechi.yaml", "ended_utc": "2026-11-24T21:00:05.456Z",
-    "endpoints": [{"address": "tcp://127.0.0.1:7001", "frames_received": 3, "mode": "connect", "name": "sensors",
-                   "socket": "pull"}],
+    "endpoints": [{"address": "tcp://127.0.0.1:7001", "connections": 1, "disconnects": 0, "frames_received": 3,
+                   "max_message_bytes": 2097152, "mode": "connect", "name": "sensors", "reconnects": 0, "socket": "pull"}],
     "format": "haechi-ingest-summary/1", "software": {"name": "haechi", "version": "0.1.0"},
     "sources": {
         "!bad-topic@sensors": {"bytes_received": 2, "first_receive_ns": 1795640400200000000, "first_t_ns": None,
@@ -468,8 +468,11 @@ def example(**changes) -> dict:
 
 
 def replay_example(**replay) -> dict:
-    """A replay's summary: no ring (pipeline sizes 0), stop reason end_of_recording, a replay object."""
-    return example(stop_reason="end_of_recording", replay={**EXAMPLE_REPLAY, **replay},
+    """A replay's summary: no ring (pipeline sizes 0), no sockets (no connection counters), stop reason
+    end_of_recording, a replay object."""
+    endpoints = [{k: v for k, v in e.items() if k not in ("connections", "disconnects", "reconnects")}
+                 for e in EXAMPLE_SUMMARY["endpoints"]]
+    return example(stop_reason="end_of_recording", replay={**EXAMPLE_REPLAY, **replay}, endpoints=endpoints,
                    pipeline={**EXAMPLE_SUMMARY["pipeline"], "ring_slots": 0, "arena_bytes": 0})
 
 
