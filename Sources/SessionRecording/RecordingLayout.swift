@@ -215,10 +215,12 @@ public enum RecordingLayout {
         return Array(w.json.utf8)
     }
 
-    /// The `bytes` of a `haechi/frame_flags` message (a frame stored cut short), if it has them.
+    /// The `bytes` of a `haechi/frame_flags` message (a frame stored cut short), if it has them and
+    /// they are a count (a file is input too: a negative or fractional value is ignored).
     public static func flaggedPayloadBytes(_ flags: [UInt8]) -> Int? {
         guard flags.count < 4096, flags.firstRange(of: Array(#""bytes":"#.utf8)) != nil,
-              let object = try? JSONSerialization.jsonObject(with: Data(flags)) as? [String: Any] else { return nil }
-        return (object["bytes"] as? NSNumber)?.intValue
+              let object = try? JSONSerialization.jsonObject(with: Data(flags)) as? [String: Any],
+              let number = object["bytes"] as? NSNumber, let bytes = Int(exactly: number.doubleValue), bytes >= 0 else { return nil }
+        return bytes
     }
 }

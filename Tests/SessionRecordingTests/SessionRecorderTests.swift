@@ -265,6 +265,18 @@ struct SessionRecorderTests {
                           #"{"seq": 2, "endpoint": 0, "reason": "oversize_frame", "truncated": false}"#])
     }
 
+    @Test("A frame_flags size that is not a count is ignored, not trusted", arguments: [
+        (#"{"seq": 0, "truncated": true, "bytes": 70000}"#, 70000),
+        (#"{"seq": 0, "truncated": true, "bytes": -5}"#, nil),
+        (#"{"seq": 0, "truncated": true, "bytes": 1.5}"#, nil),
+        (#"{"seq": 0, "truncated": true, "bytes": 1e300}"#, nil),
+        (#"{"seq": 0, "truncated": true, "bytes": "many"}"#, nil),
+        (#"{"seq": 0, "truncated": false}"#, nil),
+    ] as [(String, Int?)])
+    func flaggedBytes(flags: String, expected: Int?) {
+        #expect(RecordingLayout.flaggedPayloadBytes(Array(flags.utf8)) == expected)
+    }
+
     @Test("A recording is never overwritten")
     func neverOverwrites() throws {
         let path = Self.temporaryPath("run.mcap")
