@@ -5,7 +5,8 @@
 /// Modelled on NIO's `FileSystemError`: a stable ``code`` to switch on, a ``message`` a person can act
 /// on, the file ``offset`` the problem was found at (when there is one) and the `errno` of a failed
 /// system call (when there is one). Misuse of the API (adding a message before ``MCAPWriter/start()``,
-/// naming a channel that was never added) is a precondition failure, not an `MCAPError`.
+/// naming a channel that was never added) is a precondition failure, not an `MCAPError`; running out
+/// of channel or schema IDs is not misuse (the number of channels may follow the input), so it throws.
 public struct MCAPError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What went wrong, as a value callers can switch on.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
@@ -20,6 +21,7 @@ public struct MCAPError: Error, Hashable, Sendable, CustomStringConvertible {
             case unknownChannel
             case notFinalised
             case limitExceeded
+            case idsExhausted
             case outputFailed
             case inputFailed
         }
@@ -46,6 +48,8 @@ public struct MCAPError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let notFinalised = Code(wrapped: .notFinalised)
         /// A record or chunk declares a size above the reader's limit.
         public static let limitExceeded = Code(wrapped: .limitExceeded)
+        /// Every channel ID (or schema ID), 1 to 65535, is in use: the file can hold no more.
+        public static let idsExhausted = Code(wrapped: .idsExhausted)
         /// Writing to the output failed (`errno` says why, for example `ENOSPC`).
         public static let outputFailed = Code(wrapped: .outputFailed)
         /// Reading the input failed (`errno` says why).
@@ -64,6 +68,7 @@ public struct MCAPError: Error, Hashable, Sendable, CustomStringConvertible {
             case .unknownChannel: "unknown channel"
             case .notFinalised: "not finalised"
             case .limitExceeded: "limit exceeded"
+            case .idsExhausted: "IDs exhausted"
             case .outputFailed: "output failed"
             case .inputFailed: "input failed"
             }

@@ -103,6 +103,10 @@ public final class MCAPWriter {
     @exclusivity(unchecked) private var channelStates: [ChannelState] = []  // index = channel ID
     private var schemaCount = 0
     private var channelCount = 0
+    /// No schema or channel ID below these is free (IDs are never released), so the search for a
+    /// free one starts here: adding n channels costs O(n), not O(n²).
+    private var freeSchemaHint = 1
+    private var freeChannelHint = 1
 
     /// The open chunk's records (chunked mode) or the records not yet written (unchunked mode).
     private var chunk: MCAPBuffer
@@ -183,12 +187,17 @@ public final class MCAPWriter {
     ///
     /// In chunked mode the Schema record goes into each chunk that uses it; unchunked, it is written
     /// at once.
-    /// - Throws: ``MCAPError`` when the output fails (unchunked mode only).
+    /// - Throws: ``MCAPError/Code/idsExhausted`` when all 65535 schema IDs are in use (the writer
+    ///   stays usable); ``MCAPError`` when the output fails (unchunked mode only).
     @discardableResult
     public func addSchema(name: String, encoding: String, data: [UInt8]) throws(MCAPError) -> UInt16 {
-        var id = 1
+        try checkWriting()
+        var id = max(1, freeSchemaHint)
         while id < schemas.count && schemas[id].registered { id += 1 }
-        precondition(id <= Int(UInt16.max), "MCAPWriter: more than 65535 schemas")
+        guard id <= Int(UInt16.max) else {
+            throw MCAPError(code: .idsExhausted, message: "cannot add schema '\(name)': all 65535 schema IDs are in use")
+        }
+        freeSchemaHint = id + 1
         try addSchema(MCAPSchema(id: UInt16(id), name: name, encoding: encoding, data: data))
         return UInt16(id)
     }
@@ -219,14 +228,21 @@ public final class MCAPWriter {
 
     /// Registers a channel and returns its ID (1, 2, ...).
     /// - Parameter schemaID: a registered schema, or 0 for none.
-    /// - Throws: ``MCAPError`` when the output fails (unchunked mode only).
+    /// - Throws: ``MCAPError/Code/idsExhausted`` when all 65535 channel IDs are in use (the writer
+    ///   stays usable: messages on the channels already added are still taken); ``MCAPError`` when
+    ///   the output fails (unchunked mode only).
+    /// - Complexity: amortised O(1): the search for a free ID starts after the last one handed out.
     @discardableResult
     public func addChannel(
         topic: String, messageEncoding: String, schemaID: UInt16, metadata: [String: String] = [:]
     ) throws(MCAPError) -> UInt16 {
-        var id = 1
+        try checkWriting()
+        var id = max(1, freeChannelHint)
         while id < channels.count && isRegistered(channel: id) { id += 1 }
-        precondition(id <= Int(UInt16.max), "MCAPWriter: more than 65535 channels")
+        guard id <= Int(UInt16.max) else {
+            throw MCAPError(code: .idsExhausted, message: "cannot add channel '\(topic)': all 65535 channel IDs are in use")
+        }
+        freeChannelHint = id + 1
         try addChannel(MCAPChannel(id: UInt16(id), schemaID: schemaID, topic: topic, messageEncoding: messageEncoding, metadata: metadata))
         return UInt16(id)
     }

@@ -15,6 +15,9 @@ public struct RecordedFrame: Sendable {
     public var kind: RecordingLayout.FrameKind
     /// Every ZeroMQ part as received (topic and payload, for a frame that decoded).
     public var parts: [[UInt8]]
+    /// For a frame stored cut short: the bytes of every part after the first as they arrived (from
+    /// its `haechi/frame_flags` message); `nil` when ``parts`` are whole.
+    public var payloadBytes: Int? = nil
 }
 
 /// A Haechi recording opened for reading.
@@ -74,8 +77,11 @@ public final class RecordedSession {
     /// - Returns: why reading stopped before the end, for a file never finalised.
     @discardableResult
     public func forEachFrame(_ body: (RecordedFrame) -> Bool, tracks: ((String) -> Void)? = nil) throws(RecordingError) -> MCAPError? {
-        var channels: [UInt16: (kind: RecordingLayout.FrameKind, endpoint: Int, source: [UInt8])?] = [:]
+        // `whole`: the messages hold every part (malformed, shed and overflow channels), not the payload alone.
+        var channels: [UInt16: (kind: RecordingLayout.FrameKind, endpoint: Int, source: [UInt8], whole: Bool)?] = [:]
         var tracksChannel: UInt16?
+        var flagsChannel: UInt16?
+        var flaggedBytes: Int?   // the last flags message's `bytes`, for the frame that follows it
         var records = reader.records(descendIntoChunks: true)
         var high: UInt64 = 0
         var lastLow: UInt32?
@@ -84,9 +90,11 @@ public final class RecordedSession {
                 switch record {
                 case .channel(let channel):
                     if channel.topic == RecordingLayout.tracksTopic { tracksChannel = channel.id }
+                    if channel.topic == RecordingLayout.flagsTopic { flagsChannel = channel.id }
                     if let kind = channel.metadata["frames"].flatMap(RecordingLayout.FrameKind.init(rawValue:)),
                        let endpoint = channel.metadata["endpoint_index"].flatMap(Int.init), let source = channel.metadata["source"] {
-                        channels[channel.id] = (kind, endpoint, Array(source.utf8))
+                        channels[channel.id] = (kind, endpoint, Array(source.utf8),
+                                                kind != .decoded || channel.messageEncoding == RecordingLayout.multipartEncoding)
                     } else {
                         channels[channel.id] = .some(nil)
                     }
@@ -95,11 +103,15 @@ public final class RecordedSession {
                         tracks?(String(decoding: message.data, as: UTF8.self))
                         continue
                     }
+                    if message.channelID == flagsChannel {
+                        flaggedBytes = RecordingLayout.flaggedPayloadBytes(message.data)
+                        continue
+                    }
                     guard let entry = channels[message.channelID], let info = entry else { continue }
                     if let lastLow, message.sequence < lastLow { high += 1 << 32 }
                     lastLow = message.sequence
                     let parts: [[UInt8]]
-                    if info.kind == .decoded {
+                    if !info.whole {
                         parts = [info.source, message.data]
                     } else {
                         guard let decoded = RecordingLayout.decodeMultipart(message.data) else {
@@ -110,7 +122,8 @@ public final class RecordedSession {
                     }
                     let frame = RecordedFrame(receiveSequence: high | UInt64(message.sequence),
                                               receiveTime: Timestamp(nanosecondsSinceEpoch: Int64(clamping: message.logTime)),
-                                              endpointIndex: info.endpoint, kind: info.kind, parts: parts)
+                                              endpointIndex: info.endpoint, kind: info.kind, parts: parts, payloadBytes: flaggedBytes)
+                    flaggedBytes = nil
                     if !body(frame) { return nil }
                 default:
                     continue

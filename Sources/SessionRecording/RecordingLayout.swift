@@ -1,5 +1,6 @@
 // How a session sits in an MCAP file: channel topics, encodings, schemas and metadata names.
 public import TelemetryModel
+import Foundation
 
 /// The layout of a Haechi recording (docs/recording.md).
 ///
@@ -15,7 +16,10 @@ public import TelemetryModel
 ///   its bytes. A `haechi/frame_flags` message before each malformed frame gives the reason.
 ///
 /// Each frame channel's metadata names its endpoint (`endpoint`, `endpoint_index`) and `source`.
-/// Beside the frames: the decoded truth (`/truth/<drone>`) and the confirmed tracks
+/// The number of frame channels is capped (``RecordingOptions/maximumFrameChannels``): a frame that
+/// would need one more goes to its endpoint's overflow channel of its kind (`!overflow@<endpoint>`,
+/// `malformed/!overflow@<endpoint>`, `shed/!overflow@<endpoint>`), in the `haechi.zmq-multipart`
+/// encoding whatever its kind, since the channel does not name its source. Beside the frames: the decoded truth (`/truth/<drone>`) and the confirmed tracks
 /// (`/tracks/<id>`) as `foxglove.LocationFix`, the sensor sites on `/sites` as `foxglove.GeoJSON`,
 /// and the track lines the live tracker published on `haechi/tracks`. Metadata `haechi.run` (at the
 /// start) and `haechi.run_end` (at the end) hold the run's provenance.
@@ -46,6 +50,29 @@ public enum RecordingLayout {
     public static func truthTopic(drone: String) -> String { "/truth/\(drone)" }
     /// A confirmed track's channel.
     public static func trackTopic(id: Int) -> String { "/tracks/\(id)" }
+    /// The truth fixes of drones past ``RecordingOptions/maximumTruthChannels`` (each fix's
+    /// `frame_id` still names its drone).
+    public static let truthOverflowTopic = "/truth/!overflow"
+    /// The fixes of tracks past ``RecordingOptions/maximumTrackChannels`` (each fix's `frame_id`
+    /// still names its track).
+    public static let trackOverflowTopic = "/tracks/!overflow"
+
+    /// The source named by an endpoint's overflow channels, as the counters name the pseudo-source
+    /// of topics past `limits.max_sources`: `!overflow@<endpoint>`. No topic can be named so.
+    public static func overflowSource(endpoint: String) -> String { "!overflow@\(endpoint)" }
+
+    /// The channels a recorder opens whatever the input: `haechi/frame_flags`, `haechi/tracks`,
+    /// `/sites`, `/truth/!overflow` and `/tracks/!overflow`.
+    static let fixedChannels = 5
+
+    /// The most frame channels a recorder with `options` and `endpointCount` endpoints opens before it
+    /// uses the overflow channels: ``RecordingOptions/maximumFrameChannels``, lowered so that it, the
+    /// fixed channels, three overflow channels per endpoint (decoded, malformed, shed) and the truth
+    /// and track channels all fit in MCAP's 65535 channel IDs.
+    public static func frameChannelLimit(options: RecordingOptions, endpointCount: Int) -> Int {
+        let others = fixedChannels + 3 * endpointCount + max(0, options.maximumTruthChannels) + max(0, options.maximumTrackChannels)
+        return max(0, min(options.maximumFrameChannels, Int(UInt16.max) - others))
+    }
 
     /// What a frame channel holds.
     public enum FrameKind: String, Sendable, Hashable {
@@ -122,9 +149,9 @@ public enum RecordingLayout {
     /// A `haechi/frame_flags` message.
     public static let frameFlagsSchema = """
     {"$schema":"https://json-schema.org/draft/2020-12/schema","title":"haechi.FrameFlags",\
-    "description":"Why the next malformed frame was rejected.","type":"object","required":["seq","reason"],\
+    "description":"Why the next malformed frame was rejected, or that the next shed frame is cut short.","type":"object","required":["seq","reason"],\
     "properties":{"seq":{"type":"integer"},"endpoint":{"type":"integer"},"reason":{"type":["string","null"]},\
-    "truncated":{"type":"boolean"}}}
+    "truncated":{"type":"boolean"},"bytes":{"type":"integer"}}}
     """
 
     /// A `haechi/tracks` message: one track line (docs/schemas/track.schema.json).
@@ -175,13 +202,25 @@ public enum RecordingLayout {
         return Array(w.json.utf8)
     }
 
-    /// A `haechi/frame_flags` message.
-    public static func frameFlags(sequence: UInt64, endpoint: Int, reason: RejectReason?, truncated: Bool) -> [UInt8] {
+    /// A `haechi/frame_flags` message. `payloadBytes`, for a frame stored cut short: the bytes of
+    /// every part after the first as they arrived (what `bytes_received` counted), as `bytes`.
+    public static func frameFlags(sequence: UInt64, endpoint: Int, reason: RejectReason?, truncated: Bool,
+                                  payloadBytes: Int? = nil) -> [UInt8] {
         var w = JSONObjectWriter()
         w.field("seq", Int64(bitPattern: sequence))
         w.field("endpoint", endpoint)
         if let reason { w.field("reason", reason.rawValue) } else { w.null("reason") }
         w.field("truncated", truncated)
+        if let payloadBytes { w.field("bytes", payloadBytes) }
         return Array(w.json.utf8)
+    }
+
+    /// The `bytes` of a `haechi/frame_flags` message (a frame stored cut short), if it has them and
+    /// they are a count (a file is input too: a negative or fractional value is ignored).
+    public static func flaggedPayloadBytes(_ flags: [UInt8]) -> Int? {
+        guard flags.count < 4096, flags.firstRange(of: Array(#""bytes":"#.utf8)) != nil,
+              let object = try? JSONSerialization.jsonObject(with: Data(flags)) as? [String: Any],
+              let number = object["bytes"] as? NSNumber, let bytes = Int(exactly: number.doubleValue), bytes >= 0 else { return nil }
+        return bytes
     }
 }

@@ -20,6 +20,13 @@ import Foundation
 ///
 /// A write error (a full disk) stops the recording: ``failure`` says why, later frames are counted
 /// in ``framesLost`` and not written, and the run is expected to stop and call ``finish(end:)``.
+///
+/// The channels are capped, since their number follows the input and an MCAP file holds at most
+/// 65535: at most ``RecordingOptions/maximumFrameChannels`` frame channels (a source's frames of one
+/// kind from one endpoint), after which frames that would need a new one go to their endpoint's
+/// overflow channel (``RecordingLayout/overflowSource(endpoint:)``, every part of each frame kept),
+/// counted in ``framesOverflowed``; likewise truth and track fixes past their caps go to one overflow
+/// channel each, and sensor sites past theirs are left off the map (``fixesOverflowed``, ``sitesLeftOut``).
 public final class SessionRecorder: RawFrameSink {
     /// The file being written.
     public let path: String
@@ -31,6 +38,14 @@ public final class SessionRecorder: RawFrameSink {
     private let plane: LocalTangentPlane
     private let endpointNames: [String]
     private var channels: [ChannelKey: UInt16] = [:]
+    /// The most frame channels opened before frames go to the overflow channels: the option,
+    /// lowered so that every channel the recorder may open fits in the file's 65535 IDs.
+    private let frameChannelLimit: Int
+    /// The overflow channels opened so far: at most one per endpoint and kind of frame.
+    private var overflowChannels: [ChannelKey: UInt16] = [:]
+    /// Truth and track channels opened (each capped by the options).
+    private var truthChannelCount = 0
+    private var trackChannelCount = 0
     /// The channels of the sources seen most recently, searched before `channels` by the words of
     /// `SourceWords`: frames come from a few sources at a time, and comparing those costs less than
     /// hashing the key or comparing strings that differ.
@@ -95,6 +110,9 @@ public final class SessionRecorder: RawFrameSink {
         var words: SourceWords
         var key: ChannelKey
         var id: UInt16
+        /// The channel is an overflow channel: the frame is stored whole (every part), since the
+        /// channel does not name its source.
+        var overflow: Bool
 
         @inline(__always)
         func matches(_ key: ChannelKey, _ words: SourceWords) -> Bool {
@@ -108,12 +126,26 @@ public final class SessionRecorder: RawFrameSink {
         var schema: String
         var time: UInt64
         var data: [UInt8]
+        var group = SideGroup.single
+    }
+
+    /// Which cap a side channel counts against.
+    private enum SideGroup: Sendable {
+        /// `haechi/tracks`, `/sites`, `haechi/frame_flags`: one channel each.
+        case single
+        /// A drone's `/truth/<drone>`.
+        case truth
+        /// A track's `/tracks/<id>`.
+        case track
     }
 
     private struct State: Sendable {
         var failure: RecordingError?
         var framesRecorded: UInt64 = 0
         var framesLost: UInt64 = 0
+        var framesOverflowed: UInt64 = 0
+        var fixesOverflowed: UInt64 = 0
+        var sitesLeftOut: UInt64 = 0
         var finished = false
     }
 
@@ -123,6 +155,7 @@ public final class SessionRecorder: RawFrameSink {
         self.options = options
         self.endpointNames = endpointNames
         self.plane = LocalTangentPlane(origin: run.siteOrigin)
+        self.frameChannelLimit = RecordingLayout.frameChannelLimit(options: options, endpointCount: endpointNames.count)
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             let code = errno
@@ -151,6 +184,13 @@ public final class SessionRecorder: RawFrameSink {
     public var framesRecorded: UInt64 { state.withLock { $0.framesRecorded } }
     /// Frames not written because recording had failed (those of the chunk whose write failed included).
     public var framesLost: UInt64 { state.withLock { $0.framesLost } }
+    /// Frames put on an overflow channel because the frame channels had reached their cap.
+    public var framesOverflowed: UInt64 { state.withLock { $0.framesOverflowed } }
+    /// Truth and track fixes put on `/truth/!overflow` or `/tracks/!overflow` because their channels
+    /// had reached their caps.
+    public var fixesOverflowed: UInt64 { state.withLock { $0.fixesOverflowed } }
+    /// Sensor records of sensors left off `/sites` because it already held ``RecordingOptions/maximumSites``.
+    public var sitesLeftOut: UInt64 { state.withLock { $0.sitesLeftOut } }
 
     // MARK: The raw thread
 
@@ -166,14 +206,16 @@ public final class SessionRecorder: RawFrameSink {
         do throws(MCAPError) {
             let words = SourceWords(key.source)
             var channel: UInt16 = 0
+            var overflow = false
             for recent in recentChannels.indices where recentChannels[recent].matches(key, words) {
                 channel = recentChannels[recent].id
+                overflow = recentChannels[recent].overflow
                 break
             }
             if channel == 0 {  // channel IDs start at 1
-                channel = try channelID(for: key)
+                (channel, overflow) = try channelID(for: key)
                 if recentChannels.count == 16 { recentChannels.removeFirst() }
-                recentChannels.append(RecentChannel(words: words, key: key, id: channel))
+                recentChannels.append(RecentChannel(words: words, key: key, id: channel, overflow: overflow))
             }
             let time = UInt64(max(0, frame.receiveTime.nanosecondsSinceEpoch))
             if firstFrameTime == nil { firstFrameTime = time }
@@ -181,12 +223,14 @@ public final class SessionRecorder: RawFrameSink {
             let sequence = UInt32(truncatingIfNeeded: frame.receiveSequence)
             if pendingIsEmpty { chunkOpenedAt = clock.now }
             switch kind {
-            case .decoded:
+            case .decoded where !overflow:
                 try writer.addMessage(channelID: channel, sequence: sequence, logTime: time, publishTime: time, data: frame.payload)
-            case .malformed, .shed:
-                if kind == .malformed {
+            case .decoded, .malformed, .shed:
+                // A malformed frame's reason, and a frame cut short's size as it arrived, go just before it.
+                if kind == .malformed || frame.isTruncated {
                     let flags = RecordingLayout.frameFlags(sequence: frame.receiveSequence, endpoint: frame.endpointIndex,
-                                                           reason: frame.rejection, truncated: frame.isTruncated)
+                                                           reason: frame.rejection, truncated: frame.isTruncated,
+                                                           payloadBytes: frame.isTruncated ? frame.payloadBytes : nil)
                     try writer.addMessage(channelID: try sideChannel(RecordingLayout.flagsTopic, schema: RecordingLayout.frameFlagsSchema),
                                           sequence: sequence, logTime: time, publishTime: time, data: flags)
                 }
@@ -194,6 +238,7 @@ public final class SessionRecorder: RawFrameSink {
                 try writer.addMessage(channelID: channel, sequence: sequence, logTime: time, publishTime: time, data: scratch)
             }
             pendingFrames += 1
+            if overflow { state.withLock { $0.framesOverflowed += 1 } }
             if pendingIsEmpty { chunkClosed() }
         } catch {
             fail(error)
@@ -252,8 +297,11 @@ public final class SessionRecorder: RawFrameSink {
 
     private var pendingIsEmpty: Bool { writer.pendingBytes == 0 }
 
-    private func channelID(for key: ChannelKey) throws(MCAPError) -> UInt16 {
-        if let id = channels[key] { return id }
+    /// The channel of `key`'s frames, opened if need be; past the cap, the endpoint's overflow channel
+    /// for the kind (and `key` is not remembered, so the number of sources costs no memory here).
+    private func channelID(for key: ChannelKey) throws(MCAPError) -> (id: UInt16, overflow: Bool) {
+        if let id = channels[key] { return (id, false) }
+        guard channels.count < frameChannelLimit else { return (try overflowChannel(endpoint: key.endpoint, kind: key.kind), true) }
         let topic = RecordingLayout.frameTopic(source: key.source, kind: key.kind)
         let encoding: String
         var schema: UInt16 = 0
@@ -265,12 +313,30 @@ public final class SessionRecorder: RawFrameSink {
         } else {
             encoding = RecordingLayout.mavlinkEncoding
         }
-        let name = key.endpoint < endpointNames.count ? endpointNames[key.endpoint] : "\(key.endpoint)"
         let id = try writer.addChannel(topic: topic, messageEncoding: encoding, schemaID: schema,
-                                       metadata: ["endpoint": name, "endpoint_index": "\(key.endpoint)", "source": key.source,
-                                                  "frames": key.kind.rawValue])
+                                       metadata: ["endpoint": endpointName(key.endpoint), "endpoint_index": "\(key.endpoint)",
+                                                  "source": key.source, "frames": key.kind.rawValue])
         channels[key] = id
+        return (id, false)
+    }
+
+    /// Endpoint `index`'s overflow channel for frames of `kind`: every part of each frame, since its
+    /// frames come from many sources.
+    private func overflowChannel(endpoint index: Int, kind: RecordingLayout.FrameKind) throws(MCAPError) -> UInt16 {
+        let name = endpointName(index)
+        let source = RecordingLayout.overflowSource(endpoint: name)
+        let key = ChannelKey(endpoint: index, source: source, kind: kind)
+        if let id = overflowChannels[key] { return id }
+        let id = try writer.addChannel(topic: RecordingLayout.frameTopic(source: source, kind: kind),
+                                       messageEncoding: RecordingLayout.multipartEncoding, schemaID: 0,
+                                       metadata: ["endpoint": name, "endpoint_index": "\(index)", "source": source,
+                                                  "frames": kind.rawValue])
+        overflowChannels[key] = id
         return id
+    }
+
+    private func endpointName(_ index: Int) -> String {
+        index >= 0 && index < endpointNames.count ? endpointNames[index] : "\(index)"
     }
 
     private func schemaID(_ name: String, _ text: String) throws(MCAPError) -> UInt16 {
@@ -278,6 +344,28 @@ public final class SessionRecorder: RawFrameSink {
         let id = try writer.addSchema(name: name, encoding: "jsonschema", data: Array(text.utf8))
         schemaIDs[name] = id
         return id
+    }
+
+    /// The channel of a side message: its own, or past its group's cap the group's overflow channel.
+    private func sideChannel(_ message: SideMessage) throws(MCAPError) -> UInt16 {
+        if let id = sideChannels[message.topic] { return id }
+        switch message.group {
+        case .single:
+            break
+        case .truth:
+            guard truthChannelCount < options.maximumTruthChannels else {
+                state.withLock { $0.fixesOverflowed += 1 }
+                return try sideChannel(RecordingLayout.truthOverflowTopic, schema: message.schema)
+            }
+            truthChannelCount += 1
+        case .track:
+            guard trackChannelCount < options.maximumTrackChannels else {
+                state.withLock { $0.fixesOverflowed += 1 }
+                return try sideChannel(RecordingLayout.trackOverflowTopic, schema: message.schema)
+            }
+            trackChannelCount += 1
+        }
+        return try sideChannel(message.topic, schema: message.schema)
     }
 
     private func sideChannel(_ topic: String, schema: String) throws(MCAPError) -> UInt16 {
@@ -301,7 +389,7 @@ public final class SessionRecorder: RawFrameSink {
                 // log_time is when it was recorded (the latest frame's receive time, as the frames'
                 // own), so one timeline orders everything; publish_time is the record's own time.
                 let logTime = lastFrameTime > 0 ? lastFrameTime : message.time
-                try writer.addMessage(channelID: try sideChannel(message.topic, schema: message.schema), sequence: 0,
+                try writer.addMessage(channelID: try sideChannel(message), sequence: 0,
                                       logTime: logTime, publishTime: message.time, data: message.data)
                 if pendingIsEmpty { chunkClosed() }
             }
@@ -335,9 +423,14 @@ public final class SessionRecorder: RawFrameSink {
             let time = UInt64(max(0, fix.time.nanosecondsSinceEpoch))
             let message = SideMessage(topic: RecordingLayout.truthTopic(drone: fix.droneID), schema: RecordingLayout.locationFixSchema,
                                       time: time, data: RecordingLayout.locationFix(time: fix.time, frame: "truth/\(fix.droneID)",
-                                                                                    position: fix.position))
+                                                                                    position: fix.position),
+                                      group: .truth)
             side.withLock { $0.append(message) }
         case .sensor(let sensor):
+            guard sites[sensor.sensorID] != nil || sites.count < options.maximumSites else {
+                state.withLock { $0.sitesLeftOut += 1 }
+                return
+            }
             sites[sensor.sensorID] = sensor.position == nil ? sensorWithPosition(sensor) : sensor
             let message = SideMessage(topic: RecordingLayout.sitesTopic, schema: RecordingLayout.geoJSONSchema,
                                       time: siteTime, data: RecordingLayout.sites(Array(sites.values)))
@@ -363,6 +456,7 @@ public final class SessionRecorder: RawFrameSink {
     /// Queues the sites known from the configuration, stamped `time`.
     public func recordSites(_ sensors: [SensorDescription], at time: Timestamp) {
         siteTime = max(siteTime, UInt64(max(0, time.nanosecondsSinceEpoch)))
+        // The configured sensors are not capped: the config, not the input, lists them.
         for sensor in sensors { sites[sensor.sensorID] = sensor.position == nil ? sensorWithPosition(sensor) : sensor }
         let message = SideMessage(topic: RecordingLayout.sitesTopic, schema: RecordingLayout.geoJSONSchema,
                                   time: UInt64(max(0, time.nanosecondsSinceEpoch)), data: RecordingLayout.sites(Array(sites.values)))
@@ -379,7 +473,8 @@ public final class SessionRecorder: RawFrameSink {
         side.withLock {
             $0.append(SideMessage(topic: RecordingLayout.tracksTopic, schema: RecordingLayout.trackLineSchema, time: t,
                                   data: Array(line.utf8)))
-            $0.append(SideMessage(topic: RecordingLayout.trackTopic(id: id), schema: RecordingLayout.locationFixSchema, time: t, data: fix))
+            $0.append(SideMessage(topic: RecordingLayout.trackTopic(id: id), schema: RecordingLayout.locationFixSchema, time: t, data: fix,
+                                  group: .track))
         }
     }
 
@@ -416,6 +511,7 @@ public final class SessionRecorder: RawFrameSink {
                 metadata["first_frame_ns"] = "\(firstFrameTime)"
                 metadata["last_frame_ns"] = "\(lastFrameTime)"
             }
+            metadata["frames_overflowed"] = "\(framesOverflowed)"
             try writer.addMetadata(name: RecordingLayout.endMetadata, metadata)
             try writer.finish()
             chunkClosed()
@@ -441,12 +537,31 @@ public struct RecordingOptions: Sendable, Hashable {
     public var chunkDuration: Duration
     /// Chunk compression.
     public var compression: MCAPCompression
+    /// At most this many frame channels (one per endpoint, source and kind of frame: decoded,
+    /// malformed, shed); frames that would need another go to their endpoint's overflow channel.
+    /// `haechi ingest` sets it to `limits.max_sources`. Lowered if need be so that every channel the
+    /// recorder may open fits in MCAP's 65535 channel IDs (``RecordingLayout/frameChannelLimit(options:endpointCount:)``).
+    public var maximumFrameChannels: Int
+    /// At most this many `/truth/<drone>` channels; later drones' fixes go to `/truth/!overflow`.
+    public var maximumTruthChannels: Int
+    /// At most this many `/tracks/<id>` channels; later tracks' fixes go to `/tracks/!overflow`.
+    public var maximumTrackChannels: Int
+    /// At most this many sensors on `/sites` (the configured ones always are); sensor records of
+    /// further sensors are counted and left off the map.
+    public var maximumSites: Int
 
-    /// Options; the defaults are 1 MiB chunks, closed after 1 s, uncompressed.
-    public init(chunkBytes: Int = 1 << 20, chunkDuration: Duration = .seconds(1), compression: MCAPCompression = .none) {
+    /// Options; the defaults are 1 MiB chunks, closed after 1 s, uncompressed, 4096 frame channels,
+    /// 1024 truth channels, 8192 track channels and 256 sites.
+    public init(chunkBytes: Int = 1 << 20, chunkDuration: Duration = .seconds(1), compression: MCAPCompression = .none,
+                maximumFrameChannels: Int = 4096, maximumTruthChannels: Int = 1024, maximumTrackChannels: Int = 8192,
+                maximumSites: Int = 256) {
         self.chunkBytes = chunkBytes
         self.chunkDuration = chunkDuration
         self.compression = compression
+        self.maximumFrameChannels = maximumFrameChannels
+        self.maximumTruthChannels = maximumTruthChannels
+        self.maximumTrackChannels = maximumTrackChannels
+        self.maximumSites = maximumSites
     }
 }
 

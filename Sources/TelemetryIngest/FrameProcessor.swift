@@ -74,15 +74,17 @@ public final class FrameProcessor {
     }
 
     /// Processes one received message numbered `sequence` by the ring (the global receive number).
+    /// - Parameter payloadBytes: the bytes of every part after the first as they arrived, when the
+    ///   parts lent are cut short (a message longer than the room kept for it); by default, what is lent.
     /// - Returns: why it was rejected, or `nil` if all of it decoded.
     @discardableResult
     public func process(parts: UnsafeBufferPointer<UnsafeRawBufferPointer>, endpoint: Int, receivedAt: Timestamp,
-                        sequence: UInt64) -> RejectReason? {
+                        sequence: UInt64, payloadBytes: Int? = nil) -> RejectReason? {
         receiveSequence = sequence + 1
         endpointFrames[endpoint] += 1
         let topic = parts.first.flatMap(topic(_:))
         let (key, pooled) = countingKey(topic, endpoint: endpoint)
-        let payloadBytes = parts.dropFirst().reduce(0) { $0 + $1.count }
+        let payloadBytes = payloadBytes ?? parts.dropFirst().reduce(0) { $0 + $1.count }
         let rejection = process(parts: parts, topic: topic, state: &sources[key, default: SourceState(pooled: pooled)],
                                 payloadBytes: payloadBytes, sequence: sequence, receivedAt: receivedAt)
         if !pending.isEmpty, let topic {
@@ -93,7 +95,8 @@ public final class FrameProcessor {
         }
         if !rawSinks.isEmpty {
             let frame = RawFrame(receiveSequence: sequence, receiveTime: receivedAt, endpointIndex: endpoint,
-                                 sourceKey: Self.frameKey(topic, endpoint: badTopicKeys[endpoint]), parts: parts, rejection: rejection)
+                                 sourceKey: Self.frameKey(topic, endpoint: badTopicKeys[endpoint]), parts: parts, rejection: rejection,
+                                 payloadBytes: payloadBytes)
             for sink in rawSinks { sink.receive(frame) }
         }
         return rejection
@@ -128,11 +131,13 @@ public final class FrameProcessor {
 
     /// Counts a message the decode stage had no time for (the `shed` overload policy): it is
     /// received and counted under its source as shed, but not decoded.
-    public func countShed(parts: UnsafeBufferPointer<UnsafeRawBufferPointer>, endpoint: Int, receivedAt: Timestamp, sequence: UInt64) {
+    /// `payloadBytes` as in ``process(parts:endpoint:receivedAt:sequence:payloadBytes:)``.
+    public func countShed(parts: UnsafeBufferPointer<UnsafeRawBufferPointer>, endpoint: Int, receivedAt: Timestamp, sequence: UInt64,
+                          payloadBytes: Int? = nil) {
         receiveSequence = sequence + 1
         endpointFrames[endpoint] += 1
         let (key, pooled) = countingKey(parts.first.flatMap(topic(_:)), endpoint: endpoint)
-        let bytes = parts.dropFirst().reduce(0) { $0 + $1.count }
+        let bytes = payloadBytes ?? parts.dropFirst().reduce(0) { $0 + $1.count }
         sources[key, default: SourceState(pooled: pooled)].statistics.noteShed(receivedAt, bytes: bytes)
     }
 
@@ -169,7 +174,7 @@ public final class FrameProcessor {
                 rejection = .unknownFormat
             } else if payload.isEmpty {
                 rejection = .emptyFrame
-            } else if payload.count > maximumFrameBytes {
+            } else if payloadBytes > maximumFrameBytes {   // as it arrived: what the arena kept may be cut short
                 rejection = .oversizeFrame
             } else if topic.format == .json {
                 rejection = decodeJSON(payload, topic: topic, state: &state, sequence: sequence)

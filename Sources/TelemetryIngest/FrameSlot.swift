@@ -11,6 +11,9 @@ struct FrameSlot: Sendable {
     var byteCount: Int = 0
     /// Parts received.
     var partCount: Int = 0
+    /// Bytes of every part after the first as they arrived: more than the arena holds of them when
+    /// the message was cut short.
+    var payloadBytes: Int = 0
     /// The endpoint's index.
     var endpoint: Int = 0
     /// A part was longer than the room kept for it and was cut short.

@@ -32,8 +32,9 @@ public struct IngestEndpoint: Hashable, Sendable {
     public var receiveHighWaterMark: Int?
     /// `ZMQ_RECONNECT_IVL`, ms; `nil` keeps libzmq's default (100).
     public var reconnectIntervalMilliseconds: Int?
-    /// `ZMQ_MAXMSGSIZE`, bytes: libzmq disconnects a peer that sends more. `nil`: no limit.
-    /// Haechi's own `max_frame_bytes` counts oversize frames instead of dropping them, so prefer that.
+    /// `ZMQ_MAXMSGSIZE`, bytes: libzmq refuses a message part larger than this (it drops the
+    /// connection of the peer that sent it) before allocating it. `nil`: twice the ingest's
+    /// `maximumFrameBytes` (``IngestSettings/messageSizeLimit(of:)``); there is always a limit.
     public var maximumMessageSize: Int?
 
     /// Creates an endpoint.
@@ -49,13 +50,18 @@ public struct IngestEndpoint: Hashable, Sendable {
         self.maximumMessageSize = maximumMessageSize
     }
 
-    /// Opens, configures and binds or connects this endpoint's socket.
-    func open(in context: ZMQContext) throws(ZMQError) -> ZMQSocket {
+    /// The connection events ingest watches (see `TelemetryIngestor`'s link counters).
+    static let monitoredEvents: [ZMQSocketEvent] = [.accepted, .connected, .connectDelayed, .connectRetried, .disconnected]
+
+    /// Opens, configures and binds or connects this endpoint's socket, with `ZMQ_MAXMSGSIZE` set to
+    /// `messageSizeLimit` and its connection events published at `monitor` (an `inproc://` address).
+    func open(in context: ZMQContext, messageSizeLimit: Int, monitor: String) throws(ZMQError) -> ZMQSocket {
         let socket = try ZMQSocket(context: context, type: socket.zmqType)
         if let hwm = receiveHighWaterMark { try socket.setOption(.receiveHighWaterMark, hwm) }
         if let ivl = reconnectIntervalMilliseconds { try socket.setOption(.reconnectInterval, ivl) }
-        if let size = maximumMessageSize { try socket.setOption(.maxMessageSize, size) }
+        try socket.setOption(.maxMessageSize, messageSizeLimit)
         try socket.setOption(.linger, 0)
+        try socket.startMonitor(at: monitor, events: Self.monitoredEvents)
         if self.socket == .sub {
             for topic in topics { try socket.subscribe(topic) }
         }

@@ -33,6 +33,21 @@ public struct IngestSettings: Hashable, Sendable {
     /// length prefixes and extra parts.
     public static func messageBudget(maximumFrameBytes: Int) -> Int { 2 * (maximumFrameBytes + 1) + 1024 }
 
+    /// The `ZMQ_MAXMSGSIZE` set on `endpoint`'s socket: its own ``IngestEndpoint/maximumMessageSize``,
+    /// or by default twice ``maximumFrameBytes``.
+    public func messageSizeLimit(of endpoint: IngestEndpoint) -> Int {
+        endpoint.maximumMessageSize ?? Self.defaultMessageSizeLimit(maximumFrameBytes: maximumFrameBytes)
+    }
+
+    /// The default `ZMQ_MAXMSGSIZE`: twice the frame limit, so that a payload somewhat over it is still
+    /// received, counted as `oversize_frame` and recorded whole (the arena keeps room for it), while
+    /// libzmq refuses anything larger before allocating it.
+    public static func defaultMessageSizeLimit(maximumFrameBytes: Int) -> Int { 2 * maximumFrameBytes }
+
+    /// The largest `limits.max_frame_bytes`: 512 MiB, so that twice it (the default `ZMQ_MAXMSGSIZE`)
+    /// stays below 2 GiB, the largest size `zmq_recv` reports exactly.
+    public static let maximumFrameBytesLimit = 512 << 20
+
     /// The smallest arena that holds four messages of `maximumFrameBytes`.
     public static func minimumArenaBytes(maximumFrameBytes: Int) -> Int { 4 * messageBudget(maximumFrameBytes: maximumFrameBytes) }
 }

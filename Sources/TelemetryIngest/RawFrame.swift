@@ -24,11 +24,15 @@ public struct RawFrame: ~Copyable {
     /// `true` when a part was longer than the room the arena keeps for a message, so only its
     /// beginning is here (an oversize frame; the counters call it `oversize_frame`).
     public let isTruncated: Bool
+    /// Bytes of every part after the first as they arrived (what `bytes_received` counts): more than
+    /// ``parts`` hold when the frame ``isTruncated``.
+    public let payloadBytes: Int
 
     /// A frame as lent to raw sinks (public for benchmarks and tests that drive a sink directly).
+    /// `payloadBytes` defaults to the bytes of every part after the first, as lent.
     public init(receiveSequence: UInt64, receiveTime: Timestamp, endpointIndex: Int, sourceKey: String,
          parts: UnsafeBufferPointer<UnsafeRawBufferPointer>, rejection: RejectReason?, wasDecoded: Bool = true,
-         isTruncated: Bool = false) {
+         isTruncated: Bool = false, payloadBytes: Int? = nil) {
         self.receiveSequence = receiveSequence
         self.receiveTime = receiveTime
         self.endpointIndex = endpointIndex
@@ -37,6 +41,7 @@ public struct RawFrame: ~Copyable {
         self.rejection = rejection
         self.wasDecoded = wasDecoded
         self.isTruncated = isTruncated
+        self.payloadBytes = payloadBytes ?? parts.dropFirst().reduce(0) { $0 + $1.count }
     }
 
     /// Part 0 (normally the topic).

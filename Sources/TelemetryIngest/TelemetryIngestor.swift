@@ -21,6 +21,13 @@ import Foundation
 /// 3. **raw** (consumer 1, after decode): hands every frame, good or bad, with its verdict to the
 ///    raw sinks (the recorder), in receive order.
 ///
+/// Every socket has `ZMQ_MAXMSGSIZE` set (``IngestSettings/messageSizeLimit(of:)``), so a peer cannot
+/// make libzmq allocate more than that for one message part; libzmq drops the connection of a peer
+/// that tries. Each socket's connection events come in through a monitor PAIR socket polled with
+/// the endpoints, and are counted per endpoint (``EndpointLinkCounters``). libzmq gives up a
+/// connect endpoint's connection for good after such a refusal; the receive thread connects it
+/// again once libzmq has not retried within ``rearmDelay``.
+///
 /// Backpressure: by default nothing is dropped inside Haechi. When the ring or the arena is full,
 /// the receive thread stops reading (counted as a producer wait) and ZeroMQ's own queues take the
 /// strain: PULL senders block; SUB publishers drop at their high-water mark, which shows up as
@@ -51,6 +58,11 @@ public final class TelemetryIngestor: Sendable {
     static let pollTimeout: Duration = .milliseconds(50)
     /// The most a stage takes from the ring at once.
     static let drainBatch = 256
+    /// How long after a connect endpoint's disconnect the receive thread waits for libzmq's own
+    /// reconnect (announced at once, as `connect retried`) before it connects again itself.
+    static let rearmDelay: Duration = .seconds(1)
+    /// Numbers the monitor addresses (`inproc://haechi-monitor-<n>`), unique in the process.
+    private static let monitorNumbers = ManagedAtomic<Int>(0)
 
     /// Prepares a run. Nothing is opened until ``start(rawSinks:recordSinks:)``.
     ///
@@ -72,6 +84,7 @@ public final class TelemetryIngestor: Sendable {
         }
         var initial = IngestStatistics(endpointCount: settings.endpoints.count)
         initial.pipeline = Self.counters(settings)
+        initial.endpointLinks = Array(repeating: EndpointLinkCounters(), count: settings.endpoints.count)
         self.shared = Mutex(SharedState(statistics: initial))
     }
 
@@ -118,15 +131,36 @@ public final class TelemetryIngestor: Sendable {
                 core.ring.waitStrategy.signal()
                 finished.leave()
             }
+            // Sockets 0..<n are the endpoints; n..<2n their monitors, in the same order.
             var group = ZMQSocketGroup()
-            for endpoint in settings.endpoints {
+            let monitors = settings.endpoints.map { _ in
+                "inproc://haechi-monitor-\(Self.monitorNumbers.loadThenWrappingIncrement(ordering: .relaxed))"
+            }
+            for (index, endpoint) in settings.endpoints.enumerated() {
                 do throws(ZMQError) {
-                    group.add(try endpoint.open(in: context))
+                    group.add(try endpoint.open(in: context, messageSizeLimit: settings.messageSizeLimit(of: endpoint),
+                                                monitor: monitors[index]))
                 } catch {
                     setupError.withLock {
                         $0 = IngestError(code: .endpointSetup,
                                          message: "endpoint '\(endpoint.name)' (\(endpoint.mode.rawValue) \(endpoint.address)): \(error.message)",
                                          cause: error)
+                    }
+                    ready.signal()
+                    return
+                }
+            }
+            for (index, address) in monitors.enumerated() {
+                do throws(ZMQError) {
+                    let monitor = try ZMQSocket(context: context, type: .pair)
+                    try monitor.setOption(.linger, 0)
+                    try monitor.connect(address)
+                    group.add(monitor)
+                } catch {
+                    let endpoint = settings.endpoints[index]
+                    setupError.withLock {
+                        $0 = IngestError(code: .endpointSetup,
+                                         message: "endpoint '\(endpoint.name)': cannot watch its connections: \(error.message)", cause: error)
                     }
                     ready.signal()
                     return
@@ -208,10 +242,21 @@ public final class TelemetryIngestor: Sendable {
                 pending = nil
             }
         }
+        let endpointCount = settings.endpoints.count
+        let clock = ContinuousClock()
+        // Per connect endpoint: when to connect again unless libzmq announces its own reconnect first.
+        var rearmAt = [ContinuousClock.Instant?](repeating: nil, count: endpointCount)
         loop: while !stopRequested.load(ordering: .relaxed) {
             do {
                 if try group.poll(timeout: Self.pollTimeout) > 0 {
                     for index in 0..<group.count where group.hasInput(index) {
+                        if index >= endpointCount {
+                            try group.withSocket(at: index) { (monitor) throws(ZMQError) in
+                                try watchLinks(monitor, endpoint: index - endpointCount, rearmAt: &rearmAt[index - endpointCount],
+                                               now: clock.now)
+                            }
+                            continue
+                        }
                         for _ in 0..<settings.fairnessBatch {
                             // A slot first: when the ring is full, stop reading (backpressure).
                             var sequence = ring.tryClaim()
@@ -243,6 +288,13 @@ public final class TelemetryIngestor: Sendable {
                         publishPending()
                     }
                 }
+                for index in rearmAt.indices {
+                    guard let due = rearmAt[index], clock.now >= due else { continue }
+                    rearmAt[index] = nil
+                    let address = settings.endpoints[index].address
+                    try group.withSocket(at: index) { (socket) throws(ZMQError) in try socket.connect(address) }
+                    shared.withLock { $0.statistics.endpointLinks[index].reconnects += 1 }
+                }
             } catch {
                 if !error.isContextTerminated {
                     failure = IngestError(code: .socketFailure, message: "ingest stopped: \(error.message)", cause: error)
@@ -254,6 +306,30 @@ public final class TelemetryIngestor: Sendable {
         if let failure {
             shared.withLock { $0.failure = failure }
             logger.error("\(failure.message)")
+        }
+    }
+
+    /// Counts the connection events waiting on an endpoint's monitor. A disconnect of a connect
+    /// endpoint arms `rearmAt`; libzmq's own reconnect (`connect retried`, `connect delayed`,
+    /// `connected`) disarms it. libzmq announces that reconnect at once, except after a protocol error
+    /// (a message part over `ZMQ_MAXMSGSIZE`), after which it never reconnects.
+    private func watchLinks(_ monitor: borrowing ZMQSocket, endpoint: Int, rearmAt: inout ContinuousClock.Instant?,
+                            now: ContinuousClock.Instant) throws(ZMQError) {
+        let connects = settings.endpoints[endpoint].mode == .connect
+        while let link = try monitor.receiveMonitorEvent(blocking: false) {
+            let event = link.event
+            switch event {
+            case .accepted, .connected:
+                if event == .connected { rearmAt = nil }
+                shared.withLock { $0.statistics.endpointLinks[endpoint].connections += 1 }
+            case .disconnected:
+                if connects { rearmAt = now + Self.rearmDelay }
+                shared.withLock { $0.statistics.endpointLinks[endpoint].disconnects += 1 }
+            case .connectRetried, .connectDelayed:
+                rearmAt = nil
+            default:
+                break
+            }
         }
     }
 
@@ -282,6 +358,7 @@ public final class TelemetryIngestor: Sendable {
         let base = arena.pointer(at: start)
         let budget = messageBudget
         var used = 0
+        var arrived = 0   // parts, stored or not
         var slot = FrameSlot(arenaOffset: start, endpoint: endpoint)
         var more = true
         while more {
@@ -292,7 +369,12 @@ public final class TelemetryIngestor: Sendable {
                 precondition(slot.partCount == 0, "libzmq delivers the parts of a message together")
                 return nil
             }
-            if slot.partCount == 0 { slot.receiveTime = WallClock.now().nanosecondsSinceEpoch }
+            if arrived == 0 {
+                slot.receiveTime = WallClock.now().nanosecondsSinceEpoch
+            } else {
+                slot.payloadBytes += part.size   // as it arrived, however much of it is kept
+            }
+            arrived += 1
             let stored = min(part.size, room)
             if part.size > room { slot.truncated = true }
             if used + 4 <= budget {
@@ -325,9 +407,12 @@ public final class TelemetryIngestor: Sendable {
         func publish() {
             let statistics = processor.statistics
             shared.withLock {
+                // The pipeline's and the links' counters are kept by the receive thread.
                 let pipeline = $0.statistics.pipeline
+                let links = $0.statistics.endpointLinks
                 $0.statistics = statistics
                 $0.statistics.pipeline = pipeline
+                $0.statistics.endpointLinks = links
             }
         }
         while true {
@@ -340,11 +425,12 @@ public final class TelemetryIngestor: Sendable {
                 core.arena.withParts(of: slot) { parts in
                     let verdict: UInt8
                     if shed, ring.publishedSequence - sequence > shedLag {
-                        processor.countShed(parts: parts, endpoint: slot.endpoint, receivedAt: receivedAt, sequence: UInt64(sequence))
+                        processor.countShed(parts: parts, endpoint: slot.endpoint, receivedAt: receivedAt, sequence: UInt64(sequence),
+                                            payloadBytes: slot.payloadBytes)
                         verdict = Verdict.shed
                     } else {
                         let rejection = processor.process(parts: parts, endpoint: slot.endpoint, receivedAt: receivedAt,
-                                                          sequence: UInt64(sequence))
+                                                          sequence: UInt64(sequence), payloadBytes: slot.payloadBytes)
                         verdict = Verdict.code(rejection)
                     }
                     // Read by the raw stage after this stage releases `sequence` (the ring's dependency pair).
@@ -378,7 +464,7 @@ public final class TelemetryIngestor: Sendable {
                                          sourceKey: FrameProcessor.frameKey(parts.first.flatMap(SourceTopic.init(bytes:)),
                                                                             endpoint: badTopicKeys[slot.endpoint]),
                                          parts: parts, rejection: Verdict.reason(verdict), wasDecoded: verdict != Verdict.shed,
-                                         isTruncated: slot.truncated)
+                                         isTruncated: slot.truncated, payloadBytes: slot.payloadBytes)
                     for sink in sinks.raw { sink.receive(frame) }
                 }
             }

@@ -102,11 +102,12 @@ struct ConfigNode {
         return value
     }
 
-    func integer(atLeast minimum: Int) throws(RuntimeError) -> Int {
+    func integer(atLeast minimum: Int, atMost maximum: Int = .max) throws(RuntimeError) -> Int {
         guard let text = node.scalar?.string, let value = Int(text.replacingUnderscores) else {
             throw error("expected an integer, found \(describe())")
         }
         guard value >= minimum else { throw error("\(value) is below the minimum of \(minimum)") }
+        guard value <= maximum else { throw error("\(value) is above the maximum of \(maximum)") }
         return value
     }
 

@@ -79,7 +79,8 @@ public struct IngestConfiguration: Hashable, Sendable {
         var maximumFrameBytes = 1 << 20
         var maximumSources = 4096
         if let limits = try root.optional("limits")?.mapping(allowing: ["max_frame_bytes", "max_sources"]) {
-            maximumFrameBytes = try limits.optional("max_frame_bytes")?.integer(atLeast: 1) ?? maximumFrameBytes
+            maximumFrameBytes = try limits.optional("max_frame_bytes")?.integer(atLeast: 1, atMost: IngestSettings.maximumFrameBytesLimit)
+                ?? maximumFrameBytes
             maximumSources = try limits.optional("max_sources")?.integer(atLeast: 1) ?? maximumSources
         }
         var pipeline = PipelineSettings()
@@ -173,7 +174,8 @@ public struct IngestConfiguration: Hashable, Sendable {
             name: name, address: address, socket: socket, mode: mode, topics: topics,
             receiveHighWaterMark: try entry.optional("receive_hwm")?.integer(atLeast: 0),
             reconnectIntervalMilliseconds: try entry.optional("reconnect_interval_ms")?.integer(atLeast: 1),
-            maximumMessageSize: try entry.optional("max_message_bytes")?.integer(atLeast: 1))
+            // At most 2^31 - 1: the largest part size zmq_recv reports exactly (bytes_received counts it).
+            maximumMessageSize: try entry.optional("max_message_bytes")?.integer(atLeast: 1, atMost: Int(Int32.max)))
     }
 
     private static func sensor(_ node: ConfigNode) throws(RuntimeError) -> SensorDescription {

@@ -28,6 +28,12 @@ public struct RecordingCounters: Sendable, Encodable {
     public var framesRecorded: UInt64
     /// Frames not written because writing had failed.
     public var framesLost: UInt64
+    /// Frames recorded on an endpoint's overflow channel, the frame channels being at their cap.
+    public var framesOverflowed: UInt64
+    /// Truth and track fixes recorded on `/truth/!overflow` or `/tracks/!overflow`.
+    public var fixesOverflowed: UInt64
+    /// Sensor records whose sensor was left off `/sites`, which was at its cap.
+    public var sitesLeftOut: UInt64
     /// Whether the file was finalised (summary and footer written).
     public var finalised: Bool
     /// Why writing failed, if it did.
@@ -35,12 +41,16 @@ public struct RecordingCounters: Sendable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case path, framesRecorded = "frames_recorded", framesLost = "frames_lost", finalised, failure
+        case framesOverflowed = "frames_overflowed", fixesOverflowed = "fixes_overflowed", sitesLeftOut = "sites_left_out"
     }
 
     init(recorder: SessionRecorder, finalised: Bool) {
         path = recorder.path
         framesRecorded = recorder.framesRecorded
         framesLost = recorder.framesLost
+        framesOverflowed = recorder.framesOverflowed
+        fixesOverflowed = recorder.fixesOverflowed
+        sitesLeftOut = recorder.sitesLeftOut
         self.finalised = finalised
         failure = recorder.failure?.message
     }
@@ -55,7 +65,14 @@ public struct IngestSummary: Encodable, Sendable {
     struct Endpoint: Encodable {
         var name: String, address: String, socket: String, mode: String
         var framesReceived: UInt64
-        enum CodingKeys: String, CodingKey { case name, address, socket, mode, framesReceived = "frames_received" }
+        /// The `ZMQ_MAXMSGSIZE` in force.
+        var maxMessageBytes: Int
+        /// What libzmq's monitor reported (absent in a replay, which has no sockets).
+        var connections: UInt64?, disconnects: UInt64?, reconnects: UInt64?
+        enum CodingKeys: String, CodingKey {
+            case name, address, socket, mode, framesReceived = "frames_received", maxMessageBytes = "max_message_bytes"
+            case connections, disconnects, reconnects
+        }
     }
 
     let format = IngestSummary.format
@@ -92,9 +109,13 @@ public struct IngestSummary: Encodable, Sendable {
         startedUTC = Self.iso8601(started)
         endedUTC = Self.iso8601(ended)
         self.stopReason = stopReason
-        endpoints = zip(configuration.endpoints, statistics.endpointFrames).map { endpoint, frames in
-            Endpoint(name: endpoint.name, address: endpoint.address, socket: endpoint.socket.rawValue,
-                     mode: endpoint.mode.rawValue, framesReceived: frames)
+        let settings = configuration.ingestSettings
+        endpoints = zip(configuration.endpoints, statistics.endpointFrames).enumerated().map { index, pair in
+            let (endpoint, frames) = pair
+            let links = index < statistics.endpointLinks.count ? statistics.endpointLinks[index] : nil
+            return Endpoint(name: endpoint.name, address: endpoint.address, socket: endpoint.socket.rawValue,
+                            mode: endpoint.mode.rawValue, framesReceived: frames, maxMessageBytes: settings.messageSizeLimit(of: endpoint),
+                            connections: links?.connections, disconnects: links?.disconnects, reconnects: links?.reconnects)
         }
         sources = statistics.sources
         totals = statistics.totals

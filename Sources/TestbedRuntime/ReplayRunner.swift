@@ -226,10 +226,10 @@ public enum ReplayRunner {
         FrameProcessor.lend(frame.parts) { parts in
             if frame.kind == .shed {
                 processor.countShed(parts: parts, endpoint: frame.endpointIndex, receivedAt: frame.receiveTime,
-                                    sequence: frame.receiveSequence)
+                                    sequence: frame.receiveSequence, payloadBytes: frame.payloadBytes)
             } else {
                 processor.process(parts: parts, endpoint: frame.endpointIndex, receivedAt: frame.receiveTime,
-                                  sequence: frame.receiveSequence)
+                                  sequence: frame.receiveSequence, payloadBytes: frame.payloadBytes)
             }
         }
     }

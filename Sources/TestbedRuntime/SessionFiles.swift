@@ -21,8 +21,11 @@ public enum SessionFiles {
 
     /// Creates the recorder of a run in `directory` (created if missing). The file is
     /// `<run-id>.mcap`, or `<run-id>-2.mcap`, … when that exists: a recording is never overwritten.
+    /// The recording's frame channels are capped at the config's `limits.max_sources`, as the counters are.
     public static func makeRecorder(directory: String, configuration: IngestConfiguration, started: Timestamp,
                                     options: RecordingOptions) throws(RuntimeError) -> SessionRecorder {
+        var options = options
+        options.maximumFrameChannels = configuration.maximumSources
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {

@@ -68,11 +68,13 @@ class Frame:
     log_time: int
     publish_time: int
     data: bytes
+    encoding: str = ""  # the channel's message encoding
 
     @property
     def parts(self) -> tuple[bytes, ...]:
-        """The ZeroMQ parts as received: [topic, payload] for a decoded frame, else every part recorded."""
-        if self.kind == "decoded":
+        """The ZeroMQ parts as received: [topic, payload] for a decoded frame on its own channel, else
+        every part recorded (malformed and shed frames, and every frame on an overflow channel)."""
+        if self.kind == "decoded" and self.encoding != MULTIPART_ENCODING:
             return (self.source.encode(), self.data)
         return decode_multipart(self.data)
 
@@ -135,8 +137,9 @@ def read_recording(path: Path, *, up_to_cut: bool = False) -> Recording:
                 elif meta.get("frames") in FRAME_KINDS:
                     frame = Frame(channel.topic, meta["source"], meta["frames"], meta["endpoint"],
                                   int(meta["endpoint_index"]), record.sequence, record.log_time, record.publish_time,
-                                  bytes(record.data))
-                    if frame.kind == "malformed" and pending_flags is not None:
+                                  bytes(record.data), channel.message_encoding)
+                    # A malformed frame's reason, or a shed frame's size as it arrived when it is cut short.
+                    if (frame.kind == "malformed" or frame.kind == "shed") and pending_flags is not None:
                         rec.flags[len(rec.frames)] = pending_flags
                         pending_flags = None
                     rec.frames.append(frame)

@@ -422,8 +422,8 @@ def test_peer_valid_json_payloads_validate(scenario_file):
 
 EXAMPLE_SUMMARY = {
     "config_file": "/tmp/haechi.yaml", "ended_utc": "2026-11-24T21:00:05.456Z",
-    "endpoints": [{"address": "tcp://127.0.0.1:7001", "frames_received": 3, "mode": "connect", "name": "sensors",
-                   "socket": "pull"}],
+    "endpoints": [{"address": "tcp://127.0.0.1:7001", "connections": 1, "disconnects": 0, "frames_received": 3,
+                   "max_message_bytes": 2097152, "mode": "connect", "name": "sensors", "reconnects": 0, "socket": "pull"}],
     "format": "haechi-ingest-summary/1", "software": {"name": "haechi", "version": "0.1.0"},
     "sources": {
         "!bad-topic@sensors": {"bytes_received": 2, "first_receive_ns": 1795640400200000000, "first_t_ns": None,
@@ -448,8 +448,8 @@ EXAMPLE_SUMMARY = {
 }
 
 
-EXAMPLE_RECORDING = {"finalised": True, "frames_lost": 0, "frames_recorded": 3,
-                     "path": "Replays/run-20261124T210000Z.mcap"}
+EXAMPLE_RECORDING = {"finalised": True, "fixes_overflowed": 0, "frames_lost": 0, "frames_overflowed": 0,
+                     "frames_recorded": 3, "path": "Replays/run-20261124T210000Z.mcap", "sites_left_out": 0}
 EXAMPLE_REPLAY = {"frames_published": 0, "frames_replayed": 3, "frames_skipped": 0, "real_time_factor": 12.5,
                   "recorded_seconds": 0.2, "recorded_track_lines": 0, "recording": "Replays/run-20261124T210000Z.mcap",
                   "recording_finalised": True, "run_id": "run-20261124T210000Z", "speed": "max", "track_lines": 0,
@@ -468,8 +468,11 @@ def example(**changes) -> dict:
 
 
 def replay_example(**replay) -> dict:
-    """A replay's summary: no ring (pipeline sizes 0), stop reason end_of_recording, a replay object."""
-    return example(stop_reason="end_of_recording", replay={**EXAMPLE_REPLAY, **replay},
+    """A replay's summary: no ring (pipeline sizes 0), no sockets (no connection counters), stop reason
+    end_of_recording, a replay object."""
+    endpoints = [{k: v for k, v in e.items() if k not in ("connections", "disconnects", "reconnects")}
+                 for e in EXAMPLE_SUMMARY["endpoints"]]
+    return example(stop_reason="end_of_recording", replay={**EXAMPLE_REPLAY, **replay}, endpoints=endpoints,
                    pipeline={**EXAMPLE_SUMMARY["pipeline"], "ring_slots": 0, "arena_bytes": 0})
 
 
@@ -489,13 +492,14 @@ def test_example_summary_validates(summary):
 @pytest.mark.parametrize("summary", [
     example(recording={k: v for k, v in EXAMPLE_RECORDING.items() if k != "finalised"}),
     example(recording={**EXAMPLE_RECORDING, "frames_lost": -1}),
+    example(recording={k: v for k, v in EXAMPLE_RECORDING.items() if k != "frames_overflowed"}),
     example(recording={**EXAMPLE_RECORDING, "extra": 1}),
     replay_example(speed=50),
     replay_example(first_track_difference=0),
     replay_example(recording_finalised=None),
     example(pipeline={**EXAMPLE_SUMMARY["pipeline"], "ring_slots": 0}),  # only a replay runs without the ring
     example(stop_reason="end_of_file"),
-], ids=["recording_without_finalised", "negative_lost", "unknown_recording_key", "speed_not_a_string",
+], ids=["recording_without_finalised", "negative_lost", "recording_without_overflowed", "unknown_recording_key", "speed_not_a_string",
         "difference_at_line_0", "replay_without_finalised", "live_without_ring", "unknown_stop_reason"])
 def test_summary_schema_rejects_recording_and_replay(summary):
     if "replay" in summary:

@@ -201,3 +201,44 @@ import Testing
         #expect(decoded == .header(MCAPHeader(profile: "p", library: "l")))
     }
 }
+
+@Suite struct IDExhaustionTests {
+    @Test("Past 65535 channels the writer throws idsExhausted instead of trapping, and the file stays whole")
+    func channelIDsRunOut() throws {
+        let output = InMemoryOutput()
+        let writer = MCAPWriter(output: output, options: MCAPWriterOptions(chunkSize: 1 << 16))
+        try writer.start()
+        for n in 1...Int(UInt16.max) {
+            let id = try writer.addChannel(topic: "/t/\(n)", messageEncoding: "raw", schemaID: 0)
+            #expect(id == UInt16(n))
+        }
+        do {
+            try writer.addChannel(topic: "/one-too-many", messageEncoding: "raw", schemaID: 0)
+            Issue.record("the 65536th channel was accepted")
+        } catch {
+            #expect(error.code == .idsExhausted)
+        }
+        // The writer goes on: messages on existing channels, and a valid file at the end.
+        try writer.addMessage(channelID: 1, sequence: 0, logTime: 1, publishTime: 1, data: [1, 2, 3])
+        try writer.addMessage(channelID: UInt16.max, sequence: 1, logTime: 2, publishTime: 2, data: [4])
+        try writer.finish()
+        let reader = MCAPReader(output.bytes)
+        let summary = try #require(try reader.readSummary())
+        #expect(summary.channels.count == Int(UInt16.max))
+        #expect(try reader.readAllMessages().map(\.data) == [[1, 2, 3], [4]])
+    }
+
+    @Test("Past 65535 schemas the writer throws idsExhausted")
+    func schemaIDsRunOut() throws {
+        let writer = MCAPWriter(output: InMemoryOutput())
+        try writer.start()
+        for n in 1...Int(UInt16.max) { _ = try writer.addSchema(name: "s\(n)", encoding: "jsonschema", data: []) }
+        do {
+            _ = try writer.addSchema(name: "one too many", encoding: "jsonschema", data: [])
+            Issue.record("the 65536th schema was accepted")
+        } catch {
+            #expect(error.code == .idsExhausted)
+        }
+        try writer.finish()
+    }
+}

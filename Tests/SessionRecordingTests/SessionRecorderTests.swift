@@ -123,6 +123,160 @@ struct SessionRecorderTests {
         #expect(Set(channelOf.values.map { $0.first! }).count == channelOf.count)
     }
 
+    /// One frame of each of `count` distinct topics, as a sender inventing topics sends them: good
+    /// JSON on endpoint 0, with every tenth frame bad JSON and every hundredth a three-part envelope.
+    static func inventedTopics(_ count: Int) -> [(endpoint: Int, parts: [[UInt8]])] {
+        (0..<count).map { n in
+            let topic = Array("json/s\(n)".utf8)
+            if n % 100 == 99 { return (0, [topic, Array("{}".utf8), Array("extra".utf8)]) }
+            if n % 10 == 9 { return (0, [topic, Array("{nope".utf8)]) }
+            return (0, [topic, Array(#"{"type":"detection","t_ns":\#(n),"sensor_id":"s","scan_id":1,"azimuth_deg":1}"#.utf8)])
+        }
+    }
+
+    /// Records `frames` (counted by a processor with the default 4096 sources) and reads them back;
+    /// checks that every frame comes back exactly, in order, and that replaying the file counts what
+    /// the live processor counted. Returns the recorder and what a reader sees of the channels.
+    static func recordAndCheck(_ frames: [(endpoint: Int, parts: [[UInt8]])], options: RecordingOptions,
+                               name: String) throws -> (SessionRecorder, [MCAPChannelMessage]) {
+        let path = temporaryPath(name)
+        let recorder = try SessionRecorder(path: path, run: run(name), endpointNames: ["sensors", "drones"], options: options)
+        let live = FrameProcessor(endpointNames: ["sensors", "drones"], maximumFrameBytes: 1 << 20, siteGeoidSeparation: 23,
+                                  rawSinks: [recorder])
+        for (index, frame) in frames.enumerated() {
+            FrameProcessor.lend(frame.parts) {
+                _ = live.process(parts: $0, endpoint: frame.endpoint,
+                                 receivedAt: Timestamp(nanosecondsSinceEpoch: t0.nanosecondsSinceEpoch + Int64(index)), sequence: UInt64(index))
+            }
+        }
+        try recorder.finish(end: ["stop_reason": "signal"])
+        #expect(recorder.failure == nil)
+        #expect(recorder.framesRecorded == UInt64(frames.count) && recorder.framesLost == 0)
+
+        let session = try RecordedSession(path: path)
+        #expect(session.isFinalised)
+        #expect(session.end?["frames_overflowed"] == "\(recorder.framesOverflowed)")
+        let replayed = FrameProcessor(endpointNames: ["sensors", "drones"], maximumFrameBytes: 1 << 20, siteGeoidSeparation: 23)
+        var index = 0
+        var allBack = true
+        try session.forEachFrame { frame in
+            allBack = allBack && index < frames.count && frame.parts == frames[index].parts
+                && frame.endpointIndex == frames[index].endpoint && frame.receiveSequence == UInt64(index)
+            FrameProcessor.lend(frame.parts) {
+                _ = replayed.process(parts: $0, endpoint: frame.endpointIndex, receivedAt: frame.receiveTime, sequence: frame.receiveSequence)
+            }
+            index += 1
+            return true
+        }
+        #expect(allBack && index == frames.count)
+        #expect(replayed.statistics == live.statistics)
+        #expect(live.statistics.totals.framesReceived == UInt64(frames.count))
+        let messages = try MCAPReader([UInt8](try #require(FileManager.default.contents(atPath: path)))).readAllMessages()
+        return (recorder, messages)
+    }
+
+    @Test("100,000 invented topics: 4096 frame channels, then the overflow channels; every frame kept, counted and replayed")
+    func inventedTopicsOverflow() throws {
+        let frames = Self.inventedTopics(100_000)
+        let (recorder, messages) = try Self.recordAndCheck(frames, options: RecordingOptions(), name: "invented.mcap")
+        let frameMessages = messages.filter { $0.channel.metadata["frames"] != nil }
+        let channels = Set(frameMessages.map(\.channel.id))
+        #expect(channels.count == 4096 + 2)   // the cap, then !overflow@sensors and malformed/!overflow@sensors
+        let overflow = frameMessages.filter { $0.channel.metadata["source"] == "!overflow@sensors" }
+        #expect(Set(overflow.map(\.channel.topic)) == ["!overflow@sensors", "malformed/!overflow@sensors"])
+        #expect(overflow.allSatisfy { $0.channel.messageEncoding == RecordingLayout.multipartEncoding })
+        #expect(UInt64(overflow.count) == recorder.framesOverflowed)
+        // The first 4096 channels went to the first frames (some sources' malformed frames among them).
+        #expect(recorder.framesOverflowed == UInt64(frames.count - 4096))
+        #expect(frameMessages.count == frames.count)
+        // Each malformed frame, overflow or not, still has its reason just before it.
+        let flags = messages.filter { $0.channel.topic == RecordingLayout.flagsTopic }
+        #expect(flags.count == frames.filter { $0.parts.count != 2 || $0.parts[1] == Array("{nope".utf8) }.count)
+    }
+
+    @Test("70,000 topics with a cap above what MCAP holds: the recorder stops short of 65535 channels instead of trapping")
+    func capAboveMCAPLimit() throws {
+        let options = RecordingOptions(maximumFrameChannels: 1_000_000)
+        let limit = RecordingLayout.frameChannelLimit(options: options, endpointCount: 2)
+        #expect(limit < Int(UInt16.max) && limit > 50_000)
+        let frames = (0..<70_000).map { n in
+            (endpoint: 0, parts: [Array("json/s\(n)".utf8), Array(#"{"type":"detection","t_ns":1,"sensor_id":"s","scan_id":1,"azimuth_deg":1}"#.utf8)])
+        }
+        let (recorder, messages) = try Self.recordAndCheck(frames, options: options, name: "seventy.mcap")
+        #expect(recorder.framesOverflowed == UInt64(70_000 - limit))
+        #expect(Set(messages.map(\.channel.id)).count == limit + 1)
+    }
+
+    @Test("Truth and track channels are capped too: later drones and tracks share one overflow channel each; sites stop growing")
+    func sideChannelCaps() throws {
+        let path = Self.temporaryPath("side.mcap")
+        let recorder = try SessionRecorder(path: path, run: Self.run("side"), endpointNames: ["sensors"],
+                                           options: RecordingOptions(maximumTruthChannels: 3, maximumTrackChannels: 2, maximumSites: 2))
+        recorder.recordSites([SensorDescription(sensorID: "configured", kind: "radar", position: Self.origin)], at: Self.t0)
+        for n in 0..<5 {
+            recorder.record(.truth(TruthFix(time: Self.t0, droneID: "d\(n)", position: Self.origin, clock: .message,
+                                            heightReference: .ellipsoid)))
+            recorder.record(track: n, time: Self.t0, enu: ENUVector(1, 2, 3), horizontalVariance: 1, verticalVariance: 1,
+                            line: #"{"type":"track","track_id":\#(n)}"#)
+            recorder.record(.sensor(SensorDescription(sensorID: "s\(n)", kind: "rf", position: Self.origin)))
+        }
+        recorder.record(.truth(TruthFix(time: Self.t0, droneID: "d1", position: Self.origin, clock: .message, heightReference: .ellipsoid)))
+        try recorder.finish(end: [:])
+        #expect(recorder.fixesOverflowed == 2 + 3)   // drones d3, d4; tracks 2, 3, 4
+        #expect(recorder.sitesLeftOut == 4)           // one site was configured, s0 joined it, s1…s4 did not
+        let messages = try MCAPReader([UInt8](try #require(FileManager.default.contents(atPath: path)))).readAllMessages()
+        let counts = Dictionary(grouping: messages, by: \.channel.topic).mapValues(\.count)
+        #expect(counts["/truth/d0"] == 1 && counts["/truth/d1"] == 2 && counts["/truth/d2"] == 1 && counts["/truth/d3"] == nil)
+        #expect(counts[RecordingLayout.truthOverflowTopic] == 2)
+        #expect(counts["/tracks/0"] == 1 && counts["/tracks/1"] == 1 && counts["/tracks/2"] == nil)
+        #expect(counts[RecordingLayout.trackOverflowTopic] == 3)
+        #expect(counts[RecordingLayout.tracksTopic] == 5)
+        let overflowFrames = messages.filter { $0.channel.topic == RecordingLayout.trackOverflowTopic }
+            .compactMap { try? JSONSerialization.jsonObject(with: Data($0.data)) as? [String: Any] }.compactMap { $0["frame_id"] as? String }
+        #expect(overflowFrames == ["track/2", "track/3", "track/4"])
+        let lastSites = try #require(messages.last { $0.channel.topic == RecordingLayout.sitesTopic })
+        let geojson = String(decoding: lastSites.data, as: UTF8.self)
+        #expect(geojson.contains("configured") && geojson.contains("s0") && !geojson.contains("s1"))
+    }
+
+    @Test("A frame stored cut short keeps its size as it arrived in its flags, and the reader hands it back")
+    func truncatedFrameSize() throws {
+        let path = Self.temporaryPath("cut.mcap")
+        let recorder = try SessionRecorder(path: path, run: Self.run("cut"), endpointNames: ["sensors"])
+        let kept: [[UInt8]] = [Array("json/big".utf8), [UInt8](repeating: 0x20, count: 3000)]
+        FrameProcessor.lend(kept) { parts in
+            recorder.receive(RawFrame(receiveSequence: 0, receiveTime: Self.t0, endpointIndex: 0, sourceKey: "json/big", parts: parts,
+                                      rejection: .oversizeFrame, isTruncated: true, payloadBytes: 64 << 20))
+            recorder.receive(RawFrame(receiveSequence: 1, receiveTime: Self.t0, endpointIndex: 0, sourceKey: "json/big", parts: parts,
+                                      rejection: nil, wasDecoded: false, isTruncated: true, payloadBytes: 70_000))
+            recorder.receive(RawFrame(receiveSequence: 2, receiveTime: Self.t0, endpointIndex: 0, sourceKey: "json/big", parts: parts,
+                                      rejection: .oversizeFrame))
+        }
+        try recorder.finish(end: [:])
+        var read: [RecordedFrame] = []
+        try RecordedSession(path: path).forEachFrame { read.append($0); return true }
+        #expect(read.map(\.kind) == [.malformed, .shed, .malformed])
+        #expect(read.map(\.payloadBytes) == [64 << 20, 70_000, nil])
+        #expect(read.allSatisfy { $0.parts == kept })
+        let messages = try MCAPReader([UInt8](try #require(FileManager.default.contents(atPath: path)))).readAllMessages()
+        let flags = messages.filter { $0.channel.topic == RecordingLayout.flagsTopic }.map { String(decoding: $0.data, as: UTF8.self) }
+        #expect(flags == [#"{"seq": 0, "endpoint": 0, "reason": "oversize_frame", "truncated": true, "bytes": 67108864}"#,
+                          #"{"seq": 1, "endpoint": 0, "reason": null, "truncated": true, "bytes": 70000}"#,
+                          #"{"seq": 2, "endpoint": 0, "reason": "oversize_frame", "truncated": false}"#])
+    }
+
+    @Test("A frame_flags size that is not a count is ignored, not trusted", arguments: [
+        (#"{"seq": 0, "truncated": true, "bytes": 70000}"#, 70000),
+        (#"{"seq": 0, "truncated": true, "bytes": -5}"#, nil),
+        (#"{"seq": 0, "truncated": true, "bytes": 1.5}"#, nil),
+        (#"{"seq": 0, "truncated": true, "bytes": 1e300}"#, nil),
+        (#"{"seq": 0, "truncated": true, "bytes": "many"}"#, nil),
+        (#"{"seq": 0, "truncated": false}"#, nil),
+    ] as [(String, Int?)])
+    func flaggedBytes(flags: String, expected: Int?) {
+        #expect(RecordingLayout.flaggedPayloadBytes(Array(flags.utf8)) == expected)
+    }
+
     @Test("A recording is never overwritten")
     func neverOverwrites() throws {
         let path = Self.temporaryPath("run.mcap")

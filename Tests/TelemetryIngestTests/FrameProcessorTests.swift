@@ -10,12 +10,15 @@ final class CapturingSink: RawFrameSink, TelemetryRecordSink {
         var sequence: UInt64, source: String, parts: [[UInt8]], rejection: RejectReason?, wasDecoded = true, truncated = false
     }
     var frames: [Frame] = []
+    /// Each frame's ``RawFrame/payloadBytes``, in order.
+    var payloadBytes: [Int] = []
     var records: [(TelemetryRecord, String, UInt64)] = []
 
     func receive(_ frame: borrowing RawFrame) {
         frames.append(Frame(sequence: frame.receiveSequence, source: frame.sourceKey,
                             parts: frame.parts.map { Array($0) }, rejection: frame.rejection, wasDecoded: frame.wasDecoded,
                             truncated: frame.isTruncated))
+        payloadBytes.append(frame.payloadBytes)
     }
 
     func receive(_ record: TelemetryRecord, from source: SourceTopic, frame receiveSequence: UInt64) {

@@ -207,5 +207,72 @@ struct TelemetryIngestorTests {
         #expect(raw.frames.map(\.truncated) == [true, false])
         #expect(raw.frames.first.map { $0.parts[1].count < 10_000 && $0.parts[1].count > 1024 } == true)
         #expect(raw.frames.map(\.rejection) == [.oversizeFrame, nil])
+        // Counted as it arrived, not as much as the arena kept of it.
+        #expect(stats.sources["json/big"]?.bytesReceived == 10_000)
+        #expect(stats.sources["json/small"]?.bytesReceived == 50)
+        #expect(raw.payloadBytes == [10_000, 50])
+    }
+
+    /// A TCP port on 127.0.0.1 that was free a moment ago.
+    func freePort(_ context: ZMQContext) throws -> String {
+        let probe = try ZMQSocket(context: context, type: .pull)
+        try probe.bind("tcp://127.0.0.1:*")
+        let endpoint = try probe.lastEndpoint
+        return String(endpoint.split(separator: ":").last ?? "0")
+    }
+
+    @Test("Over TCP, libzmq refuses a part over ZMQ_MAXMSGSIZE (twice max_frame_bytes) and drops the sender; it is seen only as a disconnect")
+    func messageSizeLimitBind() throws {
+        let context = try ZMQContext()
+        let address = "tcp://127.0.0.1:\(try freePort(context))"
+        let settings = IngestSettings(endpoints: [
+            IngestEndpoint(name: "in", address: address, socket: .pull, mode: .bind),
+        ], maximumFrameBytes: 1024)
+        #expect(settings.messageSizeLimit(of: settings.endpoints[0]) == 2048)
+        let ingestor = try TelemetryIngestor(settings: settings, context: context, logger: Logger(label: "test"))
+        let raw = CapturingSink()
+        try ingestor.start(rawSinks: [raw])
+        let push = try ZMQSocket(context: context, type: .push)
+        try push.setOption(.linger, 0)
+        try push.connect(address)
+        // Within the limit but over max_frame_bytes: received whole and counted oversize.
+        try push.send(topic: "json/big", payload: [UInt8](repeating: 0x20, count: 2000))
+        #expect(waitFor(ingestor) { $0.receiveSequence == 1 })
+        // Over the limit: never received; the connection drops, and the sender's PUSH connects again.
+        try push.send(topic: "json/huge", payload: [UInt8](repeating: 0x20, count: 100_000))
+        #expect(waitFor(ingestor) { $0.endpointLinks[0].disconnects == 1 && $0.endpointLinks[0].connections == 2 })
+        try push.send(topic: "json/small", payload: bytes(#"{"type":"scan","t_ns":1,"sensor_id":0,"scan_id":0}"#))
+        #expect(waitFor(ingestor) { $0.receiveSequence == 2 })
+        let stats = ingestor.stop()
+        #expect(stats.sources.keys.sorted() == ["json/big", "json/small"])
+        #expect(stats.sources["json/big"]?.malformed == [.oversizeFrame: 1])
+        #expect(stats.sources["json/big"]?.bytesReceived == 2000)
+        #expect(raw.frames.first.map { !$0.truncated && $0.parts[1].count == 2000 } == true)
+        #expect(stats.endpointLinks[0].disconnects == 1 && stats.endpointLinks[0].reconnects == 0)
+    }
+
+    @Test("A connect endpoint that libzmq gives up after a refused part is connected again")
+    func messageSizeLimitConnect() throws {
+        let context = try ZMQContext()
+        let push = try ZMQSocket(context: context, type: .push)
+        try push.setOption(.linger, 0)
+        try push.setOption(.sendTimeout, 30_000)   // a send with no peer waits for Haechi to connect (again)
+        try push.bind("tcp://127.0.0.1:*")
+        let address = try push.lastEndpoint
+        let settings = IngestSettings(endpoints: [
+            IngestEndpoint(name: "in", address: address, socket: .pull, mode: .connect, maximumMessageSize: 4096),
+        ], maximumFrameBytes: 1024)
+        #expect(settings.messageSizeLimit(of: settings.endpoints[0]) == 4096)
+        let ingestor = try TelemetryIngestor(settings: settings, context: context, logger: Logger(label: "test"))
+        try ingestor.start()
+        try push.send(topic: "json/first", payload: bytes(#"{"type":"scan","t_ns":1,"sensor_id":0,"scan_id":0}"#))
+        #expect(waitFor(ingestor) { $0.receiveSequence == 1 })
+        try push.send(topic: "json/huge", payload: [UInt8](repeating: 0x20, count: 100_000))
+        #expect(waitFor(ingestor) { $0.endpointLinks[0].reconnects == 1 })
+        #expect(try push.send(topic: "json/after", payload: bytes(#"{"type":"scan","t_ns":2,"sensor_id":0,"scan_id":1}"#)))
+        #expect(waitFor(ingestor) { $0.receiveSequence == 2 })
+        let stats = ingestor.stop()
+        #expect(stats.sources.keys.sorted() == ["json/after", "json/first"])
+        #expect(stats.endpointLinks[0].connections == 2 && stats.endpointLinks[0].disconnects == 1)
     }
 }
