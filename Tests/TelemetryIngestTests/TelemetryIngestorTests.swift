@@ -224,14 +224,24 @@ struct TelemetryIngestorTests {
     @Test("Over TCP, libzmq refuses a part over ZMQ_MAXMSGSIZE (twice max_frame_bytes) and drops the sender; it is seen only as a disconnect")
     func messageSizeLimitBind() throws {
         let context = try ZMQContext()
-        let address = "tcp://127.0.0.1:\(try freePort(context))"
-        let settings = IngestSettings(endpoints: [
-            IngestEndpoint(name: "in", address: address, socket: .pull, mode: .bind),
-        ], maximumFrameBytes: 1024)
-        #expect(settings.messageSizeLimit(of: settings.endpoints[0]) == 2048)
-        let ingestor = try TelemetryIngestor(settings: settings, context: context, logger: Logger(label: "test"))
+        // The probe's port is released by libzmq's reaper thread, after the probe is gone, and another
+        // process may take it meanwhile: try a few ports until the ingestor binds one.
         let raw = CapturingSink()
-        try ingestor.start(rawSinks: [raw])
+        var bound: (address: String, ingestor: TelemetryIngestor)?
+        for _ in 0..<20 where bound == nil {
+            let address = "tcp://127.0.0.1:\(try freePort(context))"
+            let settings = IngestSettings(endpoints: [
+                IngestEndpoint(name: "in", address: address, socket: .pull, mode: .bind),
+            ], maximumFrameBytes: 1024)
+            #expect(settings.messageSizeLimit(of: settings.endpoints[0]) == 2048)
+            let ingestor = try TelemetryIngestor(settings: settings, context: context, logger: Logger(label: "test"))
+            if (try? ingestor.start(rawSinks: [raw])) != nil {
+                bound = (address, ingestor)
+            } else {
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
+        let (address, ingestor) = try #require(bound)
         let push = try ZMQSocket(context: context, type: .push)
         try push.setOption(.linger, 0)
         try push.connect(address)
