@@ -12,7 +12,7 @@ APT_PKGS   := libzmq3-dev libzstd-dev liblz4-dev zlib1g-dev libdeflate-dev pkg-c
               fonts-nanum fonts-dejavu-core chromium poppler-utils
 SHARED     := ../shared
 
-.PHONY: demo test build swift-test interop-test deps system-deps venv clean help bench bench-quick fuzz
+.PHONY: demo test build swift-test interop-test deps system-deps venv clean help bench bench-quick fuzz soak
 
 help:
 	@echo "make demo   - install what is missing, build, run a sample live ingest end to end"
@@ -143,3 +143,10 @@ fuzz: system-deps
 	   test -z "$$(ls .build-fuzz/crashes/$$t-* 2>/dev/null)" || { echo "$$t: crash inputs in .build-fuzz/crashes/"; exit 1; }; \
 	   echo "$$t: $(FUZZ_RUNS) runs in $$(( $$(date +%s) - start )) s, no crash"; \
 	 done
+
+# make soak MINUTES=60: a dense simulated trial in real time through ingest, tracking and recording;
+# RSS, frames, losses and tracks once a minute (scripts/soak.py; figures in docs/performance.md).
+MINUTES ?= 60
+soak: deps
+	$(SWIFT) build -c release --product haechi
+	$(VPY) scripts/soak.py --haechi "$$($(SWIFT) build -c release --show-bin-path)/haechi" --minutes $(MINUTES)

@@ -25,12 +25,15 @@ public struct IngestRunOptions: Sendable {
     public var tracksOut: String?
     /// The range's key that signs the run-log entry (``RangeKey``; `nil`: the default).
     public var rangeKeyPath: String?
+    /// Rewrite the summary (``summaryPath``) this often during the run, with `stop_reason` `running`.
+    public var summaryInterval: Double?
 
     /// Options; with none set, the run lasts until a signal and records into `Replays/`.
     public init(duration: Double? = nil, idleTimeout: Double? = nil, summaryPath: String? = nil, showStatus: Bool = true,
                 recordDirectory: String? = SessionFiles.defaultDirectory, recording: RecordingOptions = RecordingOptions(),
-                tracksOut: String? = nil, rangeKeyPath: String? = nil) {
+                tracksOut: String? = nil, rangeKeyPath: String? = nil, summaryInterval: Double? = nil) {
         self.rangeKeyPath = rangeKeyPath
+        self.summaryInterval = summaryInterval
         self.duration = duration
         self.idleTimeout = idleTimeout
         self.summaryPath = summaryPath
@@ -127,6 +130,7 @@ public enum IngestRunner {
         let startInstant = clock.now
         var status = StatusLine(enabled: options.showStatus)
         var lastStatus = startInstant
+        var lastSummary = startInstant
         var lastCount: UInt64 = 0
         var lastArrival: ContinuousClock.Instant?
         let reason: IngestStopReason
@@ -150,6 +154,16 @@ public enum IngestRunner {
             if now - lastStatus >= .seconds(1) {
                 status.update(snapshot, now: WallClock.now(), elapsed: elapsed)
                 lastStatus = now
+            }
+            if let interval = options.summaryInterval, let path = options.summaryPath, (now - lastSummary).inSeconds >= interval {
+                lastSummary = now
+                let interim = IngestSummary(configuration: configuration, statistics: snapshot, started: started, ended: WallClock.now(),
+                                            stopReason: .running, libzmqVersion: ZMQContext.libraryVersion, tracking: tracking?.counters,
+                                            recording: recorder.map { RecordingCounters(recorder: $0, finalised: false) })
+                // Atomic: a reader never sees half a summary. A failure here is not the run's: it is logged.
+                do { try interim.jsonText().write(toFile: path, atomically: true, encoding: .utf8) } catch {
+                    logger.warning("cannot write the interim summary \(path): \(error.localizedDescription)")
+                }
             }
         }
         let statistics = ingestor.stop()

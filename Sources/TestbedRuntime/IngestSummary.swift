@@ -16,6 +16,8 @@ public enum IngestStopReason: String, Sendable, Codable {
     case failure
     /// Writing the recording failed (a full disk).
     case recordingFailure = "recording_failure"
+    /// Not stopped: an interim summary (`--summary-every`), `ended_utc` being when it was written.
+    case running
     /// A replay reached the end of the recording (or of `--to`).
     case endOfRecording = "end_of_recording"
 }

@@ -30,6 +30,9 @@ struct Ingest: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write the JSON summary to this file.", valueName: "file.json"))
     var summary: String?
 
+    @Option(name: .long, help: ArgumentHelp("Rewrite the summary this often during the run (stop_reason running).", valueName: "seconds"))
+    var summaryEvery: Double?
+
     @Option(name: .long, help: ArgumentHelp("Record into this folder.", valueName: "dir"))
     var recordDir = "Replays"
 
@@ -52,6 +55,10 @@ struct Ingest: ParsableCommand {
         if let duration, !(duration > 0) { throw ValidationError("--duration must be a positive number of seconds") }
         if let idleTimeout, !(idleTimeout > 0) { throw ValidationError("--idle-timeout must be a positive number of seconds") }
         if RecordingCompression(compression) == nil { throw ValidationError("--compression must be none, zstd or lz4") }
+        if let summaryEvery {
+            guard summaryEvery >= 0.1 && summaryEvery.isFinite else { throw ValidationError("--summary-every must be at least 0.1 seconds") }
+            guard summary != nil else { throw ValidationError("--summary-every rewrites the --summary file: give --summary") }
+        }
     }
 
     func run() throws {
@@ -65,7 +72,7 @@ struct Ingest: ParsableCommand {
                 options: IngestRunOptions(duration: duration, idleTimeout: idleTimeout, summaryPath: summary, showStatus: !quiet,
                                           recordDirectory: noRecord ? nil : recordDir,
                                           recording: RecordingOptions(compression: RecordingCompression(compression)!.codec),
-                                          tracksOut: tracksOut, rangeKeyPath: key),
+                                          tracksOut: tracksOut, rangeKeyPath: key, summaryInterval: summaryEvery),
                 logger: logger)
         } catch {
             throw error.reported()
