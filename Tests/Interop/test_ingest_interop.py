@@ -301,3 +301,33 @@ def test_committed_scenario_fixture_is_current(tmp_path):
     assert fresh.read_bytes() == FIXTURE_SCENARIO.read_bytes(), (
         "Replays/fixtures/interop-scenario.jsonl differs from a fresh run of the generator: "
         "regenerate it as Replays/fixtures/README.md says")
+
+
+def test_summary_every_rewrites_the_summary_while_running(start_haechi, tmp_path):
+    """--summary-every: an interim summary (stop_reason running) appears during the run, counts what
+    has arrived so far, and the final one replaces it at the end."""
+    context = zmq.Context.instance()
+    push = context.socket(zmq.PUSH)
+    port = push.bind_to_random_port("tcp://127.0.0.1")
+    run = start_haechi(ingest_config([pull_endpoint("in", f"tcp://127.0.0.1:{port}", mode="connect")]),
+                       "--duration", "4", "--summary-every", "0.3", "--quiet")
+    try:
+        interim = None
+        deadline = time.monotonic() + 3.5
+        sent = 0
+        while time.monotonic() < deadline:
+            push.send_multipart([b"json/radar-9", b'{"type":"status","sensor_id":"radar-9","t_ns":1,"seq":%d,"state":"ok"}' % sent])
+            sent += 1
+            time.sleep(0.05)
+            if run.summary_path.is_file():
+                document = json.loads(run.summary_path.read_text())
+                if document["stop_reason"] == "running" and document["totals"]["frames_received"] > 0:
+                    interim = document
+                    break
+        assert interim is not None, run.describe()
+        assert interim["totals"]["frames_received"] <= sent
+        assert run.wait() == 0, run.describe()
+        final = run.summary()
+        assert final["stop_reason"] == "duration" and final["totals"]["frames_received"] == sent
+    finally:
+        push.close(linger=0)
