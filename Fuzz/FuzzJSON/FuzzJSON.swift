@@ -16,11 +16,5 @@ let fuzzJSON: FuzzTest = { data, size in
     return 0
 }
 
-// libFuzzer's own objects name the test function; the driver is handed the same.
-@_cdecl("LLVMFuzzerTestOneInput")
-func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt { fuzzJSON(data, size) }
-
 @_cdecl("FuzzJSON_main")
-func fuzzJSONMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    runLibFuzzer(argc, argv, fuzzJSON)
-}
+func fuzzJSONMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt { runLibFuzzer(argc, argv, fuzzJSON) }

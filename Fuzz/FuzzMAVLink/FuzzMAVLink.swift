@@ -14,11 +14,5 @@ let fuzzMAVLink: FuzzTest = { data, size in
     return 0
 }
 
-// libFuzzer's own objects name the test function; the driver is handed the same.
-@_cdecl("LLVMFuzzerTestOneInput")
-func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt { fuzzMAVLink(data, size) }
-
 @_cdecl("FuzzMAVLink_main")
-func fuzzMAVLinkMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    runLibFuzzer(argc, argv, fuzzMAVLink)
-}
+func fuzzMAVLinkMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt { runLibFuzzer(argc, argv, fuzzMAVLink) }

@@ -20,11 +20,5 @@ let fuzzMCAP: FuzzTest = { data, size in
     return 0
 }
 
-// libFuzzer's own objects name the test function; the driver is handed the same.
-@_cdecl("LLVMFuzzerTestOneInput")
-func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt { fuzzMCAP(data, size) }
-
 @_cdecl("FuzzMCAP_main")
-func fuzzMCAPMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    runLibFuzzer(argc, argv, fuzzMCAP)
-}
+func fuzzMCAPMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt { runLibFuzzer(argc, argv, fuzzMCAP) }

@@ -17,11 +17,5 @@ let fuzzRecover: FuzzTest = { data, size in
     return 0
 }
 
-// libFuzzer's own objects name the test function; the driver is handed the same.
-@_cdecl("LLVMFuzzerTestOneInput")
-func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt { fuzzRecover(data, size) }
-
 @_cdecl("FuzzRecover_main")
-func fuzzRecoverMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    runLibFuzzer(argc, argv, fuzzRecover)
-}
+func fuzzRecoverMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt { runLibFuzzer(argc, argv, fuzzRecover) }

@@ -12,8 +12,18 @@ private func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
                                  _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
                                  _ test: FuzzTest) -> CInt
 
+/// The test that ``runLibFuzzer(_:_:_:)`` runs (one per process).
+nonisolated(unsafe) private var registeredTest: FuzzTest?
+
+/// libFuzzer's own objects name this symbol; it runs the registered test.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func llvmFuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    registeredTest?(data, size) ?? 0
+}
+
 /// Runs libFuzzer with the process's arguments and `test`.
 public func runLibFuzzer(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ test: FuzzTest) -> CInt {
+    registeredTest = test
     var argc = argc
     var argv = argv
     return LLVMFuzzerRunDriver(&argc, &argv, test)
