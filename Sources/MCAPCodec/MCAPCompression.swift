@@ -83,6 +83,22 @@ final class MCAPChunkDecompressor {
     func decompress(
         _ input: UnsafeRawBufferPointer, compression: String, size: Int, offset: UInt64
     ) throws(MCAPError) -> [UInt8] {
+        // A chunk's uncompressed_size is input: no codec expands its input more than this, so a larger
+        // claim is refused before anything is allocated for it (a 5 KB file could otherwise ask for
+        // gigabytes). zstd: at most one 128 KiB RLE block per 4 bytes; lz4: 255 bytes of match length
+        // per byte, plus its 64 KiB window.
+        let expansion: (ratio: Int, slack: Int)? = switch compression {
+        case "zstd": (32_768, 0)
+        case "lz4": (256, 65_536)
+        default: nil
+        }
+        if let expansion, size > input.count * expansion.ratio + expansion.slack {   // input.count < 2^48: no overflow
+            throw MCAPError(
+                code: .malformedRecord,
+                message: "\(compression) chunk at offset \(offset) declares uncompressed_size \(size) from \(input.count) compressed bytes, "
+                    + "more than \(compression) can expand to",
+                offset: offset)
+        }
         switch compression {
         case "":
             guard input.count == size else {
