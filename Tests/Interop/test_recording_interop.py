@@ -17,6 +17,9 @@ tests:
 - ``kill -9`` at seeded random moments while a pyzmq sender streams numbered frames: ``haechi recover``
   rebuilds a valid file whose frames are exactly a prefix of what was sent, missing nothing sent more
   than 2.5 s before the kill; the next ingest lists the unfinished file; recover never overwrites;
+- a damaged chunk in the middle of a recording (bytes flipped in its compressed records, its CRC or its
+  length broken): ``haechi recover`` skips it, keeps every message of the chunks before and after it
+  (read back with the PyPI reader), and says how many chunks, bytes and messages it skipped;
 - never overwrite: a run whose name is taken writes ``-2``; two runs started together write two files;
 - a write failure (``RLIMIT_FSIZE``): exit 1, a message naming the file and ``haechi recover``, stop
   reason ``recording_failure``, and a recoverable file.
@@ -27,11 +30,13 @@ are compared.
 
 from __future__ import annotations
 
+import io
 import json
 import random
 import re
 import signal
 import socket
+import struct
 import subprocess
 import time
 from dataclasses import dataclass
@@ -41,6 +46,9 @@ from pathlib import Path
 import pytest
 import yaml
 import zmq
+from mcap.reader import make_reader
+from mcap.records import Chunk, Message
+from mcap.stream_reader import StreamReader, breakup_chunk
 
 import haechi_peer as peer
 import recordings
@@ -633,6 +641,123 @@ def test_kill_9_then_recover_keeps_a_prefix_of_what_was_sent(haechi_bin, tmp_pat
     assert after.wait(timeout=60) == 0, after.describe()
     assert "unfinished recording" not in after.stderr, after.stderr
     assert len(check_recordings(record_dir, allow_unfinished=True)) == 4  # killed, recovered, two new
+
+
+# --------------------------------------------------------------------------------------------------
+# A damaged chunk in the middle: haechi recover skips it and carries on
+
+DAMAGE_SEND_S = 3.6
+DAMAGE_RATE_HZ = 500
+DAMAGE_SOURCE = "damage-test"
+#: Ways a chunk is damaged: bytes flipped inside its stored (compressed) records, its uncompressed CRC
+#: changed, its record length made longer (still inside the file) or absurd (past the end).
+DAMAGES = ("flipped_records", "broken_crc", "longer_length", "huge_length")
+
+
+@pytest.fixture(scope="module", params=["none", "zstd"])
+def chunked_recording(request, haechi_bin, tmp_path_factory) -> Path:
+    """A finalised recording of numbered status frames sent for DAMAGE_SEND_S: a chunk closes each
+    second, so it has four or five chunks."""
+    workdir = tmp_path_factory.mktemp(f"chunks-{request.param}")
+    context = zmq.Context()
+    push = context.socket(zmq.PUSH)
+    push.setsockopt(zmq.SNDTIMEO, 30_000)
+    push.setsockopt(zmq.LINGER, 5_000)
+    push.bind(LOCALHOST_ANY_PORT)
+    config = ingest_config([pull_endpoint("sensors", push.getsockopt_string(zmq.LAST_ENDPOINT))])
+    run = launch_haechi(haechi_bin, workdir, config,
+                        ("--compression", request.param, "--idle-timeout", "1", "--duration", "120", "--quiet"))
+    try:
+        topic = f"json/{DAMAGE_SOURCE}".encode()
+        push.send_multipart([topic, status_payload(DAMAGE_SOURCE, 0)])  # blocks until Haechi connects
+        started, sent = time.monotonic(), 1
+        while (now := time.monotonic()) < started + DAMAGE_SEND_S:
+            while sent < int((now - started) * DAMAGE_RATE_HZ) + 1:
+                push.send_multipart([topic, status_payload(DAMAGE_SOURCE, sent)])
+                sent += 1
+            time.sleep(0.005)
+        assert run.wait(timeout=60) == 0, run.describe()
+    finally:
+        run.kill()
+        push.close(linger=0)
+        context.term()
+    assert run.summary()["totals"]["frames_received"] == sent
+    path = only_recording(run)
+    assert recordings.is_finalised(path)
+    return path
+
+
+def chunk_messages(data: bytes, chunk) -> list[tuple]:
+    """The messages of the chunk a ChunkIndex points at, read from its own records with the PyPI reader:
+    (channel id, sequence, log time, publish time, data)."""
+    record = data[chunk.chunk_start_offset:chunk.chunk_start_offset + chunk.chunk_length]
+    stream = StreamReader(io.BytesIO(record), skip_magic=True, emit_chunks=True, validate_crcs=True)
+    only = next(iter(stream.records))  # the stream has no end records: take the one record there is
+    assert isinstance(only, Chunk)
+    return [(m.channel_id, m.sequence, m.log_time, m.publish_time, bytes(m.data))
+            for m in breakup_chunk(only, validate_crc=True) if isinstance(m, Message)]
+
+
+def damage_chunk(data: bytearray, chunk, how: str) -> None:
+    start = chunk.chunk_start_offset
+    payload = start + chunk.chunk_length - chunk.compressed_size
+    length = chunk.chunk_length - 9
+    if how == "flipped_records":
+        for at in (payload + 3, payload + chunk.compressed_size // 2, payload + chunk.compressed_size - 2):
+            data[at] ^= 0x5A
+    elif how == "broken_crc":
+        data[start + 9 + 24] ^= 0xFF  # after message_start_time, message_end_time, uncompressed_size
+    elif how == "longer_length":
+        data[start + 1:start + 9] = struct.pack("<Q", length + 4096)
+    elif how == "huge_length":
+        data[start + 1:start + 9] = struct.pack("<Q", 0x7F00_0000_0000_0000)
+    else:
+        raise ValueError(how)
+
+
+@pytest.mark.parametrize("how", DAMAGES)
+def test_recover_skips_a_damaged_chunk_and_keeps_the_rest(haechi_bin, chunked_recording, tmp_path, how):
+    data = chunked_recording.read_bytes()
+    summary = make_reader(io.BytesIO(data), validate_crcs=True).get_summary()
+    chunks = sorted(summary.chunk_indexes, key=lambda c: c.chunk_start_offset)
+    assert len(chunks) >= 3, f"{len(chunks)} chunks: the sender should have spanned at least three"
+    damaged_index = len(chunks) // 2
+    victim = chunks[damaged_index]
+    per_chunk = [chunk_messages(data, c) for c in chunks]
+    lost = per_chunk[damaged_index]
+    kept = [m for k, messages in enumerate(per_chunk) if k != damaged_index for m in messages]
+    assert lost and kept and len(lost) + len(kept) == summary.statistics.message_count
+
+    damaged = bytearray(data)
+    damage_chunk(damaged, victim, how)
+    path = tmp_path / chunked_recording.name
+    path.write_bytes(bytes(damaged))
+    result = recover(haechi_bin, path)
+    out = recovered_path(path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"recovered {len(kept)} messages from {path} into {out}", result.stdout
+    assert lines[1] == (f"skipped 1 damaged chunk(s) in 1 damaged region(s): {victim.chunk_length} byte(s), "
+                        f"{len(lost)} message(s) lost"), result.stdout
+
+    # The Python reader: every message of the intact chunks before and after, in order, nothing else.
+    validate_recording(out)
+    with open(out, "rb") as f:
+        reader = make_reader(f, validate_crcs=True)
+        recovered = [(m.channel_id, m.sequence, m.log_time, m.publish_time, bytes(m.data))
+                     for _, _, m in reader.iter_messages(log_time_order=False)]
+        channels = reader.get_summary().channels
+    assert recovered == kept
+    assert {c.id: c.topic for c in channels.values()} == {c.id: c.topic for c in summary.channels.values()}
+    rec = recordings.read_recording(out)
+    assert "haechi.run" in rec.metadata and "haechi.run_end" in rec.metadata
+    payloads = [f.data for f in rec.frames if f.topic == f"json/{DAMAGE_SOURCE}"]
+    numbers = [json.loads(p)["seq"] for p in payloads]
+    assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
+    missing = sorted(set(range(numbers[0], numbers[-1] + 1)) - set(numbers))
+    assert missing and missing == list(range(missing[0], missing[-1] + 1)), "exactly one run of frames is lost"
+    assert len(missing) == sum(1 for m in lost if m[0] == next(c.id for c in channels.values()
+                                                                 if c.topic == f"json/{DAMAGE_SOURCE}"))
 
 
 # --------------------------------------------------------------------------------------------------
