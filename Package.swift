@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(name: "SessionRecordingTests", dependencies: ["SessionRecording", "MCAPCodec", "TelemetryIngest", "TelemetryModel"]),
         .testTarget(name: "TestbedRuntimeTests",
                     dependencies: ["TestbedRuntime", "TelemetryIngest", "TelemetryModel", "Tracking", "SessionRecording", "MCAPCodec",
-                                   "Reporting"]),
+                                   "Reporting", "RunLog"]),
     ],
     swiftLanguageModes: [.v6]
 )

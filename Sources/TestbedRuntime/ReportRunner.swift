@@ -208,12 +208,7 @@ public enum ReportRunner {
             }
             return target
         }
-        let runLog = try RunLogging.open(log)
-        let entries = try RunLogging.wrap(log) { () throws(RunLogError) in try runLog.entries(run: target) }
-        guard let recording = entries.first(where: { $0.kind == "recording" })?.recordingPath else {
-            throw RuntimeError(code: .io, file: log, message: "no recorded run '\(target)' in the run log (haechi runs list shows them)")
-        }
-        return runLog.resolve(recording)
+        return try RunLogging.recordingPath(ofRun: target, log: log)
     }
 
     /// The signing key: the file given, or the default one beside the run log (made on first use).
