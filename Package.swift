@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "TrackingTests", dependencies: ["Tracking", "TrackingMath", "Geodesy", "TelemetryModel", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TrackingMath", "TelemetryModel", "Geodesy"], exclude: ["Fixtures"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Geodesy", "TelemetryModel"]),
-        .testTarget(name: "MCAPCodecTests", dependencies: ["MCAPCodec"], exclude: ["Fixtures"]),
+        .testTarget(name: "MCAPCodecTests", dependencies: ["MCAPCodec", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"], exclude: ["Golden"]),
         .testTarget(name: "SessionRecordingTests", dependencies: ["SessionRecording", "MCAPCodec", "TelemetryIngest", "TelemetryModel"]),
