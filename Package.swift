@@ -101,13 +101,13 @@ let package = Package(
         .testTarget(name: "TrackingTests", dependencies: ["Tracking", "TrackingMath", "Geodesy", "TelemetryModel", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TrackingMath", "TelemetryModel", "Geodesy"], exclude: ["Fixtures"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Geodesy", "TelemetryModel"]),
-        .testTarget(name: "MCAPCodecTests", dependencies: ["MCAPCodec"], exclude: ["Fixtures"]),
+        .testTarget(name: "MCAPCodecTests", dependencies: ["MCAPCodec", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"], exclude: ["Golden"]),
         .testTarget(name: "SessionRecordingTests", dependencies: ["SessionRecording", "MCAPCodec", "TelemetryIngest", "TelemetryModel"]),
         .testTarget(name: "TestbedRuntimeTests",
                     dependencies: ["TestbedRuntime", "TelemetryIngest", "TelemetryModel", "Tracking", "SessionRecording", "MCAPCodec",
-                                   "Reporting"]),
+                                   "Reporting", "RunLog"]),
     ],
     swiftLanguageModes: [.v6]
 )

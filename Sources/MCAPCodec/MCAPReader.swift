@@ -14,12 +14,21 @@ public struct MCAPReaderOptions: Hashable, Sendable {
     public var lenient: Bool
     /// The largest chunk (uncompressed) the reader will allocate for.
     public var sizeLimit: UInt64
+    /// With ``lenient``: a damaged record in the data section (a chunk that fails its CRC or does not
+    /// decompress, a record whose length or fields are broken) is passed over instead of ending the
+    /// iteration. The iterator looks for the next intact record (first where the damaged record's
+    /// declared length ends, then byte by byte), carries on from there, and lists what it passed over
+    /// in its `skippedRegions`. Only a cut at the end (nothing intact after it) still ends the iteration.
+    public var skipsDamage: Bool
 
-    /// Creates options: CRCs checked, strict, 4 GiB limit by default.
-    public init(validateCRCs: Bool = true, lenient: Bool = false, sizeLimit: UInt64 = MCAPReaderOptions.defaultSizeLimit) {
+    /// Creates options: CRCs checked, strict, 4 GiB limit by default; `skipsDamage` only has an
+    /// effect together with `lenient`.
+    public init(validateCRCs: Bool = true, lenient: Bool = false, sizeLimit: UInt64 = MCAPReaderOptions.defaultSizeLimit,
+                skipsDamage: Bool = false) {
         self.validateCRCs = validateCRCs
         self.lenient = lenient
         self.sizeLimit = sizeLimit
+        self.skipsDamage = skipsDamage
     }
 }
 

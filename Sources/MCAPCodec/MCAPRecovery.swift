@@ -6,11 +6,15 @@ public struct MCAPRecoveryReport: Hashable, Sendable, CustomStringConvertible {
     public var inputSize: UInt64
     /// Whether the input was already finalised (ended with a Footer and the magic).
     public var wasFinalised: Bool
-    /// The length of the input's valid prefix: every complete record before the cut.
-    public var validPrefixLength: UInt64
-    /// Why reading stopped before the end of the data section (truncation, damage, CRC mismatch),
-    /// with the offset; `nil` when the whole data section was read.
+    /// How far the input was read: the end of the last complete record (the cut, in a file a crash
+    /// left unfinished). Damaged stretches before it were skipped (``skippedRegions``).
+    public var readLength: UInt64
+    /// Why reading stopped before the end of the data section (a cut, or damage with nothing intact
+    /// after it), with the offset; `nil` when the whole data section was read.
     public var stopReason: MCAPError?
+    /// The damaged stretches passed over (a chunk that fails its CRC or does not decompress, a record
+    /// whose length is broken), each with its size and, when known, the messages it held.
+    public var skippedRegions: [MCAPSkippedRegion] = []
     /// Messages copied to the new file.
     public var messagesRecovered: UInt64
     /// Complete chunks read from the input (the new file is chunked afresh).
@@ -29,15 +33,41 @@ public struct MCAPRecoveryReport: Hashable, Sendable, CustomStringConvertible {
     /// (a second, different schema or channel with the same ID; a message on an unknown channel).
     public var recordsSkipped: Int
 
-    /// Bytes of the input after the valid prefix, which are lost.
-    public var bytesDiscarded: UInt64 { inputSize - validPrefixLength }
+    /// Bytes of the input after ``readLength``: a cut-off tail, which is lost (or a finalised input's
+    /// summary, which the new file has afresh).
+    public var bytesDiscarded: UInt64 { inputSize - readLength }
+
+    /// Damaged chunks skipped.
+    public var chunksSkipped: Int { skippedRegions.reduce(0) { $0 + $1.chunks } }
+
+    /// Bytes of the damaged stretches skipped.
+    public var bytesSkipped: UInt64 { skippedRegions.reduce(0) { $0 + $1.length } }
+
+    /// Messages in the damaged stretches skipped, lost; `nil` when some region's count cannot be known.
+    public var messagesSkipped: UInt64? {
+        var total: UInt64 = 0
+        for region in skippedRegions {
+            guard let messages = region.messages else { return nil }
+            total += messages
+        }
+        return total
+    }
+
+    /// One line on what was skipped:
+    /// `skipped 1 damaged chunk(s) in 1 damaged region(s): 5321 byte(s), 48 message(s) lost`.
+    public var skippedSummary: String {
+        let messages = messagesSkipped.map { "\($0) message(s)" } ?? "an unknown number of messages"
+        return "skipped \(chunksSkipped) damaged chunk(s) in \(skippedRegions.count) damaged region(s): "
+            + "\(bytesSkipped) byte(s), \(messages) lost"
+    }
 
     /// One paragraph a person can read.
     public var description: String {
         var text = "recovered \(messagesRecovered) message(s) from \(chunksRecovered) complete chunk(s)"
         if unchunkedMessagesRecovered > 0 { text += " (\(unchunkedMessagesRecovered) outside chunks)" }
         text += ", \(channelsRecovered) channel(s), \(schemasRecovered) schema(s), \(metadataRecovered) metadata, "
-            + "\(attachmentsRecovered) attachment(s); valid prefix \(validPrefixLength) of \(inputSize) bytes"
+            + "\(attachmentsRecovered) attachment(s); read \(readLength) of \(inputSize) bytes"
+        for region in skippedRegions { text += "; skipped \(region)" }
         if let stopReason {
             text += "; stopped at offset \(stopReason.offset.map(String.init) ?? "?"): \(stopReason.message)"
         } else {
@@ -50,13 +80,15 @@ public struct MCAPRecoveryReport: Hashable, Sendable, CustomStringConvertible {
 
 /// Rebuilds MCAP files that a crash left unfinished.
 public enum MCAPRecovery {
-    /// Reads every complete record of `bytes` (schemas, channels, the messages of complete chunks and
-    /// outside chunks, metadata, attachments) up to the first cut or damage, and writes them with an
+    /// Reads every complete, intact record of `bytes` (schemas, channels, the messages of complete
+    /// chunks and outside chunks, metadata, attachments) up to the cut, and writes them with an
     /// ``MCAPWriter`` to `output` as a new, finalised, fully indexed file.
     ///
     /// Schema and channel IDs are kept. The Header's profile is kept when the input has one (else
     /// `options.profile`); chunking, compression and CRCs follow `options`. A chunk is taken whole
-    /// or not at all. Reading stops at the first problem rather than guessing past it.
+    /// or not at all. A damaged chunk (or other record) in the data section is skipped and reading
+    /// goes on at the next intact record (``MCAPReaderOptions/skipsDamage``); the report lists each
+    /// stretch skipped. Reading stops at the cut: where nothing intact follows.
     /// - Throws: ``MCAPError/Code/invalidMagic`` when `bytes` is not MCAP at all; any error of the
     ///   output or of compression while writing.
     public static func rebuild(
@@ -69,13 +101,13 @@ public enum MCAPRecovery {
     public static func rebuild(
         reading source: any MCAPByteSource, into output: any MCAPOutput, options: MCAPWriterOptions = MCAPWriterOptions()
     ) throws(MCAPError) -> MCAPRecoveryReport {
-        let reader = MCAPReader(source: source, options: MCAPReaderOptions(validateCRCs: true, lenient: true))
+        let reader = MCAPReader(source: source, options: MCAPReaderOptions(validateCRCs: true, lenient: true, skipsDamage: true))
         let status = source.withUnsafeBytes { MCAPFileStatus.check($0) }
         if status == .notMCAP {
             throw MCAPError(code: .invalidMagic, message: "cannot recover: the input does not start with the MCAP magic", offset: 0)
         }
         var report = MCAPRecoveryReport(
-            inputSize: UInt64(reader.byteCount), wasFinalised: status.isFinalised, validPrefixLength: 0, stopReason: nil,
+            inputSize: UInt64(reader.byteCount), wasFinalised: status.isFinalised, readLength: 0, stopReason: nil,
             messagesRecovered: 0, chunksRecovered: 0, unchunkedMessagesRecovered: 0, schemasRecovered: 0,
             channelsRecovered: 0, metadataRecovered: 0, attachmentsRecovered: 0, recordsSkipped: 0)
 
@@ -145,8 +177,9 @@ public enum MCAPRecovery {
                 break  // MessageIndex and anything unknown: the new file gets its own indexes.
             }
         }
-        report.validPrefixLength = records.offset
+        report.readLength = records.offset
         report.stopReason = records.stopReason
+        report.skippedRegions = records.skippedRegions
         report.schemasRecovered = schemas.count
         report.channelsRecovered = channels.count
         try openWriter().finish()

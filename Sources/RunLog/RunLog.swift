@@ -100,6 +100,17 @@ public struct RunLogRecord: Sendable {
     }
 }
 
+/// What ``RunLog/append(exactly:publishing:)`` did.
+public enum RunLogAppendOutcome: Sendable, Hashable {
+    /// The entry is in the log, and what `publish` did stands.
+    case appended
+    /// Another entry was appended since the entry was made: nothing was written and `publish` was not
+    /// called. Make the entry again (``RunLog/nextEntry(_:loggedAt:)``) and retry.
+    case headMoved
+    /// `publish` returned `false`: the entry was rolled back.
+    case declined
+}
+
 /// A problem `verify` found.
 public struct RunLogProblem: Sendable, Hashable, CustomStringConvertible {
     /// The entry, by sequence.
@@ -174,38 +185,95 @@ public final class RunLog: Sendable {
                        loggedAt: Date = Date()) throws(RunLogError) -> RunLogEntry {
         do {
             return try queue.write { db in
-                let last = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM runs ORDER BY sequence DESC LIMIT 1")
-                let sequence: Int64 = (last?["sequence"] as Int64? ?? 0) + 1
-                let previous: String = last?["hash"] ?? Self.genesis
-                let formatter = ISO8601DateFormatter()
-                formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-                let sources = String(decoding: try JSONSerialization.data(withJSONObject: record.sources.sorted(),
-                                                                          options: [.withoutEscapingSlashes]), as: UTF8.self)
-                var entry = RunLogEntry(sequence: sequence, kind: record.kind, runID: record.runID, plan: record.plan,
-                                        systemName: record.systemName, systemVersion: record.systemVersion,
-                                        systemFirmware: record.systemFirmware, sources: sources, recordingPath: record.recordingPath,
-                                        recordingSHA256: record.recordingSHA256, configSHA256: record.configSHA256,
-                                        softwareVersion: record.softwareVersion, softwareCommit: record.softwareCommit,
-                                        metrics: record.metrics, verdicts: record.verdicts, loggedUTC: formatter.string(from: loggedAt),
-                                        previousHash: previous, hash: "")
-                entry.hash = entry.computedHash
-                if let signingKey {
-                    entry.signature = try signingKey.signature(for: entry.signedMessage).base64EncodedString()
-                    entry.signer = signingKey.publicKey.rawRepresentation.base64EncodedString()
-                }
-                try db.execute(sql: """
-                    INSERT INTO runs (sequence, kind, run_id, plan, system_name, system_version, system_firmware, sources,
-                        recording_path, recording_sha256, config_sha256, software_version, software_commit, metrics, verdicts,
-                        logged_utc, previous_hash, hash, signature, signer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [entry.sequence, entry.kind, entry.runID, entry.plan, entry.systemName, entry.systemVersion,
-                                     entry.systemFirmware, entry.sources, entry.recordingPath, entry.recordingSHA256,
-                                     entry.configSHA256, entry.softwareVersion, entry.softwareCommit, entry.metrics,
-                                     entry.verdicts, entry.loggedUTC, entry.previousHash, entry.hash, entry.signature, entry.signer])
+                let entry = try Self.entry(for: record, after: Self.head(db), loggedAt: loggedAt, signingKey: signingKey)
+                try Self.insert(entry, db)
                 return entry
             }
         } catch {
             throw RunLogError("cannot append to the run log \(path): \(error)")
         }
+    }
+
+    /// The entry that appending `record` now would make: numbered and chained after the current head,
+    /// logged at `loggedAt`, its hash computed. Nothing is written; a caller that must quote the
+    /// entry's hash in what it writes (a report) makes its files with it, then appends it with
+    /// ``append(exactly:publishing:)``.
+    public func nextEntry(_ record: RunLogRecord, signingKey: Curve25519.Signing.PrivateKey? = nil,
+                          loggedAt: Date = Date()) throws(RunLogError) -> RunLogEntry {
+        do {
+            return try queue.read { db in try Self.entry(for: record, after: Self.head(db), loggedAt: loggedAt, signingKey: signingKey) }
+        } catch {
+            throw RunLogError("cannot read the run log \(path): \(error)")
+        }
+    }
+
+    /// Appends `entry` (from ``nextEntry(_:loggedAt:)``) exactly as it is, and then, in the same
+    /// transaction, calls `publish` (which should be quick: renaming files into place); the entry is
+    /// committed only if `publish` returns `true`, and otherwise rolled back.
+    ///
+    /// The transaction is taken `IMMEDIATE`, so no other writer can slip in between the check of the
+    /// head and the commit. If the head is no longer the one `entry` was chained to (another run or
+    /// report appended meanwhile), nothing is written, `publish` is not called, and the outcome is
+    /// ``RunLogAppendOutcome/headMoved``.
+    /// - Precondition: `entry.hash` is its computed hash (the entry was not altered).
+    public func append(exactly entry: RunLogEntry, publishing publish: () -> Bool) throws(RunLogError) -> RunLogAppendOutcome {
+        precondition(entry.hash == entry.computedHash, "RunLog.append(exactly:): the entry was altered after nextEntry made it")
+        do {
+            var outcome = RunLogAppendOutcome.headMoved
+            try queue.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    let head = try Self.head(db)
+                    guard head.sequence + 1 == entry.sequence, head.hash == entry.previousHash else {
+                        outcome = .headMoved
+                        return .rollback
+                    }
+                    try Self.insert(entry, db)
+                    outcome = publish() ? .appended : .declined
+                    return outcome == .appended ? .commit : .rollback
+                }
+            }
+            return outcome
+        } catch {
+            throw RunLogError("cannot append to the run log \(path): \(error)")
+        }
+    }
+
+    /// The last entry's sequence and hash (0 and the genesis hash for an empty log).
+    private static func head(_ db: Database) throws -> (sequence: Int64, hash: String) {
+        let last = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM runs ORDER BY sequence DESC LIMIT 1")
+        return (last?["sequence"] as Int64? ?? 0, last?["hash"] ?? genesis)
+    }
+
+    private static func entry(for record: RunLogRecord, after head: (sequence: Int64, hash: String), loggedAt: Date,
+                              signingKey: Curve25519.Signing.PrivateKey?) throws -> RunLogEntry {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let sources = String(decoding: try JSONSerialization.data(withJSONObject: record.sources.sorted(),
+                                                                  options: [.withoutEscapingSlashes]), as: UTF8.self)
+        var entry = RunLogEntry(sequence: head.sequence + 1, kind: record.kind, runID: record.runID, plan: record.plan,
+                                systemName: record.systemName, systemVersion: record.systemVersion,
+                                systemFirmware: record.systemFirmware, sources: sources, recordingPath: record.recordingPath,
+                                recordingSHA256: record.recordingSHA256, configSHA256: record.configSHA256,
+                                softwareVersion: record.softwareVersion, softwareCommit: record.softwareCommit,
+                                metrics: record.metrics, verdicts: record.verdicts, loggedUTC: formatter.string(from: loggedAt),
+                                previousHash: head.hash, hash: "")
+        entry.hash = entry.computedHash
+        if let signingKey {
+            entry.signature = try signingKey.signature(for: entry.signedMessage).base64EncodedString()
+            entry.signer = signingKey.publicKey.rawRepresentation.base64EncodedString()
+        }
+        return entry
+    }
+
+    private static func insert(_ entry: RunLogEntry, _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO runs (sequence, kind, run_id, plan, system_name, system_version, system_firmware, sources,
+                recording_path, recording_sha256, config_sha256, software_version, software_commit, metrics, verdicts,
+                logged_utc, previous_hash, hash, signature, signer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [entry.sequence, entry.kind, entry.runID, entry.plan, entry.systemName, entry.systemVersion,
+                             entry.systemFirmware, entry.sources, entry.recordingPath, entry.recordingSHA256,
+                             entry.configSHA256, entry.softwareVersion, entry.softwareCommit, entry.metrics,
+                             entry.verdicts, entry.loggedUTC, entry.previousHash, entry.hash, entry.signature, entry.signer])
     }
 
     /// Every entry, in order.

@@ -17,8 +17,9 @@ public struct DecodedJSONRecord: Hashable, Sendable {
 
 /// Decodes JSON v1 payloads. Not thread-safe to share: give each decoding thread its own.
 ///
-/// Syntax errors are ``RejectReason/malformedJSON``; valid JSON that breaks the schema (a missing or
-/// mistyped field, a value out of range, an unknown `type`) is ``RejectReason/schemaInvalid``.
+/// Anything that breaks the JSON grammar (RFC 8259) or is not UTF-8, wherever it is in the payload, is
+/// ``RejectReason/malformedJSON``; valid JSON that breaks the schema (a missing or mistyped field, a
+/// value out of range, an unknown `type`) is ``RejectReason/schemaInvalid``.
 /// Unknown fields are ignored. See `docs/wire-formats.md` and `docs/schemas/`.
 public struct TelemetryJSONDecoder {
     private let decoder = JSONDecoder()
@@ -34,8 +35,15 @@ public struct TelemetryJSONDecoder {
     }
 
     /// Decodes one payload with the `Decodable` reference path only (JSONDecoder needs `Data`: one copy).
+    ///
+    /// The payload is first checked against the JSON grammar and UTF-8 (``JSONGrammar``): JSONDecoder
+    /// checks only the values it reads, so without it a leading zero or invalid UTF-8 in a field it
+    /// skips would pass.
     public func referenceDecode(_ payload: UnsafeRawBufferPointer) throws(TelemetryDecodingError) -> DecodedJSONRecord {
-        try decode(Data(payload))
+        if let violation = JSONGrammar.violation(in: payload) {
+            throw TelemetryDecodingError(reason: .malformedJSON, message: "not valid JSON: \(violation)")
+        }
+        return try decode(Data(payload))
     }
 
     /// Decodes one payload.

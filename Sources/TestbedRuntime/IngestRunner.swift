@@ -80,7 +80,7 @@ public enum IngestRunner {
         }
         // The range's key signs the run-log entry: checked before anything is received.
         let rangeKey = try options.recordDirectory.map { directory throws(RuntimeError) in
-            try RangeKey.load(path: options.rangeKeyPath, logPath: (directory as NSString).appendingPathComponent("runlog.sqlite")).0
+            try RangeKey.load(path: options.rangeKeyPath, logPath: RunLogging.logPath(recordDirectory: directory)).0
         }
         let ingestor: TelemetryIngestor
         let tracking: LiveTrackingStage?
@@ -113,7 +113,18 @@ public enum IngestRunner {
             if let recorder { recordSinks.append(RecorderRecordSink(recorder: recorder)) }
             if let tracking { recordSinks.append(tracking) }
             try ingestor.start(rawSinks: recorder.map { [$0] } ?? [], recordSinks: recordSinks)
-            if let recorder { logger.info("recording to \(recorder.path)") }
+            if let recorder, let directory = options.recordDirectory {
+                // Logged as soon as it runs, so that a run killed before it ends is still in the log.
+                do {
+                    try RunLogging.logRunStart(recorder: recorder, configuration: configuration, started: started,
+                                               log: RunLogging.logPath(recordDirectory: directory), signingKey: rangeKey)
+                } catch {
+                    _ = ingestor.stop()
+                    tracking?.finish()
+                    throw error
+                }
+                logger.info("recording to \(recorder.path)")
+            }
         } catch let error as RuntimeError {
             recorder?.abandon()
             throw error
@@ -179,13 +190,24 @@ public enum IngestRunner {
                 recordingFailure = RuntimeError(code: .io, file: recorder.path, message: error.message)
             }
         }
-        if let recorder, recordingFailure == nil, let directory = options.recordDirectory {
-            do {
-                try RunLogging.logRecording(recorder: recorder, configuration: configuration, statistics: statistics,
-                                            log: (directory as NSString).appendingPathComponent("runlog.sqlite"), signingKey: rangeKey)
-            } catch {
-                logger.error("\(error.message)")
-                recordingFailure = error
+        if let recorder, let directory = options.recordDirectory {
+            let log = RunLogging.logPath(recordDirectory: directory)
+            if let failure = recordingFailure ?? recorder.failure.map({ RuntimeError(code: .io, file: recorder.path, message: $0.message) }) {
+                // The run's end, though its recording is unfinished: without it, the run would look killed.
+                do {
+                    try RunLogging.logRunFailure(recorder: recorder, configuration: configuration, statistics: statistics,
+                                                 failure: failure.message, log: log, signingKey: rangeKey)
+                } catch {
+                    logger.error("\(error.message)")
+                }
+            } else {
+                do {
+                    try RunLogging.logRecording(recorder: recorder, configuration: configuration, statistics: statistics, log: log,
+                                                signingKey: rangeKey)
+                } catch {
+                    logger.error("\(error.message)")
+                    recordingFailure = error
+                }
             }
         }
         var tracksFailure: RuntimeError?

@@ -12,9 +12,18 @@ public struct RecoverReport: Sendable {
     public var details: String
     /// Frames (and other messages) kept.
     public var messages: UInt64
+    /// Damaged chunks skipped, the bytes of the damaged stretches skipped, and the messages they
+    /// held (`nil` when that cannot be known).
+    public var chunksSkipped: Int
+    public var bytesSkipped: UInt64
+    public var messagesSkipped: UInt64?
+    /// The line on what was skipped; `nil` when nothing was.
+    public var skipped: String?
 
     /// A report for people.
-    public var text: String { "recovered \(messages) messages from \(input) into \(output)\n\(details)\n" }
+    public var text: String {
+        "recovered \(messages) messages from \(input) into \(output)\n" + (skipped.map { $0 + "\n" } ?? "") + "\(details)\n"
+    }
 }
 
 /// Runs `haechi recover`.
@@ -42,7 +51,10 @@ public enum RecoverRunner {
                                                   options: MCAPWriterOptions(profile: RecordingLayout.profile, library: "haechi recover"))
             try out.synchronize()
             close(descriptor)
-            return RecoverReport(input: path, output: target, details: report.description, messages: report.messagesRecovered)
+            return RecoverReport(input: path, output: target, details: report.description, messages: report.messagesRecovered,
+                                 chunksSkipped: report.chunksSkipped, bytesSkipped: report.bytesSkipped,
+                                 messagesSkipped: report.messagesSkipped,
+                                 skipped: report.skippedRegions.isEmpty ? nil : report.skippedSummary)
         } catch {
             close(descriptor)
             unlink(target)

@@ -77,10 +77,14 @@ public enum ReportRunner {
         }
         let input = EvaluationInput.recorded(data, tracks: override)
         let evaluation = Evaluator(plan: plan, input: input).evaluate()
-
-        // The run log first: the report quotes the chain's head including its own entry, signed with
-        // the range's key, which is checked (owner, mode, not beside the log) before anything is logged.
+        // The range's key signs the draft and its run-log entry: checked (owner, mode, not beside the
+        // log) before anything is logged or written.
         let (key, generated) = try RangeKey.load(path: options.keyPath, logPath: options.logPath)
+
+        // The report quotes the run log's head hash, its own entry's. So the entry is made first
+        // (not written), the report rendered, signed and written aside with it, and only then is the
+        // entry appended, the files moved into place in the same transaction: a report that cannot
+        // be rendered, signed or written leaves no entry, and an entry always has its report.
         let log: RunLog
         do { log = try RunLog(path: options.logPath) } catch { throw RuntimeError(code: .io, file: options.logPath, message: error.message) }
         let metricsJSON = String(decoding: (try? JSONSerialization.data(withJSONObject: evaluation.figures.reduce(into: [String: Any]()) {
@@ -90,20 +94,94 @@ public enum ReportRunner {
             $0[$1.criterion] = $1.outcome
         }, options: [.sortedKeys])) ?? Data("{}".utf8), as: UTF8.self)
         let configHash = RunLogging.configHash(configText: data.provenance.configText, trackerText: data.provenance.trackerText)
-        let entry: RunLogEntry
-        do {
-            entry = try log.append(RunLogRecord(
-                kind: "draft", runID: data.provenance.runID, plan: plan.name, systemName: plan.systemName,
-                systemVersion: plan.systemVersion, systemFirmware: plan.systemFirmware,
-                sources: Array(Set(data.scans.map(\.sensorID)).union(data.truth.keys)).sorted(),
-                recordingPath: RunLogging.relative(recordingPath, toFolderOf: options.logPath), recordingSHA256: recordingSHA,
-                configSHA256: configHash, softwareVersion: HaechiVersion.version, softwareCommit: HaechiVersion.commit,
-                metrics: metricsJSON, verdicts: verdictsJSON), signingKey: key.key)
-        } catch {
-            throw RuntimeError(code: .io, file: options.logPath, message: error.message)
-        }
+        let record = RunLogRecord(
+            kind: "draft", runID: data.provenance.runID, plan: plan.name, systemName: plan.systemName,
+            systemVersion: plan.systemVersion, systemFirmware: plan.systemFirmware,
+            sources: Array(Set(data.scans.map(\.sensorID)).union(data.truth.keys)).sorted(),
+            recordingPath: RunLogging.relative(recordingPath, toFolderOf: options.logPath), recordingSHA256: recordingSHA,
+            configSHA256: configHash, softwareVersion: HaechiVersion.version, softwareCommit: HaechiVersion.commit,
+            metrics: metricsJSON, verdicts: verdictsJSON)
 
-        let issued = Date()
+        let folder = try ReportOutputFolder(path: options.outputDirectory)
+        var published = false
+        defer { if !published { folder.abandon() } }
+        for _ in 0..<appendAttempts {
+            let issued = Date()
+            let entry: RunLogEntry
+            do { entry = try log.nextEntry(record, signingKey: key.key, loggedAt: issued) } catch {
+                throw RuntimeError(code: .io, file: options.logPath, message: error.message)
+            }
+            let report = makeReport(entry: entry, issued: issued, plan: plan, data: data, input: input, evaluation: evaluation,
+                                    recordingPath: recordingPath, recordingSHA: recordingSHA, configHash: configHash)
+
+            // Render, sign, and write aside.
+            var files: [String: Data] = [:]
+            var formats = options.formats
+            if !formats.contains(.json) { formats.append(.json) }   // `haechi sign` renders the signed report from it
+            let languages: [ReportLanguage] = options.language == .both ? [.both] : [options.language]
+            for format in formats {
+                for language in languages {
+                    let text: String
+                    do { text = try format.renderer(language: language, font: font).render(report) } catch {
+                        throw RuntimeError(code: .io, message: "cannot render the \(format.rawValue) report: \(error.message)")
+                    }
+                    files[format == .json ? "report.json" : "report.\(language.rawValue).\(format.rawValue)"] = Data(text.utf8)
+                }
+            }
+            if let printer { try addPDFs(to: &files, printer: printer) }
+            let manifest: SignedManifest
+            do {
+                manifest = try ReportSigner.sign(files: files, recordingSHA256: recordingSHA, runLogHeadHash: entry.hash,
+                                                 reportID: report.reportID, privateKey: key.pem, planSHA256: report.planSHA256,
+                                                 labProfileSHA256: report.labProfileSHA256, draft: true)
+            } catch {
+                throw RuntimeError(code: .io, message: "cannot sign the report: \(error.message)")
+            }
+            do { files[SignedManifest.fileName] = try manifest.jsonData() } catch {
+                throw RuntimeError(code: .io, message: "cannot sign the report: \(error.message)")
+            }
+            files["report-signing.pub"] = Data(key.publicKey.pem.utf8)
+            let staged = try folder.stage(files)
+
+            // Append the entry and move the files into place, or neither.
+            var moveFailure: RuntimeError?
+            let outcome: RunLogAppendOutcome
+            do {
+                outcome = try log.append(exactly: entry) {
+                    do throws(RuntimeError) { try staged.publish() } catch {
+                        moveFailure = error
+                        return false
+                    }
+                    return true
+                }
+            } catch {
+                staged.unpublish()   // the commit failed after the files were moved: take them back out
+                throw RuntimeError(code: .io, file: options.logPath, message: error.message)
+            }
+            switch outcome {
+            case .appended:
+                published = true
+                let summary = ReportVerdictSummary(verdicts: evaluation.verdicts)
+                return ReportResult(files: staged.published, overall: summary.overall, verdicts: evaluation.verdicts,
+                                    notEvaluable: report.notEvaluable.map(\.en), keyFingerprint: key.publicKey.fingerprint,
+                                    generatedKey: generated, embeddedFont: describe(font))
+            case .declined:
+                staged.unpublish()
+                throw moveFailure ?? RuntimeError(code: .io, file: options.outputDirectory, message: "cannot write the report")
+            case .headMoved:
+                staged.discard()   // another entry came first: make the report again on the new head
+            }
+        }
+        throw RuntimeError(code: .io, file: options.logPath,
+                           message: "the run log kept changing while the report was made (\(appendAttempts) attempts); nothing was logged or written")
+    }
+
+    /// How many times a report is made again when other entries keep being appended meanwhile.
+    static let appendAttempts = 8
+
+    /// The report of an evaluation, quoting the run-log entry it will be logged as.
+    static func makeReport(entry: RunLogEntry, issued: Date, plan: TestPlan, data: RecordedRunData, input: EvaluationInput,
+                           evaluation: Evaluator.Output, recordingPath: String, recordingSHA: String, configHash: String) -> ReportData {
         let reportID = "HR-\(data.provenance.runID.replacingOccurrences(of: "run-", with: ""))-\(entry.sequence)"
         let issuedAt = Timestamp(nanosecondsSinceEpoch: Int64(issued.timeIntervalSince1970 * 1e9))
         var report = ReportData(
@@ -149,53 +227,7 @@ public enum ReportRunner {
         report.uncertaintyBudget = evaluation.budget
         report.uncertaintyNotes = evaluation.budgetNotes
         annotatePdPlot(&report, plan: plan)
-
-        // Render, sign, write.
-        var files: [String: Data] = [:]
-        var formats = options.formats
-        if !formats.contains(.json) { formats.append(.json) }   // `haechi sign` renders the signed report from it
-        let languages: [ReportLanguage] = options.language == .both ? [.both] : [options.language]
-        for format in formats {
-            for language in languages {
-                let text: String
-                do { text = try format.renderer(language: language, font: font).render(report) } catch {
-                    throw RuntimeError(code: .io, message: "cannot render the \(format.rawValue) report: \(error.message)")
-                }
-                files[format == .json ? "report.json" : "report.\(language.rawValue).\(format.rawValue)"] = Data(text.utf8)
-            }
-        }
-        if let printer { try addPDFs(to: &files, printer: printer) }
-        let manifest: SignedManifest
-        do {
-            manifest = try ReportSigner.sign(files: files, recordingSHA256: recordingSHA, runLogHeadHash: entry.hash,
-                                             reportID: reportID, privateKey: key.pem, planSHA256: report.planSHA256,
-                                             labProfileSHA256: report.labProfileSHA256, draft: true)
-        } catch {
-            throw RuntimeError(code: .io, message: "cannot sign the report: \(error.message)")
-        }
-        do {
-            try FileManager.default.createDirectory(atPath: options.outputDirectory, withIntermediateDirectories: true)
-            var written: [String] = []
-            for (name, bytes) in files.sorted(by: { $0.key < $1.key }) {
-                let path = (options.outputDirectory as NSString).appendingPathComponent(name)
-                try bytes.write(to: URL(fileURLWithPath: path))
-                written.append(path)
-            }
-            let manifestPath = (options.outputDirectory as NSString).appendingPathComponent(SignedManifest.fileName)
-            try manifest.jsonData().write(to: URL(fileURLWithPath: manifestPath))
-            written.append(manifestPath)
-            let publicPath = (options.outputDirectory as NSString).appendingPathComponent("report-signing.pub")
-            try Data(key.publicKey.pem.utf8).write(to: URL(fileURLWithPath: publicPath))
-            written.append(publicPath)
-            let summary = ReportVerdictSummary(verdicts: evaluation.verdicts)
-            return ReportResult(files: written, overall: summary.overall, verdicts: evaluation.verdicts,
-                                notEvaluable: report.notEvaluable.map(\.en), keyFingerprint: key.publicKey.fingerprint, generatedKey: generated,
-                                embeddedFont: describe(font))
-        } catch let error as RuntimeError {
-            throw error
-        } catch {
-            throw RuntimeError(code: .io, file: options.outputDirectory, message: "cannot write the report: \(error)")
-        }
+        return report
     }
 
     /// The recording a target names: a path to an `.mcap`, or a run id looked up in the run log.
@@ -206,12 +238,7 @@ public enum ReportRunner {
             }
             return target
         }
-        let runLog = try RunLogging.open(log)
-        let entries = try RunLogging.wrap(log) { () throws(RunLogError) in try runLog.entries(run: target) }
-        guard let recording = entries.first(where: { $0.kind == "recording" })?.recordingPath else {
-            throw RuntimeError(code: .io, file: log, message: "no recorded run '\(target)' in the run log (haechi runs list shows them)")
-        }
-        return runLog.resolve(recording)
+        return try RunLogging.recordingPath(ofRun: target, log: log)
     }
 }
 

@@ -201,41 +201,61 @@ public enum SignRunner {
         let manifestData: Data
         do { manifestData = try manifest.jsonData() } catch { throw RuntimeError(code: .io, message: error.message) }
         let draftManifestData = FileManager.default.contents(atPath: (options.directory as NSString).appendingPathComponent(SignedManifest.fileName)) ?? Data()
-        let entry: RunLogEntry
-        do {
-            let metrics: [String: String] = ["report_id": draftManifest.reportID, "draft_manifest_sha256": RunLog.sha256Hex(draftManifestData),
-                                             "manifest_sha256": RunLog.sha256Hex(manifestData), "signer_name": options.name,
-                                             "signer_role": options.role, "signer_key_sha256": key.publicKey.fingerprint, "signed_utc": utc]
-            let metricsJSON = String(decoding: try JSONSerialization.data(withJSONObject: metrics, options: [.sortedKeys, .withoutEscapingSlashes]),
-                                     as: UTF8.self)
-            entry = try log.append(RunLogRecord(
-                kind: "signature", runID: draftEntry.runID, plan: draftEntry.plan, systemName: draftEntry.systemName,
-                systemVersion: draftEntry.systemVersion, systemFirmware: draftEntry.systemFirmware, sources: [],
-                recordingPath: draftEntry.recordingPath, recordingSHA256: draftEntry.recordingSHA256, configSHA256: draftEntry.configSHA256,
-                softwareVersion: HaechiVersion.version, softwareCommit: HaechiVersion.commit, metrics: metricsJSON, verdicts: draftEntry.verdicts),
-                signingKey: rangeKey.key)
-        } catch let error as RunLogError {
-            throw RuntimeError(code: .io, file: options.logPath, message: error.message)
-        } catch {
-            throw RuntimeError(code: .io, file: options.logPath, message: "cannot log the signature: \(error)")
-        }
+        let metrics: [String: String] = ["report_id": draftManifest.reportID, "draft_manifest_sha256": RunLog.sha256Hex(draftManifestData),
+                                         "manifest_sha256": RunLog.sha256Hex(manifestData), "signer_name": options.name,
+                                         "signer_role": options.role, "signer_key_sha256": key.publicKey.fingerprint, "signed_utc": utc]
+        let metricsJSON = String(decoding: (try? JSONSerialization.data(withJSONObject: metrics, options: [.sortedKeys, .withoutEscapingSlashes]))
+                                 ?? Data("{}".utf8), as: UTF8.self)
+        let record = RunLogRecord(
+            kind: "signature", runID: draftEntry.runID, plan: draftEntry.plan, systemName: draftEntry.systemName,
+            systemVersion: draftEntry.systemVersion, systemFirmware: draftEntry.systemFirmware, sources: [],
+            recordingPath: draftEntry.recordingPath, recordingSHA256: draftEntry.recordingSHA256, configSHA256: draftEntry.configSHA256,
+            softwareVersion: HaechiVersion.version, softwareCommit: HaechiVersion.commit, metrics: metricsJSON, verdicts: draftEntry.verdicts)
 
-        // Write each file beside its final name, then rename: the manifest last, so that a folder
-        // interrupted half-way fails verification instead of passing as either version.
-        var written: [String] = []
+        // Every file written beside its final name first; then, in the transaction that appends the
+        // signature entry, renamed into place, the manifest last. A file that cannot be written leaves
+        // neither an entry nor a changed report; a folder interrupted during the renames fails
+        // verification rather than passing as either version.
         var outputs = files
         outputs[ReportFolder.publicKeyName] = Data(key.publicKey.pem.utf8)
         outputs[SignedManifest.fileName] = manifestData
         let order = outputs.keys.sorted().filter { $0 != SignedManifest.fileName } + [SignedManifest.fileName]
+        func path(_ name: String) -> String { (options.directory as NSString).appendingPathComponent(name) }
+        func staging(_ name: String) -> String { path(".\(name).signing") }
+        defer { for name in order { try? FileManager.default.removeItem(atPath: staging(name)) } }
         for name in order {
-            let path = (options.directory as NSString).appendingPathComponent(name)
-            do {
-                try outputs[name]!.write(to: URL(fileURLWithPath: path), options: .atomic)
-            } catch {
-                throw RuntimeError(code: .io, file: path, message: "cannot write the signed report: \(error.localizedDescription)")
+            do { try outputs[name]!.write(to: URL(fileURLWithPath: staging(name))) } catch {
+                throw RuntimeError(code: .io, file: path(name), message: "cannot write the signed report: \(error.localizedDescription)")
             }
-            written.append(path)
         }
+        var entry: RunLogEntry?
+        var renameFailure: String?
+        for _ in 0..<ReportRunner.appendAttempts where entry == nil {
+            do {
+                let next = try log.nextEntry(record, signingKey: rangeKey.key)
+                switch try log.append(exactly: next, publishing: {
+                    for name in order where rename(staging(name), path(name)) != 0 {
+                        renameFailure = "\(path(name)): \(String(cString: strerror(errno)))"
+                        return false
+                    }
+                    return true
+                }) {
+                case .appended: entry = next
+                case .declined: throw RuntimeError(code: .io, file: options.directory, message: "cannot write the signed report: \(renameFailure ?? "?")")
+                case .headMoved: continue
+                }
+            } catch let error as RunLogError {
+                throw RuntimeError(code: .io, file: options.logPath, message: error.message)
+            } catch let error as RuntimeError {
+                throw error
+            } catch {
+                throw RuntimeError(code: .io, file: options.logPath, message: "cannot log the signature: \(error)")
+            }
+        }
+        guard let entry else {
+            throw RuntimeError(code: .io, file: options.logPath, message: "the run log kept changing while the report was signed; nothing was signed")
+        }
+        let written = order.map(path)
         return SignResult(reportID: draftManifest.reportID, files: written, keyFingerprint: key.publicKey.fingerprint,
                           signedUTC: utc, signedKST: kst, logSequence: entry.sequence)
     }

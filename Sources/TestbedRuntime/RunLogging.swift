@@ -4,13 +4,72 @@ import SessionRecording
 import TelemetryIngest
 import Reporting
 import Crypto
+import TelemetryModel
 import Foundation
 
 /// The run log's entries for Haechi's runs and evaluations.
+///
+/// An ingest run is logged twice: `run-start` once it has started (so a run killed with `kill -9`,
+/// crashed or cut off by a power loss is still in the log), and `recording` when it has finalised
+/// its file (with the file's SHA-256), or `run-failed` when writing the recording failed. Reports
+/// add `draft`, and `haechi sign` adds `signature`.
 public enum RunLogging {
+    /// The entry a run makes as it starts.
+    public static let runStartKind = "run-start"
+    /// The entry a run makes when it has finalised its recording: the run's record, which reports
+    /// and campaigns look up.
+    public static let recordingKind = "recording"
+    /// The entry a run makes when it stopped because writing its recording failed.
+    public static let runFailedKind = "run-failed"
+
+    /// The run log of a recordings folder.
+    static func logPath(recordDirectory: String) -> String {
+        (recordDirectory as NSString).appendingPathComponent("runlog.sqlite")
+    }
+
+    /// The run id of a recording: its file name without `.mcap`.
+    static func runID(recording path: String) -> String {
+        ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+    }
+
     /// SHA-256 of the config a run used: the ingest config's text, then the tracker config's, if any.
     public static func configHash(configText: String, trackerText: String?) -> String {
         RunLog.sha256Hex(Data((configText + "\n--- tracker ---\n" + (trackerText ?? "")).utf8))
+    }
+
+    /// Logs a run as it starts: run id, the recording it writes (no SHA-256: the file is still being
+    /// written), the config hash, the software version, and the start time (`metrics.started_utc`).
+    static func logRunStart(recorder: SessionRecorder, configuration: IngestConfiguration, started: Timestamp,
+                            log path: String, signingKey: ReportSigningKey?) throws(RuntimeError) {
+        let startedJSON = String(decoding: (try? JSONSerialization.data(withJSONObject: ["started_utc": RunProvenance.utc(started)]))
+                                 ?? Data("{}".utf8), as: UTF8.self)
+        do {
+            try RunLog(path: path).append(RunLogRecord(
+                kind: runStartKind, runID: runID(recording: recorder.path), sources: [],
+                recordingPath: relative(recorder.path, toFolderOf: path), recordingSHA256: nil,
+                configSHA256: configHash(configText: configuration.text, trackerText: configuration.tracking.trackerText),
+                softwareVersion: HaechiVersion.version, softwareCommit: HaechiVersion.commit, metrics: startedJSON), signingKey: signingKey?.key)
+        } catch {
+            throw RuntimeError(code: .io, file: path, message: error.message)
+        }
+    }
+
+    /// Logs a run that stopped because writing its recording failed: the file (unfinished, so no
+    /// SHA-256), the frames recorded and lost, and the failure.
+    static func logRunFailure(recorder: SessionRecorder, configuration: IngestConfiguration, statistics: IngestStatistics,
+                              failure: String, log path: String, signingKey: ReportSigningKey?) throws(RuntimeError) {
+        let metrics: [String: Any] = ["frames_recorded": recorder.framesRecorded, "frames_lost": recorder.framesLost, "failure": failure]
+        let metricsJSON = String(decoding: (try? JSONSerialization.data(withJSONObject: metrics, options: [.sortedKeys, .withoutEscapingSlashes]))
+                                 ?? Data("{}".utf8), as: UTF8.self)
+        do {
+            try RunLog(path: path).append(RunLogRecord(
+                kind: runFailedKind, runID: runID(recording: recorder.path), sources: statistics.sources.keys.sorted(),
+                recordingPath: relative(recorder.path, toFolderOf: path), recordingSHA256: nil,
+                configSHA256: configHash(configText: configuration.text, trackerText: configuration.tracking.trackerText),
+                softwareVersion: HaechiVersion.version, softwareCommit: HaechiVersion.commit, metrics: metricsJSON), signingKey: signingKey?.key)
+        } catch {
+            throw RuntimeError(code: .io, file: path, message: error.message)
+        }
     }
 
     /// Logs a finished recording: run id, sources, the file and its SHA-256, the config hash and the
@@ -20,10 +79,9 @@ public enum RunLogging {
         guard let sha = RunLog.sha256Hex(file: recorder.path) else {
             throw RuntimeError(code: .io, file: recorder.path, message: "cannot read the recording back to hash it")
         }
-        let runID = ((recorder.path as NSString).lastPathComponent as NSString).deletingPathExtension
         do {
             try RunLog(path: path).append(RunLogRecord(
-                kind: "recording", runID: runID, sources: statistics.sources.keys.sorted(),
+                kind: recordingKind, runID: runID(recording: recorder.path), sources: statistics.sources.keys.sorted(),
                 recordingPath: relative(recorder.path, toFolderOf: path),
                 recordingSHA256: sha, configSHA256: configHash(configText: configuration.text, trackerText: configuration.tracking.trackerText),
                 softwareVersion: HaechiVersion.version, softwareCommit: HaechiVersion.commit,
@@ -40,18 +98,52 @@ public enum RunLogging {
         return absolute.hasPrefix(folder + "/") ? String(absolute.dropFirst(folder.count + 1)) : absolute
     }
 
-    /// `haechi runs list`: one line per entry.
+    /// `haechi runs list`: one line per entry. A `run-start` entry also says how its run ended:
+    /// `ended (entry N)`, `failed (entry N)`, `running` (an ingest still holds its recording), or
+    /// `NEVER ENDED` (killed or crashed: the recording was never finalised).
     public static func list(log path: String) throws(RuntimeError) -> String {
         let log = try open(path)
         let entries = try wrap(path) { () throws(RunLogError) in try log.entries() }
         if entries.isEmpty { return "the run log \(path) is empty\n" }
-        var out = "seq  kind        run                          plan                 logged (UTC)              hash\n"
+        var out = "seq  kind        run                          plan                 logged (UTC)              hash              status\n"
         for e in entries {
-            out += [String(e.sequence).padding(toLength: 4, withPad: " ", startingAt: 0), e.kind.padding(toLength: 11, withPad: " ", startingAt: 0),
-                    e.runID.padding(toLength: 28, withPad: " ", startingAt: 0), (e.plan ?? "-").padding(toLength: 20, withPad: " ", startingAt: 0),
-                    e.loggedUTC.padding(toLength: 25, withPad: " ", startingAt: 0), String(e.hash.prefix(16))].joined(separator: " ") + "\n"
+            var line = [String(e.sequence).padding(toLength: 4, withPad: " ", startingAt: 0), e.kind.padding(toLength: 11, withPad: " ", startingAt: 0),
+                        e.runID.padding(toLength: 28, withPad: " ", startingAt: 0), (e.plan ?? "-").padding(toLength: 20, withPad: " ", startingAt: 0),
+                        e.loggedUTC.padding(toLength: 25, withPad: " ", startingAt: 0), String(e.hash.prefix(16))].joined(separator: " ")
+            if e.kind == runStartKind { line += " " + runStatus(of: e, in: entries, log: log) }
+            out += line + "\n"
         }
         return out
+    }
+
+    /// How the run a `run-start` entry opened ended, as `runs list` shows it.
+    static func runStatus(of start: RunLogEntry, in entries: [RunLogEntry], log: RunLog) -> String {
+        if let end = entries.first(where: { $0.sequence > start.sequence && $0.runID == start.runID
+                                              && ($0.kind == recordingKind || $0.kind == runFailedKind) }) {
+            return "\(end.kind == recordingKind ? "ended" : "failed") (entry \(end.sequence))"
+        }
+        guard let named = start.recordingPath else { return "NEVER ENDED (killed or crashed)" }
+        let recording = log.resolve(named)
+        if SessionFiles.isBeingWritten(recording) { return "running" }
+        return "NEVER ENDED (killed or crashed; its recording \(recording) was never finalised: haechi recover rebuilds it)"
+    }
+
+    /// The run a report or campaign names by id: its `recording` entry's file. A run that started but
+    /// has no such entry gets an error that says what happened to it.
+    static func recordingPath(ofRun runID: String, log path: String) throws(RuntimeError) -> String {
+        let runLog = try open(path)
+        let entries = try wrap(path) { () throws(RunLogError) in try runLog.entries(run: runID) }
+        if let recording = entries.first(where: { $0.kind == recordingKind })?.recordingPath {
+            return runLog.resolve(recording)
+        }
+        if let start = entries.first(where: { $0.kind == runStartKind }) {
+            let file = start.recordingPath.map { runLog.resolve($0) } ?? "its recording"
+            let how = entries.contains { $0.kind == runFailedKind } ? "failed (writing its recording failed)"
+                : SessionFiles.isBeingWritten(file) ? "has not ended yet" : "never ended (it was killed or crashed)"
+            throw RuntimeError(code: .io, file: path, message: "run '\(runID)' started (entry \(start.sequence)) but \(how): \(file) "
+                               + "was never finalised; rebuild it with haechi recover and name the recovered file instead")
+        }
+        throw RuntimeError(code: .io, file: path, message: "no recorded run '\(runID)' in the run log (haechi runs list shows them)")
     }
 
     /// `haechi runs show ID`: every entry of a run (or the entry with that sequence number) as JSON.

@@ -68,6 +68,14 @@ public enum SessionFiles {
         }
         return out
     }
+
+    /// Whether a running ingest is writing the recording at `path` (it holds an exclusive `flock(2)`).
+    public static func isBeingWritten(_ path: String) -> Bool {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        return flock(descriptor, LOCK_SH | LOCK_NB) != 0
+    }
 }
 
 /// Hands the decoded records worth a map (truth, sensor sites) to the recorder, on the decode thread.

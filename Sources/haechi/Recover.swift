@@ -9,8 +9,9 @@ struct Recover: ParsableCommand {
         discussion: """
             Reads every complete record of FILE (every chunk closed before the crash: all frames \
             but at most the last second's) and writes them, indexed and finalised, to \
-            FILE.recovered.mcap (or --out) beside it. FILE is left as it is, and no file is \
-            overwritten. Reference: docs/recording.md. Exit status: 0 on success, 1 when FILE is \
+            FILE.recovered.mcap (or --out) beside it. A damaged chunk is skipped, and reading \
+            goes on with the next intact one; the output says how many chunks, bytes and messages \
+            were skipped. FILE is left as it is, and no file is overwritten. Reference: docs/recording.md. Exit status: 0 on success, 1 when FILE is \
             not MCAP or the output cannot be written, 64 on a bad command line.
             """
     )

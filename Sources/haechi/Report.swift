@@ -12,9 +12,10 @@ struct Report: ParsableCommand {
             tracks against the drones' truth, decides each criterion of the plan under its one-sided \
             confidence rule, and writes the report (HTML with inline plots, JSON, Markdown) with a \
             signed manifest (report.signature.json, Ed25519). The report is a DRAFT, marked so on every \
-            page, until a certification officer signs it (haechi sign). The draft is appended to the run \
-            log. Without --key, the range's key ~/.config/haechi/range-signing.key (or \
-            $HAECHI_RANGE_KEY) is used, made on first use; a key beside the run log is refused. The \
+            page, until a certification officer signs it (haechi sign). The draft is logged in the run \
+            log together with its files: a report that cannot be written leaves no entry. Without \
+            --key, the range's key ~/.config/haechi/range-signing.key (or $HAECHI_RANGE_KEY) is used, \
+            made on first use; a key beside the run log is refused. The \
             HTML embeds the Korean font of fonts-nanum (or $HAECHI_REPORT_FONT), cut to its own \
             characters; --pdf prints it to A4 PDF with headless Chromium (package chromium). \
             Reference: docs/reports.md. Exit status: 0 when written (whatever the verdicts), 1 on a \

@@ -6,7 +6,7 @@ import Foundation
 
 struct Runs: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "The run log: every recorded run and evaluation, append-only and hash-chained.",
+        abstract: "The run log: every run (from its start), recording and evaluation, append-only and hash-chained.",
         discussion: "Reference: docs/reports.md. The log is Replays/runlog.sqlite unless --log names another.",
         subcommands: [List.self, Show.self, Verify.self, Checkpoint.self])
 
@@ -16,7 +16,8 @@ struct Runs: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the run log's entries.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the run log's entries; each run's start says whether the run ended, failed, is running or never ended.")
         @OptionGroup var options: LogOption
         func run() throws {
             do { print(try RunLogging.list(log: options.log), terminator: "") } catch { throw error.reported() }

@@ -381,6 +381,13 @@ BAD_JSON_PAYLOADS: list[tuple[str, str, bytes]] = [
     ("single_quotes", "malformed_json", b"{'type': 'status', 'sensor_id': 1}"),
     ("trailing_garbage", "malformed_json",
      b'{"type": "meta", "format": "cuas-scenario/1"} trailing'),
+    # Faults in a field no one reads: the grammar, not the decoder's reading, decides (docs/wire-formats.md).
+    ("leading_zero", "malformed_json",
+     b'{"type": "status", "t_ns": 1748736016000000000, "sensor_id": 1, "lat": 35.85, "lon": 126.55, "alt": 15.0, '
+     b'"gain": 012}'),
+    ("invalid_utf8", "malformed_json",
+     b'{"type": "status", "t_ns": 1748736016000000000, "sensor_id": 1, "lat": 35.85, "lon": 126.55, "alt": 15.0, '
+     b'"note": "\xff\xfe\xc0\xaf"}'),
 ] + [(name, "schema_invalid", json.dumps(record).encode()) for name, record in [
     ("missing_lat", {"type": "truth", "t_ns": T0_NS, "drone_id": 7, "lon": 126.55, "alt": 100.0}),
     ("missing_time", {"type": "detection", "sensor_id": 0, "scan_id": 3, "azimuth_deg": 12.5}),

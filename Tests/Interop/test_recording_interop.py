@@ -17,9 +17,14 @@ tests:
 - ``kill -9`` at seeded random moments while a pyzmq sender streams numbered frames: ``haechi recover``
   rebuilds a valid file whose frames are exactly a prefix of what was sent, missing nothing sent more
   than 2.5 s before the kill; the next ingest lists the unfinished file; recover never overwrites;
+- a damaged chunk in the middle of a recording (bytes flipped in its compressed records, its CRC or its
+  length broken): ``haechi recover`` skips it, keeps every message of the chunks before and after it
+  (read back with the PyPI reader), and says how many chunks, bytes and messages it skipped;
 - never overwrite: a run whose name is taken writes ``-2``; two runs started together write two files;
+- the run log: a run killed with SIGKILL keeps its ``run-start`` entry, and ``haechi runs list`` shows it
+  as never ended (``running`` while it runs); a clean run adds its ``recording`` entry, found by id;
 - a write failure (``RLIMIT_FSIZE``): exit 1, a message naming the file and ``haechi recover``, stop
-  reason ``recording_failure``, and a recoverable file.
+  reason ``recording_failure``, a ``run-failed`` entry in the run log, and a recoverable file.
 
 No assertion depends on how fast the machine is: timeouts are generous and only orders and counts
 are compared.
@@ -27,11 +32,15 @@ are compared.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import random
 import re
 import signal
 import socket
+import sqlite3
+import struct
 import subprocess
 import time
 from dataclasses import dataclass
@@ -41,6 +50,9 @@ from pathlib import Path
 import pytest
 import yaml
 import zmq
+from mcap.reader import make_reader
+from mcap.records import Chunk, Message
+from mcap.stream_reader import StreamReader, breakup_chunk
 
 import haechi_peer as peer
 import recordings
@@ -637,6 +649,224 @@ def test_kill_9_then_recover_keeps_a_prefix_of_what_was_sent(haechi_bin, tmp_pat
 
 
 # --------------------------------------------------------------------------------------------------
+# The run log: a run is logged as it starts and as it ends, so a killed run is still in it
+
+PLAN = REPO_ROOT / "Config/plans/radar-acceptance.yaml"
+
+
+def run_log_rows(log: Path) -> list[tuple]:
+    """(sequence, kind, run_id, recording_path, recording_sha256, metrics) of every entry, read with
+    Python's sqlite3 (read-only); [] while the log does not exist yet."""
+    if not log.exists():
+        return []
+    with sqlite3.connect(f"file:{log}?mode=ro", uri=True, timeout=30) as db:
+        return db.execute("SELECT sequence, kind, run_id, recording_path, recording_sha256, metrics FROM runs "
+                          "ORDER BY sequence").fetchall()
+
+
+def haechi_cli(binary: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(binary), *args], capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                          timeout=RECOVER_TIMEOUT_S)
+
+
+def list_line(listing: str, sequence: int) -> str:
+    return next((line for line in listing.splitlines() if line.split()[:1] == [str(sequence)]), "")
+
+
+def test_a_killed_run_stays_in_the_run_log_as_never_ended(haechi_bin, tmp_path):
+    record_dir = tmp_path / RECORDINGS
+    log = record_dir / "runlog.sqlite"
+    context = zmq.Context()
+    push = context.socket(zmq.PUSH)
+    push.setsockopt(zmq.SNDTIMEO, 30_000)
+    push.setsockopt(zmq.LINGER, 0)
+    push.bind(LOCALHOST_ANY_PORT)
+    config = ingest_config([pull_endpoint("sensors", push.getsockopt_string(zmq.LAST_ENDPOINT))])
+    run = launch_haechi(haechi_bin, tmp_path / "killed", config,
+                        ("--record-dir", str(record_dir), "--duration", "120", "--quiet"))
+    try:
+        topic = f"json/{CRASH_SOURCE}".encode()
+        push.send_multipart([topic, status_payload(CRASH_SOURCE, 0)])  # blocks until Haechi connects
+        deadline = time.monotonic() + 60
+        while not run_log_rows(log):  # the start is logged once the run is under way
+            assert run.process.poll() is None and time.monotonic() < deadline, run.describe()
+            time.sleep(0.05)
+        for i in range(1, 200):
+            push.send_multipart([topic, status_payload(CRASH_SOURCE, i)])
+        running = haechi_cli(haechi_bin, "runs", "list", "--log", str(log))
+        run.process.send_signal(signal.SIGKILL)
+        run.process.wait(timeout=30)
+    finally:
+        run.kill()
+        push.close(linger=0)
+        context.term()
+    assert run.process.returncode == -signal.SIGKILL
+    path = only_recording(run)
+    assert not recordings.is_finalised(path)
+
+    # One entry: the run's start, naming its (unfinished) recording, with no SHA-256 yet.
+    rows = run_log_rows(log)
+    assert [row[:5] for row in rows] == [(1, "run-start", path.stem, path.name, None)], rows
+    started = recordings.read_recording(path, up_to_cut=True).metadata["haechi.run"]["started_utc"]
+    assert json.loads(rows[0][5]) == {"started_utc": started}
+    assert running.returncode == 0 and list_line(running.stdout, 1).endswith(" running"), running.stdout
+
+    listed = haechi_cli(haechi_bin, "runs", "list", "--log", str(log))
+    assert listed.returncode == 0, listed.stderr
+    line = list_line(listed.stdout, 1)
+    assert "run-start" in line and path.stem in line and "NEVER ENDED (killed or crashed" in line, listed.stdout
+    shown = haechi_cli(haechi_bin, "runs", "show", path.stem, "--log", str(log))
+    assert shown.returncode == 0, shown.stderr
+    assert [(e["kind"], e["recordingPath"], e.get("recordingSHA256")) for e in json.loads(shown.stdout)] == \
+        [("run-start", path.name, None)]
+    verified = haechi_cli(haechi_bin, "runs", "verify", "--log", str(log))
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    refused = haechi_cli(haechi_bin, "report", path.stem, "--plan", str(PLAN), "--format", "json",
+                         "--out", str(tmp_path / "report-killed"), "--log", str(log))
+    assert refused.returncode == 1 and "never ended" in refused.stderr and "haechi recover" in refused.stderr, \
+        refused.stderr
+    assert not (tmp_path / "report-killed").exists()
+    assert [row[:2] for row in run_log_rows(log)] == [(1, "run-start")]
+
+    # A run that stops cleanly: its start, then its recording; the killed run is still never ended.
+    following = launch_haechi(haechi_bin, tmp_path / "next", config,
+                              ("--record-dir", str(record_dir), "--duration", "0.5", "--quiet"))
+    assert following.wait(timeout=60) == 0, following.describe()
+    second = Path(following.summary()["recording"]["path"])
+    rows = run_log_rows(log)
+    assert [row[:4] for row in rows] == [(1, "run-start", path.stem, path.name),
+                                         (2, "run-start", second.stem, second.name),
+                                         (3, "recording", second.stem, second.name)], rows
+    assert rows[2][4] == hashlib.sha256(second.read_bytes()).hexdigest()
+    listed = haechi_cli(haechi_bin, "runs", "list", "--log", str(log))
+    assert "NEVER ENDED" in list_line(listed.stdout, 1), listed.stdout
+    assert list_line(listed.stdout, 2).endswith(" ended (entry 3)"), listed.stdout
+    assert haechi_cli(haechi_bin, "runs", "verify", "--log", str(log)).returncode == 0
+    # A report by run id still finds the run's recording through its `recording` entry.
+    reported = haechi_cli(haechi_bin, "report", second.stem, "--plan", str(PLAN), "--format", "json",
+                          "--out", str(tmp_path / "report"), "--log", str(log))
+    assert reported.returncode == 0, reported.stderr
+    assert json.loads((tmp_path / "report" / "report.json").read_text())["recordingSHA256"] == rows[2][4]
+
+
+# --------------------------------------------------------------------------------------------------
+# A damaged chunk in the middle: haechi recover skips it and carries on
+
+DAMAGE_SEND_S = 3.6
+DAMAGE_RATE_HZ = 500
+DAMAGE_SOURCE = "damage-test"
+#: Ways a chunk is damaged: bytes flipped inside its stored (compressed) records, its uncompressed CRC
+#: changed, its record length made longer (still inside the file) or absurd (past the end).
+DAMAGES = ("flipped_records", "broken_crc", "longer_length", "huge_length")
+
+
+@pytest.fixture(scope="module", params=["none", "zstd"])
+def chunked_recording(request, haechi_bin, tmp_path_factory) -> Path:
+    """A finalised recording of numbered status frames sent for DAMAGE_SEND_S: a chunk closes each
+    second, so it has four or five chunks."""
+    workdir = tmp_path_factory.mktemp(f"chunks-{request.param}")
+    context = zmq.Context()
+    push = context.socket(zmq.PUSH)
+    push.setsockopt(zmq.SNDTIMEO, 30_000)
+    push.setsockopt(zmq.LINGER, 5_000)
+    push.bind(LOCALHOST_ANY_PORT)
+    config = ingest_config([pull_endpoint("sensors", push.getsockopt_string(zmq.LAST_ENDPOINT))])
+    run = launch_haechi(haechi_bin, workdir, config,
+                        ("--compression", request.param, "--idle-timeout", "1", "--duration", "120", "--quiet"))
+    try:
+        topic = f"json/{DAMAGE_SOURCE}".encode()
+        push.send_multipart([topic, status_payload(DAMAGE_SOURCE, 0)])  # blocks until Haechi connects
+        started, sent = time.monotonic(), 1
+        while (now := time.monotonic()) < started + DAMAGE_SEND_S:
+            while sent < int((now - started) * DAMAGE_RATE_HZ) + 1:
+                push.send_multipart([topic, status_payload(DAMAGE_SOURCE, sent)])
+                sent += 1
+            time.sleep(0.005)
+        assert run.wait(timeout=60) == 0, run.describe()
+    finally:
+        run.kill()
+        push.close(linger=0)
+        context.term()
+    assert run.summary()["totals"]["frames_received"] == sent
+    path = only_recording(run)
+    assert recordings.is_finalised(path)
+    return path
+
+
+def chunk_messages(data: bytes, chunk) -> list[tuple]:
+    """The messages of the chunk a ChunkIndex points at, read from its own records with the PyPI reader:
+    (channel id, sequence, log time, publish time, data)."""
+    record = data[chunk.chunk_start_offset:chunk.chunk_start_offset + chunk.chunk_length]
+    stream = StreamReader(io.BytesIO(record), skip_magic=True, emit_chunks=True, validate_crcs=True)
+    only = next(iter(stream.records))  # the stream has no end records: take the one record there is
+    assert isinstance(only, Chunk)
+    return [(m.channel_id, m.sequence, m.log_time, m.publish_time, bytes(m.data))
+            for m in breakup_chunk(only, validate_crc=True) if isinstance(m, Message)]
+
+
+def damage_chunk(data: bytearray, chunk, how: str) -> None:
+    start = chunk.chunk_start_offset
+    payload = start + chunk.chunk_length - chunk.compressed_size
+    length = chunk.chunk_length - 9
+    if how == "flipped_records":
+        for at in (payload + 3, payload + chunk.compressed_size // 2, payload + chunk.compressed_size - 2):
+            data[at] ^= 0x5A
+    elif how == "broken_crc":
+        data[start + 9 + 24] ^= 0xFF  # after message_start_time, message_end_time, uncompressed_size
+    elif how == "longer_length":
+        data[start + 1:start + 9] = struct.pack("<Q", length + 4096)
+    elif how == "huge_length":
+        data[start + 1:start + 9] = struct.pack("<Q", 0x7F00_0000_0000_0000)
+    else:
+        raise ValueError(how)
+
+
+@pytest.mark.parametrize("how", DAMAGES)
+def test_recover_skips_a_damaged_chunk_and_keeps_the_rest(haechi_bin, chunked_recording, tmp_path, how):
+    data = chunked_recording.read_bytes()
+    summary = make_reader(io.BytesIO(data), validate_crcs=True).get_summary()
+    chunks = sorted(summary.chunk_indexes, key=lambda c: c.chunk_start_offset)
+    assert len(chunks) >= 3, f"{len(chunks)} chunks: the sender should have spanned at least three"
+    damaged_index = len(chunks) // 2
+    victim = chunks[damaged_index]
+    per_chunk = [chunk_messages(data, c) for c in chunks]
+    lost = per_chunk[damaged_index]
+    kept = [m for k, messages in enumerate(per_chunk) if k != damaged_index for m in messages]
+    assert lost and kept and len(lost) + len(kept) == summary.statistics.message_count
+
+    damaged = bytearray(data)
+    damage_chunk(damaged, victim, how)
+    path = tmp_path / chunked_recording.name
+    path.write_bytes(bytes(damaged))
+    result = recover(haechi_bin, path)
+    out = recovered_path(path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"recovered {len(kept)} messages from {path} into {out}", result.stdout
+    assert lines[1] == (f"skipped 1 damaged chunk(s) in 1 damaged region(s): {victim.chunk_length} byte(s), "
+                        f"{len(lost)} message(s) lost"), result.stdout
+
+    # The Python reader: every message of the intact chunks before and after, in order, nothing else.
+    validate_recording(out)
+    with open(out, "rb") as f:
+        reader = make_reader(f, validate_crcs=True)
+        recovered = [(m.channel_id, m.sequence, m.log_time, m.publish_time, bytes(m.data))
+                     for _, _, m in reader.iter_messages(log_time_order=False)]
+        channels = reader.get_summary().channels
+    assert recovered == kept
+    assert {c.id: c.topic for c in channels.values()} == {c.id: c.topic for c in summary.channels.values()}
+    rec = recordings.read_recording(out)
+    assert "haechi.run" in rec.metadata and "haechi.run_end" in rec.metadata
+    payloads = [f.data for f in rec.frames if f.topic == f"json/{DAMAGE_SOURCE}"]
+    numbers = [json.loads(p)["seq"] for p in payloads]
+    assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
+    missing = sorted(set(range(numbers[0], numbers[-1] + 1)) - set(numbers))
+    assert missing and missing == list(range(missing[0], missing[-1] + 1)), "exactly one run of frames is lost"
+    assert len(missing) == sum(1 for m in lost if m[0] == next(c.id for c in channels.values()
+                                                                 if c.topic == f"json/{DAMAGE_SOURCE}"))
+
+
+# --------------------------------------------------------------------------------------------------
 # Never overwrite
 
 
@@ -771,6 +1001,17 @@ def test_write_failure_stops_ingest_and_leaves_a_recoverable_file(haechi_bin, wr
         assert recording["frames_recorded"] + recording["frames_lost"] == summary["totals"]["frames_received"]
     assert not recordings.is_finalised(path)
     validate_recording(path, allow_truncated=True)
+
+    # The run log: its start, and its end as a failed run (the file is unfinished, so no SHA-256).
+    rows = run_log_rows(path.parent / "runlog.sqlite")
+    assert [row[:5] for row in rows] == [(1, "run-start", path.stem, path.name, None),
+                                         (2, "run-failed", path.stem, path.name, None)], rows
+    failed = json.loads(rows[1][5])
+    assert "failed" in failed["failure"] and failed["frames_recorded"] > 0, failed
+    if run.summary_path.exists():
+        assert failed["frames_recorded"] == run.summary()["recording"]["frames_recorded"]
+    listed = haechi_cli(haechi_bin, "runs", "list", "--log", str(path.parent / "runlog.sqlite"))
+    assert list_line(listed.stdout, 1).endswith(" failed (entry 2)"), listed.stdout
 
     result = recover(haechi_bin, path)
     assert result.returncode == 0, result.stderr

@@ -420,6 +420,63 @@ def test_signing_keys_are_kept_out_of_replays_and_closed(haechi_bin, report, tmp
     assert open_key.returncode == 2 and "chmod 600" in open_key.stderr, open_key.stderr
 
 
+def log_rows(log: Path) -> list[tuple]:
+    """(sequence, kind, hash) of every run-log entry, read with Python's sqlite3; [] without a log."""
+    if not log.exists():
+        return []
+    with sqlite3.connect(f"file:{log}?mode=ro", uri=True) as db:
+        return db.execute("SELECT sequence, kind, hash FROM runs ORDER BY sequence").fetchall()
+
+
+def test_a_report_that_cannot_be_written_leaves_no_run_log_entry(haechi_bin, report, tmp_path):
+    """The report is made and written aside before its entry is appended: when its folder cannot be
+    made or written, `haechi report` exits 1 and the run log has no new row; the report that can be
+    written then quotes the entry it was logged as."""
+    work, recording, log, out, key, _ = report
+    shutil.copy(recording, tmp_path / recording.name)
+    shutil.copy(log, tmp_path / "runlog.sqlite")
+    log = tmp_path / "runlog.sqlite"
+    before = log_rows(log)
+    assert before and before[-1][1] == "draft"
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder\n")
+    read_only = tmp_path / "read-only"
+    read_only.mkdir()
+    read_only.chmod(0o555)
+    # A folder that cannot be made (in /proc, or under a file), a file in its place, and a folder that
+    # exists but cannot be written to (/proc/self, even for root).
+    targets = [Path("/proc/forbidden"), a_file, a_file / "out", Path("/proc/self")]
+    if not os.access(read_only, os.W_OK):  # root writes anywhere; as anyone else a 0555 folder refuses
+        targets.append(read_only)
+    for target in targets:
+        result = haechi(haechi_bin, "report", str(tmp_path / recording.name), "--plan", str(PLAN), "--format", "json,md",
+                        "--out", str(target), "--log", str(log), "--key", str(key))
+        assert result.returncode == 1, f"{target}: {result.stdout}{result.stderr}"
+        assert "cannot write the report" in result.stderr, result.stderr
+        assert log_rows(log) == before, f"{target}: the run log changed"
+        assert haechi(haechi_bin, "runs", "verify", "--log", str(log), "--key", str(key.with_suffix(".pub"))).returncode == 0
+    assert a_file.read_text() == "not a folder\n"
+    assert not Path("/proc/forbidden").exists()
+    if read_only in targets:
+        assert list(read_only.iterdir()) == []
+    read_only.chmod(0o755)
+
+    written = tmp_path / "deep/new/out"
+    result = haechi(haechi_bin, "report", str(tmp_path / recording.name), "--plan", str(PLAN), "--format", "json,md",
+                    "--out", str(written), "--log", str(log), "--key", str(key))
+    assert result.returncode == 0, result.stdout + result.stderr
+    after = log_rows(log)
+    assert after[:-1] == before and after[-1][:2] == (before[-1][0] + 1, "draft")
+    data = json.loads((written / "report.json").read_text())
+    manifest = json.loads((written / "report.signature.json").read_text())
+    assert data["runLogHeadHash"] == manifest["runLogHeadHash"] == after[-1][2]
+    assert data["reportID"].endswith(f"-{after[-1][0]}")
+    assert sorted(p.name for p in written.iterdir()) == ["report-signing.pub", "report.both.md", "report.json",
+                                                         "report.signature.json"]
+    verified = haechi(haechi_bin, "verify", str(written), "--log", str(log), "--key", str(key.with_suffix(".pub")))
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+
+
 def test_unknown_metric_names_file_line_and_field(haechi_bin, report, tmp_path):
     work, recording, log, *_ = report
     plan = tmp_path / "plan.yaml"

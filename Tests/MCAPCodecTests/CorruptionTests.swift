@@ -37,12 +37,20 @@ import Testing
         var unchecked = MCAPReader(damaged, options: MCAPReaderOptions(validateCRCs: false)).records()
         while try unchecked.next() != nil {}
 
-        // Recovery keeps what came before the damage and says why it stopped.
+        // Recovery skips the damaged chunk, keeps every other one, and says what it skipped.
+        let lost = try MCAPReader(sample.bytes).readChunkRecords(index).filter { if case .message = $0.record { true } else { false } }
+        #expect(!lost.isEmpty)
         let output = InMemoryOutput()
         let report = try MCAPRecovery.rebuild(reading: damaged, into: output)
-        #expect(report.stopReason?.code == .crcMismatch)
-        #expect(report.validPrefixLength == index.chunkStartOffset)
-        #expect(report.messagesRecovered == 0)
+        #expect(report.stopReason == nil)
+        #expect(report.skippedRegions.count == 1)
+        #expect(report.skippedRegions.first?.error.code == .crcMismatch)
+        #expect(report.skippedRegions.first?.offset == index.chunkStartOffset)
+        #expect(report.bytesSkipped == index.chunkLength)
+        #expect(report.chunksSkipped == 1)
+        #expect(report.messagesSkipped == UInt64(lost.count))
+        #expect(report.messagesRecovered == UInt64(30 - lost.count))
+        #expect(report.readLength > index.chunkStartOffset + index.chunkLength)
         try readStrictly(output.bytes)
     }
 

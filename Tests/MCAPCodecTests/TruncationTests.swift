@@ -72,7 +72,7 @@ import Testing
             let expected = complete.filter { $0.completeAt <= UInt64(cut) }.map(\.message)
             #expect(report.messagesRecovered == UInt64(expected.count), "cut at \(cut)")
             #expect(report.inputSize == UInt64(cut))
-            #expect(report.validPrefixLength <= UInt64(cut))
+            #expect(report.readLength <= UInt64(cut))
             // Once DataEnd is complete the whole data section was read; a cut in the summary loses nothing.
             #expect(report.stopReason?.code == (UInt64(cut) >= dataSectionEnd ? nil : .truncated), "cut at \(cut)")
             #expect(!report.wasFinalised)

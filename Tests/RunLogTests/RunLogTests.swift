@@ -90,3 +90,53 @@ struct RunLogTests {
         #expect(RunLog.sha256Hex(file: path + "-none") == nil)
     }
 }
+
+@Suite("Run log: appending an entry made beforehand")
+struct RunLogPreparedAppendTests {
+    @Test("nextEntry writes nothing; append(exactly:) writes that very entry, with what publish did")
+    func appendsTheEntryItMade() throws {
+        let log = try RunLog(path: RunLogTests.folder() + "/runlog.sqlite")
+        try log.append(RunLogTests.record("run-1", recording: nil, sha: nil))
+        let entry = try log.nextEntry(RunLogTests.record("run-1", recording: nil, sha: nil), loggedAt: Date(timeIntervalSince1970: 1_800_000_000))
+        #expect(try log.entries().count == 1)
+        let head = try log.headHash()
+        #expect(entry.sequence == 2 && entry.previousHash == head && entry.hash == entry.computedHash)
+        var published = 0
+        let outcome = try log.append(exactly: entry) {
+            published += 1
+            return true
+        }
+        #expect(outcome == .appended && published == 1)
+        #expect(try log.entries().last == entry)
+        #expect(try log.headHash() == entry.hash)
+        #expect(try log.verify(checkRecordings: false).isEmpty)
+    }
+
+    @Test("When publish fails, the entry is rolled back: the log is as before")
+    func declinedLeavesNothing() throws {
+        let log = try RunLog(path: RunLogTests.folder() + "/runlog.sqlite")
+        try log.append(RunLogTests.record("run-1", recording: nil, sha: nil))
+        let before = try log.entries()
+        let entry = try log.nextEntry(RunLogTests.record("run-1", recording: nil, sha: nil))
+        #expect(try log.append(exactly: entry) { false } == .declined)
+        #expect(try log.entries() == before)
+        // The same entry can still be appended afterwards: nothing of it was left behind.
+        #expect(try log.append(exactly: entry) { true } == .appended)
+        #expect(try log.entries() == before + [entry])
+    }
+
+    @Test("An entry made before another was appended is refused, and publish is not called")
+    func headMovedIsRefused() throws {
+        let log = try RunLog(path: RunLogTests.folder() + "/runlog.sqlite")
+        let stale = try log.nextEntry(RunLogTests.record("run-1", recording: nil, sha: nil))
+        let other = try log.append(RunLogTests.record("run-2", recording: nil, sha: nil))
+        var called = false
+        #expect(try log.append(exactly: stale) { called = true; return true } == .headMoved)
+        #expect(!called)
+        #expect(try log.entries() == [other])
+        let fresh = try log.nextEntry(RunLogTests.record("run-1", recording: nil, sha: nil))
+        #expect(fresh.previousHash == other.hash && fresh.sequence == 2)
+        #expect(try log.append(exactly: fresh) { true } == .appended)
+        #expect(try log.verify(checkRecordings: false).isEmpty)
+    }
+}

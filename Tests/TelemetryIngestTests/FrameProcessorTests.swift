@@ -125,6 +125,29 @@ struct FrameProcessorTests {
         #expect(sink.records.first?.1 == "json/r")
     }
 
+    @Test("A leading zero or invalid UTF-8 anywhere in a JSON payload counts as malformed_json, and is handed on flagged")
+    func grammarFaultsAreMalformedJSON() throws {
+        let sink = CapturingSink()
+        let p = processor(sink)
+        let status = #"{"type":"status","t_ns":1,"sensor_id":"s","lat":0,"lon":0,"alt":0"#
+        let payloads: [[UInt8]] = [
+            bytes(status + #","gain":012}"#),                                    // in a field no one reads
+            bytes(status + #","seq":07}"#),                                      // in a field the decoder reads
+            bytes(status + #","note":"a"#) + [0xFF, 0xFE] + bytes(#""}"#),     // bytes that are never UTF-8
+            bytes(status + #","note":""#) + [0xED, 0xA0, 0x80] + bytes(#""}"#), // an encoded surrogate
+            bytes(status + "}"),                                                 // the same record, sound
+        ]
+        for payload in payloads { p.process(parts: [bytes("json/g"), payload], endpoint: 0, receivedAt: now) }
+        let g = try #require(p.statistics.sources["json/g"])
+        #expect(g.framesReceived == 5)
+        #expect(g.framesMalformed == 4)
+        #expect(g.malformed == [.malformedJSON: 4])
+        #expect(g.records == [.status: 1])
+        #expect(sink.frames.map(\.rejection) == [.malformedJSON, .malformedJSON, .malformedJSON, .malformedJSON, nil])
+        #expect(sink.frames.map(\.parts) == payloads.map { [bytes("json/g"), $0] })
+        #expect(sink.records.count == 1)
+    }
+
     @Test("JSON seq: gaps, missing numbers and steps back", arguments: [
         ([UInt64](), SequenceCounters()),
         ([5, 6, 7], counters(checked: 3)),

@@ -32,7 +32,13 @@ struct JSONFastPathTests {
         #"{"type":"status","t_ns":1,"sensor_id":1,"lat":0,"lon":0,"alt":0,"state":"asleep"}"#,
         #"{"type":"detection","t_ns":1,"sensor_id":0,"scan_id":1,"azimuth_deg":1,}"#,
         #"{"type":"detection","t_ns":1,"sensor_id":0,"scan_id":1,"azimuth_deg":1} x"#,
+        #"{"type":"detection","t_ns":1,"sensor_id":0,"scan_id":1,"azimuth_deg":1,"gain":012}"#,
+        #"{"type":"status","t_ns":1,"sensor_id":1,"lat":0,"lon":0,"alt":0,"extra":[1,-01]}"#,
+        #"{"type":"truth","t_ns":5,"drone_id":"d","lat":0,"lon":0,"alt":0,"note":"é"}"#,
     ]
+
+    /// Bytes that are never UTF-8, or start a sequence; the mutations splice them in.
+    static let nonASCII: [UInt8] = [0x80, 0xC3, 0xE2, 0xF4, 0xFF]
 
     /// Wherever the fast path answers, the reference must succeed with the very same record.
     func agree(_ bytes: [UInt8]) -> (answered: Bool, agreed: Bool) {
@@ -67,7 +73,7 @@ struct JSONFastPathTests {
     func mutations(seed: UInt64) throws {
         var rng = SeededGenerator(state: seed)
         let lines = try Self.fixtureLines() + Self.handmade.map { Array($0.utf8) }
-        let alphabet = Array(#"{}[]",:0123456789.-+eE truefalsnul\"#.utf8)
+        let alphabet = Array(#"{}[]",:0123456789.-+eE truefalsnul\"#.utf8) + Self.nonASCII
         var answered = 0
         for _ in 0..<4000 {
             var b = lines[Int(rng.next() % UInt64(lines.count))]

@@ -1,6 +1,6 @@
 // JSON v1: every record type, both scan forms, and every way a record can be rejected.
 import Testing
-import TelemetryModel
+@testable import TelemetryModel
 import Foundation
 
 @Suite("Telemetry JSON v1 decoding")
@@ -103,6 +103,89 @@ struct TelemetryJSONDecoderTests {
         #expect(reason(text) == .malformedJSON)
     }
 
+    /// A payload that breaks the JSON grammar, and the same payload mended: the mended one must decode,
+    /// so the broken one is rejected for its fault and nothing else.
+    struct GrammarCase: Sendable, CustomTestStringConvertible {
+        var broken: [UInt8]
+        var mended: [UInt8]
+        var testDescription: String { String(decoding: broken, as: UTF8.self) }
+
+        init(_ text: String, fault: [UInt8], mend: String) {
+            let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+            broken = Array(parts[0].utf8) + fault + Array(parts[1].utf8)
+            mended = Array(parts[0].utf8) + Array(mend.utf8) + Array(parts[1].utf8)
+        }
+    }
+
+    static let leadingZeroCases: [GrammarCase] = [
+        GrammarCase(#"{"type":"detection","t_ns":@,"sensor_id":0,"scan_id":1,"azimuth_deg":1}"#, fault: Array("01".utf8), mend: "1"),
+        GrammarCase(#"{"type":"detection","t_ns":1,"sensor_id":0,"scan_id":1,"azimuth_deg":1,"gain":@}"#, fault: Array("012".utf8), mend: "12"),
+        GrammarCase(#"{"type":"status","t_ns":1,"sensor_id":1,"lat":0,"lon":0,"alt":0,"seq":@}"#, fault: Array("00".utf8), mend: "0"),
+        GrammarCase(#"{"type":"scan","t_ns":1,"sensor_id":0,"scan_id":1,"vendor":{"gain":[1,@]}}"#, fault: Array("-00.5".utf8), mend: "-0.5"),
+        GrammarCase(#"{"type":"truth","t_ns":1,"drone_id":1,"lat":0,"lon":0,"alt":0,"enu":[1,@,3]}"#, fault: Array("02".utf8), mend: "2"),
+        GrammarCase(#"{"type":"sensor","sensor_id":1,"kind":"radar","pd":@}"#, fault: Array("00.9".utf8), mend: "0.9"),
+        GrammarCase(#"{"type":"scan","t_ns":1,"sensor_id":0,"scan_id":1,"detections":[{"azimuth_deg":1,"x":@}]}"#,
+                    fault: Array("-012e3".utf8), mend: "-12e3"),
+        GrammarCase(#"@"#, fault: Array("012".utf8), mend: #"{"type":"scan","t_ns":12,"sensor_id":0,"scan_id":1}"#),
+    ]
+
+    static let invalidUTF8Cases: [GrammarCase] = [
+        GrammarCase(#"{"type":"scan","t_ns":1,"sensor_id":0,"scan_id":1,"note":"a@b"}"#, fault: [0xFF], mend: "x"),           // never in UTF-8
+        GrammarCase(#"{"type":"scan","t_ns":1,"sensor_id":0,"scan_id":1,"note":"@"}"#, fault: [0xC3], mend: "é"),               // cut short
+        GrammarCase(#"{"type":"scan","t_ns":1,"sensor_id":0,"scan_id":1,"note":"@"}"#, fault: [0x80], mend: "x"),               // stray continuation
+        GrammarCase(#"{"type":"scan","t_ns":1,"sensor_id":0,"scan_id":1,"note":"@"}"#, fault: [0xC0, 0xAF], mend: "/"),         // overlong
+        GrammarCase(#"{"type":"scan","t_ns":1,"sensor_id":0,"scan_id":1,"note":"@"}"#, fault: [0xED, 0xA0, 0x80], mend: "x"),   // a surrogate
+        GrammarCase(#"{"type":"scan","t_ns":1,"sensor_id":0,"scan_id":1,"note":"@"}"#, fault: [0xF4, 0x90, 0x80, 0x80], mend: "𝄞"), // above U+10FFFF
+        GrammarCase(#"{"type":"detection","t_ns":1,"sensor_id":"radar-@","scan_id":1,"azimuth_deg":1}"#, fault: [0xE2, 0x82], mend: "€"),
+        GrammarCase(#"{"type":"scan","t_ns":1,"sensor_id":0,"scan_id":1,"@":1}"#, fault: [0xC3, 0x28], mend: "é("),              // in a key
+        GrammarCase(#"{"type":"scan","t_ns":1,"sensor_id":0,"scan_id":1,"detections":[{"azimuth_deg":1,"drone_id":"@"}]}"#,
+                    fault: [0xFE], mend: "d"),
+        GrammarCase(#"{"type":"sensor","sensor_id":1,"kind":"radar@"}"#, fault: [0xF0, 0x9F, 0x98], mend: "😀"),
+    ]
+
+    static let otherBreakCases: [GrammarCase] = [
+        GrammarCase(#"{"type":"scan","t_ns":1,"sensor_id":0,"scan_id":1,"gain":@}"#, fault: Array("1.".utf8), mend: "1.5"),
+        GrammarCase(#"{"type":"scan","t_ns":1,"sensor_id":0,"scan_id":1,"gain":@}"#, fault: Array("-".utf8), mend: "-1"),
+        GrammarCase(#"{"type":"scan","t_ns":1,"sensor_id":0,"scan_id":1,"gain":@}"#, fault: Array("1e".utf8), mend: "1e0"),
+        GrammarCase(#"{"type":"scan","t_ns":1,"sensor_id":0,"scan_id":1,"note":"a@b"}"#, fault: [0x0A], mend: #"\n"#),
+        GrammarCase(#"{"type":"scan","t_ns":1,"sensor_id":0,"scan_id":1,"note":"@"}"#, fault: Array(#"\x"#.utf8), mend: #"\\x"#),
+        GrammarCase(#"{"type":"scan","t_ns":1,"sensor_id":0,"scan_id":1,"note":"@"}"#, fault: Array(#"\u12"#.utf8), mend: #"\u0012"#),
+    ]
+
+    /// The mended payload decodes; the broken one is malformed_json through `decode` (fast path, then
+    /// the reference) and through the reference path alone, and the fast path does not answer for it.
+    func expectMalformed(_ testCase: GrammarCase) throws {
+        _ = try decoder.decode(testCase.mended)
+        #expect(testCase.broken.withUnsafeBytes { JSONFastPath.decode($0) } == nil)
+        let viaDecode = Result { () throws(TelemetryDecodingError) in try decoder.decode(testCase.broken) }
+        let viaReference: Result<DecodedJSONRecord, TelemetryDecodingError> = testCase.broken.withUnsafeBytes { bytes in
+            Result { () throws(TelemetryDecodingError) in try decoder.referenceDecode(bytes) }
+        }
+        for (path, outcome) in [("decode", viaDecode), ("referenceDecode", viaReference)] {
+            switch outcome {
+            case .success(let record): Issue.record("\(path) accepted it as a \(record.record.kind) record")
+            case .failure(let error):
+                #expect(error.reason == .malformedJSON, "\(path): \(error.message)")
+                #expect(error.message.hasPrefix("not valid JSON"), "\(path): \(error.message)")
+            }
+        }
+    }
+
+    @Test("A number with a leading zero is malformed_json, wherever it is", arguments: leadingZeroCases)
+    func leadingZero(testCase: GrammarCase) throws {
+        try expectMalformed(testCase)
+    }
+
+    @Test("Invalid UTF-8 is malformed_json, wherever it is", arguments: invalidUTF8Cases)
+    func invalidUTF8(testCase: GrammarCase) throws {
+        try expectMalformed(testCase)
+    }
+
+    @Test("Other breaks of the grammar in a field no one reads are malformed_json", arguments: otherBreakCases)
+    func otherGrammarBreaks(testCase: GrammarCase) throws {
+        try expectMalformed(testCase)
+    }
+
     @Test("JSON that breaks the schema is schema_invalid", arguments: [
         "42", "[]", #""detection""#, "null",
         #"{"t_ns":1}"#,                                                                 // no type
@@ -184,6 +267,12 @@ struct JSONParserLeniencyTests {
     func trailingComma() throws {
         // Documented in docs/wire-formats.md. If Foundation turns strict, this test tells us to update the doc.
         let record = try TelemetryJSONDecoder().decode(Array(#"{"type":"scan","t_ns":1,"sensor_id":0,"scan_id":1,}"#.utf8))
+        #expect(record.record.kind == .scan)
+    }
+
+    @Test("A leading byte order mark is ignored (RFC 8259 §8.1 allows a parser to), as Foundation's parser does")
+    func byteOrderMark() throws {
+        let record = try TelemetryJSONDecoder().decode([0xEF, 0xBB, 0xBF] + Array(#"{"type":"scan","t_ns":1,"sensor_id":0,"scan_id":1}"#.utf8))
         #expect(record.record.kind == .scan)
     }
 }

@@ -1,0 +1,94 @@
+// ReportOutputFolder: a report's files written aside in its output folder, then moved into place together.
+import Reporting
+import Foundation
+
+/// The output folder of `haechi report`. It is created if missing; each attempt's files are written
+/// to a staging folder inside it (`.haechi-report-XXXXXX`, on the same file system, so moving a file
+/// into place is one `rename(2)`), and are then either all moved into place or all removed.
+final class ReportOutputFolder {
+    /// The output folder.
+    let path: String
+    /// Whether this run created it (and so removes it again, if it stays empty, when the report fails).
+    private let created: Bool
+
+    /// Creates the folder if it is missing.
+    /// - Throws: ``RuntimeError`` when it cannot be created (a read-only place, a file in the way).
+    init(path: String) throws(RuntimeError) {
+        self.path = path
+        created = !FileManager.default.fileExists(atPath: path)
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw RuntimeError(code: .io, file: path, message: "cannot write the report: cannot create the folder: \(error.localizedDescription)")
+        }
+    }
+
+    /// Writes `files` (name → bytes) into a new staging folder inside the output folder.
+    /// - Throws: ``RuntimeError`` when the staging folder or a file cannot be written; nothing is left.
+    func stage(_ files: [String: Data]) throws(RuntimeError) -> StagedReport {
+        var template = Array((path as NSString).appendingPathComponent(".haechi-report-XXXXXX").utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw RuntimeError(code: .io, file: path, message: "cannot write the report: \(String(cString: strerror(errno)))")
+        }
+        let staged = StagedReport(folder: path, staging: String(cString: made), names: Array(files.keys))
+        for (name, bytes) in files {
+            do {
+                try bytes.write(to: URL(fileURLWithPath: (staged.staging as NSString).appendingPathComponent(name)))
+            } catch {
+                staged.discard()
+                throw RuntimeError(code: .io, file: path, message: "cannot write the report: \(error.localizedDescription)")
+            }
+        }
+        return staged
+    }
+
+    /// After a failure: removes the output folder if this run created it and it is still empty.
+    func abandon() {
+        if created { rmdir(path) }
+    }
+}
+
+/// A report's files written aside, in a staging folder, ready to be moved into the output folder.
+final class StagedReport {
+    let folder: String
+    let staging: String
+    /// The file names, the signature manifest last: a folder whose move was cut short then fails
+    /// verification rather than passing as a mix of two reports.
+    let names: [String]
+    /// The files moved into place so far.
+    private(set) var published: [String] = []
+
+    init(folder: String, staging: String, names: [String]) {
+        self.folder = folder
+        self.staging = staging
+        let manifest = SignedManifest.fileName
+        self.names = names.filter { $0 != manifest }.sorted() + (names.contains(manifest) ? [manifest] : [])
+    }
+
+    /// Moves every file into the output folder (replacing what is there by the same name), then
+    /// removes the staging folder.
+    func publish() throws(RuntimeError) {
+        for name in names {
+            let target = (folder as NSString).appendingPathComponent(name)
+            guard rename((staging as NSString).appendingPathComponent(name), target) == 0 else {
+                throw RuntimeError(code: .io, file: target, message: "cannot write the report: \(String(cString: strerror(errno)))")
+            }
+            published.append(target)
+        }
+        rmdir(staging)
+    }
+
+    /// Removes the files moved into place (the run-log entry that goes with them was not committed),
+    /// and whatever is still staged.
+    func unpublish() {
+        for path in published { unlink(path) }
+        published = []
+        discard()
+    }
+
+    /// Removes the staged files and the staging folder.
+    func discard() {
+        for name in names { unlink((staging as NSString).appendingPathComponent(name)) }
+        rmdir(staging)
+    }
+}
