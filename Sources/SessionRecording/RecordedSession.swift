@@ -1,6 +1,7 @@
 // Reading a recording back: its provenance, and its frames in receive order.
 public import MCAPCodec
 public import TelemetryModel
+public import TelemetryIngest
 import Foundation
 
 /// One received frame as recorded.
@@ -15,6 +16,9 @@ public struct RecordedFrame: Sendable {
     public var kind: RecordingLayout.FrameKind
     /// Every ZeroMQ part as received (topic and payload, for a frame that decoded).
     public var parts: [[UInt8]]
+    /// Who sent it, as the recording's `haechi/senders` messages say (`nil`: not known, or a
+    /// recording made before senders were kept).
+    public var sender: FrameSender?
 }
 
 /// A Haechi recording opened for reading.
@@ -74,8 +78,11 @@ public final class RecordedSession {
     /// - Returns: why reading stopped before the end, for a file never finalised.
     @discardableResult
     public func forEachFrame(_ body: (RecordedFrame) -> Bool, tracks: ((String) -> Void)? = nil) throws(RecordingError) -> MCAPError? {
-        var channels: [UInt16: (kind: RecordingLayout.FrameKind, endpoint: Int, source: [UInt8])?] = [:]
+        var channels: [UInt16: (kind: RecordingLayout.FrameKind, endpoint: Int, source: [UInt8], slot: SenderKey)?] = [:]
         var tracksChannel: UInt16?
+        var sendersChannel: UInt16?
+        var senders: [SenderKey: FrameSender] = [:]
+        var knownSenders: [UInt64: FrameSender] = [:]
         var records = reader.records(descendIntoChunks: true)
         var high: UInt64 = 0
         var lastLow: UInt32?
@@ -84,15 +91,22 @@ public final class RecordedSession {
                 switch record {
                 case .channel(let channel):
                     if channel.topic == RecordingLayout.tracksTopic { tracksChannel = channel.id }
+                    if channel.topic == RecordingLayout.sendersTopic { sendersChannel = channel.id }
                     if let kind = channel.metadata["frames"].flatMap(RecordingLayout.FrameKind.init(rawValue:)),
                        let endpoint = channel.metadata["endpoint_index"].flatMap(Int.init), let source = channel.metadata["source"] {
-                        channels[channel.id] = (kind, endpoint, Array(source.utf8))
+                        channels[channel.id] = (kind, endpoint, Array(source.utf8), SenderKey(endpoint: endpoint, source: source))
                     } else {
                         channels[channel.id] = .some(nil)
                     }
                 case .message(let message):
                     if message.channelID == tracksChannel {
                         tracks?(String(decoding: message.data, as: UTF8.self))
+                        continue
+                    }
+                    if message.channelID == sendersChannel {
+                        if let change = RecordingLayout.sender(fromChange: message.data, known: &knownSenders) {
+                            senders[SenderKey(endpoint: change.endpoint, source: change.source)] = change.sender
+                        }
                         continue
                     }
                     guard let entry = channels[message.channelID], let info = entry else { continue }
@@ -110,7 +124,8 @@ public final class RecordedSession {
                     }
                     let frame = RecordedFrame(receiveSequence: high | UInt64(message.sequence),
                                               receiveTime: Timestamp(nanosecondsSinceEpoch: Int64(clamping: message.logTime)),
-                                              endpointIndex: info.endpoint, kind: info.kind, parts: parts)
+                                              endpointIndex: info.endpoint, kind: info.kind, parts: parts,
+                                              sender: senders.isEmpty ? nil : senders[info.slot])
                     if !body(frame) { return nil }
                 default:
                     continue
@@ -121,6 +136,12 @@ public final class RecordedSession {
         }
         return records.stopReason
     }
+}
+
+/// The (endpoint, source) a `haechi/senders` message speaks for.
+private struct SenderKey: Hashable {
+    var endpoint: Int
+    var source: String
 }
 
 /// A file mapped read-only, as an MCAP byte source.

@@ -41,6 +41,11 @@ public final class SessionRecorder: RawFrameSink {
     private var failed = false
     private var schemaIDs: [String: UInt16] = [:]
     private var sideChannels: [String: UInt16] = [:]
+    /// Per frame channel id, the index of its (endpoint, source) in `slotSenders` (-1: not a frame channel).
+    private var channelSlots: [Int] = []
+    private var slotIndices: [SenderSlot: Int] = [:]
+    /// The sender of each (endpoint, source)'s latest frame, as the `haechi/senders` messages said.
+    private var slotSenders: [FrameSender?] = []
     private var scratch: [UInt8] = []
     private var chunkOpenedAt: ContinuousClock.Instant?
     private let clock = ContinuousClock()
@@ -55,6 +60,11 @@ public final class SessionRecorder: RawFrameSink {
     /// The first and last recorded frames' receive times (raw thread; read by `finish`).
     private var firstFrameTime: UInt64?
     private var lastFrameTime: UInt64 = 0
+
+    private struct SenderSlot: Hashable {
+        var endpoint: Int
+        var source: String
+    }
 
     private struct ChannelKey: Hashable {
         var endpoint: Int
@@ -180,6 +190,15 @@ public final class SessionRecorder: RawFrameSink {
             lastFrameTime = max(lastFrameTime, time)
             let sequence = UInt32(truncatingIfNeeded: frame.receiveSequence)
             if pendingIsEmpty { chunkOpenedAt = clock.now }
+            let slot = senderSlot(channel: channel, key: key)
+            if slotSenders[slot] !== frame.sender {
+                // Who sends this source's frames from here on (docs/recording.md): replay reads it back.
+                slotSenders[slot] = frame.sender
+                let change = RecordingLayout.senderChange(sequence: frame.receiveSequence, endpoint: frame.endpointIndex,
+                                                          source: frame.sourceKey, sender: frame.sender)
+                try writer.addMessage(channelID: try sideChannel(RecordingLayout.sendersTopic, schema: RecordingLayout.senderSchema),
+                                      sequence: sequence, logTime: time, publishTime: time, data: change)
+            }
             switch kind {
             case .decoded:
                 try writer.addMessage(channelID: channel, sequence: sequence, logTime: time, publishTime: time, data: frame.payload)
@@ -252,6 +271,21 @@ public final class SessionRecorder: RawFrameSink {
 
     private var pendingIsEmpty: Bool { writer.pendingBytes == 0 }
 
+    /// The sender slot of a frame channel: one per (endpoint, source), whatever the frame's kind.
+    private func senderSlot(channel: UInt16, key: ChannelKey) -> Int {
+        let index = Int(channel)
+        if index < channelSlots.count, channelSlots[index] >= 0 { return channelSlots[index] }
+        let slotKey = SenderSlot(endpoint: key.endpoint, source: key.source)
+        let slot = slotIndices[slotKey] ?? {
+            slotSenders.append(nil)
+            slotIndices[slotKey] = slotSenders.count - 1
+            return slotSenders.count - 1
+        }()
+        if index >= channelSlots.count { channelSlots += Array(repeating: -1, count: index + 1 - channelSlots.count) }
+        channelSlots[index] = slot
+        return slot
+    }
+
     private func channelID(for key: ChannelKey) throws(MCAPError) -> UInt16 {
         if let id = channels[key] { return id }
         let topic = RecordingLayout.frameTopic(source: key.source, kind: key.kind)
@@ -284,7 +318,8 @@ public final class SessionRecorder: RawFrameSink {
         if let id = sideChannels[topic] { return id }
         let schemaName = schema == RecordingLayout.locationFixSchema ? "foxglove.LocationFix"
             : schema == RecordingLayout.geoJSONSchema ? "foxglove.GeoJSON"
-            : schema == RecordingLayout.trackLineSchema ? "haechi.Track" : "haechi.FrameFlags"
+            : schema == RecordingLayout.trackLineSchema ? "haechi.Track"
+            : schema == RecordingLayout.senderSchema ? "haechi.FrameSender" : "haechi.FrameFlags"
         let id = try writer.addChannel(topic: topic, messageEncoding: "json", schemaID: try schemaID(schemaName, schema))
         sideChannels[topic] = id
         return id

@@ -56,6 +56,8 @@ public struct IngestEndpoint: Hashable, Sendable {
         if let ivl = reconnectIntervalMilliseconds { try socket.setOption(.reconnectInterval, ivl) }
         if let size = maximumMessageSize { try socket.setOption(.maxMessageSize, size) }
         try socket.setOption(.linger, 0)
+        // The ZAP handler then numbers every connection, so each frame says which peer sent it.
+        if ZAPHandler.appliesTo(self) { try socket.setZAPDomain(name) }
         if self.socket == .sub {
             for topic in topics { try socket.subscribe(topic) }
         }

@@ -10,6 +10,8 @@ public struct IngestStatistics: Hashable, Sendable {
     public var receiveSequence: UInt64 = 0
     /// The ring-buffer core's own counters.
     public var pipeline = PipelineCounters()
+    /// What the truth checks found, per drone.
+    public var truth = TruthIntegrityStatistics()
 
     /// Zero counters for `endpointCount` endpoints.
     public init(endpointCount: Int) {

@@ -24,11 +24,13 @@ public struct RawFrame: ~Copyable {
     /// `true` when a part was longer than the room the arena keeps for a message, so only its
     /// beginning is here (an oversize frame; the counters call it `oversize_frame`).
     public let isTruncated: Bool
+    /// Who sent it, when known (not over `inproc://`).
+    public let sender: FrameSender?
 
     /// A frame as lent to raw sinks (public for benchmarks and tests that drive a sink directly).
     public init(receiveSequence: UInt64, receiveTime: Timestamp, endpointIndex: Int, sourceKey: String,
          parts: UnsafeBufferPointer<UnsafeRawBufferPointer>, rejection: RejectReason?, wasDecoded: Bool = true,
-         isTruncated: Bool = false) {
+         isTruncated: Bool = false, sender: FrameSender? = nil) {
         self.receiveSequence = receiveSequence
         self.receiveTime = receiveTime
         self.endpointIndex = endpointIndex
@@ -37,6 +39,7 @@ public struct RawFrame: ~Copyable {
         self.rejection = rejection
         self.wasDecoded = wasDecoded
         self.isTruncated = isTruncated
+        self.sender = sender
     }
 
     /// Part 0 (normally the topic).

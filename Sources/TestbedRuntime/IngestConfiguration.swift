@@ -25,11 +25,15 @@ public struct IngestConfiguration: Hashable, Sendable {
     public var pipeline: PipelineSettings
     /// The live tracking stage.
     public var tracking = TrackingConfiguration()
+    /// The checks every truth fix passes before it is a drone's truth.
+    public var truthIntegrity = TruthIntegritySettings()
 
     /// The settings for the ingest thread.
     public var ingestSettings: IngestSettings {
-        IngestSettings(endpoints: endpoints, maximumFrameBytes: maximumFrameBytes, siteGeoidSeparation: site.geoidSeparation,
-                       maximumSources: maximumSources, pipeline: pipeline)
+        var settings = IngestSettings(endpoints: endpoints, maximumFrameBytes: maximumFrameBytes, siteGeoidSeparation: site.geoidSeparation,
+                                      maximumSources: maximumSources, pipeline: pipeline)
+        settings.truthIntegrity = truthIntegrity
+        return settings
     }
 
     /// Reads and checks a config file.
@@ -42,7 +46,7 @@ public struct IngestConfiguration: Hashable, Sendable {
     /// `recordedTrackerText`: the tracker file's text as a recording kept it; when given, it is used
     /// instead of reading the file `tracking.tracker` names (which may have changed since).
     public static func parse(_ text: String, file: String, recordedTrackerText: String? = nil) throws(RuntimeError) -> IngestConfiguration {
-        let root = try ConfigNode.root(yaml: text, file: file).mapping(allowing: ["site", "endpoints", "sensors", "limits", "pipeline", "tracking"])
+        let root = try ConfigNode.root(yaml: text, file: file).mapping(allowing: ["site", "endpoints", "sensors", "limits", "pipeline", "tracking", "truth"])
 
         let siteNode = try root.required("site").mapping(allowing: ["name", "origin", "geoid_separation_m"])
         let site = SiteConfiguration(
@@ -110,6 +114,14 @@ public struct IngestConfiguration: Hashable, Sendable {
         }
         var configuration = IngestConfiguration(file: file, text: text, site: site, endpoints: endpoints, sensors: sensors,
                                                 maximumFrameBytes: maximumFrameBytes, maximumSources: maximumSources, pipeline: pipeline)
+        if let node = try root.optional("truth")?.mapping(allowing: ["max_speed_mps", "position_slack_m", "handover_s", "max_drones"]) {
+            let defaults = TruthIntegritySettings()
+            configuration.truthIntegrity = TruthIntegritySettings(
+                maximumSpeed: try node.optional("max_speed_mps")?.double(in: 1...10_000) ?? defaults.maximumSpeed,
+                positionSlack: try node.optional("position_slack_m")?.double(in: 0...100_000) ?? defaults.positionSlack,
+                handoverSeconds: try node.optional("handover_s")?.double(in: 0...86_400) ?? defaults.handoverSeconds,
+                maximumDrones: try node.optional("max_drones")?.integer(atLeast: 1) ?? defaults.maximumDrones)
+        }
         if let node = try root.optional("tracking")?.mapping(allowing: ["enabled", "tracker", "publish"]) {
             var tracking = TrackingConfiguration()
             tracking.enabled = try node.optional("enabled")?.boolean() ?? true

@@ -71,6 +71,8 @@ public struct IngestSummary: Encodable, Sendable {
     public let totals: SourceStatistics
     /// The ring-buffer core's sizes, policy and waits.
     public let pipeline: PipelineCounters
+    /// What the truth checks found, per drone.
+    public let truth: TruthIntegrityStatistics
     /// The live tracking stage's counters; `nil` when tracking was off.
     public let tracking: TrackingCounters?
     /// The recorder's counters; `nil` when the run was not recorded.
@@ -79,7 +81,7 @@ public struct IngestSummary: Encodable, Sendable {
     public let replay: ReplayCounters?
 
     enum CodingKeys: String, CodingKey {
-        case format, software, endpoints, sources, totals, pipeline, tracking, recording, replay
+        case format, software, endpoints, sources, totals, pipeline, truth, tracking, recording, replay
         case configFile = "config_file", startedUTC = "started_utc", endedUTC = "ended_utc", stopReason = "stop_reason"
     }
 
@@ -99,6 +101,7 @@ public struct IngestSummary: Encodable, Sendable {
         sources = statistics.sources
         totals = statistics.totals
         pipeline = statistics.pipeline
+        truth = statistics.truth
         self.tracking = tracking
         self.recording = recording
         self.replay = replay

@@ -420,6 +420,8 @@ def test_peer_valid_json_payloads_validate(scenario_file):
 # --------------------------------------------------------------------------------------------------
 # The ingest summary
 
+NO_MAVLINK_LOSS = {"estimated": 0, "minimum": 0, "maximum": 0, "unbounded_gaps": 0, "unchecked_frames": 0}
+
 EXAMPLE_SUMMARY = {
     "config_file": "/tmp/haechi.yaml", "ended_utc": "2026-11-24T21:00:05.456Z",
     "endpoints": [{"address": "tcp://127.0.0.1:7001", "frames_received": 3, "mode": "connect", "name": "sensors",
@@ -430,6 +432,7 @@ EXAMPLE_SUMMARY = {
                                "frames_malformed": 1, "frames_shed": 0, "frames_received": 1, "last_receive_ns": 1795640400200000000,
                                "last_t_ns": None, "malformed": {"bad_topic": 1}, "records": {},
                                "sequence": {"checked": 0, "gaps": 0, "missing": 0, "out_of_order": 0, "restarts": 0},
+                               "mavlink_loss": NO_MAVLINK_LOSS,
                                "truth_fixes": {}},
         "mavlink/drone-7": {"bytes_received": 83, "first_receive_ns": 1795640400100000000,
                             "first_t_ns": 1748736016000000000, "frames_malformed": 1, "frames_shed": 0, "frames_received": 2,
@@ -437,6 +440,8 @@ EXAMPLE_SUMMARY = {
                             "malformed": {"mavlink_crc": 1},
                             "records": {"global_position_int": 1, "heartbeat": 1, "system_time": 1},
                             "sequence": {"checked": 3, "gaps": 1, "missing": 1, "out_of_order": 0, "restarts": 0},
+                            "mavlink_loss": {"estimated": 1, "minimum": 1, "maximum": None, "unbounded_gaps": 1,
+                                             "unchecked_frames": 0},
                             "truth_fixes": {"system_time": 1}}},
     "started_utc": "2026-11-24T21:00:00.123Z", "stop_reason": "signal",
     "pipeline": {"ring_slots": 65536, "arena_bytes": 67108864, "tracking_overload": "block", "producer_waits": 0},
@@ -444,7 +449,15 @@ EXAMPLE_SUMMARY = {
                "malformed": {"bad_topic": 1, "mavlink_crc": 1},
                "records": {"global_position_int": 1, "heartbeat": 1, "system_time": 1},
                "sequence": {"checked": 3, "gaps": 1, "missing": 1, "out_of_order": 0, "restarts": 0},
+               "mavlink_loss": {"estimated": 1, "minimum": 1, "maximum": None, "unbounded_gaps": 1, "unchecked_frames": 0},
                "truth_fixes": {"system_time": 1}},
+    "truth": {"drones": {"drone-7": {"bound_sender": "connection 1 from 127.0.0.1 on 'drones', topic mavlink/drone-7, system 7",
+                                     "first_flag_receive_ns": None, "fixes_accepted": 1, "flagged": False,
+                                     "handovers": 0, "jumps": 0, "largest_jump_m": None, "largest_jump_speed_mps": None,
+                                     "other_sender_fixes": 0, "other_sender_names": [], "other_senders": 0,
+                                     "reanchors": 0, "restarts": 0}},
+              "fixes_beyond_drone_limit": 0, "flagged_drones": [], "handover_s": 2.0, "max_drones": 1024,
+              "max_speed_mps": 150.0, "position_slack_m": 50.0, "unattributed_fixes": 0},
 }
 
 
@@ -511,8 +524,12 @@ def test_summary_schema_rejects_recording_and_replay(summary):
     (("sources", "not a topic"), {}),
     (("totals", "frames_received"), "3"),
     (("started_utc",), "2026-11-24 21:00:00"),
+    (("sources", "mavlink/drone-7", "mavlink_loss", "maximum"), -1),
+    (("truth", "drones", "drone-7", "jumps"), -1),
+    (("truth", "drones", "drone-7", "spoofed"), True),
+    (("truth", "max_speed_mps"), 0),
 ], ids=["stop_reason", "unknown_reason", "unknown_record_kind", "negative_count", "bad_source_name",
-        "count_as_string", "time_not_iso"])
+        "count_as_string", "time_not_iso", "negative_loss_bound", "negative_jumps", "unknown_truth_key", "zero_speed_limit"])
 def test_summary_schema_rejects(path, value):
     summary = json.loads(json.dumps(EXAMPLE_SUMMARY))
     node = summary

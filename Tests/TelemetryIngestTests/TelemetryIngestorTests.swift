@@ -126,6 +126,37 @@ struct TelemetryIngestorTests {
         #expect(ingestor.stop().receiveSequence == 0)
     }
 
+    @Test("Over TCP the ZAP handler numbers each connection, and every frame names the one that sent it")
+    func sendersOverTCP() throws {
+        let context = try ZMQContext()
+        let address = "tcp://127.0.0.1:\(try #require(freeTCPPort()))"
+        let settings = IngestSettings(endpoints: [IngestEndpoint(name: "drones", address: address, socket: .pull, mode: .bind)])
+        let ingestor = try TelemetryIngestor(settings: settings, context: context, logger: Logger(label: "test"))
+        let sink = CapturingSink()
+        try ingestor.start(rawSinks: [sink])
+        let first = try ZMQSocket(context: context, type: .push)
+        try first.connect(address)
+        let second = try ZMQSocket(context: context, type: .push)
+        try second.connect(address)
+        for i in 0..<20 {
+            try first.send(topic: "mavlink/drone-7", payload: heartbeat(sequence: UInt8(i)))
+            try second.send(topic: "mavlink/drone-7", payload: heartbeat(sequence: UInt8(100 + i)))
+        }
+        #expect(waitFor(ingestor) { $0.sources["mavlink/drone-7"]?.framesReceived == 40 })
+        ingestor.stop()
+        #expect(ingestor.senders.count == 2)
+        let senders = sink.senders.compactMap { $0 }
+        #expect(senders.count == 40)
+        #expect(Set(senders.map(\.connection)) == [1, 2])
+        #expect(senders.allSatisfy { $0.address == "127.0.0.1" && $0.endpointName == "drones" && $0.mechanism == .null })
+        // Each connection's frames keep their own counter: the two interleaved streams are not loss.
+        let byConnection = Dictionary(grouping: zip(sink.senders, sink.frames), by: { $0.0?.connection ?? 0 })
+        for (_, frames) in byConnection {
+            let sequences = frames.map { $0.1.parts[1][4] }
+            #expect(zip(sequences, sequences.dropFirst()).allSatisfy { $1 == $0 &+ 1 })
+        }
+    }
+
     @Test("Stop returns promptly while idle")
     func stopWhileIdle() throws {
         let settings = IngestSettings(endpoints: [
@@ -208,4 +239,20 @@ struct TelemetryIngestorTests {
         #expect(raw.frames.first.map { $0.parts[1].count < 10_000 && $0.parts[1].count > 1024 } == true)
         #expect(raw.frames.map(\.rejection) == [.oversizeFrame, nil])
     }
+}
+
+/// A TCP port on 127.0.0.1 that nothing listens on: the kernel's pick for a socket bound to port 0.
+func freeTCPPort() -> Int? {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    }
+    return bound ? Int(UInt16(bigEndian: address.sin_port)) : nil
 }
