@@ -142,7 +142,9 @@ public enum RecordingLayout {
     "connection":{"type":"integer","description":"the ZAP handler's connection number; 0: not known"},\
     "endpoint_name":{"type":"string"},\
     "mechanism":{"enum":["NULL","CURVE"]},"address":{"type":"string"},"public_key":{"type":["string","null"]},\
-    "client":{"type":["string","null"]}}}
+    "client":{"type":["string","null"]},\
+    "topics":{"type":"array","items":{"type":"string"},"description":"the topics a CURVE client may send (a trailing * is a prefix)"},\
+    "mavlink_systems":{"type":"array","items":{"type":"integer"}}}}
     """
 
     /// A `haechi/tracks` message: one track line (docs/schemas/track.schema.json).
@@ -207,8 +209,21 @@ public enum RecordingLayout {
             w.field("address", sender.address)
             if let key = sender.publicKey { w.field("public_key", key) } else { w.null("public_key") }
             if let client = sender.clientName { w.field("client", client) } else { w.null("client") }
+            if let allowance = sender.allowance {
+                w.raw("topics", json: "[" + allowance.topics.map(Self.jsonString).joined(separator: ",") + "]")
+                if let systems = allowance.mavlinkSystems {
+                    w.raw("mavlink_systems", json: "[" + systems.map(String.init).joined(separator: ",") + "]")
+                }
+            }
         }
         return Array(w.json.utf8)
+    }
+
+    /// `text` as a JSON string.
+    private static func jsonString(_ text: String) -> String {
+        var w = JSONObjectWriter()
+        w.field("s", text)
+        return String(w.json.dropFirst(6).dropLast())   // {"s": "…"} → "…"
     }
 
     /// The sender a `haechi/senders` message names; `nil` for connection 0 (not known). `known`
@@ -223,9 +238,12 @@ public enum RecordingLayout {
         if let sender = known[key] { return (endpoint, source, sender) }
         let mechanism = (object["mechanism"] as? String).flatMap(FrameSender.Mechanism.init(rawValue:)) ?? .null
         let name = object["endpoint_name"] as? String ?? "\(endpoint)"
+        let allowance = (object["topics"] as? [String]).map { topics in
+            SourceAllowance(topics: topics, mavlinkSystems: (object["mavlink_systems"] as? [Int])?.compactMap(UInt8.init(exactly:)))
+        }
         let sender = FrameSender(connection: UInt32(connection), endpointIndex: endpoint, endpointName: name, mechanism: mechanism,
                                  address: object["address"] as? String ?? "", publicKey: object["public_key"] as? String,
-                                 clientName: object["client"] as? String)
+                                 clientName: object["client"] as? String, allowance: allowance)
         known[key] = sender
         return (endpoint, source, sender)
     }

@@ -44,6 +44,9 @@ public final class FrameProcessor {
     private let jsonDecoder = TelemetryJSONDecoder()
     private var sources: [String: SourceState] = [:]
     private var endpointFrames: [UInt64]
+    private var endpointSecurity: [EndpointSecurityCounters]
+    /// The last authorisation decided: a sender's frames come in runs on one topic.
+    private var lastAuthorised: (sender: ObjectIdentifier, topic: SourceTopic, allowed: Bool)?
     private var receiveSequence: UInt64 = 0
     private let rawSinks: [any RawFrameSink]
     private let recordSinks: [any TelemetryRecordSink]
@@ -59,6 +62,7 @@ public final class FrameProcessor {
         self.siteGeoidSeparation = siteGeoidSeparation
         self.badTopicKeys = endpointNames.map { Self.badTopicKey(endpoint: $0) }
         self.endpointFrames = Array(repeating: 0, count: endpointNames.count)
+        self.endpointSecurity = Array(repeating: EndpointSecurityCounters(mechanism: .null), count: endpointNames.count)
         self.rawSinks = rawSinks
         self.recordSinks = recordSinks
     }
@@ -70,6 +74,7 @@ public final class FrameProcessor {
     public var statistics: IngestStatistics {
         var result = IngestStatistics(endpointCount: endpointFrames.count)
         result.endpointFrames = endpointFrames
+        result.endpointSecurity = endpointSecurity
         result.receiveSequence = receiveSequence
         result.sources = sources.mapValues { state in
             // Gaps no timed frame has followed yet: their residues count, with no upper bound so far.
@@ -188,7 +193,10 @@ public final class FrameProcessor {
             rejection = .badEnvelope
         } else if let topic {
             let payload = parts[1]
-            if topic.format == nil {
+            if let sender, let allowance = sender.allowance, !authorised(sender, allowance, topic) {
+                rejection = .unauthorisedSource
+                noteRefused(endpoint: sender.endpointIndex)
+            } else if topic.format == nil {
                 rejection = .unknownFormat
             } else if payload.isEmpty {
                 rejection = .emptyFrame
@@ -207,6 +215,20 @@ public final class FrameProcessor {
             state.statistics.malformed[rejection, default: 0] += 1
         }
         return rejection
+    }
+
+    private func noteRefused(endpoint: Int) {
+        // A replayed sender's endpoint comes from the recording: checked, not trusted.
+        if endpointSecurity.indices.contains(endpoint) { endpointSecurity[endpoint].framesRefused &+= 1 }
+    }
+
+    /// Whether `sender` may speak for `topic`, remembering the last answer.
+    private func authorised(_ sender: FrameSender, _ allowance: SourceAllowance, _ topic: SourceTopic) -> Bool {
+        let id = ObjectIdentifier(sender)
+        if let last = lastAuthorised, last.sender == id, last.topic == topic { return last.allowed }
+        let allowed = allowance.allows(topic: topic.description)
+        lastAuthorised = (id, topic, allowed)
+        return allowed
     }
 
     private func decodeJSON(_ payload: UnsafeRawBufferPointer, topic: SourceTopic, state: inout SourceState, sequence: UInt64,
@@ -256,6 +278,11 @@ public final class FrameProcessor {
             case .defect(let reason):
                 firstDefect = firstDefect ?? reason
                 state.statistics.malformed[reason, default: 0] += 1
+            case .message(let header, _) where sender?.allowance.map({ !$0.allows(system: header.systemID) }) ?? false:
+                // A CURVE client's frame for a system its key may not speak for: refused, not decoded.
+                firstDefect = firstDefect ?? .unauthorisedSource
+                state.statistics.malformed[.unauthorisedSource, default: 0] += 1
+                if let sender { noteRefused(endpoint: sender.endpointIndex) }
             case .message(let header, let message):
                 state.statistics.records[message.kind, default: 0] += 1
                 if !state.pooled {

@@ -34,10 +34,12 @@ public final class FrameSender: Sendable, CustomStringConvertible {
     public let publicKey: String?
     /// The name the configuration gives that key, when it gives one.
     public let clientName: String?
+    /// The sources the sender may speak for (a CURVE client's, from the configuration); `nil`: any.
+    public let allowance: SourceAllowance?
 
     /// Creates a sender (the ZAP handler does, and a replay from what the recording says).
     public init(connection: UInt32, endpointIndex: Int, endpointName: String, mechanism: Mechanism, address: String,
-                publicKey: String? = nil, clientName: String? = nil) {
+                publicKey: String? = nil, clientName: String? = nil, allowance: SourceAllowance? = nil) {
         self.connection = connection
         self.endpointIndex = endpointIndex
         self.endpointName = endpointName
@@ -45,6 +47,7 @@ public final class FrameSender: Sendable, CustomStringConvertible {
         self.address = address
         self.publicKey = publicKey
         self.clientName = clientName
+        self.allowance = allowance
     }
 
     /// Whether the sender could not be numbered (the registry was full): such a sender never

@@ -24,19 +24,23 @@ public final class FrameSenderRegistry: Sendable {
 
     /// Numbers a newly admitted connection; past ``capacity``, returns the endpoint's shared unattributed sender.
     public func register(endpointIndex: Int, endpointName: String, mechanism: FrameSender.Mechanism, address: String,
-                         publicKey: String? = nil, clientName: String? = nil) -> FrameSender {
+                         publicKey: String? = nil, clientName: String? = nil, allowance: SourceAllowance? = nil) -> FrameSender {
         let numbered: FrameSender? = senders.withLock { list in
             guard list.count < capacity else { return nil }
             let sender = FrameSender(connection: UInt32(list.count + 1), endpointIndex: endpointIndex, endpointName: endpointName,
-                                     mechanism: mechanism, address: address, publicKey: publicKey, clientName: clientName)
+                                     mechanism: mechanism, address: address, publicKey: publicKey, clientName: clientName,
+                                     allowance: allowance)
             list.append(sender)
             return sender
         }
         if let numbered { return numbered }
         return unattributed.withLock { shared in
             if let sender = shared[endpointIndex] { return sender }
+            // Shared by every connection past the limit; a CURVE client among them keeps no allowance, so
+            // the shared sender may speak for nothing.
             let sender = FrameSender(connection: FrameSender.unattributedConnection, endpointIndex: endpointIndex,
-                                     endpointName: endpointName, mechanism: mechanism, address: "")
+                                     endpointName: endpointName, mechanism: mechanism, address: "",
+                                     allowance: mechanism == .curve ? SourceAllowance(topics: [], mavlinkSystems: []) : nil)
             shared[endpointIndex] = sender
             return sender
         }

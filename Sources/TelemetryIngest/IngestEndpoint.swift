@@ -35,10 +35,13 @@ public struct IngestEndpoint: Hashable, Sendable {
     /// `ZMQ_MAXMSGSIZE`, bytes: libzmq disconnects a peer that sends more. `nil`: no limit.
     /// Haechi's own `max_frame_bytes` counts oversize frames instead of dropping them, so prefer that.
     public var maximumMessageSize: Int?
+    /// CurveZMQ: when set, the endpoint is a CURVE server and admits only the listed client keys.
+    public var curve: CurveSettings?
 
     /// Creates an endpoint.
     public init(name: String, address: String, socket: SocketKind, mode: Mode, topics: [String] = [""],
-                receiveHighWaterMark: Int? = nil, reconnectIntervalMilliseconds: Int? = nil, maximumMessageSize: Int? = nil) {
+                receiveHighWaterMark: Int? = nil, reconnectIntervalMilliseconds: Int? = nil, maximumMessageSize: Int? = nil,
+                curve: CurveSettings? = nil) {
         self.name = name
         self.address = address
         self.socket = socket
@@ -47,15 +50,24 @@ public struct IngestEndpoint: Hashable, Sendable {
         self.receiveHighWaterMark = receiveHighWaterMark
         self.reconnectIntervalMilliseconds = reconnectIntervalMilliseconds
         self.maximumMessageSize = maximumMessageSize
+        self.curve = curve
     }
 
-    /// Opens, configures and binds or connects this endpoint's socket.
-    func open(in context: ZMQContext) throws(ZMQError) -> ZMQSocket {
+    /// Opens, configures and binds or connects this endpoint's socket; a CURVE endpoint's handshakes
+    /// are reported to `monitor` (an `inproc://` address the ZAP handler reads).
+    func open(in context: ZMQContext, monitor: String? = nil) throws(ZMQError) -> ZMQSocket {
         let socket = try ZMQSocket(context: context, type: socket.zmqType)
         if let hwm = receiveHighWaterMark { try socket.setOption(.receiveHighWaterMark, hwm) }
         if let ivl = reconnectIntervalMilliseconds { try socket.setOption(.reconnectInterval, ivl) }
         if let size = maximumMessageSize { try socket.setOption(.maxMessageSize, size) }
         try socket.setOption(.linger, 0)
+        if let curve {
+            guard let secretKey = curve.serverSecretKey else {
+                throw ZMQError(code: .invalidArgument, message: "the CURVE server key (\(curve.serverKeyFile)) was not loaded")
+            }
+            try socket.makeCurveServer(secretKey: secretKey)
+            if let monitor { try socket.monitorHandshakes(at: monitor) }
+        }
         // The ZAP handler then numbers every connection, so each frame says which peer sent it.
         if ZAPHandler.appliesTo(self) { try socket.setZAPDomain(name) }
         if self.socket == .sub {

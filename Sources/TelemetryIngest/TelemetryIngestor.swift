@@ -128,9 +128,10 @@ public final class TelemetryIngestor: Sendable {
                 finished.leave()
             }
             var group = ZMQSocketGroup()
-            for endpoint in settings.endpoints {
+            let monitors = zap.withLock { $0?.monitorAddresses } ?? []
+            for (index, endpoint) in settings.endpoints.enumerated() {
                 do throws(ZMQError) {
-                    group.add(try endpoint.open(in: context))
+                    group.add(try endpoint.open(in: context, monitor: index < monitors.count ? monitors[index] : nil))
                 } catch {
                     setupError.withLock {
                         $0 = IngestError(code: .endpointSetup,
@@ -174,6 +175,13 @@ public final class TelemetryIngestor: Sendable {
     public func snapshot() -> IngestStatistics {
         var statistics = shared.withLock { $0.statistics }
         statistics.pipeline.producerWaits = producerWaits.load(ordering: .relaxed)
+        if let admitted = zap.withLock({ $0 })?.securityCounters {
+            for (index, counters) in admitted.enumerated() where index < statistics.endpointSecurity.count {
+                var merged = counters
+                merged.framesRefused = statistics.endpointSecurity[index].framesRefused
+                statistics.endpointSecurity[index] = merged
+            }
+        }
         return statistics
     }
 

@@ -13,6 +13,12 @@ import Synchronization
 /// the connection's number as the user id; libzmq then stamps that number on every message of the
 /// connection (`User-Id` metadata), which is how the receive thread knows who sent each frame.
 /// A ZAP handler's user id takes precedence over any property a peer sends about itself.
+///
+/// On a CURVE endpoint (``IngestEndpoint/curve``) it admits only the client keys the configuration
+/// lists, each with the sources it may speak for (``FrameSender/allowance``), and refuses every other
+/// key (`400`), counted per endpoint. A plaintext peer never reaches it there (libzmq fails the
+/// handshake on the mechanism mismatch); the handler learns of those from a monitor of the socket's
+/// handshakes, read on the same thread, and counts them too (``EndpointSecurityCounters``).
 final class ZAPHandler: Sendable {
     /// Where libzmq looks for a context's ZAP handler (RFC 27).
     static let address = "inproc://zeromq.zap.01"
@@ -22,6 +28,11 @@ final class ZAPHandler: Sendable {
     let registry: FrameSenderRegistry
     private let context: ZMQContext
     private let endpointNames: [String]
+    /// Per endpoint, its CURVE clients by public key (`nil`: a plaintext endpoint).
+    private let clients: [[String: CurveClient]?]
+    private let counters: Mutex<[EndpointSecurityCounters]>
+    /// Where each CURVE endpoint's handshake monitor publishes (`nil` for the others).
+    let monitorAddresses: [String?]
     private let stopRequested = ManagedAtomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
 
@@ -30,7 +41,18 @@ final class ZAPHandler: Sendable {
         self.context = context
         self.endpointNames = endpoints.map(\.name)
         self.registry = registry
+        self.clients = endpoints.map { endpoint in
+            endpoint.curve.map { Dictionary($0.clients.map { ($0.publicKey, $0) }, uniquingKeysWith: { first, _ in first }) }
+        }
+        self.counters = Mutex(endpoints.map { EndpointSecurityCounters(mechanism: $0.curve == nil ? .null : .curve) })
+        let tag = UInt(bitPattern: ObjectIdentifier(registry).hashValue)
+        self.monitorAddresses = endpoints.enumerated().map { index, endpoint in
+            endpoint.curve == nil ? nil : "inproc://haechi-handshakes-\(tag)-\(index)"
+        }
     }
+
+    /// What the handler admitted and refused so far, per endpoint.
+    var securityCounters: [EndpointSecurityCounters] { counters.withLock { $0 } }
 
     /// Whether an endpoint's connections go through ZAP: those with a ZMTP handshake (not `inproc://`,
     /// whose peers share the process, and not PGM, which has no connections).
@@ -45,11 +67,24 @@ final class ZAPHandler: Sendable {
         let thread = Thread { [self] in
             defer { finished.signal() }
             do throws(ZMQError) {
+                var group = ZMQSocketGroup()
                 let socket = try ZMQSocket(context: context, type: .rep)
                 try socket.setOption(.linger, 0)
                 try socket.bind(Self.address)
+                group.add(socket)
+                // The monitors' readers connect before the endpoints exist (inproc allows it), so no
+                // handshake goes unreported.
+                var monitored: [Int] = []
+                for (index, address) in monitorAddresses.enumerated() {
+                    guard let address else { continue }
+                    let reader = try ZMQSocket(context: context, type: .pair)
+                    try reader.setOption(.linger, 0)
+                    try reader.connect(address)
+                    group.add(reader)
+                    monitored.append(index)
+                }
                 ready.signal()
-                serve(socket)
+                serve(&group, monitored: monitored)
             } catch {
                 setupError.withLock { $0 = error }
                 ready.signal()
@@ -73,14 +108,37 @@ final class ZAPHandler: Sendable {
         finished.wait()
     }
 
-    private func serve(_ socket: borrowing ZMQSocket) {
+    /// Answers requests (socket 0 of `group`) and counts the monitors' handshake events (the others,
+    /// for the endpoints `monitored`) until stopped.
+    private func serve(_ group: inout ZMQSocketGroup, monitored: [Int]) {
         while !stopRequested.load(ordering: .relaxed) {
             do {
-                guard try socket.waitForInput(timeout: Self.pollTimeout),
-                      let request = try socket.receiveParts(blocking: false) else { continue }
-                try socket.send(answer(request))
+                guard try group.poll(timeout: Self.pollTimeout) > 0 else { continue }
+                if group.hasInput(0) {
+                    try group.withSocket(at: 0) { (socket) throws(ZMQError) in
+                        if let request = try socket.receiveParts(blocking: false) { try socket.send(answer(request)) }
+                    }
+                }
+                for (offset, endpoint) in monitored.enumerated() where group.hasInput(offset + 1) {
+                    try group.withSocket(at: offset + 1) { (socket) throws(ZMQError) in
+                        while let parts = try socket.receiveParts(blocking: false) {
+                            guard let event = ZMQHandshakeEvent(parts: parts) else { continue }
+                            count(event, endpoint: endpoint)
+                        }
+                    }
+                }
             } catch {
-                return   // the context is shutting down (or the socket failed): libzmq refuses connections without us
+                return   // the context is shutting down (or a socket failed)
+            }
+        }
+    }
+
+    private func count(_ event: ZMQHandshakeEvent, endpoint: Int) {
+        counters.withLock { counters in
+            switch event {
+            case .mechanismMismatch: counters[endpoint].refusedPlaintext &+= 1
+            case .protocolError, .failed: counters[endpoint].handshakeFailures &+= 1
+            case .succeeded, .refused: break   // admitted and refused keys are counted where ZAP answers
             }
         }
     }
@@ -99,10 +157,24 @@ final class ZAPHandler: Sendable {
             // Not one of ours (a socket sharing the context set a domain): admitted, not numbered.
             return reply("200", "OK")
         }
-        switch mechanism {
-        case "NULL":
+        switch (mechanism, clients[endpoint]) {
+        case ("NULL", nil):
             let sender = registry.register(endpointIndex: endpoint, endpointName: domain, mechanism: .null, address: address)
+            counters.withLock { $0[endpoint].connectionsAdmitted &+= 1 }
             return reply("200", "OK", userID: "\(sender.connection)")
+        case ("CURVE", let listed?):
+            guard request.count >= 7, let key = ZMQCurveKeyPair.z85(request[6]), let client = listed[key] else {
+                counters.withLock { $0[endpoint].refusedUnlistedKeys &+= 1 }
+                return reply("400", "key not admitted on '\(domain)'")
+            }
+            let sender = registry.register(endpointIndex: endpoint, endpointName: domain, mechanism: .curve, address: address,
+                                           publicKey: key, clientName: client.name,
+                                           allowance: SourceAllowance(topics: client.topics, mavlinkSystems: client.mavlinkSystems))
+            counters.withLock { $0[endpoint].connectionsAdmitted &+= 1 }
+            return reply("200", "OK", userID: "\(sender.connection)")
+        case (_, _?):
+            counters.withLock { $0[endpoint].refusedPlaintext &+= 1 }
+            return reply("400", "'\(domain)' admits CURVE clients only")
         default:
             return reply("400", "mechanism \(mechanism) is not accepted on '\(domain)'")
         }

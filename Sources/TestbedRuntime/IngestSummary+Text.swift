@@ -36,6 +36,14 @@ extension IngestSummary {
             if let line = Self.mavlinkLossLine(key, sources[key]!) { text += line + "\n" }
         }
         text += truthReport
+        for endpoint in security ?? [] {
+            let c = endpoint.counters
+            guard c.mechanism == .curve || c.refusedPlaintext + c.refusedUnlistedKeys + c.framesRefused > 0 else { continue }
+            text += "security: \(endpoint.name) (\(c.mechanism.rawValue)): \(c.connectionsAdmitted) connection(s) admitted; refused: "
+                + "\(c.refusedPlaintext) plaintext handshake(s), \(c.refusedUnlistedKeys) unlisted key(s), "
+                + "\(c.framesRefused) frame(s) for sources the key may not speak for"
+                + (c.handshakeFailures > 0 ? "; \(c.handshakeFailures) other failed handshake(s)" : "") + "\n"
+        }
         if let recording {
             text += "recording: \(recording.path), \(recording.framesRecorded) frames"
                 + (recording.finalised ? "" : " (NOT finalised: haechi recover \(recording.path))") + "\n"

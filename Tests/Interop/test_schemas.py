@@ -461,6 +461,8 @@ EXAMPLE_SUMMARY = {
 }
 
 
+EXAMPLE_SECURITY = [{"connections_admitted": 2, "frames_refused": 1, "handshake_failures": 0, "mechanism": "CURVE",
+                     "name": "sensors", "refused_plaintext": 3, "refused_unlisted_keys": 1}]
 EXAMPLE_RECORDING = {"finalised": True, "frames_lost": 0, "frames_recorded": 3,
                      "path": "Replays/run-20261124T210000Z.mcap"}
 EXAMPLE_REPLAY = {"frames_published": 0, "frames_replayed": 3, "frames_skipped": 0, "real_time_factor": 12.5,
@@ -489,12 +491,13 @@ def replay_example(**replay) -> dict:
 @pytest.mark.parametrize("summary", [
     EXAMPLE_SUMMARY,
     example(recording=EXAMPLE_RECORDING),
+    example(security=EXAMPLE_SECURITY),
     example(stop_reason="recording_failure", recording={**EXAMPLE_RECORDING, "finalised": False, "frames_lost": 2,
                                                         "failure": "recording to x.mcap failed: File too large"}),
     replay_example(),
     replay_example(tracks_match_recording=None, frames_skipped=2),
     replay_example(tracks_match_recording=False, first_track_difference=4),
-], ids=["live", "recorded", "recording_failure", "replay", "replay_window", "replay_tracks_differ"])
+], ids=["live", "recorded", "security", "recording_failure", "replay", "replay_window", "replay_tracks_differ"])
 def test_example_summary_validates(summary):
     assert [e.message for e in SUMMARY.iter_errors(summary)] == []
 
@@ -508,8 +511,11 @@ def test_example_summary_validates(summary):
     replay_example(recording_finalised=None),
     example(pipeline={**EXAMPLE_SUMMARY["pipeline"], "ring_slots": 0}),  # only a replay runs without the ring
     example(stop_reason="end_of_file"),
+    example(security=[{**EXAMPLE_SECURITY[0], "mechanism": "PLAIN"}]),
+    example(security=[{k: v for k, v in EXAMPLE_SECURITY[0].items() if k != "refused_unlisted_keys"}]),
 ], ids=["recording_without_finalised", "negative_lost", "unknown_recording_key", "speed_not_a_string",
-        "difference_at_line_0", "replay_without_finalised", "live_without_ring", "unknown_stop_reason"])
+        "difference_at_line_0", "replay_without_finalised", "live_without_ring", "unknown_stop_reason",
+        "unknown_mechanism", "security_without_unlisted_keys"])
 def test_summary_schema_rejects_recording_and_replay(summary):
     if "replay" in summary:
         summary["replay"] = {k: v for k, v in summary["replay"].items() if v is not None}
