@@ -125,6 +125,7 @@ $(BENCH_BIN):
 # from a seed corpus made from the tests' own inputs. A crash leaves crash-<hash> in .build-fuzz/crashes/
 # and fails the target; docs/security.md says how long a run takes. FUZZ_TARGETS picks some.
 FUZZ_RUNS    ?= 10000000
+FUZZ_MAX_LEN ?= 8192
 FUZZ_TARGETS ?= FuzzJSON FuzzMAVLink FuzzMCAP FuzzRecover
 FUZZ_BUILD   := HAECHI_FUZZ=1 $(SWIFT) build -c release --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -use-ld=lld
 
@@ -138,10 +139,13 @@ fuzz: system-deps
 	 for t in $(FUZZ_TARGETS); do \
 	   seeds=.build-fuzz/seeds/$$(echo $$t | sed 's/^Fuzz//' | tr A-Z a-z); mkdir -p .build-fuzz/corpus/$$t; \
 	   echo "==> $$t: $(FUZZ_RUNS) runs"; start=$$(date +%s); \
-	   "$$bin/$$t" -runs=$(FUZZ_RUNS) -max_len=65536 -rss_limit_mb=2048 -print_final_stats=1 \
-	     -artifact_prefix=.build-fuzz/crashes/$$t- .build-fuzz/corpus/$$t $$seeds 2>&1 | grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|==|SUMMARY|INFO: seed corpus)' || true; \
+	   "$$bin/$$t" -runs=$(FUZZ_RUNS) -max_len=$(FUZZ_MAX_LEN) -rss_limit_mb=2048 -print_final_stats=1 \
+	     -artifact_prefix=.build-fuzz/crashes/$$t- .build-fuzz/corpus/$$t $$seeds > .build-fuzz/$$t.log 2>&1 || true; \
+	   grep -E '^(stat::number_of_executed_units|==[0-9]+==|SUMMARY|INFO: seed corpus)' .build-fuzz/$$t.log || true; \
 	   test -z "$$(ls .build-fuzz/crashes/$$t-* 2>/dev/null)" || { echo "$$t: crash inputs in .build-fuzz/crashes/"; exit 1; }; \
-	   echo "$$t: $(FUZZ_RUNS) runs in $$(( $$(date +%s) - start )) s, no crash"; \
+	   runs=$$(sed -n 's/^stat::number_of_executed_units: *//p' .build-fuzz/$$t.log); \
+	   echo "$$t: $${runs:-0} of $(FUZZ_RUNS) runs in $$(( $$(date +%s) - start )) s, no crash"; \
+	   test "$${runs:-0}" -ge $(FUZZ_RUNS) || { echo "$$t: stopped before $(FUZZ_RUNS) runs (see .build-fuzz/$$t.log)"; exit 1; }; \
 	 done
 
 # make soak MINUTES=60: a dense simulated trial in real time through ingest, tracking and recording;

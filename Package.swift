@@ -65,7 +65,7 @@ let package = Package(
         .target(
             name: "TelemetryIngest",
             dependencies: [
-                "ZeroMQ", "TelemetryModel", "LockFreeRing",
+                "ZeroMQ", "TelemetryModel", "LockFreeRing", "Geodesy",
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "Logging", package: "swift-log"),
             ]

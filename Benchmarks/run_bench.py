@@ -62,6 +62,8 @@ RAW_PAYLOAD_BYTES = (64, 256)
 # 70), so the JSON path is measured at 128 bytes (the required fields and seq) and at 256 (a full
 # detection record, as a radar sends it).
 JSON_PAYLOAD_BYTES = (128, 256)
+#: Payload sizes of the CURVE figures (raw mode), each beside the plaintext figure of the same size.
+CURVE_PAYLOAD_BYTES = (256,)
 LATENCY_RATES = (10_000, 100_000)
 LATENCY_PAYLOAD_BYTES = 64
 
@@ -351,17 +353,19 @@ class Bench:
                                  "metric": "items_per_second", "unit": "items/s", "haechi": h, "baseline": c,
                                  "baseline_name": "C SPSC ring", "target": "ring"})
 
-        def zmq_pair(size: int, preload: bool):
+        def zmq_pair(size: int, preload: bool, curve: bool = False):
+            c = ["--curve"] if curve else []
             def pair(endpoint: str):
-                return ([zmq, "recv", endpoint, str(frames)], [zmq, "send", endpoint, str(frames), str(size)],
+                return ([zmq, *c, "recv", endpoint, str(frames)], [zmq, *c, "send", endpoint, str(frames), str(size)],
                         TIMEOUT_INGEST_S, self.preload_env() if preload else None)
             return pair
 
-        def haechi_pair(size: int, mode: str, preload: bool):
+        def haechi_pair(size: int, mode: str, preload: bool, curve: bool = False):
             def pair(endpoint: str):
                 receiver = [hb, "ingest", "--endpoint", endpoint, "--frames", str(frames),
-                            "--payload-bytes", str(size), "--mode", mode]
-                sender = [zmq, "send", endpoint, str(frames), str(size)] + (["json"] if mode == "json" else [])
+                            "--payload-bytes", str(size), "--mode", mode] + (["--curve"] if curve else [])
+                sender = ([zmq] + (["--curve"] if curve else []) + ["send", endpoint, str(frames), str(size)]
+                          + (["json"] if mode == "json" else []))
                 return receiver, sender, TIMEOUT_INGEST_S, self.preload_env() if preload else None
             return pair
 
@@ -377,6 +381,18 @@ class Bench:
                                  "kind": "throughput", "metric": "frames_per_second", "unit": "frames/s",
                                  "haechi": h, "baseline": f"c_zmq_{size}", "baseline_name": "raw libzmq",
                                  "target": "raw_ingest" if mode == "raw" else "json_decode"})
+
+        # CURVE (docs/security.md): Haechi over CurveZMQ beside raw libzmq over CurveZMQ (the cost of the
+        # encryption itself), and beside Haechi in plaintext (figure ingest_raw_SIZE above).
+        for size in CURVE_PAYLOAD_BYTES:
+            self.add(f"c_zmq_curve_{size}", "baseline", f"raw libzmq PULL over CURVE, {size} B", ["frames_per_second"],
+                     zmq_pair(size, False, curve=True))
+            h = self.add(f"haechi_ingest_raw_curve_{size}", "haechi", f"Haechi ingest raw over CURVE, {size} B",
+                         ["frames_per_second"], haechi_pair(size, "raw", False, curve=True))
+            self.figures.append({"id": f"ingest_raw_curve_{size}", "label": f"ingest raw CURVE {size} B",
+                                 "kind": "throughput", "metric": "frames_per_second", "unit": "frames/s",
+                                 "haechi": h, "baseline": f"c_zmq_curve_{size}", "baseline_name": "raw libzmq over CURVE",
+                                 "target": None, "plaintext": f"haechi_ingest_raw_{size}"})
 
         for rate in LATENCY_RATES:
             count = int(rate * seconds)
@@ -488,6 +504,12 @@ class Bench:
             if figure["ratio"] is not None:
                 # How far the ratio could move from run-to-run variation alone: both spreads added.
                 figure["ratio_noise"] = (h.spread(metric) or 0) + (c.spread(metric) or 0)
+            if "plaintext" in figure:
+                # A CURVE figure also stands beside Haechi's own plaintext figure of the same size.
+                p = self.measurements[figure["plaintext"]]
+                figure["plaintext_median"] = p.median(metric) if p.status == "ok" else None
+                figure["vs_plaintext"] = (hm / figure["plaintext_median"]
+                                          if hm and figure["plaintext_median"] else None)
             figure["verdict"] = verdict(figure)
 
         for target in TARGETS:
@@ -1453,6 +1475,8 @@ def table(bench: Bench) -> str:
             base = (f"{si(f['baseline_median'])} {unit} ({f['baseline_name']})" if f["baseline_median"]
                     else status_text(f["baseline_status"]))
             ratio = f"{f['ratio']:.2f}x +-{f['ratio_noise'] * 100:.0f}%" if f["ratio"] else "-"
+            if f.get("vs_plaintext"):
+                haechi += f" ({f['vs_plaintext']:.2f}x Haechi plaintext)"
         elif f["kind"] == "latency":
             haechi = latency_text(f.get("haechi_medians")) if f["haechi_status"] == "ok" else status_text(f["haechi_status"])
             base = (latency_text(f.get("baseline_medians")) + " (libzmq send->recv, context)"

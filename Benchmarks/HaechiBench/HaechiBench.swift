@@ -141,9 +141,20 @@ final class CountingSink: RawFrameSink, @unchecked Sendable {
     }
 }
 
-func runPipeline(endpoint: String, frames: Int, decode: Bool, latency: Bool, timeout: Double, requireRecords: Bool) throws -> CountingSink {
+/// libzmq's CURVE test keys (as `zmq_raw --curve`): the endpoint's server key and the sender's public key.
+let curveServerSecret = "JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6"
+let curveClientPublic = "Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID"
+
+func runPipeline(endpoint: String, frames: Int, decode: Bool, latency: Bool, timeout: Double, requireRecords: Bool,
+                 curve: Bool = false) throws -> CountingSink {
+    // With CURVE the endpoint admits the sender's key through Haechi's ZAP handler, for the json/ topics
+    // zmq_raw sends on, so every frame also passes the source check a real CURVE endpoint makes.
+    let security = curve ? CurveSettings(serverKeyFile: "(bench)", serverSecretKey: curveServerSecret, clients: [
+        CurveClient(name: "zmq_raw", publicKey: curveClientPublic, topics: ["json/*"]),
+    ]) : nil
     let settings = IngestSettings(
-        endpoints: [IngestEndpoint(name: "bench", address: endpoint, socket: .pull, mode: .bind, receiveHighWaterMark: 100_000)],
+        endpoints: [IngestEndpoint(name: "bench", address: endpoint, socket: .pull, mode: .bind, receiveHighWaterMark: 100_000,
+                                   curve: security)],
         maximumFrameBytes: 4096, pipeline: PipelineSettings(decodeFrames: decode))
     var logger = Logger(label: "bench")
     logger.logLevel = .error   // stdout carries only the JSON line run_bench.py reads
@@ -171,16 +182,18 @@ struct Ingest: ParsableCommand {
     @Option var payloadBytes: Int = 64
     @Option(help: "raw (record only) or json (decode too)") var mode: String = "raw"
     @Option var timeout: Double = 120
+    @Flag(help: "Over CurveZMQ: the endpoint a CURVE server admitting zmq_raw --curve's key (libzmq's test keys).")
+    var curve = false
 
     func run() throws {
         let sink = try runPipeline(endpoint: endpoint, frames: frames, decode: mode == "json", latency: false, timeout: timeout,
-                                   requireRecords: mode == "json")
+                                   requireRecords: mode == "json", curve: curve)
         let seconds = Double(sink.lastConsumed - sink.firstReceive) / 1e9
         var allocations: Any = NSNull()
         if let start = sink.mallocAtWarmup, let end = sink.mallocAtEnd {
             allocations = Double(end - start) / Double(frames - sink.warmup)
         }
-        printJSON(["bench": "swift_ingest", "mode": mode, "frames": frames, "payload_bytes": payloadBytes, "seconds": seconds,
+        printJSON(["bench": "swift_ingest", "mode": mode, "curve": curve, "frames": frames, "payload_bytes": payloadBytes, "seconds": seconds,
                    "frames_per_second": Double(frames - 1) / seconds, "allocations_per_frame": allocations])
     }
 }

@@ -19,6 +19,10 @@
  *       {"bench":"c_zmq_latency","frames":N,"p50_us":..,"p99_us":..,"p999_us":..,"max_us":..}
  *   zmq_raw version
  *       {"libzmq":"4.3.4"}
+ *   zmq_raw --curve recv|send ...
+ *       The same over CurveZMQ: recv is a CURVE server, send a CURVE client, with libzmq's test keys
+ *       (the ones haechi-bench ingest --curve uses). No ZAP handler runs in this process, so libzmq
+ *       admits the client without asking: the figure is the handshake and the encryption alone.
  *
  * Payloads (all integers little-endian):
  *   send, raw:      bytes 0..7 the message index (0, 1, 2, ...), the rest the filler 'x'.
@@ -58,6 +62,13 @@
 #define CONNECT_TIMEOUT_MS 10000  /* how long send-paced waits for the receiver */
 #define JSON_MIN_BYTES 128
 
+/* libzmq's CURVE test keys (tests/testutil_security.cpp), shared with haechi-bench ingest --curve. */
+static const char CURVE_SERVER_PUBLIC[] = "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7";
+static const char CURVE_SERVER_SECRET[] = "JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6";
+static const char CURVE_CLIENT_PUBLIC[] = "Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID";
+static const char CURVE_CLIENT_SECRET[] = "D:)Q[IlAW!ahhC2ac:9*A}h:p?([4%wOTJ%JR%cs";
+static int use_curve = 0;  /* --curve */
+
 static void die_zmq(const char *what) {
     fprintf(stderr, "zmq_raw: %s: %s\n", what, zmq_strerror(zmq_errno()));
     exit(1);
@@ -69,7 +80,8 @@ static int usage(void) {
             "       zmq_raw send ENDPOINT COUNT PAYLOAD_BYTES [TOPIC] [json]\n"
             "       zmq_raw send-paced ENDPOINT RATE SECONDS PAYLOAD_BYTES [TOPIC]\n"
             "       zmq_raw latency ENDPOINT COUNT\n"
-            "       zmq_raw version\n");
+            "       zmq_raw version\n"
+            "       zmq_raw --curve recv|send ...   (over CurveZMQ with libzmq's test keys)\n");
     return 2;
 }
 
@@ -158,12 +170,31 @@ static void set_int(void *socket, int option, int value, const char *name) {
     if (zmq_setsockopt(socket, option, &value, sizeof value) != 0) die_zmq(name);
 }
 
+static void set_key(void *socket, int option, const char *z85, const char *name) {
+    if (zmq_setsockopt(socket, option, z85, 40) != 0) die_zmq(name);
+}
+
+/* With --curve: the receiver is a CURVE server, the sender its client. */
+static void curve_server(void *socket) {
+    if (!use_curve) return;
+    set_int(socket, ZMQ_CURVE_SERVER, 1, "ZMQ_CURVE_SERVER");
+    set_key(socket, ZMQ_CURVE_SECRETKEY, CURVE_SERVER_SECRET, "ZMQ_CURVE_SECRETKEY");
+}
+
+static void curve_client(void *socket) {
+    if (!use_curve) return;
+    set_key(socket, ZMQ_CURVE_SERVERKEY, CURVE_SERVER_PUBLIC, "ZMQ_CURVE_SERVERKEY");
+    set_key(socket, ZMQ_CURVE_PUBLICKEY, CURVE_CLIENT_PUBLIC, "ZMQ_CURVE_PUBLICKEY");
+    set_key(socket, ZMQ_CURVE_SECRETKEY, CURVE_CLIENT_SECRET, "ZMQ_CURVE_SECRETKEY");
+}
+
 /* recv: the baseline receiver. */
 static int run_recv(const char *endpoint, uint64_t count) {
     if (count == 0) return usage();
     void *context = zmq_ctx_new();
     void *socket = open_socket(context, ZMQ_PULL);
     set_int(socket, ZMQ_RCVHWM, RECV_HWM, "ZMQ_RCVHWM");
+    curve_server(socket);
     if (zmq_bind(socket, endpoint) != 0) die_zmq("zmq_bind");
     unsigned char *topic = malloc(TOPIC_MAX);
     unsigned char *payload = malloc(PAYLOAD_MAX);
@@ -264,6 +295,7 @@ static void *open_sender(void **context, const char *endpoint, int immediate) {
      * as soon as the connection is gone): give up, and exit 1, after SEND_TIMEOUT_MS instead. */
     set_int(socket, ZMQ_SNDTIMEO, SEND_TIMEOUT_MS, "ZMQ_SNDTIMEO");
     if (immediate) set_int(socket, ZMQ_IMMEDIATE, 1, "ZMQ_IMMEDIATE");
+    curve_client(socket);
     if (zmq_connect(socket, endpoint) != 0) die_zmq("zmq_connect");
     return socket;
 }
@@ -419,6 +451,11 @@ static int run_latency(const char *endpoint, uint64_t count) {
 }
 
 int main(int argc, char **argv) {
+    if (argc >= 2 && strcmp(argv[1], "--curve") == 0) {
+        use_curve = 1;
+        argv++;
+        argc--;
+    }
     if (argc < 2) return usage();
     const char *mode = argv[1];
     if (strcmp(mode, "version") == 0 && argc == 2) {

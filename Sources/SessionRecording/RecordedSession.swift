@@ -1,6 +1,7 @@
 // Reading a recording back: its provenance, and its frames in receive order.
 public import MCAPCodec
 public import TelemetryModel
+public import TelemetryIngest
 import Foundation
 
 /// One received frame as recorded.
@@ -18,6 +19,9 @@ public struct RecordedFrame: Sendable {
     /// For a frame stored cut short: the bytes of every part after the first as they arrived (from
     /// its `haechi/frame_flags` message); `nil` when ``parts`` are whole.
     public var payloadBytes: Int? = nil
+    /// Who sent it, as the recording's `haechi/senders` messages say (`nil`: not known, or a
+    /// recording made before senders were kept).
+    public var sender: FrameSender?
 }
 
 /// A Haechi recording opened for reading.
@@ -78,10 +82,13 @@ public final class RecordedSession {
     @discardableResult
     public func forEachFrame(_ body: (RecordedFrame) -> Bool, tracks: ((String) -> Void)? = nil) throws(RecordingError) -> MCAPError? {
         // `whole`: the messages hold every part (malformed, shed and overflow channels), not the payload alone.
-        var channels: [UInt16: (kind: RecordingLayout.FrameKind, endpoint: Int, source: [UInt8], whole: Bool)?] = [:]
+        var channels: [UInt16: (kind: RecordingLayout.FrameKind, endpoint: Int, source: [UInt8], whole: Bool, slot: SenderKey)?] = [:]
         var tracksChannel: UInt16?
         var flagsChannel: UInt16?
         var flaggedBytes: Int?   // the last flags message's `bytes`, for the frame that follows it
+        var sendersChannel: UInt16?
+        var senders: [SenderKey: FrameSender] = [:]
+        var knownSenders: [UInt64: FrameSender] = [:]
         var records = reader.records(descendIntoChunks: true)
         var high: UInt64 = 0
         var lastLow: UInt32?
@@ -91,10 +98,12 @@ public final class RecordedSession {
                 case .channel(let channel):
                     if channel.topic == RecordingLayout.tracksTopic { tracksChannel = channel.id }
                     if channel.topic == RecordingLayout.flagsTopic { flagsChannel = channel.id }
+                    if channel.topic == RecordingLayout.sendersTopic { sendersChannel = channel.id }
                     if let kind = channel.metadata["frames"].flatMap(RecordingLayout.FrameKind.init(rawValue:)),
                        let endpoint = channel.metadata["endpoint_index"].flatMap(Int.init), let source = channel.metadata["source"] {
                         channels[channel.id] = (kind, endpoint, Array(source.utf8),
-                                                kind != .decoded || channel.messageEncoding == RecordingLayout.multipartEncoding)
+                                                kind != .decoded || channel.messageEncoding == RecordingLayout.multipartEncoding,
+                                                SenderKey(endpoint: endpoint, source: source))
                     } else {
                         channels[channel.id] = .some(nil)
                     }
@@ -105,6 +114,12 @@ public final class RecordedSession {
                     }
                     if message.channelID == flagsChannel {
                         flaggedBytes = RecordingLayout.flaggedPayloadBytes(message.data)
+                        continue
+                    }
+                    if message.channelID == sendersChannel {
+                        if let change = RecordingLayout.sender(fromChange: message.data, known: &knownSenders) {
+                            senders[SenderKey(endpoint: change.endpoint, source: change.source)] = change.sender
+                        }
                         continue
                     }
                     guard let entry = channels[message.channelID], let info = entry else { continue }
@@ -122,7 +137,8 @@ public final class RecordedSession {
                     }
                     let frame = RecordedFrame(receiveSequence: high | UInt64(message.sequence),
                                               receiveTime: Timestamp(nanosecondsSinceEpoch: Int64(clamping: message.logTime)),
-                                              endpointIndex: info.endpoint, kind: info.kind, parts: parts, payloadBytes: flaggedBytes)
+                                              endpointIndex: info.endpoint, kind: info.kind, parts: parts, payloadBytes: flaggedBytes,
+                                              sender: senders.isEmpty ? nil : senders[info.slot])
                     flaggedBytes = nil
                     if !body(frame) { return nil }
                 default:
@@ -134,6 +150,12 @@ public final class RecordedSession {
         }
         return records.stopReason
     }
+}
+
+/// The (endpoint, source) a `haechi/senders` message speaks for.
+private struct SenderKey: Hashable {
+    var endpoint: Int
+    var source: String
 }
 
 /// A file mapped read-only, as an MCAP byte source.

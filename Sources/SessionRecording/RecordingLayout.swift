@@ -1,5 +1,6 @@
 // How a session sits in an MCAP file: channel topics, encodings, schemas and metadata names.
 public import TelemetryModel
+public import TelemetryIngest
 import Foundation
 
 /// The layout of a Haechi recording (docs/recording.md).
@@ -19,7 +20,10 @@ import Foundation
 /// The number of frame channels is capped (``RecordingOptions/maximumFrameChannels``): a frame that
 /// would need one more goes to its endpoint's overflow channel of its kind (`!overflow@<endpoint>`,
 /// `malformed/!overflow@<endpoint>`, `shed/!overflow@<endpoint>`), in the `haechi.zmq-multipart`
-/// encoding whatever its kind, since the channel does not name its source. Beside the frames: the decoded truth (`/truth/<drone>`) and the confirmed tracks
+/// encoding whatever its kind, since the channel does not name its source. Who sent the frames: a
+/// `haechi/senders` message before the first frame of each endpoint and source (an overflow channel
+/// counting as one source), and again whenever its sender changes, names the sender of the frames
+/// that follow. Beside the frames: the decoded truth (`/truth/<drone>`) and the confirmed tracks
 /// (`/tracks/<id>`) as `foxglove.LocationFix`, the sensor sites on `/sites` as `foxglove.GeoJSON`,
 /// and the track lines the live tracker published on `haechi/tracks`. Metadata `haechi.run` (at the
 /// start) and `haechi.run_end` (at the end) hold the run's provenance.
@@ -41,6 +45,8 @@ public enum RecordingLayout {
     public static let shedPrefix = "shed/"
     /// Why each malformed frame was rejected.
     public static let flagsTopic = "haechi/frame_flags"
+    /// Who sent the frames that follow, per endpoint and source.
+    public static let sendersTopic = "haechi/senders"
     /// The live tracker's `json/tracks` lines.
     public static let tracksTopic = "haechi/tracks"
     /// The sensor sites.
@@ -154,6 +160,20 @@ public enum RecordingLayout {
     "truncated":{"type":"boolean"},"bytes":{"type":"integer"}}}
     """
 
+    /// A `haechi/senders` message.
+    public static let senderSchema = """
+    {"$schema":"https://json-schema.org/draft/2020-12/schema","title":"haechi.FrameSender",\
+    "description":"Who sent the frames of one endpoint and source from this frame on (docs/recording.md).",\
+    "type":"object","required":["seq","endpoint","source","connection"],\
+    "properties":{"seq":{"type":"integer"},"endpoint":{"type":"integer"},"source":{"type":"string"},\
+    "connection":{"type":"integer","description":"the ZAP handler's connection number; 0: not known"},\
+    "endpoint_name":{"type":"string"},\
+    "mechanism":{"enum":["NULL","CURVE"]},"address":{"type":"string"},"public_key":{"type":["string","null"]},\
+    "client":{"type":["string","null"]},\
+    "topics":{"type":"array","items":{"type":"string"},"description":"the topics a CURVE client may send (a trailing * is a prefix)"},\
+    "mavlink_systems":{"type":"array","items":{"type":"integer"}}}}
+    """
+
     /// A `haechi/tracks` message: one track line (docs/schemas/track.schema.json).
     public static let trackLineSchema = """
     {"$schema":"https://json-schema.org/draft/2020-12/schema","title":"haechi.Track",\
@@ -200,6 +220,59 @@ public enum RecordingLayout {
         var w = JSONObjectWriter()
         w.field("geojson", geojson)
         return Array(w.json.utf8)
+    }
+
+    /// A `haechi/senders` message: from receive sequence `sequence` on, `sender` (nil: not known)
+    /// sent the frames of `source` on endpoint `endpoint`.
+    public static func senderChange(sequence: UInt64, endpoint: Int, source: String, sender: FrameSender?) -> [UInt8] {
+        var w = JSONObjectWriter()
+        w.field("seq", Int64(bitPattern: sequence))
+        w.field("endpoint", endpoint)
+        w.field("source", source)
+        w.field("connection", Int(sender?.connection ?? 0))
+        if let sender { w.field("endpoint_name", sender.endpointName) }
+        if let sender {
+            w.field("mechanism", sender.mechanism.rawValue)
+            w.field("address", sender.address)
+            if let key = sender.publicKey { w.field("public_key", key) } else { w.null("public_key") }
+            if let client = sender.clientName { w.field("client", client) } else { w.null("client") }
+            if let allowance = sender.allowance {
+                w.raw("topics", json: "[" + allowance.topics.map(Self.jsonString).joined(separator: ",") + "]")
+                if let systems = allowance.mavlinkSystems {
+                    w.raw("mavlink_systems", json: "[" + systems.map(String.init).joined(separator: ",") + "]")
+                }
+            }
+        }
+        return Array(w.json.utf8)
+    }
+
+    /// `text` as a JSON string.
+    private static func jsonString(_ text: String) -> String {
+        var w = JSONObjectWriter()
+        w.field("s", text)
+        return String(w.json.dropFirst(6).dropLast())   // {"s": "…"} → "…"
+    }
+
+    /// The sender a `haechi/senders` message names; `nil` for connection 0 (not known). `known`
+    /// keeps one object per connection, so identity holds across sources.
+    public static func sender(fromChange data: [UInt8],
+                              known: inout [UInt64: FrameSender]) -> (endpoint: Int, source: String, sender: FrameSender?)? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(data)) as? [String: Any],
+              let endpoint = object["endpoint"] as? Int, let source = object["source"] as? String,
+              let connection = object["connection"] as? Int, connection >= 0, connection <= Int(UInt32.max) else { return nil }
+        guard connection > 0 else { return (endpoint, source, nil) }
+        let key = UInt64(connection) << 32 | UInt64(UInt32(truncatingIfNeeded: endpoint))
+        if let sender = known[key] { return (endpoint, source, sender) }
+        let mechanism = (object["mechanism"] as? String).flatMap(FrameSender.Mechanism.init(rawValue:)) ?? .null
+        let name = object["endpoint_name"] as? String ?? "\(endpoint)"
+        let allowance = (object["topics"] as? [String]).map { topics in
+            SourceAllowance(topics: topics, mavlinkSystems: (object["mavlink_systems"] as? [Int])?.compactMap(UInt8.init(exactly:)))
+        }
+        let sender = FrameSender(connection: UInt32(connection), endpointIndex: endpoint, endpointName: name, mechanism: mechanism,
+                                 address: object["address"] as? String ?? "", publicKey: object["public_key"] as? String,
+                                 clientName: object["client"] as? String, allowance: allowance)
+        known[key] = sender
+        return (endpoint, source, sender)
     }
 
     /// A `haechi/frame_flags` message. `payloadBytes`, for a frame stored cut short: the bytes of

@@ -56,6 +56,11 @@ public final class SessionRecorder: RawFrameSink {
     private var failed = false
     private var schemaIDs: [String: UInt16] = [:]
     private var sideChannels: [String: UInt16] = [:]
+    /// Per frame channel id, the index of its (endpoint, source) in `slotSenders` (-1: not a frame channel).
+    private var channelSlots: [Int] = []
+    private var slotIndices: [SenderSlot: Int] = [:]
+    /// The sender of each (endpoint, source)'s latest frame, as the `haechi/senders` messages said.
+    private var slotSenders: [FrameSender?] = []
     private var scratch: [UInt8] = []
     private var chunkOpenedAt: ContinuousClock.Instant?
     private let clock = ContinuousClock()
@@ -70,6 +75,11 @@ public final class SessionRecorder: RawFrameSink {
     /// The first and last recorded frames' receive times (raw thread; read by `finish`).
     private var firstFrameTime: UInt64?
     private var lastFrameTime: UInt64 = 0
+
+    private struct SenderSlot: Hashable {
+        var endpoint: Int
+        var source: String
+    }
 
     private struct ChannelKey: Hashable {
         var endpoint: Int
@@ -222,6 +232,20 @@ public final class SessionRecorder: RawFrameSink {
             lastFrameTime = max(lastFrameTime, time)
             let sequence = UInt32(truncatingIfNeeded: frame.receiveSequence)
             if pendingIsEmpty { chunkOpenedAt = clock.now }
+            // An overflow channel's frames share one sender slot, named by the channel's source as replay
+            // reads it, so that the number of sources costs no memory here either.
+            let slotKey = overflow
+                ? ChannelKey(endpoint: key.endpoint, source: RecordingLayout.overflowSource(endpoint: endpointName(key.endpoint)), kind: key.kind)
+                : key
+            let slot = senderSlot(channel: channel, key: slotKey)
+            if slotSenders[slot] !== frame.sender {
+                // Who sends this source's frames from here on (docs/recording.md): replay reads it back.
+                slotSenders[slot] = frame.sender
+                let change = RecordingLayout.senderChange(sequence: frame.receiveSequence, endpoint: frame.endpointIndex,
+                                                          source: slotKey.source, sender: frame.sender)
+                try writer.addMessage(channelID: try sideChannel(RecordingLayout.sendersTopic, schema: RecordingLayout.senderSchema),
+                                      sequence: sequence, logTime: time, publishTime: time, data: change)
+            }
             switch kind {
             case .decoded where !overflow:
                 try writer.addMessage(channelID: channel, sequence: sequence, logTime: time, publishTime: time, data: frame.payload)
@@ -296,6 +320,21 @@ public final class SessionRecorder: RawFrameSink {
     }
 
     private var pendingIsEmpty: Bool { writer.pendingBytes == 0 }
+
+    /// The sender slot of a frame channel: one per (endpoint, source), whatever the frame's kind.
+    private func senderSlot(channel: UInt16, key: ChannelKey) -> Int {
+        let index = Int(channel)
+        if index < channelSlots.count, channelSlots[index] >= 0 { return channelSlots[index] }
+        let slotKey = SenderSlot(endpoint: key.endpoint, source: key.source)
+        let slot = slotIndices[slotKey] ?? {
+            slotSenders.append(nil)
+            slotIndices[slotKey] = slotSenders.count - 1
+            return slotSenders.count - 1
+        }()
+        if index >= channelSlots.count { channelSlots += Array(repeating: -1, count: index + 1 - channelSlots.count) }
+        channelSlots[index] = slot
+        return slot
+    }
 
     /// The channel of `key`'s frames, opened if need be; past the cap, the endpoint's overflow channel
     /// for the kind (and `key` is not remembered, so the number of sources costs no memory here).
@@ -372,7 +411,8 @@ public final class SessionRecorder: RawFrameSink {
         if let id = sideChannels[topic] { return id }
         let schemaName = schema == RecordingLayout.locationFixSchema ? "foxglove.LocationFix"
             : schema == RecordingLayout.geoJSONSchema ? "foxglove.GeoJSON"
-            : schema == RecordingLayout.trackLineSchema ? "haechi.Track" : "haechi.FrameFlags"
+            : schema == RecordingLayout.trackLineSchema ? "haechi.Track"
+            : schema == RecordingLayout.senderSchema ? "haechi.FrameSender" : "haechi.FrameFlags"
         let id = try writer.addChannel(topic: topic, messageEncoding: "json", schemaID: try schemaID(schemaName, schema))
         sideChannels[topic] = id
         return id

@@ -13,8 +13,16 @@ public final class FrameProcessor {
         var statistics = SourceStatistics()
         var jsonSequence = JSONSequenceCheck()
         var mavlinkSequence = MAVLinkSequenceCheck()
-        var truth: MAVLinkTruthAssembler?
+        /// One truth assembler per sending connection (its boot epochs and GNSS state are that
+        /// sender's: another sender's SYSTEM_TIME must not re-time the drone's fixes). The first
+        /// ``FrameProcessor/assemblersPerSource`` connections get their own; later ones share the last.
+        var truth: [(connection: UInt32, assembler: MAVLinkTruthAssembler)] = []
+        /// MAVLink systems whose boot clock restarted since their last truth fix (a bit per system id).
+        var restartedSystems: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
     }
+
+    /// Truth assemblers kept apart per source (one per sending connection; later connections share one).
+    static let assemblersPerSource = 4
 
     /// The largest payload accepted, bytes.
     public let maximumFrameBytes: Int
@@ -22,6 +30,8 @@ public final class FrameProcessor {
     public let maximumSources: Int
     /// The site's geoid separation, for MAVLink heights (see ``MAVLinkTruthAssembler``).
     public let siteGeoidSeparation: Double
+    /// Every truth fix passes these checks before it is handed on as truth (``TruthIntegrityCheck``).
+    private var truthCheck: TruthIntegrityCheck
     private let badTopicKeys: [String]
     private let overflowKeys: [String]
     /// Records decoded from the message in hand, handed to the record sinks once counting is done
@@ -34,19 +44,25 @@ public final class FrameProcessor {
     private let jsonDecoder = TelemetryJSONDecoder()
     private var sources: [String: SourceState] = [:]
     private var endpointFrames: [UInt64]
+    private var endpointSecurity: [EndpointSecurityCounters]
+    /// The last authorisation decided: a sender's frames come in runs on one topic.
+    private var lastAuthorised: (sender: ObjectIdentifier, topic: SourceTopic, allowed: Bool)?
     private var receiveSequence: UInt64 = 0
     private let rawSinks: [any RawFrameSink]
     private let recordSinks: [any TelemetryRecordSink]
 
     /// Creates a processor for the named endpoints (the names label bad-topic pseudo-sources).
     public init(endpointNames: [String], maximumFrameBytes: Int, maximumSources: Int = 4096, siteGeoidSeparation: Double,
+                truthIntegrity: TruthIntegritySettings = TruthIntegritySettings(),
                 rawSinks: [any RawFrameSink] = [], recordSinks: [any TelemetryRecordSink] = []) {
+        self.truthCheck = TruthIntegrityCheck(settings: truthIntegrity)
         self.maximumFrameBytes = maximumFrameBytes
         self.maximumSources = maximumSources
         self.overflowKeys = endpointNames.map { "!overflow@\($0)" }
         self.siteGeoidSeparation = siteGeoidSeparation
         self.badTopicKeys = endpointNames.map { Self.badTopicKey(endpoint: $0) }
         self.endpointFrames = Array(repeating: 0, count: endpointNames.count)
+        self.endpointSecurity = Array(repeating: EndpointSecurityCounters(mechanism: .null), count: endpointNames.count)
         self.rawSinks = rawSinks
         self.recordSinks = recordSinks
     }
@@ -58,8 +74,18 @@ public final class FrameProcessor {
     public var statistics: IngestStatistics {
         var result = IngestStatistics(endpointCount: endpointFrames.count)
         result.endpointFrames = endpointFrames
+        result.endpointSecurity = endpointSecurity
         result.receiveSequence = receiveSequence
-        result.sources = sources.mapValues(\.statistics)
+        result.sources = sources.mapValues { state in
+            // Gaps no timed frame has followed yet: their residues count, with no upper bound so far.
+            var statistics = state.statistics
+            statistics.mavlinkLoss.estimated.addSaturating(state.mavlinkSequence.pendingResidue)
+            statistics.mavlinkLoss.minimum.addSaturating(state.mavlinkSequence.pendingResidue)
+            statistics.mavlinkLoss.maximum.addSaturating(state.mavlinkSequence.pendingResidue)
+            statistics.mavlinkLoss.unboundedGaps.addSaturating(state.mavlinkSequence.pendingGaps)
+            return statistics
+        }
+        result.truth = truthCheck.statistics
         return result
     }
 
@@ -73,20 +99,21 @@ public final class FrameProcessor {
         process(parts: parts, endpoint: endpoint, receivedAt: receivedAt, sequence: receiveSequence)
     }
 
-    /// Processes one received message numbered `sequence` by the ring (the global receive number).
+    /// Processes one received message numbered `sequence` by the ring (the global receive number),
+    /// sent by `sender` (`nil` when not known).
     /// - Parameter payloadBytes: the bytes of every part after the first as they arrived, when the
     ///   parts lent are cut short (a message longer than the room kept for it); by default, what is lent.
     /// - Returns: why it was rejected, or `nil` if all of it decoded.
     @discardableResult
     public func process(parts: UnsafeBufferPointer<UnsafeRawBufferPointer>, endpoint: Int, receivedAt: Timestamp,
-                        sequence: UInt64, payloadBytes: Int? = nil) -> RejectReason? {
+                        sequence: UInt64, payloadBytes: Int? = nil, sender: FrameSender? = nil) -> RejectReason? {
         receiveSequence = sequence + 1
         endpointFrames[endpoint] += 1
         let topic = parts.first.flatMap(topic(_:))
         let (key, pooled) = countingKey(topic, endpoint: endpoint)
         let payloadBytes = payloadBytes ?? parts.dropFirst().reduce(0) { $0 + $1.count }
         let rejection = process(parts: parts, topic: topic, state: &sources[key, default: SourceState(pooled: pooled)],
-                                payloadBytes: payloadBytes, sequence: sequence, receivedAt: receivedAt)
+                                payloadBytes: payloadBytes, sequence: sequence, receivedAt: receivedAt, sender: sender)
         if !pending.isEmpty, let topic {
             for record in pending {
                 for sink in recordSinks { sink.receive(record, from: topic, frame: sequence) }
@@ -96,7 +123,7 @@ public final class FrameProcessor {
         if !rawSinks.isEmpty {
             let frame = RawFrame(receiveSequence: sequence, receiveTime: receivedAt, endpointIndex: endpoint,
                                  sourceKey: Self.frameKey(topic, endpoint: badTopicKeys[endpoint]), parts: parts, rejection: rejection,
-                                 payloadBytes: payloadBytes)
+                                 payloadBytes: payloadBytes, sender: sender)
             for sink in rawSinks { sink.receive(frame) }
         }
         return rejection
@@ -163,23 +190,26 @@ public final class FrameProcessor {
 
     /// Counts and decodes; returns the (first) reason the message was rejected, if it was.
     private func process(parts: UnsafeBufferPointer<UnsafeRawBufferPointer>, topic: SourceTopic?, state: inout SourceState,
-                         payloadBytes: Int, sequence: UInt64, receivedAt: Timestamp) -> RejectReason? {
+                         payloadBytes: Int, sequence: UInt64, receivedAt: Timestamp, sender: FrameSender?) -> RejectReason? {
         state.statistics.noteReceive(receivedAt, bytes: payloadBytes)
         let rejection: RejectReason?
         if parts.count != 2 {
             rejection = .badEnvelope
         } else if let topic {
             let payload = parts[1]
-            if topic.format == nil {
+            if let sender, let allowance = sender.allowance, !authorised(sender, allowance, topic) {
+                rejection = .unauthorisedSource
+                noteRefused(endpoint: sender.endpointIndex)
+            } else if topic.format == nil {
                 rejection = .unknownFormat
             } else if payload.isEmpty {
                 rejection = .emptyFrame
             } else if payloadBytes > maximumFrameBytes {   // as it arrived: what the arena kept may be cut short
                 rejection = .oversizeFrame
             } else if topic.format == .json {
-                rejection = decodeJSON(payload, topic: topic, state: &state, sequence: sequence)
+                rejection = decodeJSON(payload, topic: topic, state: &state, sequence: sequence, receivedAt: receivedAt, sender: sender)
             } else {
-                return decodeMAVLink(payload, topic: topic, state: &state, sequence: sequence, receivedAt: receivedAt)
+                return decodeMAVLink(payload, topic: topic, state: &state, sequence: sequence, receivedAt: receivedAt, sender: sender)
             }
         } else {
             rejection = .badTopic
@@ -191,7 +221,22 @@ public final class FrameProcessor {
         return rejection
     }
 
-    private func decodeJSON(_ payload: UnsafeRawBufferPointer, topic: SourceTopic, state: inout SourceState, sequence: UInt64) -> RejectReason? {
+    private func noteRefused(endpoint: Int) {
+        // A replayed sender's endpoint comes from the recording: checked, not trusted.
+        if endpointSecurity.indices.contains(endpoint) { endpointSecurity[endpoint].framesRefused &+= 1 }
+    }
+
+    /// Whether `sender` may speak for `topic`, remembering the last answer.
+    private func authorised(_ sender: FrameSender, _ allowance: SourceAllowance, _ topic: SourceTopic) -> Bool {
+        let id = ObjectIdentifier(sender)
+        if let last = lastAuthorised, last.sender == id, last.topic == topic { return last.allowed }
+        let allowed = allowance.allows(topic: topic.description)
+        lastAuthorised = (id, topic, allowed)
+        return allowed
+    }
+
+    private func decodeJSON(_ payload: UnsafeRawBufferPointer, topic: SourceTopic, state: inout SourceState, sequence: UInt64,
+                            receivedAt: Timestamp, sender: FrameSender?) -> RejectReason? {
         let decoded: DecodedJSONRecord
         do {
             decoded = try jsonDecoder.decode(payload)
@@ -204,38 +249,100 @@ public final class FrameProcessor {
             state.statistics.records[.detection, default: 0] += UInt64(batch.count)
         }
         if let time = record.time { state.statistics.noteRecordTime(time) }
+        var restarted = false
         if let seq = decoded.sequenceNumber, !state.pooled {
+            let restarts = state.statistics.sequence.restarts
             state.jsonSequence.observe(seq, into: &state.statistics.sequence)
+            restarted = state.statistics.sequence.restarts != restarts
+        }
+        if case .truth(let fix) = record,
+           truthCheck.check(fix, topic: topic.description, sender: sender, receivedAt: receivedAt, restarted: restarted) != .accepted {
+            return nil   // decoded and counted, kept in the recording, but not the drone's truth
         }
         if !recordSinks.isEmpty { pending.append(record) }
         return nil
     }
 
     private func decodeMAVLink(_ payload: UnsafeRawBufferPointer, topic: SourceTopic, state: inout SourceState,
-                               sequence: UInt64, receivedAt: Timestamp) -> RejectReason? {
+                               sequence: UInt64, receivedAt: Timestamp, sender: FrameSender?) -> RejectReason? {
         var firstDefect: RejectReason?
-        if state.truth == nil, !state.pooled {
-            state.truth = MAVLinkTruthAssembler(droneID: topic.sourceID, siteGeoidSeparation: siteGeoidSeparation)
+        let connection = sender?.connection ?? 0
+        var assembler = -1
+        if !state.pooled {
+            assembler = state.truth.firstIndex { $0.connection == connection } ?? -1
+            if assembler < 0 {
+                if state.truth.count < Self.assemblersPerSource {
+                    state.truth.append((connection, MAVLinkTruthAssembler(droneID: topic.sourceID, siteGeoidSeparation: siteGeoidSeparation)))
+                }
+                assembler = state.truth.count - 1
+            }
         }
         MAVLinkFrameParser.parse(payload) { event in
             switch event {
             case .defect(let reason):
                 firstDefect = firstDefect ?? reason
                 state.statistics.malformed[reason, default: 0] += 1
+            case .message(let header, _) where sender?.allowance.map({ !$0.allows(system: header.systemID) }) ?? false:
+                // A CURVE client's frame for a system its key may not speak for: refused, not decoded.
+                firstDefect = firstDefect ?? .unauthorisedSource
+                state.statistics.malformed[.unauthorisedSource, default: 0] += 1
+                if let sender { noteRefused(endpoint: sender.endpointIndex) }
             case .message(let header, let message):
                 state.statistics.records[message.kind, default: 0] += 1
                 if !state.pooled {
-                    state.mavlinkSequence.observe(header.sequence, system: header.systemID, component: header.componentID,
-                                                  into: &state.statistics.sequence)
+                    let restarted = state.mavlinkSequence.observe(
+                        header.sequence, connection: connection, system: header.systemID, component: header.componentID,
+                        bootMilliseconds: Self.bootMilliseconds(message), into: &state.statistics.sequence,
+                        loss: &state.statistics.mavlinkLoss)
+                    if restarted { Self.mark(&state.restartedSystems, header.systemID) }
                 }
-                if let fix = state.truth?.ingest(header, message, receivedAt: receivedAt) {
+                if assembler >= 0, let fix = state.truth[assembler].assembler.ingest(header, message, receivedAt: receivedAt) {
                     state.statistics.truthFixes[fix.clock, default: 0] += 1
                     state.statistics.noteRecordTime(fix.time)
-                    if !recordSinks.isEmpty { pending.append(.truth(fix)) }
+                    let restarted = Self.take(&state.restartedSystems, header.systemID)
+                    if truthCheck.check(fix, topic: topic.description, sender: sender, receivedAt: receivedAt, restarted: restarted) == .accepted,
+                       !recordSinks.isEmpty {
+                        pending.append(.truth(fix))
+                    }
                 }
             }
         }
         if firstDefect != nil { state.statistics.framesMalformed += 1 }
         return firstDefect
+    }
+
+    /// A message's own boot-clock time, ms: `time_boot_ms`, or `GPS_RAW_INT`'s `time_usec` when it
+    /// counts from boot (a Unix `time_usec` is another clock, and not used).
+    static func bootMilliseconds(_ message: MAVLinkMessage) -> Int64? {
+        switch message {
+        case .heartbeat: nil
+        case .systemTime(let time): Int64(time.timeBootMilliseconds)
+        case .globalPositionInt(let position): Int64(position.timeBootMilliseconds)
+        case .gpsRawInt(let gps): gps.timeMicroseconds < MAVLinkTruthAssembler.unixMicrosecondsThreshold
+            ? Int64(gps.timeMicroseconds / 1000) : nil
+        }
+    }
+
+    private static func mark(_ bits: inout (UInt64, UInt64, UInt64, UInt64), _ system: UInt8) {
+        let bit = UInt64(1) << UInt64(system & 63)
+        switch system >> 6 {
+        case 0: bits.0 |= bit
+        case 1: bits.1 |= bit
+        case 2: bits.2 |= bit
+        default: bits.3 |= bit
+        }
+    }
+
+    /// Whether `system`'s bit was set; clears it.
+    private static func take(_ bits: inout (UInt64, UInt64, UInt64, UInt64), _ system: UInt8) -> Bool {
+        let bit = UInt64(1) << UInt64(system & 63)
+        var word: UInt64
+        switch system >> 6 {
+        case 0: word = bits.0; bits.0 &= ~bit
+        case 1: word = bits.1; bits.1 &= ~bit
+        case 2: word = bits.2; bits.2 &= ~bit
+        default: word = bits.3; bits.3 &= ~bit
+        }
+        return word & bit != 0
     }
 }

@@ -18,4 +18,6 @@ struct FrameSlot: Sendable {
     var endpoint: Int = 0
     /// A part was longer than the room kept for it and was cut short.
     var truncated = false
+    /// The sending connection's number from the ZAP handler (0: not known, e.g. `inproc://`).
+    var connection: UInt32 = 0
 }

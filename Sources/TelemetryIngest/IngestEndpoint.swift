@@ -36,10 +36,13 @@ public struct IngestEndpoint: Hashable, Sendable {
     /// connection of the peer that sent it) before allocating it. `nil`: twice the ingest's
     /// `maximumFrameBytes` (``IngestSettings/messageSizeLimit(of:)``); there is always a limit.
     public var maximumMessageSize: Int?
+    /// CurveZMQ: when set, the endpoint is a CURVE server and admits only the listed client keys.
+    public var curve: CurveSettings?
 
     /// Creates an endpoint.
     public init(name: String, address: String, socket: SocketKind, mode: Mode, topics: [String] = [""],
-                receiveHighWaterMark: Int? = nil, reconnectIntervalMilliseconds: Int? = nil, maximumMessageSize: Int? = nil) {
+                receiveHighWaterMark: Int? = nil, reconnectIntervalMilliseconds: Int? = nil, maximumMessageSize: Int? = nil,
+                curve: CurveSettings? = nil) {
         self.name = name
         self.address = address
         self.socket = socket
@@ -48,20 +51,32 @@ public struct IngestEndpoint: Hashable, Sendable {
         self.receiveHighWaterMark = receiveHighWaterMark
         self.reconnectIntervalMilliseconds = reconnectIntervalMilliseconds
         self.maximumMessageSize = maximumMessageSize
+        self.curve = curve
     }
 
-    /// The connection events ingest watches (see `TelemetryIngestor`'s link counters).
+    /// The connection events ingest watches (see `TelemetryIngestor`'s link counters); a CURVE endpoint's
+    /// monitor also reports its handshakes, which the ingest thread hands to the ZAP handler's counters
+    /// (libzmq allows one monitor per socket).
     static let monitoredEvents: [ZMQSocketEvent] = [.accepted, .connected, .connectDelayed, .connectRetried, .disconnected]
 
     /// Opens, configures and binds or connects this endpoint's socket, with `ZMQ_MAXMSGSIZE` set to
-    /// `messageSizeLimit` and its connection events published at `monitor` (an `inproc://` address).
+    /// `messageSizeLimit` and its connection events (and a CURVE endpoint's handshakes) published at
+    /// `monitor` (an `inproc://` address).
     func open(in context: ZMQContext, messageSizeLimit: Int, monitor: String) throws(ZMQError) -> ZMQSocket {
         let socket = try ZMQSocket(context: context, type: socket.zmqType)
         if let hwm = receiveHighWaterMark { try socket.setOption(.receiveHighWaterMark, hwm) }
         if let ivl = reconnectIntervalMilliseconds { try socket.setOption(.reconnectInterval, ivl) }
         try socket.setOption(.maxMessageSize, messageSizeLimit)
         try socket.setOption(.linger, 0)
-        try socket.startMonitor(at: monitor, events: Self.monitoredEvents)
+        if let curve {
+            guard let secretKey = curve.serverSecretKey else {
+                throw ZMQError(code: .invalidArgument, message: "the CURVE server key (\(curve.serverKeyFile)) was not loaded")
+            }
+            try socket.makeCurveServer(secretKey: secretKey)
+        }
+        try socket.startMonitor(at: monitor, events: Self.monitoredEvents + (curve == nil ? [] : ZMQSocketEvent.handshakes))
+        // The ZAP handler then numbers every connection, so each frame says which peer sent it.
+        if ZAPHandler.appliesTo(self) { try socket.setZAPDomain(name) }
         if self.socket == .sub {
             for topic in topics { try socket.subscribe(topic) }
         }

@@ -15,6 +15,8 @@ public struct IngestSettings: Hashable, Sendable {
     public var maximumSources: Int
     /// The ring-buffer core's sizes, wait strategy and overload policy.
     public var pipeline: PipelineSettings
+    /// The checks every truth fix passes before it is a drone's truth.
+    public var truthIntegrity = TruthIntegritySettings()
 
     /// Creates settings.
     public init(endpoints: [IngestEndpoint], maximumFrameBytes: Int = 1 << 20, siteGeoidSeparation: Double = 0,

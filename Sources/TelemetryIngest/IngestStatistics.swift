@@ -13,10 +13,16 @@ public struct IngestStatistics: Hashable, Sendable {
     public var receiveSequence: UInt64 = 0
     /// The ring-buffer core's own counters.
     public var pipeline = PipelineCounters()
+    /// What the truth checks found, per drone.
+    public var truth = TruthIntegrityStatistics()
+    /// Per endpoint, in configuration order: connections admitted and refused (a live run's ZAP
+    /// handler; zero in a replay) and frames refused for their source (the decode stage).
+    public var endpointSecurity: [EndpointSecurityCounters]
 
     /// Zero counters for `endpointCount` endpoints.
     public init(endpointCount: Int) {
         endpointFrames = Array(repeating: 0, count: endpointCount)
+        endpointSecurity = Array(repeating: EndpointSecurityCounters(mechanism: .null), count: endpointCount)
     }
 
     /// Every source added together.

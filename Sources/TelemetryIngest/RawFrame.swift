@@ -27,12 +27,14 @@ public struct RawFrame: ~Copyable {
     /// Bytes of every part after the first as they arrived (what `bytes_received` counts): more than
     /// ``parts`` hold when the frame ``isTruncated``.
     public let payloadBytes: Int
+    /// Who sent it, when known (not over `inproc://`).
+    public let sender: FrameSender?
 
     /// A frame as lent to raw sinks (public for benchmarks and tests that drive a sink directly).
     /// `payloadBytes` defaults to the bytes of every part after the first, as lent.
     public init(receiveSequence: UInt64, receiveTime: Timestamp, endpointIndex: Int, sourceKey: String,
          parts: UnsafeBufferPointer<UnsafeRawBufferPointer>, rejection: RejectReason?, wasDecoded: Bool = true,
-         isTruncated: Bool = false, payloadBytes: Int? = nil) {
+         isTruncated: Bool = false, payloadBytes: Int? = nil, sender: FrameSender? = nil) {
         self.receiveSequence = receiveSequence
         self.receiveTime = receiveTime
         self.endpointIndex = endpointIndex
@@ -42,6 +44,7 @@ public struct RawFrame: ~Copyable {
         self.wasDecoded = wasDecoded
         self.isTruncated = isTruncated
         self.payloadBytes = payloadBytes ?? parts.dropFirst().reduce(0) { $0 + $1.count }
+        self.sender = sender
     }
 
     /// Part 0 (normally the topic).

@@ -17,6 +17,8 @@ public struct SourceStatistics: Hashable, Sendable {
     public var malformed: [RejectReason: UInt64] = [:]
     /// Loss seen in the sender's sequence numbers.
     public var sequence = SequenceCounters()
+    /// MAVLink loss as the messages' time base estimates it (beyond the 8-bit counter's residues).
+    public var mavlinkLoss = MAVLinkLossCounters()
     /// Truth fixes made from MAVLink, by the clock that timed them.
     public var truthFixes: [TruthClock: UInt64] = [:]
     /// The earliest record time.
@@ -58,6 +60,7 @@ public struct SourceStatistics: Hashable, Sendable {
         records.merge(other.records, uniquingKeysWith: plus)
         malformed.merge(other.malformed, uniquingKeysWith: plus)
         sequence.add(other.sequence)
+        mavlinkLoss.add(other.mavlinkLoss)
         truthFixes.merge(other.truthFixes, uniquingKeysWith: plus)
         firstRecordTime = [firstRecordTime, other.firstRecordTime].compactMap { $0 }.min()
         lastRecordTime = [lastRecordTime, other.lastRecordTime].compactMap { $0 }.max()

@@ -44,6 +44,9 @@ public final class TelemetryIngestor: Sendable {
     private let producerWaits = ManagedAtomic<UInt64>(0)
     private let shared: Mutex<SharedState>
     private let finished = DispatchGroup()
+    /// Every connection the ZAP handler admitted, by number.
+    public let senders = FrameSenderRegistry()
+    private let zap: Mutex<ZAPHandler?> = Mutex(nil)
 
     private struct SharedState: Sendable {
         var statistics: IngestStatistics
@@ -122,6 +125,12 @@ public final class TelemetryIngestor: Sendable {
                                 arena: FrameArena(capacity: pipeline.arenaBytes))
         let sinks = SinkHandOff(raw: rawSinks, records: recordSinks)
 
+        // The ZAP handler answers before any endpoint opens, so no connection goes unnumbered.
+        if settings.endpoints.contains(where: ZAPHandler.appliesTo) {
+            let handler = ZAPHandler(context: context, endpoints: settings.endpoints, registry: senders)
+            try handler.start()
+            zap.withLock { $0 = handler }
+        }
         let ready = DispatchSemaphore(value: 0)
         let setupError = Mutex<IngestError?>(nil)
         finished.enter()
@@ -174,6 +183,7 @@ public final class TelemetryIngestor: Sendable {
         ready.wait()
         if let error = setupError.withLock({ $0 }) {
             finished.wait()
+            zap.withLock { $0 }?.stop()
             shared.withLock { $0.stopped = true }
             throw error
         }
@@ -198,6 +208,13 @@ public final class TelemetryIngestor: Sendable {
     public func snapshot() -> IngestStatistics {
         var statistics = shared.withLock { $0.statistics }
         statistics.pipeline.producerWaits = producerWaits.load(ordering: .relaxed)
+        if let admitted = zap.withLock({ $0 })?.securityCounters {
+            for (index, counters) in admitted.enumerated() where index < statistics.endpointSecurity.count {
+                var merged = counters
+                merged.framesRefused = statistics.endpointSecurity[index].framesRefused
+                statistics.endpointSecurity[index] = merged
+            }
+        }
         return statistics
     }
 
@@ -223,6 +240,7 @@ public final class TelemetryIngestor: Sendable {
         }
         if wasStarted {
             finished.wait()
+            zap.withLock { $0 }?.stop()
             if ownsContext { context.shutdown() }
             shared.withLock { $0.stopped = true }
         }
@@ -328,7 +346,10 @@ public final class TelemetryIngestor: Sendable {
             case .connectRetried, .connectDelayed:
                 rearmAt = nil
             default:
-                break
+                // A CURVE endpoint's handshakes: the ZAP handler counts the refusals it never sees.
+                if let handshake = ZMQHandshakeEvent(event: event.rawValue, value: link.value) {
+                    zap.withLock { $0 }?.count(handshake, endpoint: endpoint)
+                }
             }
         }
     }
@@ -365,12 +386,14 @@ public final class TelemetryIngestor: Sendable {
             // Room for this part: what is left of the budget after its 4-byte length prefix.
             let room = max(0, budget - used - 4)
             let buffer = UnsafeMutableRawBufferPointer(start: base + used + 4, count: room)
-            guard let part = try socket.receivePart(into: buffer, blocking: slot.partCount > 0) else {
-                precondition(slot.partCount == 0, "libzmq delivers the parts of a message together")
+            let first = arrived == 0
+            guard let part = try socket.receivePart(into: buffer, blocking: !first, readingUserID: first) else {
+                precondition(first, "libzmq delivers the parts of a message together")
                 return nil
             }
-            if arrived == 0 {
+            if first {
                 slot.receiveTime = WallClock.now().nanosecondsSinceEpoch
+                slot.connection = part.userID
             } else {
                 slot.payloadBytes += part.size   // as it arrived, however much of it is kept
             }
@@ -397,7 +420,9 @@ public final class TelemetryIngestor: Sendable {
                                        maximumFrameBytes: settings.maximumFrameBytes,
                                        maximumSources: settings.maximumSources,
                                        siteGeoidSeparation: settings.siteGeoidSeparation,
+                                       truthIntegrity: settings.truthIntegrity,
                                        recordSinks: sinks.records)
+        var senderCache = FrameSenderCache(registry: senders)
         let ring = core.ring
         let shed = settings.pipeline.trackingOverload == .shed
         let decode = settings.pipeline.decodeFrames
@@ -429,8 +454,9 @@ public final class TelemetryIngestor: Sendable {
                                             payloadBytes: slot.payloadBytes)
                         verdict = Verdict.shed
                     } else {
+                        let sender = senderCache.sender(connection: slot.connection, endpoint: slot.endpoint)
                         let rejection = processor.process(parts: parts, endpoint: slot.endpoint, receivedAt: receivedAt,
-                                                          sequence: UInt64(sequence), payloadBytes: slot.payloadBytes)
+                                                          sequence: UInt64(sequence), payloadBytes: slot.payloadBytes, sender: sender)
                         verdict = Verdict.code(rejection)
                     }
                     // Read by the raw stage after this stage releases `sequence` (the ring's dependency pair).
@@ -454,6 +480,7 @@ public final class TelemetryIngestor: Sendable {
     private func rawStage(core: PipelineCore, sinks: SinkHandOff) {
         let ring = core.ring
         let badTopicKeys = settings.endpoints.map { FrameProcessor.badTopicKey(endpoint: $0.name) }
+        var senderCache = FrameSenderCache(registry: senders)
         while true {
             let drained = ring.drain(1, maxBatch: Self.drainBatch) { sequence, slot in
                 guard !sinks.raw.isEmpty else { return }
@@ -464,7 +491,8 @@ public final class TelemetryIngestor: Sendable {
                                          sourceKey: FrameProcessor.frameKey(parts.first.flatMap(SourceTopic.init(bytes:)),
                                                                             endpoint: badTopicKeys[slot.endpoint]),
                                          parts: parts, rejection: Verdict.reason(verdict), wasDecoded: verdict != Verdict.shed,
-                                         isTruncated: slot.truncated, payloadBytes: slot.payloadBytes)
+                                         isTruncated: slot.truncated, payloadBytes: slot.payloadBytes,
+                                         sender: senderCache.sender(connection: slot.connection, endpoint: slot.endpoint))
                     for sink in sinks.raw { sink.receive(frame) }
                 }
             }

@@ -37,7 +37,7 @@ public struct MAVLinkTruthAssembler: Sendable {
     private var systems: [UInt8: SystemState] = [:]
 
     /// `time_usec` values above this are Unix times, not time since boot (1e15 µs is September 2001).
-    static let unixMicrosecondsThreshold: UInt64 = 1_000_000_000_000_000
+    public static let unixMicrosecondsThreshold: UInt64 = 1_000_000_000_000_000
 
     /// Creates an assembler for one source.
     public init(droneID: String, siteGeoidSeparation: Double) {

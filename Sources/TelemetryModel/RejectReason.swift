@@ -26,6 +26,8 @@ public enum RejectReason: String, Sendable, Hashable, CaseIterable, Codable, Com
     case mavlinkUnknownMessage = "mavlink_unknown_message"
     /// A MAVLink v2 frame with an incompatibility flag other than signing.
     case mavlinkIncompatibleFlags = "mavlink_incompatible_flags"
+    /// A CURVE client sent for a topic, or a MAVLink system id, its key may not speak for.
+    case unauthorisedSource = "unauthorised_source"
 
     public static func < (lhs: RejectReason, rhs: RejectReason) -> Bool { lhs.rawValue < rhs.rawValue }
 }

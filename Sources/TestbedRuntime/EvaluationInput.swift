@@ -2,6 +2,7 @@
 import Evaluation
 import Geodesy
 import SessionRecording
+import TelemetryIngest
 import TelemetryModel
 import Tracking
 import Foundation
@@ -26,6 +27,8 @@ struct EvaluationInput {
     var span: ClosedRange<Timestamp>?
     /// Frames in the recording (0 for files).
     var frames: UInt64
+    /// What the truth checks kept out of the truth, per drone (a recording only; files are not checked).
+    var truthIntegrity: TruthIntegrityStatistics? = nil
 
     /// The accuracy a truth fix came with: horizontal and vertical, metres (one standard uncertainty
     /// as the sender states it), or a dilution of precision where that is all it gave.
@@ -77,6 +80,7 @@ struct EvaluationInput {
         let span = times.min().flatMap { first in times.max().map { first...$0 } }
         return EvaluationInput(runID: data.provenance.runID, truths: truths, truthAccuracy: accuracy, tracks: tracks,
                                trackSource: source, scans: scans, sensors: data.sensors.values.map(\.description),
-                               sensorPositions: data.sensors.values.compactMap(\.enu), span: span, frames: data.frames)
+                               sensorPositions: data.sensors.values.compactMap(\.enu), span: span, frames: data.frames,
+                               truthIntegrity: data.truthIntegrity)
     }
 }

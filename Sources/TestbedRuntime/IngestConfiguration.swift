@@ -2,6 +2,7 @@
 public import TelemetryModel
 public import TelemetryIngest
 import Tracking
+import ZeroMQ
 import Foundation
 import Yams
 
@@ -25,11 +26,15 @@ public struct IngestConfiguration: Hashable, Sendable {
     public var pipeline: PipelineSettings
     /// The live tracking stage.
     public var tracking = TrackingConfiguration()
+    /// The checks every truth fix passes before it is a drone's truth.
+    public var truthIntegrity = TruthIntegritySettings()
 
     /// The settings for the ingest thread.
     public var ingestSettings: IngestSettings {
-        IngestSettings(endpoints: endpoints, maximumFrameBytes: maximumFrameBytes, siteGeoidSeparation: site.geoidSeparation,
-                       maximumSources: maximumSources, pipeline: pipeline)
+        var settings = IngestSettings(endpoints: endpoints, maximumFrameBytes: maximumFrameBytes, siteGeoidSeparation: site.geoidSeparation,
+                                      maximumSources: maximumSources, pipeline: pipeline)
+        settings.truthIntegrity = truthIntegrity
+        return settings
     }
 
     /// Reads and checks a config file.
@@ -42,7 +47,7 @@ public struct IngestConfiguration: Hashable, Sendable {
     /// `recordedTrackerText`: the tracker file's text as a recording kept it; when given, it is used
     /// instead of reading the file `tracking.tracker` names (which may have changed since).
     public static func parse(_ text: String, file: String, recordedTrackerText: String? = nil) throws(RuntimeError) -> IngestConfiguration {
-        let root = try ConfigNode.root(yaml: text, file: file).mapping(allowing: ["site", "endpoints", "sensors", "limits", "pipeline", "tracking"])
+        let root = try ConfigNode.root(yaml: text, file: file).mapping(allowing: ["site", "endpoints", "sensors", "limits", "pipeline", "tracking", "truth"])
 
         let siteNode = try root.required("site").mapping(allowing: ["name", "origin", "geoid_separation_m"])
         let site = SiteConfiguration(
@@ -56,7 +61,7 @@ public struct IngestConfiguration: Hashable, Sendable {
         var names: Set<String> = []
         var bound: Set<String> = []
         for entry in endpointNodes {
-            let endpoint = try self.endpoint(entry)
+            let endpoint = try self.endpoint(entry, configFile: file)
             guard names.insert(endpoint.name).inserted else {
                 throw try entry.required("name").error("another endpoint is already named '\(endpoint.name)'")
             }
@@ -111,6 +116,14 @@ public struct IngestConfiguration: Hashable, Sendable {
         }
         var configuration = IngestConfiguration(file: file, text: text, site: site, endpoints: endpoints, sensors: sensors,
                                                 maximumFrameBytes: maximumFrameBytes, maximumSources: maximumSources, pipeline: pipeline)
+        if let node = try root.optional("truth")?.mapping(allowing: ["max_speed_mps", "position_slack_m", "handover_s", "max_drones"]) {
+            let defaults = TruthIntegritySettings()
+            configuration.truthIntegrity = TruthIntegritySettings(
+                maximumSpeed: try node.optional("max_speed_mps")?.double(in: 1...10_000) ?? defaults.maximumSpeed,
+                positionSlack: try node.optional("position_slack_m")?.double(in: 0...100_000) ?? defaults.positionSlack,
+                handoverSeconds: try node.optional("handover_s")?.double(in: 0...86_400) ?? defaults.handoverSeconds,
+                maximumDrones: try node.optional("max_drones")?.integer(atLeast: 1) ?? defaults.maximumDrones)
+        }
         if let node = try root.optional("tracking")?.mapping(allowing: ["enabled", "tracker", "publish"]) {
             var tracking = TrackingConfiguration()
             tracking.enabled = try node.optional("enabled")?.boolean() ?? true
@@ -154,9 +167,9 @@ public struct IngestConfiguration: Hashable, Sendable {
         return address
     }
 
-    private static func endpoint(_ node: ConfigNode) throws(RuntimeError) -> IngestEndpoint {
+    private static func endpoint(_ node: ConfigNode, configFile: String) throws(RuntimeError) -> IngestEndpoint {
         let entry = try node.mapping(allowing: ["name", "address", "socket", "mode", "topics", "receive_hwm",
-                                                "reconnect_interval_ms", "max_message_bytes"])
+                                                "reconnect_interval_ms", "max_message_bytes", "curve"])
         let name = try entry.required("name").string()
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
             throw try entry.required("name").error("use letters, digits, '-', '_' or '.'")
@@ -170,12 +183,93 @@ public struct IngestConfiguration: Hashable, Sendable {
             topics = try topicsNode.sequence().map { (topic) throws(RuntimeError) in try topic.string() }
             if topics.isEmpty { throw topicsNode.error("an empty list subscribes to nothing; leave it out to receive every topic") }
         }
+        let curve = try entry.optional("curve").map { (node) throws(RuntimeError) in try self.curve(node, configFile: configFile) }
+        if curve != nil, let scheme = address.split(separator: ":", maxSplits: 1).first, ["inproc", "pgm", "epgm"].contains(String(scheme)) {
+            throw try entry.required("curve").error("CURVE needs a transport with a handshake (tcp, ipc, ws, wss); \(scheme) has none")
+        }
         return IngestEndpoint(
             name: name, address: address, socket: socket, mode: mode, topics: topics,
             receiveHighWaterMark: try entry.optional("receive_hwm")?.integer(atLeast: 0),
             reconnectIntervalMilliseconds: try entry.optional("reconnect_interval_ms")?.integer(atLeast: 1),
             // At most 2^31 - 1: the largest part size zmq_recv reports exactly (bytes_received counts it).
-            maximumMessageSize: try entry.optional("max_message_bytes")?.integer(atLeast: 1, atMost: Int(Int32.max)))
+            maximumMessageSize: try entry.optional("max_message_bytes")?.integer(atLeast: 1, atMost: Int(Int32.max)),
+            curve: curve)
+    }
+
+
+    /// An endpoint's `curve`: the server's key file (read only when a live run starts, never at a
+    /// replay) and the client keys admitted, each tied to the topics and MAVLink systems it may send.
+    private static func curve(_ node: ConfigNode, configFile: String) throws(RuntimeError) -> CurveSettings {
+        let entry = try node.mapping(allowing: ["server_key", "clients"])
+        let keyNode = try entry.required("server_key")
+        var keyFile = try keyNode.string()
+        guard !keyFile.isEmpty else { throw keyNode.error("name the file holding the server's secret key (haechi keys generate --curve)") }
+        if !keyFile.hasPrefix("/") {
+            keyFile = URL(fileURLWithPath: configFile).deletingLastPathComponent().appendingPathComponent(keyFile).standardized.path
+        }
+        let clientsNode = try entry.required("clients")
+        let clientNodes = try clientsNode.sequence()
+        if clientNodes.isEmpty { throw clientsNode.error("list at least one client key; an endpoint admitting no key receives nothing") }
+        var clients: [CurveClient] = []
+        var names: Set<String> = [], keys: Set<String> = []
+        for clientNode in clientNodes {
+            let client = try clientNode.mapping(allowing: ["name", "public_key", "topics", "mavlink_systems"])
+            let nameNode = try client.required("name")
+            let name = try nameNode.string()
+            guard !name.isEmpty, names.insert(name).inserted else { throw nameNode.error("give each client a name of its own") }
+            let keyNode = try client.required("public_key")
+            let key = try keyNode.string()
+            guard ZMQCurveKeyPair.isKey(key) else {
+                throw keyNode.error("not a CURVE public key: expected 40 characters of Z85 (the .pub file of haechi keys generate --curve)")
+            }
+            guard keys.insert(key).inserted else { throw keyNode.error("another client already has this key") }
+            let topicsNode = try client.required("topics")
+            let topics = try topicsNode.sequence().map { (topic) throws(RuntimeError) -> String in
+                let text = try topic.string()
+                let pattern = text.hasSuffix("*") ? String(text.dropLast()) : text
+                let parts = pattern.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+                let valid = text.hasSuffix("*")
+                    ? !pattern.isEmpty && !pattern.contains("*")
+                    : parts.count == 2 && SourceTopic(formatName: String(parts[0]), sourceID: String(parts[1])) != nil
+                guard valid else { throw topic.error("'\(text)' is neither a topic (json/radar-1) nor a prefix ending in * (mavlink/drone-*)") }
+                return text
+            }
+            if topics.isEmpty { throw topicsNode.error("list the topics this key may send; an empty list admits nothing") }
+            let systems = try client.optional("mavlink_systems").map { (node) throws(RuntimeError) -> [UInt8] in
+                try node.sequence().map { (id) throws(RuntimeError) -> UInt8 in
+                    let value = try id.integer(atLeast: 0)
+                    guard value <= 255 else { throw id.error("\(value) is not a MAVLink system id (0 to 255)") }
+                    return UInt8(value)
+                }
+            }
+            clients.append(CurveClient(name: name, publicKey: key, topics: topics, mavlinkSystems: systems))
+        }
+        return CurveSettings(serverKeyFile: keyFile, clients: clients)
+    }
+
+    /// The endpoints that bind a non-loopback address without CURVE, with why each is exposed: any
+    /// host that can reach it may send. Printed as warnings when ingest starts.
+    public var exposureWarnings: [String] {
+        endpoints.compactMap { endpoint in
+            guard endpoint.mode == .bind, endpoint.curve == nil, !Self.isLocal(endpoint.address) else { return nil }
+            return "endpoint '\(endpoint.name)' binds \(endpoint.address), which is not loopback, without CURVE: any host that can "
+                + "reach it can send on it, as any sensor or drone (docs/security.md)"
+        }
+    }
+
+    /// Whether an address only this host can reach: `inproc`, `ipc`, and TCP (or WebSocket) on a loopback address.
+    static func isLocal(_ address: String) -> Bool {
+        guard let range = address.range(of: "://") else { return false }
+        let scheme = address[..<range.lowerBound]
+        if scheme == "inproc" || scheme == "ipc" { return true }
+        guard ["tcp", "ws", "wss"].contains(String(scheme)) else { return false }
+        var host = String(address[range.upperBound...])
+        if let semicolon = host.lastIndex(of: ";") { host = String(host[host.index(after: semicolon)...]) }   // source;destination
+        if host.hasPrefix("[") {
+            return host.hasPrefix("[::1]")
+        }
+        host = String(host.prefix { $0 != ":" && $0 != "/" })
+        return host == "localhost" || host == "lo" || host.hasPrefix("127.")
     }
 
     private static func sensor(_ node: ConfigNode) throws(RuntimeError) -> SensorDescription {

@@ -82,6 +82,11 @@ public enum IngestRunner {
         let rangeKey = try options.recordDirectory.map { directory throws(RuntimeError) in
             try RangeKey.load(path: options.rangeKeyPath, logPath: RunLogging.logPath(recordDirectory: directory)).0
         }
+        // CURVE endpoints' server keys are read now (never at a replay); exposed binds are said out loud.
+        let settings = try CurveKeys.loadServerKeys(configuration.ingestSettings, recordDirectory: options.recordDirectory)
+        for warning in configuration.exposureWarnings {
+            FileHandle.standardError.write(Data("haechi: warning: \(warning)\n".utf8))
+        }
         let ingestor: TelemetryIngestor
         let tracking: LiveTrackingStage?
         var recorder: SessionRecorder?
@@ -93,7 +98,7 @@ public enum IngestRunner {
             }
             recorder?.recordSites(configuration.sensors, at: started)
             let context = try ZMQContext()
-            ingestor = try TelemetryIngestor(settings: configuration.ingestSettings, context: context, logger: logger)
+            ingestor = try TelemetryIngestor(settings: settings, context: context, logger: logger)
             if configuration.tracking.enabled || tracksFile != nil {
                 let hook = Self.trackHook(recorder: recorder, file: tracksFile)
                 do throws(ZMQError) {

@@ -90,6 +90,30 @@ public struct IngestSummary: Encodable, Sendable {
     public let totals: SourceStatistics
     /// The ring-buffer core's sizes, policy and waits.
     public let pipeline: PipelineCounters
+    /// What the truth checks found, per drone.
+    public let truth: TruthIntegrityStatistics
+    /// Per endpoint: its mechanism, connections admitted and refused, frames refused; `nil` in a replay
+    /// (which has no connections).
+    let security: [EndpointSecurity]?
+
+    struct EndpointSecurity: Encodable, Sendable {
+        var name: String
+        var counters: EndpointSecurityCounters
+        enum CodingKeys: String, CodingKey {
+            case name, mechanism, connectionsAdmitted = "connections_admitted", refusedPlaintext = "refused_plaintext"
+            case refusedUnlistedKeys = "refused_unlisted_keys", handshakeFailures = "handshake_failures", framesRefused = "frames_refused"
+        }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+            try c.encode(counters.mechanism.rawValue, forKey: .mechanism)
+            try c.encode(counters.connectionsAdmitted, forKey: .connectionsAdmitted)
+            try c.encode(counters.refusedPlaintext, forKey: .refusedPlaintext)
+            try c.encode(counters.refusedUnlistedKeys, forKey: .refusedUnlistedKeys)
+            try c.encode(counters.handshakeFailures, forKey: .handshakeFailures)
+            try c.encode(counters.framesRefused, forKey: .framesRefused)
+        }
+    }
     /// The live tracking stage's counters; `nil` when tracking was off.
     public let tracking: TrackingCounters?
     /// The recorder's counters; `nil` when the run was not recorded.
@@ -98,7 +122,7 @@ public struct IngestSummary: Encodable, Sendable {
     public let replay: ReplayCounters?
 
     enum CodingKeys: String, CodingKey {
-        case format, software, endpoints, sources, totals, pipeline, tracking, recording, replay
+        case format, software, endpoints, sources, totals, pipeline, truth, security, tracking, recording, replay
         case configFile = "config_file", startedUTC = "started_utc", endedUTC = "ended_utc", stopReason = "stop_reason"
     }
 
@@ -122,6 +146,12 @@ public struct IngestSummary: Encodable, Sendable {
         sources = statistics.sources
         totals = statistics.totals
         pipeline = statistics.pipeline
+        truth = statistics.truth
+        security = replay != nil ? nil : zip(configuration.endpoints, statistics.endpointSecurity).map { endpoint, counters in
+            var counters = counters
+            counters.mechanism = endpoint.curve == nil ? .null : .curve
+            return EndpointSecurity(name: endpoint.name, counters: counters)
+        }
         self.tracking = tracking
         self.recording = recording
         self.replay = replay

@@ -1,7 +1,7 @@
 // What an evaluation needs from a recording: truth, scans, sensor sites and the tracks, by replay.
 import Geodesy
 public import SessionRecording
-import TelemetryIngest
+public import TelemetryIngest
 public import TelemetryModel
 public import Tracking
 import ZeroMQ
@@ -38,6 +38,8 @@ public struct RecordedRunData: Sendable {
     public var lastFrame: Timestamp?
     /// Frames read, and how many were malformed.
     public var frames: UInt64
+    /// What the truth checks found on the way: fixes kept out of ``truth``, per drone, and why.
+    public var truthIntegrity = TruthIntegrityStatistics()
 
     /// Replays `path` and collects its content.
     public static func load(path: String) throws(RuntimeError) -> RecordedRunData {
@@ -48,7 +50,7 @@ public struct RecordedRunData: Sendable {
         let collector = Collector(configuration: configuration)
         let processor = FrameProcessor(endpointNames: configuration.endpoints.map(\.name), maximumFrameBytes: configuration.maximumFrameBytes,
                                        maximumSources: configuration.maximumSources, siteGeoidSeparation: configuration.site.geoidSeparation,
-                                       recordSinks: [collector])
+                                       truthIntegrity: configuration.truthIntegrity, recordSinks: [collector])
         var first: Timestamp?, last: Timestamp?, frames: UInt64 = 0
         do {
             try session.forEachFrame { frame in
@@ -64,7 +66,7 @@ public struct RecordedRunData: Sendable {
         collector.finish()
         return RecordedRunData(provenance: session.provenance, configuration: configuration, truth: collector.truth,
                                scans: collector.scans, sensors: collector.sensorTable, tracks: collector.tracks,
-                               firstFrame: first, lastFrame: last, frames: frames)
+                               firstFrame: first, lastFrame: last, frames: frames, truthIntegrity: processor.statistics.truth)
     }
 
     /// Gathers records as the decode stage hands them over (one thread: the caller's).

@@ -148,6 +148,7 @@ public enum ReplayRunner {
                                        maximumFrameBytes: configuration.maximumFrameBytes,
                                        maximumSources: configuration.maximumSources,
                                        siteGeoidSeparation: configuration.site.geoidSeparation,
+                                       truthIntegrity: configuration.truthIntegrity,
                                        recordSinks: stage.map { [$0] } ?? [])
         let clock = ContinuousClock()
         let wallStart = clock.now
@@ -229,7 +230,7 @@ public enum ReplayRunner {
                                     sequence: frame.receiveSequence, payloadBytes: frame.payloadBytes)
             } else {
                 processor.process(parts: parts, endpoint: frame.endpointIndex, receivedAt: frame.receiveTime,
-                                  sequence: frame.receiveSequence, payloadBytes: frame.payloadBytes)
+                                  sequence: frame.receiveSequence, payloadBytes: frame.payloadBytes, sender: frame.sender)
             }
         }
     }

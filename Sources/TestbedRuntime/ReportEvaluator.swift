@@ -1,6 +1,7 @@
 // From an evaluation's inputs to its figures, bounds and verdicts: the one path of evaluate, report and campaign.
 import Evaluation
 import Reporting
+import TelemetryIngest
 import TelemetryModel
 import Foundation
 
@@ -99,6 +100,7 @@ struct Evaluator {
                                                en: "The truth and the sensors' scans do not overlap in time: detection figures are not evaluable."))
         }
         truthGaps(&out)
+        truthIntegrity(&out)
 
         detectionFigures(&out, truths: truths)
         referenceBudget(&out)
@@ -532,6 +534,52 @@ struct Evaluator {
             out.deviations.append(ReportText(
                 ko: "드론 \(truth.id)의 실제 위치에 \(Self.f(plan.truthGapSeconds)) s보다 긴 공백이 \(gaps.count)곳 있습니다(최장 \(Self.f(longest)) s). 그 사이는 평가하지 않습니다.",
                 en: "Drone \(truth.id)'s truth has \(gaps.count) gap(s) longer than \(Self.f(plan.truthGapSeconds)) s (longest \(Self.f(longest)) s); nothing is scored across them."))
+        }
+    }
+
+    /// What the truth checks kept out of each drone's truth, and why (docs/wire-formats.md, "Truth
+    /// integrity"): deviations, so a reader of the report sees them beside the figures they bear on.
+    private func truthIntegrity(_ out: inout Output) {
+        guard let integrity = input.truthIntegrity else { return }
+        let speed = Self.f(integrity.settings.maximumSpeed)
+        for id in integrity.flaggedDrones {
+            let d = integrity.drones[id]!
+            var ko: [String] = [], en: [String] = []
+            if d.otherSenderFixes > 0 {
+                let names = d.otherSenderNames.joined(separator: "; ")
+                ko.append("다른 송신자 \(d.otherSenders)곳에서 온 위치 \(d.otherSenderFixes)개를 제외했습니다(\(names))")
+                en.append("\(d.otherSenderFixes) fix(es) from \(d.otherSenders) other sender(s) were excluded (\(names))")
+            }
+            if d.jumps > 0 {
+                let worst = d.largestJumpMetres.map { Self.f($0) } ?? "—"
+                ko.append("최대 속도 \(speed) m/s로 도달할 수 없는 위치 \(d.jumps)개를 제외했습니다(최대 \(worst) m 이동)")
+                en.append("\(d.jumps) fix(es) no aircraft could reach at \(speed) m/s were excluded (largest jump \(worst) m)")
+            }
+            if d.reanchors > 0 {
+                ko.append("서로 일치하는 위치가 이어져 기준을 \(d.reanchors)회 다시 잡았습니다")
+                en.append("the truth moved on to a consistent run of fixes \(d.reanchors) time(s)")
+            }
+            if d.restarts > 0 {
+                ko.append("송신 순번이 도중에 \(d.restarts)회 다시 시작되었습니다")
+                en.append("the sender's sequence restarted mid-stream \(d.restarts) time(s)")
+            }
+            if d.handovers > 0 {
+                ko.append("같은 주소에서 다시 연결된 송신자로 \(d.handovers)회 넘어갔습니다")
+                en.append("the truth passed to a reconnection from the same address \(d.handovers) time(s)")
+            }
+            out.deviations.append(ReportText(
+                ko: "드론 \(id)의 실제 위치(기준)는 \(d.boundSender)에 묶여 있습니다. " + ko.joined(separator: "; ") + ".",
+                en: "Drone \(id)'s truth is bound to \(d.boundSender): " + en.joined(separator: "; ") + "."))
+        }
+        if integrity.fixesBeyondDroneLimit > 0 {
+            out.deviations.append(ReportText(
+                ko: "드론 수 한도(\(integrity.settings.maximumDrones)대)를 넘은 드론의 위치 \(integrity.fixesBeyondDroneLimit)개는 기준에서 제외했습니다.",
+                en: "\(integrity.fixesBeyondDroneLimit) fix(es) of drones beyond truth.max_drones (\(integrity.settings.maximumDrones)) were excluded from the truth."))
+        }
+        if integrity.unattributedFixes > 0 {
+            out.deviations.append(ReportText(
+                ko: "연결 번호를 받지 못한 송신자의 위치 \(integrity.unattributedFixes)개는 기준에서 제외했습니다.",
+                en: "\(integrity.unattributedFixes) fix(es) from connections that could not be numbered were excluded from the truth."))
         }
     }
 

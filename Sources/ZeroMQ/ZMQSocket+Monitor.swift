@@ -25,6 +25,11 @@ public struct ZMQSocketEvent: Hashable, Sendable, CustomStringConvertible {
     public static let handshakeSucceeded = ZMQSocketEvent(rawValue: UInt16(ZMQ_EVENT_HANDSHAKE_SUCCEEDED))
     /// `ZMQ_EVENT_MONITOR_STOPPED`: the monitor ends (the socket closed).
     public static let monitorStopped = ZMQSocketEvent(rawValue: UInt16(ZMQ_EVENT_MONITOR_STOPPED))
+    /// The handshake events (``ZMQHandshakeEvent``): succeeded, and failed without detail, on a
+    /// protocol error or by authentication.
+    public static let handshakes = [ZMQ_EVENT_HANDSHAKE_SUCCEEDED, ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL,
+                                    ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, ZMQ_EVENT_HANDSHAKE_FAILED_AUTH]
+        .map { ZMQSocketEvent(rawValue: UInt16($0)) }
 
     public var description: String {
         switch self {

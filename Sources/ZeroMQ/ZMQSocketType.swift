@@ -15,6 +15,8 @@ public enum ZMQSocketType: String, Sendable, CaseIterable, Codable {
     case pull
     /// One-to-one, typically over `inproc://` for control signals.
     case pair
+    /// Answers requests one at a time: the ZAP handler's socket (RFC 27).
+    case rep
 
     var rawType: Int32 {
         switch self {
@@ -24,6 +26,7 @@ public enum ZMQSocketType: String, Sendable, CaseIterable, Codable {
         case .push: ZMQ_PUSH
         case .pull: ZMQ_PULL
         case .pair: ZMQ_PAIR
+        case .rep: ZMQ_REP
         }
     }
 }

@@ -88,14 +88,35 @@ struct Report: ParsableCommand {
 }
 
 struct Keys: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Signing keys for reports.", subcommands: [Generate.self])
+    static let configuration = CommandConfiguration(abstract: "Signing keys for reports, and CURVE keys for ingest endpoints.", subcommands: [Generate.self])
 
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Make an Ed25519 key pair: the private key (mode 0600, never overwritten) and the public key beside it (.pub).")
-        @Option(name: .long, help: ArgumentHelp("The private key file (default: the range's key, ~/.config/haechi/range-signing.key, or $HAECHI_RANGE_KEY).", valueName: "file.key"))
+            abstract: "Make an Ed25519 key pair: the private key (mode 0600, never overwritten) and the public key beside it (.pub).",
+            discussion: """
+                With --curve, a CurveZMQ key pair for an ingest endpoint instead (zmq_curve_keypair): the secret \
+                key in Z85 (mode 0600, never overwritten, never in Replays/) and the public key beside it \
+                (.pub), printed for the configuration's curve.clients[].public_key. Reference: docs/security.md.
+                """)
+        @Option(name: .long, help: ArgumentHelp("The private key file (default: the range's key, ~/.config/haechi/range-signing.key, or $HAECHI_RANGE_KEY; required with --curve).", valueName: "file.key"))
         var out: String?
+        @Flag(name: .long, help: "Make a CURVE key pair for ZeroMQ (an endpoint's server key, or a sender's client key).")
+        var curve = false
+
+        func validate() throws {
+            if curve && out == nil { throw ValidationError("--curve needs --out: where to write the secret key") }
+        }
+
         func run() throws {
+            if curve, let out {
+                do {
+                    let made = try CurveKeys.generate(secretPath: out)
+                    print("secret key: \(out) (mode 0600)\npublic key: \(made.publicPath)\n  \(made.publicKey)")
+                } catch {
+                    throw error.reported()
+                }
+                return
+            }
             let out = self.out ?? RangeKey.defaultPath()
             do {
                 let key = try KeysRunner.generate(privatePath: out)

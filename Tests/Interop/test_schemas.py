@@ -420,6 +420,8 @@ def test_peer_valid_json_payloads_validate(scenario_file):
 # --------------------------------------------------------------------------------------------------
 # The ingest summary
 
+NO_MAVLINK_LOSS = {"estimated": 0, "minimum": 0, "maximum": 0, "unbounded_gaps": 0, "unchecked_frames": 0}
+
 EXAMPLE_SUMMARY = {
     "config_file": "/tmp/haechi.yaml", "ended_utc": "2026-11-24T21:00:05.456Z",
     "endpoints": [{"address": "tcp://127.0.0.1:7001", "connections": 1, "disconnects": 0, "frames_received": 3,
@@ -430,6 +432,7 @@ EXAMPLE_SUMMARY = {
                                "frames_malformed": 1, "frames_shed": 0, "frames_received": 1, "last_receive_ns": 1795640400200000000,
                                "last_t_ns": None, "malformed": {"bad_topic": 1}, "records": {},
                                "sequence": {"checked": 0, "gaps": 0, "missing": 0, "out_of_order": 0, "restarts": 0},
+                               "mavlink_loss": NO_MAVLINK_LOSS,
                                "truth_fixes": {}},
         "mavlink/drone-7": {"bytes_received": 83, "first_receive_ns": 1795640400100000000,
                             "first_t_ns": 1748736016000000000, "frames_malformed": 1, "frames_shed": 0, "frames_received": 2,
@@ -437,6 +440,8 @@ EXAMPLE_SUMMARY = {
                             "malformed": {"mavlink_crc": 1},
                             "records": {"global_position_int": 1, "heartbeat": 1, "system_time": 1},
                             "sequence": {"checked": 3, "gaps": 1, "missing": 1, "out_of_order": 0, "restarts": 0},
+                            "mavlink_loss": {"estimated": 1, "minimum": 1, "maximum": None, "unbounded_gaps": 1,
+                                             "unchecked_frames": 0},
                             "truth_fixes": {"system_time": 1}}},
     "started_utc": "2026-11-24T21:00:00.123Z", "stop_reason": "signal",
     "pipeline": {"ring_slots": 65536, "arena_bytes": 67108864, "tracking_overload": "block", "producer_waits": 0},
@@ -444,10 +449,20 @@ EXAMPLE_SUMMARY = {
                "malformed": {"bad_topic": 1, "mavlink_crc": 1},
                "records": {"global_position_int": 1, "heartbeat": 1, "system_time": 1},
                "sequence": {"checked": 3, "gaps": 1, "missing": 1, "out_of_order": 0, "restarts": 0},
+               "mavlink_loss": {"estimated": 1, "minimum": 1, "maximum": None, "unbounded_gaps": 1, "unchecked_frames": 0},
                "truth_fixes": {"system_time": 1}},
+    "truth": {"drones": {"drone-7": {"bound_sender": "connection 1 from 127.0.0.1 on 'drones', topic mavlink/drone-7, system 7",
+                                     "first_flag_receive_ns": None, "fixes_accepted": 1, "flagged": False,
+                                     "handovers": 0, "jumps": 0, "largest_jump_m": None, "largest_jump_speed_mps": None,
+                                     "other_sender_fixes": 0, "other_sender_names": [], "other_senders": 0,
+                                     "reanchors": 0, "restarts": 0}},
+              "fixes_beyond_drone_limit": 0, "flagged_drones": [], "handover_s": 2.0, "max_drones": 1024,
+              "max_speed_mps": 150.0, "position_slack_m": 50.0, "unattributed_fixes": 0},
 }
 
 
+EXAMPLE_SECURITY = [{"connections_admitted": 2, "frames_refused": 1, "handshake_failures": 0, "mechanism": "CURVE",
+                     "name": "sensors", "refused_plaintext": 3, "refused_unlisted_keys": 1}]
 EXAMPLE_RECORDING = {"finalised": True, "fixes_overflowed": 0, "frames_lost": 0, "frames_overflowed": 0,
                      "frames_recorded": 3, "path": "Replays/run-20261124T210000Z.mcap", "sites_left_out": 0}
 EXAMPLE_REPLAY = {"frames_published": 0, "frames_replayed": 3, "frames_skipped": 0, "real_time_factor": 12.5,
@@ -479,12 +494,13 @@ def replay_example(**replay) -> dict:
 @pytest.mark.parametrize("summary", [
     EXAMPLE_SUMMARY,
     example(recording=EXAMPLE_RECORDING),
+    example(security=EXAMPLE_SECURITY),
     example(stop_reason="recording_failure", recording={**EXAMPLE_RECORDING, "finalised": False, "frames_lost": 2,
                                                         "failure": "recording to x.mcap failed: File too large"}),
     replay_example(),
     replay_example(tracks_match_recording=None, frames_skipped=2),
     replay_example(tracks_match_recording=False, first_track_difference=4),
-], ids=["live", "recorded", "recording_failure", "replay", "replay_window", "replay_tracks_differ"])
+], ids=["live", "recorded", "security", "recording_failure", "replay", "replay_window", "replay_tracks_differ"])
 def test_example_summary_validates(summary):
     assert [e.message for e in SUMMARY.iter_errors(summary)] == []
 
@@ -499,8 +515,11 @@ def test_example_summary_validates(summary):
     replay_example(recording_finalised=None),
     example(pipeline={**EXAMPLE_SUMMARY["pipeline"], "ring_slots": 0}),  # only a replay runs without the ring
     example(stop_reason="end_of_file"),
+    example(security=[{**EXAMPLE_SECURITY[0], "mechanism": "PLAIN"}]),
+    example(security=[{k: v for k, v in EXAMPLE_SECURITY[0].items() if k != "refused_unlisted_keys"}]),
 ], ids=["recording_without_finalised", "negative_lost", "recording_without_overflowed", "unknown_recording_key", "speed_not_a_string",
-        "difference_at_line_0", "replay_without_finalised", "live_without_ring", "unknown_stop_reason"])
+        "difference_at_line_0", "replay_without_finalised", "live_without_ring", "unknown_stop_reason",
+        "unknown_mechanism", "security_without_unlisted_keys"])
 def test_summary_schema_rejects_recording_and_replay(summary):
     if "replay" in summary:
         summary["replay"] = {k: v for k, v in summary["replay"].items() if v is not None}
@@ -515,8 +534,12 @@ def test_summary_schema_rejects_recording_and_replay(summary):
     (("sources", "not a topic"), {}),
     (("totals", "frames_received"), "3"),
     (("started_utc",), "2026-11-24 21:00:00"),
+    (("sources", "mavlink/drone-7", "mavlink_loss", "maximum"), -1),
+    (("truth", "drones", "drone-7", "jumps"), -1),
+    (("truth", "drones", "drone-7", "spoofed"), True),
+    (("truth", "max_speed_mps"), 0),
 ], ids=["stop_reason", "unknown_reason", "unknown_record_kind", "negative_count", "bad_source_name",
-        "count_as_string", "time_not_iso"])
+        "count_as_string", "time_not_iso", "negative_loss_bound", "negative_jumps", "unknown_truth_key", "zero_speed_limit"])
 def test_summary_schema_rejects(path, value):
     summary = json.loads(json.dumps(EXAMPLE_SUMMARY))
     node = summary

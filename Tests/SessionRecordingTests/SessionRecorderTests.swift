@@ -277,6 +277,37 @@ struct SessionRecorderTests {
         #expect(RecordingLayout.flaggedPayloadBytes(Array(flags.utf8)) == expected)
     }
 
+    @Test("Who sent each frame comes back: per endpoint and source, whatever the frame's kind, across sender changes")
+    func senders() throws {
+        let drone = FrameSender(connection: 1, endpointIndex: 1, endpointName: "drones", mechanism: .null, address: "10.0.0.5")
+        let intruder = FrameSender(connection: 2, endpointIndex: 1, endpointName: "drones", mechanism: .curve, address: "10.0.0.9",
+                                   publicKey: String(repeating: "k", count: 40), clientName: "gcs")
+        let topic = Array("mavlink/drone-7".utf8)
+        // Good and malformed frames of one source (two channels), from two senders in turn, then one with no sender.
+        let plan: [(sender: FrameSender?, payload: [UInt8])] = [
+            (drone, [0xFD, 1]), (intruder, [0xFD, 2]), (intruder, [0xFD, 3]), (drone, [0xFD, 4]), (nil, [0xFD, 5]),
+        ]
+        let path = Self.temporaryPath("senders.mcap")
+        let recorder = try SessionRecorder(path: path, run: Self.run("senders"), endpointNames: ["sensors", "drones"])
+        for (index, frame) in plan.enumerated() {
+            FrameProcessor.lend([topic, frame.payload]) { parts in
+                recorder.receive(RawFrame(receiveSequence: UInt64(index), receiveTime: Self.t0, endpointIndex: 1,
+                                          sourceKey: "mavlink/drone-7", parts: parts, rejection: index == 2 ? .mavlinkBadFrame : nil,
+                                          sender: frame.sender))
+            }
+        }
+        try recorder.finish(end: [:])
+        var read: [RecordedFrame] = []
+        try RecordedSession(path: path).forEachFrame { read.append($0); return true }
+        #expect(read.map(\.kind) == [.decoded, .decoded, .malformed, .decoded, .decoded])
+        #expect(read.map { $0.sender?.connection } == [1, 2, 2, 1, nil])
+        #expect(read[1].sender === read[2].sender && read[0].sender === read[3].sender)
+        let back = try #require(read[1].sender)
+        #expect(back.mechanism == .curve && back.address == "10.0.0.9" && back.publicKey == intruder.publicKey
+                && back.clientName == "gcs" && back.endpointName == "drones" && back.endpointIndex == 1)
+        #expect(read[0].sender?.identity == drone.identity && read[0].sender?.description == drone.description)
+    }
+
     @Test("A recording is never overwritten")
     func neverOverwrites() throws {
         let path = Self.temporaryPath("run.mcap")

@@ -63,12 +63,21 @@ struct FrameProcessorFuzzTests {
         #expect(stats.receiveSequence == UInt64(sent))
         #expect(stats.totals.framesReceived == UInt64(sent))
         // Frame by frame: every message reached the raw sink once, in order; every accepted JSON
-        // message gave exactly one record; the malformed count is exactly the rejected frames.
+        // message gave exactly one record, but for the truth fixes the truth checks kept out (each
+        // one counted there); the malformed count is exactly the rejected frames.
         #expect(sink.frames.map(\.sequence) == Array(0..<UInt64(sent)))
         #expect(stats.totals.framesMalformed == UInt64(sink.frames.filter { $0.rejection != nil }.count))
         let acceptedJSON = sink.frames.filter { $0.rejection == nil && $0.source.hasPrefix("json/") }.map(\.sequence)
         let jsonRecords = sink.records.filter { $0.1.hasPrefix("json/") }.map(\.2)
-        #expect(jsonRecords == acceptedJSON)
+        let handedOn = Set(jsonRecords)
+        let keptOut = acceptedJSON.filter { !handedOn.contains($0) }
+        #expect(jsonRecords == acceptedJSON.filter { handedOn.contains($0) })
+        let truth = stats.truth
+        let excluded = truth.drones.values.reduce(truth.fixesBeyondDroneLimit + truth.unattributedFixes) { $0 + $1.otherSenderFixes + $1.jumps }
+        #expect(UInt64(keptOut.count) == excluded)
+        for sequence in keptOut {
+            #expect(String(decoding: sink.frames[Int(sequence)].parts[1], as: UTF8.self).contains("truth"))
+        }
         for frame in sink.frames where frame.rejection == nil {
             #expect(frame.parts.count == 2 && !frame.parts[1].isEmpty)
         }

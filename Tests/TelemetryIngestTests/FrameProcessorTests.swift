@@ -12,9 +12,12 @@ final class CapturingSink: RawFrameSink, TelemetryRecordSink {
     var frames: [Frame] = []
     /// Each frame's ``RawFrame/payloadBytes``, in order.
     var payloadBytes: [Int] = []
+    /// Each frame's sender, in the order of `frames`.
+    var senders: [FrameSender?] = []
     var records: [(TelemetryRecord, String, UInt64)] = []
 
     func receive(_ frame: borrowing RawFrame) {
+        senders.append(frame.sender)
         frames.append(Frame(sequence: frame.receiveSequence, source: frame.sourceKey,
                             parts: frame.parts.map { Array($0) }, rejection: frame.rejection, wasDecoded: frame.wasDecoded,
                             truncated: frame.isTruncated))

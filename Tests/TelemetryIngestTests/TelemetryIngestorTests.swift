@@ -126,6 +126,82 @@ struct TelemetryIngestorTests {
         #expect(ingestor.stop().receiveSequence == 0)
     }
 
+    @Test("Over TCP the ZAP handler numbers each connection, and every frame names the one that sent it")
+    func sendersOverTCP() throws {
+        let context = try ZMQContext()
+        let address = "tcp://127.0.0.1:\(try #require(freeTCPPort()))"
+        let settings = IngestSettings(endpoints: [IngestEndpoint(name: "drones", address: address, socket: .pull, mode: .bind)])
+        let ingestor = try TelemetryIngestor(settings: settings, context: context, logger: Logger(label: "test"))
+        let sink = CapturingSink()
+        try ingestor.start(rawSinks: [sink])
+        let first = try ZMQSocket(context: context, type: .push)
+        try first.connect(address)
+        let second = try ZMQSocket(context: context, type: .push)
+        try second.connect(address)
+        for i in 0..<20 {
+            try first.send(topic: "mavlink/drone-7", payload: heartbeat(sequence: UInt8(i)))
+            try second.send(topic: "mavlink/drone-7", payload: heartbeat(sequence: UInt8(100 + i)))
+        }
+        #expect(waitFor(ingestor) { $0.sources["mavlink/drone-7"]?.framesReceived == 40 })
+        ingestor.stop()
+        #expect(ingestor.senders.count == 2)
+        let senders = sink.senders.compactMap { $0 }
+        #expect(senders.count == 40)
+        #expect(Set(senders.map(\.connection)) == [1, 2])
+        #expect(senders.allSatisfy { $0.address == "127.0.0.1" && $0.endpointName == "drones" && $0.mechanism == .null })
+        // Each connection's frames keep their own counter: the two interleaved streams are not loss.
+        let byConnection = Dictionary(grouping: zip(sink.senders, sink.frames), by: { $0.0?.connection ?? 0 })
+        for (_, frames) in byConnection {
+            let sequences = frames.map { $0.1.parts[1][4] }
+            #expect(zip(sequences, sequences.dropFirst()).allSatisfy { $1 == $0 &+ 1 })
+        }
+    }
+
+    @Test("A CURVE endpoint admits listed keys for their own sources only, and refuses plaintext peers and other keys, counting each")
+    func curveEndpoint() throws {
+        let context = try ZMQContext()
+        let address = "tcp://127.0.0.1:\(try #require(freeTCPPort()))"
+        let server = try ZMQCurveKeyPair.generate(), gcs = try ZMQCurveKeyPair.generate(), stranger = try ZMQCurveKeyPair.generate()
+        let curve = CurveSettings(serverKeyFile: "server.key", serverSecretKey: server.secretKey, clients: [
+            CurveClient(name: "gcs-7", publicKey: gcs.publicKey, topics: ["mavlink/drone-7", "json/gcs-*"], mavlinkSystems: [7]),
+        ])
+        let settings = IngestSettings(endpoints: [IngestEndpoint(name: "drones", address: address, socket: .pull, mode: .bind, curve: curve)])
+        let ingestor = try TelemetryIngestor(settings: settings, context: context, logger: Logger(label: "test"))
+        let sink = CapturingSink()
+        try ingestor.start(rawSinks: [sink])
+
+        let plaintext = try ZMQSocket(context: context, type: .push)
+        try plaintext.setOption(.linger, 0)
+        try plaintext.connect(address)
+        _ = try plaintext.send(topic: "mavlink/drone-7", payload: heartbeat(sequence: 0), blocking: false)
+        let unlisted = try ZMQSocket(context: context, type: .push)
+        try unlisted.setOption(.linger, 0)
+        try unlisted.makeCurveClient(serverKey: server.publicKey, keys: stranger)
+        try unlisted.connect(address)
+        _ = try unlisted.send(topic: "mavlink/drone-7", payload: heartbeat(sequence: 0), blocking: false)
+        let admitted = try ZMQSocket(context: context, type: .push)
+        try admitted.makeCurveClient(serverKey: server.publicKey, keys: gcs)
+        try admitted.connect(address)
+        for i in 0..<5 { try admitted.send(topic: "mavlink/drone-7", payload: heartbeat(sequence: UInt8(i), system: 7)) }
+        try admitted.send(topic: "mavlink/drone-7", payload: heartbeat(sequence: 5, system: 8))        // not its system
+        try admitted.send(topic: "mavlink/drone-9", payload: heartbeat(sequence: 6, system: 7))        // not its topic
+        try admitted.send(topic: "json/gcs-1", payload: bytes(#"{"type":"status","t_ns":1,"sensor_id":"gcs","lat":0,"lon":0,"alt":0}"#))
+        #expect(waitFor(ingestor) { s in
+            s.receiveSequence == 8 && s.endpointSecurity[0].refusedPlaintext >= 1 && s.endpointSecurity[0].refusedUnlistedKeys >= 1
+        })
+        let final = ingestor.stop()
+        let security = final.endpointSecurity[0]
+        #expect(security.mechanism == .curve && security.connectionsAdmitted == 1 && security.framesRefused == 2)
+        #expect(final.sources["mavlink/drone-7"]?.records == [.heartbeat: 5])
+        #expect(final.sources["mavlink/drone-7"]?.malformed == [.unauthorisedSource: 1])
+        #expect(final.sources["mavlink/drone-9"]?.malformed == [.unauthorisedSource: 1])
+        #expect(final.sources["json/gcs-1"]?.records == [.status: 1])
+        // Only the admitted client's frames arrived, each naming its key.
+        #expect(sink.senders.count == 8)
+        #expect(sink.senders.allSatisfy { $0?.publicKey == gcs.publicKey && $0?.clientName == "gcs-7" && $0?.mechanism == .curve })
+        #expect(sink.frames.filter { $0.rejection == .unauthorisedSource }.count == 2)
+    }
+
     @Test("Stop returns promptly while idle")
     func stopWhileIdle() throws {
         let settings = IngestSettings(endpoints: [
@@ -285,4 +361,20 @@ struct TelemetryIngestorTests {
         #expect(stats.sources.keys.sorted() == ["json/after", "json/first"])
         #expect(stats.endpointLinks[0].connections == 2 && stats.endpointLinks[0].disconnects == 1)
     }
+}
+
+/// A TCP port on 127.0.0.1 that nothing listens on: the kernel's pick for a socket bound to port 0.
+func freeTCPPort() -> Int? {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    }
+    return bound ? Int(UInt16(bigEndian: address.sin_port)) : nil
 }

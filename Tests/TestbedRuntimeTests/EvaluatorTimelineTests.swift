@@ -2,6 +2,7 @@
 import Evaluation
 import Reporting
 import Testing
+import TelemetryIngest
 import TelemetryModel
 @testable import TestbedRuntime
 
@@ -88,6 +89,32 @@ struct EvaluatorTimelineTests {
                                      stepSeconds: 0.5, durationSeconds: 14)
         let extended = EvaluationGrid.truthTimeline(of: truths, span: regular.times.first!...regular.times.last!)
         #expect(extended.times == regular.times)
+    }
+
+    @Test("What the truth checks kept out of a drone's truth is a deviation of the report, in both languages")
+    func truthIntegrityDeviations() {
+        let truths = Self.truths { _ in (0...20).map { Double($0) * 0.5 } }
+        let times = truths.flatMap { $0.states.map(\.time) }
+        var integrity = TruthIntegrityStatistics()
+        var flagged = DroneTruthStatistics()
+        flagged.boundSender = "connection 1 from 127.0.0.1 on 'drones', topic mavlink/drone-1, system 1"
+        flagged.fixesAccepted = 21
+        flagged.otherSenderFixes = 50
+        flagged.otherSenders = 1
+        flagged.otherSenderNames = ["connection 2 from 127.0.0.1 on 'drones', topic mavlink/drone-1, system 1"]
+        flagged.jumps = 3
+        flagged.largestJumpMetres = 22_000
+        integrity.drones = ["drone-1": flagged, "drone-2": DroneTruthStatistics()]
+        let input = EvaluationInput(runID: "spoofed", truths: truths, truthAccuracy: [:], tracks: [], trackSource: .replayedTracker,
+                                    scans: [], sensors: [], sensorPositions: [], span: times.min()!...times.max()!, frames: 0,
+                                    truthIntegrity: integrity)
+        let deviations = Evaluator(plan: Self.plan, input: input).evaluate().deviations
+        let about = deviations.filter { $0.en.contains("Drone drone-1's truth is bound to connection 1") }
+        #expect(about.count == 1)
+        #expect(about.first?.en.contains("50 fix(es) from 1 other sender(s) were excluded (connection 2 from 127.0.0.1") == true)
+        #expect(about.first?.en.contains("3 fix(es) no aircraft could reach at 150 m/s were excluded (largest jump 2.2e+04 m)") == true)
+        #expect(about.first?.ko.contains("드론 drone-1의 실제 위치(기준)") == true && about.first?.ko.contains("50개를 제외") == true)
+        #expect(!deviations.contains { $0.en.contains("drone-2") })
     }
 
     @Test("A run without truth gives no figure against truth, in both languages")

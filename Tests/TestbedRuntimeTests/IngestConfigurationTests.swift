@@ -64,7 +64,7 @@ struct IngestConfigurationTests {
         ("  geoid_separation_m: 23.0\n", "",
          "range.yaml:2:3: error: site.geoid_separation_m: required field is missing"),
         ("    address: tcp://127.0.0.1:7002", "    adress: tcp://127.0.0.1:7002",
-         "range.yaml:11:5: error: endpoints[1].adress: unknown field; expected one of address, max_message_bytes, mode, name, receive_hwm, reconnect_interval_ms, socket, topics"),
+         "range.yaml:11:5: error: endpoints[1].adress: unknown field; expected one of address, curve, max_message_bytes, mode, name, receive_hwm, reconnect_interval_ms, socket, topics"),
         ("address: tcp://127.0.0.1:7001", "address: 127.0.0.1:7001",
          "range.yaml:7:14: error: endpoints[0].address: '127.0.0.1:7001' is not a ZeroMQ endpoint such as tcp://127.0.0.1:7001 (transports: tcp, ipc, inproc, pgm, epgm, ws, wss)"),
         ("name: drones", "name: sensors",
@@ -80,7 +80,13 @@ struct IngestConfigurationTests {
         ("    mode: connect", "    mode: connect\n    max_message_bytes: 4294967296",
          "range.yaml:14:24: error: endpoints[1].max_message_bytes: 4294967296 is above the maximum of 2147483647"),
         ("limits:", "limit:",
-         "range.yaml:15:1: error: limit: unknown field; expected one of endpoints, limits, pipeline, sensors, site, tracking"),
+         "range.yaml:15:1: error: limit: unknown field; expected one of endpoints, limits, pipeline, sensors, site, tracking, truth"),
+        ("limits:", "truth: {max_speed_mps: 0}\nlimits:",
+         "range.yaml:15:24: error: truth.max_speed_mps: 0 is outside [1, 10000]"),
+        ("limits:", "truth: {max_drones: 0}\nlimits:",
+         "range.yaml:15:21: error: truth.max_drones: 0 is below the minimum of 1"),
+        ("limits:", "truth: {max_speed: 100}\nlimits:",
+         "range.yaml:15:9: error: truth.max_speed: unknown field; expected one of handover_s, max_drones, max_speed_mps, position_slack_m"),
         ("  origin: {lat: 35.85, lon: 126.55, alt: 5.0}", "  origin: {lat: 35.85, lon: 126.55, alt: 5.0",
          "range.yaml:4:21: error: not valid YAML: did not find expected ',' or '}'"),
     ])
@@ -94,6 +100,15 @@ struct IngestConfigurationTests {
             if "\(error)" != expected { Issue.record("got: \(error)") }
             return error.code == .config && "\(error)" == expected
         }
+    }
+
+    @Test("The truth checks' limits default, and the config sets them")
+    func truthLimits() throws {
+        let defaults = try IngestConfiguration.parse(validConfig, file: "range.yaml").ingestSettings.truthIntegrity
+        #expect(defaults == TruthIntegritySettings(maximumSpeed: 150, positionSlack: 50, handoverSeconds: 2, maximumDrones: 1024))
+        let text = validConfig + "\ntruth: {max_speed_mps: 90, position_slack_m: 20, handover_s: 0, max_drones: 16}\n"
+        let set = try IngestConfiguration.parse(text, file: "range.yaml").ingestSettings.truthIntegrity
+        #expect(set == TruthIntegritySettings(maximumSpeed: 90, positionSlack: 20, handoverSeconds: 0, maximumDrones: 16))
     }
 
     @Test("A missing or empty file is a config error naming the file")

@@ -192,3 +192,33 @@ final class ResultBox: @unchecked Sendable {
     func set(_ text: String) { lock.withLock { value = text } }
     func get() -> String? { lock.withLock { value } }
 }
+
+@Suite("CurveZMQ keys and handshake events")
+struct ZMQCurveTests {
+    @Test("A generated pair is Z85, and its public key is derived again from the secret one")
+    func keyPairs() throws {
+        let pair = try ZMQCurveKeyPair.generate()
+        #expect(pair.publicKey.utf8.count == 40 && pair.secretKey.utf8.count == 40 && pair.publicKey != pair.secretKey)
+        #expect(ZMQCurveKeyPair.isKey(pair.publicKey) && ZMQCurveKeyPair.isKey(pair.secretKey))
+        #expect(try ZMQCurveKeyPair(secretKey: pair.secretKey) == pair)
+        #expect(try ZMQCurveKeyPair.generate() != pair)
+        #expect(!ZMQCurveKeyPair.isKey("short") && !ZMQCurveKeyPair.isKey(String(repeating: "\"", count: 40)))   // '"' is not Z85
+        #expect(throws: ZMQError.self) { _ = try ZMQCurveKeyPair(secretKey: "not a key") }
+        #expect(ZMQCurveKeyPair.z85([0x86, 0x4F, 0xD2, 0x6F]) == nil)   // only 32-byte keys
+        #expect(ZMQCurveKeyPair.z85([UInt8](repeating: 0, count: 32)) == String(repeating: "0", count: 40))
+    }
+
+    @Test("Monitor messages become handshake events; other events are not")
+    func events() {
+        func message(_ event: UInt16, _ value: UInt32) -> [[UInt8]] {
+            [withUnsafeBytes(of: event) { Array($0) } + withUnsafeBytes(of: value) { Array($0) }, Array("tcp://127.0.0.1:1".utf8)]
+        }
+        #expect(ZMQHandshakeEvent(parts: message(0x1000, 0)) == .succeeded)
+        #expect(ZMQHandshakeEvent(parts: message(0x2000, 0x1100_0002)) == .mechanismMismatch)
+        #expect(ZMQHandshakeEvent(parts: message(0x2000, 0x1100_0001)) == .protocolError(0x1100_0001))
+        #expect(ZMQHandshakeEvent(parts: message(0x4000, 400)) == .refused(status: 400))
+        #expect(ZMQHandshakeEvent(parts: message(0x0800, 0)) == .failed)
+        #expect(ZMQHandshakeEvent(parts: message(0x0001, 0)) == nil)   // connected
+        #expect(ZMQHandshakeEvent(parts: [[1, 2]]) == nil)
+    }
+}

@@ -1,0 +1,69 @@
+// A CURVE endpoint's keys: the server's secret key, and each client key with the sources it may speak for.
+
+/// CurveZMQ on one endpoint: the server's key, and the client keys admitted, each tied to the sources
+/// (topics, MAVLink system ids) it may speak for (docs/config.md, `curve`).
+public struct CurveSettings: Hashable, Sendable {
+    /// The file the server's secret key is read from (Z85), as configured.
+    public var serverKeyFile: String
+    /// The server's secret key, once read (at the start of a live run; never recorded).
+    public var serverSecretKey: String?
+    /// The client keys admitted.
+    public var clients: [CurveClient]
+
+    /// Settings; the secret key is read later (``serverSecretKey``).
+    public init(serverKeyFile: String, serverSecretKey: String? = nil, clients: [CurveClient]) {
+        self.serverKeyFile = serverKeyFile
+        self.serverSecretKey = serverSecretKey
+        self.clients = clients
+    }
+}
+
+/// One client key a CURVE endpoint admits, and what it may send.
+public struct CurveClient: Hashable, Sendable {
+    /// A name for people (summaries, the recording, the report).
+    public var name: String
+    /// Its public key, Z85.
+    public var publicKey: String
+    /// The topics it may send: exact topics, or prefixes ending in `*` (`json/radar-*`).
+    public var topics: [String]
+    /// The MAVLink system ids it may send; `nil`: any.
+    public var mavlinkSystems: [UInt8]?
+
+    /// A client.
+    public init(name: String, publicKey: String, topics: [String], mavlinkSystems: [UInt8]? = nil) {
+        self.name = name
+        self.publicKey = publicKey
+        self.topics = topics
+        self.mavlinkSystems = mavlinkSystems
+    }
+}
+
+/// What a sender may speak for: topics (exact, or prefixes ending in `*`) and MAVLink system ids.
+public struct SourceAllowance: Hashable, Sendable {
+    /// The patterns as configured.
+    public let topics: [String]
+    /// The MAVLink system ids; `nil`: any.
+    public let mavlinkSystems: [UInt8]?
+    private let exact: Set<String>
+    private let prefixes: [String]
+    private let systems: [Bool]
+
+    /// An allowance.
+    public init(topics: [String], mavlinkSystems: [UInt8]?) {
+        self.topics = topics
+        self.mavlinkSystems = mavlinkSystems
+        exact = Set(topics.filter { !$0.hasSuffix("*") })
+        prefixes = topics.filter { $0.hasSuffix("*") }.map { String($0.dropLast()) }
+        var systems = [Bool](repeating: mavlinkSystems == nil, count: 256)
+        for id in mavlinkSystems ?? [] { systems[Int(id)] = true }
+        self.systems = systems
+    }
+
+    /// Whether it may send on `topic`.
+    public func allows(topic: String) -> Bool {
+        exact.contains(topic) || prefixes.contains { topic.hasPrefix($0) }
+    }
+
+    /// Whether it may send MAVLink frames of system `id`.
+    public func allows(system id: UInt8) -> Bool { systems[Int(id)] }
+}

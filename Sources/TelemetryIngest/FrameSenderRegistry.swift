@@ -1,0 +1,91 @@
+// Every connection the ZAP handler admitted in a run, by number: shared by the pipeline's threads.
+import Synchronization
+
+/// The senders of a run, numbered by the ZAP handler and looked up by the decode and raw stages.
+///
+/// Bounded: after ``capacity`` connections every further one shares one unattributed sender
+/// (``FrameSender/unattributedConnection``), so a peer that reconnects without end cannot exhaust memory.
+public final class FrameSenderRegistry: Sendable {
+    /// Connections numbered apart in one run.
+    public static let defaultCapacity = 65_536
+
+    /// The most connections numbered apart.
+    public let capacity: Int
+    private let senders: Mutex<[FrameSender]>
+    private let unattributed: Mutex<[Int: FrameSender]>
+
+    /// An empty registry.
+    public init(capacity: Int = FrameSenderRegistry.defaultCapacity) {
+        precondition(capacity > 0, "a registry holds at least one sender")
+        self.capacity = capacity
+        senders = Mutex([])
+        unattributed = Mutex([:])
+    }
+
+    /// Numbers a newly admitted connection; past ``capacity``, returns the endpoint's shared unattributed sender.
+    public func register(endpointIndex: Int, endpointName: String, mechanism: FrameSender.Mechanism, address: String,
+                         publicKey: String? = nil, clientName: String? = nil, allowance: SourceAllowance? = nil) -> FrameSender {
+        let numbered: FrameSender? = senders.withLock { list in
+            guard list.count < capacity else { return nil }
+            let sender = FrameSender(connection: UInt32(list.count + 1), endpointIndex: endpointIndex, endpointName: endpointName,
+                                     mechanism: mechanism, address: address, publicKey: publicKey, clientName: clientName,
+                                     allowance: allowance)
+            list.append(sender)
+            return sender
+        }
+        if let numbered { return numbered }
+        return unattributed.withLock { shared in
+            if let sender = shared[endpointIndex] { return sender }
+            // Shared by every connection past the limit; a CURVE client among them keeps no allowance, so
+            // the shared sender may speak for nothing.
+            let sender = FrameSender(connection: FrameSender.unattributedConnection, endpointIndex: endpointIndex,
+                                     endpointName: endpointName, mechanism: mechanism, address: "",
+                                     allowance: mechanism == .curve ? SourceAllowance(topics: [], mavlinkSystems: []) : nil)
+            shared[endpointIndex] = sender
+            return sender
+        }
+    }
+
+    /// The sender numbered `connection` on `endpoint`, or `nil` for 0 (no ZAP: `inproc://`) or a number never given.
+    public func sender(connection: UInt32, endpoint: Int) -> FrameSender? {
+        if connection == 0 { return nil }
+        if connection == FrameSender.unattributedConnection { return unattributed.withLock { $0[endpoint] } }
+        return senders.withLock { list in
+            let index = Int(connection) - 1
+            return index < list.count ? list[index] : nil
+        }
+    }
+
+    /// Connections numbered so far.
+    public var count: Int { senders.withLock { $0.count } }
+}
+
+/// A stage's own memo of senders by connection number, so looking one up takes no lock after the first time.
+struct FrameSenderCache {
+    let registry: FrameSenderRegistry
+    private var lastConnection: UInt32 = 0
+    private var lastEndpoint = -1
+    private var last: FrameSender?
+    private var known: [UInt64: FrameSender] = [:]
+
+    init(registry: FrameSenderRegistry) { self.registry = registry }
+
+    /// The sender of a frame that arrived on `endpoint` with the connection number `connection`.
+    mutating func sender(connection: UInt32, endpoint: Int) -> FrameSender? {
+        if connection == 0 { return nil }
+        if connection == lastConnection, endpoint == lastEndpoint { return last }
+        let key = UInt64(connection) << 32 | UInt64(UInt32(truncatingIfNeeded: endpoint))
+        var sender = known[key]
+        if sender == nil {
+            sender = registry.sender(connection: connection, endpoint: endpoint)
+            // A number the registry never gave (a forged User-Id cannot reach here past ZAP, but be safe): not remembered.
+            if let sender, sender.endpointIndex == endpoint { known[key] = sender }
+        }
+        // Only a sender admitted on this very endpoint counts: anything else is treated as unknown.
+        if let found = sender, found.endpointIndex != endpoint { sender = nil }
+        lastConnection = connection
+        lastEndpoint = endpoint
+        last = sender
+        return sender
+    }
+}
