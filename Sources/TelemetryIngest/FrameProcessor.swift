@@ -99,6 +99,9 @@ public final class FrameProcessor {
         process(parts: parts, endpoint: endpoint, receivedAt: receivedAt, sequence: receiveSequence)
     }
 
+    /// The number of endpoints it counts for: a frame's endpoint index must be below it.
+    public var endpointCount: Int { endpointFrames.count }
+
     /// Processes one received message numbered `sequence` by the ring (the global receive number),
     /// sent by `sender` (`nil` when not known).
     /// - Parameter payloadBytes: the bytes of every part after the first as they arrived, when the

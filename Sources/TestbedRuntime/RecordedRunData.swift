@@ -52,17 +52,22 @@ public struct RecordedRunData: Sendable {
                                        maximumSources: configuration.maximumSources, siteGeoidSeparation: configuration.site.geoidSeparation,
                                        truthIntegrity: configuration.truthIntegrity, recordSinks: [collector])
         var first: Timestamp?, last: Timestamp?, frames: UInt64 = 0
+        var badFrame: RuntimeError?
         do {
             try session.forEachFrame { frame in
                 if first == nil { first = frame.receiveTime }
                 last = frame.receiveTime
                 frames += 1
-                ReplayRunner.feed(frame, into: processor)
+                do throws(RuntimeError) { try ReplayRunner.feed(frame, into: processor) } catch {
+                    badFrame = error
+                    return false
+                }
                 return true
             }
         } catch {
             throw RuntimeError(code: .io, file: path, message: error.message)
         }
+        if let badFrame { throw RuntimeError(code: .io, file: path, message: badFrame.message) }
         collector.finish()
         return RecordedRunData(provenance: session.provenance, configuration: configuration, truth: collector.truth,
                                scans: collector.scans, sensors: collector.sensorTable, tracks: collector.tracks,

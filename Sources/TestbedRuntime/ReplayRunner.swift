@@ -158,6 +158,7 @@ public enum ReplayRunner {
         var publishFailure: String?
         let windowed = options.from != nil || options.to != nil
         let stop: MCAPError?
+        var badFrame: RuntimeError?
         do {
             stop = try session.forEachFrame({ frame in
                 let t = frame.receiveTime.nanosecondsSinceEpoch
@@ -173,7 +174,10 @@ public enum ReplayRunner {
                     if due > clock.now { Thread.sleep(forTimeInterval: (due - clock.now).inSeconds) }
                 }
                 if firstReplayed == nil { firstReplayed = t }
-                Self.feed(frame, into: processor)
+                do throws(RuntimeError) { try Self.feed(frame, into: processor) } catch {
+                    badFrame = error
+                    return false
+                }
                 if publisher.count > 0, publishFailure == nil {
                     do throws(ZMQError) {
                         if try publisher.withSocket(at: 0, { (socket) throws(ZMQError) -> Bool in try socket.send(frame.parts, blocking: true) }) {
@@ -193,6 +197,7 @@ public enum ReplayRunner {
         }
         stage?.finish()
         progress.finish()
+        if let badFrame { throw RuntimeError(code: .io, file: path, message: badFrame.message) }
         if let stop { logger.warning("\(path): read up to \(stop.message)") }
         try tracksFile?.close()
         if let publishFailure { throw RuntimeError(code: .ingest, message: "replay --publish \(options.publish ?? ""): \(publishFailure)") }
@@ -222,8 +227,14 @@ public enum ReplayRunner {
         return summary
     }
 
-    /// One recorded frame through the decode stage, as the live pipeline did it.
-    static func feed(_ frame: RecordedFrame, into processor: FrameProcessor) {
+    /// One recorded frame through the decode stage, as the live pipeline did it. Throws, without
+    /// feeding it, for a frame whose endpoint the recorded config does not have: a recording is
+    /// input too, and a file edited to name endpoint 99 must give an error, not an index out of range.
+    static func feed(_ frame: RecordedFrame, into processor: FrameProcessor) throws(RuntimeError) {
+        guard frame.endpointIndex >= 0 && frame.endpointIndex < processor.endpointCount else {
+            throw RuntimeError(code: .io, message: "frame \(frame.receiveSequence) names endpoint \(frame.endpointIndex), and the recorded "
+                               + "config has \(processor.endpointCount): the recording was edited or is damaged")
+        }
         FrameProcessor.lend(frame.parts) { parts in
             if frame.kind == .shed {
                 processor.countShed(parts: parts, endpoint: frame.endpointIndex, receivedAt: frame.receiveTime,

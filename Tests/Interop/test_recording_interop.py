@@ -659,9 +659,14 @@ def run_log_rows(log: Path) -> list[tuple]:
     Python's sqlite3 (read-only); [] while the log does not exist yet."""
     if not log.exists():
         return []
-    with sqlite3.connect(f"file:{log}?mode=ro", uri=True, timeout=30) as db:
-        return db.execute("SELECT sequence, kind, run_id, recording_path, recording_sha256, metrics FROM runs "
-                          "ORDER BY sequence").fetchall()
+    try:
+        with sqlite3.connect(f"file:{log}?mode=ro", uri=True, timeout=30) as db:
+            return db.execute("SELECT sequence, kind, run_id, recording_path, recording_sha256, metrics FROM runs "
+                              "ORDER BY sequence").fetchall()
+    except sqlite3.OperationalError as error:
+        if "no such table" in str(error):   # the file is made a moment before its table
+            return []
+        raise
 
 
 def haechi_cli(binary: Path, *args: str) -> subprocess.CompletedProcess:

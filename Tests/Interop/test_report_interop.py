@@ -777,3 +777,41 @@ def test_pdf_without_chromium_fails_before_any_work(haechi_bin, report, tmp_path
     refused = haechi(haechi_bin, "report", str(recording), "--plan", str(PLAN), "--pdf", "--format", "json",
                      "--out", str(tmp_path / "out"), "--log", str(log))
     assert refused.returncode == 64 and "add html to --format" in refused.stderr, refused.stderr
+
+
+def test_a_recording_edited_to_name_an_unknown_endpoint_is_refused_not_trapped(haechi_bin, report, tmp_path):
+    """A recording is input too: a frame channel edited to name endpoint 99 (the recorded config has
+    fewer) makes replay and report fail with a clear error, where it used to index out of range."""
+    from mcap.reader import make_reader
+    from mcap.writer import Writer
+
+    _, recording, _, _, key, _ = report
+    edited = tmp_path / recording.name
+    with open(recording, "rb") as source, open(edited, "wb") as target:
+        reader = make_reader(source)
+        writer = Writer(target)
+        header = reader.get_header()
+        writer.start(profile=header.profile, library=header.library)
+        schemas, channels, changed = {}, {}, 0
+        for schema, channel, message in reader.iter_messages(log_time_order=False):
+            if schema is not None and schema.id not in schemas:
+                schemas[schema.id] = writer.register_schema(name=schema.name, encoding=schema.encoding, data=schema.data)
+            if channel.id not in channels:
+                metadata = dict(channel.metadata)
+                if "endpoint_index" in metadata and not changed:
+                    metadata["endpoint_index"] = "99"
+                    changed += 1
+                channels[channel.id] = writer.register_channel(topic=channel.topic, message_encoding=channel.message_encoding,
+                                                               metadata=metadata,
+                                                               schema_id=schemas.get(channel.schema_id, 0) if schema else 0)
+            writer.add_message(channel_id=channels[channel.id], log_time=message.log_time, data=message.data,
+                               publish_time=message.publish_time, sequence=message.sequence)
+        for metadata in reader.iter_metadata():
+            writer.add_metadata(name=metadata.name, data=metadata.metadata)
+        writer.finish()
+    assert changed == 1
+    replayed = haechi(haechi_bin, "replay", str(edited), "--speed", "max", "--quiet")
+    assert replayed.returncode == 1 and "names endpoint 99" in replayed.stderr, replayed.stdout + replayed.stderr
+    reported = haechi(haechi_bin, "report", str(edited), "--plan", str(PLAN), "--format", "json", "--out", str(tmp_path / "out"),
+                      "--log", str(tmp_path / "runlog.sqlite"), "--key", str(key))
+    assert reported.returncode == 1 and "names endpoint 99" in reported.stderr, reported.stdout + reported.stderr
