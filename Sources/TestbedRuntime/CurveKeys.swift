@@ -54,20 +54,8 @@ public enum CurveKeys {
     /// Reads a secret key file after checking where it is, its owner and its mode.
     static func readSecretKey(_ path: String, recordDirectory: String?) throws(RuntimeError) -> String {
         try checkOutsideRecordings(path, recordDirectory: recordDirectory)
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw RuntimeError(code: .config, file: path, message: "cannot read the CURVE server key: \(String(cString: strerror(errno))) "
-                               + "(haechi keys generate --curve --out \(path) makes one)")
-        }
-        if info.st_uid != geteuid() {
-            throw RuntimeError(code: .config, file: path, message: "the CURVE server key belongs to another user (uid \(info.st_uid)): "
-                               + "a secret key must be its user's own")
-        }
-        let mode = info.st_mode & 0o777
-        if mode & 0o077 != 0 {
-            throw RuntimeError(code: .config, file: path, message: "the CURVE server key is open to others (mode \(String(mode, radix: 8))): "
-                               + "chmod 600 \(path)")
-        }
+        try RangeKey.checkPermissions(path, noun: "CURVE server key", missing: .config,
+                                      hint: " (haechi keys generate --curve --out \(path) makes one)")
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw RuntimeError(code: .config, file: path, message: "cannot read the CURVE server key")
         }

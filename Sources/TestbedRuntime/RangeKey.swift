@@ -59,19 +59,21 @@ public enum RangeKey {
         return (try? read(keyPath))?.publicKey
     }
 
-    /// A private key's file must belong to this user and be closed to group and others.
-    public static func checkPermissions(_ keyPath: String) throws(RuntimeError) {
+    /// A private key's file must belong to this user and be closed to group and others (the CURVE
+    /// server key's too: `noun` names it, and `missing` is the error code of a file that is not there).
+    public static func checkPermissions(_ keyPath: String, noun: String = "signing key", missing: RuntimeError.Code = .io,
+                                        hint: String = "") throws(RuntimeError) {
         var info = stat()
         guard stat(keyPath, &info) == 0 else {
-            throw RuntimeError(code: .io, file: keyPath, message: "cannot read the signing key: \(String(cString: strerror(errno)))")
+            throw RuntimeError(code: missing, file: keyPath, message: "cannot read the \(noun): \(String(cString: strerror(errno)))\(hint)")
         }
         if info.st_uid != geteuid() {
-            throw RuntimeError(code: .config, file: keyPath, message: "the signing key belongs to another user (uid \(info.st_uid)): "
+            throw RuntimeError(code: .config, file: keyPath, message: "the \(noun) belongs to another user (uid \(info.st_uid)): "
                                + "a private key must be its user's own")
         }
         let mode = info.st_mode & 0o777
         if mode & 0o077 != 0 {
-            throw RuntimeError(code: .config, file: keyPath, message: "the signing key is open to others (mode \(String(mode, radix: 8))): "
+            throw RuntimeError(code: .config, file: keyPath, message: "the \(noun) is open to others (mode \(String(mode, radix: 8))): "
                                + "chmod 600 \(keyPath)")
         }
     }
