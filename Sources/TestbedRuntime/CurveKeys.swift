@@ -17,24 +17,7 @@ public enum CurveKeys {
         do { pair = try ZMQCurveKeyPair.generate() } catch {
             throw RuntimeError(code: .io, file: secretPath, message: "cannot make a CURVE key pair: \(error.message)")
         }
-        let folder = (secretPath as NSString).deletingLastPathComponent
-        if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
-            // A folder made for a secret key is its owner's alone.
-            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        }
-        let descriptor = open(secretPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw RuntimeError(code: .io, file: secretPath, message: "cannot create the key file: \(String(cString: strerror(errno)))"
-                               + (errno == EEXIST ? " (a key is never overwritten)" : ""))
-        }
-        let bytes = Array((pair.secretKey + "\n").utf8)
-        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        close(descriptor)
-        guard written == bytes.count else { throw RuntimeError(code: .io, file: secretPath, message: "cannot write the key") }
-        let publicPath = KeysRunner.publicKeyPath(for: secretPath)
-        do { try Data((pair.publicKey + "\n").utf8).write(to: URL(fileURLWithPath: publicPath)) } catch {
-            throw RuntimeError(code: .io, file: publicPath, message: "cannot write the public key: \(error.localizedDescription)")
-        }
+        let publicPath = try KeysRunner.writeKeyPair(secret: pair.secretKey + "\n", public: pair.publicKey + "\n", privatePath: secretPath)
         return (pair.publicKey, publicPath)
     }
 
