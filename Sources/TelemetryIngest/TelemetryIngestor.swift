@@ -140,8 +140,17 @@ public final class TelemetryIngestor: Sendable {
                 core.ring.waitStrategy.signal()
                 finished.leave()
             }
-            // Sockets 0..<n are the endpoints; n..<2n their monitors, in the same order.
+            // Sockets 0..<n are the endpoints; n..<2n their monitors, in the same order. Each endpoint is
+            // bound or connected only once its monitor's reader is there (see IngestEndpoint.open).
             var group = ZMQSocketGroup()
+            func fail(_ endpoint: IngestEndpoint, _ what: String, _ error: ZMQError) {
+                setupError.withLock {
+                    $0 = IngestError(code: .endpointSetup,
+                                     message: "endpoint '\(endpoint.name)' (\(endpoint.mode.rawValue) \(endpoint.address)): \(what)\(error.message)",
+                                     cause: error)
+                }
+                ready.signal()
+            }
             let monitors = settings.endpoints.map { _ in
                 "inproc://haechi-monitor-\(Self.monitorNumbers.loadThenWrappingIncrement(ordering: .relaxed))"
             }
@@ -150,12 +159,7 @@ public final class TelemetryIngestor: Sendable {
                     group.add(try endpoint.open(in: context, messageSizeLimit: settings.messageSizeLimit(of: endpoint),
                                                 monitor: monitors[index]))
                 } catch {
-                    setupError.withLock {
-                        $0 = IngestError(code: .endpointSetup,
-                                         message: "endpoint '\(endpoint.name)' (\(endpoint.mode.rawValue) \(endpoint.address)): \(error.message)",
-                                         cause: error)
-                    }
-                    ready.signal()
+                    fail(endpoint, "", error)
                     return
                 }
             }
@@ -166,12 +170,15 @@ public final class TelemetryIngestor: Sendable {
                     try monitor.connect(address)
                     group.add(monitor)
                 } catch {
-                    let endpoint = settings.endpoints[index]
-                    setupError.withLock {
-                        $0 = IngestError(code: .endpointSetup,
-                                         message: "endpoint '\(endpoint.name)': cannot watch its connections: \(error.message)", cause: error)
-                    }
-                    ready.signal()
+                    fail(settings.endpoints[index], "cannot watch its connections: ", error)
+                    return
+                }
+            }
+            for (index, endpoint) in settings.endpoints.enumerated() {
+                do throws(ZMQError) {
+                    try group.withSocket(at: index) { (socket) throws(ZMQError) in try endpoint.attach(socket) }
+                } catch {
+                    fail(endpoint, "", error)
                     return
                 }
             }

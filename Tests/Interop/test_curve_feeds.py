@@ -122,7 +122,11 @@ def test_curve_admits_the_listed_key_for_its_sources_only(curve_run):
     drones, exposed = summary["security"]
     assert (drones["name"], drones["mechanism"], exposed["mechanism"]) == ("drones", "CURVE", "NULL")
     assert drones["connections_admitted"] == 1
-    assert drones["refused_plaintext"] >= 1 and drones["refused_unlisted_keys"] >= 1, drones
+    # A plaintext peer is seen as one when its greeting names its mechanism. ZMTP sends the greeting in
+    # two parts, and a client that reads the server's CURVE first may hang up before its second part:
+    # the server then sees a handshake that failed without detail. Either way it is refused and counted.
+    assert drones["refused_plaintext"] + drones["handshake_failures"] >= 1, f"{drones}"
+    assert drones["refused_unlisted_keys"] >= 1, f"{drones}"
     assert drones["frames_refused"] == 2
     sources = summary["sources"]
     assert sources["mavlink/drone-7"]["records"] == {"global_position_int": 20, "system_time": 1}
