@@ -131,7 +131,15 @@ public final class MCAPWriter {
 
     /// Every message so far and their log times.
     @exclusivity(unchecked) private var fileSpan = TimeSpan()
-    private var chunkIndexes: [MCAPChunkIndex] = []
+    /// The summary's ChunkIndex records, encoded as each chunk closes. They are the one part of the
+    /// writer's memory that grows with the file, by the MCAP design (one record per chunk, with 10 bytes
+    /// per channel in that chunk): kept as their bytes, and moved to ``summarySpill`` once they pass
+    /// ``MCAPWriterOptions/summarySpillThreshold`` (docs/performance.md, Soak).
+    private let chunkIndexRecords = MCAPBuffer(capacity: 4096)
+    /// The ChunkIndex records written out of memory so far (they come before ``chunkIndexRecords``).
+    private var summarySpill: MCAPSummarySpill?
+    /// Chunks closed so far.
+    private var chunksClosed = 0
     private var attachmentIndexes: [MCAPAttachmentIndex] = []
     private var metadataIndexes: [MCAPMetadataIndex] = []
 
@@ -155,7 +163,7 @@ public final class MCAPWriter {
     /// Messages added so far.
     public var messageCount: UInt64 { UInt64(fileSpan.count) }
     /// Chunks written so far.
-    public var chunkCount: Int { chunkIndexes.count }
+    public var chunkCount: Int { chunksClosed }
     /// Bytes handed to the output so far (with write-behind, queued for it).
     public var bytesWritten: UInt64 { position }
     /// Chunks the output has taken in full: the first this many of ``chunkCount``. Without
@@ -398,10 +406,35 @@ public final class MCAPWriter {
             chunksOnOutput += 1
         }
 
-        chunkIndexes.append(MCAPChunkIndex(
-            messageStartTime: chunkSpan.start, messageEndTime: chunkSpan.end, chunkStartOffset: chunkStart,
-            chunkLength: chunkLength, messageIndexOffsets: indexOffsets, messageIndexLength: UInt64(indexLength),
-            compression: compression, compressedSize: UInt64(stored.count), uncompressedSize: UInt64(records.count)))
+        // The ChunkIndex record, as MCAPRecord.chunkIndex encodes it (map keys sorted).
+        let index = chunkIndexRecords
+        let recordStart = index.beginRecord(.chunkIndex)
+        index.append(chunkSpan.start)
+        index.append(chunkSpan.end)
+        index.append(chunkStart)
+        index.append(chunkLength)
+        index.append(UInt32(indexOffsets.count * 10))
+        for (channel, offset) in indexOffsets.sorted(by: { $0.channel < $1.channel }) {
+            index.append(channel)
+            index.append(offset)
+        }
+        index.append(UInt64(indexLength))
+        index.appendString(compression)
+        index.append(UInt64(stored.count))
+        index.append(UInt64(records.count))
+        index.endRecord(recordStart)
+        chunksClosed += 1
+        if let directory = options.summarySpillDirectory, index.count >= options.summarySpillThreshold {
+            do throws(MCAPError) {
+                if summarySpill == nil { summarySpill = try MCAPSummarySpill(directory: directory) }
+                let spill = summarySpill!
+                try spill.append(index.bytes)
+                index.removeAll()
+            } catch {
+                state = .failed(error)
+                throw error
+            }
+        }
 
         for id in chunkChannels {
             channelStates[Int(id)] = .registered
@@ -417,16 +450,16 @@ public final class MCAPWriter {
     /// Appends the open chunk's MessageIndex records (one per channel, in the order the channels
     /// entered the chunk, each channel's entries in message order) to `buffer`, which will be written
     /// at file offset `start`; counts the messages into each channel's total. Returns each record's
-    /// file offset by channel ID.
-    private func appendMessageIndexes(to buffer: MCAPBuffer, at start: UInt64) -> [UInt16: UInt64] {
+    /// file offset with its channel ID.
+    private func appendMessageIndexes(to buffer: MCAPBuffer, at start: UInt64) -> [(channel: UInt16, offset: UInt64)] {
         for entry in chunkEntries { channels[Int(entry.channel)].inChunkCount += 1 }
-        var offsets: [UInt16: UInt64] = [:]
+        var offsets: [(channel: UInt16, offset: UInt64)] = []
         offsets.reserveCapacity(chunkChannels.count)
         // Each record's header and room for its entries; the entries are then put in place in one pass.
         for id in chunkChannels {
             let slot = Int(id)
             let count = channels[slot].inChunkCount
-            offsets[id] = start + UInt64(buffer.count)
+            offsets.append((id, start + UInt64(buffer.count)))
             buffer.append(MCAPOpcode.messageIndex.rawValue)
             buffer.append(UInt64(2 + 4 + 16 * count))
             buffer.append(id)
@@ -471,24 +504,32 @@ public final class MCAPWriter {
         isPastDataSection = true
         try emit(scratch.bytes)
 
+        // The summary is assembled in `scratch` and written out whenever a spilled group streams past
+        // it; `summaryCRC` follows what was written.
         let summaryStart = position
         scratch.removeAll()
+        var summaryCRC: UInt32 = 0
+        func flushSummary() throws(MCAPError) {
+            summaryCRC = MCAPCRC32.checksum(scratch.bytes, seed: summaryCRC)
+            try emit(scratch.bytes)
+            scratch.removeAll()
+        }
         var groups: [MCAPSummaryOffset] = []
-        func group(_ opcode: MCAPOpcode, _ body: () -> Void) {
-            let start = scratch.count
-            body()
-            if scratch.count > start {
-                groups.append(MCAPSummaryOffset(
-                    groupOpcode: opcode.rawValue, groupStart: summaryStart + UInt64(start), groupLength: UInt64(scratch.count - start)))
+        func group(_ opcode: MCAPOpcode, _ body: () throws(MCAPError) -> Void) throws(MCAPError) {
+            let start = position + UInt64(scratch.count)
+            try body()
+            let end = position + UInt64(scratch.count)
+            if end > start {
+                groups.append(MCAPSummaryOffset(groupOpcode: opcode.rawValue, groupStart: start, groupLength: end - start))
             }
         }
-        group(.schema) {
+        try group(.schema) {
             for slot in schemas where slot.registered { scratch.append(slot.encoded) }
         }
-        group(.channel) {
+        try group(.channel) {
             for slot in channels.indices where isRegistered(channel: slot) { scratch.append(channels[slot].encoded) }
         }
-        group(.statistics) {
+        try group(.statistics) {
             var counts: [UInt16: UInt64] = [:]
             for slot in channels.indices where isRegistered(channel: slot) && channels[slot].messageCount > 0 {
                 counts[channels[slot].channel.id] = channels[slot].messageCount
@@ -496,25 +537,34 @@ public final class MCAPWriter {
             scratch.append(MCAPRecord.statistics(MCAPStatistics(
                 messageCount: UInt64(fileSpan.count), schemaCount: UInt16(schemaCount), channelCount: UInt32(channelCount),
                 attachmentCount: UInt32(attachmentIndexes.count), metadataCount: UInt32(metadataIndexes.count),
-                chunkCount: UInt32(chunkIndexes.count), messageStartTime: fileSpan.start, messageEndTime: fileSpan.end,
+                chunkCount: UInt32(chunksClosed), messageStartTime: fileSpan.start, messageEndTime: fileSpan.end,
                 channelMessageCounts: counts)))
         }
-        group(.chunkIndex) {
-            for index in chunkIndexes { scratch.append(MCAPRecord.chunkIndex(index)) }
+        try group(.chunkIndex) { () throws(MCAPError) in
+            if let summarySpill {
+                try flushSummary()
+                try summarySpill.forEachPiece(pieceSize: 1 << 20, through: scratch) { (piece) throws(MCAPError) in
+                    summaryCRC = MCAPCRC32.checksum(piece, seed: summaryCRC)
+                    try emit(piece)
+                }
+                scratch.removeAll()
+                self.summarySpill = nil
+            }
+            scratch.append(chunkIndexRecords.bytes)
         }
-        group(.attachmentIndex) {
+        try group(.attachmentIndex) {
             for index in attachmentIndexes { scratch.append(MCAPRecord.attachmentIndex(index)) }
         }
-        group(.metadataIndex) {
+        try group(.metadataIndex) {
             for index in metadataIndexes { scratch.append(MCAPRecord.metadataIndex(index)) }
         }
-        let summaryOffsetStart = summaryStart + UInt64(scratch.count)
+        let summaryOffsetStart = position + UInt64(scratch.count)
         for offset in groups { scratch.append(MCAPRecord.summaryOffset(offset)) }
 
         // The summary CRC runs from the summary start through the Footer's summary_offset_start.
         let footerStart = scratch.count
         scratch.append(MCAPRecord.footer(MCAPFooter(summaryStart: summaryStart, summaryOffsetStart: summaryOffsetStart, summaryCRC: 0)))
-        let summaryCRC = MCAPCRC32.checksum(UnsafeRawBufferPointer(rebasing: scratch.bytes[..<(footerStart + 1 + 8 + 8 + 8)]))
+        summaryCRC = MCAPCRC32.checksum(UnsafeRawBufferPointer(rebasing: scratch.bytes[..<(footerStart + 1 + 8 + 8 + 8)]), seed: summaryCRC)
         scratch.patch(summaryCRC, at: footerStart + 1 + 8 + 8 + 8)
         scratch.append(MCAPMagic.bytes)
         try emit(scratch.bytes)

@@ -26,6 +26,12 @@ public struct MCAPWriterOptions: Hashable, Sendable {
     /// what has reached the output); `false` (the default) to write in the calling thread, so that
     /// the output holds every closed chunk when ``MCAPWriter/closeChunk()`` returns.
     public var writeBehind: Bool
+    /// A folder (on the recording's disk) where the ChunkIndex records go once they pass
+    /// ``summarySpillThreshold`` bytes, so that memory stays flat however long the file
+    /// (``MCAPSummarySpill``); `nil` (the default) keeps them in memory until ``MCAPWriter/finish()``.
+    public var summarySpillDirectory: String?
+    /// Bytes of ChunkIndex records kept in memory before they go to ``summarySpillDirectory`` (1 MiB).
+    public var summarySpillThreshold: Int
 
     /// Creates options; every argument has the default described on its property.
     public init(
@@ -36,7 +42,9 @@ public struct MCAPWriterOptions: Hashable, Sendable {
         useChunks: Bool = true,
         computeChunkCRC: Bool = true,
         computeDataSectionCRC: Bool = true,
-        writeBehind: Bool = false
+        writeBehind: Bool = false,
+        summarySpillDirectory: String? = nil,
+        summarySpillThreshold: Int = 1 << 20
     ) {
         precondition(chunkSize >= 0, "chunkSize must not be negative")
         self.profile = profile
@@ -47,5 +55,7 @@ public struct MCAPWriterOptions: Hashable, Sendable {
         self.computeChunkCRC = computeChunkCRC
         self.computeDataSectionCRC = computeDataSectionCRC
         self.writeBehind = writeBehind
+        self.summarySpillDirectory = summarySpillDirectory
+        self.summarySpillThreshold = max(summarySpillThreshold, 0)
     }
 }

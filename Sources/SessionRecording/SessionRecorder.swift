@@ -159,6 +159,12 @@ public final class SessionRecorder: RawFrameSink {
         var finished = false
     }
 
+    /// The folder that holds `path`: the summary's scratch file goes there, on the recording's disk.
+    private static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
     /// Creates `path` (never overwriting a file) and writes the header and the `haechi.run` metadata.
     public init(path: String, run: RunProvenance, endpointNames: [String], options: RecordingOptions = RecordingOptions()) throws(RecordingError) {
         self.path = path
@@ -177,7 +183,8 @@ public final class SessionRecorder: RawFrameSink {
         output = FileDescriptorOutput(fileDescriptor: descriptor)
         writer = MCAPWriter(output: output, options: MCAPWriterOptions(profile: RecordingLayout.profile, library: "haechi \(run.version)",
                                                                        chunkSize: options.chunkBytes, compression: options.compression,
-                                                                       writeBehind: true))
+                                                                       writeBehind: true,
+                                                                       summarySpillDirectory: Self.folder(of: path)))
         do {
             try writer.start()
             try writer.addMetadata(name: RecordingLayout.runMetadata, run.metadata)

@@ -48,7 +48,8 @@ public enum RecoverRunner {
         let out = FileDescriptorOutput(fileDescriptor: descriptor)
         do {
             let report = try MCAPRecovery.rebuild(reading: [UInt8](bytes), into: out,
-                                                  options: MCAPWriterOptions(profile: RecordingLayout.profile, library: "haechi recover"))
+                                                  options: MCAPWriterOptions(profile: RecordingLayout.profile, library: "haechi recover",
+                                                                             summarySpillDirectory: URL(fileURLWithPath: target).deletingLastPathComponent().path))
             try out.synchronize()
             close(descriptor)
             return RecoverReport(input: path, output: target, details: report.description, messages: report.messagesRecovered,

@@ -1,4 +1,5 @@
 // The writer's offsets: ChunkIndex, MessageIndex, MetadataIndex, SummaryOffset and Footer point where they say.
+import Foundation
 import MCAPCodec
 import Testing
 
@@ -50,6 +51,32 @@ import Testing
             seen += messagesInChunk
         }
         #expect(seen == sample.messages)
+    }
+
+    /// ChunkIndex records moved to a scratch file (a threshold of a few records, so most of them are)
+    /// come back into the summary exactly: the same bytes as a writer that kept them in memory, with
+    /// and without write-behind; and the scratch file leaves nothing behind in its folder.
+    @Test(arguments: [false, true])
+    func spilledChunkIndexesGiveTheSameFile(writeBehind: Bool) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("haechi-spill-\(UInt64.random(in: 0...UInt64.max))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let kept = try SampleRecording(options: MCAPWriterOptions(chunkSize: 300, writeBehind: writeBehind), count: 240)
+        let spilled = try SampleRecording(
+            options: MCAPWriterOptions(chunkSize: 300, writeBehind: writeBehind, summarySpillDirectory: folder.path, summarySpillThreshold: 200),
+            count: 240)
+        let summary = try #require(try MCAPReader(spilled.bytes).readSummary())
+        #expect(summary.chunkIndexes.count > 20)
+        #expect(spilled.bytes == kept.bytes)
+        #expect(try MCAPReader(spilled.bytes).readAllMessages().map(\.data).sorted { $0.lexicographicallyPrecedes($1) }
+                == spilled.messages.map(\.data).sorted { $0.lexicographicallyPrecedes($1) })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+        // The records did go through the scratch file: where it cannot be made, the writer says so.
+        #expect(throws: MCAPError.self) {
+            try SampleRecording(options: MCAPWriterOptions(chunkSize: 300, writeBehind: writeBehind,
+                                                           summarySpillDirectory: folder.appendingPathComponent("missing").path,
+                                                           summarySpillThreshold: 200), count: 240)
+        }
     }
 
     @Test func summaryOffsetsAndFooterPointAtTheirGroups() throws {
