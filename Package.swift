@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
         .library(name: "TelemetryModel", targets: ["TelemetryModel"]),
         .library(name: "TelemetryIngest", targets: ["TelemetryIngest"]),
+        .library(name: "ZeroMQIngest", targets: ["ZeroMQIngest"]),
         .library(name: "LockFreeRing", targets: ["LockFreeRing"]),
         .library(name: "Tracking", targets: ["Tracking"]),
         .library(name: "MCAPCodec", targets: ["MCAPCodec"]),
@@ -65,7 +66,15 @@ let package = Package(
         .target(
             name: "TelemetryIngest",
             dependencies: [
-                "ZeroMQ", "TelemetryModel", "LockFreeRing", "Geodesy",
+                "TelemetryModel", "LockFreeRing", "Geodesy",
+                .product(name: "Atomics", package: "swift-atomics"),
+            ]
+        ),
+        // The ZeroMQ transport: endpoints, CURVE and ZAP, and the receive thread that feeds the core's pipeline.
+        .target(
+            name: "ZeroMQIngest",
+            dependencies: [
+                "ZeroMQ", "TelemetryIngest", "TelemetryModel",
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -73,7 +82,7 @@ let package = Package(
         .target(
             name: "TestbedRuntime",
             dependencies: [
-                "ZeroMQ", "TelemetryModel", "TelemetryIngest", "Geodesy", "Simulation", "Tracking", "SessionRecording", "MCAPCodec", "RunLog", "Reporting", "Evaluation",
+                "ZeroMQ", "TelemetryModel", "TelemetryIngest", "ZeroMQIngest", "Geodesy", "Simulation", "Tracking", "SessionRecording", "MCAPCodec", "RunLog", "Reporting", "Evaluation",
                 .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -87,7 +96,7 @@ let package = Package(
             ]
         ),
         // Helpers shared by the test targets (STYLE: one test target per module, plus a support target).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["TelemetryIngest", "TelemetryModel"], path: "Tests/TestSupport"),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "LockFreeRingTests", dependencies: ["LockFreeRing"]),
         .testTarget(
@@ -95,7 +104,7 @@ let package = Package(
             dependencies: ["TelemetryModel", "TestSupport"],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "TelemetryIngestTests", dependencies: ["TelemetryIngest", "ZeroMQ", "TelemetryModel", "TestSupport"]),
+        .testTarget(name: "TelemetryIngestTests", dependencies: ["TelemetryIngest", "ZeroMQIngest", "ZeroMQ", "TelemetryModel", "TestSupport"]),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy", "TelemetryModel"], exclude: ["Fixtures"]),
         .testTarget(name: "TrackingMathTests", dependencies: ["TrackingMath", "TestSupport"]),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking", "TrackingMath", "Geodesy", "TelemetryModel", "TestSupport"]),
@@ -104,9 +113,9 @@ let package = Package(
         .testTarget(name: "MCAPCodecTests", dependencies: ["MCAPCodec", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"], exclude: ["Golden"]),
-        .testTarget(name: "SessionRecordingTests", dependencies: ["SessionRecording", "MCAPCodec", "TelemetryIngest", "TelemetryModel"]),
+        .testTarget(name: "SessionRecordingTests", dependencies: ["SessionRecording", "MCAPCodec", "TelemetryIngest", "TelemetryModel", "TestSupport"]),
         .testTarget(name: "TestbedRuntimeTests",
-                    dependencies: ["TestbedRuntime", "TelemetryIngest", "TelemetryModel", "Tracking", "SessionRecording", "MCAPCodec",
+                    dependencies: ["TestbedRuntime", "TelemetryIngest", "ZeroMQIngest", "TelemetryModel", "Tracking", "SessionRecording", "MCAPCodec",
                                    "Reporting", "RunLog"]),
     ],
     swiftLanguageModes: [.v6]
@@ -121,7 +130,7 @@ if Context.environment["HAECHI_BENCH"] != nil {
     package.targets.append(.executableTarget(
         name: "haechi-bench",
         dependencies: [
-            "LockFreeRing", "TelemetryIngest", "TelemetryModel", "SessionRecording",
+            "LockFreeRing", "TelemetryIngest", "ZeroMQIngest", "TelemetryModel", "SessionRecording",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Histogram", package: "hdrhistogram-swift"),

@@ -5,6 +5,7 @@ import Histogram
 import LockFreeRing
 import Logging
 import TelemetryIngest
+import ZeroMQIngest
 import TelemetryModel
 import SessionRecording
 

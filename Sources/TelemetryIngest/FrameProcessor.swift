@@ -48,13 +48,12 @@ public final class FrameProcessor {
     /// The last authorisation decided: a sender's frames come in runs on one topic.
     private var lastAuthorised: (sender: ObjectIdentifier, topic: SourceTopic, allowed: Bool)?
     private var receiveSequence: UInt64 = 0
-    private let rawSinks: [any RawFrameSink]
     private let recordSinks: [any TelemetryRecordSink]
 
     /// Creates a processor for the named endpoints (the names label bad-topic pseudo-sources).
     public init(endpointNames: [String], maximumFrameBytes: Int, maximumSources: Int = 4096, siteGeoidSeparation: Double,
                 truthIntegrity: TruthIntegritySettings = TruthIntegritySettings(),
-                rawSinks: [any RawFrameSink] = [], recordSinks: [any TelemetryRecordSink] = []) {
+                recordSinks: [any TelemetryRecordSink] = []) {
         self.truthCheck = TruthIntegrityCheck(settings: truthIntegrity)
         self.maximumFrameBytes = maximumFrameBytes
         self.maximumSources = maximumSources
@@ -63,7 +62,6 @@ public final class FrameProcessor {
         self.badTopicKeys = endpointNames.map { Self.badTopicKey(endpoint: $0) }
         self.endpointFrames = Array(repeating: 0, count: endpointNames.count)
         self.endpointSecurity = Array(repeating: EndpointSecurityCounters(mechanism: .null), count: endpointNames.count)
-        self.rawSinks = rawSinks
         self.recordSinks = recordSinks
     }
 
@@ -123,12 +121,6 @@ public final class FrameProcessor {
             }
             pending.removeAll(keepingCapacity: true)
         }
-        if !rawSinks.isEmpty {
-            let frame = RawFrame(receiveSequence: sequence, receiveTime: receivedAt, endpointIndex: endpoint,
-                                 sourceKey: Self.frameKey(topic, endpoint: badTopicKeys[endpoint]), parts: parts, rejection: rejection,
-                                 payloadBytes: payloadBytes, sender: sender)
-            for sink in rawSinks { sink.receive(frame) }
-        }
         return rejection
     }
 
@@ -142,7 +134,7 @@ public final class FrameProcessor {
 
     /// The name a frame goes by whatever the counting does: its topic, or the endpoint's bad-topic key.
     /// The raw stage names frames so; the recorder keeps a channel per topic, overflow or not.
-    static func frameKey(_ topic: SourceTopic?, endpoint badTopicKey: String) -> String {
+    public static func frameKey(_ topic: SourceTopic?, endpoint badTopicKey: String) -> String {
         topic?.description ?? badTopicKey
     }
 

@@ -1,5 +1,6 @@
 // CURVE key files: made by `haechi keys generate --curve`, read (and checked) when a live run starts.
 import TelemetryIngest
+import ZeroMQIngest
 import ZeroMQ
 import Foundation
 

@@ -1,6 +1,7 @@
 // The ingest config file: site, endpoints, known sensors and limits (reference: docs/config.md).
 public import TelemetryModel
 public import TelemetryIngest
+public import ZeroMQIngest
 import Tracking
 import ZeroMQ
 import Foundation
@@ -97,7 +98,7 @@ public struct IngestConfiguration: Hashable, Sendable {
                 }
                 pipeline.ringSlots = slots
             }
-            let budget = IngestSettings.minimumArenaBytes(maximumFrameBytes: maximumFrameBytes)
+            let budget = IngestPipeline.minimumArenaBytes(maximumFrameBytes: maximumFrameBytes)
             if let arenaNode = node.optional("arena_bytes") {
                 let bytes = try arenaNode.integer(atLeast: 1)
                 guard bytes >= budget else {
@@ -112,7 +113,7 @@ public struct IngestConfiguration: Hashable, Sendable {
             pipeline.shedLag = try node.optional("shed_lag")?.double(in: 0.01...1) ?? pipeline.shedLag
             pipeline.wait = try node.optional("wait")?.choice(PipelineWait.self, noun: "wait strategy") ?? pipeline.wait
         } else {
-            pipeline.arenaBytes = max(pipeline.arenaBytes, IngestSettings.minimumArenaBytes(maximumFrameBytes: maximumFrameBytes))
+            pipeline.arenaBytes = max(pipeline.arenaBytes, IngestPipeline.minimumArenaBytes(maximumFrameBytes: maximumFrameBytes))
         }
         var configuration = IngestConfiguration(file: file, text: text, site: site, endpoints: endpoints, sensors: sensors,
                                                 maximumFrameBytes: maximumFrameBytes, maximumSources: maximumSources, pipeline: pipeline)

@@ -1,6 +1,7 @@
 // `haechi ingest`: run the ingest thread until a signal, the duration or an idle timeout; then summarise.
 public import Logging
 import TelemetryIngest
+import ZeroMQIngest
 import TelemetryModel
 import Tracking
 import ZeroMQ

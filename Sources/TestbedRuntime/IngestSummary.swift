@@ -1,6 +1,7 @@
 // The `--summary` file of `haechi ingest` (schema: docs/schemas/ingest-summary.schema.json).
 public import TelemetryModel
 public import TelemetryIngest
+import ZeroMQIngest
 import SessionRecording
 import Foundation
 

@@ -2,6 +2,7 @@
 import Geodesy
 public import SessionRecording
 public import TelemetryIngest
+import ZeroMQIngest
 public import TelemetryModel
 public import Tracking
 import ZeroMQ

@@ -3,6 +3,7 @@ public import Logging
 public import SessionRecording
 import MCAPCodec
 import TelemetryIngest
+import ZeroMQIngest
 import TelemetryModel
 import Tracking
 import ZeroMQ

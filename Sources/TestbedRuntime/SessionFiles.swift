@@ -2,6 +2,7 @@
 public import SessionRecording
 import MCAPCodec
 public import TelemetryIngest
+public import ZeroMQIngest
 public import TelemetryModel
 import Foundation
 

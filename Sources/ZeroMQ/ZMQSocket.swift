@@ -297,21 +297,6 @@ public struct ZMQReceivedMessage: ~Copyable {
     public func bytes(ofPart index: Int) -> [UInt8] {
         withUnsafeBytes(ofPart: index) { Array($0) }
     }
-
-    /// Lends every part at once, as a list of buffers.
-    ///
-    /// The buffers point into the message's `zmq_msg_t`s, which stay open (and their data in place)
-    /// until the receive that lent this message returns; the list itself lives on the stack for the
-    /// call. Neither may escape `body`.
-    public func withUnsafePartBuffers<R>(_ body: (UnsafeBufferPointer<UnsafeRawBufferPointer>) throws -> R) rethrows -> R {
-        try withUnsafeTemporaryAllocation(of: UnsafeRawBufferPointer.self, capacity: partCount) { list in
-            for i in 0..<partCount {
-                let msg = parts + i
-                list.initializeElement(at: i, to: UnsafeRawBufferPointer(start: zmq_msg_data(msg), count: zmq_msg_size(msg)))
-            }
-            return try body(UnsafeBufferPointer(list))
-        }
-    }
 }
 
 /// `Array.withUnsafeBytes` rethrows untyped errors; this keeps `throws(ZMQError)` typed.

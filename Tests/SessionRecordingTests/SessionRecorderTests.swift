@@ -5,6 +5,7 @@ import Foundation
 import MCAPCodec
 import TelemetryIngest
 import TelemetryModel
+import TestSupport
 @testable import SessionRecording
 
 @Suite("Session recording")
@@ -34,17 +35,15 @@ struct SessionRecorderTests {
         (0, [Array("json/radar-2".utf8), Array(#"{"type":"detection","t_ns":6,"sensor_id":"radar-2","scan_id":1,"azimuth_deg":2}"#.utf8)]),
     ]
 
-    /// Feeds `frames` through a FrameProcessor whose raw sink is `recorder`.
+    /// Feeds `frames` through a FrameProcessor and on to `recorder`, as the pipeline's raw stage does.
     static func feed(_ recorder: SessionRecorder, _ frames: [(endpoint: Int, parts: [[UInt8]])], from start: Int = 0) {
-        let processor = FrameProcessor(endpointNames: ["sensors", "drones"], maximumFrameBytes: 1 << 20, siteGeoidSeparation: 23,
-                                       rawSinks: [recorder])
+        let feeder = RawFrameFeeder(FrameProcessor(endpointNames: ["sensors", "drones"], maximumFrameBytes: 1 << 20, siteGeoidSeparation: 23),
+                                    endpointNames: ["sensors", "drones"], rawSinks: [recorder])
         for (offset, frame) in frames.enumerated() {
             let index = start + offset
-            FrameProcessor.lend(frame.parts) {
-                _ = processor.process(parts: $0, endpoint: frame.endpoint,
-                                      receivedAt: Timestamp(nanosecondsSinceEpoch: t0.nanosecondsSinceEpoch + Int64(index) * 1_000_000),
-                                      sequence: UInt64(index))
-            }
+            feeder.feed(frame.parts, endpoint: frame.endpoint,
+                        receivedAt: Timestamp(nanosecondsSinceEpoch: t0.nanosecondsSinceEpoch + Int64(index) * 1_000_000),
+                        sequence: UInt64(index))
         }
     }
 
@@ -141,13 +140,11 @@ struct SessionRecorderTests {
                                name: String) throws -> (SessionRecorder, [MCAPChannelMessage]) {
         let path = temporaryPath(name)
         let recorder = try SessionRecorder(path: path, run: run(name), endpointNames: ["sensors", "drones"], options: options)
-        let live = FrameProcessor(endpointNames: ["sensors", "drones"], maximumFrameBytes: 1 << 20, siteGeoidSeparation: 23,
-                                  rawSinks: [recorder])
+        let live = RawFrameFeeder(FrameProcessor(endpointNames: ["sensors", "drones"], maximumFrameBytes: 1 << 20, siteGeoidSeparation: 23),
+                                  endpointNames: ["sensors", "drones"], rawSinks: [recorder])
         for (index, frame) in frames.enumerated() {
-            FrameProcessor.lend(frame.parts) {
-                _ = live.process(parts: $0, endpoint: frame.endpoint,
-                                 receivedAt: Timestamp(nanosecondsSinceEpoch: t0.nanosecondsSinceEpoch + Int64(index)), sequence: UInt64(index))
-            }
+            live.feed(frame.parts, endpoint: frame.endpoint,
+                      receivedAt: Timestamp(nanosecondsSinceEpoch: t0.nanosecondsSinceEpoch + Int64(index)), sequence: UInt64(index))
         }
         try recorder.finish(end: ["stop_reason": "signal"])
         #expect(recorder.failure == nil)
@@ -169,8 +166,8 @@ struct SessionRecorderTests {
             return true
         }
         #expect(allBack && index == frames.count)
-        #expect(replayed.statistics == live.statistics)
-        #expect(live.statistics.totals.framesReceived == UInt64(frames.count))
+        #expect(replayed.statistics == live.processor.statistics)
+        #expect(live.processor.statistics.totals.framesReceived == UInt64(frames.count))
         let messages = try MCAPReader([UInt8](try #require(FileManager.default.contents(atPath: path)))).readAllMessages()
         return (recorder, messages)
     }

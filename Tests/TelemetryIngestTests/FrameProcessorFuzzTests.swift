@@ -41,8 +41,9 @@ struct FrameProcessorFuzzTests {
     func hostile(seed: UInt64) throws {
         var rng = SeededGenerator(state: seed)
         let sink = CapturingSink()
-        let processor = FrameProcessor(endpointNames: ["e"], maximumFrameBytes: 4096, siteGeoidSeparation: 23,
-                                       rawSinks: [sink], recordSinks: [sink])
+        let feeder = RawFrameFeeder(FrameProcessor(endpointNames: ["e"], maximumFrameBytes: 4096, siteGeoidSeparation: 23, recordSinks: [sink]),
+                                    endpointNames: ["e"], rawSinks: [sink])
+        let processor = feeder.processor
         var mavlink: [UInt8] = []
         for s in 0..<4 { mavlink += heartbeat(sequence: UInt8(s)) }
         let topics = ["json/a", "mavlink/b", "json/c", "xml/d", "junk"].map { Array($0.utf8) }
@@ -56,7 +57,7 @@ struct FrameProcessorFuzzTests {
             default: payload = (0..<Int.random(in: 0..<64, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
             }
             let parts = Int.random(in: 0..<20, using: &rng) == 0 ? [topic] : [topic, payload]
-            processor.process(parts: parts, endpoint: 0, receivedAt: Timestamp(nanosecondsSinceEpoch: Int64(sent)))
+            feeder.feed(parts, endpoint: 0, receivedAt: Timestamp(nanosecondsSinceEpoch: Int64(sent)), sequence: UInt64(sent))
             sent += 1
         }
         let stats = processor.statistics

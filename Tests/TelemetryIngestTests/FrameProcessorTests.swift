@@ -1,6 +1,7 @@
 // The decode-and-count stage: every reason counted where it belongs, every frame handed on.
 import Testing
 import TelemetryIngest
+import TestSupport
 import TelemetryModel
 import Foundation
 
@@ -54,7 +55,7 @@ struct FrameProcessorTests {
 
     func processor(_ sink: CapturingSink? = nil, maxBytes: Int = 1024) -> FrameProcessor {
         FrameProcessor(endpointNames: ["sensors", "drones"], maximumFrameBytes: maxBytes, siteGeoidSeparation: 23,
-                       rawSinks: sink.map { [$0] } ?? [], recordSinks: sink.map { [$0] } ?? [])
+                       recordSinks: sink.map { [$0] } ?? [])
     }
 
     @Test("Each kind of bad input is counted under its source and reason, and nothing else")
@@ -102,7 +103,7 @@ struct FrameProcessorTests {
     @Test("Every frame, good or bad, reaches the raw sink whole, numbered in receive order")
     func rawSinkSeesEverything() {
         let sink = CapturingSink()
-        let p = processor(sink)
+        let p = RawFrameFeeder(processor(sink), endpointNames: ["sensors", "drones"], rawSinks: [sink])
         let messages: [[[UInt8]]] = [
             [bytes("json/a"), bytes(#"{"type":"scan","t_ns":1,"sensor_id":0,"scan_id":0}"#)],
             [bytes("json/a"), bytes("{")],
@@ -110,7 +111,7 @@ struct FrameProcessorTests {
             [bytes("json/a"), [1], [2, 3]],
             [bytes("mavlink/d"), heartbeat(sequence: 9)],
         ]
-        for (i, m) in messages.enumerated() { p.process(parts: m, endpoint: i % 2, receivedAt: now) }
+        for (i, m) in messages.enumerated() { p.feed(m, endpoint: i % 2, receivedAt: now, sequence: UInt64(i)) }
         #expect(sink.frames.map(\.parts) == messages)
         #expect(sink.frames.map(\.sequence) == [0, 1, 2, 3, 4])
         #expect(sink.frames.map(\.rejection) == [nil, .malformedJSON, .badEnvelope, .badEnvelope, nil])
@@ -131,7 +132,8 @@ struct FrameProcessorTests {
     @Test("A leading zero or invalid UTF-8 anywhere in a JSON payload counts as malformed_json, and is handed on flagged")
     func grammarFaultsAreMalformedJSON() throws {
         let sink = CapturingSink()
-        let p = processor(sink)
+        let feeder = RawFrameFeeder(processor(sink), endpointNames: ["sensors", "drones"], rawSinks: [sink])
+        let p = feeder.processor
         let status = #"{"type":"status","t_ns":1,"sensor_id":"s","lat":0,"lon":0,"alt":0"#
         let payloads: [[UInt8]] = [
             bytes(status + #","gain":012}"#),                                    // in a field no one reads
@@ -140,7 +142,7 @@ struct FrameProcessorTests {
             bytes(status + #","note":""#) + [0xED, 0xA0, 0x80] + bytes(#""}"#), // an encoded surrogate
             bytes(status + "}"),                                                 // the same record, sound
         ]
-        for payload in payloads { p.process(parts: [bytes("json/g"), payload], endpoint: 0, receivedAt: now) }
+        for (i, payload) in payloads.enumerated() { feeder.feed([bytes("json/g"), payload], endpoint: 0, receivedAt: now, sequence: UInt64(i)) }
         let g = try #require(p.statistics.sources["json/g"])
         #expect(g.framesReceived == 5)
         #expect(g.framesMalformed == 4)
@@ -259,9 +261,12 @@ struct FrameProcessorLimitTests {
     @Test("Past the source cap frames are counted under the overflow source but keep their topic for the recorder")
     func overflowFramesKeepTopic() {
         let sink = CapturingSink()
-        let p = FrameProcessor(endpointNames: ["e"], maximumFrameBytes: 1024, maximumSources: 1, siteGeoidSeparation: 0, rawSinks: [sink])
-        for topic in ["json/a", "json/b", "junk"] { p.process(parts: [bytes(topic), bytes("{")], endpoint: 0, receivedAt: now) }
-        #expect(p.statistics.sources.keys.sorted() == ["!overflow@e", "json/a"])
+        let feeder = RawFrameFeeder(FrameProcessor(endpointNames: ["e"], maximumFrameBytes: 1024, maximumSources: 1, siteGeoidSeparation: 0),
+                                    endpointNames: ["e"], rawSinks: [sink])
+        for (i, topic) in ["json/a", "json/b", "junk"].enumerated() {
+            feeder.feed([bytes(topic), bytes("{")], endpoint: 0, receivedAt: now, sequence: UInt64(i))
+        }
+        #expect(feeder.processor.statistics.sources.keys.sorted() == ["!overflow@e", "json/a"])
         #expect(sink.frames.map(\.source) == ["json/a", "json/b", "!bad-topic@e"])
     }
 

@@ -1,6 +1,7 @@
 // The ingest thread end to end over inproc://: several endpoints, fairness, counting, clean stop.
 import Testing
 import TelemetryIngest
+import ZeroMQIngest
 import TelemetryModel
 import ZeroMQ
 import Logging

@@ -1,6 +1,7 @@
 // CURVE on ingest endpoints: the configuration, the key files and the warnings for exposed binds.
 import Testing
 import TelemetryIngest
+import ZeroMQIngest
 import ZeroMQ
 import Foundation
 @testable import TestbedRuntime

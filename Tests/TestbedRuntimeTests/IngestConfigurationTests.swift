@@ -3,6 +3,7 @@ import Testing
 import TestbedRuntime
 import TelemetryModel
 import TelemetryIngest
+import ZeroMQIngest
 import Foundation
 
 let validConfig = """

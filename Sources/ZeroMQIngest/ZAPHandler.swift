@@ -1,5 +1,6 @@
 // The ZAP handler (ZeroMQ RFC 27): numbers each connection to a network endpoint, admits or refuses it.
 import ZeroMQ
+import TelemetryIngest
 import Atomics
 import Dispatch
 import Foundation

@@ -1,5 +1,6 @@
 // Where and how Haechi listens: one ZeroMQ socket per endpoint.
 import ZeroMQ
+import TelemetryIngest
 
 /// One ZeroMQ endpoint to read telemetry from.
 public struct IngestEndpoint: Hashable, Sendable {

@@ -1,4 +1,5 @@
-// What an ingest run needs to know.
+// What an ingest run over ZeroMQ needs to know.
+public import TelemetryIngest
 
 /// What an ingest run needs to know.
 public struct IngestSettings: Hashable, Sendable {
@@ -30,11 +31,6 @@ public struct IngestSettings: Hashable, Sendable {
         self.pipeline = pipeline
     }
 
-    /// The arena room kept for one message while it is received: its payload and its topic up to
-    /// the frame limit (+1 each, so an oversize part is seen to be oversize), and a little for
-    /// length prefixes and extra parts.
-    public static func messageBudget(maximumFrameBytes: Int) -> Int { 2 * (maximumFrameBytes + 1) + 1024 }
-
     /// The `ZMQ_MAXMSGSIZE` set on `endpoint`'s socket: its own ``IngestEndpoint/maximumMessageSize``,
     /// or by default twice ``maximumFrameBytes``.
     public func messageSizeLimit(of endpoint: IngestEndpoint) -> Int {
@@ -49,7 +45,4 @@ public struct IngestSettings: Hashable, Sendable {
     /// The largest `limits.max_frame_bytes`: 512 MiB, so that twice it (the default `ZMQ_MAXMSGSIZE`)
     /// stays below 2 GiB, the largest size `zmq_recv` reports exactly.
     public static let maximumFrameBytesLimit = 512 << 20
-
-    /// The smallest arena that holds four messages of `maximumFrameBytes`.
-    public static func minimumArenaBytes(maximumFrameBytes: Int) -> Int { 4 * messageBudget(maximumFrameBytes: maximumFrameBytes) }
 }

@@ -1,0 +1,335 @@
+// Ingest over ZeroMQ: a receive thread polls every endpoint and feeds the core's IngestPipeline.
+public import Logging
+public import ZeroMQ
+public import TelemetryIngest
+import TelemetryModel
+import Atomics
+import Synchronization
+import Dispatch
+import Foundation
+
+/// Runs ingest over ZeroMQ: the one receive thread of an ``IngestPipeline`` (whose decode and raw
+/// stages drain the ring behind it).
+///
+/// The receive thread polls every endpoint and receives each message's parts straight into the
+/// pipeline's arena (``IngestProducer``), numbering messages with the ring's sequence (the global
+/// receive number). Why one poller rather than a producer per endpoint: a libzmq socket belongs to
+/// one thread, the ring has one producer by design (no claim contention), libzmq's I/O thread already
+/// does the network work, and one thread makes the global receive order a plain counter. Fairness
+/// comes from reading at most ``IngestSettings/fairnessBatch`` messages per socket per turn.
+///
+/// Every socket has `ZMQ_MAXMSGSIZE` set (``IngestSettings/messageSizeLimit(of:)``), so a peer cannot
+/// make libzmq allocate more than that for one message part; libzmq drops the connection of a peer
+/// that tries. Each socket's connection events come in through a monitor PAIR socket polled with
+/// the endpoints, and are counted per endpoint (``EndpointLinkCounters``). libzmq gives up a
+/// connect endpoint's connection for good after such a refusal; the receive thread connects it
+/// again once libzmq has not retried within ``rearmDelay``.
+///
+/// Backpressure: see ``IngestPipeline``. When the ring or the arena is full the receive thread stops
+/// reading and ZeroMQ's own queues take the strain: PULL senders block; SUB publishers drop at their
+/// high-water mark, which shows up as sequence gaps.
+public final class TelemetryIngestor: Sendable {
+    /// The settings the run uses.
+    public let settings: IngestSettings
+    private let logger: Logger
+    private let context: ZMQContext
+    private let ownsContext: Bool
+    private let pipeline: IngestPipeline
+    private let shared: Mutex<SharedState>
+    private let receiveFinished = DispatchGroup()
+    /// Every connection the ZAP handler admitted, by number.
+    public var senders: FrameSenderRegistry { pipeline.senders }
+    private let zap: Mutex<ZAPHandler?> = Mutex(nil)
+
+    private struct SharedState: Sendable {
+        var started = false
+        var stopped = false
+        var failure: IngestError?
+    }
+
+    /// How long one poll waits; bounds how quickly ``stop()`` is noticed.
+    static let pollTimeout: Duration = .milliseconds(50)
+    /// How long after a connect endpoint's disconnect the receive thread waits for libzmq's own
+    /// reconnect (announced at once, as `connect retried`) before it connects again itself.
+    static let rearmDelay: Duration = .seconds(1)
+    /// Numbers the monitor addresses (`inproc://haechi-monitor-<n>`), unique in the process.
+    private static let monitorNumbers = ManagedAtomic<Int>(0)
+
+    /// Prepares a run. Nothing is opened until ``start(rawSinks:recordSinks:)``.
+    ///
+    /// - Parameter context: the ZeroMQ context to open sockets in; pass one to share `inproc://`
+    ///   endpoints with other code. By default the ingestor makes its own.
+    /// - Throws: ``IngestError/Code/endpointSetup`` when the context cannot be made or the arena is
+    ///   too small for the frame limit.
+    public init(settings: IngestSettings, context: ZMQContext? = nil, logger: Logger) throws(IngestError) {
+        self.settings = settings
+        self.logger = logger
+        pipeline = try IngestPipeline(
+            configuration: IngestPipeline.Configuration(
+                endpointNames: settings.endpoints.map(\.name), maximumFrameBytes: settings.maximumFrameBytes,
+                maximumSources: settings.maximumSources, siteGeoidSeparation: settings.siteGeoidSeparation,
+                truthIntegrity: settings.truthIntegrity, pipeline: settings.pipeline))
+        pipeline.updateStatistics { $0.endpointLinks = Array(repeating: EndpointLinkCounters(), count: settings.endpoints.count) }
+        if let context {
+            self.context = context
+            self.ownsContext = false
+        } else {
+            do {
+                self.context = try ZMQContext()
+            } catch {
+                throw IngestError(code: .endpointSetup, message: "cannot create a ZeroMQ context: \(error)", cause: error)
+            }
+            self.ownsContext = true
+        }
+        self.shared = Mutex(SharedState())
+    }
+
+    /// The arena room kept for one message.
+    var messageBudget: Int { IngestPipeline.messageBudget(maximumFrameBytes: settings.maximumFrameBytes) }
+
+    /// Opens every endpoint and starts the receive thread and the pipeline's two stages.
+    ///
+    /// Returns once every socket is bound or connected; throws if one could not be.
+    /// The sinks are called on the pipeline's threads only (record sinks on the decode thread, raw
+    /// sinks on the raw thread), from now until ``stop()`` returns.
+    public func start(rawSinks: [any RawFrameSink] = [], recordSinks: [any TelemetryRecordSink] = []) throws(IngestError) {
+        precondition(shared.withLock { !$0.started && !$0.stopped }, "an ingestor runs once")
+        // The ZAP handler answers before any endpoint opens, so no connection goes unnumbered.
+        if settings.endpoints.contains(where: ZAPHandler.appliesTo) {
+            let handler = ZAPHandler(context: context, endpoints: settings.endpoints, registry: senders)
+            try handler.start()
+            zap.withLock { $0 = handler }
+        }
+        let ready = DispatchSemaphore(value: 0)
+        let setupError = Mutex<IngestError?>(nil)
+        receiveFinished.enter()
+        let receive = Thread { [self] in
+            defer {
+                pipeline.producerFinished()
+                receiveFinished.leave()
+            }
+            // Sockets 0..<n are the endpoints; n..<2n their monitors, in the same order. Each endpoint is
+            // bound or connected only once its monitor's reader is there (see IngestEndpoint.open).
+            var group = ZMQSocketGroup()
+            func fail(_ endpoint: IngestEndpoint, _ what: String, _ error: ZMQError) {
+                setupError.withLock {
+                    $0 = IngestError(code: .endpointSetup,
+                                     message: "endpoint '\(endpoint.name)' (\(endpoint.mode.rawValue) \(endpoint.address)): \(what)\(error.message)",
+                                     cause: error)
+                }
+                ready.signal()
+            }
+            let monitors = settings.endpoints.map { _ in
+                "inproc://haechi-monitor-\(Self.monitorNumbers.loadThenWrappingIncrement(ordering: .relaxed))"
+            }
+            for (index, endpoint) in settings.endpoints.enumerated() {
+                do throws(ZMQError) {
+                    group.add(try endpoint.open(in: context, messageSizeLimit: settings.messageSizeLimit(of: endpoint),
+                                                monitor: monitors[index]))
+                } catch {
+                    fail(endpoint, "", error)
+                    return
+                }
+            }
+            for (index, address) in monitors.enumerated() {
+                do throws(ZMQError) {
+                    let monitor = try ZMQSocket(context: context, type: .pair)
+                    try monitor.setOption(.linger, 0)
+                    try monitor.connect(address)
+                    group.add(monitor)
+                } catch {
+                    fail(settings.endpoints[index], "cannot watch its connections: ", error)
+                    return
+                }
+            }
+            for (index, endpoint) in settings.endpoints.enumerated() {
+                do throws(ZMQError) {
+                    try group.withSocket(at: index) { (socket) throws(ZMQError) in try endpoint.attach(socket) }
+                } catch {
+                    fail(endpoint, "", error)
+                    return
+                }
+            }
+            ready.signal()
+            produce(group: &group)
+        }
+        receive.name = "haechi-receive"
+        receive.start()
+        ready.wait()
+        if let error = setupError.withLock({ $0 }) {
+            receiveFinished.wait()
+            zap.withLock { $0 }?.stop()
+            shared.withLock { $0.stopped = true }
+            throw error
+        }
+        pipeline.startStages(rawSinks: rawSinks, recordSinks: recordSinks)
+        shared.withLock { $0.started = true }
+        logger.info("ingest started", metadata: ["endpoints": "\(settings.endpoints.map(\.name))"])
+    }
+
+    /// The counters as of the last publication (at most ~200 ms old while running; final after ``stop()``).
+    public func snapshot() -> IngestStatistics {
+        var statistics = pipeline.snapshot()
+        if let admitted = zap.withLock({ $0 })?.securityCounters {
+            for (index, counters) in admitted.enumerated() where index < statistics.endpointSecurity.count {
+                var merged = counters
+                merged.framesRefused = statistics.endpointSecurity[index].framesRefused
+                statistics.endpointSecurity[index] = merged
+            }
+        }
+        return statistics
+    }
+
+    /// Why ingest stopped on its own, if it did.
+    public var failure: IngestError? {
+        shared.withLock { $0.failure }
+    }
+
+    /// Whether ingest has ended (after ``stop()``, or on a socket failure).
+    public var hasEnded: Bool {
+        shared.withLock { $0.stopped } || (pipeline.isProducerFinished && shared.withLock { $0.failure != nil })
+    }
+
+    /// Stops receiving, lets the decode and raw stages finish every frame already received, waits
+    /// for the threads, and returns the final counters.
+    @discardableResult
+    public func stop() -> IngestStatistics {
+        pipeline.requestStop()
+        let wasStarted = shared.withLock { state -> Bool in
+            let wait = state.started && !state.stopped
+            state.started = false
+            return wait
+        }
+        if wasStarted {
+            receiveFinished.wait()
+            pipeline.waitForStages()
+            zap.withLock { $0 }?.stop()
+            if ownsContext { context.shutdown() }
+            shared.withLock { $0.stopped = true }
+        }
+        return snapshot()
+    }
+
+    // MARK: The receive thread
+
+    private func produce(group: inout ZMQSocketGroup) {
+        var producer = pipeline.makeProducer()
+        var failure: IngestError?
+        let endpointCount = settings.endpoints.count
+        let clock = ContinuousClock()
+        // Per connect endpoint: when to connect again unless libzmq announces its own reconnect first.
+        var rearmAt = [ContinuousClock.Instant?](repeating: nil, count: endpointCount)
+        loop: while !pipeline.isStopRequested {
+            do {
+                if try group.poll(timeout: Self.pollTimeout) > 0 {
+                    for index in 0..<group.count where group.hasInput(index) {
+                        if index >= endpointCount {
+                            try group.withSocket(at: index) { (monitor) throws(ZMQError) in
+                                try watchLinks(monitor, endpoint: index - endpointCount, rearmAt: &rearmAt[index - endpointCount],
+                                               now: clock.now)
+                            }
+                            continue
+                        }
+                        batch: for _ in 0..<settings.fairnessBatch {
+                            let outcome = try producer.receive { (room, start) throws(ZMQError) -> FrameSlot? in
+                                try group.withSocket(at: index) { (socket) throws(ZMQError) -> FrameSlot? in
+                                    try receiveMessage(from: socket, into: room, at: start, endpoint: index)
+                                }
+                            }
+                            switch outcome {
+                            case .received: continue
+                            case .empty: break batch
+                            case .stopped: break loop
+                            }
+                        }
+                        producer.publish()
+                    }
+                }
+                for index in rearmAt.indices {
+                    guard let due = rearmAt[index], clock.now >= due else { continue }
+                    rearmAt[index] = nil
+                    let address = settings.endpoints[index].address
+                    try group.withSocket(at: index) { (socket) throws(ZMQError) in try socket.connect(address) }
+                    pipeline.updateStatistics { $0.endpointLinks[index].reconnects += 1 }
+                }
+            } catch {
+                if !error.isContextTerminated {
+                    failure = IngestError(code: .socketFailure, message: "ingest stopped: \(error.message)", cause: error)
+                }
+                break loop
+            }
+        }
+        producer.publish()
+        if let failure {
+            shared.withLock { $0.failure = failure }
+            logger.error("\(failure.message)")
+        }
+    }
+
+    /// Counts the connection events waiting on an endpoint's monitor. A disconnect of a connect
+    /// endpoint arms `rearmAt`; libzmq's own reconnect (`connect retried`, `connect delayed`,
+    /// `connected`) disarms it. libzmq announces that reconnect at once, except after a protocol error
+    /// (a message part over `ZMQ_MAXMSGSIZE`), after which it never reconnects.
+    private func watchLinks(_ monitor: borrowing ZMQSocket, endpoint: Int, rearmAt: inout ContinuousClock.Instant?,
+                            now: ContinuousClock.Instant) throws(ZMQError) {
+        let connects = settings.endpoints[endpoint].mode == .connect
+        while let link = try monitor.receiveMonitorEvent(blocking: false) {
+            let event = link.event
+            switch event {
+            case .accepted, .connected:
+                if event == .connected { rearmAt = nil }
+                pipeline.updateStatistics { $0.endpointLinks[endpoint].connections += 1 }
+            case .disconnected:
+                if connects { rearmAt = now + Self.rearmDelay }
+                pipeline.updateStatistics { $0.endpointLinks[endpoint].disconnects += 1 }
+            case .connectRetried, .connectDelayed:
+                rearmAt = nil
+            default:
+                // A CURVE endpoint's handshakes: the ZAP handler counts the refusals it never sees.
+                if let handshake = ZMQHandshakeEvent(event: event.rawValue, value: link.value) {
+                    zap.withLock { $0 }?.count(handshake, endpoint: endpoint)
+                }
+            }
+        }
+    }
+
+    /// Receives one whole message into `room` (arena position `start`), or returns `nil` if none is waiting.
+    private func receiveMessage(from socket: borrowing ZMQSocket, into room: UnsafeMutableRawBufferPointer, at start: Int64,
+                                endpoint: Int) throws(ZMQError) -> FrameSlot? {
+        let base = room.baseAddress!
+        let budget = room.count
+        var used = 0
+        var arrived = 0   // parts, stored or not
+        var slot = FrameSlot(arenaOffset: start, endpoint: endpoint)
+        var more = true
+        while more {
+            // Room for this part: what is left of the budget after its 4-byte length prefix.
+            let room = max(0, budget - used - 4)
+            let buffer = UnsafeMutableRawBufferPointer(start: base + used + 4, count: room)
+            let first = arrived == 0
+            guard let part = try socket.receivePart(into: buffer, blocking: !first, readingUserID: first) else {
+                precondition(first, "libzmq delivers the parts of a message together")
+                return nil
+            }
+            if first {
+                slot.receiveTime = WallClock.now().nanosecondsSinceEpoch
+                slot.connection = part.userID
+            } else {
+                slot.payloadBytes += part.size   // as it arrived, however much of it is kept
+            }
+            arrived += 1
+            let stored = min(part.size, room)
+            if part.size > room { slot.truncated = true }
+            if used + 4 <= budget {
+                (base + used).storeBytes(of: UInt32(stored).littleEndian, as: UInt32.self)
+                used += 4 + stored
+                slot.partCount += 1
+            } else {
+                slot.truncated = true   // no room even for the length: the part is counted as cut short
+            }
+            more = part.more
+        }
+        slot.byteCount = used
+        return slot
+    }
+}
