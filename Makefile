@@ -120,13 +120,13 @@ $(BENCH_BIN):
 	@mkdir -p $@
 
 # --------------------------------------------------------------------------------------------------
-# make fuzz: libFuzzer targets for every decoder (JSON v1, MAVLink, the MCAP reader, recovery), built
+# make fuzz: libFuzzer targets for every decoder (JSON v1, MAVLink, the MCAP reader, recovery, ASTERIX), built
 # with -sanitize=fuzzer,address in .build-fuzz, each run for FUZZ_RUNS executions (default 10 million)
 # from a seed corpus made from the tests' own inputs. A crash leaves crash-<hash> in .build-fuzz/crashes/
 # and fails the target; docs/security.md says how long a run takes. FUZZ_TARGETS picks some.
 FUZZ_RUNS    ?= 10000000
 FUZZ_MAX_LEN ?= 8192
-FUZZ_TARGETS ?= FuzzJSON FuzzMAVLink FuzzMCAP FuzzRecover
+FUZZ_TARGETS ?= FuzzJSON FuzzMAVLink FuzzMCAP FuzzRecover FuzzAsterix
 FUZZ_BUILD   := HAECHI_FUZZ=1 $(SWIFT) build -c release --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -use-ld=lld
 
 fuzz: system-deps

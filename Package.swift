@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "TelemetryModel", targets: ["TelemetryModel"]),
         .library(name: "TelemetryIngest", targets: ["TelemetryIngest"]),
         .library(name: "ZeroMQIngest", targets: ["ZeroMQIngest"]),
+        .library(name: "Asterix", targets: ["Asterix"]),
         .library(name: "LockFreeRing", targets: ["LockFreeRing"]),
         .library(name: "Tracking", targets: ["Tracking"]),
         .library(name: "MCAPCodec", targets: ["MCAPCodec"]),
@@ -66,10 +67,12 @@ let package = Package(
         .target(
             name: "TelemetryIngest",
             dependencies: [
-                "TelemetryModel", "LockFreeRing", "Geodesy",
+                "TelemetryModel", "LockFreeRing", "Geodesy", "Asterix",
                 .product(name: "Atomics", package: "swift-atomics"),
             ]
         ),
+        // ASTERIX (EUROCONTROL) framing and the CAT034, CAT048 and CAT062 records Haechi reads. No I/O.
+        .target(name: "Asterix"),
         // The ZeroMQ transport: endpoints, CURVE and ZAP, and the receive thread that feeds the core's pipeline.
         .target(
             name: "ZeroMQIngest",
@@ -105,6 +108,7 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "TelemetryIngestTests", dependencies: ["TelemetryIngest", "ZeroMQIngest", "ZeroMQ", "TelemetryModel", "TestSupport"]),
+        .testTarget(name: "AsterixTests", dependencies: ["Asterix", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy", "TelemetryModel"], exclude: ["Fixtures"]),
         .testTarget(name: "TrackingMathTests", dependencies: ["TrackingMath", "TestSupport"]),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking", "TrackingMath", "Geodesy", "TelemetryModel", "TestSupport"]),
@@ -153,7 +157,7 @@ for target in package.targets where target.type != .system {
 if Context.environment["HAECHI_FUZZ"] != nil {
     package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
     for (name, dependencies) in [("FuzzJSON", ["TelemetryModel"]), ("FuzzMAVLink", ["TelemetryModel"]),
-                                 ("FuzzMCAP", ["MCAPCodec"]), ("FuzzRecover", ["MCAPCodec"])] {
+                                 ("FuzzMCAP", ["MCAPCodec"]), ("FuzzRecover", ["MCAPCodec"]), ("FuzzAsterix", ["Asterix"])] {
         package.targets.append(.executableTarget(name: name, dependencies: (dependencies + ["FuzzSupport"]).map { .target(name: $0) },
                                                  path: "Fuzz/\(name)"))
         package.products.append(.executable(name: name, targets: [name]))

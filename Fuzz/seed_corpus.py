@@ -3,7 +3,7 @@ record type of JSON telemetry v1), the MAVLink golden vectors (valid, corrupt, t
 frames), and the MCAP fixtures written by the Python `mcap` writer, whole and cut at several points
 (what a crash leaves for `recover`).
 
-    python3 Fuzz/seed_corpus.py OUT_DIR     # writes OUT_DIR/{json,mavlink,mcap,recover}/
+    python3 Fuzz/seed_corpus.py OUT_DIR     # writes OUT_DIR/{json,mavlink,mcap,recover,asterix}/
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(out: Path) -> None:
-    dirs = {name: out / name for name in ("json", "mavlink", "mcap", "recover")}
+    dirs = {name: out / name for name in ("json", "mavlink", "mcap", "recover", "asterix")}
     for d in dirs.values():
         d.mkdir(parents=True, exist_ok=True)
     lines = (ROOT / "Replays/fixtures/interop-scenario.jsonl").read_text().splitlines()
@@ -36,6 +36,9 @@ def main(out: Path) -> None:
         (dirs["recover"] / path.name).write_bytes(data)
         for fraction in (3, 2):
             (dirs["recover"] / f"{path.stem}-cut{fraction}.mcap").write_bytes(data[: len(data) * (fraction - 1) // fraction])
+    cases = json.loads((ROOT / "Tests/AsterixTests/Fixtures/asterix_fixtures.json").read_text())["cases"]
+    for i, case in enumerate(cases[:60]):
+        (dirs["asterix"] / f"datagram-{i:03d}.bin").write_bytes(bytes.fromhex(case["hex"]))
     print(f"seed corpora in {out}: " + ", ".join(f"{k} {len(list(d.iterdir()))}" for k, d in dirs.items()))
 
 

@@ -1,5 +1,6 @@
 // Classifies, decodes and counts every received message; hands frames and records to the sinks.
 public import TelemetryModel
+public import Asterix
 
 /// The decode-and-count stage: one received message in, counters and sink calls out.
 ///
@@ -19,6 +20,10 @@ public final class FrameProcessor {
         var truth: [(connection: UInt32, assembler: MAVLinkTruthAssembler)] = []
         /// MAVLink systems whose boot clock restarted since their last truth fix (a bit per system id).
         var restartedSystems: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        /// ASTERIX: the radar's SAC/SIC this topic speaks for (configured, else the first seen), and
+        /// its scans so far (a CAT034 north marker starts the next).
+        var asterixSource: AsterixSource?
+        var asterixScan: UInt64 = 0
     }
 
     /// Truth assemblers kept apart per source (one per sending connection; later connections share one).
@@ -42,6 +47,9 @@ public final class FrameProcessor {
     private var lastTopicBytes: [UInt8] = []
     private var lastTopic: SourceTopic?
     private let jsonDecoder = TelemetryJSONDecoder()
+    private let asterixParser = AsterixRecordParser([.cat034, .cat048, .cat062])
+    /// The SAC/SIC each `asterix/<source-id>` topic must carry, by source id (from the config).
+    private let expectedAsterixSources: [String: AsterixSource]
     private var sources: [String: SourceState] = [:]
     private var endpointFrames: [UInt64]
     private var endpointSecurity: [EndpointSecurityCounters]
@@ -53,7 +61,9 @@ public final class FrameProcessor {
     /// Creates a processor for the named endpoints (the names label bad-topic pseudo-sources).
     public init(endpointNames: [String], maximumFrameBytes: Int, maximumSources: Int = 4096, siteGeoidSeparation: Double,
                 truthIntegrity: TruthIntegritySettings = TruthIntegritySettings(),
+                expectedAsterixSources: [String: AsterixSource] = [:],
                 recordSinks: [any TelemetryRecordSink] = []) {
+        self.expectedAsterixSources = expectedAsterixSources
         self.truthCheck = TruthIntegrityCheck(settings: truthIntegrity)
         self.maximumFrameBytes = maximumFrameBytes
         self.maximumSources = maximumSources
@@ -203,6 +213,8 @@ public final class FrameProcessor {
                 rejection = .oversizeFrame
             } else if topic.format == .json {
                 rejection = decodeJSON(payload, topic: topic, state: &state, sequence: sequence, receivedAt: receivedAt, sender: sender)
+            } else if topic.format == .asterix {
+                return decodeASTERIX(payload, topic: topic, state: &state, receivedAt: receivedAt)
             } else {
                 return decodeMAVLink(payload, topic: topic, state: &state, sequence: sequence, receivedAt: receivedAt, sender: sender)
             }
@@ -256,6 +268,83 @@ public final class FrameProcessor {
         }
         if !recordSinks.isEmpty { pending.append(record) }
         return nil
+    }
+
+    /// Reads an ASTERIX datagram: each record that decodes is handed on (a CAT048 plot as a detection
+    /// of the current scan, a CAT034 north marker as the next scan, its I034/120 as the sensor's
+    /// position); each problem is counted under its reason, and the first is the frame's verdict.
+    private func decodeASTERIX(_ payload: UnsafeRawBufferPointer, topic: SourceTopic, state: inout SourceState,
+                               receivedAt: Timestamp) -> RejectReason? {
+        var firstDefect: RejectReason?
+        func defect(_ reason: RejectReason) {
+            firstDefect = firstDefect ?? reason
+            state.statistics.malformed[reason, default: 0] += 1
+        }
+        let (records, problems) = asterixParser.parse(Array(payload))
+        for problem in problems { defect(Self.reason(problem.kind)) }
+        for record in records {
+            let message: AsterixMessage
+            switch AsterixMessage.decode(record) {
+            case .success(let decoded): message = decoded
+            case .failure(let problem):
+                defect(Self.reason(problem.kind))
+                continue
+            }
+            // One topic speaks for one radar: the configured SAC/SIC, else the first one seen.
+            let expected = state.asterixSource ?? expectedAsterixSources[topic.sourceID] ?? message.source
+            state.asterixSource = expected
+            guard message.source == expected else {
+                defect(.asterixUnexpectedSource)
+                continue
+            }
+            let time = Timestamp(nanosecondsSinceEpoch: AsterixTimeOfDay.resolve(message.timeOfDay, near: receivedAt.nanosecondsSinceEpoch))
+            state.statistics.noteRecordTime(time)
+            var handed: [TelemetryRecord] = []
+            switch message {
+            case .plot(let plot):
+                state.statistics.records[.detection, default: 0] += 1
+                guard let range = plot.rangeNM, let azimuth = plot.azimuthDeg else { continue }
+                handed.append(.detection(Detection(time: time, sensorID: topic.sourceID, scanID: state.asterixScan,
+                                                   detectionID: plot.trackNumber.map(UInt64.init), range: range * 1852,
+                                                   azimuth: azimuth, elevation: nil)))
+            case .service(let service):
+                if service.kind == .northMarker {
+                    state.asterixScan += 1
+                    state.statistics.records[.scan, default: 0] += 1
+                    handed.append(.scan(ScanReport(time: time, sensorID: topic.sourceID, scanID: state.asterixScan)))
+                } else {
+                    state.statistics.records[.status, default: 0] += 1
+                }
+                // I034/120 is in WGS-84: its height is above the ellipsoid.
+                if let position = service.position, let height = service.heightM,
+                   case let geodetic = GeodeticPosition(latitude: position.latitudeDeg, longitude: position.longitudeDeg, ellipsoidalHeight: height),
+                   geodetic.isValid {
+                    state.statistics.records[.sensor, default: 0] += 1
+                    handed.append(.sensor(SensorDescription(
+                        sensorID: topic.sourceID, kind: "radar", position: geodetic,
+                        scanRateHz: service.rotationPeriodSeconds.flatMap { $0 > 0 ? 1 / $0 : nil })))
+                }
+            case .systemTrack:
+                // Scored as the system's tracks once the site's plane is known here (issue 15, item 5).
+                state.statistics.records[.track, default: 0] += 1
+            }
+            if !recordSinks.isEmpty { pending.append(contentsOf: handed) }
+        }
+        if firstDefect != nil { state.statistics.framesMalformed += 1 }
+        return firstDefect
+    }
+
+    /// The reject reason of an ASTERIX problem.
+    static func reason(_ kind: AsterixProblem.Kind) -> RejectReason {
+        switch kind {
+        case .badBlockLength: .asterixBadBlockLength
+        case .unknownCategory: .asterixUnknownCategory
+        case .unterminatedFSPEC: .asterixUnterminatedFSPEC
+        case .unknownItem: .asterixUnknownItem
+        case .truncatedItem: .asterixTruncatedItem
+        case .emptyRecord: .asterixEmptyRecord
+        case .missingItem: .asterixMissingItem
+        }
     }
 
     private func decodeMAVLink(_ payload: UnsafeRawBufferPointer, topic: SourceTopic, state: inout SourceState,

@@ -28,6 +28,14 @@ public enum RejectReason: String, Sendable, Hashable, CaseIterable, Codable, Com
     case mavlinkIncompatibleFlags = "mavlink_incompatible_flags"
     /// A CURVE client sent for a topic, or a MAVLink system id, its key may not speak for.
     case unauthorisedSource = "unauthorised_source"
+    case asterixBadBlockLength = "asterix_bad_block_length"
+    case asterixUnknownCategory = "asterix_unknown_category"
+    case asterixUnterminatedFSPEC = "asterix_unterminated_fspec"
+    case asterixUnknownItem = "asterix_unknown_item"
+    case asterixTruncatedItem = "asterix_truncated_item"
+    case asterixEmptyRecord = "asterix_empty_record"
+    case asterixMissingItem = "asterix_missing_item"
+    case asterixUnexpectedSource = "asterix_unexpected_source"
 
     public static func < (lhs: RejectReason, rhs: RejectReason) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -6,6 +6,9 @@ public enum WireFormat: String, Sendable, Hashable, CaseIterable, Codable {
     case json
     /// MAVLink v2 (and v1) frames.
     case mavlink
+    /// ASTERIX data blocks (EUROCONTROL), one datagram per payload: CAT048 plots, CAT034 service
+    /// messages, CAT062 system tracks.
+    case asterix
 }
 
 /// A parsed topic. One topic is one source: counters and sequence checks are kept per topic.

@@ -1,5 +1,5 @@
 """Committed fixtures computed by independent libraries still match a fresh run of their generators in
-this environment: the geodesy fixtures (pymap3d) and the interval fixtures (scipy). Each generator is
+this environment: the geodesy fixtures (pymap3d), the interval fixtures (scipy) and the ASTERIX datagrams (libasterix). Each generator is
 committed beside its fixture; if the change is intended, re-run it and commit both."""
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ FIXTURES = {
                                    1e-12, 0.0, 300),
     # A Python replica of the bootstrap's random stream and scipy.stats.bootstrap references.
     "bootstrap-scipy": Fixture("EvaluationTests/Fixtures", "gen_bootstrap_fixtures.py", "bootstrap-scipy.json", 1e-12, 1e-12, 300),
+    # ASTERIX datagrams libasterix encodes and what it decodes from them: exact (binary fractions).
+    "asterix-libasterix": Fixture("AsterixTests/Fixtures", "gen_asterix_fixtures.py", "asterix_fixtures.json", 0.0, 0.0, 300),
 }
 
 

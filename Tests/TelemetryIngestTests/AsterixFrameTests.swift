@@ -1,0 +1,117 @@
+// ASTERIX datagrams on `asterix/<source-id>` topics, through the frame processor: records handed on,
+// scans from north markers, every problem counted under its reason, one radar per topic.
+import Asterix
+import Testing
+import TelemetryIngest
+import TelemetryModel
+
+@Suite("ASTERIX frames")
+struct AsterixFrameTests {
+    /// Big-endian octets of the low `count` bytes of `value` (two's complement for negatives).
+    static func be(_ value: Int64, _ count: Int) -> [UInt8] {
+        (0..<count).reversed().map { UInt8(truncatingIfNeeded: value >> (8 * Int64($0))) }
+    }
+
+    static func block(_ category: UInt8, _ records: [[UInt8]]) -> [UInt8] {
+        let body = records.flatMap { $0 }
+        return [category] + be(Int64(body.count + 3), 2) + body
+    }
+
+    /// Seconds of day in 1/128 s.
+    static func tod(_ seconds: Double) -> [UInt8] { be(Int64((seconds * 128).rounded()), 3) }
+
+    /// A CAT034 north marker with I034/041 (4 s) and I034/120 (35.9 °N, 126.6 °E, 30 m).
+    static func northMarker(sac: UInt8 = 1, sic: UInt8 = 2, at seconds: Double) -> [UInt8] {
+        // FRN 1 (010), 2 (000), 3 (030), 5 (041) and FX; FRN 11 (120).
+        [0xE9, 0x10, sac, sic, 0x01] + tod(seconds) + be(512, 2)
+            + be(30, 2) + be(Int64((35.9 * 8_388_608 / 180).rounded()), 3) + be(Int64((126.6 * 8_388_608 / 180).rounded()), 3)
+    }
+
+    /// A CAT048 plot with I048/040 and I048/161.
+    static func plot(sac: UInt8 = 1, sic: UInt8 = 2, at seconds: Double, rangeNM: Double, azimuthDeg: Double, track: Int64) -> [UInt8] {
+        // FRN 1 (010), 2 (140), 4 (040) and FX; FRN 11 (161).
+        [0xD1, 0x10, sac, sic] + tod(seconds) + be(Int64((rangeNM * 256).rounded()), 2)
+            + be(Int64((azimuthDeg * 65_536 / 360).rounded()), 2) + be(track, 2)
+    }
+
+    /// Processes one frame; its verdict.
+    @discardableResult
+    static func feed(_ processor: FrameProcessor, _ topic: String, _ payload: [UInt8], at nanoseconds: Int64, sequence: UInt64 = 0) -> RejectReason? {
+        FrameProcessor.lend([bytes(topic), payload]) {
+            processor.process(parts: $0, endpoint: 0, receivedAt: Timestamp(nanosecondsSinceEpoch: nanoseconds), sequence: sequence)
+        }
+    }
+
+    let day: Int64 = 86_400_000_000_000
+    var midnight: Int64 { 20_500 * day }
+
+    @Test("A north marker and two plots become a sensor, a scan and two detections of that scan, timed near their receipt")
+    func plotsAndScans() throws {
+        let sink = CapturingSink()
+        let processor = FrameProcessor(endpointNames: ["radars"], maximumFrameBytes: 65_536, siteGeoidSeparation: 23, recordSinks: [sink])
+        let datagram = Self.block(34, [Self.northMarker(at: 36_000)])
+            + Self.block(48, [Self.plot(at: 36_000.5, rangeNM: 2, azimuthDeg: 90, track: 7), Self.plot(at: 36_001, rangeNM: 1.5, azimuthDeg: 270, track: 8)])
+        #expect(Self.feed(processor, "asterix/radar-7", datagram, at: midnight + 36_002 * 1_000_000_000) == nil)
+        let source = try #require(processor.statistics.sources["asterix/radar-7"])
+        #expect(source.framesMalformed == 0)
+        #expect(source.records == [.scan: 1, .sensor: 1, .detection: 2])
+        let records = sink.records.map(\.0)
+        #expect(records.count == 4)
+        guard case .sensor(let sensor) = records[1] else { Issue.record("no sensor: \(records)"); return }
+        #expect(sensor.sensorID == "radar-7" && abs(sensor.position!.latitude - 35.9) < 1e-5 && sensor.position!.ellipsoidalHeight == 30)
+        #expect(sensor.scanRateHz == 0.25)
+        guard case .scan(let scan) = records[0], case .detection(let first) = records[2], case .detection(let second) = records[3] else {
+            Issue.record("unexpected records: \(records)")
+            return
+        }
+        #expect(scan.scanID == 1 && first.scanID == 1 && second.scanID == 1)
+        #expect(scan.time.nanosecondsSinceEpoch == midnight + 36_000 * 1_000_000_000)
+        #expect(first.time.nanosecondsSinceEpoch == midnight + 36_000_500_000_000)
+        #expect(first.range == 2 * 1852 && first.azimuth == 90 && first.detectionID == 7)
+        #expect(second.range == 1.5 * 1852 && second.azimuth == 270)
+    }
+
+    @Test("A plot stamped just before midnight and received just after is yesterday's")
+    func stampedBeforeMidnight() throws {
+        let sink = CapturingSink()
+        let processor = FrameProcessor(endpointNames: ["radars"], maximumFrameBytes: 65_536, siteGeoidSeparation: 0, recordSinks: [sink])
+        let datagram = Self.block(48, [Self.plot(at: 86_399.75, rangeNM: 1, azimuthDeg: 10, track: 1)])
+        Self.feed(processor, "asterix/r", datagram, at: midnight + 1_000_000_000)
+        let record = try #require(sink.records.first?.0)
+        guard case .detection(let detection) = record else { Issue.record("no detection"); return }
+        #expect(detection.time.nanosecondsSinceEpoch == midnight - 250_000_000)
+    }
+
+    @Test("Each problem is counted under its own reason; the sound blocks of the same datagram still count")
+    func problemsAreCounted() throws {
+        let sink = CapturingSink()
+        let processor = FrameProcessor(endpointNames: ["radars"], maximumFrameBytes: 65_536, siteGeoidSeparation: 0, recordSinks: [sink])
+        let good = Self.block(48, [Self.plot(at: 10, rangeNM: 1, azimuthDeg: 10, track: 1)])
+        let unknown: [UInt8] = [240, 0, 4, 0]
+        let unterminated: [UInt8] = [48, 0, 5, 0xFF, 0xFF]
+        let verdict = Self.feed(processor, "asterix/r", good + unknown + unterminated, at: midnight + 11_000_000_000)
+        #expect(verdict == .asterixUnknownCategory)
+        // A plot from another radar on the same topic, and a record without its time.
+        let other = Self.block(48, [Self.plot(sic: 9, at: 11, rangeNM: 1, azimuthDeg: 10, track: 1)])
+        let timeless = Self.block(48, [[0x80, 0x01, 0x02]])
+        Self.feed(processor, "asterix/r", other + timeless, at: midnight + 12_000_000_000, sequence: 1)
+        let source = try #require(processor.statistics.sources["asterix/r"])
+        #expect(source.framesReceived == 2 && source.framesMalformed == 2)
+        #expect(source.malformed == [.asterixUnknownCategory: 1, .asterixUnterminatedFSPEC: 1, .asterixUnexpectedSource: 1,
+                                     .asterixMissingItem: 1])
+        #expect(source.records == [.detection: 1])
+        #expect(sink.records.count == 1)
+    }
+
+    @Test("A configured SAC/SIC binds the topic from its first frame")
+    func configuredIdentity() throws {
+        let processor = FrameProcessor(endpointNames: ["radars"], maximumFrameBytes: 65_536, siteGeoidSeparation: 0,
+                                       expectedAsterixSources: ["r": AsterixSource(sac: 1, sic: 3)])
+        Self.feed(processor, "asterix/r", Self.block(48, [Self.plot(sic: 2, at: 1, rangeNM: 1, azimuthDeg: 1, track: 1)]), at: midnight + 2_000_000_000)
+        Self.feed(processor, "asterix/r", Self.block(48, [Self.plot(sic: 3, at: 1, rangeNM: 1, azimuthDeg: 1, track: 1)]), at: midnight + 2_000_000_000,
+                  sequence: 1)
+        let source = try #require(processor.statistics.sources["asterix/r"])
+        #expect(source.malformed == [.asterixUnexpectedSource: 1])
+        #expect(source.records == [.detection: 1])
+    }
+}
