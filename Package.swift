@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "ZeroMQIngest",
             dependencies: [
-                "ZeroMQ", "TelemetryIngest", "TelemetryModel",
+                "ZeroMQ", "TelemetryIngest", "TelemetryModel", "Asterix",
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -13,6 +13,27 @@ public struct AsterixSource: Hashable, Sendable, CustomStringConvertible {
 
     /// `<SAC>-<SIC>`, as a source name (`asterix/<SAC>-<SIC>`) writes it.
     public var description: String { "\(sac)-\(sic)" }
+
+    /// The source a name `<SAC>-<SIC>` (decimal) stands for, if it is one.
+    public init?(name: String) {
+        let parts = name.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, let sac = UInt8(parts[0]), let sic = UInt8(parts[1]), name == "\(sac)-\(sic)" else { return nil }
+        self.init(sac: sac, sic: sic)
+    }
+
+    /// The source of the first record of a datagram whose first block is CAT034, CAT048 or CAT062
+    /// (each begins with I010 when its first FSPEC bit is set), if it can be read.
+    public init?(firstRecordOf datagram: UnsafeRawBufferPointer) {
+        guard datagram.count >= 4, [34, 48, 62].contains(datagram[0]) else { return nil }
+        let length = Int(datagram[1]) << 8 | Int(datagram[2])
+        let end = Swift.min(length, datagram.count)
+        guard datagram[3] & 0x80 != 0 else { return nil }
+        var position = 3
+        while position < end, datagram[position] & 1 != 0 { position += 1 }
+        position += 1   // past the FSPEC's last octet
+        guard position + 2 <= end else { return nil }
+        self.init(sac: datagram[position], sic: datagram[position + 1])
+    }
 }
 
 /// A pair of coordinates or velocity components, east (`x`) and north (`y`).

@@ -10,7 +10,8 @@ import Foundation
 /// sequence. Which channel it goes on depends on how the decode stage judged it:
 ///
 /// - a frame that decoded: on the channel named by its topic (`json/radar-1`), encoding `json`
-///   (with a JSON Schema) or `mavlink` (the frame bytes as received); the message data is the payload;
+///   (with a JSON Schema), `mavlink` (the frame bytes as received) or `asterix` (the datagram as
+///   received); the message data is the payload;
 /// - a frame rejected, cut short or badly enveloped: on `malformed/<source>`; one counted without
 ///   decoding under the `shed` policy: on `shed/<source>`. Both use the encoding
 ///   `haechi.zmq-multipart`: every ZeroMQ part as received, each as a little-endian u32 length and
@@ -39,6 +40,8 @@ public enum RecordingLayout {
     public static let multipartEncoding = "haechi.zmq-multipart"
     /// The encoding of MAVLink frames (schemaless: the bytes as received).
     public static let mavlinkEncoding = "mavlink"
+    /// The encoding of ASTERIX frames (schemaless: the datagram as received, its data blocks whole).
+    public static let asterixEncoding = "asterix"
     /// The prefix of the channels of rejected, cut-short or badly enveloped frames.
     public static let malformedPrefix = "malformed/"
     /// The prefix of the channels of frames counted without decoding (`tracking_overload: shed`).

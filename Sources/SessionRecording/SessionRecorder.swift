@@ -356,6 +356,8 @@ public final class SessionRecorder: RawFrameSink {
         } else if key.source.hasPrefix("json/") {
             encoding = "json"
             schema = try schemaID("haechi.TelemetryRecord", RecordingLayout.telemetryRecordSchema)
+        } else if key.source.hasPrefix("asterix/") {
+            encoding = RecordingLayout.asterixEncoding
         } else {
             encoding = RecordingLayout.mavlinkEncoding
         }

@@ -48,8 +48,8 @@ public final class FrameProcessor {
     private var lastTopic: SourceTopic?
     private let jsonDecoder = TelemetryJSONDecoder()
     private let asterixParser = AsterixRecordParser([.cat034, .cat048, .cat062])
-    /// The SAC/SIC each `asterix/<source-id>` topic must carry, by source id (from the config).
-    private let expectedAsterixSources: [String: AsterixSource]
+    /// The sensor id of each known ASTERIX radar, by SAC/SIC (the config's sensors).
+    private let asterixSensorIDs: [AsterixSource: String]
     private var sources: [String: SourceState] = [:]
     private var endpointFrames: [UInt64]
     private var endpointSecurity: [EndpointSecurityCounters]
@@ -61,9 +61,9 @@ public final class FrameProcessor {
     /// Creates a processor for the named endpoints (the names label bad-topic pseudo-sources).
     public init(endpointNames: [String], maximumFrameBytes: Int, maximumSources: Int = 4096, siteGeoidSeparation: Double,
                 truthIntegrity: TruthIntegritySettings = TruthIntegritySettings(),
-                expectedAsterixSources: [String: AsterixSource] = [:],
+                asterixSensorIDs: [AsterixSource: String] = [:],
                 recordSinks: [any TelemetryRecordSink] = []) {
-        self.expectedAsterixSources = expectedAsterixSources
+        self.asterixSensorIDs = asterixSensorIDs
         self.truthCheck = TruthIntegrityCheck(settings: truthIntegrity)
         self.maximumFrameBytes = maximumFrameBytes
         self.maximumSources = maximumSources
@@ -290,13 +290,15 @@ public final class FrameProcessor {
                 defect(Self.reason(problem.kind))
                 continue
             }
-            // One topic speaks for one radar: the configured SAC/SIC, else the first one seen.
-            let expected = state.asterixSource ?? expectedAsterixSources[topic.sourceID] ?? message.source
+            // One topic speaks for one radar: the one its name gives (`asterix/<SAC>-<SIC>`, as the UDP
+            // transport names them), else the first one seen.
+            let expected = state.asterixSource ?? AsterixSource(name: topic.sourceID) ?? message.source
             state.asterixSource = expected
             guard message.source == expected else {
                 defect(.asterixUnexpectedSource)
                 continue
             }
+            let sensorID = asterixSensorIDs[expected] ?? topic.sourceID
             let time = Timestamp(nanosecondsSinceEpoch: AsterixTimeOfDay.resolve(message.timeOfDay, near: receivedAt.nanosecondsSinceEpoch))
             state.statistics.noteRecordTime(time)
             var handed: [TelemetryRecord] = []
@@ -304,14 +306,14 @@ public final class FrameProcessor {
             case .plot(let plot):
                 state.statistics.records[.detection, default: 0] += 1
                 guard let range = plot.rangeNM, let azimuth = plot.azimuthDeg else { continue }
-                handed.append(.detection(Detection(time: time, sensorID: topic.sourceID, scanID: state.asterixScan,
+                handed.append(.detection(Detection(time: time, sensorID: sensorID, scanID: state.asterixScan,
                                                    detectionID: plot.trackNumber.map(UInt64.init), range: range * 1852,
                                                    azimuth: azimuth, elevation: nil)))
             case .service(let service):
                 if service.kind == .northMarker {
                     state.asterixScan += 1
                     state.statistics.records[.scan, default: 0] += 1
-                    handed.append(.scan(ScanReport(time: time, sensorID: topic.sourceID, scanID: state.asterixScan)))
+                    handed.append(.scan(ScanReport(time: time, sensorID: sensorID, scanID: state.asterixScan)))
                 } else {
                     state.statistics.records[.status, default: 0] += 1
                 }
@@ -321,7 +323,7 @@ public final class FrameProcessor {
                    geodetic.isValid {
                     state.statistics.records[.sensor, default: 0] += 1
                     handed.append(.sensor(SensorDescription(
-                        sensorID: topic.sourceID, kind: "radar", position: geodetic,
+                        sensorID: sensorID, kind: "radar", position: geodetic,
                         scanRateHz: service.rotationPeriodSeconds.flatMap { $0 > 0 ? 1 / $0 : nil })))
                 }
             case .systemTrack:

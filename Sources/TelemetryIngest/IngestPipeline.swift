@@ -1,6 +1,7 @@
 // The ingest pipeline's core: the ring, the arena, the decode stage and the raw stage. No sockets:
 // a transport (ZeroMQ today) feeds it through one IngestProducer.
 import TelemetryModel
+public import Asterix
 import LockFreeRing
 import Atomics
 import Synchronization
@@ -39,10 +40,14 @@ public final class IngestPipeline: Sendable {
         public var truthIntegrity: TruthIntegritySettings
         /// The ring's and arena's sizes, the wait strategy and the overload policy.
         public var pipeline: PipelineSettings
+        /// The sensor id of each known ASTERIX radar, by SAC/SIC.
+        public var asterixSensorIDs: [AsterixSource: String]
 
         /// A configuration; the arguments are the properties.
         public init(endpointNames: [String], maximumFrameBytes: Int, maximumSources: Int, siteGeoidSeparation: Double,
-                    truthIntegrity: TruthIntegritySettings, pipeline: PipelineSettings) {
+                    truthIntegrity: TruthIntegritySettings, pipeline: PipelineSettings = PipelineSettings(),
+                    asterixSensorIDs: [AsterixSource: String] = [:]) {
+            self.asterixSensorIDs = asterixSensorIDs
             self.endpointNames = endpointNames
             self.maximumFrameBytes = maximumFrameBytes
             self.maximumSources = maximumSources
@@ -53,6 +58,14 @@ public final class IngestPipeline: Sendable {
 
         /// The arena room kept for one message (``IngestPipeline/messageBudget(maximumFrameBytes:)``).
         public var messageBudget: Int { IngestPipeline.messageBudget(maximumFrameBytes: maximumFrameBytes) }
+
+        /// The frame processor these settings describe: the decode stage's, and replay's, which must
+        /// count and decode exactly as the live run did.
+        public func makeFrameProcessor(recordSinks: [any TelemetryRecordSink] = []) -> FrameProcessor {
+            FrameProcessor(endpointNames: endpointNames, maximumFrameBytes: maximumFrameBytes, maximumSources: maximumSources,
+                           siteGeoidSeparation: siteGeoidSeparation, truthIntegrity: truthIntegrity,
+                           asterixSensorIDs: asterixSensorIDs, recordSinks: recordSinks)
+        }
     }
 
     /// The configuration it runs with.
@@ -161,12 +174,7 @@ public final class IngestPipeline: Sendable {
     // MARK: The decode stage
 
     private func decodeStage(sinks: SinkHandOff) {
-        let processor = FrameProcessor(endpointNames: configuration.endpointNames,
-                                       maximumFrameBytes: configuration.maximumFrameBytes,
-                                       maximumSources: configuration.maximumSources,
-                                       siteGeoidSeparation: configuration.siteGeoidSeparation,
-                                       truthIntegrity: configuration.truthIntegrity,
-                                       recordSinks: sinks.records)
+        let processor = configuration.makeFrameProcessor(recordSinks: sinks.records)
         var senderCache = FrameSenderCache(registry: senders)
         let core = core
         let ring = core.ring

@@ -122,7 +122,9 @@ struct ConfigNode {
     func choice<T: RawRepresentable & CaseIterable>(_ type: T.Type, noun: String) throws(RuntimeError) -> T where T.RawValue == String {
         let text = try string()
         guard let value = T(rawValue: text) else {
-            throw error("unknown \(noun) '\(text)'; expected \(T.allCases.map(\.rawValue).joined(separator: " or "))")
+            let names = T.allCases.map(\.rawValue)
+            let expected = names.count > 2 ? names.dropLast().joined(separator: ", ") + " or " + names.last! : names.joined(separator: " or ")
+            throw error("unknown \(noun) '\(text)'; expected \(expected)")
         }
         return value
     }

@@ -2,6 +2,7 @@
 public import TelemetryModel
 public import TelemetryIngest
 public import ZeroMQIngest
+public import Asterix
 import Tracking
 import ZeroMQ
 import Foundation
@@ -19,6 +20,8 @@ public struct IngestConfiguration: Hashable, Sendable {
     public var endpoints: [IngestEndpoint]
     /// The sensors the range expects.
     public var sensors: [SensorDescription]
+    /// The known ASTERIX radars' sensor ids, by SAC/SIC (the sensors' `asterix` fields).
+    public var asterixSensorIDs: [AsterixSource: String] = [:]
     /// Payloads above this size are counted as `oversize_frame`, bytes.
     public var maximumFrameBytes: Int
     /// Sources counted apart before new topics go to `!overflow@<endpoint>`.
@@ -35,6 +38,7 @@ public struct IngestConfiguration: Hashable, Sendable {
         var settings = IngestSettings(endpoints: endpoints, maximumFrameBytes: maximumFrameBytes, siteGeoidSeparation: site.geoidSeparation,
                                       maximumSources: maximumSources, pipeline: pipeline)
         settings.truthIntegrity = truthIntegrity
+        settings.asterixSensorIDs = asterixSensorIDs
         return settings
     }
 
@@ -74,8 +78,18 @@ public struct IngestConfiguration: Hashable, Sendable {
 
         var sensors: [SensorDescription] = []
         var sensorIDs: Set<String> = []
+        var asterixSensorIDs: [AsterixSource: String] = [:]
         for entry in try root.optional("sensors")?.sequence() ?? [] {
             let sensor = try self.sensor(entry)
+            if let asterixNode = try entry.mapping(allowing: ["id", "kind", "position", "measures", "asterix"]).optional("asterix") {
+                let identity = try asterixNode.mapping(allowing: ["sac", "sic"])
+                let source = AsterixSource(sac: UInt8(try identity.required("sac").integer(atLeast: 0, atMost: 255)),
+                                           sic: UInt8(try identity.required("sic").integer(atLeast: 0, atMost: 255)))
+                if let other = asterixSensorIDs[source] {
+                    throw asterixNode.error("sensor '\(other)' already has SAC \(source.sac) SIC \(source.sic)")
+                }
+                asterixSensorIDs[source] = sensor.sensorID
+            }
             guard sensorIDs.insert(sensor.sensorID).inserted else {
                 throw try entry.required("id").error("another sensor already has id '\(sensor.sensorID)'")
             }
@@ -117,6 +131,7 @@ public struct IngestConfiguration: Hashable, Sendable {
         }
         var configuration = IngestConfiguration(file: file, text: text, site: site, endpoints: endpoints, sensors: sensors,
                                                 maximumFrameBytes: maximumFrameBytes, maximumSources: maximumSources, pipeline: pipeline)
+        configuration.asterixSensorIDs = asterixSensorIDs
         if let node = try root.optional("truth")?.mapping(allowing: ["max_speed_mps", "position_slack_m", "handover_s", "max_drones"]) {
             let defaults = TruthIntegritySettings()
             configuration.truthIntegrity = TruthIntegritySettings(
@@ -170,10 +185,16 @@ public struct IngestConfiguration: Hashable, Sendable {
 
     private static func endpoint(_ node: ConfigNode, configFile: String) throws(RuntimeError) -> IngestEndpoint {
         let entry = try node.mapping(allowing: ["name", "address", "socket", "mode", "topics", "receive_hwm",
-                                                "reconnect_interval_ms", "max_message_bytes", "curve"])
+                                                "reconnect_interval_ms", "max_message_bytes", "curve", "interface", "receive_buffer_bytes"])
         let name = try entry.required("name").string()
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
             throw try entry.required("name").error("use letters, digits, '-', '_' or '.'")
+        }
+        if try entry.required("socket").string() == IngestEndpoint.SocketKind.asterix.rawValue {
+            return try asterixEndpoint(entry, name: name)
+        }
+        for key in ["interface", "receive_buffer_bytes"] {
+            if let node = entry.optional(key) { throw node.error("\(key) applies to asterix endpoints only") }
         }
         let address = try zmqAddress(entry.required("address"), example: "tcp://127.0.0.1:7001")
         let socket = try entry.required("socket").choice(IngestEndpoint.SocketKind.self, noun: "socket type")
@@ -197,6 +218,51 @@ public struct IngestConfiguration: Hashable, Sendable {
             curve: curve)
     }
 
+
+    /// An `asterix` endpoint: a UDP socket bound to `udp://<IPv4>:<port>` (a multicast group is joined).
+    private static func asterixEndpoint(_ entry: ConfigNode, name: String) throws(RuntimeError) -> IngestEndpoint {
+        guard name.count <= SourceTopic.maximumSourceIDLength else {
+            throw try entry.required("name").error("an asterix endpoint's name is at most \(SourceTopic.maximumSourceIDLength) characters")
+        }
+        for key in ["topics", "receive_hwm", "reconnect_interval_ms", "max_message_bytes", "curve"] {
+            if let node = entry.optional(key) { throw node.error("\(key) applies to ZeroMQ endpoints, not to asterix (UDP) ones") }
+        }
+        let addressNode = try entry.required("address")
+        let address = try addressNode.string()
+        guard udpAddress(address) != nil else {
+            throw addressNode.error("'\(address)' is not udp://<IPv4 address>:<port> (a multicast group, 224.0.0.0/4, is joined)")
+        }
+        let modeNode = try entry.required("mode")
+        guard try modeNode.choice(IngestEndpoint.Mode.self, noun: "mode") == .bind else {
+            throw modeNode.error("an asterix endpoint binds: the radar sends to it")
+        }
+        var interface: String?
+        if let node = entry.optional("interface") {
+            let text = try node.string()
+            guard isIPv4(text) else { throw node.error("'\(text)' is not an IPv4 address") }
+            interface = text
+        }
+        return IngestEndpoint(name: name, address: address, socket: .asterix, mode: .bind, topics: [""],
+                              multicastInterface: interface,
+                              receiveBufferBytes: try entry.optional("receive_buffer_bytes")?.integer(atLeast: 4096, atMost: Int(Int32.max)))
+    }
+
+    /// `udp://<IPv4>:<port>` as its parts, if it is one.
+    static func udpAddress(_ address: String) -> (host: String, port: UInt16)? {
+        guard address.hasPrefix("udp://") else { return nil }
+        let rest = address.dropFirst("udp://".count)
+        guard let colon = rest.lastIndex(of: ":"), let port = UInt16(rest[rest.index(after: colon)...]), port > 0,
+              isIPv4(String(rest[..<colon])) else { return nil }
+        return (String(rest[..<colon]), port)
+    }
+
+    /// Whether `text` is a dotted-quad IPv4 address.
+    static func isIPv4(_ text: String) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { part in
+            !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isASCII) && part.allSatisfy(\.isNumber) && (Int(part).map { $0 <= 255 } ?? false)
+        }
+    }
 
     /// An endpoint's `curve`: the server's key file (read only when a live run starts, never at a
     /// replay) and the client keys admitted, each tied to the topics and MAVLink systems it may send.
@@ -253,6 +319,11 @@ public struct IngestConfiguration: Hashable, Sendable {
     public var exposureWarnings: [String] {
         endpoints.compactMap { endpoint in
             guard endpoint.mode == .bind, endpoint.curve == nil, !Self.isLocal(endpoint.address) else { return nil }
+            if endpoint.socket == .asterix {
+                return "endpoint '\(endpoint.name)' receives ASTERIX over UDP at \(endpoint.address), which is not loopback: UDP has no "
+                    + "authentication, so any host that can reach it can send plots as any radar, and a source address can be forged "
+                    + "(docs/security.md)"
+            }
             return "endpoint '\(endpoint.name)' binds \(endpoint.address), which is not loopback, without CURVE: any host that can "
                 + "reach it can send on it, as any sensor or drone (docs/security.md)"
         }
@@ -263,7 +334,7 @@ public struct IngestConfiguration: Hashable, Sendable {
         guard let range = address.range(of: "://") else { return false }
         let scheme = address[..<range.lowerBound]
         if scheme == "inproc" || scheme == "ipc" { return true }
-        guard ["tcp", "ws", "wss"].contains(String(scheme)) else { return false }
+        guard ["tcp", "ws", "wss", "udp"].contains(String(scheme)) else { return false }
         var host = String(address[range.upperBound...])
         if let semicolon = host.lastIndex(of: ";") { host = String(host[host.index(after: semicolon)...]) }   // source;destination
         if host.hasPrefix("[") {
@@ -274,7 +345,7 @@ public struct IngestConfiguration: Hashable, Sendable {
     }
 
     private static func sensor(_ node: ConfigNode) throws(RuntimeError) -> SensorDescription {
-        let entry = try node.mapping(allowing: ["id", "kind", "position", "measures"])
+        let entry = try node.mapping(allowing: ["id", "kind", "position", "measures", "asterix"])
         let idNode = try entry.required("id")
         let id = try idNode.string()
         guard SourceTopic(formatName: "json", sourceID: id) != nil else {

@@ -49,9 +49,7 @@ public struct RecordedRunData: Sendable {
         let configuration = try IngestConfiguration.parse(session.provenance.configText, file: session.provenance.configFile,
                                                           recordedTrackerText: session.provenance.trackerText)
         let collector = Collector(configuration: configuration)
-        let processor = FrameProcessor(endpointNames: configuration.endpoints.map(\.name), maximumFrameBytes: configuration.maximumFrameBytes,
-                                       maximumSources: configuration.maximumSources, siteGeoidSeparation: configuration.site.geoidSeparation,
-                                       truthIntegrity: configuration.truthIntegrity, recordSinks: [collector])
+        let processor = configuration.ingestSettings.pipelineConfiguration.makeFrameProcessor(recordSinks: [collector])
         var first: Timestamp?, last: Timestamp?, frames: UInt64 = 0
         var badFrame: RuntimeError?
         do {

@@ -145,12 +145,7 @@ public enum ReplayRunner {
         } catch {
             throw RuntimeError(code: .ingest, message: "replay: \(error.message)")
         }
-        let processor = FrameProcessor(endpointNames: configuration.endpoints.map(\.name),
-                                       maximumFrameBytes: configuration.maximumFrameBytes,
-                                       maximumSources: configuration.maximumSources,
-                                       siteGeoidSeparation: configuration.site.geoidSeparation,
-                                       truthIntegrity: configuration.truthIntegrity,
-                                       recordSinks: stage.map { [$0] } ?? [])
+        let processor = configuration.ingestSettings.pipelineConfiguration.makeFrameProcessor(recordSinks: stage.map { [$0] } ?? [])
         let clock = ContinuousClock()
         let wallStart = clock.now
         var progress = ProgressBar(enabled: options.showProgress, total: session.frameTimeRange.map { Double($0.upperBound - $0.lowerBound) / 1e9 })

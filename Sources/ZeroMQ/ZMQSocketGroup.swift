@@ -6,7 +6,8 @@ internal import CLibZMQ
 /// The group owns its sockets (they are consumed by ``add(_:)``), so the poll items it hands to
 /// `zmq_poll` can never outlive them. Like ``ZMQSocket`` it belongs to one thread.
 public struct ZMQSocketGroup: ~Copyable {
-    private var handles: [ZMQSocketHandle] = []
+    /// `nil` for a plain descriptor (``add(descriptor:)``).
+    private var handles: [ZMQSocketHandle?] = []
     private var items: [zmq_pollitem_t] = []
 
     /// An empty group.
@@ -25,6 +26,19 @@ public struct ZMQSocketGroup: ~Copyable {
         return handles.count - 1
     }
 
+    /// Adds a plain file descriptor (a UDP socket, say) to poll for input beside the sockets. The
+    /// caller keeps it open while the group is polled, and reads it itself.
+    /// - Returns: its index in the group.
+    @discardableResult
+    public mutating func add(descriptor: Int32) -> Int {
+        handles.append(nil)
+        items.append(zmq_pollitem_t(socket: nil, fd: descriptor, events: Int16(ZMQ_POLLIN), revents: 0))
+        return handles.count - 1
+    }
+
+    /// Whether entry `index` is a plain descriptor rather than a socket.
+    public func isDescriptor(_ index: Int) -> Bool { handles[index] == nil }
+
     /// Waits up to `timeout` (nil: for ever) until at least one socket has input.
     ///
     /// - Returns: how many sockets have input; ask ``hasInput(_:)`` which.
@@ -42,9 +56,10 @@ public struct ZMQSocketGroup: ~Copyable {
         (items[index].revents & Int16(ZMQ_POLLIN)) != 0
     }
 
-    /// Lends socket `index` to `body`.
+    /// Lends socket `index` to `body`. `index` must be a socket's, not a descriptor's.
     public func withSocket<R, E: Error>(at index: Int, _ body: (borrowing ZMQSocket) throws(E) -> R) throws(E) -> R {
-        let socket = ZMQSocket(handle: handles[index])
+        guard let handle = handles[index] else { preconditionFailure("entry \(index) of the group is a plain descriptor") }
+        let socket = ZMQSocket(handle: handle)
         return try body(socket)
     }
 }

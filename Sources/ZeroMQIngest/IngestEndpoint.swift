@@ -2,7 +2,7 @@
 import ZeroMQ
 import TelemetryIngest
 
-/// One ZeroMQ endpoint to read telemetry from.
+/// One endpoint to read telemetry from: a ZeroMQ socket, or a UDP socket for ASTERIX.
 public struct IngestEndpoint: Hashable, Sendable {
     /// The receiving socket patterns Haechi offers.
     public enum SocketKind: String, Hashable, Sendable, CaseIterable {
@@ -10,6 +10,10 @@ public struct IngestEndpoint: Hashable, Sendable {
         case sub
         /// Pull from pushers: lossless, back-pressure reaches the sender.
         case pull
+        /// Not ZeroMQ: a UDP socket (`udp://<IPv4>:<port>`, bound; a multicast group is joined) whose
+        /// datagrams are ASTERIX, each a frame on `asterix/<SAC>-<SIC>` of its first record (or
+        /// `asterix/<endpoint name>` when that cannot be read).
+        case asterix
 
         var zmqType: ZMQSocketType { self == .sub ? .sub : .pull }
     }
@@ -39,11 +43,18 @@ public struct IngestEndpoint: Hashable, Sendable {
     public var maximumMessageSize: Int?
     /// CurveZMQ: when set, the endpoint is a CURVE server and admits only the listed client keys.
     public var curve: CurveSettings?
+    /// An `asterix` endpoint on a multicast group: the IPv4 address of the interface to join it on
+    /// (`nil`: the kernel's choice).
+    public var multicastInterface: String?
+    /// An `asterix` endpoint: `SO_RCVBUF`, bytes (`nil`: the system's default).
+    public var receiveBufferBytes: Int?
 
     /// Creates an endpoint.
     public init(name: String, address: String, socket: SocketKind, mode: Mode, topics: [String] = [""],
                 receiveHighWaterMark: Int? = nil, reconnectIntervalMilliseconds: Int? = nil, maximumMessageSize: Int? = nil,
-                curve: CurveSettings? = nil) {
+                curve: CurveSettings? = nil, multicastInterface: String? = nil, receiveBufferBytes: Int? = nil) {
+        self.multicastInterface = multicastInterface
+        self.receiveBufferBytes = receiveBufferBytes
         self.name = name
         self.address = address
         self.socket = socket

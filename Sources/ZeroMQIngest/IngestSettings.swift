@@ -1,5 +1,6 @@
 // What an ingest run over ZeroMQ needs to know.
 public import TelemetryIngest
+public import Asterix
 
 /// What an ingest run needs to know.
 public struct IngestSettings: Hashable, Sendable {
@@ -18,6 +19,15 @@ public struct IngestSettings: Hashable, Sendable {
     public var pipeline: PipelineSettings
     /// The checks every truth fix passes before it is a drone's truth.
     public var truthIntegrity = TruthIntegritySettings()
+    /// The sensor id of each known ASTERIX radar, by SAC/SIC.
+    public var asterixSensorIDs: [AsterixSource: String] = [:]
+
+    /// How the pipeline counts and decodes frames with these settings.
+    public var pipelineConfiguration: IngestPipeline.Configuration {
+        IngestPipeline.Configuration(endpointNames: endpoints.map(\.name), maximumFrameBytes: maximumFrameBytes,
+                                     maximumSources: maximumSources, siteGeoidSeparation: siteGeoidSeparation,
+                                     truthIntegrity: truthIntegrity, pipeline: pipeline, asterixSensorIDs: asterixSensorIDs)
+    }
 
     /// Creates settings.
     public init(endpoints: [IngestEndpoint], maximumFrameBytes: Int = 1 << 20, siteGeoidSeparation: Double = 0,

@@ -3,6 +3,10 @@ public import Logging
 public import ZeroMQ
 public import TelemetryIngest
 import TelemetryModel
+import Asterix
+#if canImport(Glibc)
+import Glibc
+#endif
 import Atomics
 import Synchronization
 import Dispatch
@@ -64,11 +68,7 @@ public final class TelemetryIngestor: Sendable {
     public init(settings: IngestSettings, context: ZMQContext? = nil, logger: Logger) throws(IngestError) {
         self.settings = settings
         self.logger = logger
-        pipeline = try IngestPipeline(
-            configuration: IngestPipeline.Configuration(
-                endpointNames: settings.endpoints.map(\.name), maximumFrameBytes: settings.maximumFrameBytes,
-                maximumSources: settings.maximumSources, siteGeoidSeparation: settings.siteGeoidSeparation,
-                truthIntegrity: settings.truthIntegrity, pipeline: settings.pipeline))
+        pipeline = try IngestPipeline(configuration: settings.pipelineConfiguration)
         pipeline.updateStatistics { $0.endpointLinks = Array(repeating: EndpointLinkCounters(), count: settings.endpoints.count) }
         if let context {
             self.context = context
@@ -108,50 +108,66 @@ public final class TelemetryIngestor: Sendable {
                 pipeline.producerFinished()
                 receiveFinished.leave()
             }
-            // Sockets 0..<n are the endpoints; n..<2n their monitors, in the same order. Each endpoint is
-            // bound or connected only once its monitor's reader is there (see IngestEndpoint.open).
+            // Entries 0..<n are the endpoints (ZeroMQ sockets, or UDP descriptors for ASTERIX); then a
+            // monitor per ZeroMQ endpoint. Each ZeroMQ endpoint is bound or connected only once its
+            // monitor's reader is there (see IngestEndpoint.open).
             var group = ZMQSocketGroup()
-            func fail(_ endpoint: IngestEndpoint, _ what: String, _ error: ZMQError) {
+            var datagramSockets: [DatagramSocket?] = Array(repeating: nil, count: settings.endpoints.count)
+            var monitored: [Int] = []
+            func fail(_ endpoint: IngestEndpoint, _ what: String, _ message: String, cause: (any Error & Sendable)?) {
                 setupError.withLock {
                     $0 = IngestError(code: .endpointSetup,
-                                     message: "endpoint '\(endpoint.name)' (\(endpoint.mode.rawValue) \(endpoint.address)): \(what)\(error.message)",
-                                     cause: error)
+                                     message: "endpoint '\(endpoint.name)' (\(endpoint.mode.rawValue) \(endpoint.address)): \(what)\(message)",
+                                     cause: cause)
                 }
                 ready.signal()
             }
-            let monitors = settings.endpoints.map { _ in
-                "inproc://haechi-monitor-\(Self.monitorNumbers.loadThenWrappingIncrement(ordering: .relaxed))"
-            }
+            var monitors: [Int: String] = [:]
             for (index, endpoint) in settings.endpoints.enumerated() {
+                if endpoint.socket == .asterix {
+                    do throws(IngestError) {
+                        let datagrams = try DatagramSocket(address: endpoint.address, interface: endpoint.multicastInterface,
+                                                           receiveBufferBytes: endpoint.receiveBufferBytes)
+                        group.add(descriptor: datagrams.descriptor)
+                        datagramSockets[index] = datagrams
+                    } catch {
+                        fail(endpoint, "", error.message, cause: nil)
+                        return
+                    }
+                    continue
+                }
+                let monitor = "inproc://haechi-monitor-\(Self.monitorNumbers.loadThenWrappingIncrement(ordering: .relaxed))"
+                monitors[index] = monitor
                 do throws(ZMQError) {
-                    group.add(try endpoint.open(in: context, messageSizeLimit: settings.messageSizeLimit(of: endpoint),
-                                                monitor: monitors[index]))
+                    group.add(try endpoint.open(in: context, messageSizeLimit: settings.messageSizeLimit(of: endpoint), monitor: monitor))
                 } catch {
-                    fail(endpoint, "", error)
+                    fail(endpoint, "", error.message, cause: error)
                     return
                 }
             }
-            for (index, address) in monitors.enumerated() {
+            for (index, endpoint) in settings.endpoints.enumerated() {
+                guard let monitor = monitors[index] else { continue }
                 do throws(ZMQError) {
-                    let monitor = try ZMQSocket(context: context, type: .pair)
-                    try monitor.setOption(.linger, 0)
-                    try monitor.connect(address)
-                    group.add(monitor)
+                    let reader = try ZMQSocket(context: context, type: .pair)
+                    try reader.setOption(.linger, 0)
+                    try reader.connect(monitor)
+                    group.add(reader)
+                    monitored.append(index)
                 } catch {
-                    fail(settings.endpoints[index], "cannot watch its connections: ", error)
+                    fail(endpoint, "cannot watch its connections: ", error.message, cause: error)
                     return
                 }
             }
-            for (index, endpoint) in settings.endpoints.enumerated() {
+            for (index, endpoint) in settings.endpoints.enumerated() where monitors[index] != nil {
                 do throws(ZMQError) {
                     try group.withSocket(at: index) { (socket) throws(ZMQError) in try endpoint.attach(socket) }
                 } catch {
-                    fail(endpoint, "", error)
+                    fail(endpoint, "", error.message, cause: error)
                     return
                 }
             }
             ready.signal()
-            produce(group: &group)
+            produce(group: &group, datagramSockets: datagramSockets, monitored: monitored)
         }
         receive.name = "haechi-receive"
         receive.start()
@@ -212,7 +228,7 @@ public final class TelemetryIngestor: Sendable {
 
     // MARK: The receive thread
 
-    private func produce(group: inout ZMQSocketGroup) {
+    private func produce(group: inout ZMQSocketGroup, datagramSockets: [DatagramSocket?], monitored: [Int]) {
         var producer = pipeline.makeProducer()
         var failure: IngestError?
         let endpointCount = settings.endpoints.count
@@ -224,10 +240,30 @@ public final class TelemetryIngestor: Sendable {
                 if try group.poll(timeout: Self.pollTimeout) > 0 {
                     for index in 0..<group.count where group.hasInput(index) {
                         if index >= endpointCount {
+                            let endpoint = monitored[index - endpointCount]
                             try group.withSocket(at: index) { (monitor) throws(ZMQError) in
-                                try watchLinks(monitor, endpoint: index - endpointCount, rearmAt: &rearmAt[index - endpointCount],
-                                               now: clock.now)
+                                try watchLinks(monitor, endpoint: endpoint, rearmAt: &rearmAt[endpoint], now: clock.now)
                             }
+                            continue
+                        }
+                        if let datagrams = datagramSockets[index] {
+                            datagramBatch: for _ in 0..<settings.fairnessBatch {
+                                let outcome: IngestProducer.Outcome
+                                do throws(IngestError) {
+                                    outcome = try producer.receive { (room, start) throws(IngestError) -> FrameSlot? in
+                                        try receiveDatagram(from: datagrams, into: room, at: start, endpoint: index)
+                                    }
+                                } catch {
+                                    failure = error
+                                    break loop
+                                }
+                                switch outcome {
+                                case .received: continue
+                                case .empty: break datagramBatch
+                                case .stopped: break loop
+                                }
+                            }
+                            producer.publish()
                             continue
                         }
                         batch: for _ in 0..<settings.fairnessBatch {
@@ -291,6 +327,38 @@ public final class TelemetryIngestor: Sendable {
                 }
             }
         }
+    }
+
+    /// The longest topic an ASTERIX datagram is given: `asterix/` and a source id.
+    static let maximumDatagramTopicBytes = "asterix/".utf8.count + SourceTopic.maximumSourceIDLength
+
+    /// Receives one UDP datagram into `room` (arena position `start`) as a two-part frame: the topic
+    /// `asterix/<SAC>-<SIC>` of its first record (or `asterix/<endpoint name>`), then the datagram as
+    /// it arrived (cut short, and so marked, past the room). `nil` when none is waiting.
+    private func receiveDatagram(from socket: DatagramSocket, into room: UnsafeMutableRawBufferPointer, at start: Int64,
+                                 endpoint: Int) throws(IngestError) -> FrameSlot? {
+        let base = room.baseAddress!
+        // Received after room for the longest topic, then moved up against the topic actually written.
+        let received = 4 + Self.maximumDatagramTopicBytes + 4
+        let buffer = UnsafeMutableRawBufferPointer(start: base + received, count: max(0, room.count - received))
+        guard let size = try socket.receive(into: buffer) else { return nil }
+        var slot = FrameSlot(arenaOffset: start, endpoint: endpoint)
+        slot.receiveTime = WallClock.now().nanosecondsSinceEpoch
+        let stored = min(size, buffer.count)
+        slot.truncated = size > stored
+        slot.payloadBytes = size
+        let name = AsterixSource(firstRecordOf: UnsafeRawBufferPointer(rebasing: buffer[..<stored]))?.description
+            ?? settings.endpoints[endpoint].name
+        var topic = Array("asterix/\(name)".utf8)
+        if topic.count > Self.maximumDatagramTopicBytes { topic = Array(topic.prefix(Self.maximumDatagramTopicBytes)) }
+        base.storeBytes(of: UInt32(topic.count).littleEndian, as: UInt32.self)
+        topic.withUnsafeBytes { (base + 4).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        let payload = 4 + topic.count
+        (base + payload).storeBytes(of: UInt32(stored).littleEndian, as: UInt32.self)
+        memmove(base + payload + 4, base + received, stored)
+        slot.partCount = 2
+        slot.byteCount = payload + 4 + stored
+        return slot
     }
 
     /// Receives one whole message into `room` (arena position `start`), or returns `nil` if none is waiting.

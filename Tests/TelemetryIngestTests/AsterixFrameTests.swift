@@ -103,15 +103,30 @@ struct AsterixFrameTests {
         #expect(sink.records.count == 1)
     }
 
-    @Test("A configured SAC/SIC binds the topic from its first frame")
-    func configuredIdentity() throws {
+    @Test("A topic named <SAC>-<SIC> is bound to that radar from its first frame; a known radar's records carry its sensor id")
+    func namedIdentity() throws {
+        let sink = CapturingSink()
         let processor = FrameProcessor(endpointNames: ["radars"], maximumFrameBytes: 65_536, siteGeoidSeparation: 0,
-                                       expectedAsterixSources: ["r": AsterixSource(sac: 1, sic: 3)])
-        Self.feed(processor, "asterix/r", Self.block(48, [Self.plot(sic: 2, at: 1, rangeNM: 1, azimuthDeg: 1, track: 1)]), at: midnight + 2_000_000_000)
-        Self.feed(processor, "asterix/r", Self.block(48, [Self.plot(sic: 3, at: 1, rangeNM: 1, azimuthDeg: 1, track: 1)]), at: midnight + 2_000_000_000,
+                                       asterixSensorIDs: [AsterixSource(sac: 1, sic: 3): "radar-east"], recordSinks: [sink])
+        Self.feed(processor, "asterix/1-3", Self.block(48, [Self.plot(sic: 2, at: 1, rangeNM: 1, azimuthDeg: 1, track: 1)]), at: midnight + 2_000_000_000)
+        Self.feed(processor, "asterix/1-3", Self.block(48, [Self.plot(sic: 3, at: 1, rangeNM: 1, azimuthDeg: 1, track: 1)]), at: midnight + 2_000_000_000,
                   sequence: 1)
-        let source = try #require(processor.statistics.sources["asterix/r"])
+        let source = try #require(processor.statistics.sources["asterix/1-3"])
         #expect(source.malformed == [.asterixUnexpectedSource: 1])
         #expect(source.records == [.detection: 1])
+        guard case .detection(let detection)? = sink.records.first?.0 else { Issue.record("no detection"); return }
+        #expect(detection.sensorID == "radar-east")
+    }
+
+    @Test("The source of a datagram's first record names it; anything else gives none")
+    func firstRecordSource() {
+        func source(_ bytes: [UInt8]) -> AsterixSource? { bytes.withUnsafeBytes { AsterixSource(firstRecordOf: $0) } }
+        #expect(source(Self.block(48, [Self.plot(sac: 7, sic: 9, at: 1, rangeNM: 1, azimuthDeg: 1, track: 1)])) == AsterixSource(sac: 7, sic: 9))
+        #expect(source(Self.block(34, [Self.northMarker(sac: 3, sic: 4, at: 5)])) == AsterixSource(sac: 3, sic: 4))
+        #expect(source([48, 0, 5, 0x80, 0x01]) == nil)   // I010 cut short
+        #expect(source([48, 0, 4, 0x40]) == nil)   // no I010
+        #expect(source([240, 0, 6, 0x80, 1, 2]) == nil)   // another category
+        #expect(source([48, 0, 6, 0x81, 0x81, 0x81]) == nil)   // an FSPEC running to the block's end
+        #expect(source([]) == nil)
     }
 }

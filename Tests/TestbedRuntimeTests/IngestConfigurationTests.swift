@@ -55,7 +55,7 @@ struct IngestConfigurationTests {
     /// Each case: a replacement applied to the valid config, and the exact diagnostic expected.
     @Test("Mistakes name the file, line, column and field", arguments: [
         ("socket: pull", "socket: dealer",
-         "range.yaml:8:13: error: endpoints[0].socket: unknown socket type 'dealer'; expected sub or pull"),
+         "range.yaml:8:13: error: endpoints[0].socket: unknown socket type 'dealer'; expected sub, pull or asterix"),
         ("mode: bind", "mode: listen",
          "range.yaml:9:11: error: endpoints[0].mode: unknown mode 'listen'; expected bind or connect"),
         ("lat: 35.85", "lat: 95",
@@ -65,7 +65,7 @@ struct IngestConfigurationTests {
         ("  geoid_separation_m: 23.0\n", "",
          "range.yaml:2:3: error: site.geoid_separation_m: required field is missing"),
         ("    address: tcp://127.0.0.1:7002", "    adress: tcp://127.0.0.1:7002",
-         "range.yaml:11:5: error: endpoints[1].adress: unknown field; expected one of address, curve, max_message_bytes, mode, name, receive_hwm, reconnect_interval_ms, socket, topics"),
+         "range.yaml:11:5: error: endpoints[1].adress: unknown field; expected one of address, curve, interface, max_message_bytes, mode, name, receive_buffer_bytes, receive_hwm, reconnect_interval_ms, socket, topics"),
         ("address: tcp://127.0.0.1:7001", "address: 127.0.0.1:7001",
          "range.yaml:7:14: error: endpoints[0].address: '127.0.0.1:7001' is not a ZeroMQ endpoint such as tcp://127.0.0.1:7001 (transports: tcp, ipc, inproc, pgm, epgm, ws, wss)"),
         ("name: drones", "name: sensors",

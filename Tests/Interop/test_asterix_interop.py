@@ -1,0 +1,159 @@
+"""ASTERIX over UDP, against libasterix (an independent encoder generated from the EUROCONTROL
+specifications as published by zoranbosnjak/asterix-specs):
+
+- ``haechi ingest`` with an ``asterix`` endpoint receives libasterix's CAT034 north markers and CAT048
+  plots from two radars over UDP; each radar is its own source, ``asterix/<SAC>-<SIC>``, and every
+  count (frames, records, each reject reason) equals the sender's own tally exactly;
+- a known radar's detections and scans carry its configured sensor id;
+- every datagram is recorded whole, on its source's ``asterix`` channel, in the order sent;
+- bad datagrams (an unknown category, a block cut short, an FSPEC that never ends, a record without
+  its time) are counted under their reasons and recorded, and never stop the good ones;
+- a replay of the recording counts exactly what the live run counted.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+asterix_gen = pytest.importorskip("asterix.generated", reason="libasterix is not installed (Tests/Interop/requirements.txt)")
+
+import recordings  # noqa: E402
+from conftest import ingest_config, launch_haechi  # noqa: E402
+from test_truth_integrity import free_port  # noqa: E402
+
+CAT034, CAT048, CAT002 = asterix_gen.Cat_034_1_29, asterix_gen.Cat_048_1_32, asterix_gen.Cat_002_1_2
+
+
+def north_marker(sac: int, sic: int, tod: float) -> bytes:
+    record = CAT034.cv_record.create({"010": (("SAC", sac), ("SIC", sic)), "000": 1, "030": (tod, "s"),
+                                      "041": (4.0, "s"),
+                                      "120": (("HGT", (31, "m")), ("LAT", (35.86, "°")), ("LON", (126.56, "°")))})
+    return CAT034.create([record]).unparse().to_bytes()
+
+
+def plots(sac: int, sic: int, tod: float, ranges_nm: list[float]) -> bytes:
+    records = [CAT048.cv_record.create({"010": (("SAC", sac), ("SIC", sic)), "140": (tod, "s"),
+                                        "040": (("RHO", (rho, "NM")), ("THETA", (i * 17.5 % 360, "°"))),
+                                        "161": (0, ("TRN", i))})
+               for i, rho in enumerate(ranges_nm)]
+    return CAT048.create(records).unparse().to_bytes()
+
+
+@pytest.fixture(scope="module")
+def asterix_run(haechi_bin, tmp_path_factory):
+    work = tmp_path_factory.mktemp("asterix")
+    port = free_port()
+    config = ingest_config([{"name": "radars", "address": f"udp://127.0.0.1:{port}", "socket": "asterix", "mode": "bind"}])
+    config["sensors"] = [{"id": "radar-east", "kind": "radar", "asterix": {"sac": 1, "sic": 2},
+                          "position": {"lat": 35.86, "lon": 126.56, "alt": 31.0}}]
+    run = launch_haechi(haechi_bin, work / "run", config, ("--idle-timeout", "2", "--duration", "60"))
+    tally: dict[str, Counter] = {}
+    sent: dict[str, list[bytes]] = {}
+
+    def count(source: str, datagram: bytes, **counts: int) -> None:
+        tally.setdefault(source, Counter())["frames"] += 1
+        tally[source].update(counts)
+        sent.setdefault(source, []).append(datagram)
+
+    sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        time.sleep(0.5)
+        midnight = int(time.time()) // 86400 * 86400
+        tod0 = time.time() - midnight - 30
+        for scan in range(40):
+            tod = tod0 + scan * 0.5
+            for sac, sic in ((1, 2), (1, 3)):
+                n = 1 + scan % 4
+                datagram = north_marker(sac, sic, tod) + plots(sac, sic, tod + 0.1, [1.0 + 0.25 * k for k in range(n)])
+                count(f"asterix/{sac}-{sic}", datagram, scan=1, sensor=1, detection=n)
+                sender.sendto(datagram, ("127.0.0.1", port))
+                time.sleep(0.002)
+        # Bad datagrams: each counted under its reason, on the source its first record names.
+        bad = [
+            ("asterix/radars", CAT002.create([CAT002.cv_record.create({"010": (("SAC", 9), ("SIC", 9)), "000": 1})]).unparse().to_bytes(),
+             {"asterix_unknown_category": 1}),
+            ("asterix/1-2", plots(1, 2, tod0, [2.0, 3.0])[:-3], {"asterix_bad_block_length": 1}),   # LEN past the datagram
+            # An FSPEC that never ends: no record names the datagram, so the endpoint does.
+            ("asterix/radars", bytes([48, 0, 6, 0x81, 0x01, 0x01]), {"asterix_unterminated_fspec": 1}),
+            ("asterix/1-2", bytes([48, 0, 6, 0x80, 1, 2]), {"asterix_missing_item": 1}),   # I010 without I140
+            ("asterix/1-3", plots(1, 2, tod0, [2.0]), {"asterix_unexpected_source": 1}),
+        ]
+        for source, datagram, reasons in bad:
+            if source == "asterix/1-3":
+                # A radar's plots inside a datagram whose first record is another radar's.
+                datagram = plots(1, 3, tod0, [1.0]) + datagram
+                count(source, datagram, detection=1, malformed=1, **reasons)
+            else:
+                count(source, datagram, malformed=1, **reasons)
+            sender.sendto(datagram, ("127.0.0.1", port))
+            time.sleep(0.002)
+    except Exception:
+        run.kill()
+        raise
+    finally:
+        sender.close()
+    assert run.wait() == 0, run.describe()
+    run.check_recordings()
+    return run, run.summary(), tally, sent
+
+
+def test_every_count_matches_the_senders_tally(asterix_run):
+    _, summary, tally, _ = asterix_run
+    sources = summary["sources"]
+    assert set(sources) == set(tally)
+    for name, expected in tally.items():
+        got = sources[name]
+        records = {kind: expected[kind] for kind in ("scan", "sensor", "detection") if expected[kind]}
+        malformed = {k: v for k, v in expected.items() if k.startswith("asterix_")}
+        assert (got["frames_received"], got["frames_malformed"]) == (expected["frames"], expected["malformed"]), (name, got)
+        assert got["records"] == records, (name, got)
+        assert got["malformed"] == malformed, (name, got)
+
+
+def test_every_datagram_is_recorded_whole_in_order(asterix_run):
+    run, _, _, sent = asterix_run
+    (path,) = run.recordings()
+    recording = recordings.read_recording(path)
+    by_source: dict[str, list[bytes]] = {}
+    for frame in recording.frames:
+        topic, payload = frame.parts
+        by_source.setdefault(topic.decode(), []).append(payload)
+    assert by_source == sent
+    encodings = {frame.encoding for frame in recording.frames if frame.kind == "decoded"}
+    assert encodings == {"asterix"}
+
+
+def test_a_replay_counts_what_the_live_run_counted(haechi_bin, asterix_run, tmp_path):
+    run, summary, _, _ = asterix_run
+    (path,) = run.recordings()
+    replayed = tmp_path / "replay.json"
+    result = subprocess.run([str(haechi_bin), "replay", str(path), "--summary", str(replayed), "--quiet"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(replayed.read_text())["sources"] == summary["sources"]
+
+
+def test_a_non_loopback_asterix_endpoint_is_warned_about(haechi_bin, tmp_path):
+    config = ingest_config([{"name": "radars", "address": f"udp://0.0.0.0:{free_port()}", "socket": "asterix", "mode": "bind"}])
+    run = launch_haechi(haechi_bin, tmp_path / "run", config, ("--idle-timeout", "1", "--duration", "5", "--no-record"))
+    assert run.wait() == 0, run.describe()
+    assert "UDP has no authentication" in (tmp_path / "run" / "stderr.txt").read_text()
+
+
+@pytest.mark.parametrize("endpoint, message", [
+    ({"address": "udp://127.0.0.1:7", "mode": "connect"}, "an asterix endpoint binds"),
+    ({"address": "tcp://127.0.0.1:7000", "mode": "bind"}, "is not udp://"),
+    ({"address": "udp://127.0.0.1:7000", "mode": "bind", "topics": ["asterix/"]}, "topics applies to ZeroMQ endpoints"),
+])
+def test_config_mistakes_are_explained(haechi_bin, tmp_path, endpoint, message):
+    config = ingest_config([{"name": "radars", "socket": "asterix", **endpoint}])
+    run = launch_haechi(haechi_bin, tmp_path / "run", config, ("--duration", "1", "--no-record"))
+    assert run.wait() != 0
+    assert message in (tmp_path / "run" / "stderr.txt").read_text()
