@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "TelemetryModel"),
         .target(name: "LockFreeRing", dependencies: [.product(name: "Atomics", package: "swift-atomics")]),
         .target(name: "Geodesy", dependencies: ["TelemetryModel"]),
-        .target(name: "Simulation", dependencies: ["TelemetryModel", "Geodesy"]),
+        .target(name: "Simulation", dependencies: ["TelemetryModel", "Geodesy", "Asterix"]),
         // Linear assignment, shared by the tracker and the evaluation (which must not import Tracking).
         .target(name: "TrackingMath"),
         .target(name: "Tracking", dependencies: ["TelemetryModel", "Geodesy", "TrackingMath"]),
@@ -107,7 +107,8 @@ let package = Package(
             dependencies: ["TelemetryModel", "TestSupport"],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "TelemetryIngestTests", dependencies: ["TelemetryIngest", "ZeroMQIngest", "ZeroMQ", "TelemetryModel", "TestSupport"]),
+        .testTarget(name: "TelemetryIngestTests", dependencies: ["TelemetryIngest", "ZeroMQIngest", "ZeroMQ", "TelemetryModel", "Asterix", "Geodesy",
+                                                                "TestSupport"]),
         .testTarget(name: "AsterixTests", dependencies: ["Asterix", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy", "TelemetryModel"], exclude: ["Fixtures"]),
         .testTarget(name: "TrackingMathTests", dependencies: ["TrackingMath", "TestSupport"]),

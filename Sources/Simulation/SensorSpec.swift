@@ -1,4 +1,5 @@
 // Simulated sensors: kind, noise, coverage, clutter and the detection-probability curve.
+public import Asterix
 import Foundation
 
 /// What kind of sensor a simulated sensor is.
@@ -55,12 +56,16 @@ public struct SensorSpec: Hashable, Sendable {
     public var clutterCeiling: Double
     /// Probability of detecting a visible drone, by range.
     public var detectionProbability: DetectionProbabilityCurve
+    /// A radar that speaks ASTERIX (CAT034 and CAT048) as this SAC/SIC, on `asterix/<SAC>-<SIC>`,
+    /// instead of JSON telemetry on `json/<id>`.
+    public var asterix: AsterixSource?
 
     /// Creates a sensor.
     public init(id: String, kind: SimulatedSensorKind, position: SIMD3<Double>, scanRateHz: Double, scanOffset: Double,
                 sigmaRange: Double, sigmaAzimuth: Double, sigmaElevation: Double, maximumRange: Double,
                 minimumElevation: Double, clutterPerScan: Double, clutterRadius: Double, clutterCeiling: Double,
-                detectionProbability: DetectionProbabilityCurve) {
+                detectionProbability: DetectionProbabilityCurve, asterix: AsterixSource? = nil) {
+        self.asterix = asterix
         self.id = id
         self.kind = kind
         self.position = position

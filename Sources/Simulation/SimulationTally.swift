@@ -26,6 +26,12 @@ public struct SimulationTally: Hashable, Sendable {
         topics[topic, default: Topic()].records[kind, default: 0] += 1
     }
 
+    /// One message on `topic` holding `records` (an ASTERIX datagram holds several kinds).
+    mutating func messages(_ topic: String, records: [RecordKind: UInt64]) {
+        topics[topic, default: Topic()].messages += 1
+        for (kind, count) in records where count > 0 { topics[topic, default: Topic()].records[kind, default: 0] += count }
+    }
+
     /// Messages over every topic.
     public var messages: UInt64 { topics.values.reduce(0) { $0 + $1.messages } }
 

@@ -1,5 +1,7 @@
-// Turns simulation steps into wire messages: JSON v1 per sensor, MAVLink v2 per drone.
+// Turns simulation steps into wire messages: JSON v1 or ASTERIX per sensor, MAVLink v2 per drone.
 public import TelemetryModel
+import Asterix
+import Geodesy
 import Foundation
 
 /// One message to publish: the two-part envelope of `docs/wire-formats.md`.
@@ -20,6 +22,11 @@ public struct WireMessage: Hashable, Sendable {
 /// message, system id = drone number (from 1), component 1; HEARTBEAT each second, SYSTEM_TIME at
 /// take-off and every 10 s, GLOBAL_POSITION_INT and GPS_RAW_INT at each truth tick. Each drone's
 /// autopilot booted 60 s before its take-off.
+///
+/// A sensor with an ASTERIX identity speaks as a radar does instead, on `asterix/<SAC>-<SIC>`: one
+/// datagram per scan, a CAT034 north marker (with the radar's rotation period and its WGS-84
+/// position, I034/041 and I034/120) and then the scan's CAT048 plots (ρ and θ, and the measured point's
+/// height above mean sea level, I048/110). No description or status messages: ASTERIX has none.
 public struct SimulationWireRenderer: Sendable {
     /// The scenario being rendered.
     public let spec: ScenarioSpec
@@ -28,6 +35,7 @@ public struct SimulationWireRenderer: Sendable {
     private var droneSequence: [UInt8]
     private let sensorTopics: [String]
     private let droneTopics: [String]
+    private let plane: LocalTangentPlane
     /// MAVLink `seq` counters start here (0 unless a test wants to see the wrap).
     static let firstMAVLinkSequence: UInt8 = 0
     static let bootLeadSeconds = 60.0
@@ -37,7 +45,8 @@ public struct SimulationWireRenderer: Sendable {
         self.spec = spec
         sensorSequence = Array(repeating: 0, count: spec.sensors.count)
         droneSequence = Array(repeating: Self.firstMAVLinkSequence, count: spec.drones.count)
-        sensorTopics = spec.sensors.map { "json/" + $0.id }
+        sensorTopics = spec.sensors.map { sensor in sensor.asterix.map { "asterix/\($0)" } ?? "json/" + sensor.id }
+        plane = LocalTangentPlane(origin: spec.origin)
         droneTopics = spec.drones.map { "mavlink/" + $0.id }
     }
 
@@ -47,7 +56,7 @@ public struct SimulationWireRenderer: Sendable {
         let meta = ScenarioFileRenderer.metaJSON(spec)
         out.append(WireMessage(topic: "json/scenario", payload: Array(meta.utf8), time: spec.epoch))
         tally.count("json/scenario", .meta)
-        for (i, sensor) in spec.sensors.enumerated() {
+        for (i, sensor) in spec.sensors.enumerated() where sensor.asterix == nil {
             let json = ScenarioFileRenderer.sensorJSON(sensor, spec: spec, seq: nextSensorSequence(i))
             out.append(WireMessage(topic: sensorTopics[i], payload: Array(json.utf8), time: spec.epoch))
             tally.count(sensorTopics[i], .sensor)
@@ -63,6 +72,15 @@ public struct SimulationWireRenderer: Sendable {
     /// Appends the messages of one step to `out`.
     public mutating func render(_ step: SimulationStep, into out: inout [WireMessage]) {
         switch step {
+        case .status(let i, _) where spec.sensors[i].asterix != nil:
+            break
+        case .scan(let i, let scan, let detections) where spec.sensors[i].asterix != nil:
+            out.append(WireMessage(topic: sensorTopics[i], payload: asterixScan(i, scan: scan, detections: detections.map(\.detection)),
+                                   time: scan.time))
+            tally.messages(sensorTopics[i], records: [.scan: 1, .sensor: 1, .detection: UInt64(detections.count)])
+            for d in detections {
+                if d.isClutter { tally.clutterDetections += 1 } else { tally.targetDetections += 1 }
+            }
         case .status(let i, let status):
             let json = TelemetryJSONWriter.json(status, seq: nextSensorSequence(i))
             out.append(WireMessage(topic: sensorTopics[i], payload: Array(json.utf8), time: status.time))
@@ -90,6 +108,26 @@ public struct SimulationWireRenderer: Sendable {
                 }
             }
         }
+    }
+
+    /// One scan of an ASTERIX radar as one datagram: its north marker, then its plots.
+    func asterixScan(_ sensor: Int, scan: ScanReport, detections: [Detection]) -> [UInt8] {
+        let spec = spec.sensors[sensor], source = spec.asterix!
+        let day: Int64 = 86_400_000_000_000
+        let timeOfDay = Double(((scan.time.nanosecondsSinceEpoch % day) + day) % day) / 1e9
+        let site = plane.geodetic(spec.position)
+        var datagram = AsterixWriter.blocks(category: 34, records: [AsterixWriter.northMarker(
+            source: source, timeOfDay: timeOfDay, rotationPeriodSeconds: 1 / spec.scanRateHz,
+            position: AsterixLatLon(latitudeDeg: site.latitude, longitudeDeg: site.longitude), heightM: site.ellipsoidalHeight)])
+        let plots = detections.compactMap { detection -> [UInt8]? in
+            guard let range = detection.range else { return nil }
+            let measured = PolarMeasurement(range: range, azimuth: detection.azimuth, elevation: detection.elevation ?? 0)
+            let height = plane.geodetic(spec.position + measured.enuOffset).ellipsoidalHeight - self.spec.geoidSeparation
+            return AsterixWriter.plot(source: source, timeOfDay: timeOfDay, rangeNM: range / 1852, azimuthDeg: detection.azimuth,
+                                      heightFt: detection.elevation == nil ? nil : height / 0.3048)
+        }
+        if !plots.isEmpty { datagram += AsterixWriter.blocks(category: 48, records: plots) }
+        return datagram
     }
 
     /// The MAVLink messages a drone's autopilot sends at one truth tick.

@@ -1,6 +1,9 @@
 // Classifies, decodes and counts every received message; hands frames and records to the sinks.
 public import TelemetryModel
 public import Asterix
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The decode-and-count stage: one received message in, counters and sink calls out.
 ///
@@ -24,6 +27,8 @@ public final class FrameProcessor {
         /// its scans so far (a CAT034 north marker starts the next).
         var asterixSource: AsterixSource?
         var asterixScan: UInt64 = 0
+        /// The radar's position: from its last CAT034 I034/120, else the config's survey.
+        var asterixPosition: GeodeticPosition?
     }
 
     /// Truth assemblers kept apart per source (one per sending connection; later connections share one).
@@ -48,8 +53,8 @@ public final class FrameProcessor {
     private var lastTopic: SourceTopic?
     private let jsonDecoder = TelemetryJSONDecoder()
     private let asterixParser = AsterixRecordParser([.cat034, .cat048, .cat062])
-    /// The sensor id of each known ASTERIX radar, by SAC/SIC (the config's sensors).
-    private let asterixSensorIDs: [AsterixSource: String]
+    /// The known ASTERIX radars (the config's sensors: their ids and surveyed positions), by SAC/SIC.
+    private let asterixSensors: [AsterixSource: SensorDescription]
     private var sources: [String: SourceState] = [:]
     private var endpointFrames: [UInt64]
     private var endpointSecurity: [EndpointSecurityCounters]
@@ -61,9 +66,9 @@ public final class FrameProcessor {
     /// Creates a processor for the named endpoints (the names label bad-topic pseudo-sources).
     public init(endpointNames: [String], maximumFrameBytes: Int, maximumSources: Int = 4096, siteGeoidSeparation: Double,
                 truthIntegrity: TruthIntegritySettings = TruthIntegritySettings(),
-                asterixSensorIDs: [AsterixSource: String] = [:],
+                asterixSensors: [AsterixSource: SensorDescription] = [:],
                 recordSinks: [any TelemetryRecordSink] = []) {
-        self.asterixSensorIDs = asterixSensorIDs
+        self.asterixSensors = asterixSensors
         self.truthCheck = TruthIntegrityCheck(settings: truthIntegrity)
         self.maximumFrameBytes = maximumFrameBytes
         self.maximumSources = maximumSources
@@ -298,7 +303,8 @@ public final class FrameProcessor {
                 defect(.asterixUnexpectedSource)
                 continue
             }
-            let sensorID = asterixSensorIDs[expected] ?? topic.sourceID
+            let known = asterixSensors[expected]
+            let sensorID = known?.sensorID ?? topic.sourceID
             let time = Timestamp(nanosecondsSinceEpoch: AsterixTimeOfDay.resolve(message.timeOfDay, near: receivedAt.nanosecondsSinceEpoch))
             state.statistics.noteRecordTime(time)
             var handed: [TelemetryRecord] = []
@@ -306,9 +312,15 @@ public final class FrameProcessor {
             case .plot(let plot):
                 state.statistics.records[.detection, default: 0] += 1
                 guard let range = plot.rangeNM, let azimuth = plot.azimuthDeg else { continue }
+                let slantRange = range * 1852
+                // A 3-D radar's height (above mean sea level) and where the radar stands give the elevation.
+                var elevation: Double?
+                if let heightFt = plot.heightFt, let radar = state.asterixPosition ?? known?.position {
+                    elevation = Self.elevation(slantRange: slantRange, targetHeight: heightFt * 0.3048 + siteGeoidSeparation, radar: radar)
+                }
                 handed.append(.detection(Detection(time: time, sensorID: sensorID, scanID: state.asterixScan,
-                                                   detectionID: plot.trackNumber.map(UInt64.init), range: range * 1852,
-                                                   azimuth: azimuth, elevation: nil)))
+                                                   detectionID: plot.trackNumber.map(UInt64.init), range: slantRange,
+                                                   azimuth: azimuth, elevation: elevation)))
             case .service(let service):
                 if service.kind == .northMarker {
                     state.asterixScan += 1
@@ -321,6 +333,7 @@ public final class FrameProcessor {
                 if let position = service.position, let height = service.heightM,
                    case let geodetic = GeodeticPosition(latitude: position.latitudeDeg, longitude: position.longitudeDeg, ellipsoidalHeight: height),
                    geodetic.isValid {
+                    state.asterixPosition = geodetic
                     state.statistics.records[.sensor, default: 0] += 1
                     handed.append(.sensor(SensorDescription(
                         sensorID: sensorID, kind: "radar", position: geodetic,
@@ -334,6 +347,22 @@ public final class FrameProcessor {
         }
         if firstDefect != nil { state.statistics.framesMalformed += 1 }
         return firstDefect
+    }
+
+    /// The elevation, degrees, at which a target `slantRange` metres from `radar` stands at ellipsoidal
+    /// height `targetHeight`: on a sphere of the Gaussian radius of curvature at the radar's latitude,
+    /// `sin e = ((R + h_t)² − (R + h_r)² − ρ²) / (2 ρ (R + h_r))`. `nil` when no elevation gives that
+    /// height at that range (the height and the range disagree).
+    public static func elevation(slantRange: Double, targetHeight: Double, radar: GeodeticPosition) -> Double? {
+        guard slantRange > 0 else { return nil }
+        let a = 6_378_137.0, e2 = 6.694_379_990_14e-3
+        let s = sin(radar.latitude * .pi / 180)
+        let w = 1 - e2 * s * s
+        let radius = (a * (1 - e2) / (w * w.squareRoot()) * a / w.squareRoot()).squareRoot()
+        let r = radius + radar.ellipsoidalHeight, t = radius + targetHeight
+        let sine = (t * t - r * r - slantRange * slantRange) / (2 * slantRange * r)
+        guard (-1...1).contains(sine) else { return nil }
+        return asin(sine) * 180 / .pi
     }
 
     /// The reject reason of an ASTERIX problem.

@@ -1,6 +1,6 @@
 // The ingest pipeline's core: the ring, the arena, the decode stage and the raw stage. No sockets:
 // a transport (ZeroMQ today) feeds it through one IngestProducer.
-import TelemetryModel
+public import TelemetryModel
 public import Asterix
 import LockFreeRing
 import Atomics
@@ -41,13 +41,13 @@ public final class IngestPipeline: Sendable {
         /// The ring's and arena's sizes, the wait strategy and the overload policy.
         public var pipeline: PipelineSettings
         /// The sensor id of each known ASTERIX radar, by SAC/SIC.
-        public var asterixSensorIDs: [AsterixSource: String]
+        public var asterixSensors: [AsterixSource: SensorDescription]
 
         /// A configuration; the arguments are the properties.
         public init(endpointNames: [String], maximumFrameBytes: Int, maximumSources: Int, siteGeoidSeparation: Double,
                     truthIntegrity: TruthIntegritySettings, pipeline: PipelineSettings = PipelineSettings(),
-                    asterixSensorIDs: [AsterixSource: String] = [:]) {
-            self.asterixSensorIDs = asterixSensorIDs
+                    asterixSensors: [AsterixSource: SensorDescription] = [:]) {
+            self.asterixSensors = asterixSensors
             self.endpointNames = endpointNames
             self.maximumFrameBytes = maximumFrameBytes
             self.maximumSources = maximumSources
@@ -64,7 +64,7 @@ public final class IngestPipeline: Sendable {
         public func makeFrameProcessor(recordSinks: [any TelemetryRecordSink] = []) -> FrameProcessor {
             FrameProcessor(endpointNames: endpointNames, maximumFrameBytes: maximumFrameBytes, maximumSources: maximumSources,
                            siteGeoidSeparation: siteGeoidSeparation, truthIntegrity: truthIntegrity,
-                           asterixSensorIDs: asterixSensorIDs, recordSinks: recordSinks)
+                           asterixSensors: asterixSensors, recordSinks: recordSinks)
         }
     }
 

@@ -21,7 +21,7 @@ public struct IngestConfiguration: Hashable, Sendable {
     /// The sensors the range expects.
     public var sensors: [SensorDescription]
     /// The known ASTERIX radars' sensor ids, by SAC/SIC (the sensors' `asterix` fields).
-    public var asterixSensorIDs: [AsterixSource: String] = [:]
+    public var asterixSensors: [AsterixSource: SensorDescription] = [:]
     /// Payloads above this size are counted as `oversize_frame`, bytes.
     public var maximumFrameBytes: Int
     /// Sources counted apart before new topics go to `!overflow@<endpoint>`.
@@ -38,7 +38,7 @@ public struct IngestConfiguration: Hashable, Sendable {
         var settings = IngestSettings(endpoints: endpoints, maximumFrameBytes: maximumFrameBytes, siteGeoidSeparation: site.geoidSeparation,
                                       maximumSources: maximumSources, pipeline: pipeline)
         settings.truthIntegrity = truthIntegrity
-        settings.asterixSensorIDs = asterixSensorIDs
+        settings.asterixSensors = asterixSensors
         return settings
     }
 
@@ -78,17 +78,17 @@ public struct IngestConfiguration: Hashable, Sendable {
 
         var sensors: [SensorDescription] = []
         var sensorIDs: Set<String> = []
-        var asterixSensorIDs: [AsterixSource: String] = [:]
+        var asterixSensors: [AsterixSource: SensorDescription] = [:]
         for entry in try root.optional("sensors")?.sequence() ?? [] {
             let sensor = try self.sensor(entry)
             if let asterixNode = try entry.mapping(allowing: ["id", "kind", "position", "measures", "asterix"]).optional("asterix") {
                 let identity = try asterixNode.mapping(allowing: ["sac", "sic"])
                 let source = AsterixSource(sac: UInt8(try identity.required("sac").integer(atLeast: 0, atMost: 255)),
                                            sic: UInt8(try identity.required("sic").integer(atLeast: 0, atMost: 255)))
-                if let other = asterixSensorIDs[source] {
-                    throw asterixNode.error("sensor '\(other)' already has SAC \(source.sac) SIC \(source.sic)")
+                if let other = asterixSensors[source] {
+                    throw asterixNode.error("sensor '\(other.sensorID)' already has SAC \(source.sac) SIC \(source.sic)")
                 }
-                asterixSensorIDs[source] = sensor.sensorID
+                asterixSensors[source] = sensor
             }
             guard sensorIDs.insert(sensor.sensorID).inserted else {
                 throw try entry.required("id").error("another sensor already has id '\(sensor.sensorID)'")
@@ -131,7 +131,7 @@ public struct IngestConfiguration: Hashable, Sendable {
         }
         var configuration = IngestConfiguration(file: file, text: text, site: site, endpoints: endpoints, sensors: sensors,
                                                 maximumFrameBytes: maximumFrameBytes, maximumSources: maximumSources, pipeline: pipeline)
-        configuration.asterixSensorIDs = asterixSensorIDs
+        configuration.asterixSensors = asterixSensors
         if let node = try root.optional("truth")?.mapping(allowing: ["max_speed_mps", "position_slack_m", "handover_s", "max_drones"]) {
             let defaults = TruthIntegritySettings()
             configuration.truthIntegrity = TruthIntegritySettings(

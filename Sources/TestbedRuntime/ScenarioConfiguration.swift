@@ -2,6 +2,7 @@
 public import Simulation
 import TelemetryModel
 import Geodesy
+import Asterix
 import Foundation
 import Yams
 
@@ -44,6 +45,7 @@ public enum ScenarioConfiguration {
             sensors.append(try sensorEntry(entry, index: index, count: sensorNodes.count, frame: frame))
         }
         try checkUnique(sensors.map(\.id), in: root.required("sensors"), noun: "sensor")
+        try checkUnique(sensors.compactMap { $0.asterix.map { "SAC \($0.sac) SIC \($0.sic)" } }, in: root.required("sensors"), noun: "ASTERIX radar")
 
         return ScenarioSpec(
             name: try root.optional("name")?.string() ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent,
@@ -171,7 +173,7 @@ public enum ScenarioConfiguration {
 
     static let sensorKeys: Set<String> = ["id", "kind", "position", "scan_rate_hz", "scan_offset_s", "sigma_range_m", "sigma_azimuth_deg",
                                           "sigma_elevation_deg", "max_range_m", "min_elevation_deg", "clutter_per_scan",
-                                          "clutter_radius_m", "clutter_ceiling_m", "pd"]
+                                          "clutter_radius_m", "clutter_ceiling_m", "pd", "asterix"]
 
     private static func sensorEntry(_ node: ConfigNode, index: Int, count: Int, frame: LocalTangentPlane) throws(RuntimeError) -> SensorSpec {
         let e = try node.mapping(allowing: sensorKeys)
@@ -188,6 +190,13 @@ public enum ScenarioConfiguration {
         let rate = try e.optional("scan_rate_hz")?.double(in: 0.01...100) ?? 1
         let maxRange = try e.required("max_range_m").double(in: 1...500_000)
         let isRadar = kind == .radar
+        var asterix: AsterixSource?
+        if let node = e.optional("asterix") {
+            guard isRadar else { throw node.error("only a radar speaks ASTERIX (CAT034 and CAT048)") }
+            let identity = try node.mapping(allowing: ["sac", "sic"])
+            asterix = AsterixSource(sac: UInt8(try identity.required("sac").integer(atLeast: 0, atMost: 255)),
+                                    sic: UInt8(try identity.required("sic").integer(atLeast: 0, atMost: 255)))
+        }
         return SensorSpec(
             id: try identifier(e.required("id")), kind: kind, position: position, scanRateHz: rate,
             // By default sensors scan staggered evenly through one period, as the Stone Soup peer's generator does.
@@ -200,7 +209,7 @@ public enum ScenarioConfiguration {
             clutterPerScan: try e.optional("clutter_per_scan")?.double(in: 0...100_000) ?? 0,
             clutterRadius: try e.optional("clutter_radius_m")?.double(in: 1...500_000) ?? min(maxRange, 3500),
             clutterCeiling: try e.optional("clutter_ceiling_m")?.double(in: 1...20_000) ?? 400,
-            detectionProbability: try e.required("pd").detectionCurve())
+            detectionProbability: try e.required("pd").detectionCurve(), asterix: asterix)
     }
 }
 

@@ -1,6 +1,7 @@
 // What an ingest run over ZeroMQ needs to know.
 public import TelemetryIngest
 public import Asterix
+public import TelemetryModel
 
 /// What an ingest run needs to know.
 public struct IngestSettings: Hashable, Sendable {
@@ -20,13 +21,13 @@ public struct IngestSettings: Hashable, Sendable {
     /// The checks every truth fix passes before it is a drone's truth.
     public var truthIntegrity = TruthIntegritySettings()
     /// The sensor id of each known ASTERIX radar, by SAC/SIC.
-    public var asterixSensorIDs: [AsterixSource: String] = [:]
+    public var asterixSensors: [AsterixSource: SensorDescription] = [:]
 
     /// How the pipeline counts and decodes frames with these settings.
     public var pipelineConfiguration: IngestPipeline.Configuration {
         IngestPipeline.Configuration(endpointNames: endpoints.map(\.name), maximumFrameBytes: maximumFrameBytes,
                                      maximumSources: maximumSources, siteGeoidSeparation: siteGeoidSeparation,
-                                     truthIntegrity: truthIntegrity, pipeline: pipeline, asterixSensorIDs: asterixSensorIDs)
+                                     truthIntegrity: truthIntegrity, pipeline: pipeline, asterixSensors: asterixSensors)
     }
 
     /// Creates settings.
