@@ -135,7 +135,7 @@ if Context.environment["HAECHI_BENCH"] != nil {
     package.targets.append(.executableTarget(
         name: "haechi-bench",
         dependencies: [
-            "LockFreeRing", "TelemetryIngest", "ZeroMQIngest", "TelemetryModel", "SessionRecording",
+            "LockFreeRing", "TelemetryIngest", "ZeroMQIngest", "TelemetryModel", "SessionRecording", "Asterix",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Histogram", package: "hdrhistogram-swift"),

@@ -156,6 +156,9 @@ RECORDING_TARGETS = [
     {"id": "replay_real_time", "description": f"replay >= {REPLAY_REAL_TIME_TARGET:.0f}x real time on dense"},
 ]
 
+# Plots per ASTERIX datagram in the decode figures: one (as JSON sends one detection a frame) and a
+# radar scan's worth.
+DECODE_ASTERIX_PLOTS = (1, 16)
 SECTIONS = ("core", "tracker", "recording")
 
 
@@ -416,6 +419,35 @@ class Bench:
                                  "metric": "p50_us", "unit": "us", "haechi": h, "baseline": c,
                                  "baseline_name": "libzmq tcp send->recv (context)", "target": None})
 
+        # Decoding alone, one core (issue 15): ASTERIX CAT048 plots beside JSON detections, both through
+        # the frame processor, in detections per second; the allocations of each under malloc_count.
+        decode_frames = max(frames // 4, 20_000)
+        def decode(fmt: str, plots: int, preload: bool = False):
+            def runner():
+                argv = [hb, "decode", "--format", fmt, "--frames", str(decode_frames // plots), "--plots", str(plots)]
+                return (argv, TIMEOUT_INGEST_S, self.preload_env()) if preload else (argv, TIMEOUT_INGEST_S)
+            return runner
+        json_decode = self.add("haechi_decode_json", "baseline", "JSON detections decoded (frame processor, one core)",
+                               ["detections_per_second"], decode("json", 1), paired=False)
+        for plots in DECODE_ASTERIX_PLOTS:
+            h = self.add(f"haechi_decode_asterix_{plots}", "haechi",
+                         f"ASTERIX CAT048 plots decoded, {plots} per datagram (frame processor, one core)",
+                         ["detections_per_second"], decode("asterix", plots), paired=False)
+            self.figures.append({"id": f"decode_asterix_{plots}", "label": f"decode ASTERIX x{plots}", "kind": "throughput",
+                                 "metric": "detections_per_second", "unit": "detections/s", "haechi": h,
+                                 "baseline": json_decode, "baseline_name": "JSON decode", "target": None})
+        if self.malloc_count.exists():
+            json_alloc = self.add("haechi_decode_alloc_json", "baseline", "JSON decode under malloc_count",
+                                  ["allocations_per_frame"], decode("json", 1, True), paired=False)
+            for plots in DECODE_ASTERIX_PLOTS:
+                h = self.add(f"haechi_decode_alloc_asterix_{plots}", "haechi",
+                             f"ASTERIX decode under malloc_count, {plots} plots per datagram",
+                             ["allocations_per_frame"], decode("asterix", plots, True), paired=False)
+                self.figures.append({"id": f"decode_allocations_asterix_{plots}", "label": f"decode allocations ASTERIX x{plots}",
+                                     "kind": "allocations", "metric": "allocations_per_frame", "unit": "per frame",
+                                     "haechi": h, "baseline": json_alloc, "baseline_name": "JSON decode (one detection per frame)",
+                                     "baseline_label": "JSON decode, one detection a frame", "target": None})
+
         if self.malloc_count.exists():
             for size in baseline_sizes:
                 self.add(f"c_zmq_alloc_{size}", "baseline", f"raw libzmq PULL under malloc_count, {size} B",
@@ -467,9 +499,9 @@ class Bench:
                             return run_pair(receiver, sender, timeout, env)
                         result = with_port(m.runner, go)
                     else:
-                        command, timeout = m.runner()
+                        command, timeout, *env = m.runner()
                         m.command = command
-                        result = run_one(command, timeout)
+                        result = run_one(command, timeout, env[0] if env else None)
                 except RunError as error:
                     m.status, m.error = "failed", str(error)
                     log(f"[{rep}/{reps}] {m.label}: FAILED: {error}")
@@ -1490,7 +1522,7 @@ def table(bench: Bench) -> str:
                 haechi = "-" if hm is None else f"{hm:.3f}"
                 if thread is not None:
                     haechi += f" (own threads {thread:.4f})"
-            base = (f"{f['baseline_median']:.3f} (libzmq recv, whole process)" if f["baseline_median"] is not None
+            base = (f"{f['baseline_median']:.3f} ({f.get('baseline_label', 'libzmq recv, whole process')})" if f["baseline_median"] is not None
                     else status_text(f["baseline_status"]))
             ratio = (f"{hm - f['baseline_median']:+.3f}" if hm is not None and f["baseline_median"] is not None
                      else "-")

@@ -8,6 +8,7 @@ import TelemetryIngest
 import ZeroMQIngest
 import TelemetryModel
 import SessionRecording
+import Asterix
 
 #if canImport(Glibc)
 import Glibc
@@ -18,7 +19,7 @@ struct HaechiBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "haechi-bench",
         abstract: "Haechi's figures for make bench; run_bench.py sets them beside their baselines.",
-        subcommands: [Ring.self, Ingest.self, Latency.self, Record.self])
+        subcommands: [Ring.self, Ingest.self, Latency.self, Record.self, Decode.self])
 }
 
 /// Keeps a value alive so the optimiser cannot delete the work that made it (STYLE 12).
@@ -38,6 +39,98 @@ enum MallocCounter {
         return unsafeBitCast(symbol, to: Reader.self)
     }()
     static func calls() -> UInt64? { reader?() }
+}
+
+// MARK: decode
+
+/// The decode stage alone, on one core: the frame processor over frames already in memory, each a
+/// detection as its sensor would send it. JSON telemetry v1 (`json`: a `detection` record of about
+/// 128 B) beside ASTERIX (`asterix`: a CAT048 data block of `--plots` plots, each with I010, I140,
+/// I020, I040, I110 and I161, after its radar's CAT034 north marker once). Counts detections handed
+/// on, so a decoder that rejected its input could not flatter itself.
+struct Decode: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Detections decoded per second by the frame processor, on one core.")
+    @Option(help: "json or asterix") var format: String = "json"
+    @Option var frames: Int = 1_000_000
+    @Option(help: "asterix: plots per datagram") var plots: Int = 1
+
+    final class Counter: TelemetryRecordSink {
+        var detections = 0
+        func receive(_ record: TelemetryRecord, from source: SourceTopic, frame receiveSequence: UInt64) {
+            if case .detection = record { detections += 1 }
+        }
+    }
+
+    func run() throws {
+        let counter = Counter()
+        let processor = FrameProcessor(endpointNames: ["bench"], maximumFrameBytes: 1 << 20, siteGeoidSeparation: 23,
+                                       recordSinks: [counter])
+        let now = WallClock.now().nanosecondsSinceEpoch
+        let secondOfDay = Double((now % 86_400_000_000_000) / 1_000_000) / 1000
+        let radar = AsterixSource(sac: 7, sic: 1)
+        let topic: [UInt8], payloads: [[UInt8]], perFrame: Int
+        if format == "asterix" {
+            topic = Array("asterix/7-1".utf8)
+            perFrame = plots
+            var built: [[UInt8]] = []
+            for k in 0..<64 {
+                var records: [[UInt8]] = []
+                for i in 0..<plots {
+                    let range: Double = 1 + Double((k * plots + i) % 500) / 100
+                    let azimuth = Double((k * 37 + i * 11) % 360)
+                    records.append(AsterixWriter.plot(source: radar, timeOfDay: secondOfDay, rangeNM: range, azimuthDeg: azimuth,
+                                                      heightFt: 400, trackNumber: UInt16(i)))
+                }
+                built.append(AsterixWriter.blocks(category: 48, records: records))
+            }
+            payloads = built
+            // The radar's position, so that every plot also gets its elevation.
+            let marker = AsterixWriter.blocks(category: 34, records: [AsterixWriter.northMarker(
+                source: radar, timeOfDay: secondOfDay, rotationPeriodSeconds: 1, position: AsterixLatLon(latitudeDeg: 35.85, longitudeDeg: 126.55),
+                heightM: 10)])
+            FrameProcessor.lend([topic, marker]) { _ = processor.process(parts: $0, endpoint: 0, receivedAt: Timestamp(nanosecondsSinceEpoch: now)) }
+        } else {
+            topic = Array("json/radar-1".utf8)
+            perFrame = 1
+            var built: [[UInt8]] = []
+            for k in 0..<64 {
+                let line = #"{"type":"detection","t_ns":\#(now),"sensor_id":"radar-1","scan_id":\#(k),"det_id":\#(k),"#
+                    + #""range_m":\#(1000 + k * 7).5,"azimuth_deg":\#(k * 5).25,"elevation_deg":2.5}"#
+                built.append(Array(line.utf8))
+            }
+            payloads = built
+        }
+        let warmup = min(10_000, frames / 10)
+        var start: UInt64 = 0
+        var mallocAtStart: UInt64?
+        let received = Timestamp(nanosecondsSinceEpoch: now)
+        for (n, payload) in (0..<(frames + warmup)).lazy.map({ payloads[$0 % payloads.count] }).enumerated() {
+            if n == warmup {
+                mallocAtStart = MallocCounter.calls()
+                start = DispatchTime.now().uptimeNanoseconds
+            }
+            topic.withUnsafeBytes { t in
+                payload.withUnsafeBytes { p in
+                    withUnsafeTemporaryAllocation(of: UnsafeRawBufferPointer.self, capacity: 2) { parts in
+                        parts[0] = t
+                        parts[1] = p
+                        _ = processor.process(parts: UnsafeBufferPointer(parts), endpoint: 0, receivedAt: received,
+                                              sequence: UInt64(n + 1))
+                    }
+                }
+            }
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let expected = (frames + warmup) * perFrame
+        guard counter.detections == expected else {
+            throw ValidationError("decoded \(counter.detections) detections of \(expected)")
+        }
+        var allocations: Any = NSNull()
+        if let begin = mallocAtStart, let end = MallocCounter.calls() { allocations = Double(end - begin) / Double(frames) }
+        printJSON(["bench": "swift_decode", "format": format, "frames": frames, "plots_per_frame": perFrame, "seconds": seconds,
+                   "frames_per_second": Double(frames) / seconds, "detections_per_second": Double(frames * perFrame) / seconds,
+                   "allocations_per_frame": allocations])
+    }
 }
 
 // MARK: ring

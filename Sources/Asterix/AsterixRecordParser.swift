@@ -27,18 +27,20 @@ public struct AsterixUAP: Sendable {
     public let edition: String
     /// FRN 1 onwards: the item's name ("010", "SP") and shape; `nil` for a spare FRN.
     public let items: [(name: String, shape: AsterixItemShape)?]
+    private let frns: [String: Int]
 
     /// A profile.
     public init(category: UInt8, edition: String, items: [(name: String, shape: AsterixItemShape)?]) {
         self.category = category
         self.edition = edition
         self.items = items
+        var frns: [String: Int] = [:]
+        for (index, item) in items.enumerated() { if let item { frns[item.name] = index + 1 } }
+        self.frns = frns
     }
 
     /// The FRN of item `name`, if the profile has it.
-    public func frn(of name: String) -> Int? {
-        items.firstIndex { $0?.name == name }.map { $0 + 1 }
-    }
+    public func frn(of name: String) -> Int? { frns[name] }
 }
 
 /// Why some of a datagram could not be read. Each is counted per source under its reject reason.

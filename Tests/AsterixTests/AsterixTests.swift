@@ -3,6 +3,7 @@
 import Asterix
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("ASTERIX")
 struct AsterixTests {
@@ -15,17 +16,6 @@ struct AsterixTests {
             let unknown_blocks: Int
         }
         let cases: [Case]
-    }
-
-    static func bytes(_ hex: String) -> [UInt8] {
-        var out: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            out.append(UInt8(hex[index..<next], radix: 16)!)
-            index = next
-        }
-        return out
     }
 
     /// What Haechi decodes, keyed as the fixture keys what libasterix decodes.
@@ -94,7 +84,7 @@ struct AsterixTests {
         var records = 0
         var itemsSeen = Set<String>()
         for (index, item) in fixture.cases.enumerated() {
-            let (parsed, problems) = Self.parser.parse(Self.bytes(item.hex))
+            let (parsed, problems) = Self.parser.parse(bytes(hex: item.hex))
             #expect(problems.map(\.kind) == Array(repeating: .unknownCategory, count: item.unknown_blocks), "datagram \(index)")
             #expect(parsed.count == item.records.count, "datagram \(index)")
             for (record, expected) in zip(parsed, item.records) {
@@ -171,7 +161,7 @@ struct AsterixTests {
         let fixtureURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/asterix_fixtures.json")
         let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: fixtureURL))
         for item in fixture.cases.prefix(20) {
-            let datagram = Self.bytes(item.hex)
+            let datagram = bytes(hex: item.hex)
             for cut in 0..<datagram.count {
                 let (records, _) = Self.parser.parse(Array(datagram.prefix(cut)))
                 for record in records { _ = AsterixMessage.decode(record) }

@@ -1,5 +1,6 @@
 // MAVLink frames built by pymavlink (Tests/Interop/gen_mavlink_vectors.py) decode to what pymavlink put in.
 import Testing
+import TestSupport
 import TelemetryModel
 import Foundation
 
@@ -18,21 +19,11 @@ struct GoldenVector: CustomTestStringConvertible, Sendable {
         return try vectors.map { vector in
             let hex = try #require(vector["payload_hex"] as? String)
             let outcomes = try #require(vector["expect"] as? [[String: Any]])
-            return GoldenVector(name: try #require(vector["name"] as? String), payload: bytes(hex: hex),
+            return GoldenVector(name: try #require(vector["name"] as? String), payload: TestSupport.bytes(hex: hex),
                                 expected: try outcomes.map(render(outcome:)))
         }
     }
 
-    static func bytes(hex: String) -> [UInt8] {
-        var result: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            result.append(UInt8(hex[index..<next], radix: 16)!)
-            index = next
-        }
-        return result
-    }
 
     static func render(outcome: [String: Any]) throws -> String {
         if let error = outcome["error"] as? String { return "error \(error)" }
