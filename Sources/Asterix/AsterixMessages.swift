@@ -141,6 +141,8 @@ public struct AsterixSystemTrack: Hashable, Sendable {
     public var geometricAltitudeFt: Double?
     /// I062/136: measured flight level (1/4 FL).
     public var flightLevel: Double?
+    /// I062/220: rate of climb or descent, feet per minute (6.25 ft/min).
+    public var climbRateFtPerMinute: Double?
     /// I062/060: Mode-3/A code.
     public var mode3A: UInt16?
     /// I062/080 CNF: tentative.
@@ -243,6 +245,7 @@ public enum AsterixMessage: Hashable, Sendable {
             }
             if let altitude = record.item("130") { track.geometricAltitudeFt = Double(altitude.signed(0, 2, bits: 16)) * 6.25 }
             if let level = record.item("136") { track.flightLevel = Double(level.signed(0, 2, bits: 16)) / 4 }
+            if let climb = record.item("220") { track.climbRateFtPerMinute = Double(climb.signed(0, 2, bits: 16)) * 6.25 }
             if let code = record.item("060") { track.mode3A = UInt16(code.unsigned(0, 2) & 0x0FFF) }
             if let status = record.item("080") {
                 track.isTentative = status[status.startIndex] & 0x02 != 0

@@ -1,6 +1,7 @@
 // Classifies, decodes and counts every received message; hands frames and records to the sinks.
 public import TelemetryModel
 public import Asterix
+import Geodesy
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -53,6 +54,8 @@ public final class FrameProcessor {
     private var lastTopic: SourceTopic?
     private let jsonDecoder = TelemetryJSONDecoder()
     private let asterixParser = AsterixRecordParser([.cat034, .cat048, .cat062])
+    /// The site's ENU frame, when known: CAT062 tracks in WGS-84 are placed in it.
+    private let sitePlane: LocalTangentPlane?
     /// The known ASTERIX radars (the config's sensors: their ids and surveyed positions), by SAC/SIC.
     private let asterixSensors: [AsterixSource: SensorDescription]
     private var sources: [String: SourceState] = [:]
@@ -66,8 +69,9 @@ public final class FrameProcessor {
     /// Creates a processor for the named endpoints (the names label bad-topic pseudo-sources).
     public init(endpointNames: [String], maximumFrameBytes: Int, maximumSources: Int = 4096, siteGeoidSeparation: Double,
                 truthIntegrity: TruthIntegritySettings = TruthIntegritySettings(),
-                asterixSensors: [AsterixSource: SensorDescription] = [:],
+                asterixSensors: [AsterixSource: SensorDescription] = [:], siteOrigin: GeodeticPosition? = nil,
                 recordSinks: [any TelemetryRecordSink] = []) {
+        self.sitePlane = siteOrigin.map(LocalTangentPlane.init(origin:))
         self.asterixSensors = asterixSensors
         self.truthCheck = TruthIntegrityCheck(settings: truthIntegrity)
         self.maximumFrameBytes = maximumFrameBytes
@@ -339,14 +343,29 @@ public final class FrameProcessor {
                         sensorID: sensorID, kind: "radar", position: geodetic,
                         scanRateHz: service.rotationPeriodSeconds.flatMap { $0 > 0 ? 1 / $0 : nil })))
                 }
-            case .systemTrack:
-                // Scored as the system's tracks once the site's plane is known here (issue 15, item 5).
+            case .systemTrack(let track):
                 state.statistics.records[.track, default: 0] += 1
+                if let report = systemTrack(track, time: time, sensorID: sensorID) { handed.append(.track(report)) }
             }
             if !recordSinks.isEmpty { pending.append(contentsOf: handed) }
         }
         if firstDefect != nil { state.statistics.framesMalformed += 1 }
         return firstDefect
+    }
+
+    /// A CAT062 system track as a system's `track` record: its WGS-84 position (I062/105) and
+    /// geometric altitude (I062/130, above the ellipsoid) placed in the site's frame, its velocity
+    /// (I062/185, east and north; I062/220's rate of climb up), numbered `<SAC>-<SIC>/<track number>`.
+    /// `nil` without both positions or without the site's frame: a track without a height is counted,
+    /// not placed.
+    private func systemTrack(_ track: AsterixSystemTrack, time: Timestamp, sensorID: String) -> TrackReport? {
+        guard let sitePlane, let position = track.position, let altitude = track.geometricAltitudeFt else { return nil }
+        let geodetic = GeodeticPosition(latitude: position.latitudeDeg, longitude: position.longitudeDeg, ellipsoidalHeight: altitude * 0.3048)
+        guard geodetic.isValid else { return nil }
+        let velocity = track.velocityMPerSecond.map { ENUVector($0.x, $0.y, (track.climbRateFtPerMinute ?? 0) * 0.3048 / 60) }
+        let status = track.isEnding ? "ended" : track.isTentative == true ? "tentative" : "updated"
+        return TrackReport(time: time, trackID: "\(track.source)/\(track.trackNumber)", enu: sitePlane.enu(geodetic), velocity: velocity,
+                           status: status, sensorID: sensorID)
     }
 
     /// The elevation, degrees, at which a target `slantRange` metres from `radar` stands at ellipsoidal

@@ -40,13 +40,16 @@ public final class IngestPipeline: Sendable {
         public var truthIntegrity: TruthIntegritySettings
         /// The ring's and arena's sizes, the wait strategy and the overload policy.
         public var pipeline: PipelineSettings
-        /// The sensor id of each known ASTERIX radar, by SAC/SIC.
+        /// The known ASTERIX radars, by SAC/SIC.
         public var asterixSensors: [AsterixSource: SensorDescription]
+        /// The site origin, for positions that arrive in WGS-84 (CAT062 tracks); `nil`: none are placed.
+        public var siteOrigin: GeodeticPosition?
 
         /// A configuration; the arguments are the properties.
         public init(endpointNames: [String], maximumFrameBytes: Int, maximumSources: Int, siteGeoidSeparation: Double,
                     truthIntegrity: TruthIntegritySettings, pipeline: PipelineSettings = PipelineSettings(),
-                    asterixSensors: [AsterixSource: SensorDescription] = [:]) {
+                    asterixSensors: [AsterixSource: SensorDescription] = [:], siteOrigin: GeodeticPosition? = nil) {
+            self.siteOrigin = siteOrigin
             self.asterixSensors = asterixSensors
             self.endpointNames = endpointNames
             self.maximumFrameBytes = maximumFrameBytes
@@ -64,7 +67,7 @@ public final class IngestPipeline: Sendable {
         public func makeFrameProcessor(recordSinks: [any TelemetryRecordSink] = []) -> FrameProcessor {
             FrameProcessor(endpointNames: endpointNames, maximumFrameBytes: maximumFrameBytes, maximumSources: maximumSources,
                            siteGeoidSeparation: siteGeoidSeparation, truthIntegrity: truthIntegrity,
-                           asterixSensors: asterixSensors, recordSinks: recordSinks)
+                           asterixSensors: asterixSensors, siteOrigin: siteOrigin, recordSinks: recordSinks)
         }
     }
 

@@ -39,6 +39,7 @@ public struct IngestConfiguration: Hashable, Sendable {
                                       maximumSources: maximumSources, pipeline: pipeline)
         settings.truthIntegrity = truthIntegrity
         settings.asterixSensors = asterixSensors
+        settings.siteOrigin = site.origin
         return settings
     }
 

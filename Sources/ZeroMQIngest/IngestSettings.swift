@@ -20,14 +20,17 @@ public struct IngestSettings: Hashable, Sendable {
     public var pipeline: PipelineSettings
     /// The checks every truth fix passes before it is a drone's truth.
     public var truthIntegrity = TruthIntegritySettings()
-    /// The sensor id of each known ASTERIX radar, by SAC/SIC.
+    /// The site origin (the local ENU frame's), for positions that arrive in WGS-84 (CAT062 tracks).
+    public var siteOrigin: GeodeticPosition?
+    /// The known ASTERIX radars, by SAC/SIC.
     public var asterixSensors: [AsterixSource: SensorDescription] = [:]
 
     /// How the pipeline counts and decodes frames with these settings.
     public var pipelineConfiguration: IngestPipeline.Configuration {
         IngestPipeline.Configuration(endpointNames: endpoints.map(\.name), maximumFrameBytes: maximumFrameBytes,
                                      maximumSources: maximumSources, siteGeoidSeparation: siteGeoidSeparation,
-                                     truthIntegrity: truthIntegrity, pipeline: pipeline, asterixSensors: asterixSensors)
+                                     truthIntegrity: truthIntegrity, pipeline: pipeline, asterixSensors: asterixSensors,
+                                     siteOrigin: siteOrigin)
     }
 
     /// Creates settings.

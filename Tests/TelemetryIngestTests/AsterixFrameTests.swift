@@ -174,4 +174,30 @@ struct AsterixFrameTests {
         let (parsed, problems) = AsterixRecordParser([.cat048]).parse(many)
         #expect(parsed.count == 10_000 && problems.isEmpty)
     }
+
+    @Test("A CAT062 system track with a WGS-84 position and a geometric altitude becomes the system's track in the site's frame")
+    func systemTrack() throws {
+        let origin = GeodeticPosition(latitude: 35.85, longitude: 126.55, ellipsoidalHeight: 5)
+        let plane = LocalTangentPlane(origin: origin)
+        let truth = plane.geodetic(ENUVector(1_200, -800, 150))
+        let scale = 33_554_432.0 / 180
+        // FRN 1 (010), 4 (070), 5 (105), 7 (185); 12 (040), 13 (080); 18 (130), 20 (220).
+        let record: [UInt8] = [0x9B, 0x0D, 0x14, 9, 9] + Self.tod(500) + Self.be(Int64((truth.latitude * scale).rounded()), 4)
+            + Self.be(Int64((truth.longitude * scale).rounded()), 4) + Self.be(-20, 2) + Self.be(12, 2)   // vx −5 m/s, vy 3 m/s
+            + Self.be(4_321, 2) + [0x02]   // track 4321, tentative
+            + Self.be(Int64((truth.ellipsoidalHeight / 0.3048 / 6.25).rounded()), 2) + Self.be(96, 2)   // 600 ft/min
+        let sink = CapturingSink()
+        let processor = FrameProcessor(endpointNames: ["c2"], maximumFrameBytes: 65_536, siteGeoidSeparation: 0, siteOrigin: origin,
+                                       recordSinks: [sink])
+        #expect(Self.feed(processor, "asterix/9-9", Self.block(62, [record]), at: midnight + 501 * 1_000_000_000) == nil)
+        guard case .track(let track)? = sink.records.first?.0 else { Issue.record("no track: \(sink.records)"); return }
+        #expect(track.trackID == "9-9/4321" && track.status == "tentative" && track.sensorID == "9-9")
+        #expect(abs(track.enu.x - 1_200) < 1 && abs(track.enu.y + 800) < 1 && abs(track.enu.z - 150) < 1.5)   // 6.25 ft steps
+        #expect(track.velocity == ENUVector(-5, 3, 600 * 0.3048 / 60))
+        #expect(track.time.nanosecondsSinceEpoch == midnight + 500 * 1_000_000_000)
+        // Without the site's frame it is counted, not placed.
+        let unplaced = FrameProcessor(endpointNames: ["c2"], maximumFrameBytes: 65_536, siteGeoidSeparation: 0, recordSinks: [sink])
+        Self.feed(unplaced, "asterix/9-9", Self.block(62, [record]), at: midnight + 501 * 1_000_000_000)
+        #expect(unplaced.statistics.sources["asterix/9-9"]?.records == [.track: 1] && sink.records.count == 1)
+    }
 }
