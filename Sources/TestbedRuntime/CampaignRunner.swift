@@ -90,7 +90,7 @@ public enum CampaignRunner {
         for target in targets {
             let path = try ReportRunner.locateRecording(target, log: logPath)
             let data = try RecordedRunData.load(path: path)
-            let output = Evaluator(plan: plan, input: EvaluationInput.recorded(data)).evaluate()
+            let output = Evaluator(plan: plan, input: try EvaluationInput.recorded(data)).evaluate()
             var pd: [String: CampaignRunFigure] = [:]
             for criterion in criteria {
                 let figure = output.figures.first { $0.key == criterion.figureKey }

@@ -70,7 +70,7 @@ public enum EvaluateRunner {
         let trackSHA = RunLog.sha256Hex(file: options.tracksPath) ?? ""
         if let recordingPath = options.recordingPath {
             let data = try RecordedRunData.load(path: recordingPath)
-            input = EvaluationInput.recorded(data, tracks: (options.tracksPath, tracks, trackSHA))
+            input = try EvaluationInput.recorded(data, tracks: .file(path: options.tracksPath, tracks: tracks, sha256: trackSHA))
             epoch = input.span?.lowerBound ?? Timestamp(nanosecondsSinceEpoch: 0)
         } else if let truth = scenarioTruth {
             epoch = truth.epoch

@@ -43,11 +43,21 @@ struct EvaluationInput {
     enum ReportTextSource {
         case replayedTracker
         case file(path: String, sha256: String)
+        /// The tracks a system under test reported during the run, as recorded.
+        case recordedSystem(String)
     }
 
-    /// The content of a recorded run; `tracks`, when given, replaces the tracks of Haechi's tracker
-    /// (a system's own track file scored against the run's truth).
-    static func recorded(_ data: RecordedRunData, tracks override: (path: String, tracks: [TrackPath], sha256: String)? = nil) -> EvaluationInput {
+    /// What replaces the tracks of Haechi's tracker: a system's own track file, or the tracks a system
+    /// reported during the run (its CAT062 system tracks or JSON `track` records, from the recording).
+    enum TrackOverride {
+        case file(path: String, tracks: [TrackPath], sha256: String)
+        case recordedSystem(String)
+    }
+
+    /// The content of a recorded run, its tracks Haechi's tracker's unless `override` names others,
+    /// scored against the run's truth.
+    /// - Throws: when `override` names a system that reported no tracks in the run.
+    static func recorded(_ data: RecordedRunData, tracks override: TrackOverride? = nil) throws(RuntimeError) -> EvaluationInput {
         let truths = data.truth.keys.sorted().compactMap { id -> TruthPath? in
             let states = data.truth[id]!.map { KinematicState(time: $0.time, position: $0.enu, velocity: $0.velocity) }
             return states.isEmpty ? nil : TruthPath(id: id, states: states)
@@ -59,10 +69,19 @@ struct EvaluationInput {
         }
         var tracks: [TrackPath]
         let source: ReportTextSource
-        if let override {
-            tracks = override.tracks
-            source = .file(path: override.path, sha256: override.sha256)
-        } else {
+        switch override {
+        case .file(let path, let fileTracks, let sha256)?:
+            tracks = fileTracks
+            source = .file(path: path, sha256: sha256)
+        case .recordedSystem(let system)?:
+            guard let reported = data.systemTracks[system], !reported.isEmpty else {
+                let known = data.systemTracks.keys.sorted()
+                throw RuntimeError(code: .config, message: "the recording holds no tracks reported by '\(system)'"
+                                   + (known.isEmpty ? " (no system reported tracks in this run)" : "; systems that did: \(known.joined(separator: ", "))"))
+            }
+            tracks = reported.map { TrackPath(id: $0.id, states: $0.states) }
+            source = .recordedSystem(system)
+        case nil:
             var byTrack: [Int: [KinematicState]] = [:]
             for track in data.tracks {
                 byTrack[track.trackID, default: []].append(KinematicState(time: track.time, position: track.state.position,

@@ -5,6 +5,7 @@ public import TelemetryIngest
 import ZeroMQIngest
 public import TelemetryModel
 public import Tracking
+public import Evaluation
 import ZeroMQ
 import Foundation
 
@@ -34,6 +35,9 @@ public struct RecordedRunData: Sendable {
     public var sensors: [String: (description: SensorDescription, enu: ENUVector?)]
     /// The tracker's confirmed tracks, in order.
     public var tracks: [TrackOutput]
+    /// The tracks systems under test reported (CAT062 system tracks, JSON `track` records), by the
+    /// reporting system's sensor id (else its source id): each track's states in the order received.
+    public var systemTracks: [String: [(id: String, states: [KinematicState])]] = [:]
     /// The receive times of the first and last frames.
     public var firstFrame: Timestamp?
     public var lastFrame: Timestamp?
@@ -70,7 +74,8 @@ public struct RecordedRunData: Sendable {
         collector.finish()
         return RecordedRunData(provenance: session.provenance, configuration: configuration, truth: collector.truth,
                                scans: collector.scans, sensors: collector.sensorTable, tracks: collector.tracks,
-                               firstFrame: first, lastFrame: last, frames: frames, truthIntegrity: processor.statistics.truth)
+                               systemTracks: collector.systemTracks, firstFrame: first, lastFrame: last, frames: frames,
+                               truthIntegrity: processor.statistics.truth)
     }
 
     /// Gathers records as the decode stage hands them over (one thread: the caller's).
@@ -82,6 +87,8 @@ public struct RecordedRunData: Sendable {
         var scans: [SensorScan] = []
         var sensors: [String: SensorDescription] = [:]
         var tracks: [TrackOutput] = []
+        var systemTracks: [String: [(id: String, states: [KinematicState])]] = [:]
+        private var systemTrackIndex: [String: [String: Int]] = [:]
 
         init(configuration: IngestConfiguration) {
             session = TrackingSession(settings: configuration.tracking.settings, origin: configuration.site.origin,
@@ -100,6 +107,15 @@ public struct RecordedRunData: Sendable {
                                                                    verticalDOP: fix.verticalDOP))
             case .sensor(let sensor):
                 sensors[sensor.sensorID] = sensor
+            case .track(let report):
+                let system = report.sensorID ?? source.sourceID
+                let state = KinematicState(time: report.time, position: report.enu, velocity: report.velocity)
+                if let index = systemTrackIndex[system]?[report.trackID] {
+                    systemTracks[system]![index].states.append(state)
+                } else {
+                    systemTrackIndex[system, default: [:]][report.trackID] = systemTracks[system, default: []].count
+                    systemTracks[system, default: []].append((report.trackID, [state]))
+                }
             default:
                 break
             }

@@ -644,6 +644,8 @@ struct Evaluator {
         switch input.trackSource {
         case .replayedTracker: ReportText(ko: "Haechi 추적기를 기록으로 재실행", en: "Haechi's tracker, replayed from the recording")
         case .file(let path, let sha): ReportText(ko: "항적 파일 \(path), SHA-256 \(sha.prefix(16))…", en: "track file \(path), SHA-256 \(sha.prefix(16))…")
+        case .recordedSystem(let system):
+            ReportText(ko: "시험 중 시험 대상 체계가 보고한 항적 (체계 \(system), 기록에서)", en: "the tracks system \(system) reported during the run (from the recording)")
         }
     }
 

@@ -24,6 +24,9 @@ public struct ReportOptions: Sendable {
     public var keyPath: String?
     /// A track file to score instead of Haechi's replayed tracker (a system under test's own tracks).
     public var tracksPath: String?
+    /// A system under test whose reported tracks (recorded during the run) to score instead of
+    /// Haechi's replayed tracker, by its sensor id.
+    public var systemTracks: String?
     /// Also print each HTML report to PDF (`report.<lang>.pdf`, signed with the rest) with headless Chromium.
     public var pdf = false
 
@@ -70,12 +73,14 @@ public enum ReportRunner {
             throw RuntimeError(code: .io, file: recordingPath, message: "cannot read the recording")
         }
         let data = try RecordedRunData.load(path: recordingPath)
-        var override: (path: String, tracks: [TrackPath], sha256: String)?
+        var override: EvaluationInput.TrackOverride?
         if let tracksPath = options.tracksPath {
             guard let sha = RunLog.sha256Hex(file: tracksPath) else { throw RuntimeError(code: .io, file: tracksPath, message: "cannot read the track file") }
-            override = (tracksPath, try EvaluateRunner.readTracks(tracksPath), sha)
+            override = .file(path: tracksPath, tracks: try EvaluateRunner.readTracks(tracksPath), sha256: sha)
+        } else if let system = options.systemTracks {
+            override = .recordedSystem(system)
         }
-        let input = EvaluationInput.recorded(data, tracks: override)
+        let input = try EvaluationInput.recorded(data, tracks: override)
         let evaluation = Evaluator(plan: plan, input: input).evaluate()
         // The range's key signs the draft and its run-log entry: checked (owner, mode, not beside the
         // log) before anything is logged or written.

@@ -47,6 +47,9 @@ struct Report: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A system's own track file to score instead of Haechi's replayed tracker.", valueName: "tracks.jsonl"))
     var tracks: String?
 
+    @Option(name: .long, help: ArgumentHelp("Score the tracks a system under test reported during the run (its CAT062 system tracks or JSON track records, by its sensor id) instead of Haechi's replayed tracker.", valueName: "sensor-id"))
+    var systemTracks: String?
+
     @Flag(name: .long, help: "Also print each HTML report to an A4 PDF (report.<lang>.pdf, signed) with headless Chromium.")
     var pdf = false
 
@@ -60,6 +63,7 @@ struct Report: ParsableCommand {
             throw ValidationError("--format must list html, json and/or md, comma-separated")
         }
         if pdf && !formats.contains("html") { throw ValidationError("--pdf prints the HTML report: add html to --format") }
+        if tracks != nil && systemTracks != nil { throw ValidationError("--tracks and --system-tracks each name the tracks to score: give one") }
     }
 
     func run() throws {
@@ -69,6 +73,7 @@ struct Report: ParsableCommand {
             formats: format.split(separator: ",").compactMap { ReportFormat(rawValue: String($0)) }, outputDirectory: out,
             logPath: log, keyPath: key, tracksPath: tracks)
         options.pdf = pdf
+        options.systemTracks = systemTracks
         do {
             result = try ReportRunner.run(options)
         } catch {
