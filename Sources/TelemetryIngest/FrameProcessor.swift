@@ -30,7 +30,13 @@ public final class FrameProcessor {
         var asterixScan: UInt64 = 0
         /// The radar's position: from its last CAT034 I034/120, else the config's survey.
         var asterixPosition: GeodeticPosition?
+        /// Remote ID: the UAS id each transmitter (`id_or_mac`) last declared (OPEN_DRONE_ID_BASIC_ID);
+        /// at most ``FrameProcessor/remoteIDTransmittersPerSource`` transmitters are named.
+        var remoteIDNames: [MAVLinkOpenDroneIDBytes: String] = [:]
     }
+
+    /// Transmitters whose declared UAS id each Remote ID receiver's source remembers.
+    static let remoteIDTransmittersPerSource = 1024
 
     /// Truth assemblers kept apart per source (one per sending connection; later connections share one).
     static let assemblersPerSource = 4
@@ -353,6 +359,50 @@ public final class FrameProcessor {
         return firstDefect
     }
 
+    /// Remote ID through MAVLink (ASTM F3411 as `OPEN_DRONE_ID_*`): a receiver's reports of what each
+    /// aircraft says of itself. A BASIC_ID names its transmitter; a LOCATION with a position becomes
+    /// a `track` record of the receiver (its source id as `sensor_id`), numbered by the declared UAS
+    /// id (else the transmitter's `id_or_mac`), at its WGS-84 altitude in the site's frame, timed by its
+    /// seconds-after-the-hour nearest the receipt; scored like any system's tracks (`report
+    /// --system-tracks`). Never truth.
+    private func remoteID(_ message: MAVLinkMessage, topic: SourceTopic, state: inout SourceState, receivedAt: Timestamp) {
+        switch message {
+        case .openDroneIDBasicID(let basic):
+            guard let name = basic.uasID.text ?? (basic.uasID.bytes.contains { $0 != 0 } ? basic.uasID.hex : nil) else { return }
+            if state.remoteIDNames[basic.idOrMAC] != nil || state.remoteIDNames.count < Self.remoteIDTransmittersPerSource {
+                state.remoteIDNames[basic.idOrMAC] = name
+            }
+        case .openDroneIDLocation(let location):
+            guard let sitePlane, !recordSinks.isEmpty, location.latitude != 0 || location.longitude != 0,
+                  location.altitudeGeodetic > -1000, location.timestamp.isFinite, location.timestamp >= 0, location.timestamp < 3600 else { return }
+            let geodetic = GeodeticPosition(latitude: Double(location.latitude) / 1e7, longitude: Double(location.longitude) / 1e7,
+                                            ellipsoidalHeight: Double(location.altitudeGeodetic))
+            guard geodetic.isValid else { return }
+            let time = Timestamp(nanosecondsSinceEpoch: Self.resolve(secondsAfterHour: Double(location.timestamp), near: receivedAt.nanosecondsSinceEpoch))
+            var velocity: ENUVector?
+            if location.direction <= 35_999, location.speedHorizontal <= 25_425 {
+                let course = Double(location.direction) / 100 * .pi / 180, speed = Double(location.speedHorizontal) / 100
+                let climb = abs(Int(location.speedVertical)) <= 6_200 ? Double(location.speedVertical) / 100 : 0
+                velocity = ENUVector(speed * sin(course), speed * cos(course), climb)
+            }
+            let name = state.remoteIDNames[location.idOrMAC] ?? location.idOrMAC.hex
+            pending.append(.track(TrackReport(time: time, trackID: name, enu: sitePlane.enu(geodetic), velocity: velocity,
+                                              status: location.status == 2 ? "airborne" : location.status == 3 ? "emergency" : "updated",
+                                              sensorID: topic.sourceID)))
+        default:
+            return
+        }
+    }
+
+    /// The time, ns since the epoch, that is `seconds` after some full UTC hour and lies nearest
+    /// `receivedAt` (the hour before or after when the report and its receipt straddle one).
+    static func resolve(secondsAfterHour seconds: Double, near receivedAt: Int64) -> Int64 {
+        let hour: Int64 = 3_600_000_000_000
+        let start = receivedAt - ((receivedAt % hour) + hour) % hour
+        let offset = Int64((seconds * 1e9).rounded())
+        return [start - hour + offset, start + offset, start + hour + offset].min { abs($0 - receivedAt) < abs($1 - receivedAt) }!
+    }
+
     /// A CAT062 system track as a system's `track` record: its WGS-84 position (I062/105) and
     /// geometric altitude (I062/130, above the ellipsoid) placed in the site's frame, its velocity
     /// (I062/185, east and north; I062/220's rate of climb up), numbered `<SAC>-<SIC>/<track number>`.
@@ -430,6 +480,7 @@ public final class FrameProcessor {
                         loss: &state.statistics.mavlinkLoss)
                     if restarted { Self.mark(&state.restartedSystems, header.systemID) }
                 }
+                remoteID(message, topic: topic, state: &state, receivedAt: receivedAt)
                 if assembler >= 0, let fix = state.truth[assembler].assembler.ingest(header, message, receivedAt: receivedAt) {
                     state.statistics.truthFixes[fix.clock, default: 0] += 1
                     state.statistics.noteRecordTime(fix.time)
@@ -449,7 +500,7 @@ public final class FrameProcessor {
     /// counts from boot (a Unix `time_usec` is another clock, and not used).
     static func bootMilliseconds(_ message: MAVLinkMessage) -> Int64? {
         switch message {
-        case .heartbeat: nil
+        case .heartbeat, .openDroneIDBasicID, .openDroneIDLocation, .openDroneIDSystem, .openDroneIDOperatorID, .openDroneIDMessagePack: nil
         case .systemTime(let time): Int64(time.timeBootMilliseconds)
         case .globalPositionInt(let position): Int64(position.timeBootMilliseconds)
         case .gpsRawInt(let gps): gps.timeMicroseconds < MAVLinkTruthAssembler.unixMicrosecondsThreshold

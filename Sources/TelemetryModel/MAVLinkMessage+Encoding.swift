@@ -8,6 +8,11 @@ extension MAVLinkMessage {
         case .systemTime: 2
         case .gpsRawInt: 24
         case .globalPositionInt: 33
+        case .openDroneIDBasicID: 12900
+        case .openDroneIDLocation: 12901
+        case .openDroneIDSystem: 12904
+        case .openDroneIDOperatorID: 12905
+        case .openDroneIDMessagePack: 12915
         }
     }
 
@@ -18,6 +23,11 @@ extension MAVLinkMessage {
         p.reserveCapacity(MAVLinkMessageDefinition.maximumLength)
         func put<T: FixedWidthInteger>(_ value: T) {
             withUnsafeBytes(of: value.littleEndian) { p.append(contentsOf: $0) }
+        }
+        func put(_ value: Float) { put(value.bitPattern) }
+        func put(_ bytes: MAVLinkOpenDroneIDBytes, _ count: Int = 20) {
+            p.append(contentsOf: bytes.bytes.prefix(count))
+            p.append(contentsOf: repeatElement(0, count: max(0, count - bytes.bytes.count)))
         }
         switch self {
         case .heartbeat(let m):
@@ -32,6 +42,22 @@ extension MAVLinkMessage {
         case .globalPositionInt(let m):
             put(m.timeBootMilliseconds); put(m.latitudeE7); put(m.longitudeE7); put(m.altitudeMSLMillimetres)
             put(m.relativeAltitudeMillimetres); put(m.vx); put(m.vy); put(m.vz); put(m.heading)
+        case .openDroneIDBasicID(let m):
+            put(UInt8(0)); put(UInt8(0)); put(m.idOrMAC); put(m.idType); put(m.uaType); put(m.uasID)
+        case .openDroneIDLocation(let m):
+            put(m.latitude); put(m.longitude); put(m.altitudeBarometric); put(m.altitudeGeodetic); put(m.height); put(m.timestamp)
+            put(m.direction); put(m.speedHorizontal); put(m.speedVertical); put(UInt8(0)); put(UInt8(0)); put(m.idOrMAC)
+            put(m.status); put(m.heightReference); put(m.horizontalAccuracy); put(m.verticalAccuracy); put(m.barometerAccuracy)
+            put(m.speedAccuracy); put(m.timestampAccuracy)
+        case .openDroneIDSystem(let m):
+            put(m.operatorLatitude); put(m.operatorLongitude); put(m.areaCeiling); put(m.areaFloor); put(m.operatorAltitudeGeodetic)
+            put(m.timestamp); put(m.areaCount); put(m.areaRadius); put(UInt8(0)); put(UInt8(0)); put(m.idOrMAC)
+            put(m.operatorLocationType); put(m.classificationType); put(m.categoryEU); put(m.classEU)
+        case .openDroneIDOperatorID(let m):
+            put(UInt8(0)); put(UInt8(0)); put(m.idOrMAC); put(m.operatorIDType); put(m.operatorID)
+        case .openDroneIDMessagePack(let m):
+            put(UInt8(0)); put(UInt8(0)); put(m.idOrMAC); put(m.singleMessageSize); put(m.messageCount)
+            put(MAVLinkOpenDroneIDBytes(m.messages), 225)
         }
         return p
     }

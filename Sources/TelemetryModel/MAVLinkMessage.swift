@@ -141,6 +141,16 @@ public enum MAVLinkMessage: Hashable, Sendable {
     case gpsRawInt(MAVLinkGPSRawInt)
     /// `GLOBAL_POSITION_INT` (#33).
     case globalPositionInt(MAVLinkGlobalPositionInt)
+    /// `OPEN_DRONE_ID_BASIC_ID` (#12900).
+    case openDroneIDBasicID(MAVLinkOpenDroneIDBasicID)
+    /// `OPEN_DRONE_ID_LOCATION` (#12901).
+    case openDroneIDLocation(MAVLinkOpenDroneIDLocation)
+    /// `OPEN_DRONE_ID_SYSTEM` (#12904).
+    case openDroneIDSystem(MAVLinkOpenDroneIDSystem)
+    /// `OPEN_DRONE_ID_OPERATOR_ID` (#12905).
+    case openDroneIDOperatorID(MAVLinkOpenDroneIDOperatorID)
+    /// `OPEN_DRONE_ID_MESSAGE_PACK` (#12915).
+    case openDroneIDMessagePack(MAVLinkOpenDroneIDMessagePack)
 
     /// The message's kind, for counting.
     public var kind: RecordKind {
@@ -149,6 +159,11 @@ public enum MAVLinkMessage: Hashable, Sendable {
         case .systemTime: .systemTime
         case .gpsRawInt: .gpsRawInt
         case .globalPositionInt: .globalPositionInt
+        case .openDroneIDBasicID: .openDroneIDBasicID
+        case .openDroneIDLocation: .openDroneIDLocation
+        case .openDroneIDSystem: .openDroneIDSystem
+        case .openDroneIDOperatorID: .openDroneIDOperatorID
+        case .openDroneIDMessagePack: .openDroneIDMessagePack
         }
     }
 }
@@ -166,12 +181,17 @@ struct MAVLinkMessageDefinition {
         case 2: MAVLinkMessageDefinition(id: 2, length: 12, crcExtra: 137)
         case 24: MAVLinkMessageDefinition(id: 24, length: 52, crcExtra: 24)
         case 33: MAVLinkMessageDefinition(id: 33, length: 28, crcExtra: 104)
+        case 12900: MAVLinkMessageDefinition(id: 12900, length: 44, crcExtra: 114)
+        case 12901: MAVLinkMessageDefinition(id: 12901, length: 59, crcExtra: 254)
+        case 12904: MAVLinkMessageDefinition(id: 12904, length: 54, crcExtra: 77)
+        case 12905: MAVLinkMessageDefinition(id: 12905, length: 43, crcExtra: 49)
+        case 12915: MAVLinkMessageDefinition(id: 12915, length: 249, crcExtra: 94)
         default: nil
         }
     }
 
     /// The longest payload of any known message: the size of the zero-filled decode buffer.
-    static let maximumLength = 52
+    static let maximumLength = 249
 
     /// Decodes a payload that has been zero-filled to at least ``length`` bytes.
     /// Fields are in MAVLink wire order: sorted by type size, largest first, extensions last.
@@ -182,6 +202,8 @@ struct MAVLinkMessageDefinition {
         func u32(_ o: Int) -> UInt32 { UInt32(littleEndian: p.loadUnaligned(fromByteOffset: o, as: UInt32.self)) }
         func i32(_ o: Int) -> Int32 { Int32(littleEndian: p.loadUnaligned(fromByteOffset: o, as: Int32.self)) }
         func u64(_ o: Int) -> UInt64 { UInt64(littleEndian: p.loadUnaligned(fromByteOffset: o, as: UInt64.self)) }
+        func f32(_ o: Int) -> Float { Float(bitPattern: u32(o)) }
+        func bytes(_ o: Int, _ n: Int) -> MAVLinkOpenDroneIDBytes { MAVLinkOpenDroneIDBytes(Array(p[o..<(o + n)])) }
         switch id {
         case 0:
             return .heartbeat(MAVLinkHeartbeat(customMode: u32(0), type: u8(4), autopilot: u8(5), baseMode: u8(6),
@@ -198,6 +220,24 @@ struct MAVLinkMessageDefinition {
             return .globalPositionInt(MAVLinkGlobalPositionInt(
                 timeBootMilliseconds: u32(0), latitudeE7: i32(4), longitudeE7: i32(8), altitudeMSLMillimetres: i32(12),
                 relativeAltitudeMillimetres: i32(16), vx: i16(20), vy: i16(22), vz: i16(24), heading: u16(26)))
+        case 12900:
+            return .openDroneIDBasicID(MAVLinkOpenDroneIDBasicID(idOrMAC: bytes(2, 20), idType: u8(22), uaType: u8(23), uasID: bytes(24, 20)))
+        case 12901:
+            return .openDroneIDLocation(MAVLinkOpenDroneIDLocation(
+                idOrMAC: bytes(32, 20), status: u8(52), direction: u16(24), speedHorizontal: u16(26), speedVertical: i16(28),
+                latitude: i32(0), longitude: i32(4), altitudeBarometric: f32(8), altitudeGeodetic: f32(12), height: f32(16),
+                heightReference: u8(53), horizontalAccuracy: u8(54), verticalAccuracy: u8(55), barometerAccuracy: u8(56),
+                speedAccuracy: u8(57), timestampAccuracy: u8(58), timestamp: f32(20)))
+        case 12904:
+            return .openDroneIDSystem(MAVLinkOpenDroneIDSystem(
+                idOrMAC: bytes(30, 20), operatorLatitude: i32(0), operatorLongitude: i32(4), areaCeiling: f32(8), areaFloor: f32(12),
+                operatorAltitudeGeodetic: f32(16), timestamp: u32(20), areaCount: u16(24), areaRadius: u16(26),
+                operatorLocationType: u8(50), classificationType: u8(51), categoryEU: u8(52), classEU: u8(53)))
+        case 12905:
+            return .openDroneIDOperatorID(MAVLinkOpenDroneIDOperatorID(idOrMAC: bytes(2, 20), operatorIDType: u8(22), operatorID: bytes(23, 20)))
+        case 12915:
+            return .openDroneIDMessagePack(MAVLinkOpenDroneIDMessagePack(
+                idOrMAC: bytes(2, 20), singleMessageSize: u8(22), messageCount: u8(23), messages: Array(p[24..<249])))
         default:
             preconditionFailure("no layout for MAVLink message \(id)")
         }

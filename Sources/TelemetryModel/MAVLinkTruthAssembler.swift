@@ -50,7 +50,8 @@ public struct MAVLinkTruthAssembler: Sendable {
         var state = systems[header.systemID] ?? SystemState()
         defer { systems[header.systemID] = state }
         switch message {
-        case .heartbeat:
+        case .heartbeat, .openDroneIDBasicID, .openDroneIDLocation, .openDroneIDSystem, .openDroneIDOperatorID, .openDroneIDMessagePack:
+            // Remote ID is what an aircraft claims, received by a sensor: never its truth.
             return nil
         case .systemTime(let time):
             if time.timeUnixMicroseconds != 0 {

@@ -58,6 +58,12 @@ public enum RecordKind: String, Sendable, Hashable, CaseIterable, Codable, Compa
     case globalPositionInt = "global_position_int"
     /// MAVLink `GPS_RAW_INT`.
     case gpsRawInt = "gps_raw_int"
+    /// MAVLink `OPEN_DRONE_ID_BASIC_ID`, `_LOCATION`, `_SYSTEM`, `_OPERATOR_ID`, `_MESSAGE_PACK` (Remote ID).
+    case openDroneIDBasicID = "open_drone_id_basic_id"
+    case openDroneIDLocation = "open_drone_id_location"
+    case openDroneIDSystem = "open_drone_id_system"
+    case openDroneIDOperatorID = "open_drone_id_operator_id"
+    case openDroneIDMessagePack = "open_drone_id_message_pack"
 
     public static func < (lhs: RecordKind, rhs: RecordKind) -> Bool { lhs.rawValue < rhs.rawValue }
 }

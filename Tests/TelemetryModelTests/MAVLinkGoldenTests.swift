@@ -61,6 +61,9 @@ func render(_ event: MAVLinkParseEvent) -> String {
                 "time_boot_ms": (m.timeBootMilliseconds), "lat": (m.latitudeE7), "lon": (m.longitudeE7),
                 "alt": (m.altitudeMSLMillimetres), "relative_alt": (m.relativeAltitudeMillimetres),
                 "vx": (m.vx), "vy": (m.vy), "vz": (m.vz), "hdg": (m.heading)])
+        case .openDroneIDBasicID, .openDroneIDLocation, .openDroneIDSystem, .openDroneIDOperatorID, .openDroneIDMessagePack:
+            // Remote ID has float and array fields: RemoteIDTests compare those with pymavlink's.
+            (name, fields) = ("OPEN_DRONE_ID", [:])
         }
         let values = fields.keys.sorted().map { "\($0)=\(fields[$0]!)" }
         return "\(name) msgid=\(h.messageID) sysid=\(h.systemID) compid=\(h.componentID) seq=\(h.sequence) version=\(h.version) signed=\(h.isSigned) \(values.joined(separator: " "))"
