@@ -157,7 +157,7 @@ for target in package.targets where target.type != .system {
 // with `-sanitize=fuzzer,address`: libFuzzer supplies `main`, each target `LLVMFuzzerTestOneInput`.
 if Context.environment["HAECHI_FUZZ"] != nil {
     package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
-    for (name, dependencies) in [("FuzzJSON", ["TelemetryModel"]), ("FuzzMAVLink", ["TelemetryModel"]),
+    for (name, dependencies) in [("FuzzJSON", ["TelemetryModel"]), ("FuzzMAVLink", ["TelemetryModel", "TelemetryIngest"]),
                                  ("FuzzMCAP", ["MCAPCodec"]), ("FuzzRecover", ["MCAPCodec"]), ("FuzzAsterix", ["Asterix"])] {
         package.targets.append(.executableTarget(name: name, dependencies: (dependencies + ["FuzzSupport"]).map { .target(name: $0) },
                                                  path: "Fuzz/\(name)"))
