@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# `make demo`: a live test run on loopback. `haechi simulate` flies the quickstart scenario (three
-# drones, one radar, two minutes) at 10x speed and pushes every sensor and drone message to
+# `make demo`: a live test run on loopback. `haechi simulate` flies the mixed scenario (three drones,
+# two minutes, seen by an ASTERIX radar, a JSON radar, an RF direction finder and a Remote ID receiver)
+# at 10x speed, dated now (ASTERIX and Remote ID carry only the time of day, of the hour), and pushes
+# every sensor and drone message to
 # `haechi ingest`, which runs on the sample config, tracks the drones live, records the session to
 # Replays/<run-id>.mcap and prints what it counted. Then the two summaries are compared (every message
 # sent must be accounted for), and the recording is replayed through the same pipeline: the replayed
@@ -21,7 +23,7 @@ ingest=$!
 trap 'kill "$ingest" 2>/dev/null || true' EXIT
 
 # PUSH is lossless: until ingest has bound its endpoint, the simulator waits.
-"$HAECHI_BIN" simulate --scenario Config/scenarios/quickstart.yaml --speed 10 \
+"$HAECHI_BIN" simulate --scenario Config/scenarios/mixed.yaml --speed 10 --epoch "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
     --socket push --publish tcp://127.0.0.1:7001 --summary "$out/sent.json"
 
 wait "$ingest"
@@ -57,9 +59,13 @@ PY
 # The certification report: the run scored against its truth under the sample test plan, in Korean
 # and English, a draft signed by the range key, logged in the run log, and verified.
 rm -rf "$out/report"
-"$HAECHI_BIN" report "$recording" --plan Config/plans/radar-acceptance.yaml --lang both --format html,json,md \
+"$HAECHI_BIN" report "$recording" --plan Config/plans/mixed-acceptance.yaml --lang both --format html,json,md \
     --out "$out/report" --log Replays/runlog.sqlite
 "$HAECHI_BIN" verify "$out/report" --log Replays/runlog.sqlite
+# A system under test's own reports scored the same way: the Remote ID receiver's, as its tracks.
+rm -rf "$out/report-remote-id"
+"$HAECHI_BIN" report "$recording" --plan Config/plans/mixed-acceptance.yaml --lang both --format html,json,md \
+    --out "$out/report-remote-id" --log Replays/runlog.sqlite --system-tracks rid-1 --quiet
 
 # An officer authorises it: a demo officer's key (made once, outside the repository; its public key
 # is the demo's whole trust store), the signature, and the check against the trust store.
@@ -75,3 +81,4 @@ echo
 echo "summaries: $out/summary.json (ingest), $out/sent.json (simulator), $out/replay-summary.json (replay)"
 echo "recording: $recording (open it in Foxglove, or: haechi replay $recording --speed 1)"
 echo "report:    $out/report/report.both.html (open it in a browser; haechi verify $out/report --trust-store $out/officers checks it)"
+echo "           $out/report-remote-id/report.both.html (the Remote ID receiver's reports, scored as its tracks)"

@@ -23,6 +23,9 @@ public struct ScenarioSpec: Hashable, Sendable {
     public var drones: [DroneSpec]
     /// Every sensor.
     public var sensors: [SensorSpec]
+    /// A Remote ID receiver's source id: when set, it relays every airborne drone's Remote ID
+    /// (MAVLink `OPEN_DRONE_ID_BASIC_ID` and `_LOCATION`) on `mavlink/<id>` at each truth tick.
+    public var remoteIDReceiver: String?
 
     /// Creates a scenario.
     public init(name: String, seed: UInt64, origin: GeodeticPosition, geoidSeparation: Double, epoch: Timestamp,

@@ -36,6 +36,11 @@ public struct SimulationWireRenderer: Sendable {
     private let sensorTopics: [String]
     private let droneTopics: [String]
     private let plane: LocalTangentPlane
+    /// The Remote ID receiver's MAVLink `seq`, and when each drone's BASIC_ID was last relayed.
+    private var remoteIDSequence: UInt8 = 0
+    private var remoteIDNamedAt: [Timestamp?]
+    /// How often a drone's BASIC_ID is relayed again (ASTM F3411 broadcasts it every few seconds).
+    static let remoteIDNameInterval: Int64 = 3_000_000_000
     /// MAVLink `seq` counters start here (0 unless a test wants to see the wrap).
     static let firstMAVLinkSequence: UInt8 = 0
     static let bootLeadSeconds = 60.0
@@ -47,6 +52,7 @@ public struct SimulationWireRenderer: Sendable {
         droneSequence = Array(repeating: Self.firstMAVLinkSequence, count: spec.drones.count)
         sensorTopics = spec.sensors.map { sensor in sensor.asterix.map { "asterix/\($0)" } ?? "json/" + sensor.id }
         plane = LocalTangentPlane(origin: spec.origin)
+        remoteIDNamedAt = Array(repeating: nil, count: spec.drones.count)
         droneTopics = spec.drones.map { "mavlink/" + $0.id }
     }
 
@@ -106,6 +112,44 @@ public struct SimulationWireRenderer: Sendable {
                     droneSequence[i] &+= 1
                     tally.count(droneTopics[i], message.kind)
                 }
+            }
+            if let receiver = spec.remoteIDReceiver { relayRemoteID(fixes, time: time, receiver: receiver, into: &out) }
+        }
+    }
+
+    /// What a Remote ID receiver relays at a truth tick: each airborne drone's LOCATION (its own GNSS
+    /// position, as ASTM F3411 broadcasts it), after its BASIC_ID when that is due (every 3 s). The
+    /// drone's UAS id is its serial number `HAECHI<number>-<id>`; its `id_or_mac` a made-up MAC.
+    mutating func relayRemoteID(_ fixes: [DroneFix], time: Timestamp, receiver: String, into out: inout [WireMessage]) {
+        let topic = "mavlink/" + receiver
+        for fix in fixes {
+            let i = fix.droneIndex
+            let mac = MAVLinkOpenDroneIDBytes([0x02, 0x48, 0x45, 0x43, UInt8(i >> 8), UInt8(i & 0xFF)] + Array(repeating: 0, count: 14))
+            var messages: [MAVLinkMessage] = []
+            if remoteIDNamedAt[i].map({ time.nanosecondsSinceEpoch - $0.nanosecondsSinceEpoch >= Self.remoteIDNameInterval }) ?? true {
+                remoteIDNamedAt[i] = time
+                let serial = Array("HAECHI\(i + 1)-\(spec.drones[i].id)".utf8.prefix(20))
+                messages.append(.openDroneIDBasicID(MAVLinkOpenDroneIDBasicID(
+                    idOrMAC: mac, idType: 1, uaType: 2, uasID: MAVLinkOpenDroneIDBytes(serial + Array(repeating: 0, count: 20 - serial.count)))))
+            }
+            let v = fix.state.velocity
+            var course = atan2(v.x, v.y) * 180 / .pi
+            if course < 0 { course += 360 }
+            let hour: Int64 = 3_600_000_000_000
+            let secondsAfterHour = Double(((time.nanosecondsSinceEpoch % hour) + hour) % hour) / 1e9
+            messages.append(.openDroneIDLocation(MAVLinkOpenDroneIDLocation(
+                idOrMAC: mac, status: 2, direction: UInt16(Int((course * 100).rounded()) % 36_000),
+                speedHorizontal: UInt16(min(25_425, ((v.x * v.x + v.y * v.y).squareRoot() * 100).rounded())),
+                speedVertical: Int16(max(-6_200, min(6_200, (v.z * 100).rounded()))),
+                latitude: Int32((fix.position.latitude * 1e7).rounded()), longitude: Int32((fix.position.longitude * 1e7).rounded()),
+                altitudeBarometric: -1000, altitudeGeodetic: Float(fix.position.ellipsoidalHeight), height: -1000, heightReference: 0,
+                horizontalAccuracy: 11, verticalAccuracy: 5, barometerAccuracy: 0, speedAccuracy: 4, timestampAccuracy: 1,
+                timestamp: Float((secondsAfterHour * 10).rounded() / 10))))
+            for message in messages {
+                out.append(WireMessage(topic: topic, payload: message.frame(sequence: remoteIDSequence, systemID: 250, componentID: 236),
+                                       time: time))
+                remoteIDSequence &+= 1
+                tally.count(topic, message.kind)
             }
         }
     }

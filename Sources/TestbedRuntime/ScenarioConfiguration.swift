@@ -19,7 +19,7 @@ public enum ScenarioConfiguration {
     /// Parses and checks scenario text; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(RuntimeError) -> ScenarioSpec {
         let root = try ConfigNode.root(yaml: text, file: file)
-            .mapping(allowing: ["name", "seed", "duration_s", "epoch_utc", "site", "truth_rate_hz", "status_rate_hz", "drones", "sensors"])
+            .mapping(allowing: ["name", "seed", "duration_s", "epoch_utc", "site", "truth_rate_hz", "status_rate_hz", "drones", "sensors", "remote_id"])
         let site = try root.required("site").mapping(allowing: ["origin", "geoid_separation_m"])
         let origin = try site.required("origin").geodeticPosition()
         let duration = try root.required("duration_s").double(in: 1...86_400)
@@ -47,7 +47,17 @@ public enum ScenarioConfiguration {
         try checkUnique(sensors.map(\.id), in: root.required("sensors"), noun: "sensor")
         try checkUnique(sensors.compactMap { $0.asterix.map { "SAC \($0.sac) SIC \($0.sic)" } }, in: root.required("sensors"), noun: "ASTERIX radar")
 
-        return ScenarioSpec(
+        var receiver: String?
+        if let node = root.optional("remote_id") {
+            let entry = try node.mapping(allowing: ["receiver"])
+            let id = try identifier(entry.required("receiver"))
+            if sensors.contains(where: { $0.id == id }) || drones.contains(where: { $0.id == id }) {
+                throw try entry.required("receiver").error("'\(id)' is already a sensor's or a drone's id")
+            }
+            receiver = id
+        }
+
+        var spec = ScenarioSpec(
             name: try root.optional("name")?.string() ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent,
             seed: UInt64(try root.optional("seed")?.integer(atLeast: 0) ?? 1),
             origin: origin,
@@ -56,6 +66,8 @@ public enum ScenarioConfiguration {
             truthRateHz: try root.optional("truth_rate_hz")?.double(in: 0.01...100) ?? 2,
             statusRateHz: try root.optional("status_rate_hz")?.double(in: 0.01...100) ?? 1,
             drones: drones, sensors: sensors)
+        spec.remoteIDReceiver = receiver
+        return spec
     }
 
     static func parseUTC(_ text: String) -> Timestamp? {
