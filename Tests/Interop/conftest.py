@@ -343,3 +343,44 @@ def interop_run(haechi_bin, scenario_file, tmp_path_factory) -> InteropResult:
     origin = peer.load_scenario(scenario_file)[0].record["origin"]
     run, tally = run_publishing(haechi_bin, tmp_path_factory.mktemp("interop"), plan, origin=origin)
     return InteropResult(run, tally, plan)
+
+
+def now_epoch() -> tuple[str, str]:
+    """`--epoch` the present second (UTC): what a simulation needs whose ASTERIX or Remote ID times
+    (of the day, of the hour) the receiver dates by its own clock."""
+    import datetime
+    return ("--epoch", datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+
+def simulate_into_ingest(binary: Path, workdir: Path, scenario: Path | str, *, config: dict, simulate_args: tuple[str, ...] = (),
+                         then=None) -> tuple[dict, dict, Path]:
+    """`haechi ingest` on `config` with its first endpoint's address replaced by a PULL it binds, live
+    tracking on the sample tracker; `haechi simulate` pushes `scenario` into it at 20x; then `then(address)`
+    (a system under test sending more, say), if given. Returns the ingest summary, the simulator's
+    summary and the recording."""
+    port = _free_port()
+    config = dict(config)
+    config["endpoints"] = [{"name": "sensors", "address": f"tcp://127.0.0.1:{port}", "socket": "pull", "mode": "bind",
+                            "receive_hwm": 100000}]
+    config["tracking"] = {"enabled": True, "tracker": str(REPO_ROOT / "Config/tracker.yaml")}
+    run = launch_haechi(binary, workdir / "ingest", config, ("--idle-timeout", "3", "--duration", "300", "--quiet"))
+    simulate = launch_simulate(binary, workdir / "simulate", (
+        "--scenario", str(scenario), "--speed", "20", "--socket", "push", "--publish", f"tcp://127.0.0.1:{port}", "--quiet",
+        *simulate_args))
+    try:
+        assert simulate.wait(timeout=180) == 0, simulate.describe()
+        if then is not None:
+            then(f"tcp://127.0.0.1:{port}")
+        assert run.wait(timeout=180) == 0, run.describe()
+    finally:
+        simulate.kill()
+        run.kill()
+    (recording,) = run.recordings()
+    return run.summary(), simulate.summary(), recording
+
+
+def _free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

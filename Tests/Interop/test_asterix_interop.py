@@ -167,44 +167,21 @@ def test_a_simulated_asterix_radar_is_decoded_by_libasterix_counted_exactly_and_
     CAT048 plots; every count equals the simulator's tally; and the live tracker tracks every drone
     from them. Simulated at the present time: ASTERIX carries only the time of day, which the
     receiver dates by its own clock."""
-    import datetime
-
     import yaml
 
-    from conftest import REPO_ROOT, RECORDINGS
+    from conftest import REPO_ROOT, now_epoch, simulate_into_ingest
 
     scenario = yaml.safe_load((REPO_ROOT / "Config/scenarios/quickstart.yaml").read_text())
     scenario["sensors"][0]["asterix"] = {"sac": 7, "sic": 1}
     scenario_path = tmp_path / "asterix-radar.yaml"
     scenario_path.write_text(yaml.safe_dump(scenario, sort_keys=False))
-    pull = free_port()
     config = yaml.safe_load((REPO_ROOT / "Config/ingest.yaml").read_text())
-    config["endpoints"] = [{"name": "sensors", "address": f"tcp://127.0.0.1:{pull}", "socket": "pull", "mode": "bind"}]
-    config["tracking"] = {"enabled": True, "tracker": str(REPO_ROOT / "Config/tracker.yaml")}
-    config_path = tmp_path / "ingest.yaml"
-    config_path.write_text(yaml.safe_dump(config))
-    summary_path, simulated_path, record_dir = tmp_path / "summary.json", tmp_path / "simulate.json", tmp_path / RECORDINGS
-    ingest = subprocess.Popen([str(haechi_bin), "ingest", "--config", str(config_path), "--idle-timeout", "3", "--quiet",
-                               "--summary", str(summary_path), "--record-dir", str(record_dir)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
-    try:
-        time.sleep(1.0)
-        epoch = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        subprocess.run([str(haechi_bin), "simulate", "--scenario", str(scenario_path), "--epoch", epoch, "--speed", "20",
-                        "--socket", "push", "--publish", f"tcp://127.0.0.1:{pull}", "--quiet", "--summary", str(simulated_path)],
-                       check=True, timeout=120, stdin=subprocess.DEVNULL)
-        _, err = ingest.communicate(timeout=60)
-        assert ingest.returncode == 0, err.decode()
-    finally:
-        if ingest.poll() is None:
-            ingest.kill()
-    summary, simulated = json.loads(summary_path.read_text()), json.loads(simulated_path.read_text())
+    summary, simulated, path = simulate_into_ingest(haechi_bin, tmp_path, scenario_path, config=config, simulate_args=now_epoch())
     sent = simulated["topics"]["asterix/7-1"]
     got = summary["sources"]["asterix/7-1"]
     assert (got["frames_received"], got["frames_malformed"], got["records"]) == (sent["messages"], 0, sent["records"])
     assert "json/radar-0" not in summary["sources"]
 
-    (path,) = sorted(record_dir.glob("*.mcap"))
     frames = [f for f in recordings.read_recording(path).frames if f.source == "asterix/7-1"]
     assert len(frames) == sent["messages"]
     markers = plots = 0

@@ -7,43 +7,20 @@ time (ASTERIX and Remote ID carry only the time of day, of the hour)."""
 
 from __future__ import annotations
 
-import datetime
 import json
-import subprocess
 
 import yaml
 
-from conftest import REPO_ROOT, RECORDINGS
+from conftest import REPO_ROOT, now_epoch, simulate_into_ingest
 from test_report_interop import PLAN, _figures, haechi
-from test_truth_integrity import free_port
 
 SCENARIO = REPO_ROOT / "Config/scenarios/mixed.yaml"
 
 
 def test_the_mixed_scenario_is_counted_tracked_and_scored(haechi_bin, tmp_path):
-    pull = free_port()
     config = yaml.safe_load((REPO_ROOT / "Config/ingest.yaml").read_text())
-    config["endpoints"] = [{"name": "sensors", "address": f"tcp://127.0.0.1:{pull}", "socket": "pull", "mode": "bind",
-                            "receive_hwm": 100000}]
     config["sensors"] = [{"id": "radar-asterix", "kind": "radar", "asterix": {"sac": 7, "sic": 1}}]
-    config["tracking"] = {"enabled": True, "tracker": str(REPO_ROOT / "Config/tracker.yaml")}
-    config_path = tmp_path / "ingest.yaml"
-    config_path.write_text(yaml.safe_dump(config))
-    summary_path, simulated_path, record_dir = tmp_path / "summary.json", tmp_path / "simulate.json", tmp_path / RECORDINGS
-    ingest = subprocess.Popen([str(haechi_bin), "ingest", "--config", str(config_path), "--idle-timeout", "3", "--quiet",
-                               "--summary", str(summary_path), "--record-dir", str(record_dir)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
-    try:
-        epoch = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        subprocess.run([str(haechi_bin), "simulate", "--scenario", str(SCENARIO), "--epoch", epoch, "--speed", "20",
-                        "--socket", "push", "--publish", f"tcp://127.0.0.1:{pull}", "--quiet", "--summary", str(simulated_path)],
-                       check=True, timeout=180, stdin=subprocess.DEVNULL)
-        _, err = ingest.communicate(timeout=60)
-        assert ingest.returncode == 0, err.decode()
-    finally:
-        if ingest.poll() is None:
-            ingest.kill()
-    summary, simulated = json.loads(summary_path.read_text()), json.loads(simulated_path.read_text())
+    summary, simulated, recording = simulate_into_ingest(haechi_bin, tmp_path, SCENARIO, config=config, simulate_args=now_epoch())
     sent = simulated["topics"]
     assert {"asterix/7-1", "json/radar-1", "json/rf-1", "mavlink/rid-1"} <= set(sent)
     for topic, counts in sent.items():
@@ -56,7 +33,6 @@ def test_the_mixed_scenario_is_counted_tracked_and_scored(haechi_bin, tmp_path):
     assert tracker["confirmed"] >= len(scenario["drones"])
     assert tracker["detections_rejected"] == {}
 
-    (recording,) = sorted(record_dir.glob("*.mcap"))
     key = tmp_path / "keys" / "signing.key"
     assert haechi(haechi_bin, "keys", "generate", "--out", str(key)).returncode == 0
     (tmp_path / "logs").mkdir()

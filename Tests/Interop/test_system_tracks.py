@@ -9,19 +9,16 @@ is scored the same way: its reports are the drones' claimed positions, named by 
 
 from __future__ import annotations
 
-import datetime
 import json
 import math
 import subprocess
-import time
 from pathlib import Path
 
 import yaml
 import zmq
 
-from conftest import REPO_ROOT, launch_haechi, launch_simulate
+from conftest import REPO_ROOT, now_epoch, simulate_into_ingest
 from test_report_interop import PLAN, _figures, haechi
-from test_truth_integrity import free_port
 
 SCENARIO = "Config/scenarios/quickstart.yaml"
 BIAS_M = 3.0
@@ -37,32 +34,21 @@ def truth_records(haechi_bin: Path, tmp_path: Path, *epoch: str) -> list[dict]:
 
 
 def run_with_a_system(haechi_bin: Path, tmp_path: Path, messages: list[tuple[bytes, bytes]], *epoch: str):
-    """`haechi simulate` runs the quickstart scenario into `haechi ingest`; then a system under test
-    sends `messages` over the same endpoint (the order of receipt does not matter: records carry their
-    own times). Returns the recording and the summary."""
-    port = free_port()
-    config = yaml.safe_load((REPO_ROOT / "Config/ingest.yaml").read_text())
-    config["endpoints"] = [{"name": "sensors", "address": f"tcp://127.0.0.1:{port}", "socket": "pull", "mode": "bind",
-                            "receive_hwm": 100000}]
-    config["tracking"] = {"enabled": True, "tracker": str(REPO_ROOT / "Config/tracker.yaml")}
-    run = launch_haechi(haechi_bin, tmp_path / "ingest", config, ("--idle-timeout", "3", "--duration", "300", "--quiet"))
-    simulate = launch_simulate(haechi_bin, tmp_path / "simulate", (
-        "--scenario", SCENARIO, "--speed", "20", "--socket", "push", "--publish", f"tcp://127.0.0.1:{port}", "--quiet", *epoch))
-    context = zmq.Context()
-    try:
-        assert simulate.wait(timeout=180) == 0, simulate.describe()
+    """The quickstart scenario simulated into `haechi ingest`; then a system under test sends `messages`
+    over the same endpoint (the order of receipt does not matter: records carry their own times).
+    Returns the recording and the summary."""
+    def system(address: str) -> None:
+        context = zmq.Context()
         push = context.socket(zmq.PUSH)
-        push.connect(f"tcp://127.0.0.1:{port}")
+        push.connect(address)
         for topic, payload in messages:
             push.send_multipart([topic, payload])
         push.close(linger=10_000)
-        assert run.wait(timeout=180) == 0, run.describe()
-    finally:
         context.term()
-        simulate.kill()
-        run.kill()
-    (recording,) = run.recordings()
-    return recording, run.summary()
+
+    config = yaml.safe_load((REPO_ROOT / "Config/ingest.yaml").read_text())
+    summary, _, recording = simulate_into_ingest(haechi_bin, tmp_path, SCENARIO, config=config, simulate_args=epoch, then=system)
+    return recording, summary
 
 
 def reporter(haechi_bin: Path, tmp_path: Path, recording: Path):
@@ -125,7 +111,7 @@ def test_a_remote_id_receivers_reports_are_scored_as_its_tracks(haechi_bin, tmp_
         def write(self, data):  # pymavlink wants a file to send to; the frames are taken from its buffer
             pass
 
-    epoch = ("--epoch", datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    epoch = now_epoch()
     truth = truth_records(haechi_bin, tmp_path, *epoch)
     link = mavlink2.MAVLink(Sink(), srcSystem=200, srcComponent=236)   # MAV_COMP_ID_ODID_TXRX_1
     drones = sorted({r["drone_id"] for r in truth})
