@@ -158,7 +158,7 @@ for target in package.targets where target.type != .system {
 if Context.environment["HAECHI_FUZZ"] != nil {
     package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
     for (name, dependencies) in [("FuzzJSON", ["TelemetryModel"]), ("FuzzMAVLink", ["TelemetryModel", "TelemetryIngest"]),
-                                 ("FuzzMCAP", ["MCAPCodec"]), ("FuzzRecover", ["MCAPCodec"]), ("FuzzAsterix", ["Asterix"])] {
+                                 ("FuzzMCAP", ["MCAPCodec"]), ("FuzzRecover", ["MCAPCodec"]), ("FuzzAsterix", ["Asterix", "TelemetryIngest", "TelemetryModel"])] {
         package.targets.append(.executableTarget(name: name, dependencies: (dependencies + ["FuzzSupport"]).map { .target(name: $0) },
                                                  path: "Fuzz/\(name)"))
         package.products.append(.executable(name: name, targets: [name]))
