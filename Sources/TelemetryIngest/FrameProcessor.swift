@@ -317,7 +317,9 @@ public final class FrameProcessor {
             let sensorID = known?.sensorID ?? topic.sourceID
             let time = Timestamp(nanosecondsSinceEpoch: AsterixTimeOfDay.resolve(message.timeOfDay, near: receivedAt.nanosecondsSinceEpoch))
             state.statistics.noteRecordTime(time)
-            var handed: [TelemetryRecord] = []
+            // Handed on through `pending` (kept between frames), so a record costs no array of its own.
+            let handsOn = !recordSinks.isEmpty
+            func handOn(_ record: TelemetryRecord) { if handsOn { pending.append(record) } }
             switch message {
             case .plot(let plot):
                 state.statistics.records[.detection, default: 0] += 1
@@ -328,14 +330,14 @@ public final class FrameProcessor {
                 if let heightFt = plot.heightFt, let radar = state.asterixPosition ?? known?.position {
                     elevation = Self.elevation(slantRange: slantRange, targetHeight: heightFt * 0.3048 + siteGeoidSeparation, radar: radar)
                 }
-                handed.append(.detection(Detection(time: time, sensorID: sensorID, scanID: state.asterixScan,
+                handOn(.detection(Detection(time: time, sensorID: sensorID, scanID: state.asterixScan,
                                                    detectionID: plot.trackNumber.map(UInt64.init), range: slantRange,
                                                    azimuth: azimuth, elevation: elevation)))
             case .service(let service):
                 if service.kind == .northMarker {
                     state.asterixScan += 1
                     state.statistics.records[.scan, default: 0] += 1
-                    handed.append(.scan(ScanReport(time: time, sensorID: sensorID, scanID: state.asterixScan)))
+                    handOn(.scan(ScanReport(time: time, sensorID: sensorID, scanID: state.asterixScan)))
                 } else {
                     state.statistics.records[.status, default: 0] += 1
                 }
@@ -345,15 +347,14 @@ public final class FrameProcessor {
                    geodetic.isValid {
                     state.asterixPosition = geodetic
                     state.statistics.records[.sensor, default: 0] += 1
-                    handed.append(.sensor(SensorDescription(
+                    handOn(.sensor(SensorDescription(
                         sensorID: sensorID, kind: "radar", position: geodetic,
                         scanRateHz: service.rotationPeriodSeconds.flatMap { $0 > 0 ? 1 / $0 : nil })))
                 }
             case .systemTrack(let track):
                 state.statistics.records[.track, default: 0] += 1
-                if let report = systemTrack(track, time: time, sensorID: sensorID) { handed.append(.track(report)) }
+                if let report = systemTrack(track, time: time, sensorID: sensorID) { handOn(.track(report)) }
             }
-            if !recordSinks.isEmpty { pending.append(contentsOf: handed) }
         }
         if firstDefect != nil { state.statistics.framesMalformed += 1 }
         return firstDefect

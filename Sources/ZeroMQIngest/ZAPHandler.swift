@@ -52,7 +52,7 @@ final class ZAPHandler: Sendable {
     /// Whether an endpoint's connections go through ZAP: those with a ZMTP handshake (not `inproc://`,
     /// whose peers share the process, and not PGM, which has no connections).
     static func appliesTo(_ endpoint: IngestEndpoint) -> Bool {
-        !["inproc", "pgm", "epgm"].contains(endpoint.address.split(separator: ":", maxSplits: 1).first.map(String.init) ?? "")
+        endpoint.socket != .asterix && !["inproc", "pgm", "epgm"].contains(endpoint.address.split(separator: ":", maxSplits: 1).first.map(String.init) ?? "")
     }
 
     /// Binds the handler's socket and starts its thread; returns once it answers.
