@@ -49,3 +49,12 @@ def test_the_mixed_scenario_is_counted_tracked_and_scored(haechi_bin, tmp_path):
     # Remote ID reports the drones' own GNSS positions: centimetres from truth, all the time.
     assert scored["remote-id"]["horizontal_rmse_m"]["value"] < 0.05
     assert scored["remote-id"]["completeness"]["value"] > 0.95
+
+    # A replay of the mixed session counts every source as the live run did and makes the same tracks,
+    # byte for byte (the replay compares them with the recording's haechi/tracks channel).
+    replayed = tmp_path / "replay.json"
+    result = haechi(haechi_bin, "replay", str(recording), "--speed", "max", "--quiet", "--summary", str(replayed))
+    assert result.returncode == 0, result.stdout + result.stderr
+    again = json.loads(replayed.read_text())
+    assert again["replay"]["tracks_match_recording"] is True
+    assert again["sources"] == summary["sources"]
