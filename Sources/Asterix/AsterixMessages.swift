@@ -289,13 +289,17 @@ public enum AsterixTimeOfDay {
     /// The UTC time, in ns since the Unix epoch, whose time of day is `seconds` and which lies
     /// closest to `receivedAt` (ns since the epoch): the day before or after when the record and its
     /// receipt straddle midnight.
+    /// Wrapping arithmetic: a receive time read from an edited recording may be anything.
     public static func resolve(_ seconds: Double, near receivedAt: Int64) -> Int64 {
-        let day: Int64 = 86_400_000_000_000
-        let midnight = receivedAt - ((receivedAt % day) + day) % day
-        let offset = Int64((seconds * 1e9).rounded())
-        var best = midnight + offset
-        for candidate in [midnight - day + offset, midnight + day + offset]
-        where abs(candidate - receivedAt) < abs(best - receivedAt) {
+        nearest(Int64(((seconds.isFinite ? seconds : 0) * 1e9).rounded()), period: 86_400_000_000_000, to: receivedAt)
+    }
+
+    /// The time `offset` ns into some period of `period` ns (counted from the epoch) nearest `time`.
+    public static func nearest(_ offset: Int64, period: Int64, to time: Int64) -> Int64 {
+        let start = time &- ((time % period) &+ period) % period
+        var best = start &+ offset
+        for candidate in [start &- period &+ offset, start &+ period &+ offset]
+        where (candidate &- time).magnitude < (best &- time).magnitude {
             best = candidate
         }
         return best

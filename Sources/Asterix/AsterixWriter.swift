@@ -54,7 +54,7 @@ public enum AsterixWriter {
             4: unsigned(rangeNM * 256, octets: 2) + theta,
         ]
         if let trackNumber { items[11] = [UInt8((trackNumber >> 8) & 0x0F), UInt8(trackNumber & 0xFF)] }
-        if let heightFt {
+        if let heightFt, heightFt.isFinite {
             let raw = Int64(max(-8192, min(8191, (heightFt / 25).rounded())))
             items[19] = [UInt8((raw >> 8) & 0x3F), UInt8(truncatingIfNeeded: raw)]
         }
@@ -73,18 +73,21 @@ public enum AsterixWriter {
 
     /// Time of day in 1/128 s, modulo a day.
     static func time(_ seconds: Double) -> [UInt8] {
-        let ticks = Int64((seconds * 128).rounded()) % (86_400 * 128)
+        guard seconds.isFinite else { return bigEndian(0, octets: 3) }
+        let ticks = Int64((seconds.truncatingRemainder(dividingBy: 86_400) * 128).rounded()) % (86_400 * 128)
         return bigEndian(ticks < 0 ? ticks + 86_400 * 128 : ticks, octets: 3)
     }
 
-    /// `value` rounded and held to an unsigned field of `octets`.
+    /// `value` rounded and held to an unsigned field of `octets` (a value that is not a number: 0).
     static func unsigned(_ value: Double, octets: Int) -> [UInt8] {
+        guard value.isFinite else { return bigEndian(value > 0 ? (Int64(1) << (8 * Int64(octets))) - 1 : 0, octets: octets) }
         let top = Double((Int64(1) << (8 * Int64(octets))) - 1)
         return bigEndian(Int64(max(0, min(top, value.rounded()))), octets: octets)
     }
 
-    /// `value` rounded and held to a two's-complement field of `octets`.
+    /// `value` rounded and held to a two's-complement field of `octets` (a value that is not a number: 0).
     static func signed(_ value: Double, octets: Int) -> [UInt8] {
+        guard !value.isNaN else { return bigEndian(0, octets: octets) }
         let half = Double(Int64(1) << (8 * Int64(octets) - 1))
         return bigEndian(Int64(max(-half, min(half - 1, value.rounded()))), octets: octets)
     }

@@ -398,10 +398,7 @@ public final class FrameProcessor {
     /// The time, ns since the epoch, that is `seconds` after some full UTC hour and lies nearest
     /// `receivedAt` (the hour before or after when the report and its receipt straddle one).
     static func resolve(secondsAfterHour seconds: Double, near receivedAt: Int64) -> Int64 {
-        let hour: Int64 = 3_600_000_000_000
-        let start = receivedAt - ((receivedAt % hour) + hour) % hour
-        let offset = Int64((seconds * 1e9).rounded())
-        return [start - hour + offset, start + offset, start + hour + offset].min { abs($0 - receivedAt) < abs($1 - receivedAt) }!
+        AsterixTimeOfDay.nearest(Int64((seconds * 1e9).rounded()), period: 3_600_000_000_000, to: receivedAt)
     }
 
     /// A CAT062 system track as a system's `track` record: its WGS-84 position (I062/105) and
