@@ -323,7 +323,9 @@ public final class FrameProcessor {
             switch message {
             case .plot(let plot):
                 state.statistics.records[.detection, default: 0] += 1
-                guard let range = plot.rangeNM, let azimuth = plot.azimuthDeg else { continue }
+                // A radar's test target (TST) or simulated plot (SIM) is counted and recorded, never
+                // scored: it would count as a false alarm, or as a detection of nothing.
+                guard !plot.isTest, !plot.isSimulated, let range = plot.rangeNM, let azimuth = plot.azimuthDeg else { continue }
                 let slantRange = range * 1852
                 // A 3-D radar's height (above mean sea level) and where the radar stands give the elevation.
                 var elevation: Double?
@@ -353,7 +355,7 @@ public final class FrameProcessor {
                 }
             case .systemTrack(let track):
                 state.statistics.records[.track, default: 0] += 1
-                if let report = systemTrack(track, time: time, sensorID: sensorID) { handOn(.track(report)) }
+                if !track.isSimulated, let report = systemTrack(track, time: time, sensorID: sensorID) { handOn(.track(report)) }
             }
         }
         if firstDefect != nil { state.statistics.framesMalformed += 1 }

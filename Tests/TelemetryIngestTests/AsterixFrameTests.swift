@@ -200,4 +200,24 @@ struct AsterixFrameTests {
         Self.feed(unplaced, "asterix/9-9", Self.block(62, [record]), at: midnight + 501 * 1_000_000_000)
         #expect(unplaced.statistics.sources["asterix/9-9"]?.records == [.track: 1] && sink.records.count == 1)
     }
+
+    @Test("A radar's test target and simulated plots are counted and recorded, never handed on to be scored")
+    func testTargetsAreNotScored() throws {
+        let radar = AsterixSource(sac: 1, sic: 2)
+        let real = AsterixWriter.plot(source: radar, timeOfDay: 10, rangeNM: 1, azimuthDeg: 10)
+        // I048/020 follows the FSPEC, I010 and I140 (1 + 2 + 3 octets): SIM is its 0x10 bit.
+        var simPlot = AsterixWriter.plot(source: radar, timeOfDay: 10, rangeNM: 1, azimuthDeg: 20)
+        simPlot[1 + 2 + 3] |= 0x10
+        // TST is the first bit of I048/020's second part: FRN 1-4 (010, 140, 020, 040), I020 of two octets.
+        let testPlot: [UInt8] = [0xF0, 1, 2] + Self.tod(10) + [0x21, 0x80] + Self.be(256, 2) + Self.be(5_461, 2)
+        let sink = CapturingSink()
+        let processor = FrameProcessor(endpointNames: ["radars"], maximumFrameBytes: 65_536, siteGeoidSeparation: 0, recordSinks: [sink])
+        Self.feed(processor, "asterix/1-2", AsterixWriter.blocks(category: 48, records: [real, simPlot, testPlot]),
+                  at: midnight + 11_000_000_000)
+        #expect(processor.statistics.sources["asterix/1-2"]?.records == [.detection: 3])
+        #expect(processor.statistics.sources["asterix/1-2"]?.framesMalformed == 0)
+        #expect(sink.records.count == 1)
+        guard case .detection(let detection)? = sink.records.first?.0 else { Issue.record("no detection"); return }
+        #expect(abs(detection.azimuth - 10) < 360.0 / 65_536)
+    }
 }
