@@ -60,6 +60,7 @@ public enum ReportGlossary {
         e("fragmentations", "항적 단절 건수", "Track fragmentations"),
         e("false_tracks_per_hour", "시스템·시간당 허위 항적 건수", "False tracks per system-hour"),
         e("max_targets_tracked", "동시 추적 표적 수 (최대)", "Targets tracked at once (maximum)"),
+        e("claimed_identity_correct", "주장 식별자 일치율", "Claimed identity correct"),
         e("first_detection_range_m", "최초 탐지거리 (최소)", "First-detection range (least)"),
         e("first_track_range_m", "최초 항적 확정거리 (최소)", "First confirmed-track range (least)"),
         e("time_to_first_detection_s", "탐지영역 진입 후 최초 탐지까지 시간", "Time from entry into coverage to first detection"),

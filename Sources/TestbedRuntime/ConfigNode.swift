@@ -52,6 +52,20 @@ struct ConfigNode {
     }
 
     /// Checks that this is a mapping with no keys but `allowed`; a typo is an error, not a silent default.
+    /// The keys of a mapping whose keys are data (drone ids, say), in file order.
+    func mappingKeys() throws(RuntimeError) -> [String] {
+        guard let mapping = node.mapping else { throw error("expected a mapping") }
+        var keys: [String] = []
+        for key in mapping.keys {
+            guard let name = key.scalar?.string, !name.isEmpty else {
+                throw RuntimeError(code: .config, file: file, line: key.mark?.line, column: key.mark?.column, field: path,
+                                   message: "expected a name as each key")
+            }
+            keys.append(name)
+        }
+        return keys
+    }
+
     func mapping(allowing allowed: Set<String>) throws(RuntimeError) -> ConfigNode {
         guard let mapping = node.mapping else { throw error("expected a mapping of fields") }
         for key in mapping.keys {

@@ -29,6 +29,9 @@ struct EvaluationInput {
     var frames: UInt64
     /// What the truth checks kept out of the truth, per drone (a recording only; files are not checked).
     var truthIntegrity: TruthIntegrityStatistics? = nil
+    /// Each drone's registered identity, which a system's claimed identities (its track ids, such as
+    /// Remote ID's UAS ids) are scored against; empty: not scored.
+    var truthIdentities: [String: String] = [:]
 
     /// The accuracy a truth fix came with: horizontal and vertical, metres (one standard uncertainty
     /// as the sender states it), or a dilution of precision where that is all it gave.
@@ -100,6 +103,6 @@ struct EvaluationInput {
         return EvaluationInput(runID: data.provenance.runID, truths: truths, truthAccuracy: accuracy, tracks: tracks,
                                trackSource: source, scans: scans, sensors: data.sensors.values.map(\.description),
                                sensorPositions: data.sensors.values.compactMap(\.enu), span: span, frames: data.frames,
-                               truthIntegrity: data.truthIntegrity)
+                               truthIntegrity: data.truthIntegrity, truthIdentities: data.configuration.truthIdentities)
     }
 }

@@ -20,6 +20,9 @@ public struct IngestConfiguration: Hashable, Sendable {
     public var endpoints: [IngestEndpoint]
     /// The sensors the range expects.
     public var sensors: [SensorDescription]
+    /// Each cooperative drone's registered identity (its Remote ID serial number, say), by drone id:
+    /// what a system's claimed identities are scored against (`truth.identities`).
+    public var truthIdentities: [String: String] = [:]
     /// The known ASTERIX radars' sensor ids, by SAC/SIC (the sensors' `asterix` fields).
     public var asterixSensors: [AsterixSource: SensorDescription] = [:]
     /// Payloads above this size are counted as `oversize_frame`, bytes.
@@ -133,7 +136,16 @@ public struct IngestConfiguration: Hashable, Sendable {
         var configuration = IngestConfiguration(file: file, text: text, site: site, endpoints: endpoints, sensors: sensors,
                                                 maximumFrameBytes: maximumFrameBytes, maximumSources: maximumSources, pipeline: pipeline)
         configuration.asterixSensors = asterixSensors
-        if let node = try root.optional("truth")?.mapping(allowing: ["max_speed_mps", "position_slack_m", "handover_s", "max_drones"]) {
+        if let node = try root.optional("truth")?.mapping(allowing: ["max_speed_mps", "position_slack_m", "handover_s", "max_drones",
+                                                                     "identities"]) {
+            if let identities = node.optional("identities") {
+                for drone in try identities.mappingKeys() {
+                    let valueNode = try identities.required(drone)
+                    let value = try valueNode.string()
+                    guard !value.isEmpty else { throw valueNode.error("give the drone's registered identity, as its Remote ID declares it") }
+                    configuration.truthIdentities[drone] = value
+                }
+            }
             let defaults = TruthIntegritySettings()
             configuration.truthIntegrity = TruthIntegritySettings(
                 maximumSpeed: try node.optional("max_speed_mps")?.double(in: 1...10_000) ?? defaults.maximumSpeed,

@@ -163,6 +163,7 @@ struct Evaluator {
         out.figures.append(ReportFigure(key: "max_targets_tracked", value: tracked.max(), unit: "",
                                         note: ReportText(ko: "한 시각에 항적과 정합된 드론 수의 최댓값", en: "the most drones matched with a track at one time")))
         firstContactFigures(&out, trackLevel: trackLevel, seconds: seconds)
+        claimedIdentity(&out, trackLevel: trackLevel, hours: durationSeconds / 3600)
 
         // Plots: the map, the error over time, the timelines.
         out.mapTruth = truths.map { ReportSeries(name: $0.id, x: $0.states.map(\.position.x), y: $0.states.map(\.position.y)) }
@@ -370,6 +371,33 @@ struct Evaluator {
                              en: "\(clusters.reduce(0) { $0 + $1.count }) samples, \(clusters.count) drone(s), block length up to \(blocks), \(plan.bootstrapReplicates) replicates, seed \(plan.bootstrapSeed)"),
             oneSidedLower: result.lowerBound(confidence: plan.confidence), oneSidedUpper: result.upperBound(confidence: plan.confidence)))
         out.deciders[key] = .bootstrap(BootstrapBounds(result: result, durationHours: hours))
+    }
+
+    /// A system's claimed identities against the drones' registered ones (`truth.identities`): per
+    /// drone with a registered identity, at each time it is matched with a track, whether the track's
+    /// id (a Remote ID receiver's tracks are named by the UAS id each aircraft declares) is that
+    /// identity. Scored only for a system's own tracks, whose ids are its claims; Haechi's tracker
+    /// numbers its tracks and claims nothing.
+    private func claimedIdentity(_ out: inout Output, trackLevel: TrackLevelScore, hours: Double) {
+        guard !input.truthIdentities.isEmpty else { return }
+        if case .replayedTracker = input.trackSource { return }
+        var series: [String: [Double]] = [:]
+        var claims: [String: Set<String>] = [:]
+        for frame in trackLevel.frames {
+            for match in frame.matches {
+                guard let registered = input.truthIdentities[match.droneID] else { continue }
+                series[match.droneID, default: []].append(match.trackID == registered ? 1 : 0)
+                if match.trackID != registered { claims[match.droneID, default: []].insert(match.trackID) }
+            }
+        }
+        bootstrapped(&out, key: "claimed_identity_correct", unit: "", clusters: series.keys.sorted().map { series[$0]! },
+                     statistic: MovingBlockBootstrap.proportion, hours: hours)
+        for drone in claims.keys.sorted() {
+            let wrong = claims[drone]!.sorted().joined(separator: ", ")
+            out.deviations.append(ReportText(
+                ko: "드론 \(drone)(등록 식별자 \(input.truthIdentities[drone]!))에 정합된 항적이 다른 식별자(\(wrong))를 주장했습니다.",
+                en: "Tracks matched with drone \(drone) (registered as \(input.truthIdentities[drone]!)) claimed other identities: \(wrong)."))
+        }
     }
 
     /// Position error: RMSE, percentiles and CEP50 bootstrapped over each drone's record errors.

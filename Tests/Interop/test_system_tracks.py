@@ -33,7 +33,8 @@ def truth_records(haechi_bin: Path, tmp_path: Path, *epoch: str) -> list[dict]:
     return [r for r in map(json.loads, truth_file.read_text().splitlines()) if r.get("type") == "truth"]
 
 
-def run_with_a_system(haechi_bin: Path, tmp_path: Path, messages: list[tuple[bytes, bytes]], *epoch: str):
+def run_with_a_system(haechi_bin: Path, tmp_path: Path, messages: list[tuple[bytes, bytes]], *epoch: str,
+                      identities: dict[str, str] | None = None):
     """The quickstart scenario simulated into `haechi ingest`; then a system under test sends `messages`
     over the same endpoint (the order of receipt does not matter: records carry their own times).
     Returns the recording and the summary."""
@@ -47,6 +48,8 @@ def run_with_a_system(haechi_bin: Path, tmp_path: Path, messages: list[tuple[byt
         context.term()
 
     config = yaml.safe_load((REPO_ROOT / "Config/ingest.yaml").read_text())
+    if identities:
+        config["truth"] = {"identities": identities}
     summary, _, recording = simulate_into_ingest(haechi_bin, tmp_path, SCENARIO, config=config, simulate_args=epoch, then=system)
     return recording, summary
 
@@ -129,7 +132,10 @@ def test_a_remote_id_receivers_reports_are_scored_as_its_tracks(haechi_bin, tmp_
             longitude=round(record["lon"] * 1e7), altitude_barometric=-1000.0, altitude_geodetic=float(record["alt"]),
             height_reference=0, height=-1000.0, horizontal_accuracy=10, vertical_accuracy=4, barometer_accuracy=0,
             speed_accuracy=3, timestamp=round(seconds, 1), timestamp_accuracy=1).pack(link))
-    recording, summary = run_with_a_system(haechi_bin, tmp_path, [(b"mavlink/rid-1", frame) for frame in frames], *epoch)
+    # The range registered drone-1's and drone-2's serial numbers; drone-3 is registered as another.
+    registered = {d: serials[d].rstrip(b"\0").decode() for d in drones[:2]} | {drones[2]: "1596SIM-NOT-THIS-ONE"}
+    recording, summary = run_with_a_system(haechi_bin, tmp_path, [(b"mavlink/rid-1", frame) for frame in frames], *epoch,
+                                           identities=registered)
     receiver = summary["sources"]["mavlink/rid-1"]
     assert receiver["frames_malformed"] == 0
     assert receiver["records"] == {"open_drone_id_basic_id": len(drones), "open_drone_id_location": len(truth)}
@@ -144,3 +150,11 @@ def test_a_remote_id_receivers_reports_are_scored_as_its_tracks(haechi_bin, tmp_
     # Positions to 1e-7 degree (about a centimetre) and float heights, times to 0.1 s of the 2 Hz truth.
     assert figures["horizontal_rmse_m"]["value"] < 0.05, figures["horizontal_rmse_m"]
     assert figures["completeness"]["value"] > 0.95, figures["completeness"]
+    # The claimed identities against the registered ones: right for two drones of three, all the time.
+    identity = figures["claimed_identity_correct"]
+    matched = {d: sum(1 for r in truth if r["drone_id"] == d) for d in drones}
+    assert abs(identity["value"] - (matched[drones[0]] + matched[drones[1]]) / sum(matched.values())) < 0.05, identity
+    assert identity["method"] == "moving-block-bootstrap" and identity["lower"] < identity["value"] < identity["upper"]
+    assert f"Tracks matched with drone {drones[2]} (registered as 1596SIM-NOT-THIS-ONE) claimed other identities" in scored["md"]
+    # Haechi's own tracker claims no identity: the figure is not there.
+    assert "claimed_identity_correct" not in report("haechi-tracker")["figures"]
