@@ -120,7 +120,7 @@ let package = Package(
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"], exclude: ["Golden"]),
         .testTarget(name: "SessionRecordingTests", dependencies: ["SessionRecording", "MCAPCodec", "TelemetryIngest", "TelemetryModel", "TestSupport"]),
         .testTarget(name: "TestbedRuntimeTests",
-                    dependencies: ["TestbedRuntime", "TelemetryIngest", "ZeroMQIngest", "TelemetryModel", "Tracking", "SessionRecording", "MCAPCodec",
+                    dependencies: ["TestbedRuntime", "TelemetryIngest", "ZeroMQIngest", "TelemetryModel", "Tracking", "SessionRecording", "MCAPCodec", "Asterix",
                                    "Reporting", "RunLog"]),
     ],
     swiftLanguageModes: [.v6]

@@ -4,6 +4,7 @@ import TestbedRuntime
 import TelemetryModel
 import TelemetryIngest
 import ZeroMQIngest
+import Asterix
 import Foundation
 
 let validConfig = """
@@ -35,7 +36,8 @@ struct IngestConfigurationTests {
         #expect(config.endpoints[1].topics == ["mavlink/"])
         #expect(config.endpoints[0].receiveHighWaterMark == 100_000)
         #expect(config.site.geoidSeparation == 23)
-        #expect(config.sensors.map(\.sensorID) == ["radar-0", "radar-1"])
+        #expect(config.sensors.map(\.sensorID) == ["radar-0", "radar-1", "radar-asterix"])
+        #expect(config.asterixSensors[AsterixSource(sac: 7, sic: 1)]?.sensorID == "radar-asterix")
         #expect(config.maximumFrameBytes == 1_048_576)
         #expect(config.text.contains("geoid_separation_m"))
     }
@@ -87,7 +89,7 @@ struct IngestConfigurationTests {
         ("limits:", "truth: {max_drones: 0}\nlimits:",
          "range.yaml:15:21: error: truth.max_drones: 0 is below the minimum of 1"),
         ("limits:", "truth: {max_speed: 100}\nlimits:",
-         "range.yaml:15:9: error: truth.max_speed: unknown field; expected one of handover_s, max_drones, max_speed_mps, position_slack_m"),
+         "range.yaml:15:9: error: truth.max_speed: unknown field; expected one of handover_s, identities, max_drones, max_speed_mps, position_slack_m"),
         ("  origin: {lat: 35.85, lon: 126.55, alt: 5.0}", "  origin: {lat: 35.85, lon: 126.55, alt: 5.0",
          "range.yaml:4:21: error: not valid YAML: did not find expected ',' or '}'"),
     ])
