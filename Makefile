@@ -61,8 +61,8 @@ test: deps swift-test interop-test
 
 swift-test: system-deps
 	$(SWIFT) test
-	@echo "==> the ring's tests again under ThreadSanitizer (own build folder: .build-tsan)"
-	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan --filter LockFreeRingTests
+	@echo "==> the ring's and the ingest pipeline's tests again under ThreadSanitizer (own build folder: .build-tsan)"
+	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan --filter 'LockFreeRingTests|TelemetryIngestorTests'
 
 # Real peers: pyzmq and pymavlink publishers, JSON Schema validation; ../shared/peers when present.
 interop-test: deps build
