@@ -333,6 +333,8 @@ public struct IngestConfiguration: Hashable, Sendable {
         endpoints.compactMap { endpoint in
             guard endpoint.mode == .bind, endpoint.curve == nil, !Self.isLocal(endpoint.address) else { return nil }
             if endpoint.socket == .asterix {
+                // A multicast group joined on the loopback interface hears this host only.
+                if endpoint.multicastInterface?.hasPrefix("127.") == true { return nil }
                 return "endpoint '\(endpoint.name)' receives ASTERIX over UDP at \(endpoint.address), which is not loopback: UDP has no "
                     + "authentication, so any host that can reach it can send plots as any radar, and a source address can be forged "
                     + "(docs/security.md)"

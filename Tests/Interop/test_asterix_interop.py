@@ -207,3 +207,31 @@ def test_a_simulated_asterix_radar_is_decoded_by_libasterix_counted_exactly_and_
     tracker = summary["tracking"]["tracker"]
     assert tracker["detections_used"] == sent["records"]["detection"] and tracker["detections_rejected"] == {}
     assert tracker["confirmed"] >= len(scenario["drones"])
+
+
+def test_a_multicast_group_is_joined_and_heard(haechi_bin, tmp_path):
+    """An ASTERIX endpoint on a multicast group joins it (IGMP) on the given interface, here loopback:
+    libasterix's plots sent to the group arrive, counted, under their radar's source. Skipped where
+    the host cannot route multicast over loopback."""
+    port = free_port()
+    group = "239.255.7.1"
+    config = ingest_config([{"name": "radars", "address": f"udp://{group}:{port}", "socket": "asterix", "mode": "bind",
+                             "interface": "127.0.0.1"}])
+    run = launch_haechi(haechi_bin, tmp_path / "run", config, ("--idle-timeout", "2", "--duration", "30", "--no-record"))
+    sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        sender.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("127.0.0.1"))
+        sender.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 1)
+        time.sleep(0.5)
+        if run.process.poll() is not None:
+            pytest.skip(f"cannot join a multicast group on loopback here: {(tmp_path / 'run' / 'stderr.txt').read_text()}")
+        tod = time.time() % 86400
+        for k in range(20):
+            sender.sendto(plots(3, 4, tod, [1.0, 2.0]), (group, port))
+            time.sleep(0.005)
+    finally:
+        sender.close()
+    assert run.wait() == 0, run.describe()
+    source = run.summary()["sources"]["asterix/3-4"]
+    assert (source["frames_received"], source["frames_malformed"], source["records"]) == (20, 0, {"detection": 40})
+    assert "not loopback" not in (tmp_path / "run" / "stderr.txt").read_text()
