@@ -40,6 +40,13 @@ def compound(rng: random.Random, subfields: dict[str, callable]) -> dict:
     return {name: subfields[name]() for name in chosen}
 
 
+def with_some(rng: random.Random, items: dict, optional: dict) -> dict:
+    """`items` and a random choice of the `optional` items (each made by its function), in random order."""
+    for name in rng.sample(sorted(optional), rng.randint(0, len(optional))):
+        items[name] = optional[name]()
+    return items
+
+
 def source(rng: random.Random, sacsic: tuple[int, int]) -> tuple:
     return (("SAC", sacsic[0]), ("SIC", sacsic[1]))
 
@@ -76,9 +83,7 @@ def record048(rng: random.Random, sacsic: tuple[int, int]) -> dict:
         "065": r(8),
         "060": r(16),
     }
-    for name in rng.sample(sorted(optional), rng.randint(0, len(optional))):
-        items[name] = optional[name]()
-    return items
+    return with_some(rng, items, optional)
 
 
 def record034(rng: random.Random, sacsic: tuple[int, int]) -> dict:
@@ -99,9 +104,7 @@ def record034(rng: random.Random, sacsic: tuple[int, int]) -> dict:
         "120": lambda: (("HGT", bits(rng, 16)), ("LAT", bits(rng, 24)), ("LON", bits(rng, 24))),
         "090": r(16),
     }
-    for name in rng.sample(sorted(optional), rng.randint(0, len(optional))):
-        items[name] = optional[name]()
-    return items
+    return with_some(rng, items, optional)
 
 
 def record062(rng: random.Random, sacsic: tuple[int, int]) -> dict:
@@ -154,9 +157,7 @@ def record062(rng: random.Random, sacsic: tuple[int, int]) -> dict:
         "340": lambda: compound(rng, {"SID": r(16), "POS": r(32), "HEIGHT": r(16), "MDC": r(16), "MDA": r(16),
                                       "TYP": r(8)}),
     }
-    for name in rng.sample(sorted(optional), rng.randint(0, len(optional))):
-        items[name] = optional[name]()
-    return items
+    return with_some(rng, items, optional)
 
 
 def quantity(record, item: str, sub: str | None, unit: str) -> float | None:
