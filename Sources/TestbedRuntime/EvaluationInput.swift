@@ -32,6 +32,9 @@ struct EvaluationInput {
     /// Each drone's registered identity, which a system's claimed identities (its track ids, such as
     /// Remote ID's UAS ids) are scored against; empty: not scored.
     var truthIdentities: [String: String] = [:]
+    /// Whether the tracks' ids are identities the aircraft declared (a Remote ID receiver's tracks);
+    /// other tracks' ids are numbers of the tracker's own, which claim nothing.
+    var tracksClaimIdentity = false
 
     /// The accuracy a truth fix came with: horizontal and vertical, metres (one standard uncertainty
     /// as the sender states it), or a dilution of precision where that is all it gave.
@@ -72,6 +75,7 @@ struct EvaluationInput {
         }
         var tracks: [TrackPath]
         let source: ReportTextSource
+        var claims = false
         switch override {
         case .file(let path, let fileTracks, let sha256)?:
             tracks = fileTracks
@@ -84,6 +88,7 @@ struct EvaluationInput {
             }
             tracks = reported.map { TrackPath(id: $0.id, states: $0.states) }
             source = .recordedSystem(system)
+            claims = data.identityClaimingSystems.contains(system)
         case nil:
             var byTrack: [Int: [KinematicState]] = [:]
             for track in data.tracks {
@@ -103,6 +108,7 @@ struct EvaluationInput {
         return EvaluationInput(runID: data.provenance.runID, truths: truths, truthAccuracy: accuracy, tracks: tracks,
                                trackSource: source, scans: scans, sensors: data.sensors.values.map(\.description),
                                sensorPositions: data.sensors.values.compactMap(\.enu), span: span, frames: data.frames,
-                               truthIntegrity: data.truthIntegrity, truthIdentities: data.configuration.truthIdentities)
+                               truthIntegrity: data.truthIntegrity, truthIdentities: data.configuration.truthIdentities,
+                               tracksClaimIdentity: claims)
     }
 }

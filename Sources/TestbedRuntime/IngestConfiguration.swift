@@ -242,7 +242,7 @@ public struct IngestConfiguration: Hashable, Sendable {
         }
         let addressNode = try entry.required("address")
         let address = try addressNode.string()
-        guard udpAddress(address) != nil else {
+        guard UDPAddress(address) != nil else {
             throw addressNode.error("'\(address)' is not udp://<IPv4 address>:<port> (a multicast group, 224.0.0.0/4, is joined)")
         }
         let modeNode = try entry.required("mode")
@@ -252,29 +252,12 @@ public struct IngestConfiguration: Hashable, Sendable {
         var interface: String?
         if let node = entry.optional("interface") {
             let text = try node.string()
-            guard isIPv4(text) else { throw node.error("'\(text)' is not an IPv4 address") }
+            guard UDPAddress.isIPv4(text) else { throw node.error("'\(text)' is not an IPv4 address") }
             interface = text
         }
         return IngestEndpoint(name: name, address: address, socket: .asterix, mode: .bind, topics: [""],
                               multicastInterface: interface,
                               receiveBufferBytes: try entry.optional("receive_buffer_bytes")?.integer(atLeast: 4096, atMost: Int(Int32.max)))
-    }
-
-    /// `udp://<IPv4>:<port>` as its parts, if it is one.
-    static func udpAddress(_ address: String) -> (host: String, port: UInt16)? {
-        guard address.hasPrefix("udp://") else { return nil }
-        let rest = address.dropFirst("udp://".count)
-        guard let colon = rest.lastIndex(of: ":"), let port = UInt16(rest[rest.index(after: colon)...]), port > 0,
-              isIPv4(String(rest[..<colon])) else { return nil }
-        return (String(rest[..<colon]), port)
-    }
-
-    /// Whether `text` is a dotted-quad IPv4 address.
-    static func isIPv4(_ text: String) -> Bool {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts.allSatisfy { part in
-            !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isASCII) && part.allSatisfy(\.isNumber) && (Int(part).map { $0 <= 255 } ?? false)
-        }
     }
 
     /// An endpoint's `curve`: the server's key file (read only when a live run starts, never at a

@@ -38,6 +38,9 @@ public struct RecordedRunData: Sendable {
     /// The tracks systems under test reported (CAT062 system tracks, JSON `track` records), by the
     /// reporting system's sensor id (else its source id): each track's states in the order received.
     public var systemTracks: [String: [(id: String, states: [KinematicState])]] = [:]
+    /// The systems whose track ids are identities the aircraft declared (Remote ID receivers, whose
+    /// tracks come from MAVLink OPEN_DRONE_ID reports), which the report scores against the registry.
+    public var identityClaimingSystems: Set<String> = []
     /// The receive times of the first and last frames.
     public var firstFrame: Timestamp?
     public var lastFrame: Timestamp?
@@ -74,7 +77,8 @@ public struct RecordedRunData: Sendable {
         collector.finish()
         return RecordedRunData(provenance: session.provenance, configuration: configuration, truth: collector.truth,
                                scans: collector.scans, sensors: collector.sensorTable, tracks: collector.tracks,
-                               systemTracks: collector.systemTracks, firstFrame: first, lastFrame: last, frames: frames,
+                               systemTracks: collector.systemTracks, identityClaimingSystems: collector.identityClaimingSystems,
+                               firstFrame: first, lastFrame: last, frames: frames,
                                truthIntegrity: processor.statistics.truth)
     }
 
@@ -88,6 +92,7 @@ public struct RecordedRunData: Sendable {
         var sensors: [String: SensorDescription] = [:]
         var tracks: [TrackOutput] = []
         var systemTracks: [String: [(id: String, states: [KinematicState])]] = [:]
+        var identityClaimingSystems: Set<String> = []
         private var systemTrackIndex: [String: [String: Int]] = [:]
 
         init(configuration: IngestConfiguration) {
@@ -109,6 +114,7 @@ public struct RecordedRunData: Sendable {
                 sensors[sensor.sensorID] = sensor
             case .track(let report):
                 let system = report.sensorID ?? source.sourceID
+                if source.format == .mavlink { identityClaimingSystems.insert(system) }
                 let state = KinematicState(time: report.time, position: report.enu, velocity: report.velocity)
                 if let index = systemTrackIndex[system]?[report.trackID] {
                     systemTracks[system]![index].states.append(state)

@@ -376,11 +376,10 @@ struct Evaluator {
     /// A system's claimed identities against the drones' registered ones (`truth.identities`): per
     /// drone with a registered identity, at each time it is matched with a track, whether the track's
     /// id (a Remote ID receiver's tracks are named by the UAS id each aircraft declares) is that
-    /// identity. Scored only for a system's own tracks, whose ids are its claims; Haechi's tracker
-    /// numbers its tracks and claims nothing.
+    /// identity. Scored only for tracks whose ids are claims (a Remote ID receiver's); a tracker's
+    /// track numbers, Haechi's or a system's, claim nothing.
     private func claimedIdentity(_ out: inout Output, trackLevel: TrackLevelScore, hours: Double) {
-        guard !input.truthIdentities.isEmpty else { return }
-        if case .replayedTracker = input.trackSource { return }
+        guard !input.truthIdentities.isEmpty, input.tracksClaimIdentity else { return }
         var series: [String: [Double]] = [:]
         var claims: [String: Set<String>] = [:]
         for frame in trackLevel.frames {

@@ -17,13 +17,11 @@ final class DatagramSocket {
     /// is joined (IGMP) on the interface at `interface` (an IPv4 address; `nil`: the kernel's choice),
     /// and the socket binds the group's port.
     init(address: String, interface: String?, receiveBufferBytes: Int?) throws(IngestError) {
-        guard let (host, port) = Self.split(address) else {
+        guard let udp = UDPAddress(address) else {
             throw IngestError(code: .endpointSetup, message: "'\(address)' is not udp://<IPv4 address>:<port>")
         }
         var group = in_addr()
-        guard inet_pton(AF_INET, host, &group) == 1 else {
-            throw IngestError(code: .endpointSetup, message: "'\(host)' is not an IPv4 address")
-        }
+        _ = inet_pton(AF_INET, udp.host, &group)
         let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw Self.failure("socket", address) }
         self.descriptor = descriptor
@@ -34,13 +32,13 @@ final class DatagramSocket {
         }
         var local = sockaddr_in()
         local.sin_family = sa_family_t(AF_INET)
-        local.sin_port = port.bigEndian
+        local.sin_port = udp.port.bigEndian
         local.sin_addr = group
         let bound = withUnsafePointer(to: &local) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard bound == 0 else { throw Self.failure("bind", address) }
-        if Self.isMulticast(group) {
+        if udp.isMulticast {
             var request = ip_mreq()
             request.imr_multiaddr = group
             if let interface {
@@ -70,17 +68,6 @@ final class DatagramSocket {
             }
         }
     }
-
-    /// `udp://host:port` as its parts.
-    static func split(_ address: String) -> (host: String, port: UInt16)? {
-        guard address.hasPrefix("udp://") else { return nil }
-        let rest = address.dropFirst("udp://".count)
-        guard let colon = rest.lastIndex(of: ":"), let port = UInt16(rest[rest.index(after: colon)...]), port > 0 else { return nil }
-        return (String(rest[..<colon]), port)
-    }
-
-    /// Whether `address` is an IPv4 multicast group (224.0.0.0/4).
-    static func isMulticast(_ address: in_addr) -> Bool { UInt32(bigEndian: address.s_addr) >> 28 == 0xE }
 
     private static func failure(_ what: String, _ address: String) -> IngestError {
         let code = errno
