@@ -41,35 +41,18 @@ public enum RunLogging {
     /// written), the config hash, the software version, and the start time (`metrics.started_utc`).
     static func logRunStart(recorder: SessionRecorder, configuration: IngestConfiguration, started: Timestamp,
                             log path: String, signingKey: ReportSigningKey?) throws(RuntimeError) {
-        let startedJSON = String(decoding: (try? JSONSerialization.data(withJSONObject: ["started_utc": RunProvenance.utc(started)]))
-                                 ?? Data("{}".utf8), as: UTF8.self)
-        do {
-            try RunLog(path: path).append(RunLogRecord(
-                kind: runStartKind, runID: runID(recording: recorder.path), sources: [],
-                recordingPath: relative(recorder.path, toFolderOf: path), recordingSHA256: nil,
-                configSHA256: configHash(configText: configuration.text, trackerText: configuration.tracking.trackerText),
-                softwareVersion: HaechiVersion.version, softwareCommit: HaechiVersion.commit, metrics: startedJSON), signingKey: signingKey?.key)
-        } catch {
-            throw RuntimeError(code: .io, file: path, message: error.message)
-        }
+        try appendRunEntry(kind: runStartKind, recorder: recorder, configuration: configuration, sources: [], recordingSHA256: nil,
+                           metrics: ["started_utc": RunProvenance.utc(started)], log: path, signingKey: signingKey)
     }
 
     /// Logs a run that stopped because writing its recording failed: the file (unfinished, so no
     /// SHA-256), the frames recorded and lost, and the failure.
     static func logRunFailure(recorder: SessionRecorder, configuration: IngestConfiguration, statistics: IngestStatistics,
                               failure: String, log path: String, signingKey: ReportSigningKey?) throws(RuntimeError) {
-        let metrics: [String: Any] = ["frames_recorded": recorder.framesRecorded, "frames_lost": recorder.framesLost, "failure": failure]
-        let metricsJSON = String(decoding: (try? JSONSerialization.data(withJSONObject: metrics, options: [.sortedKeys, .withoutEscapingSlashes]))
-                                 ?? Data("{}".utf8), as: UTF8.self)
-        do {
-            try RunLog(path: path).append(RunLogRecord(
-                kind: runFailedKind, runID: runID(recording: recorder.path), sources: statistics.sources.keys.sorted(),
-                recordingPath: relative(recorder.path, toFolderOf: path), recordingSHA256: nil,
-                configSHA256: configHash(configText: configuration.text, trackerText: configuration.tracking.trackerText),
-                softwareVersion: HaechiVersion.version, softwareCommit: HaechiVersion.commit, metrics: metricsJSON), signingKey: signingKey?.key)
-        } catch {
-            throw RuntimeError(code: .io, file: path, message: error.message)
-        }
+        try appendRunEntry(kind: runFailedKind, recorder: recorder, configuration: configuration, sources: statistics.sources.keys.sorted(),
+                           recordingSHA256: nil,
+                           metrics: ["frames_recorded": recorder.framesRecorded, "frames_lost": recorder.framesLost, "failure": failure],
+                           log: path, signingKey: signingKey)
     }
 
     /// Logs a finished recording: run id, sources, the file and its SHA-256, the config hash and the
@@ -79,13 +62,23 @@ public enum RunLogging {
         guard let sha = RunLog.sha256Hex(file: recorder.path) else {
             throw RuntimeError(code: .io, file: recorder.path, message: "cannot read the recording back to hash it")
         }
+        try appendRunEntry(kind: recordingKind, recorder: recorder, configuration: configuration, sources: statistics.sources.keys.sorted(),
+                           recordingSHA256: sha, metrics: ["frames_recorded": recorder.framesRecorded], log: path, signingKey: signingKey)
+    }
+
+    /// The one way a run's entry (start, failure, finished recording) goes into the run log: its run
+    /// id and recording from `recorder`, the config hash, the software version, `metrics` as sorted JSON.
+    private static func appendRunEntry(kind: String, recorder: SessionRecorder, configuration: IngestConfiguration, sources: [String],
+                                       recordingSHA256: String?, metrics: [String: Any], log path: String,
+                                       signingKey: ReportSigningKey?) throws(RuntimeError) {
+        let metricsJSON = String(decoding: (try? JSONSerialization.data(withJSONObject: metrics, options: [.sortedKeys, .withoutEscapingSlashes]))
+                                 ?? Data("{}".utf8), as: UTF8.self)
         do {
             try RunLog(path: path).append(RunLogRecord(
-                kind: recordingKind, runID: runID(recording: recorder.path), sources: statistics.sources.keys.sorted(),
-                recordingPath: relative(recorder.path, toFolderOf: path),
-                recordingSHA256: sha, configSHA256: configHash(configText: configuration.text, trackerText: configuration.tracking.trackerText),
-                softwareVersion: HaechiVersion.version, softwareCommit: HaechiVersion.commit,
-                metrics: "{\"frames_recorded\":\(recorder.framesRecorded)}"), signingKey: signingKey?.key)
+                kind: kind, runID: runID(recording: recorder.path), sources: sources,
+                recordingPath: relative(recorder.path, toFolderOf: path), recordingSHA256: recordingSHA256,
+                configSHA256: configHash(configText: configuration.text, trackerText: configuration.tracking.trackerText),
+                softwareVersion: HaechiVersion.version, softwareCommit: HaechiVersion.commit, metrics: metricsJSON), signingKey: signingKey?.key)
         } catch {
             throw RuntimeError(code: .io, file: path, message: error.message)
         }

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+import zmq
 
 import haechi_peer as peer
 import recordings
@@ -384,3 +385,13 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def feeding_push(context, *, linger_ms: int = 0):
+    """A PUSH socket bound on a free loopback port, sends timing out after 30 s, and the ingest config
+    whose one PULL endpoint (`sensors`) connects to it: a test's feed into `haechi ingest`."""
+    push = context.socket(zmq.PUSH)
+    push.setsockopt(zmq.SNDTIMEO, 30_000)
+    push.setsockopt(zmq.LINGER, linger_ms)
+    push.bind(LOCALHOST_ANY_PORT)
+    return push, ingest_config([pull_endpoint("sensors", push.getsockopt_string(zmq.LAST_ENDPOINT))])

@@ -56,7 +56,7 @@ from mcap.stream_reader import StreamReader, breakup_chunk
 
 import haechi_peer as peer
 import recordings
-from conftest import (EXIT_TIMEOUT_S, LOCALHOST_ANY_PORT, RECORDINGS, REPO_ROOT, HaechiRun, check_recordings,
+from conftest import (EXIT_TIMEOUT_S, feeding_push, LOCALHOST_ANY_PORT, RECORDINGS, REPO_ROOT, HaechiRun, check_recordings,
                       ingest_config, launch_haechi, launch_simulate, mcap_peer_present, pull_endpoint,
                       validate_recording)
 from test_ingest_interop import assert_sources_match
@@ -574,11 +574,7 @@ def stream_until_kill(push: zmq.Socket, run: HaechiRun, kill_after_s: float) -> 
 def test_kill_9_then_recover_keeps_a_prefix_of_what_was_sent(haechi_bin, tmp_path, seed):
     kill_after_s = random.Random(seed).uniform(2.0, 5.0)
     context = zmq.Context()
-    push = context.socket(zmq.PUSH)
-    push.setsockopt(zmq.SNDTIMEO, 30_000)
-    push.setsockopt(zmq.LINGER, 0)
-    push.bind(LOCALHOST_ANY_PORT)
-    config = ingest_config([pull_endpoint("sensors", push.getsockopt_string(zmq.LAST_ENDPOINT))])
+    push, config = feeding_push(context)
     record_dir = tmp_path / RECORDINGS
     run = launch_haechi(haechi_bin, tmp_path / "killed", config,
                         ("--record-dir", str(record_dir), "--duration", "120", "--quiet"))
@@ -682,11 +678,7 @@ def test_a_killed_run_stays_in_the_run_log_as_never_ended(haechi_bin, tmp_path):
     record_dir = tmp_path / RECORDINGS
     log = record_dir / "runlog.sqlite"
     context = zmq.Context()
-    push = context.socket(zmq.PUSH)
-    push.setsockopt(zmq.SNDTIMEO, 30_000)
-    push.setsockopt(zmq.LINGER, 0)
-    push.bind(LOCALHOST_ANY_PORT)
-    config = ingest_config([pull_endpoint("sensors", push.getsockopt_string(zmq.LAST_ENDPOINT))])
+    push, config = feeding_push(context)
     run = launch_haechi(haechi_bin, tmp_path / "killed", config,
                         ("--record-dir", str(record_dir), "--duration", "120", "--quiet"))
     try:
@@ -771,11 +763,7 @@ def chunked_recording(request, haechi_bin, tmp_path_factory) -> Path:
     second, so it has four or five chunks."""
     workdir = tmp_path_factory.mktemp(f"chunks-{request.param}")
     context = zmq.Context()
-    push = context.socket(zmq.PUSH)
-    push.setsockopt(zmq.SNDTIMEO, 30_000)
-    push.setsockopt(zmq.LINGER, 5_000)
-    push.bind(LOCALHOST_ANY_PORT)
-    config = ingest_config([pull_endpoint("sensors", push.getsockopt_string(zmq.LAST_ENDPOINT))])
+    push, config = feeding_push(context, linger_ms=5_000)
     run = launch_haechi(haechi_bin, workdir, config,
                         ("--compression", request.param, "--idle-timeout", "1", "--duration", "120", "--quiet"))
     try:
@@ -959,11 +947,7 @@ def write_failure(haechi_bin, tmp_path_factory) -> WriteFailure:
     """An ingest run whose files may not grow past FILE_SIZE_LIMIT, fed at FILL_RATE_HZ until it stops."""
     workdir = tmp_path_factory.mktemp("write-failure")
     context = zmq.Context()
-    push = context.socket(zmq.PUSH)
-    push.setsockopt(zmq.SNDTIMEO, 30_000)
-    push.setsockopt(zmq.LINGER, 0)
-    push.bind(LOCALHOST_ANY_PORT)
-    config = ingest_config([pull_endpoint("sensors", push.getsockopt_string(zmq.LAST_ENDPOINT))])
+    push, config = feeding_push(context)
     run = launch_haechi(haechi_bin, workdir / "run", config,
                         ("--record-dir", str(workdir / RECORDINGS), "--duration", "120", "--quiet"),
                         wrapper=LIMIT_FILE_SIZE)

@@ -20,7 +20,6 @@ import re
 import shutil
 import sqlite3
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -28,7 +27,7 @@ import zmq
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 import chromium_render as render
-from conftest import LOCALHOST_ANY_PORT, REPO_ROOT, ingest_config, launch_haechi, pull_endpoint
+from conftest import REPO_ROOT, feeding_push, launch_haechi
 from test_recording_interop import live_session, only_recording, status_payload  # noqa: F401 (fixture)
 
 PLAN = REPO_ROOT / "Config/plans/radar-acceptance.yaml"
@@ -492,11 +491,7 @@ def test_unknown_metric_names_file_line_and_field(haechi_bin, report, tmp_path):
 def test_a_run_without_truth_is_not_evaluable(haechi_bin, tmp_path):
     """Only status heartbeats: every criterion is NOT_EVALUABLE and no figure is made up."""
     context = zmq.Context()
-    push = context.socket(zmq.PUSH)
-    push.setsockopt(zmq.LINGER, 0)
-    push.setsockopt(zmq.SNDTIMEO, 30_000)
-    push.bind(LOCALHOST_ANY_PORT)
-    config = ingest_config([pull_endpoint("sensors", push.getsockopt_string(zmq.LAST_ENDPOINT))])
+    push, config = feeding_push(context)
     run = launch_haechi(haechi_bin, tmp_path / "run", config, ("--idle-timeout", "1", "--duration", "60", "--quiet"))
     try:
         for i in range(50):
