@@ -9,7 +9,7 @@ VENV       := .venv
 VPY        := $(VENV)/bin/python
 SUDO       := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 APT_PKGS   := libzmq3-dev libzstd-dev liblz4-dev zlib1g-dev libdeflate-dev pkg-config \
-              fonts-nanum fonts-dejavu-core chromium poppler-utils
+              fonts-nanum fonts-dejavu-core chromium poppler-utils protobuf-compiler libprotobuf-dev
 SHARED     := ../shared
 
 .PHONY: demo test build swift-test interop-test deps system-deps venv clean help bench bench-quick fuzz soak
@@ -24,13 +24,16 @@ help:
 deps: system-deps venv
 
 # The headers of libzmq, libzstd, liblz4, zlib and libdeflate; the Korean font the HTML reports embed
-# (fonts-nanum) and DejaVu, Chromium for `haechi report --pdf`, and poppler-utils (pdftoppm, pdffonts), which
-# the report tests use: through apt, with sudo when not root. Skipped when all are present.
+# (fonts-nanum) and DejaVu, Chromium for `haechi report --pdf`, poppler-utils (pdftoppm, pdffonts), which
+# the report tests use, and protoc with google/protobuf/timestamp.proto, with which the SAPIENT schema test
+# compiles Protos/sapient (and scripts/generate-sapient.sh regenerates the Swift code): through apt, with
+# sudo when not root. Skipped when all are present.
 system-deps:
 	@if [ -f /usr/include/zmq.h ] && [ -f /usr/include/zstd.h ] && [ -f /usr/include/lz4frame.h ] \
 	   && [ -f /usr/include/zlib.h ] && [ -f /usr/include/libdeflate.h ] \
 	   && [ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] && [ -d /usr/share/fonts/truetype/dejavu ] \
-	   && [ -x /usr/bin/chromium ] && [ -x /usr/bin/pdftoppm ] && [ -x /usr/bin/pdffonts ]; then exit 0; fi; \
+	   && [ -x /usr/bin/chromium ] && [ -x /usr/bin/pdftoppm ] && [ -x /usr/bin/pdffonts ] \
+	   && [ -x /usr/bin/protoc ] && [ -f /usr/include/google/protobuf/timestamp.proto ]; then exit 0; fi; \
 	 echo "==> installing $(APT_PKGS) with apt-get"; \
 	 $(SUDO) apt-get update -qq && \
 	 DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PKGS)

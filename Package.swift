@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "TelemetryIngest", targets: ["TelemetryIngest"]),
         .library(name: "ZeroMQIngest", targets: ["ZeroMQIngest"]),
         .library(name: "Asterix", targets: ["Asterix"]),
+        .library(name: "Sapient", targets: ["Sapient"]),
         .library(name: "LockFreeRing", targets: ["LockFreeRing"]),
         .library(name: "Tracking", targets: ["Tracking"]),
         .library(name: "MCAPCodec", targets: ["MCAPCodec"]),
@@ -24,6 +25,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // SAPIENT's messages (BSI Flex 335 v2.0 is protobuf). Only the runtime library is built: the
+        // code generated from Protos/sapient is committed (scripts/generate-sapient.sh), since building
+        // the protoc-gen-swift plugin in every CI run would cost minutes.
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
     ],
     targets: [
         // libzmq, reached only through the ZeroMQ module. The module map links with `link "zmq"`
@@ -49,6 +54,8 @@ let package = Package(
         // sync_file_range(2), which Swift's Glibc module leaves out: the recorder's write-behind thread
         // starts each chunk's writeback as soon as it is written (MCAPWriterOptions.writeBehind).
         .systemLibrary(name: "CLinuxFile"),
+        // epoll(7), which Swift's Glibc module leaves out: the SAPIENT TCP listener's connections.
+        .systemLibrary(name: "CLinuxPoll"),
         .target(name: "MCAPCodec", dependencies: ["CLibZstd", "CLibLZ4", "CLibZ", "CLibDeflate", "CLinuxFile"]),
         .target(name: "TelemetryModel"),
         .target(name: "LockFreeRing", dependencies: [.product(name: "Atomics", package: "swift-atomics")]),
@@ -63,21 +70,26 @@ let package = Package(
         .target(name: "RunLog", dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]),
         // Certification reports: rendering (HTML with SVG, Markdown, JSON; Korean and English) and Ed25519 signing.
         .target(name: "Reporting", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "SessionRecording", dependencies: ["MCAPCodec", "TelemetryIngest", "TelemetryModel", "Geodesy"]),
+        .target(name: "SessionRecording", dependencies: ["MCAPCodec", "TelemetryIngest", "TelemetryModel", "Geodesy", "Sapient"]),
         .target(
             name: "TelemetryIngest",
             dependencies: [
-                "TelemetryModel", "LockFreeRing", "Geodesy", "Asterix",
+                "TelemetryModel", "LockFreeRing", "Geodesy", "Asterix", "Sapient",
                 .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
+        // SAPIENT (BSI Flex 335 v2.0): the generated messages, TCP framing, the ICD's validation rules
+        // and Haechi's replies. No I/O.
+        .target(name: "Sapient", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         // ASTERIX (EUROCONTROL) framing and the CAT034, CAT048 and CAT062 records Haechi reads. No I/O.
         .target(name: "Asterix"),
         // The ZeroMQ transport: endpoints, CURVE and ZAP, and the receive thread that feeds the core's pipeline.
         .target(
             name: "ZeroMQIngest",
             dependencies: [
-                "ZeroMQ", "TelemetryIngest", "TelemetryModel", "Asterix",
+                "ZeroMQ", "TelemetryIngest", "TelemetryModel", "Asterix", "Sapient", "CLinuxPoll",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -85,7 +97,7 @@ let package = Package(
         .target(
             name: "TestbedRuntime",
             dependencies: [
-                "ZeroMQ", "TelemetryModel", "TelemetryIngest", "ZeroMQIngest", "Geodesy", "Simulation", "Tracking", "SessionRecording", "MCAPCodec", "RunLog", "Reporting", "Evaluation",
+                "ZeroMQ", "TelemetryModel", "TelemetryIngest", "ZeroMQIngest", "Geodesy", "Simulation", "Sapient", "Tracking", "SessionRecording", "MCAPCodec", "RunLog", "Reporting", "Evaluation",
                 .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -109,6 +121,7 @@ let package = Package(
         ),
         .testTarget(name: "TelemetryIngestTests", dependencies: ["TelemetryIngest", "ZeroMQIngest", "ZeroMQ", "TelemetryModel", "Asterix", "Geodesy",
                                                                 "TestSupport"]),
+        .testTarget(name: "SapientTests", dependencies: ["Sapient", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .testTarget(name: "AsterixTests", dependencies: ["Asterix", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy", "TelemetryModel"], exclude: ["Fixtures"]),
         .testTarget(name: "TrackingMathTests", dependencies: ["TrackingMath", "TestSupport"]),

@@ -3,6 +3,7 @@ public import TelemetryIngest
 public import TelemetryModel
 public import MCAPCodec
 import Geodesy
+import Sapient
 import Synchronization
 import Foundation
 
@@ -358,6 +359,11 @@ public final class SessionRecorder: RawFrameSink {
             schema = try schemaID("haechi.TelemetryRecord", RecordingLayout.telemetryRecordSchema)
         } else if key.source.hasPrefix("asterix/") {
             encoding = RecordingLayout.asterixEncoding
+        } else if key.source.hasPrefix("sapient/") {
+            // MCAP's `protobuf` encoding: the message type's name and a FileDescriptorSet as the schema,
+            // so Foxglove and the mcap readers decode the frames as they are.
+            encoding = SapientSchema.messageEncoding
+            schema = try schemaID(SapientSchema.messageName, encoding: SapientSchema.schemaEncoding, data: SapientSchema.descriptorSet)
         } else {
             encoding = RecordingLayout.mavlinkEncoding
         }
@@ -388,8 +394,12 @@ public final class SessionRecorder: RawFrameSink {
     }
 
     private func schemaID(_ name: String, _ text: String) throws(MCAPError) -> UInt16 {
+        try schemaID(name, encoding: "jsonschema", data: Array(text.utf8))
+    }
+
+    private func schemaID(_ name: String, encoding: String, data: [UInt8]) throws(MCAPError) -> UInt16 {
         if let id = schemaIDs[name] { return id }
-        let id = try writer.addSchema(name: name, encoding: "jsonschema", data: Array(text.utf8))
+        let id = try writer.addSchema(name: name, encoding: encoding, data: data)
         schemaIDs[name] = id
         return id
     }

@@ -1,6 +1,7 @@
 // Classifies, decodes and counts every received message; hands frames and records to the sinks.
 public import TelemetryModel
 public import Asterix
+import Sapient
 import Geodesy
 #if canImport(Glibc)
 import Glibc
@@ -33,6 +34,8 @@ public final class FrameProcessor {
         /// Remote ID: the UAS id each transmitter (`id_or_mac`) last declared (OPEN_DRONE_ID_BASIC_ID);
         /// at most ``FrameProcessor/remoteIDTransmittersPerSource`` transmitters are named.
         var remoteIDNames: [MAVLinkOpenDroneIDBytes: String] = [:]
+        /// SAPIENT: the node's registered connections, position and scans.
+        var sapient = SapientNodeState()
     }
 
     /// Transmitters whose declared UAS id each Remote ID receiver's source remembers.
@@ -64,6 +67,8 @@ public final class FrameProcessor {
     private let sitePlane: LocalTangentPlane?
     /// The known ASTERIX radars (the config's sensors: their ids and surveyed positions), by SAC/SIC.
     private let asterixSensors: [AsterixSource: SensorDescription]
+    /// SAPIENT's rules and mapping (the configured nodes, the time window).
+    private let sapientDecoder: SapientDecoder
     private var sources: [String: SourceState] = [:]
     private var endpointFrames: [UInt64]
     private var endpointSecurity: [EndpointSecurityCounters]
@@ -75,9 +80,11 @@ public final class FrameProcessor {
     /// Creates a processor for the named endpoints (the names label bad-topic pseudo-sources).
     public init(endpointNames: [String], maximumFrameBytes: Int, maximumSources: Int = 4096, siteGeoidSeparation: Double,
                 truthIntegrity: TruthIntegritySettings = TruthIntegritySettings(),
-                asterixSensors: [AsterixSource: SensorDescription] = [:], siteOrigin: GeodeticPosition? = nil,
-                recordSinks: [any TelemetryRecordSink] = []) {
+                asterixSensors: [AsterixSource: SensorDescription] = [:], sapient: SapientSettings = SapientSettings(),
+                siteOrigin: GeodeticPosition? = nil, recordSinks: [any TelemetryRecordSink] = []) {
         self.sitePlane = siteOrigin.map(LocalTangentPlane.init(origin:))
+        self.sapientDecoder = SapientDecoder(settings: sapient, sitePlane: siteOrigin.map(LocalTangentPlane.init(origin:)),
+                                             geoidSeparation: siteGeoidSeparation)
         self.asterixSensors = asterixSensors
         self.truthCheck = TruthIntegrityCheck(settings: truthIntegrity)
         self.maximumFrameBytes = maximumFrameBytes
@@ -213,7 +220,11 @@ public final class FrameProcessor {
                          payloadBytes: Int, sequence: UInt64, receivedAt: Timestamp, sender: FrameSender?) -> RejectReason? {
         state.statistics.noteReceive(receivedAt, bytes: payloadBytes)
         let rejection: RejectReason?
-        if parts.count != 2 {
+        if parts.count == 3, topic?.format == .sapient, let reason = Self.sapientTransportReason(parts[2]) {
+            // The TCP transport's own verdict on a stream it closed (an oversize length, a stall),
+            // with the bytes it had: counted under its reason, recorded whole.
+            rejection = reason
+        } else if parts.count != 2 {
             rejection = .badEnvelope
         } else if let topic {
             let payload = parts[1]
@@ -230,6 +241,8 @@ public final class FrameProcessor {
                 rejection = decodeJSON(payload, topic: topic, state: &state, sequence: sequence, receivedAt: receivedAt, sender: sender)
             } else if topic.format == .asterix {
                 return decodeASTERIX(payload, topic: topic, state: &state, receivedAt: receivedAt)
+            } else if topic.format == .sapient {
+                return decodeSAPIENT(payload, topic: topic, state: &state, receivedAt: receivedAt, sender: sender)
             } else {
                 return decodeMAVLink(payload, topic: topic, state: &state, sequence: sequence, receivedAt: receivedAt, sender: sender)
             }
@@ -283,6 +296,34 @@ public final class FrameProcessor {
         }
         if !recordSinks.isEmpty { pending.append(record) }
         return nil
+    }
+
+    /// The reason a TCP transport names in a frame's third part, when it is one of the transport's own.
+    static func sapientTransportReason(_ part: UnsafeRawBufferPointer) -> RejectReason? {
+        switch String(decoding: part, as: UTF8.self) {
+        case SapientProblem.Kind.oversizeLength.rawValue: .sapientOversizeLength
+        case SapientProblem.Kind.stalled.rawValue: .sapientStalled
+        default: nil
+        }
+    }
+
+    /// Reads a SAPIENT message: every problem is counted under its reason and the first is the frame's
+    /// verdict; a message that passes is counted by content and its records handed on.
+    private func decodeSAPIENT(_ payload: UnsafeRawBufferPointer, topic: SourceTopic, state: inout SourceState, receivedAt: Timestamp,
+                               sender: FrameSender?) -> RejectReason? {
+        let handsOn = !recordSinks.isEmpty
+        var statistics = state.statistics
+        let problems = sapientDecoder.decode(
+            payload, node: topic.sourceID, connection: sender?.connection ?? 0, receivedAt: receivedAt.nanosecondsSinceEpoch,
+            state: &state.sapient, count: { statistics.records[$0, default: 0] += 1 },
+            emit: { record in
+                if let time = record.time { statistics.noteRecordTime(time) }
+                if handsOn { pending.append(record) }
+            })
+        for problem in problems { statistics.malformed[SapientDecoder.reason(problem.kind), default: 0] += 1 }
+        if !problems.isEmpty { statistics.framesMalformed += 1 }
+        state.statistics = statistics
+        return problems.first.map { SapientDecoder.reason($0.kind) }
     }
 
     /// Reads an ASTERIX datagram: each record that decodes is handed on (a CAT048 plot as a detection

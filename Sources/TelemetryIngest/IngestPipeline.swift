@@ -44,12 +44,16 @@ public final class IngestPipeline: Sendable {
         public var asterixSensors: [AsterixSource: SensorDescription]
         /// The site origin, for positions that arrive in WGS-84 (CAT062 tracks); `nil`: none are placed.
         public var siteOrigin: GeodeticPosition?
+        /// The SAPIENT nodes the configuration knows, and the ICD's time window.
+        public var sapient: SapientSettings
 
         /// A configuration; the arguments are the properties.
         public init(endpointNames: [String], maximumFrameBytes: Int, maximumSources: Int, siteGeoidSeparation: Double,
                     truthIntegrity: TruthIntegritySettings, pipeline: PipelineSettings = PipelineSettings(),
-                    asterixSensors: [AsterixSource: SensorDescription] = [:], siteOrigin: GeodeticPosition? = nil) {
+                    asterixSensors: [AsterixSource: SensorDescription] = [:], sapient: SapientSettings = SapientSettings(),
+                    siteOrigin: GeodeticPosition? = nil) {
             self.siteOrigin = siteOrigin
+            self.sapient = sapient
             self.asterixSensors = asterixSensors
             self.endpointNames = endpointNames
             self.maximumFrameBytes = maximumFrameBytes
@@ -67,7 +71,7 @@ public final class IngestPipeline: Sendable {
         public func makeFrameProcessor(recordSinks: [any TelemetryRecordSink] = []) -> FrameProcessor {
             FrameProcessor(endpointNames: endpointNames, maximumFrameBytes: maximumFrameBytes, maximumSources: maximumSources,
                            siteGeoidSeparation: siteGeoidSeparation, truthIntegrity: truthIntegrity,
-                           asterixSensors: asterixSensors, siteOrigin: siteOrigin, recordSinks: recordSinks)
+                           asterixSensors: asterixSensors, sapient: sapient, siteOrigin: siteOrigin, recordSinks: recordSinks)
         }
     }
 

@@ -21,10 +21,18 @@ public struct Detection: Hashable, Sendable {
     /// Only a simulator or a scenario file knows it. It is kept for evaluation; a tracker must
     /// never read it.
     public var groundTruthLabel: String?
+    /// The class the sensor put the object in (its most confident one), as the sensor names it
+    /// (`drone`, `UAV`, `bird`, …; see ``ObjectClass`` for how Haechi scores it).
+    public var classification: String?
+    /// The sensor's confidence in ``classification``, 0 to 1, when it gave one.
+    public var classificationConfidence: Double?
 
     /// Creates a detection.
     public init(time: Timestamp, sensorID: String, scanID: UInt64, detectionID: UInt64? = nil,
-                range: Double?, azimuth: Double, elevation: Double?, groundTruthLabel: String? = nil) {
+                range: Double?, azimuth: Double, elevation: Double?, groundTruthLabel: String? = nil,
+                classification: String? = nil, classificationConfidence: Double? = nil) {
+        self.classification = classification
+        self.classificationConfidence = classificationConfidence
         self.time = time
         self.sensorID = sensorID
         self.scanID = scanID

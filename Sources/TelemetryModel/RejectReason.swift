@@ -36,6 +36,18 @@ public enum RejectReason: String, Sendable, Hashable, CaseIterable, Codable, Com
     case asterixEmptyRecord = "asterix_empty_record"
     case asterixMissingItem = "asterix_missing_item"
     case asterixUnexpectedSource = "asterix_unexpected_source"
+    /// SAPIENT (BSI Flex 335 v2.0): one reason per rule broken (`SapientProblem.Kind` in the Sapient module).
+    case sapientMalformed = "sapient_malformed"
+    case sapientMissingField = "sapient_missing_field"
+    case sapientBadIdentifier = "sapient_bad_identifier"
+    case sapientBadTime = "sapient_bad_time"
+    case sapientUnknownICDVersion = "sapient_unknown_icd_version"
+    case sapientUnexpectedContent = "sapient_unexpected_content"
+    case sapientUnsupportedLocation = "sapient_unsupported_location"
+    case sapientUnregistered = "sapient_unregistered"
+    case sapientUnknownNode = "sapient_unknown_node"
+    case sapientOversizeLength = "sapient_oversize_length"
+    case sapientStalled = "sapient_stalled"
 
     public static func < (lhs: RejectReason, rhs: RejectReason) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -9,6 +9,9 @@ public enum WireFormat: String, Sendable, Hashable, CaseIterable, Codable {
     /// ASTERIX data blocks (EUROCONTROL), one datagram per payload: CAT048 plots, CAT034 service
     /// messages, CAT062 system tracks.
     case asterix
+    /// SAPIENT (BSI Flex 335 v2.0): one serialized `SapientMessage` per payload, from a node's TCP
+    /// connection (its 4-byte length prefix taken off).
+    case sapient
 }
 
 /// A parsed topic. One topic is one source: counters and sequence checks are kept per topic.

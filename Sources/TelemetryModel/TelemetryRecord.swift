@@ -64,6 +64,11 @@ public enum RecordKind: String, Sendable, Hashable, CaseIterable, Codable, Compa
     case openDroneIDSystem = "open_drone_id_system"
     case openDroneIDOperatorID = "open_drone_id_operator_id"
     case openDroneIDMessagePack = "open_drone_id_message_pack"
+    /// SAPIENT contents without a record of their own: a node's Alert, and an Error it sent about a
+    /// message of Haechi's. (Registration counts as `sensor`, StatusReport as `status`, DetectionReport
+    /// as `detection`.)
+    case sapientAlert = "sapient_alert"
+    case sapientError = "sapient_error"
 
     public static func < (lhs: RecordKind, rhs: RecordKind) -> Bool { lhs.rawValue < rhs.rawValue }
 }

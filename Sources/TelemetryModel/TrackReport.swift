@@ -14,9 +14,13 @@ public struct TrackReport: Hashable, Sendable {
     public var status: String?
     /// The sensor whose scan produced the state, informational.
     public var sensorID: String?
+    /// The class the system put the object in, as it names it, when it says.
+    public var classification: String?
 
     /// Creates a track state.
-    public init(time: Timestamp, trackID: String, enu: ENUVector, velocity: ENUVector? = nil, status: String? = nil, sensorID: String? = nil) {
+    public init(time: Timestamp, trackID: String, enu: ENUVector, velocity: ENUVector? = nil, status: String? = nil, sensorID: String? = nil,
+                classification: String? = nil) {
+        self.classification = classification
         self.time = time
         self.trackID = trackID
         self.enu = enu

@@ -3,6 +3,7 @@ public import TelemetryModel
 public import TelemetryIngest
 public import ZeroMQIngest
 public import Asterix
+import Sapient
 import Tracking
 import ZeroMQ
 import Foundation
@@ -25,6 +26,10 @@ public struct IngestConfiguration: Hashable, Sendable {
     public var truthIdentities: [String: String] = [:]
     /// The known ASTERIX radars' sensor ids, by SAC/SIC (the sensors' `asterix` fields).
     public var asterixSensors: [AsterixSource: SensorDescription] = [:]
+    /// The SAPIENT nodes the range knows (the sensors' `sapient` fields and `sapient.nodes`), the ICD's
+    /// time window, and Haechi's own node id (`sapient`).
+    public var sapient = SapientSettings()
+    public var sapientDecisionModuleID = IngestSettings.defaultSapientDecisionModuleID
     /// Payloads above this size are counted as `oversize_frame`, bytes.
     public var maximumFrameBytes: Int
     /// Sources counted apart before new topics go to `!overflow@<endpoint>`.
@@ -42,6 +47,8 @@ public struct IngestConfiguration: Hashable, Sendable {
                                       maximumSources: maximumSources, pipeline: pipeline)
         settings.truthIntegrity = truthIntegrity
         settings.asterixSensors = asterixSensors
+        settings.sapient = sapient
+        settings.sapientDecisionModuleID = sapientDecisionModuleID
         settings.siteOrigin = site.origin
         return settings
     }
@@ -56,7 +63,8 @@ public struct IngestConfiguration: Hashable, Sendable {
     /// `recordedTrackerText`: the tracker file's text as a recording kept it; when given, it is used
     /// instead of reading the file `tracking.tracker` names (which may have changed since).
     public static func parse(_ text: String, file: String, recordedTrackerText: String? = nil) throws(RuntimeError) -> IngestConfiguration {
-        let root = try ConfigNode.root(yaml: text, file: file).mapping(allowing: ["site", "endpoints", "sensors", "limits", "pipeline", "tracking", "truth"])
+        let root = try ConfigNode.root(yaml: text, file: file).mapping(allowing: ["site", "endpoints", "sensors", "limits", "pipeline", "tracking", "truth",
+                                                                                                   "sapient"])
 
         let siteNode = try root.required("site").mapping(allowing: ["name", "origin", "geoid_separation_m"])
         let site = SiteConfiguration(
@@ -83,9 +91,18 @@ public struct IngestConfiguration: Hashable, Sendable {
         var sensors: [SensorDescription] = []
         var sensorIDs: Set<String> = []
         var asterixSensors: [AsterixSource: SensorDescription] = [:]
+        var sapientSensors: [String: SensorDescription] = [:]
         for entry in try root.optional("sensors")?.sequence() ?? [] {
             let sensor = try self.sensor(entry)
-            if let asterixNode = try entry.mapping(allowing: ["id", "kind", "position", "measures", "asterix"]).optional("asterix") {
+            let fields = try entry.mapping(allowing: ["id", "kind", "position", "measures", "asterix", "sapient"])
+            if let sapientNode = fields.optional("sapient") {
+                let node = try sapientNode.mapping(allowing: ["node_id"]).required("node_id")
+                let id = try node.string()
+                guard SapientIdentifier.isUUIDv4(id) else { throw node.error("'\(id)' is not a SAPIENT node id (a lower-case UUID v4)") }
+                if let other = sapientSensors[id] { throw node.error("sensor '\(other.sensorID)' already has node id \(id)") }
+                sapientSensors[id] = sensor
+            }
+            if let asterixNode = fields.optional("asterix") {
                 let identity = try asterixNode.mapping(allowing: ["sac", "sic"])
                 let source = AsterixSource(sac: UInt8(try identity.required("sac").integer(atLeast: 0, atMost: 255)),
                                            sic: UInt8(try identity.required("sic").integer(atLeast: 0, atMost: 255)))
@@ -136,6 +153,28 @@ public struct IngestConfiguration: Hashable, Sendable {
         var configuration = IngestConfiguration(file: file, text: text, site: site, endpoints: endpoints, sensors: sensors,
                                                 maximumFrameBytes: maximumFrameBytes, maximumSources: maximumSources, pipeline: pipeline)
         configuration.asterixSensors = asterixSensors
+        configuration.sapient.sensors = sapientSensors
+        if let node = try root.optional("sapient")?.mapping(allowing: ["decision_module_id", "nodes", "time_window_ms"]) {
+            if let idNode = node.optional("decision_module_id") {
+                let id = try idNode.string()
+                guard SapientIdentifier.isUUIDv4(id) else { throw idNode.error("'\(id)' is not a node id (a lower-case UUID v4)") }
+                configuration.sapientDecisionModuleID = id
+            }
+            if let nodesNode = node.optional("nodes") {
+                var allowed: Set<String> = []
+                for entry in try nodesNode.sequence() {
+                    let id = try entry.string()
+                    guard SapientIdentifier.isUUIDv4(id) else { throw entry.error("'\(id)' is not a SAPIENT node id (a lower-case UUID v4)") }
+                    allowed.insert(id)
+                }
+                configuration.sapient.allowedNodes = allowed
+            }
+            if let window = try node.optional("time_window_ms")?.mapping(allowing: ["past", "future"]) {
+                configuration.sapient.timeWindow = SapientTimeWindow(
+                    pastNanoseconds: Int64(try window.required("past").integer(atLeast: 0, atMost: 86_400_000)) * 1_000_000,
+                    futureNanoseconds: Int64(try window.required("future").integer(atLeast: 0, atMost: 86_400_000)) * 1_000_000)
+            }
+        }
         if let node = try root.optional("truth")?.mapping(allowing: ["max_speed_mps", "position_slack_m", "handover_s", "max_drones",
                                                                      "identities"]) {
             if let identities = node.optional("identities") {
@@ -198,13 +237,20 @@ public struct IngestConfiguration: Hashable, Sendable {
 
     private static func endpoint(_ node: ConfigNode, configFile: String) throws(RuntimeError) -> IngestEndpoint {
         let entry = try node.mapping(allowing: ["name", "address", "socket", "mode", "topics", "receive_hwm",
-                                                "reconnect_interval_ms", "max_message_bytes", "curve", "interface", "receive_buffer_bytes"])
+                                                "reconnect_interval_ms", "max_message_bytes", "curve", "interface", "receive_buffer_bytes",
+                                                "max_connections", "stall_timeout_ms"])
         let name = try entry.required("name").string()
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
             throw try entry.required("name").error("use letters, digits, '-', '_' or '.'")
         }
         if try entry.required("socket").string() == IngestEndpoint.SocketKind.asterix.rawValue {
             return try asterixEndpoint(entry, name: name)
+        }
+        if try entry.required("socket").string() == IngestEndpoint.SocketKind.sapient.rawValue {
+            return try sapientEndpoint(entry, name: name)
+        }
+        for key in ["max_connections", "stall_timeout_ms"] {
+            if let node = entry.optional(key) { throw node.error("\(key) applies to sapient endpoints only") }
         }
         for key in ["interface", "receive_buffer_bytes"] {
             if let node = entry.optional(key) { throw node.error("\(key) applies to asterix endpoints only") }
@@ -258,6 +304,28 @@ public struct IngestConfiguration: Hashable, Sendable {
         return IngestEndpoint(name: name, address: address, socket: .asterix, mode: .bind, topics: [""],
                               multicastInterface: interface,
                               receiveBufferBytes: try entry.optional("receive_buffer_bytes")?.integer(atLeast: 4096, atMost: Int(Int32.max)))
+    }
+
+    /// A `sapient` endpoint: a TCP listener at `tcp://<IPv4>:<port>` for SAPIENT nodes.
+    private static func sapientEndpoint(_ entry: ConfigNode, name: String) throws(RuntimeError) -> IngestEndpoint {
+        guard name.count <= SourceTopic.maximumSourceIDLength else {
+            throw try entry.required("name").error("a sapient endpoint's name is at most \(SourceTopic.maximumSourceIDLength) characters")
+        }
+        for key in ["topics", "receive_hwm", "reconnect_interval_ms", "max_message_bytes", "curve", "interface", "receive_buffer_bytes"] {
+            if let node = entry.optional(key) { throw node.error("\(key) does not apply to sapient (TCP) endpoints") }
+        }
+        let addressNode = try entry.required("address")
+        let address = try addressNode.string()
+        guard UDPAddress(address, scheme: "tcp") != nil else { throw addressNode.error("'\(address)' is not tcp://<IPv4 address>:<port>") }
+        let modeNode = try entry.required("mode")
+        guard try modeNode.choice(IngestEndpoint.Mode.self, noun: "mode") == .bind else {
+            throw modeNode.error("a sapient endpoint binds: Haechi is the decision module the nodes connect to")
+        }
+        var endpoint = IngestEndpoint(name: name, address: address, socket: .sapient, mode: .bind, topics: [""])
+        endpoint.maximumConnections = try entry.optional("max_connections")?.integer(atLeast: 1, atMost: 1024) ?? endpoint.maximumConnections
+        endpoint.stallTimeoutMilliseconds = try entry.optional("stall_timeout_ms")?.integer(atLeast: 100, atMost: 3_600_000)
+            ?? endpoint.stallTimeoutMilliseconds
+        return endpoint
     }
 
     /// An endpoint's `curve`: the server's key file (read only when a live run starts, never at a
@@ -315,6 +383,11 @@ public struct IngestConfiguration: Hashable, Sendable {
     public var exposureWarnings: [String] {
         endpoints.compactMap { endpoint in
             guard endpoint.mode == .bind, endpoint.curve == nil, !Self.isLocal(endpoint.address) else { return nil }
+            if endpoint.socket == .sapient {
+                return "endpoint '\(endpoint.name)' listens for SAPIENT nodes at \(endpoint.address), which is not loopback: SAPIENT over TCP "
+                    + "has no authentication, so any host that can reach it can register as a node (list the nodes in sapient.nodes; "
+                    + "docs/security.md)"
+            }
             if endpoint.socket == .asterix {
                 // A multicast group joined on the loopback interface hears this host only.
                 if endpoint.multicastInterface?.hasPrefix("127.") == true { return nil }
@@ -343,7 +416,7 @@ public struct IngestConfiguration: Hashable, Sendable {
     }
 
     private static func sensor(_ node: ConfigNode) throws(RuntimeError) -> SensorDescription {
-        let entry = try node.mapping(allowing: ["id", "kind", "position", "measures", "asterix"])
+        let entry = try node.mapping(allowing: ["id", "kind", "position", "measures", "asterix", "sapient"])
         let idNode = try entry.required("id")
         let id = try idNode.string()
         guard SourceTopic(formatName: "json", sourceID: id) != nil else {

@@ -14,6 +14,9 @@ public struct IngestEndpoint: Hashable, Sendable {
         /// datagrams are ASTERIX, each a frame on `asterix/<SAC>-<SIC>` of its first record (or
         /// `asterix/<endpoint name>` when that cannot be read).
         case asterix
+        /// Not ZeroMQ: a TCP listener (`tcp://<IPv4>:<port>`) for SAPIENT nodes (BSI Flex 335 v2.0), each
+        /// connection a node, each length-prefixed message a frame on `sapient/<node-id>`.
+        case sapient
 
         var zmqType: ZMQSocketType { self == .sub ? .sub : .pull }
     }
@@ -48,6 +51,11 @@ public struct IngestEndpoint: Hashable, Sendable {
     public var multicastInterface: String?
     /// An `asterix` endpoint: `SO_RCVBUF`, bytes (`nil`: the system's default).
     public var receiveBufferBytes: Int?
+    /// A `sapient` endpoint: the most nodes connected at once; a further connection is closed at once.
+    public var maximumConnections = 64
+    /// A `sapient` endpoint: how long a connection may sit in the middle of a message before it is
+    /// closed (and what it sent is counted as `sapient_stalled`), ms.
+    public var stallTimeoutMilliseconds = 10_000
 
     /// Creates an endpoint.
     public init(name: String, address: String, socket: SocketKind, mode: Mode, topics: [String] = [""],

@@ -24,13 +24,20 @@ public struct IngestSettings: Hashable, Sendable {
     public var siteOrigin: GeodeticPosition?
     /// The known ASTERIX radars, by SAC/SIC.
     public var asterixSensors: [AsterixSource: SensorDescription] = [:]
+    /// The known SAPIENT nodes, which may register, and the ICD's time window.
+    public var sapient = SapientSettings()
+    /// Haechi's own SAPIENT node id (a UUID v4): the sender of every RegistrationAck and Error.
+    public var sapientDecisionModuleID = IngestSettings.defaultSapientDecisionModuleID
+    /// The node id Haechi answers with when the configuration gives none (`sapient.decision_module_id`).
+    /// ("haechi" in ASCII hex, then the UUID v4 marks).
+    public static let defaultSapientDecisionModuleID = "68616563-6869-4000-8000-000000000001"
 
     /// How the pipeline counts and decodes frames with these settings.
     public var pipelineConfiguration: IngestPipeline.Configuration {
         IngestPipeline.Configuration(endpointNames: endpoints.map(\.name), maximumFrameBytes: maximumFrameBytes,
                                      maximumSources: maximumSources, siteGeoidSeparation: siteGeoidSeparation,
                                      truthIntegrity: truthIntegrity, pipeline: pipeline, asterixSensors: asterixSensors,
-                                     siteOrigin: siteOrigin)
+                                     sapient: sapient, siteOrigin: siteOrigin)
     }
 
     /// Creates settings.

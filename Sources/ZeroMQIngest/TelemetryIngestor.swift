@@ -113,6 +113,7 @@ public final class TelemetryIngestor: Sendable {
             // monitor's reader is there (see IngestEndpoint.open).
             var group = ZMQSocketGroup()
             var datagramSockets: [DatagramSocket?] = Array(repeating: nil, count: settings.endpoints.count)
+            var listeners: [SapientListener?] = Array(repeating: nil, count: settings.endpoints.count)
             var monitored: [Int] = []
             func fail(_ endpoint: IngestEndpoint, _ what: String, _ message: String, cause: (any Error & Sendable)?) {
                 setupError.withLock {
@@ -130,6 +131,19 @@ public final class TelemetryIngestor: Sendable {
                                                            receiveBufferBytes: endpoint.receiveBufferBytes)
                         group.add(descriptor: datagrams.descriptor)
                         datagramSockets[index] = datagrams
+                    } catch {
+                        fail(endpoint, "", error.message, cause: nil)
+                        return
+                    }
+                    continue
+                }
+                if endpoint.socket == .sapient {
+                    do throws(IngestError) {
+                        let listener = try SapientListener(endpoint: endpoint, index: index, maximumMessageBytes: settings.maximumFrameBytes,
+                                                           registry: senders, decisionModule: settings.sapientDecisionModuleID,
+                                                           settings: settings.sapient)
+                        group.add(descriptor: listener.descriptor)
+                        listeners[index] = listener
                     } catch {
                         fail(endpoint, "", error.message, cause: nil)
                         return
@@ -167,7 +181,7 @@ public final class TelemetryIngestor: Sendable {
                 }
             }
             ready.signal()
-            produce(group: &group, datagramSockets: datagramSockets, monitored: monitored)
+            produce(group: &group, datagramSockets: datagramSockets, listeners: listeners, monitored: monitored)
         }
         receive.name = "haechi-receive"
         receive.start()
@@ -228,7 +242,7 @@ public final class TelemetryIngestor: Sendable {
 
     // MARK: The receive thread
 
-    private func produce(group: inout ZMQSocketGroup, datagramSockets: [DatagramSocket?], monitored: [Int]) {
+    private func produce(group: inout ZMQSocketGroup, datagramSockets: [DatagramSocket?], listeners: [SapientListener?], monitored: [Int]) {
         var producer = pipeline.makeProducer()
         var failure: IngestError?
         let endpointCount = settings.endpoints.count
@@ -246,6 +260,7 @@ public final class TelemetryIngestor: Sendable {
                             }
                             continue
                         }
+                        if listeners[index] != nil { continue }   // served below, every turn
                         if let datagrams = datagramSockets[index] {
                             datagramBatch: for _ in 0..<settings.fairnessBatch {
                                 let outcome: IngestProducer.Outcome
@@ -279,6 +294,23 @@ public final class TelemetryIngestor: Sendable {
                             }
                         }
                         producer.publish()
+                    }
+                }
+                // SAPIENT listeners every turn, input or not: a stalled connection is closed on time.
+                for (index, listener) in listeners.enumerated() {
+                    guard let listener else { continue }
+                    listener.service()
+                    while let frame = listener.nextFrame() {
+                        let outcome = producer.receive { (room, start) -> FrameSlot? in Self.store(frame, into: room, at: start, endpoint: index) }
+                        if case .stopped = outcome { break loop }
+                    }
+                    producer.publish()
+                    let (accepted, closed) = listener.takeLinkCounts()
+                    if accepted + closed > 0 {
+                        pipeline.updateStatistics {
+                            $0.endpointLinks[index].connections += UInt64(accepted)
+                            $0.endpointLinks[index].disconnects += UInt64(closed)
+                        }
                     }
                 }
                 for index in rearmAt.indices {
@@ -358,6 +390,28 @@ public final class TelemetryIngestor: Sendable {
         memmove(base + payload + 4, base + received, stored)
         slot.partCount = 2
         slot.byteCount = payload + 4 + stored
+        return slot
+    }
+
+    /// Stores a SAPIENT frame in `room` (arena position `start`) as length-prefixed parts: its topic, the
+    /// message, and the transport's reason when it has one.
+    private static func store(_ frame: SapientListener.Frame, into room: UnsafeMutableRawBufferPointer, at start: Int64,
+                              endpoint: Int) -> FrameSlot {
+        var slot = FrameSlot(arenaOffset: start, endpoint: endpoint)
+        slot.receiveTime = frame.receiveTime
+        slot.connection = frame.connection
+        slot.payloadBytes = frame.payload.count + (frame.transportReason?.utf8.count ?? 0)
+        var used = 0
+        for part in [frame.topic, frame.payload] + (frame.transportReason.map { [Array($0.utf8)] } ?? []) {
+            guard used + 4 <= room.count else { slot.truncated = true; break }
+            let stored = min(part.count, room.count - used - 4)
+            if stored < part.count { slot.truncated = true }
+            room.storeBytes(of: UInt32(stored).littleEndian, toByteOffset: used, as: UInt32.self)
+            part.withUnsafeBytes { room.baseAddress!.advanced(by: used + 4).copyMemory(from: $0.baseAddress!, byteCount: stored) }
+            used += 4 + stored
+            slot.partCount += 1
+        }
+        slot.byteCount = used
         return slot
     }
 

@@ -13,10 +13,11 @@ public struct UDPAddress: Hashable, Sendable {
     /// The port, 1 to 65535.
     public let port: UInt16
 
-    /// The address `text` names, if it is one.
-    public init?(_ text: String) {
-        guard text.hasPrefix("udp://") else { return nil }
-        let rest = text.dropFirst("udp://".count)
+    /// The address `text` names, if it is one; `scheme: "tcp"` reads a `sapient` endpoint's
+    /// `tcp://<IPv4>:<port>` the same way.
+    public init?(_ text: String, scheme: String = "udp") {
+        guard text.hasPrefix(scheme + "://") else { return nil }
+        let rest = text.dropFirst(scheme.count + 3)
         guard let colon = rest.lastIndex(of: ":"), let port = UInt16(rest[rest.index(after: colon)...]), port > 0 else { return nil }
         let host = String(rest[..<colon])
         guard Self.isIPv4(host) else { return nil }

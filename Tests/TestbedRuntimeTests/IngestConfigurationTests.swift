@@ -57,7 +57,7 @@ struct IngestConfigurationTests {
     /// Each case: a replacement applied to the valid config, and the exact diagnostic expected.
     @Test("Mistakes name the file, line, column and field", arguments: [
         ("socket: pull", "socket: dealer",
-         "range.yaml:8:13: error: endpoints[0].socket: unknown socket type 'dealer'; expected sub, pull or asterix"),
+         "range.yaml:8:13: error: endpoints[0].socket: unknown socket type 'dealer'; expected sub, pull, asterix or sapient"),
         ("mode: bind", "mode: listen",
          "range.yaml:9:11: error: endpoints[0].mode: unknown mode 'listen'; expected bind or connect"),
         ("lat: 35.85", "lat: 95",
@@ -67,7 +67,7 @@ struct IngestConfigurationTests {
         ("  geoid_separation_m: 23.0\n", "",
          "range.yaml:2:3: error: site.geoid_separation_m: required field is missing"),
         ("    address: tcp://127.0.0.1:7002", "    adress: tcp://127.0.0.1:7002",
-         "range.yaml:11:5: error: endpoints[1].adress: unknown field; expected one of address, curve, interface, max_message_bytes, mode, name, receive_buffer_bytes, receive_hwm, reconnect_interval_ms, socket, topics"),
+         "range.yaml:11:5: error: endpoints[1].adress: unknown field; expected one of address, curve, interface, max_connections, max_message_bytes, mode, name, receive_buffer_bytes, receive_hwm, reconnect_interval_ms, socket, stall_timeout_ms, topics"),
         ("address: tcp://127.0.0.1:7001", "address: 127.0.0.1:7001",
          "range.yaml:7:14: error: endpoints[0].address: '127.0.0.1:7001' is not a ZeroMQ endpoint such as tcp://127.0.0.1:7001 (transports: tcp, ipc, inproc, pgm, epgm, ws, wss)"),
         ("name: drones", "name: sensors",
@@ -83,7 +83,7 @@ struct IngestConfigurationTests {
         ("    mode: connect", "    mode: connect\n    max_message_bytes: 4294967296",
          "range.yaml:14:24: error: endpoints[1].max_message_bytes: 4294967296 is above the maximum of 2147483647"),
         ("limits:", "limit:",
-         "range.yaml:15:1: error: limit: unknown field; expected one of endpoints, limits, pipeline, sensors, site, tracking, truth"),
+         "range.yaml:15:1: error: limit: unknown field; expected one of endpoints, limits, pipeline, sapient, sensors, site, tracking, truth"),
         ("limits:", "truth: {max_speed_mps: 0}\nlimits:",
          "range.yaml:15:24: error: truth.max_speed_mps: 0 is outside [1, 10000]"),
         ("limits:", "truth: {max_drones: 0}\nlimits:",
