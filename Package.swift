@@ -60,7 +60,8 @@ let package = Package(
         .target(name: "TelemetryModel"),
         .target(name: "LockFreeRing", dependencies: [.product(name: "Atomics", package: "swift-atomics")]),
         .target(name: "Geodesy", dependencies: ["TelemetryModel"]),
-        .target(name: "Simulation", dependencies: ["TelemetryModel", "Geodesy", "Asterix"]),
+        .target(name: "Simulation", dependencies: ["TelemetryModel", "Geodesy", "Asterix", "Sapient",
+                                                  .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         // Linear assignment, shared by the tracker and the evaluation (which must not import Tracking).
         .target(name: "TrackingMath"),
         .target(name: "Tracking", dependencies: ["TelemetryModel", "Geodesy", "TrackingMath"]),

@@ -35,3 +35,30 @@ public enum SapientIdentifier {
         return true
     }
 }
+
+extension SapientIdentifier {
+    private static let crockford = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
+
+    /// The ULID of `milliseconds` since the Unix epoch (48 bits) and 80 bits of `entropy` (a simulation
+    /// passes a deterministic value, so that a seeded run sends the same ids every time).
+    public static func ulid(milliseconds: UInt64, entropy: (high: UInt16, low: UInt64)) -> String {
+        // 128 bits as (time: 48, entropy: 80), written 5 bits at a time from the top (130 bits, the first 2 zero).
+        let hi = (milliseconds & 0xFFFF_FFFF_FFFF) << 16 | UInt64(entropy.high)
+        let lo = entropy.low
+        var characters: [UInt8] = []
+        characters.reserveCapacity(26)
+        for index in 0..<26 {
+            let shift = 125 - 5 * index   // bit position of this character's lowest bit, counted from 0 at the bottom of 128
+            var value: UInt64
+            if shift >= 64 {
+                value = hi >> UInt64(shift - 64)
+            } else if shift > 59 {
+                value = hi << UInt64(64 - shift) | lo >> UInt64(shift)
+            } else {
+                value = lo >> UInt64(shift)
+            }
+            characters.append(crockford[Int(value & 31)])
+        }
+        return String(decoding: characters, as: UTF8.self)
+    }
+}

@@ -59,13 +59,16 @@ public struct SensorSpec: Hashable, Sendable {
     /// A radar that speaks ASTERIX (CAT034 and CAT048) as this SAC/SIC, on `asterix/<SAC>-<SIC>`,
     /// instead of JSON telemetry on `json/<id>`.
     public var asterix: AsterixSource?
+    /// A sensor that speaks SAPIENT (BSI Flex 335 v2.0) as this node (a UUID v4), on `sapient/<node-id>`.
+    public var sapientNode: String?
 
     /// Creates a sensor.
     public init(id: String, kind: SimulatedSensorKind, position: SIMD3<Double>, scanRateHz: Double, scanOffset: Double,
                 sigmaRange: Double, sigmaAzimuth: Double, sigmaElevation: Double, maximumRange: Double,
                 minimumElevation: Double, clutterPerScan: Double, clutterRadius: Double, clutterCeiling: Double,
-                detectionProbability: DetectionProbabilityCurve, asterix: AsterixSource? = nil) {
+                detectionProbability: DetectionProbabilityCurve, asterix: AsterixSource? = nil, sapientNode: String? = nil) {
         self.asterix = asterix
+        self.sapientNode = sapientNode
         self.id = id
         self.kind = kind
         self.position = position

@@ -3,6 +3,8 @@ public import TelemetryModel
 import Asterix
 import Geodesy
 import Foundation
+import Sapient
+import SwiftProtobuf
 
 /// One message to publish: the two-part envelope of `docs/wire-formats.md`.
 public struct WireMessage: Hashable, Sendable {
@@ -27,6 +29,12 @@ public struct WireMessage: Hashable, Sendable {
 /// datagram per scan, a CAT034 north marker (with the radar's rotation period and its WGS-84
 /// position, I034/041 and I034/120) and then the scan's CAT048 plots (ρ and θ, and the measured point's
 /// height above mean sea level, I048/110). No description or status messages: ASTERIX has none.
+///
+/// A sensor with a SAPIENT node id speaks as a BSI Flex 335 v2.0 node does, on `sapient/<node-id>`:
+/// a Registration first, then a StatusReport (with its WGS-84 position) at each status tick and a
+/// DetectionReport per detection, in degrees and metres from true north. A target's object id stays
+/// the same for the drone all run (the node tracks), clutter's is new each time; each report classifies
+/// its object (see ``sapientClassification(_:scan:index:)``).
 public struct SimulationWireRenderer: Sendable {
     /// The scenario being rendered.
     public let spec: ScenarioSpec
@@ -50,7 +58,10 @@ public struct SimulationWireRenderer: Sendable {
         self.spec = spec
         sensorSequence = Array(repeating: 0, count: spec.sensors.count)
         droneSequence = Array(repeating: Self.firstMAVLinkSequence, count: spec.drones.count)
-        sensorTopics = spec.sensors.map { sensor in sensor.asterix.map { "asterix/\($0)" } ?? "json/" + sensor.id }
+        sensorTopics = spec.sensors.map { sensor in
+            if let node = sensor.sapientNode { return "sapient/" + node }
+            return sensor.asterix.map { "asterix/\($0)" } ?? "json/" + sensor.id
+        }
         plane = LocalTangentPlane(origin: spec.origin)
         remoteIDNamedAt = Array(repeating: nil, count: spec.drones.count)
         droneTopics = spec.drones.map { "mavlink/" + $0.id }
@@ -62,7 +73,11 @@ public struct SimulationWireRenderer: Sendable {
         let meta = ScenarioFileRenderer.metaJSON(spec)
         out.append(WireMessage(topic: "json/scenario", payload: Array(meta.utf8), time: spec.epoch))
         tally.count("json/scenario", .meta)
-        for (i, sensor) in spec.sensors.enumerated() where sensor.asterix == nil {
+        for (i, sensor) in spec.sensors.enumerated() where sensor.sapientNode != nil {
+            out.append(WireMessage(topic: sensorTopics[i], payload: sapientRegistration(i), time: spec.epoch))
+            tally.count(sensorTopics[i], .sensor)
+        }
+        for (i, sensor) in spec.sensors.enumerated() where sensor.asterix == nil && sensor.sapientNode == nil {
             let json = ScenarioFileRenderer.sensorJSON(sensor, spec: spec, seq: nextSensorSequence(i))
             out.append(WireMessage(topic: sensorTopics[i], payload: Array(json.utf8), time: spec.epoch))
             tally.count(sensorTopics[i], .sensor)
@@ -80,6 +95,15 @@ public struct SimulationWireRenderer: Sendable {
         switch step {
         case .status(let i, _) where spec.sensors[i].asterix != nil:
             break
+        case .status(let i, let status) where spec.sensors[i].sapientNode != nil:
+            out.append(WireMessage(topic: sensorTopics[i], payload: sapientStatus(i, at: status.time), time: status.time))
+            tally.count(sensorTopics[i], .status)
+        case .scan(let i, let scan, let detections) where spec.sensors[i].sapientNode != nil:
+            for (index, d) in detections.enumerated() {
+                out.append(WireMessage(topic: sensorTopics[i], payload: sapientDetection(i, d, scan: scan, index: index), time: scan.time))
+                tally.count(sensorTopics[i], .detection)
+                if d.isClutter { tally.clutterDetections += 1 } else { tally.targetDetections += 1 }
+            }
         case .scan(let i, let scan, let detections) where spec.sensors[i].asterix != nil:
             out.append(WireMessage(topic: sensorTopics[i], payload: asterixScan(i, scan: scan, detections: detections.map(\.detection)),
                                    time: scan.time))
@@ -152,6 +176,135 @@ public struct SimulationWireRenderer: Sendable {
                 tally.count(topic, message.kind)
             }
         }
+    }
+
+    // MARK: SAPIENT
+
+    private func sapientEnvelope(_ sensor: Int, at time: Timestamp, _ fill: (inout BSISapientMessage) -> Void) -> [UInt8] {
+        var message = BSISapientMessage()
+        let ns = time.nanosecondsSinceEpoch
+        message.timestamp = Google_Protobuf_Timestamp(seconds: ns / 1_000_000_000, nanos: Int32(ns % 1_000_000_000))
+        message.nodeID = spec.sensors[sensor].sapientNode!
+        fill(&message)
+        // A message built from set fields always serializes.
+        return (try? message.serializedBytes()) ?? []
+    }
+
+    /// A deterministic ULID for the `counter`-th id of `sensor` at `time`.
+    private func ulid(_ sensor: Int, at time: Timestamp, counter: UInt64) -> String {
+        SapientIdentifier.ulid(milliseconds: UInt64(max(0, time.nanosecondsSinceEpoch / 1_000_000)),
+                               entropy: (UInt16(truncatingIfNeeded: sensor), Self.mix(counter ^ spec.seed << 20)))
+    }
+
+    /// SplitMix64's finaliser: a well-spread 64-bit value from `x`.
+    static func mix(_ x: UInt64) -> UInt64 {
+        var z = x &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    func sapientRegistration(_ sensor: Int) -> [UInt8] {
+        let sensorSpec = spec.sensors[sensor]
+        var registration = BSIRegistration()
+        registration.icdVersion = "BSI Flex 335 v2.0"
+        registration.name = sensorSpec.id
+        registration.shortName = sensorSpec.id
+        var definition = BSIRegistration.NodeDefinition()
+        definition.nodeType = sensorSpec.kind == .radar ? .radar : .passiveRf
+        registration.nodeDefinition = [definition]
+        var capability = BSIRegistration.Capability()
+        capability.category = "detection"
+        capability.type = sensorSpec.kind == .radar ? "range_bearing" : "bearing"
+        registration.capabilities = [capability]
+        var interval = BSIRegistration.Duration()
+        interval.units = .seconds
+        interval.value = Float(1 / max(spec.statusRateHz, 0.01))
+        registration.statusDefinition.statusInterval = interval
+        var mode = BSIRegistration.ModeDefinition()
+        mode.modeName = "surveillance"
+        mode.modeType = .permanent
+        var settle = BSIRegistration.Duration()
+        settle.units = .seconds
+        settle.value = 0
+        mode.settleTime = settle
+        mode.scanType = .scanning
+        mode.trackingType = .track
+        var detections = BSIRegistration.DetectionDefinition()
+        detections.locationType.rangeBearingUnits = .degreesM
+        detections.locationType.rangeBearingDatum = .true
+        var classes = BSIRegistration.DetectionClassDefinition()
+        classes.confidenceDefinition = .singleClass
+        classes.classDefinition = ["UAV", "Bird", "Unknown"].map { name in
+            var definition = BSIRegistration.ClassDefinition()
+            definition.type = name
+            return definition
+        }
+        detections.detectionClassDefinition = [classes]
+        mode.detectionDefinition = [detections]
+        registration.modeDefinition = [mode]
+        var data = BSIRegistration.ConfigurationData()
+        data.manufacturer = "Haechi simulator"
+        data.model = sensorSpec.kind.rawValue
+        registration.configData = [data]
+        return sapientEnvelope(sensor, at: spec.epoch) { $0.registration = registration }
+    }
+
+    func sapientStatus(_ sensor: Int, at time: Timestamp) -> [UInt8] {
+        let position = plane.geodetic(spec.sensors[sensor].position)
+        var report = BSIStatusReport()
+        report.reportID = ulid(sensor, at: time, counter: 0)
+        report.system = .ok
+        report.info = .unchanged
+        report.mode = "surveillance"
+        var location = BSILocation()
+        location.x = position.longitude
+        location.y = position.latitude
+        location.z = position.ellipsoidalHeight
+        location.coordinateSystem = .latLngDegM
+        location.datum = .wgs84E
+        report.nodeLocation = location
+        return sapientEnvelope(sensor, at: time) { $0.statusReport = report }
+    }
+
+    func sapientDetection(_ sensor: Int, _ simulated: SimulatedDetection, scan: ScanReport, index: Int) -> [UInt8] {
+        let detection = simulated.detection
+        let sensorSpec = spec.sensors[sensor]
+        var report = BSIDetectionReport()
+        report.reportID = ulid(sensor, at: scan.time, counter: UInt64(index) + 1)
+        // A drone keeps one object id (the node's track of it); clutter is a new object each time.
+        if let label = detection.groundTruthLabel, let drone = spec.drones.firstIndex(where: { $0.id == label }) {
+            report.objectID = SapientIdentifier.ulid(milliseconds: UInt64(max(0, spec.epoch.nanosecondsSinceEpoch / 1_000_000)),
+                                                     entropy: (UInt16(truncatingIfNeeded: sensor), UInt64(drone) + 1))
+        } else {
+            report.objectID = ulid(sensor, at: scan.time, counter: UInt64(index) + 1 << 32)
+        }
+        var polar = BSIRangeBearing()
+        polar.azimuth = detection.azimuth
+        if let range = detection.range { polar.range = range }
+        if let elevation = detection.elevation { polar.elevation = elevation }
+        if sensorSpec.sigmaAzimuth > 0 { polar.azimuthError = sensorSpec.sigmaAzimuth }
+        if detection.range != nil, sensorSpec.sigmaRange > 0 { polar.rangeError = sensorSpec.sigmaRange }
+        polar.coordinateSystem = .degreesM
+        polar.datum = .true
+        report.rangeBearing = polar
+        let (name, confidence) = sapientClassification(simulated, scan: scan.scanID, index: index)
+        var classification = BSIDetectionReport.DetectionReportClassification()
+        classification.type = name
+        classification.confidence = confidence
+        report.classification = [classification]
+        return sapientEnvelope(sensor, at: scan.time) { $0.detectionReport = report }
+    }
+
+    /// What the simulated node calls an object: a drone `UAV` nine times in ten (else `Bird`), clutter
+    /// `Bird` or `Unknown` half the time each, with confidences between 0.55 and 0.95. Drawn from a hash
+    /// of the seed, scan and detection, so a seeded run classifies the same way every time.
+    func sapientClassification(_ detection: SimulatedDetection, scan: UInt64, index: Int) -> (String, Float) {
+        let draw = Self.mix(spec.seed &* 1_000_003 ^ scan << 16 ^ UInt64(index))
+        let u = Double(draw >> 11) / Double(1 << 53)
+        let confidence = Float(0.55 + 0.4 * Double((draw >> 3) & 0xFF) / 255)
+        if detection.isClutter { return (u < 0.5 ? "Bird" : "Unknown", confidence) }
+        return (u < 0.9 ? "UAV" : "Bird", confidence)
     }
 
     /// One scan of an ASTERIX radar as one datagram: its north marker, then its plots.

@@ -3,6 +3,7 @@ public import Simulation
 import TelemetryModel
 import Geodesy
 import Asterix
+import Sapient
 import Foundation
 import Yams
 
@@ -46,6 +47,7 @@ public enum ScenarioConfiguration {
         }
         try checkUnique(sensors.map(\.id), in: root.required("sensors"), noun: "sensor")
         try checkUnique(sensors.compactMap { $0.asterix.map { "SAC \($0.sac) SIC \($0.sic)" } }, in: root.required("sensors"), noun: "ASTERIX radar")
+        try checkUnique(sensors.compactMap(\.sapientNode), in: root.required("sensors"), noun: "SAPIENT node")
 
         var receiver: String?
         if let node = root.optional("remote_id") {
@@ -185,7 +187,7 @@ public enum ScenarioConfiguration {
 
     static let sensorKeys: Set<String> = ["id", "kind", "position", "scan_rate_hz", "scan_offset_s", "sigma_range_m", "sigma_azimuth_deg",
                                           "sigma_elevation_deg", "max_range_m", "min_elevation_deg", "clutter_per_scan",
-                                          "clutter_radius_m", "clutter_ceiling_m", "pd", "asterix"]
+                                          "clutter_radius_m", "clutter_ceiling_m", "pd", "asterix", "sapient"]
 
     private static func sensorEntry(_ node: ConfigNode, index: Int, count: Int, frame: LocalTangentPlane) throws(RuntimeError) -> SensorSpec {
         let e = try node.mapping(allowing: sensorKeys)
@@ -209,6 +211,14 @@ public enum ScenarioConfiguration {
             asterix = AsterixSource(sac: UInt8(try identity.required("sac").integer(atLeast: 0, atMost: 255)),
                                     sic: UInt8(try identity.required("sic").integer(atLeast: 0, atMost: 255)))
         }
+        var sapientNode: String?
+        if let node = e.optional("sapient") {
+            if asterix != nil { throw node.error("a sensor speaks ASTERIX or SAPIENT, not both") }
+            let idNode = try node.mapping(allowing: ["node_id"]).required("node_id")
+            let id = try idNode.string()
+            guard SapientIdentifier.isUUIDv4(id) else { throw idNode.error("'\(id)' is not a SAPIENT node id (a lower-case UUID v4)") }
+            sapientNode = id
+        }
         return SensorSpec(
             id: try identifier(e.required("id")), kind: kind, position: position, scanRateHz: rate,
             // By default sensors scan staggered evenly through one period, as the Stone Soup peer's generator does.
@@ -221,7 +231,7 @@ public enum ScenarioConfiguration {
             clutterPerScan: try e.optional("clutter_per_scan")?.double(in: 0...100_000) ?? 0,
             clutterRadius: try e.optional("clutter_radius_m")?.double(in: 1...500_000) ?? min(maxRange, 3500),
             clutterCeiling: try e.optional("clutter_ceiling_m")?.double(in: 1...20_000) ?? 400,
-            detectionProbability: try e.required("pd").detectionCurve(), asterix: asterix)
+            detectionProbability: try e.required("pd").detectionCurve(), asterix: asterix, sapientNode: sapientNode)
     }
 }
 

@@ -1,5 +1,5 @@
-"""The mixed sample scenario (Config/scenarios/mixed.yaml): an ASTERIX radar, a JSON radar, an RF
-direction finder and a Remote ID receiver, as `haechi simulate` presents them, through `haechi ingest`
+"""The mixed sample scenario (Config/scenarios/mixed.yaml): an ASTERIX radar, a SAPIENT radar node, a
+JSON RF direction finder and a Remote ID receiver, as `haechi simulate` presents them, through `haechi ingest`
 with live tracking: every source's frames and records equal the simulator's own tally, the tracker
 tracks every drone from the mixed feeds, and the certification report scores Haechi's tracks and, with
 `--system-tracks rid-1`, the Remote ID receiver's reports against the truth. Simulated at the present
@@ -15,14 +15,16 @@ from conftest import REPO_ROOT, now_epoch, simulate_into_ingest
 from test_report_interop import PLAN, _figures, haechi
 
 SCENARIO = REPO_ROOT / "Config/scenarios/mixed.yaml"
+SAPIENT_NODE = "5a9e6d3c-7b1f-4c2a-9e4d-3f6b8a1c2d01"
 
 
 def test_the_mixed_scenario_is_counted_tracked_and_scored(haechi_bin, tmp_path):
     config = yaml.safe_load((REPO_ROOT / "Config/ingest.yaml").read_text())
-    config["sensors"] = [{"id": "radar-asterix", "kind": "radar", "asterix": {"sac": 7, "sic": 1}}]
+    config["sensors"] = [{"id": "radar-asterix", "kind": "radar", "asterix": {"sac": 7, "sic": 1}},
+                         {"id": "radar-1", "kind": "radar", "sapient": {"node_id": SAPIENT_NODE}}]
     summary, simulated, recording = simulate_into_ingest(haechi_bin, tmp_path, SCENARIO, config=config, simulate_args=now_epoch())
     sent = simulated["topics"]
-    assert {"asterix/7-1", "json/radar-1", "json/rf-1", "mavlink/rid-1"} <= set(sent)
+    assert {"asterix/7-1", f"sapient/{SAPIENT_NODE}", "json/rf-1", "mavlink/rid-1"} <= set(sent)
     for topic, counts in sent.items():
         got = summary["sources"][topic]
         assert (got["frames_received"], got["frames_malformed"], got["records"]) == (counts["messages"], 0, counts["records"]), topic
@@ -37,7 +39,7 @@ def test_the_mixed_scenario_is_counted_tracked_and_scored(haechi_bin, tmp_path):
     assert haechi(haechi_bin, "keys", "generate", "--out", str(key)).returncode == 0
     (tmp_path / "logs").mkdir()
     scored = {}
-    for name, extra in (("haechi", ()), ("remote-id", ("--system-tracks", "rid-1"))):
+    for name, extra in (("haechi", ()), ("remote-id", ("--system-tracks", "rid-1")), ("sapient", ("--system-tracks", "radar-1"))):
         out = tmp_path / name
         result = haechi(haechi_bin, "report", str(recording), "--plan", str(PLAN), "--format", "json", "--out", str(out),
                         "--log", str(tmp_path / "logs" / f"{name}.sqlite"), "--key", str(key), *extra)
@@ -49,6 +51,8 @@ def test_the_mixed_scenario_is_counted_tracked_and_scored(haechi_bin, tmp_path):
     # Remote ID reports the drones' own GNSS positions: centimetres from truth, all the time.
     assert scored["remote-id"]["horizontal_rmse_m"]["value"] < 0.05
     assert scored["remote-id"]["completeness"]["value"] > 0.95
+    # The SAPIENT node's own tracks (its object ids), placed from its range-bearing reports.
+    assert scored["sapient"]["completeness"]["value"] > 0.3
 
     # A replay of the mixed session counts every source as the live run did and makes the same tracks,
     # byte for byte (the replay compares them with the recording's haechi/tracks channel).
