@@ -65,6 +65,18 @@ public enum ReportGlossary {
         e("first_track_range_m", "최초 항적 확정거리 (최소)", "First confirmed-track range (least)"),
         e("time_to_first_detection_s", "탐지영역 진입 후 최초 탐지까지 시간", "Time from entry into coverage to first detection"),
         e("time_to_first_track_s", "탐지영역 진입 후 최초 항적 확정까지 시간", "Time from entry into coverage to first confirmed track"),
+        e("class_drone_as_drone", "드론을 드론으로 분류한 비율", "Drones classified as drone"),
+        e("class_drone_as_bird", "드론을 조류로 분류한 비율", "Drones classified as bird"),
+        e("class_drone_as_manned_aircraft", "드론을 유인 항공기로 분류한 비율", "Drones classified as manned aircraft"),
+        e("class_drone_as_other", "드론을 기타로 분류한 비율", "Drones classified as other"),
+        e("class_drone_as_unknown", "드론을 미상으로 분류한 비율", "Drones classified as unknown"),
+        e("class_false_alarm_as_drone", "오경보를 드론으로 분류한 비율", "False alarms classified as drone"),
+        e("class_false_alarm_as_bird", "오경보를 조류로 분류한 비율", "False alarms classified as bird"),
+        e("class_false_alarm_as_manned_aircraft", "오경보를 유인 항공기로 분류한 비율", "False alarms classified as manned aircraft"),
+        e("class_false_alarm_as_other", "오경보를 기타로 분류한 비율", "False alarms classified as other"),
+        e("class_false_alarm_as_unknown", "오경보를 미상으로 분류한 비율", "False alarms classified as unknown"),
+        e("time_to_first_correct_classification_s", "탐지영역 진입 후 처음 올바르게 분류하기까지의 시간", "Time from entry into coverage to first correct classification"),
+        e("first_correct_classification_range_m", "처음 올바르게 분류한 거리 (최소)", "First correct-classification range (least)"),
         e("reference_uncertainty_m", "기준 위치 확장불확도 (k=2)", "Reference position expanded uncertainty (k = 2)"),
     ]
 

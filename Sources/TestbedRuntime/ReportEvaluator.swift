@@ -1,5 +1,6 @@
 // From an evaluation's inputs to its figures, bounds and verdicts: the one path of evaluate, report and campaign.
 import Evaluation
+import Geodesy
 import Reporting
 import TelemetryIngest
 import TelemetryModel
@@ -163,6 +164,7 @@ struct Evaluator {
         out.figures.append(ReportFigure(key: "max_targets_tracked", value: tracked.max(), unit: "",
                                         note: ReportText(ko: "한 시각에 항적과 정합된 드론 수의 최댓값", en: "the most drones matched with a track at one time")))
         firstContactFigures(&out, trackLevel: trackLevel, seconds: seconds)
+        classificationFigures(&out, seconds: seconds)
         claimedIdentity(&out, trackLevel: trackLevel, hours: durationSeconds / 3600)
 
         // Plots: the map, the error over time, the timelines.
@@ -546,6 +548,103 @@ struct Evaluator {
             out.figures.append(ReportFigure(key: key, value: values.max(), unit: "s", numerator: Double(values.count),
                                             note: ReportText(ko: "드론별 값 중 최댓값(최악); 탐지영역 진입 = 첫 탐지 기회; 중도절단 \(censored)대",
                                                              en: "the largest (worst) of the drones'; entry into coverage = first detection opportunity; \(censored) censored")))
+        }
+    }
+
+    // MARK: Classification
+
+    /// The classes a system reports, scored against what each detection was: the confusion matrix
+    /// (each row's proportions, with intervals) per sensor that classifies and pooled, and the time and
+    /// range from entry into coverage to the first correct classification of each drone.
+    ///
+    /// Rows: a detection associated with a drone is a drone; a detection associated with nothing is a
+    /// false alarm (the truth knows only the cooperative drones, so a bird the radar saw counts as a
+    /// false alarm too). Columns: ``ObjectClass`` of the reported name. Detections without a class are
+    /// left out. A drone row's proportion is correlated from report to report of the same object, so
+    /// its interval is Korn–Graubard's on the effective sample (one sequence per sensor and drone);
+    /// false alarms are taken as independent (Clopper–Pearson).
+    private func classificationFigures(_ out: inout Output, seconds: (Timestamp) -> Double) {
+        let associated = Set(out.detectionAssociations.map { AssociatedKey($0.sensorID, $0.scanID, $0.detection) })
+        var falseAlarms: [(sensor: String, reported: ObjectClass)] = []
+        for scan in input.scans {
+            for detection in scan.detections where detection.classification != nil
+                && !associated.contains(AssociatedKey(scan.sensorID, scan.scanID, detection)) {
+                falseAlarms.append((scan.sensorID, ObjectClass(reported: detection.classification)))
+            }
+        }
+        let drones = out.detectionAssociations.filter { $0.detection.classification != nil }.sorted { $0.time < $1.time }
+        guard !drones.isEmpty || !falseAlarms.isEmpty else { return }
+        let sensors = Set(drones.map(\.sensorID)).union(falseAlarms.map(\.sensor)).sorted()
+        for sensor in sensors.map(Optional.some) + [nil] {
+            let suffix = sensor.map { "_\($0)" } ?? ""
+            let scope = sensor.map { ReportText(ko: "센서 \($0)", en: "sensor \($0)") } ?? ReportText(ko: "전 센서", en: "all sensors")
+            let rows = drones.filter { sensor == nil || $0.sensorID == sensor }
+            let alarms = falseAlarms.filter { sensor == nil || $0.sensor == sensor }
+            for reported in ObjectClass.allCases {
+                // The drone row: one 0/1 sequence per (sensor, drone), in time order.
+                var order: [String] = []
+                var grouped: [String: [Bool]] = [:]
+                for association in rows {
+                    let key = association.sensorID + "\u{1F}" + association.droneID
+                    if grouped[key] == nil { order.append(key) }
+                    grouped[key, default: []].append(ObjectClass(reported: association.detection.classification) == reported)
+                }
+                let key = "class_drone_as_\(reported.rawValue)\(suffix)"
+                if let p = CorrelatedProportion(sequences: order.map { grouped[$0]! }) {
+                    let interval = p.interval(confidence: plan.confidence)
+                    out.figures.append(ReportFigure(
+                        key: key, value: p.proportion, unit: "", lower: interval.lowerBound, upper: interval.upperBound,
+                        confidence: plan.confidence, method: CorrelatedProportion.method, numerator: Double(p.successes),
+                        denominator: Double(p.trials),
+                        note: ReportText(ko: "\(scope.ko); 드론에 연관된 분류 보고 중 비율; 보고 간 상관 ρ = \(Self.f(p.autocorrelation))",
+                                         en: "\(scope.en); of the classified reports associated with a drone; report-to-report correlation ρ = \(Self.f(p.autocorrelation))"),
+                        oneSidedLower: p.lowerBound(confidence: plan.confidence), oneSidedUpper: p.upperBound(confidence: plan.confidence)))
+                    out.deciders[key] = .correlatedProportion(p)
+                }
+                let alarmKey = "class_false_alarm_as_\(reported.rawValue)\(suffix)"
+                if let p = ClopperPearson(successes: alarms.filter { $0.reported == reported }.count, trials: alarms.count) {
+                    let interval = p.interval(confidence: plan.confidence)
+                    out.figures.append(ReportFigure(
+                        key: alarmKey, value: p.proportion, unit: "", lower: interval.lowerBound, upper: interval.upperBound,
+                        confidence: plan.confidence, method: "clopper-pearson", numerator: Double(p.successes), denominator: Double(p.trials),
+                        note: ReportText(ko: "\(scope.ko); 어느 드론에도 연관되지 않은 분류 보고 중 비율; 보고 간 독립 가정",
+                                         en: "\(scope.en); of the classified reports associated with no drone; reports assumed independent"),
+                        oneSidedLower: p.lowerBound(confidence: plan.confidence), oneSidedUpper: p.upperBound(confidence: plan.confidence)))
+                }
+            }
+        }
+        // Entry into coverage to the first report that calls the drone a drone (any sensor).
+        var toClassification: [Double] = [], ranges: [Double] = []
+        var firstCorrect: [String: DetectionAssociation] = [:]
+        for association in drones where ObjectClass(reported: association.detection.classification) == .drone {
+            if firstCorrect[association.droneID] == nil { firstCorrect[association.droneID] = association }
+        }
+        let entered = out.entryTimes.keys.sorted()
+        for drone in entered {
+            guard let start = out.entryTimes[drone], let first = firstCorrect[drone] else { continue }
+            toClassification.append(seconds(first.time) - seconds(start))
+            ranges.append(first.truth.range)
+        }
+        let censored = entered.count - toClassification.count
+        out.figures.append(ReportFigure(
+            key: "time_to_first_correct_classification_s", value: toClassification.max(), unit: "s", numerator: Double(toClassification.count),
+            note: ReportText(ko: "드론별 값 중 최댓값(최악); 탐지영역 진입 = 첫 탐지 기회; 드론으로 분류되지 않은 드론 \(censored)대(중도절단)",
+                             en: "the largest (worst) of the drones'; entry into coverage = first detection opportunity; \(censored) drone(s) never classified as drone (censored)")))
+        out.figures.append(ReportFigure(
+            key: "first_correct_classification_range_m", value: ranges.min(), unit: "m", numerator: Double(ranges.count),
+            note: ReportText(ko: "드론별로 처음 올바르게 분류한 시점의 경사거리 중 최솟값; 중도절단 \(censored)대",
+                             en: "the least of the drones' slant ranges at their first correct classification; \(censored) censored")))
+    }
+
+    /// A detection as scan and sensor hold it, to tell associated detections from false alarms.
+    private struct AssociatedKey: Hashable {
+        var sensor: String
+        var scan: UInt64
+        var detection: Detection
+        init(_ sensor: String, _ scan: UInt64, _ detection: Detection) {
+            self.sensor = sensor
+            self.scan = scan
+            self.detection = detection
         }
     }
 

@@ -53,6 +53,24 @@ def test_the_mixed_scenario_is_counted_tracked_and_scored(haechi_bin, tmp_path):
     assert scored["remote-id"]["completeness"]["value"] > 0.95
     # The SAPIENT node's own tracks (its object ids), placed from its range-bearing reports.
     assert scored["sapient"]["completeness"]["value"] > 0.3
+    # Its classes, scored where the report shows them: the simulated node calls a drone "UAV" nine
+    # times in ten (else "Bird") and clutter "Bird" or "Unknown" half the time each.
+    report = scored["haechi"]
+    drone = report["class_drone_as_drone_radar-1"]
+    assert drone["lower"] <= 0.9 <= drone["upper"] and drone["method"] == "korn-graubard-ar1", drone
+    # Each row of the matrix sums to one; a clutter plot inside a drone's gate is associated with it,
+    # so a few "Unknown"s land in the drone row.
+    classes = ("drone", "bird", "manned_aircraft", "other", "unknown")
+    assert abs(sum(report[f"class_drone_as_{c}_radar-1"]["value"] for c in classes) - 1) < 1e-9
+    assert abs(sum(report[f"class_false_alarm_as_{c}_radar-1"]["value"] for c in classes) - 1) < 1e-9
+    assert report["class_drone_as_unknown_radar-1"]["value"] < 0.02
+    clutter = report["class_false_alarm_as_bird_radar-1"]
+    assert clutter["method"] == "clopper-pearson" and clutter["lower"] <= 0.5 <= clutter["upper"], clutter
+    assert report["class_false_alarm_as_drone_radar-1"]["value"] < 0.1
+    assert 0 <= report["time_to_first_correct_classification_s"]["value"] < 30
+    assert report["first_correct_classification_range_m"]["value"] > 0
+    # The ASTERIX radar reports no classes: no classification figure names it.
+    assert not any(k.startswith("class_") and k.endswith("radar-asterix") for k in report)
 
     # A replay of the mixed session counts every source as the live run did and makes the same tracks,
     # byte for byte (the replay compares them with the recording's haechi/tracks channel).
