@@ -38,8 +38,14 @@ system-deps:
 	 $(SUDO) apt-get update -qq && \
 	 DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PKGS)
 
-# The Python test peers (pyzmq, pymavlink, ...), pinned, in a git-ignored venv.
-venv: $(VENV)/.installed
+# The Python test peers (pyzmq, pymavlink, ...), pinned, in a git-ignored venv; sapient-pydantic, which
+# pins another protobuf and installs its own sapient_msg package, in a second one.
+venv: $(VENV)/.installed .venv-sapient-pydantic/.installed
+
+.venv-sapient-pydantic/.installed: Tests/Interop/requirements-sapient-pydantic.txt $(VENV)/.installed
+	$(PYTHON) -m venv .venv-sapient-pydantic
+	.venv-sapient-pydantic/bin/pip install --quiet --disable-pip-version-check -r Tests/Interop/requirements-sapient-pydantic.txt
+	@touch $@
 
 $(VENV)/.installed: Tests/Interop/requirements.txt
 	@if ! $(PYTHON) -c 'import ensurepip, venv' 2>/dev/null; then \
@@ -123,7 +129,7 @@ $(BENCH_BIN):
 	@mkdir -p $@
 
 # --------------------------------------------------------------------------------------------------
-# make fuzz: libFuzzer targets for every decoder (JSON v1, MAVLink, the MCAP reader, recovery, ASTERIX), built
+# make fuzz: libFuzzer targets for every decoder (JSON v1, MAVLink, the MCAP reader, recovery, ASTERIX, SAPIENT), built
 # with -sanitize=fuzzer,address in .build-fuzz, each run for FUZZ_RUNS executions (default 10 million)
 # from a seed corpus made from the tests' own inputs. A crash leaves crash-<hash> in .build-fuzz/crashes/
 # and fails the target; docs/security.md says how long a run takes. FUZZ_TARGETS picks some.
@@ -132,7 +138,7 @@ $(BENCH_BIN):
 # would show as growing RSS, which -rss_limit_mb bounds.
 FUZZ_RUNS    ?= 10000000
 FUZZ_MAX_LEN ?= 8192
-FUZZ_TARGETS ?= FuzzJSON FuzzMAVLink FuzzMCAP FuzzRecover FuzzAsterix
+FUZZ_TARGETS ?= FuzzJSON FuzzMAVLink FuzzMCAP FuzzRecover FuzzAsterix FuzzSapient
 FUZZ_BUILD   := HAECHI_FUZZ=1 $(SWIFT) build -c release --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -use-ld=lld
 
 fuzz: system-deps

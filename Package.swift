@@ -122,7 +122,8 @@ let package = Package(
         ),
         .testTarget(name: "TelemetryIngestTests", dependencies: ["TelemetryIngest", "ZeroMQIngest", "ZeroMQ", "TelemetryModel", "Asterix", "Geodesy",
                                                                 "TestSupport"]),
-        .testTarget(name: "SapientTests", dependencies: ["Sapient", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .testTarget(name: "SapientTests", dependencies: ["Sapient", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "AsterixTests", dependencies: ["Asterix", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy", "TelemetryModel"], exclude: ["Fixtures"]),
         .testTarget(name: "TrackingMathTests", dependencies: ["TrackingMath", "TestSupport"]),
@@ -172,7 +173,8 @@ for target in package.targets where target.type != .system {
 if Context.environment["HAECHI_FUZZ"] != nil {
     package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
     for (name, dependencies) in [("FuzzJSON", ["TelemetryModel"]), ("FuzzMAVLink", ["TelemetryModel", "TelemetryIngest"]),
-                                 ("FuzzMCAP", ["MCAPCodec"]), ("FuzzRecover", ["MCAPCodec"]), ("FuzzAsterix", ["Asterix", "TelemetryIngest", "TelemetryModel"])] {
+                                 ("FuzzMCAP", ["MCAPCodec"]), ("FuzzRecover", ["MCAPCodec"]), ("FuzzAsterix", ["Asterix", "TelemetryIngest", "TelemetryModel"]),
+                                 ("FuzzSapient", ["Sapient", "TelemetryIngest", "TelemetryModel"])] {
         package.targets.append(.executableTarget(name: name, dependencies: (dependencies + ["FuzzSupport"]).map { .target(name: $0) },
                                                  path: "Fuzz/\(name)"))
         package.products.append(.executable(name: name, targets: [name]))

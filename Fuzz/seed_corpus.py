@@ -3,7 +3,7 @@ record type of JSON telemetry v1), the MAVLink golden vectors (valid, corrupt, t
 frames), and the MCAP fixtures written by the Python `mcap` writer, whole and cut at several points
 (what a crash leaves for `recover`).
 
-    python3 Fuzz/seed_corpus.py OUT_DIR     # writes OUT_DIR/{json,mavlink,mcap,recover,asterix}/
+    python3 Fuzz/seed_corpus.py OUT_DIR     # writes OUT_DIR/{json,mavlink,mcap,recover,asterix,sapient}/
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(out: Path) -> None:
-    dirs = {name: out / name for name in ("json", "mavlink", "mcap", "recover", "asterix")}
+    dirs = {name: out / name for name in ("json", "mavlink", "mcap", "recover", "asterix", "sapient")}
     for d in dirs.values():
         d.mkdir(parents=True, exist_ok=True)
     lines = (ROOT / "Replays/fixtures/interop-scenario.jsonl").read_text().splitlines()
@@ -39,6 +39,9 @@ def main(out: Path) -> None:
     cases = json.loads((ROOT / "Tests/AsterixTests/Fixtures/asterix_fixtures.json").read_text())["cases"]
     for i, case in enumerate(cases[:60]):
         (dirs["asterix"] / f"datagram-{i:03d}.bin").write_bytes(bytes.fromhex(case["hex"]))
+    # SAPIENT messages serialized by Dstl's classes (Tests/SapientTests/Fixtures/gen_sapient_fixtures.py).
+    for case in json.loads((ROOT / "Tests/SapientTests/Fixtures/sapient_fixtures.json").read_text())["cases"]:
+        (dirs["sapient"] / f"{case['name']}.bin").write_bytes(bytes.fromhex(case["hex"]))
     print(f"seed corpora in {out}: " + ", ".join(f"{k} {len(list(d.iterdir()))}" for k, d in dirs.items()))
 
 

@@ -90,6 +90,20 @@ public struct SapientValidator: Sendable {
             found.require(mode.hasModeType, path + ".mode_type")
             found.require(mode.hasSettleTime, path + ".settle_time")
             if mode.hasSettleTime { check(mode.settleTime, path + ".settle_time", &found) }
+            found.require(mode.hasTask, path + ".task")
+            if mode.hasTask {
+                let task = mode.task
+                found.require(task.hasRegionDefinition, path + ".task.region_definition")
+                if task.hasRegionDefinition {
+                    found.require(!task.regionDefinition.regionType.isEmpty, path + ".task.region_definition.region_type")
+                    found.require(!task.regionDefinition.regionArea.isEmpty, path + ".task.region_definition.region_area")
+                }
+                for (c, command) in task.command.enumerated() {
+                    found.require(command.hasUnits, path + ".task.command[\(c)].units")
+                    found.require(command.hasCompletionTime, path + ".task.command[\(c)].completion_time")
+                    found.require(command.hasType, path + ".task.command[\(c)].type")
+                }
+            }
             for (d, definition) in mode.detectionDefinition.enumerated() {
                 found.require(definition.hasLocationType, path + ".detection_definition[\(d)].location_type")
                 for classes in definition.detectionClassDefinition {

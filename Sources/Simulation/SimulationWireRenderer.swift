@@ -242,6 +242,7 @@ public struct SimulationWireRenderer: Sendable {
         }
         detections.detectionClassDefinition = [classes]
         mode.detectionDefinition = [detections]
+        mode.task = .noTasks
         registration.modeDefinition = [mode]
         var data = BSIRegistration.ConfigurationData()
         data.manufacturer = "Haechi simulator"

@@ -220,10 +220,16 @@ public final class FrameProcessor {
                          payloadBytes: Int, sequence: UInt64, receivedAt: Timestamp, sender: FrameSender?) -> RejectReason? {
         state.statistics.noteReceive(receivedAt, bytes: payloadBytes)
         let rejection: RejectReason?
-        if parts.count == 3, topic?.format == .sapient, let reason = Self.sapientTransportReason(parts[2]) {
+        if parts.count == 3, let topic, topic.format == .sapient, let reason = Self.sapientTransportReason(parts[2]) {
             // The TCP transport's own verdict on a stream it closed (an oversize length, a stall),
-            // with the bytes it had: counted under its reason, recorded whole.
-            rejection = reason
+            // with the bytes it had: counted under its reason, recorded whole. Over ZeroMQ a CURVE
+            // client may not speak for a node its key is not given.
+            if let sender, let allowance = sender.allowance, !authorised(sender, allowance, topic) {
+                rejection = .unauthorisedSource
+                noteRefused(endpoint: sender.endpointIndex)
+            } else {
+                rejection = reason
+            }
         } else if parts.count != 2 {
             rejection = .badEnvelope
         } else if let topic {

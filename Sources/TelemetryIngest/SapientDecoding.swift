@@ -35,6 +35,10 @@ struct SapientNodeState {
     var position: GeodeticPosition?
     /// Whether the node registered a mode whose object ids are tracks (TRACK, TRACK_WITH_RE_ID).
     var reportsTracks = false
+    /// What the node registered as (its sensor kind and what it measures), for the sensor records a
+    /// StatusReport's position makes.
+    var kind = "sapient"
+    var measures = MeasurementKind.rangeAzimuthElevation
     /// Detections' scans: a new one whenever a DetectionReport's time differs from the last one's.
     var scan: UInt64 = 0
     var lastDetectionTime: Int64?
@@ -97,10 +101,11 @@ struct SapientDecoder {
             state.registered.append(connection)
             if state.registered.count > 4 { state.registered.removeFirst() }
             state.reportsTracks = registration.modeDefinition.contains { [.track, .trackWithReID].contains($0.trackingType) }
+            state.kind = settings.sensors[node]?.kind ?? Self.kind(registration)
+            state.measures = settings.sensors[node]?.measures ?? Self.measures(registration)
             count(.sensor)
             if settings.sensors[node] == nil {
-                emit(.sensor(SensorDescription(sensorID: sensorID, kind: Self.kind(registration), measures: Self.measures(registration),
-                                               position: state.position)))
+                emit(.sensor(SensorDescription(sensorID: sensorID, kind: state.kind, measures: state.measures, position: state.position)))
             }
             return []
         }
@@ -114,8 +119,7 @@ struct SapientDecoder {
                     return [SapientProblem(.unsupportedLocation, "status_report.node_location")]
                 }
                 state.position = position
-                emit(.sensor(SensorDescription(sensorID: sensorID, kind: settings.sensors[node]?.kind ?? "sapient",
-                                               measures: settings.sensors[node]?.measures ?? .rangeAzimuthElevation, position: position)))
+                emit(.sensor(SensorDescription(sensorID: sensorID, kind: state.kind, measures: state.measures, position: position)))
             }
             if let position = state.position {
                 let health: SensorState = switch report.system {

@@ -5,7 +5,8 @@
 ///
 /// Systems name classes their own way: SAPIENT's taxonomy says `UAV` or `Air Vehicle` with sub-classes,
 /// others `drone`, `quadcopter`, `bird`. ``init(reported:)`` maps a reported name case-insensitively
-/// by the words in it; a name it does not know is ``other``, never a guess at ``drone``.
+/// by the words in it (`Unmanned aircraft` is a drone, `Manned aircraft` is not); a name it does not
+/// know (`Vehicle`, `Rotary Wing` alone) is ``other``, never a guess at ``drone``.
 public enum ObjectClass: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
     case drone
     case bird
@@ -21,12 +22,12 @@ public enum ObjectClass: String, Sendable, Hashable, CaseIterable, Codable, Comp
         func any(_ names: Set<String>) -> Bool { !words.isDisjoint(with: names) }
         if any(["unknown", "unclassified", "undetermined"]) {
             self = .unknown
-        } else if any(["drone", "drones", "uav", "uas", "suas", "rpas", "multirotor", "multicopter", "quadcopter", "quadrotor",
-                       "hexacopter", "octocopter", "rotorcraft"]) && !any(["manned"]) {
+        } else if any(["drone", "drones", "uav", "uavs", "uas", "suas", "rpas", "unmanned", "uncrewed", "multirotor", "multicopter",
+                       "quadcopter", "quadrotor", "hexacopter", "octocopter"]) && !any(["manned", "crewed"]) {
             self = .drone
         } else if any(["bird", "birds", "avian"]) {
             self = .bird
-        } else if any(["aircraft", "airplane", "aeroplane", "helicopter", "airliner", "manned"]) {
+        } else if any(["aircraft", "airplane", "aeroplane", "helicopter", "airliner", "manned", "crewed"]) {
             self = .mannedAircraft
         } else {
             self = .other

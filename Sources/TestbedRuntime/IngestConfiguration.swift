@@ -286,6 +286,9 @@ public struct IngestConfiguration: Hashable, Sendable {
         for key in ["topics", "receive_hwm", "reconnect_interval_ms", "max_message_bytes", "curve"] {
             if let node = entry.optional(key) { throw node.error("\(key) applies to ZeroMQ endpoints, not to asterix (UDP) ones") }
         }
+        for key in ["max_connections", "stall_timeout_ms"] {
+            if let node = entry.optional(key) { throw node.error("\(key) applies to sapient endpoints only") }
+        }
         let addressNode = try entry.required("address")
         let address = try addressNode.string()
         guard UDPAddress(address) != nil else {

@@ -44,9 +44,16 @@ final class SapientListener {
         var reader: SapientFrameReader
         /// The node ids this connection registered as (the receive thread's view, for its replies).
         var nodes: Set<String> = []
-        /// When the connection last made progress while a message was unfinished (wall clock, ns).
+        /// When the connection last sent anything (wall clock, ns): a message left unfinished this long
+        /// ago is stalled, and the longest-silent unregistered connection is the first to make room.
         var lastProgress: Int64
+        /// Replies not yet taken by the socket, sent whole and in order (at most ``maximumOutbox`` bytes).
+        var outbox: [UInt8] = []
     }
+
+    /// The most reply bytes kept for a connection that does not read them; further replies are dropped
+    /// whole (never cut, which would put the node's stream out of step).
+    static let maximumOutbox = 256 * 1024
 
     /// The descriptor to poll: readable when the listener or any connection has input.
     let descriptor: Int32
@@ -121,6 +128,7 @@ final class SapientListener {
         for (fd, connection) in connections where connection.reader.pendingBytes > 0 && now - connection.lastProgress > timeout {
             end(fd, reason: .stalled, at: now)
         }
+        for (fd, connection) in connections where !connection.outbox.isEmpty { flush(fd) }
     }
 
     /// The next frame for the ring, in arrival order.
@@ -152,6 +160,12 @@ final class SapientListener {
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
             accepted += 1
+            // Full: the longest-silent connection that has not registered makes room, so that silent
+            // connections cannot lock the nodes out; registered nodes are never pushed out.
+            if connections.count >= endpoint.maximumConnections,
+               let idle = connections.values.filter({ $0.nodes.isEmpty }).min(by: { $0.lastProgress < $1.lastProgress }) {
+                end(idle.descriptor, reason: idle.reader.pendingBytes > 0 ? .stalled : nil, at: WallClock.now().nanosecondsSinceEpoch)
+            }
             guard connections.count < endpoint.maximumConnections, haechi_epoll_add(descriptor, fd) == 0 else {
                 close(fd)
                 closed += 1
@@ -220,6 +234,16 @@ final class SapientListener {
             reply(SapientReply.registrationAck(from: decisionModule, to: node, accepted: reasons.isEmpty, reasons: reasons, at: now), on: fd)
         case .error:
             break
+        case .statusReport:
+            // A node that says goodbye is registered no more (the decode stage applies the same rule).
+            if let node, let message = try? BSISapientMessage(serializedBytes: bytes), message.statusReport.system == .goodbye {
+                connections[fd]!.nodes.remove(node)
+            } else if let node, connections[fd]!.nodes.contains(node) {
+                return
+            } else {
+                reply(SapientReply.error(from: decisionModule, to: node, packet: bytes,
+                                         messages: ["node \(node ?? "(none)") has not registered on this connection"], at: now), on: fd)
+            }
         default:
             if let node, connections[fd]!.nodes.contains(node) { return }
             reply(SapientReply.error(from: decisionModule, to: node, packet: bytes,
@@ -227,10 +251,19 @@ final class SapientListener {
         }
     }
 
-    /// Sends a reply without blocking; one the socket has no room for is dropped (a node that does not
-    /// read its replies must not stall ingest).
+    /// Queues a reply and sends what the socket takes without blocking; the rest goes at the next turn.
+    /// A node that does not read its replies must not stall ingest nor fill memory: past
+    /// ``maximumOutbox`` queued bytes, a reply is dropped whole.
     private func reply(_ bytes: [UInt8], on fd: Int32) {
-        _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT)) }
+        guard let queued = connections[fd]?.outbox.count, queued + bytes.count <= Self.maximumOutbox else { return }
+        connections[fd]!.outbox += bytes
+        flush(fd)
+    }
+
+    private func flush(_ fd: Int32) {
+        guard let outbox = connections[fd]?.outbox, !outbox.isEmpty else { return }
+        let sent = outbox.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT)) }
+        if sent > 0 { connections[fd]!.outbox.removeFirst(sent) }
     }
 
     /// Closes a connection; with a reason, what it had sent of its last message becomes a frame with that reason.

@@ -47,6 +47,12 @@ def registration(node: str, *, node_type=registration_pb2.Registration.NODE_TYPE
     mode = reg.mode_definition.add(mode_name="default", mode_type=R.MODE_TYPE_PERMANENT, tracking_type=tracking)
     mode.settle_time.units = R.TIME_UNITS_SECONDS
     mode.settle_time.value = 1.0
+    # The ICD makes a mode's task definition mandatory: one area of interest, no commands.
+    region = mode.task.region_definition
+    region.region_type.append(R.REGION_TYPE_AREA_OF_INTEREST)
+    area = region.region_area.add()
+    area.location_units = location_pb2.LOCATION_COORDINATE_SYSTEM_LAT_LNG_DEG_M
+    area.location_datum = location_pb2.LOCATION_DATUM_WGS84_E
     definition = mode.detection_definition.add()
     definition.location_type.range_bearing_units = range_bearing_pb2.RANGE_BEARING_COORDINATE_SYSTEM_DEGREES_M
     definition.location_type.range_bearing_datum = range_bearing_pb2.RANGE_BEARING_DATUM_TRUE

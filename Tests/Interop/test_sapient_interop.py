@@ -21,6 +21,7 @@ import struct
 import subprocess
 import time
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -212,3 +213,48 @@ def test_a_replay_counts_what_the_live_run_counted(haechi_bin, sapient_run, tmp_
     assert result.returncode == 0, result.stderr
     again = json.loads(replayed.read_text())
     assert again["sources"] == summary["sources"]
+
+
+# sapient-pydantic (Dstl's ICD rules as pydantic models) in its own venv: it pins protobuf 7 and its own
+# sapient_msg package. `make venv` makes it; without it these checks are skipped, and say so.
+PYDANTIC_PYTHON = Path(__file__).resolve().parents[2] / ".venv-sapient-pydantic/bin/python"
+JUDGE = Path(__file__).resolve().parent / "sapient_pydantic_judge.py"
+#: The rules sapient-pydantic checks too (the ICD's mandatory fields, one-ofs and identifier formats);
+#: the others (time window, ICD version, session, placement) are Haechi's or the session's own.
+SHARED_RULES = {"sapient_malformed", "sapient_missing_field", "sapient_bad_identifier"}
+
+
+def pydantic_judge(messages: list[bytes]) -> list[dict]:
+    if not PYDANTIC_PYTHON.exists():
+        pytest.skip(f"sapient-pydantic's venv is missing ({PYDANTIC_PYTHON}): make venv makes it")
+    result = subprocess.run([str(PYDANTIC_PYTHON), str(JUDGE)], input=json.dumps([m.hex() for m in messages]),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_sapient_pydantic_agrees_with_what_haechi_accepted_and_rejected(sapient_run):
+    run, _, _, _, replies = sapient_run
+    (path,) = run.recordings()
+    recording = recordings.read_recording(path)
+    accepted = [f.data for f in recording.frames if f.kind == "decoded"]
+    flags = {index: flag for index, flag in recording.flags.items()}
+    rejected = [(recording.frames[i].parts[1], flag["reason"]) for i, flag in flags.items()
+                if flag.get("reason") in SHARED_RULES and len(recording.frames[i].parts) == 2]
+    assert len(accepted) > 40 and {reason for _, reason in rejected} >= {"sapient_bad_identifier", "sapient_missing_field"}
+    verdicts = pydantic_judge(accepted + [data for data, _ in rejected])
+    for data, verdict in zip(accepted, verdicts):
+        assert verdict["ok"], (verdict, data.hex())
+    for (data, reason), verdict in zip(rejected, verdicts[len(accepted):]):
+        assert not verdict["ok"], (reason, data.hex())
+    # What Haechi sent back is valid SAPIENT too.
+    sent_back = [reply.SerializeToString() for replies_of_one in replies.values() for reply in replies_of_one]
+    assert all(v["ok"] for v in pydantic_judge(sent_back)), sent_back
+
+
+def test_sapient_pydantic_agrees_with_haechi_on_the_fixtures():
+    fixtures = json.loads((Path(__file__).resolve().parents[1] / "SapientTests/Fixtures/sapient_fixtures.json").read_text())
+    verdicts = pydantic_judge([bytes.fromhex(case["hex"]) for case in fixtures["cases"]])
+    for case, verdict in zip(fixtures["cases"], verdicts):
+        shared = [p for p in case["problems"] if p.split(" ")[0] in {r.removeprefix("sapient_") for r in SHARED_RULES}]
+        assert verdict["ok"] == (not shared), (case["name"], verdict)

@@ -42,6 +42,7 @@ struct SapientFrameTests {
         mode.modeType = .permanent
         mode.settleTime = interval
         mode.trackingType = tracking
+        mode.task = .noTasks
         registration.modeDefinition = [mode]
         var data = BSIRegistration.ConfigurationData()
         data.manufacturer = "range"
@@ -155,6 +156,9 @@ struct SapientFrameTests {
         #expect(ObjectClass(reported: "Bird") == .bird)
         #expect(ObjectClass(reported: "Manned aircraft") == .mannedAircraft)
         #expect(ObjectClass(reported: "Helicopter") == .mannedAircraft)
+        #expect(ObjectClass(reported: "Unmanned aircraft") == .drone)
+        #expect(ObjectClass(reported: "Unmanned Aerial Vehicle") == .drone)
+        #expect(ObjectClass(reported: "Rotary Wing") == .other)
         #expect(ObjectClass(reported: "Vehicle") == .other)
         #expect(ObjectClass(reported: "Unknown") == .unknown)
         #expect(ObjectClass(reported: nil) == .unknown)

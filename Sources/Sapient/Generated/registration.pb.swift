@@ -436,6 +436,123 @@ public nonisolated struct BSIRegistration: @unchecked Sendable {
 
   }
 
+  /// What a decision module may task the node with in a mode.
+  public nonisolated enum CommandType: SwiftProtobuf.Enum, Swift.CaseIterable {
+    public typealias RawValue = Int
+    case unspecified // = 0
+    case request // = 1
+    case detectionThreshold // = 2
+    case detectionReportRate // = 3
+    case classificationThreshold // = 4
+    case modeChange // = 5
+    case lookAt // = 6
+    case moveTo // = 7
+    case patrol // = 8
+    case follow // = 9
+    case UNRECOGNIZED(Int)
+
+    public init() {
+      self = .unspecified
+    }
+
+    public init?(rawValue: Int) {
+      switch rawValue {
+      case 0: self = .unspecified
+      case 1: self = .request
+      case 2: self = .detectionThreshold
+      case 3: self = .detectionReportRate
+      case 4: self = .classificationThreshold
+      case 5: self = .modeChange
+      case 6: self = .lookAt
+      case 7: self = .moveTo
+      case 8: self = .patrol
+      case 9: self = .follow
+      default: self = .UNRECOGNIZED(rawValue)
+      }
+    }
+
+    public var rawValue: Int {
+      switch self {
+      case .unspecified: return 0
+      case .request: return 1
+      case .detectionThreshold: return 2
+      case .detectionReportRate: return 3
+      case .classificationThreshold: return 4
+      case .modeChange: return 5
+      case .lookAt: return 6
+      case .moveTo: return 7
+      case .patrol: return 8
+      case .follow: return 9
+      case .UNRECOGNIZED(let i): return i
+      }
+    }
+
+    // The compiler won't synthesize support with the UNRECOGNIZED case.
+    public static let allCases: [BSIRegistration.CommandType] = [
+      .unspecified,
+      .request,
+      .detectionThreshold,
+      .detectionReportRate,
+      .classificationThreshold,
+      .modeChange,
+      .lookAt,
+      .moveTo,
+      .patrol,
+      .follow,
+    ]
+
+  }
+
+  public nonisolated enum RegionType: SwiftProtobuf.Enum, Swift.CaseIterable {
+    public typealias RawValue = Int
+    case unspecified // = 0
+    case areaOfInterest // = 1
+    case ignore // = 2
+    case boundary // = 3
+    case mobileNodeNoGoArea // = 4
+    case mobileNodeGoArea // = 5
+    case UNRECOGNIZED(Int)
+
+    public init() {
+      self = .unspecified
+    }
+
+    public init?(rawValue: Int) {
+      switch rawValue {
+      case 0: self = .unspecified
+      case 1: self = .areaOfInterest
+      case 2: self = .ignore
+      case 3: self = .boundary
+      case 4: self = .mobileNodeNoGoArea
+      case 5: self = .mobileNodeGoArea
+      default: self = .UNRECOGNIZED(rawValue)
+      }
+    }
+
+    public var rawValue: Int {
+      switch self {
+      case .unspecified: return 0
+      case .areaOfInterest: return 1
+      case .ignore: return 2
+      case .boundary: return 3
+      case .mobileNodeNoGoArea: return 4
+      case .mobileNodeGoArea: return 5
+      case .UNRECOGNIZED(let i): return i
+      }
+    }
+
+    // The compiler won't synthesize support with the UNRECOGNIZED case.
+    public static let allCases: [BSIRegistration.RegionType] = [
+      .unspecified,
+      .areaOfInterest,
+      .ignore,
+      .boundary,
+      .mobileNodeNoGoArea,
+      .mobileNodeGoArea,
+    ]
+
+  }
+
   public nonisolated struct NodeDefinition: Sendable {
     // SwiftProtobuf.Message conformance is added in an extension below. See the
     // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -748,37 +865,13 @@ public nonisolated struct BSIRegistration: @unchecked Sendable {
     fileprivate var _locationType: BSIRegistration.LocationType? = nil
   }
 
-  public nonisolated struct ModeDefinition: Sendable {
+  /// The regions a mode can be given (Haechi never tasks; the ICD requires the definition).
+  public nonisolated struct RegionDefinition: Sendable {
     // SwiftProtobuf.Message conformance is added in an extension below. See the
     // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
     // methods supported on all messages.
 
-    public var modeName: String {
-      get {_modeName ?? String()}
-      set {_modeName = newValue}
-    }
-    /// Returns true if `modeName` has been explicitly set.
-    public var hasModeName: Bool {self._modeName != nil}
-    /// Clears the value of `modeName`. Subsequent reads from it will return its default value.
-    public mutating func clearModeName() {self._modeName = nil}
-
-    public var modeType: BSIRegistration.ModeType {
-      get {_modeType ?? .unspecified}
-      set {_modeType = newValue}
-    }
-    /// Returns true if `modeType` has been explicitly set.
-    public var hasModeType: Bool {self._modeType != nil}
-    /// Clears the value of `modeType`. Subsequent reads from it will return its default value.
-    public mutating func clearModeType() {self._modeType = nil}
-
-    public var modeDescription: String {
-      get {_modeDescription ?? String()}
-      set {_modeDescription = newValue}
-    }
-    /// Returns true if `modeDescription` has been explicitly set.
-    public var hasModeDescription: Bool {self._modeDescription != nil}
-    /// Clears the value of `modeDescription`. Subsequent reads from it will return its default value.
-    public mutating func clearModeDescription() {self._modeDescription = nil}
+    public var regionType: [BSIRegistration.RegionType] = []
 
     public var settleTime: BSIRegistration.Duration {
       get {_settleTime ?? BSIRegistration.Duration()}
@@ -789,56 +882,185 @@ public nonisolated struct BSIRegistration: @unchecked Sendable {
     /// Clears the value of `settleTime`. Subsequent reads from it will return its default value.
     public mutating func clearSettleTime() {self._settleTime = nil}
 
-    public var maximumLatency: BSIRegistration.Duration {
-      get {_maximumLatency ?? BSIRegistration.Duration()}
-      set {_maximumLatency = newValue}
-    }
-    /// Returns true if `maximumLatency` has been explicitly set.
-    public var hasMaximumLatency: Bool {self._maximumLatency != nil}
-    /// Clears the value of `maximumLatency`. Subsequent reads from it will return its default value.
-    public mutating func clearMaximumLatency() {self._maximumLatency = nil}
-
-    public var scanType: BSIRegistration.ScanType {
-      get {_scanType ?? .unspecified}
-      set {_scanType = newValue}
-    }
-    /// Returns true if `scanType` has been explicitly set.
-    public var hasScanType: Bool {self._scanType != nil}
-    /// Clears the value of `scanType`. Subsequent reads from it will return its default value.
-    public mutating func clearScanType() {self._scanType = nil}
-
-    public var trackingType: BSIRegistration.TrackingType {
-      get {_trackingType ?? .unspecified}
-      set {_trackingType = newValue}
-    }
-    /// Returns true if `trackingType` has been explicitly set.
-    public var hasTrackingType: Bool {self._trackingType != nil}
-    /// Clears the value of `trackingType`. Subsequent reads from it will return its default value.
-    public mutating func clearTrackingType() {self._trackingType = nil}
-
-    public var duration: BSIRegistration.Duration {
-      get {_duration ?? BSIRegistration.Duration()}
-      set {_duration = newValue}
-    }
-    /// Returns true if `duration` has been explicitly set.
-    public var hasDuration: Bool {self._duration != nil}
-    /// Clears the value of `duration`. Subsequent reads from it will return its default value.
-    public mutating func clearDuration() {self._duration = nil}
-
-    public var detectionDefinition: [BSIRegistration.DetectionDefinition] = []
+    public var regionArea: [BSIRegistration.LocationType] = []
 
     public var unknownFields = SwiftProtobuf.UnknownStorage()
 
     public init() {}
 
-    fileprivate var _modeName: String? = nil
-    fileprivate var _modeType: BSIRegistration.ModeType? = nil
-    fileprivate var _modeDescription: String? = nil
     fileprivate var _settleTime: BSIRegistration.Duration? = nil
-    fileprivate var _maximumLatency: BSIRegistration.Duration? = nil
-    fileprivate var _scanType: BSIRegistration.ScanType? = nil
-    fileprivate var _trackingType: BSIRegistration.TrackingType? = nil
-    fileprivate var _duration: BSIRegistration.Duration? = nil
+  }
+
+  public nonisolated struct Command: Sendable {
+    // SwiftProtobuf.Message conformance is added in an extension below. See the
+    // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+    // methods supported on all messages.
+
+    public var units: String {
+      get {_units ?? String()}
+      set {_units = newValue}
+    }
+    /// Returns true if `units` has been explicitly set.
+    public var hasUnits: Bool {self._units != nil}
+    /// Clears the value of `units`. Subsequent reads from it will return its default value.
+    public mutating func clearUnits() {self._units = nil}
+
+    public var completionTime: BSIRegistration.Duration {
+      get {_completionTime ?? BSIRegistration.Duration()}
+      set {_completionTime = newValue}
+    }
+    /// Returns true if `completionTime` has been explicitly set.
+    public var hasCompletionTime: Bool {self._completionTime != nil}
+    /// Clears the value of `completionTime`. Subsequent reads from it will return its default value.
+    public mutating func clearCompletionTime() {self._completionTime = nil}
+
+    public var type: BSIRegistration.CommandType {
+      get {_type ?? .unspecified}
+      set {_type = newValue}
+    }
+    /// Returns true if `type` has been explicitly set.
+    public var hasType: Bool {self._type != nil}
+    /// Clears the value of `type`. Subsequent reads from it will return its default value.
+    public mutating func clearType() {self._type = nil}
+
+    public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+    public init() {}
+
+    fileprivate var _units: String? = nil
+    fileprivate var _completionTime: BSIRegistration.Duration? = nil
+    fileprivate var _type: BSIRegistration.CommandType? = nil
+  }
+
+  public nonisolated struct TaskDefinition: Sendable {
+    // SwiftProtobuf.Message conformance is added in an extension below. See the
+    // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+    // methods supported on all messages.
+
+    public var concurrentTasks: Int32 {
+      get {_concurrentTasks ?? 0}
+      set {_concurrentTasks = newValue}
+    }
+    /// Returns true if `concurrentTasks` has been explicitly set.
+    public var hasConcurrentTasks: Bool {self._concurrentTasks != nil}
+    /// Clears the value of `concurrentTasks`. Subsequent reads from it will return its default value.
+    public mutating func clearConcurrentTasks() {self._concurrentTasks = nil}
+
+    public var regionDefinition: BSIRegistration.RegionDefinition {
+      get {_regionDefinition ?? BSIRegistration.RegionDefinition()}
+      set {_regionDefinition = newValue}
+    }
+    /// Returns true if `regionDefinition` has been explicitly set.
+    public var hasRegionDefinition: Bool {self._regionDefinition != nil}
+    /// Clears the value of `regionDefinition`. Subsequent reads from it will return its default value.
+    public mutating func clearRegionDefinition() {self._regionDefinition = nil}
+
+    public var command: [BSIRegistration.Command] = []
+
+    public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+    public init() {}
+
+    fileprivate var _concurrentTasks: Int32? = nil
+    fileprivate var _regionDefinition: BSIRegistration.RegionDefinition? = nil
+  }
+
+  public nonisolated struct ModeDefinition: @unchecked Sendable {
+    // SwiftProtobuf.Message conformance is added in an extension below. See the
+    // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+    // methods supported on all messages.
+
+    public var modeName: String {
+      get {_storage._modeName ?? String()}
+      set {_uniqueStorage()._modeName = newValue}
+    }
+    /// Returns true if `modeName` has been explicitly set.
+    public var hasModeName: Bool {_storage._modeName != nil}
+    /// Clears the value of `modeName`. Subsequent reads from it will return its default value.
+    public mutating func clearModeName() {_uniqueStorage()._modeName = nil}
+
+    public var modeType: BSIRegistration.ModeType {
+      get {_storage._modeType ?? .unspecified}
+      set {_uniqueStorage()._modeType = newValue}
+    }
+    /// Returns true if `modeType` has been explicitly set.
+    public var hasModeType: Bool {_storage._modeType != nil}
+    /// Clears the value of `modeType`. Subsequent reads from it will return its default value.
+    public mutating func clearModeType() {_uniqueStorage()._modeType = nil}
+
+    public var modeDescription: String {
+      get {_storage._modeDescription ?? String()}
+      set {_uniqueStorage()._modeDescription = newValue}
+    }
+    /// Returns true if `modeDescription` has been explicitly set.
+    public var hasModeDescription: Bool {_storage._modeDescription != nil}
+    /// Clears the value of `modeDescription`. Subsequent reads from it will return its default value.
+    public mutating func clearModeDescription() {_uniqueStorage()._modeDescription = nil}
+
+    public var settleTime: BSIRegistration.Duration {
+      get {_storage._settleTime ?? BSIRegistration.Duration()}
+      set {_uniqueStorage()._settleTime = newValue}
+    }
+    /// Returns true if `settleTime` has been explicitly set.
+    public var hasSettleTime: Bool {_storage._settleTime != nil}
+    /// Clears the value of `settleTime`. Subsequent reads from it will return its default value.
+    public mutating func clearSettleTime() {_uniqueStorage()._settleTime = nil}
+
+    public var maximumLatency: BSIRegistration.Duration {
+      get {_storage._maximumLatency ?? BSIRegistration.Duration()}
+      set {_uniqueStorage()._maximumLatency = newValue}
+    }
+    /// Returns true if `maximumLatency` has been explicitly set.
+    public var hasMaximumLatency: Bool {_storage._maximumLatency != nil}
+    /// Clears the value of `maximumLatency`. Subsequent reads from it will return its default value.
+    public mutating func clearMaximumLatency() {_uniqueStorage()._maximumLatency = nil}
+
+    public var scanType: BSIRegistration.ScanType {
+      get {_storage._scanType ?? .unspecified}
+      set {_uniqueStorage()._scanType = newValue}
+    }
+    /// Returns true if `scanType` has been explicitly set.
+    public var hasScanType: Bool {_storage._scanType != nil}
+    /// Clears the value of `scanType`. Subsequent reads from it will return its default value.
+    public mutating func clearScanType() {_uniqueStorage()._scanType = nil}
+
+    public var trackingType: BSIRegistration.TrackingType {
+      get {_storage._trackingType ?? .unspecified}
+      set {_uniqueStorage()._trackingType = newValue}
+    }
+    /// Returns true if `trackingType` has been explicitly set.
+    public var hasTrackingType: Bool {_storage._trackingType != nil}
+    /// Clears the value of `trackingType`. Subsequent reads from it will return its default value.
+    public mutating func clearTrackingType() {_uniqueStorage()._trackingType = nil}
+
+    public var duration: BSIRegistration.Duration {
+      get {_storage._duration ?? BSIRegistration.Duration()}
+      set {_uniqueStorage()._duration = newValue}
+    }
+    /// Returns true if `duration` has been explicitly set.
+    public var hasDuration: Bool {_storage._duration != nil}
+    /// Clears the value of `duration`. Subsequent reads from it will return its default value.
+    public mutating func clearDuration() {_uniqueStorage()._duration = nil}
+
+    public var detectionDefinition: [BSIRegistration.DetectionDefinition] {
+      get {_storage._detectionDefinition}
+      set {_uniqueStorage()._detectionDefinition = newValue}
+    }
+
+    public var task: BSIRegistration.TaskDefinition {
+      get {_storage._task ?? BSIRegistration.TaskDefinition()}
+      set {_uniqueStorage()._task = newValue}
+    }
+    /// Returns true if `task` has been explicitly set.
+    public var hasTask: Bool {_storage._task != nil}
+    /// Clears the value of `task`. Subsequent reads from it will return its default value.
+    public mutating func clearTask() {_uniqueStorage()._task = nil}
+
+    public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+    public init() {}
+
+    fileprivate var _storage = _StorageClass.defaultInstance
   }
 
   public nonisolated struct ConfigurationData: Sendable {
@@ -1075,6 +1297,14 @@ nonisolated extension BSIRegistration.TrackingType: SwiftProtobuf._ProtoNameProv
 
 nonisolated extension BSIRegistration.ConfidenceDefinition: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CONFIDENCE_DEFINITION_UNSPECIFIED\0\u{1}CONFIDENCE_DEFINITION_SINGLE_CLASS\0\u{1}CONFIDENCE_DEFINITION_MULTI_CLASS\0")
+}
+
+nonisolated extension BSIRegistration.CommandType: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0COMMAND_TYPE_UNSPECIFIED\0\u{1}COMMAND_TYPE_REQUEST\0\u{1}COMMAND_TYPE_DETECTION_THRESHOLD\0\u{1}COMMAND_TYPE_DETECTION_REPORT_RATE\0\u{1}COMMAND_TYPE_CLASSIFICATION_THRESHOLD\0\u{1}COMMAND_TYPE_MODE_CHANGE\0\u{1}COMMAND_TYPE_LOOK_AT\0\u{1}COMMAND_TYPE_MOVE_TO\0\u{1}COMMAND_TYPE_PATROL\0\u{1}COMMAND_TYPE_FOLLOW\0")
+}
+
+nonisolated extension BSIRegistration.RegionType: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0REGION_TYPE_UNSPECIFIED\0\u{1}REGION_TYPE_AREA_OF_INTEREST\0\u{1}REGION_TYPE_IGNORE\0\u{1}REGION_TYPE_BOUNDARY\0\u{1}REGION_TYPE_MOBILE_NODE_NO_GO_AREA\0\u{1}REGION_TYPE_MOBILE_NODE_GO_AREA\0")
 }
 
 nonisolated extension BSIRegistration.NodeDefinition: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -1465,9 +1695,9 @@ nonisolated extension BSIRegistration.DetectionDefinition: SwiftProtobuf.Message
   }
 }
 
-nonisolated extension BSIRegistration.ModeDefinition: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  public static let protoMessageName: String = BSIRegistration.protoMessageName + ".ModeDefinition"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mode_name\0\u{3}mode_type\0\u{3}mode_description\0\u{3}settle_time\0\u{3}maximum_latency\0\u{3}scan_type\0\u{3}tracking_type\0\u{1}duration\0\u{4}\u{2}detection_definition\0")
+nonisolated extension BSIRegistration.RegionDefinition: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = BSIRegistration.protoMessageName + ".RegionDefinition"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}region_type\0\u{3}settle_time\0\u{3}region_area\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1475,15 +1705,9 @@ nonisolated extension BSIRegistration.ModeDefinition: SwiftProtobuf.Message, Swi
       // allocates stack space for every case branch when no optimizations are
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self._modeName) }()
-      case 2: try { try decoder.decodeSingularEnumField(value: &self._modeType) }()
-      case 3: try { try decoder.decodeSingularStringField(value: &self._modeDescription) }()
-      case 4: try { try decoder.decodeSingularMessageField(value: &self._settleTime) }()
-      case 5: try { try decoder.decodeSingularMessageField(value: &self._maximumLatency) }()
-      case 6: try { try decoder.decodeSingularEnumField(value: &self._scanType) }()
-      case 7: try { try decoder.decodeSingularEnumField(value: &self._trackingType) }()
-      case 8: try { try decoder.decodeSingularMessageField(value: &self._duration) }()
-      case 10: try { try decoder.decodeRepeatedMessageField(value: &self.detectionDefinition) }()
+      case 1: try { try decoder.decodeRepeatedEnumField(value: &self.regionType) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._settleTime) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.regionArea) }()
       default: break
       }
     }
@@ -1494,46 +1718,243 @@ nonisolated extension BSIRegistration.ModeDefinition: SwiftProtobuf.Message, Swi
     // allocates stack space for every if/case branch local when no optimizations
     // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
     // https://github.com/apple/swift-protobuf/issues/1182
-    try { if let v = self._modeName {
-      try visitor.visitSingularStringField(value: v, fieldNumber: 1)
-    } }()
-    try { if let v = self._modeType {
-      try visitor.visitSingularEnumField(value: v, fieldNumber: 2)
-    } }()
-    try { if let v = self._modeDescription {
-      try visitor.visitSingularStringField(value: v, fieldNumber: 3)
-    } }()
+    if !self.regionType.isEmpty {
+      try visitor.visitPackedEnumField(value: self.regionType, fieldNumber: 1)
+    }
     try { if let v = self._settleTime {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
     } }()
-    try { if let v = self._maximumLatency {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    if !self.regionArea.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.regionArea, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: BSIRegistration.RegionDefinition, rhs: BSIRegistration.RegionDefinition) -> Bool {
+    if lhs.regionType != rhs.regionType {return false}
+    if lhs._settleTime != rhs._settleTime {return false}
+    if lhs.regionArea != rhs.regionArea {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension BSIRegistration.Command: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = BSIRegistration.protoMessageName + ".Command"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\u{2}units\0\u{3}completion_time\0\u{1}type\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 2: try { try decoder.decodeSingularStringField(value: &self._units) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._completionTime) }()
+      case 4: try { try decoder.decodeSingularEnumField(value: &self._type) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._units {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 2)
     } }()
-    try { if let v = self._scanType {
-      try visitor.visitSingularEnumField(value: v, fieldNumber: 6)
+    try { if let v = self._completionTime {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
     } }()
-    try { if let v = self._trackingType {
-      try visitor.visitSingularEnumField(value: v, fieldNumber: 7)
+    try { if let v = self._type {
+      try visitor.visitSingularEnumField(value: v, fieldNumber: 4)
     } }()
-    try { if let v = self._duration {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: BSIRegistration.Command, rhs: BSIRegistration.Command) -> Bool {
+    if lhs._units != rhs._units {return false}
+    if lhs._completionTime != rhs._completionTime {return false}
+    if lhs._type != rhs._type {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension BSIRegistration.TaskDefinition: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = BSIRegistration.protoMessageName + ".TaskDefinition"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}concurrent_tasks\0\u{3}region_definition\0\u{1}command\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt32Field(value: &self._concurrentTasks) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._regionDefinition) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.command) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._concurrentTasks {
+      try visitor.visitSingularInt32Field(value: v, fieldNumber: 1)
     } }()
-    if !self.detectionDefinition.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.detectionDefinition, fieldNumber: 10)
+    try { if let v = self._regionDefinition {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if !self.command.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.command, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: BSIRegistration.TaskDefinition, rhs: BSIRegistration.TaskDefinition) -> Bool {
+    if lhs._concurrentTasks != rhs._concurrentTasks {return false}
+    if lhs._regionDefinition != rhs._regionDefinition {return false}
+    if lhs.command != rhs.command {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension BSIRegistration.ModeDefinition: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = BSIRegistration.protoMessageName + ".ModeDefinition"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mode_name\0\u{3}mode_type\0\u{3}mode_description\0\u{3}settle_time\0\u{3}maximum_latency\0\u{3}scan_type\0\u{3}tracking_type\0\u{1}duration\0\u{4}\u{2}detection_definition\0\u{1}task\0")
+
+  fileprivate class _StorageClass {
+    var _modeName: String? = nil
+    var _modeType: BSIRegistration.ModeType? = nil
+    var _modeDescription: String? = nil
+    var _settleTime: BSIRegistration.Duration? = nil
+    var _maximumLatency: BSIRegistration.Duration? = nil
+    var _scanType: BSIRegistration.ScanType? = nil
+    var _trackingType: BSIRegistration.TrackingType? = nil
+    var _duration: BSIRegistration.Duration? = nil
+    var _detectionDefinition: [BSIRegistration.DetectionDefinition] = []
+    var _task: BSIRegistration.TaskDefinition? = nil
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _modeName = source._modeName
+      _modeType = source._modeType
+      _modeDescription = source._modeDescription
+      _settleTime = source._settleTime
+      _maximumLatency = source._maximumLatency
+      _scanType = source._scanType
+      _trackingType = source._trackingType
+      _duration = source._duration
+      _detectionDefinition = source._detectionDefinition
+      _task = source._task
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._modeName) }()
+        case 2: try { try decoder.decodeSingularEnumField(value: &_storage._modeType) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._modeDescription) }()
+        case 4: try { try decoder.decodeSingularMessageField(value: &_storage._settleTime) }()
+        case 5: try { try decoder.decodeSingularMessageField(value: &_storage._maximumLatency) }()
+        case 6: try { try decoder.decodeSingularEnumField(value: &_storage._scanType) }()
+        case 7: try { try decoder.decodeSingularEnumField(value: &_storage._trackingType) }()
+        case 8: try { try decoder.decodeSingularMessageField(value: &_storage._duration) }()
+        case 10: try { try decoder.decodeRepeatedMessageField(value: &_storage._detectionDefinition) }()
+        case 11: try { try decoder.decodeSingularMessageField(value: &_storage._task) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      try { if let v = _storage._modeName {
+        try visitor.visitSingularStringField(value: v, fieldNumber: 1)
+      } }()
+      try { if let v = _storage._modeType {
+        try visitor.visitSingularEnumField(value: v, fieldNumber: 2)
+      } }()
+      try { if let v = _storage._modeDescription {
+        try visitor.visitSingularStringField(value: v, fieldNumber: 3)
+      } }()
+      try { if let v = _storage._settleTime {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+      } }()
+      try { if let v = _storage._maximumLatency {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+      } }()
+      try { if let v = _storage._scanType {
+        try visitor.visitSingularEnumField(value: v, fieldNumber: 6)
+      } }()
+      try { if let v = _storage._trackingType {
+        try visitor.visitSingularEnumField(value: v, fieldNumber: 7)
+      } }()
+      try { if let v = _storage._duration {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+      } }()
+      if !_storage._detectionDefinition.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._detectionDefinition, fieldNumber: 10)
+      }
+      try { if let v = _storage._task {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: BSIRegistration.ModeDefinition, rhs: BSIRegistration.ModeDefinition) -> Bool {
-    if lhs._modeName != rhs._modeName {return false}
-    if lhs._modeType != rhs._modeType {return false}
-    if lhs._modeDescription != rhs._modeDescription {return false}
-    if lhs._settleTime != rhs._settleTime {return false}
-    if lhs._maximumLatency != rhs._maximumLatency {return false}
-    if lhs._scanType != rhs._scanType {return false}
-    if lhs._trackingType != rhs._trackingType {return false}
-    if lhs._duration != rhs._duration {return false}
-    if lhs.detectionDefinition != rhs.detectionDefinition {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._modeName != rhs_storage._modeName {return false}
+        if _storage._modeType != rhs_storage._modeType {return false}
+        if _storage._modeDescription != rhs_storage._modeDescription {return false}
+        if _storage._settleTime != rhs_storage._settleTime {return false}
+        if _storage._maximumLatency != rhs_storage._maximumLatency {return false}
+        if _storage._scanType != rhs_storage._scanType {return false}
+        if _storage._trackingType != rhs_storage._trackingType {return false}
+        if _storage._duration != rhs_storage._duration {return false}
+        if _storage._detectionDefinition != rhs_storage._detectionDefinition {return false}
+        if _storage._task != rhs_storage._task {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
