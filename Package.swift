@@ -150,7 +150,8 @@ if Context.environment["HAECHI_BENCH"] != nil {
     package.targets.append(.executableTarget(
         name: "haechi-bench",
         dependencies: [
-            "LockFreeRing", "TelemetryIngest", "ZeroMQIngest", "TelemetryModel", "SessionRecording", "Asterix",
+            "LockFreeRing", "TelemetryIngest", "ZeroMQIngest", "TelemetryModel", "SessionRecording", "Asterix", "Sapient",
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Histogram", package: "hdrhistogram-swift"),

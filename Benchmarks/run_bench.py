@@ -436,9 +436,20 @@ class Bench:
             self.figures.append({"id": f"decode_asterix_{plots}", "label": f"decode ASTERIX x{plots}", "kind": "throughput",
                                  "metric": "detections_per_second", "unit": "detections/s", "haechi": h,
                                  "baseline": json_decode, "baseline_name": "JSON decode", "target": None})
+        h = self.add("haechi_decode_sapient", "haechi", "SAPIENT DetectionReports decoded (frame processor, one core)",
+                     ["detections_per_second"], decode("sapient", 1), paired=False)
+        self.figures.append({"id": "decode_sapient", "label": "decode SAPIENT", "kind": "throughput",
+                             "metric": "detections_per_second", "unit": "detections/s", "haechi": h,
+                             "baseline": json_decode, "baseline_name": "JSON decode", "target": None})
         if self.malloc_count.exists():
             json_alloc = self.add("haechi_decode_alloc_json", "baseline", "JSON decode under malloc_count",
                                   ["allocations_per_frame"], decode("json", 1, True), paired=False)
+            h = self.add("haechi_decode_alloc_sapient", "haechi", "SAPIENT decode under malloc_count",
+                         ["allocations_per_frame"], decode("sapient", 1, True), paired=False)
+            self.figures.append({"id": "decode_allocations_sapient", "label": "decode allocations SAPIENT",
+                                 "kind": "allocations", "metric": "allocations_per_frame", "unit": "per frame",
+                                 "haechi": h, "baseline": json_alloc, "baseline_name": "JSON decode (one detection per frame)",
+                                 "baseline_label": "JSON decode, one detection a frame", "target": None})
             for plots in DECODE_ASTERIX_PLOTS:
                 h = self.add(f"haechi_decode_alloc_asterix_{plots}", "haechi",
                              f"ASTERIX decode under malloc_count, {plots} plots per datagram",

@@ -9,6 +9,8 @@ import ZeroMQIngest
 import TelemetryModel
 import SessionRecording
 import Asterix
+import Sapient
+import SwiftProtobuf
 
 #if canImport(Glibc)
 import Glibc
@@ -46,11 +48,13 @@ enum MallocCounter {
 /// The decode stage alone, on one core: the frame processor over frames already in memory, each a
 /// detection as its sensor would send it. JSON telemetry v1 (`json`: a `detection` record of about
 /// 128 B) beside ASTERIX (`asterix`: a CAT048 data block of `--plots` plots, each with I010, I140,
-/// I020, I040, I110 and I161, after its radar's CAT034 north marker once). Counts detections handed
-/// on, so a decoder that rejected its input could not flatter itself.
+/// I020, I040, I110 and I161, after its radar's CAT034 north marker once) and SAPIENT (`sapient`: a
+/// DetectionReport of about 150 B with range, bearing, elevation, their errors and one class, from a
+/// node registered once, whose own object ids make tracks too). Counts detections handed on, so a
+/// decoder that rejected its input could not flatter itself.
 struct Decode: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Detections decoded per second by the frame processor, on one core.")
-    @Option(help: "json or asterix") var format: String = "json"
+    @Option(help: "json, asterix or sapient") var format: String = "json"
     @Option var frames: Int = 1_000_000
     @Option(help: "asterix: plots per datagram") var plots: Int = 1
 
@@ -63,8 +67,12 @@ struct Decode: ParsableCommand {
 
     func run() throws {
         let counter = Counter()
+        let node = "5a9e6d3c-7b1f-4c2a-9e4d-3f6b8a1c2d01"
+        let site = GeodeticPosition(latitude: 35.85, longitude: 126.55, ellipsoidalHeight: 10)
         let processor = FrameProcessor(endpointNames: ["bench"], maximumFrameBytes: 1 << 20, siteGeoidSeparation: 23,
-                                       recordSinks: [counter])
+                                       sapient: SapientSettings(sensors: [node: SensorDescription(sensorID: "radar-1", kind: "radar",
+                                                                                                  position: site)]),
+                                       siteOrigin: site, recordSinks: [counter])
         let now = WallClock.now().nanosecondsSinceEpoch
         let secondOfDay = Double((now % 86_400_000_000_000) / 1_000_000) / 1000
         let radar = AsterixSource(sac: 7, sic: 1)
@@ -89,6 +97,43 @@ struct Decode: ParsableCommand {
                 source: radar, timeOfDay: secondOfDay, rotationPeriodSeconds: 1, position: AsterixLatLon(latitudeDeg: 35.85, longitudeDeg: 126.55),
                 heightM: 10)])
             FrameProcessor.lend([topic, marker]) { _ = processor.process(parts: $0, endpoint: 0, receivedAt: Timestamp(nanosecondsSinceEpoch: now)) }
+        } else if format == "sapient" {
+            topic = Array("sapient/\(node)".utf8)
+            perFrame = 1
+            func message(_ fill: (inout BSISapientMessage) -> Void) -> [UInt8] {
+                var message = BSISapientMessage()
+                message.timestamp = Google_Protobuf_Timestamp(seconds: now / 1_000_000_000, nanos: Int32(now % 1_000_000_000))
+                message.nodeID = node
+                fill(&message)
+                return (try? message.serializedBytes()) ?? []
+            }
+            var built: [[UInt8]] = []
+            for k in 0..<64 {
+                var report = BSIDetectionReport()
+                report.reportID = SapientIdentifier.ulid(milliseconds: UInt64(now / 1_000_000), entropy: (1, UInt64(k)))
+                report.objectID = SapientIdentifier.ulid(milliseconds: UInt64(now / 1_000_000), entropy: (2, UInt64(k % 8)))
+                var polar = BSIRangeBearing()
+                polar.range = 1000 + Double(k * 7) + 0.5
+                polar.azimuth = Double(k * 5) + 0.25
+                polar.elevation = 2.5
+                polar.rangeError = 5
+                polar.azimuthError = 0.5
+                polar.coordinateSystem = .degreesM
+                polar.datum = .true
+                report.rangeBearing = polar
+                var classification = BSIDetectionReport.DetectionReportClassification()
+                classification.type = "UAV"
+                classification.confidence = 0.9
+                report.classification = [classification]
+                built.append(message { $0.detectionReport = report })
+            }
+            payloads = built
+            let registration = message {
+                $0.registration = BSIRegistration.sensorNode(type: .radar, name: "radar-1", model: "bench", statusIntervalSeconds: 1)
+            }
+            FrameProcessor.lend([topic, registration]) {
+                _ = processor.process(parts: $0, endpoint: 0, receivedAt: Timestamp(nanosecondsSinceEpoch: now))
+            }
         } else {
             topic = Array("json/radar-1".utf8)
             perFrame = 1

@@ -50,30 +50,7 @@ func feed(_ payload: [UInt8], extra: [UInt8]? = nil) {
 
 /// A minimal valid Registration, fed once so that the node's later messages are taken.
 func register() {
-    var registration = BSIRegistration()
-    registration.icdVersion = "BSI Flex 335 v2.0"
-    var definition = BSIRegistration.NodeDefinition()
-    definition.nodeType = .radar
-    registration.nodeDefinition = [definition]
-    var capability = BSIRegistration.Capability()
-    capability.category = "detection"
-    capability.type = "range"
-    registration.capabilities = [capability]
-    var interval = BSIRegistration.Duration()
-    interval.units = .seconds
-    interval.value = 1
-    registration.statusDefinition.statusInterval = interval
-    var mode = BSIRegistration.ModeDefinition()
-    mode.modeName = "default"
-    mode.modeType = .permanent
-    mode.settleTime = interval
-    mode.trackingType = .track
-    mode.task = .noTasks
-        registration.modeDefinition = [mode]
-    var data = BSIRegistration.ConfigurationData()
-    data.manufacturer = "fuzz"
-    data.model = "fuzz"
-    registration.configData = [data]
+    let registration = BSIRegistration.sensorNode(type: .radar, name: "fuzz", model: "fuzz", statusIntervalSeconds: 1)
     feed(envelope(field: 4, content: (try? registration.serializedBytes()) ?? []))
 }
 

@@ -91,6 +91,10 @@ public enum ReportGlossary {
     /// RMSE of radar-0. `nil` for a key the glossary does not know.
     public static func name(ofKey key: String) -> ReportText? {
         if let name = byKey[key] { return name }
+        // reference_tracker_<key>: Haechi's own tracker beside a system's tracks (`haechi report --system-tracks`).
+        if key.hasPrefix("reference_tracker_"), let name = name(ofKey: String(key.dropFirst("reference_tracker_".count))) {
+            return ReportText(ko: "참조 추적기(Haechi)의 \(name.ko)", en: "\(name.en), reference tracker (Haechi)")
+        }
         if key.hasPrefix("pd_within_"), key.hasSuffix("m"), let metres = Int(key.dropFirst(10).dropLast()) {
             return ReportText(ko: "\(metres) m 이내 탐지확률 (Pd)", en: "Probability of detection (Pd) within \(metres) m")
         }

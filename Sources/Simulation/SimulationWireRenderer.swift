@@ -206,48 +206,9 @@ public struct SimulationWireRenderer: Sendable {
 
     func sapientRegistration(_ sensor: Int) -> [UInt8] {
         let sensorSpec = spec.sensors[sensor]
-        var registration = BSIRegistration()
-        registration.icdVersion = "BSI Flex 335 v2.0"
-        registration.name = sensorSpec.id
-        registration.shortName = sensorSpec.id
-        var definition = BSIRegistration.NodeDefinition()
-        definition.nodeType = sensorSpec.kind == .radar ? .radar : .passiveRf
-        registration.nodeDefinition = [definition]
-        var capability = BSIRegistration.Capability()
-        capability.category = "detection"
-        capability.type = sensorSpec.kind == .radar ? "range_bearing" : "bearing"
-        registration.capabilities = [capability]
-        var interval = BSIRegistration.Duration()
-        interval.units = .seconds
-        interval.value = Float(1 / max(spec.statusRateHz, 0.01))
-        registration.statusDefinition.statusInterval = interval
-        var mode = BSIRegistration.ModeDefinition()
-        mode.modeName = "surveillance"
-        mode.modeType = .permanent
-        var settle = BSIRegistration.Duration()
-        settle.units = .seconds
-        settle.value = 0
-        mode.settleTime = settle
-        mode.scanType = .scanning
-        mode.trackingType = .track
-        var detections = BSIRegistration.DetectionDefinition()
-        detections.locationType.rangeBearingUnits = .degreesM
-        detections.locationType.rangeBearingDatum = .true
-        var classes = BSIRegistration.DetectionClassDefinition()
-        classes.confidenceDefinition = .singleClass
-        classes.classDefinition = ["UAV", "Bird", "Unknown"].map { name in
-            var definition = BSIRegistration.ClassDefinition()
-            definition.type = name
-            return definition
-        }
-        detections.detectionClassDefinition = [classes]
-        mode.detectionDefinition = [detections]
-        mode.task = .noTasks
-        registration.modeDefinition = [mode]
-        var data = BSIRegistration.ConfigurationData()
-        data.manufacturer = "Haechi simulator"
-        data.model = sensorSpec.kind.rawValue
-        registration.configData = [data]
+        let registration = BSIRegistration.sensorNode(type: sensorSpec.kind == .radar ? .radar : .passiveRf, name: sensorSpec.id,
+                                                      model: "simulated \(sensorSpec.kind.rawValue)",
+                                                      statusIntervalSeconds: Float(1 / max(spec.statusRateHz, 0.01)))
         return sapientEnvelope(sensor, at: spec.epoch) { $0.registration = registration }
     }
 

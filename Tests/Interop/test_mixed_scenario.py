@@ -53,6 +53,11 @@ def test_the_mixed_scenario_is_counted_tracked_and_scored(haechi_bin, tmp_path):
     assert scored["remote-id"]["completeness"]["value"] > 0.95
     # The SAPIENT node's own tracks (its object ids), placed from its range-bearing reports.
     assert scored["sapient"]["completeness"]["value"] > 0.3
+    # Beside them, Haechi's own tracker on the same recording, as the reference: the same figures as
+    # the report on Haechi's tracks, under reference_tracker_<key>, deciding nothing.
+    for key in ("completeness", "horizontal_rmse_m", "ospa_mean_m", "idf1"):
+        assert scored["sapient"][f"reference_tracker_{key}"]["value"] == scored["haechi"][key]["value"], key
+    assert not any(k.startswith("reference_tracker_") for k in scored["haechi"])
     # Its classes, scored where the report shows them: the simulated node calls a drone "UAV" nine
     # times in ten (else "Bird") and clutter "Bird" or "Unknown" half the time each.
     report = scored["haechi"]

@@ -24,31 +24,7 @@ struct SapientFrameTests {
     }
 
     static func registration(tracking: BSIRegistration.TrackingType = .track) -> BSIRegistration {
-        var registration = BSIRegistration()
-        registration.icdVersion = "BSI Flex 335 v2.0"
-        var definition = BSIRegistration.NodeDefinition()
-        definition.nodeType = .radar
-        registration.nodeDefinition = [definition]
-        var capability = BSIRegistration.Capability()
-        capability.category = "detection"
-        capability.type = "range"
-        registration.capabilities = [capability]
-        var interval = BSIRegistration.Duration()
-        interval.units = .seconds
-        interval.value = 5
-        registration.statusDefinition.statusInterval = interval
-        var mode = BSIRegistration.ModeDefinition()
-        mode.modeName = "default"
-        mode.modeType = .permanent
-        mode.settleTime = interval
-        mode.trackingType = tracking
-        mode.task = .noTasks
-        registration.modeDefinition = [mode]
-        var data = BSIRegistration.ConfigurationData()
-        data.manufacturer = "range"
-        data.model = "test"
-        registration.configData = [data]
-        return registration
+        BSIRegistration.sensorNode(type: .radar, name: "radar", model: "test", statusIntervalSeconds: 5, tracking: tracking)
     }
 
     static func detection(object: String = "01JAAAAAAAAAAAAAAAAAAAAAA1", azimuth: Double = 0.5, range: Double = 2, classes: [(String, Float)] = [])
