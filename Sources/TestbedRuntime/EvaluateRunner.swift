@@ -68,8 +68,10 @@ public enum EvaluateRunner {
         let input: EvaluationInput
         let epoch: Timestamp
         let trackSHA = RunLog.sha256Hex(file: options.tracksPath) ?? ""
+        var recorded: RecordedRunData?
         if let recordingPath = options.recordingPath {
             let data = try RecordedRunData.load(path: recordingPath)
+            recorded = data
             input = try EvaluationInput.recorded(data, tracks: .file(path: options.tracksPath, tracks: tracks, sha256: trackSHA))
             epoch = input.span?.lowerBound ?? Timestamp(nanosecondsSinceEpoch: 0)
         } else if let truth = scenarioTruth {
@@ -81,7 +83,9 @@ public enum EvaluateRunner {
         } else {
             throw RuntimeError(code: .io, file: options.scenarioPath, message: "no truth to score against")
         }
-        let evaluation = Evaluator(plan: plan, input: input).evaluate()
+        var evaluation = Evaluator(plan: plan, input: input).evaluate()
+        // As `haechi report --tracks` does: Haechi's own tracker beside the system's, from the recording.
+        if let recorded { try evaluation.addReferenceTracker(plan: plan, data: recorded) }
         let grid = evaluation.grid ?? EvaluationGrid(times: [], nominalStepNanoseconds: 1)
         let associator = TrackToTruthAssociator(associationThreshold: plan.associationMetres)
         // The Evaluator's own scores unless the tracks are to be taken only where they fall on the grid.

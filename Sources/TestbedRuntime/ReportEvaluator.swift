@@ -944,3 +944,23 @@ struct Evaluator {
     static func f(_ v: Double) -> String { String(format: "%.4g", v) }
 }
 
+extension Evaluator.Output {
+    /// The track figures of Haechi's own tracker that a report on another system's tracks shows beside them.
+    static let referenceFigureKeys: Set<String> = [
+        "ospa_mean_m", "gospa_mean", "completeness", "spuriousness", "horizontal_rmse_m", "vertical_rmse_m", "position_rmse_3d_m",
+        "cep50_m", "mota", "idf1", "id_switches", "fragmentations", "false_tracks_per_hour", "first_track_range_m", "time_to_first_track_s",
+    ]
+
+    /// Adds, beside a system's tracks, Haechi's own tracker as the reference: its tracks replayed from
+    /// the same recording, scored by the same plan, their main figures under `reference_tracker_<key>`.
+    /// They inform; they decide no criterion (no decider is kept). Nothing when the run had no tracker.
+    mutating func addReferenceTracker(plan: TestPlan, data: RecordedRunData) throws(RuntimeError) {
+        guard !data.tracks.isEmpty else { return }
+        let reference = Evaluator(plan: plan, input: try EvaluationInput.recorded(data, tracks: nil)).evaluate()
+        figures += reference.figures.filter { Self.referenceFigureKeys.contains($0.key) }.map { figure in
+            var copy = figure
+            copy.key = "reference_tracker_" + figure.key
+            return copy
+        }
+    }
+}

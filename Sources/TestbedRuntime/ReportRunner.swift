@@ -65,12 +65,6 @@ public struct ReportResult: Sendable {
 /// report is rendered in each format and language asked for, signed (Ed25519, with the public key
 /// beside it) and logged in the run log.
 public enum ReportRunner {
-    /// The track figures of Haechi's own tracker a report on another system's tracks shows beside them.
-    static let referenceFigureKeys: Set<String> = [
-        "ospa_mean_m", "gospa_mean", "completeness", "spuriousness", "horizontal_rmse_m", "vertical_rmse_m", "position_rmse_3d_m",
-        "cep50_m", "mota", "idf1", "id_switches", "fragmentations", "false_tracks_per_hour", "first_track_range_m", "time_to_first_track_s",
-    ]
-
     public static func run(_ options: ReportOptions) throws(RuntimeError) -> ReportResult {
         let plan = try TestPlan.load(path: options.planPath)
         let font = try reportFont(options), printer = try pdfPrinter(options)
@@ -88,17 +82,7 @@ public enum ReportRunner {
         }
         let input = try EvaluationInput.recorded(data, tracks: override)
         var evaluation = Evaluator(plan: plan, input: input).evaluate()
-        if override != nil {
-            // The system's tracks beside the reference: Haechi's own tracker, replayed from the same
-            // recording and scored by the same rules, its track figures under `reference_tracker_<key>`. They
-            // inform; they decide no criterion.
-            let reference = Evaluator(plan: plan, input: try EvaluationInput.recorded(data, tracks: nil)).evaluate()
-            evaluation.figures += reference.figures.filter { Self.referenceFigureKeys.contains($0.key) }.map { figure in
-                var copy = figure
-                copy.key = "reference_tracker_" + figure.key
-                return copy
-            }
-        }
+        if override != nil { try evaluation.addReferenceTracker(plan: plan, data: data) }
         // The range's key signs the draft and its run-log entry: checked (owner, mode, not beside the
         // log) before anything is logged or written.
         let (key, generated) = try RangeKey.load(path: options.keyPath, logPath: options.logPath)

@@ -125,25 +125,21 @@ public final class TelemetryIngestor: Sendable {
             }
             var monitors: [Int: String] = [:]
             for (index, endpoint) in settings.endpoints.enumerated() {
-                if endpoint.socket == .asterix {
+                // Not ZeroMQ: a plain descriptor in the same poll (a UDP socket, or an epoll of TCP connections).
+                if endpoint.socket == .asterix || endpoint.socket == .sapient {
                     do throws(IngestError) {
-                        let datagrams = try DatagramSocket(address: endpoint.address, interface: endpoint.multicastInterface,
-                                                           receiveBufferBytes: endpoint.receiveBufferBytes)
-                        group.add(descriptor: datagrams.descriptor)
-                        datagramSockets[index] = datagrams
-                    } catch {
-                        fail(endpoint, "", error.message, cause: nil)
-                        return
-                    }
-                    continue
-                }
-                if endpoint.socket == .sapient {
-                    do throws(IngestError) {
-                        let listener = try SapientListener(endpoint: endpoint, index: index, maximumMessageBytes: settings.maximumFrameBytes,
-                                                           registry: senders, decisionModule: settings.sapientDecisionModuleID,
-                                                           settings: settings.sapient)
-                        group.add(descriptor: listener.descriptor)
-                        listeners[index] = listener
+                        if endpoint.socket == .asterix {
+                            let datagrams = try DatagramSocket(address: endpoint.address, interface: endpoint.multicastInterface,
+                                                               receiveBufferBytes: endpoint.receiveBufferBytes)
+                            group.add(descriptor: datagrams.descriptor)
+                            datagramSockets[index] = datagrams
+                        } else {
+                            let listener = try SapientListener(endpoint: endpoint, index: index, maximumMessageBytes: settings.maximumFrameBytes,
+                                                               registry: senders, decisionModule: settings.sapientDecisionModuleID,
+                                                               settings: settings.sapient)
+                            group.add(descriptor: listener.descriptor)
+                            listeners[index] = listener
+                        }
                     } catch {
                         fail(endpoint, "", error.message, cause: nil)
                         return

@@ -570,6 +570,14 @@ def test_report_and_evaluate_give_the_same_figures(haechi_bin, report, tmp_path)
                 assert b == pytest.approx(a, rel=1e-12, abs=1e-12), f"{key_}.{field}: report {a}, evaluate {b}"
             else:
                 assert a == b, f"{key_}.{field}: report {a!r}, evaluate {b!r}"
+    # Scoring a track file, the report shows Haechi's own tracker beside it (reference_tracker_<key>):
+    # exactly the figures of the report on Haechi's tracks.
+    reference = {k.removeprefix("reference_tracker_"): f for k, f in from_file.items() if k.startswith("reference_tracker_")}
+    assert {"completeness", "ospa_mean_m", "idf1"} <= reference.keys()
+    for key_, figure in reference.items():
+        for field in ("value", "lower", "upper", "method"):
+            assert figure.get(field) == in_report[key_].get(field), f"reference_tracker_{key_}.{field}"
+    from_file = {k: f for k, f in from_file.items() if not k.startswith("reference_tracker_")}
     # The track file rounds positions to the millimetre, so scoring it instead of the tracker's own
     # states moves the figures by that much and no more.
     assert from_file.keys() == in_report.keys()
