@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make demo`: a live test run on loopback. `haechi simulate` flies the mixed scenario (three drones,
-# two minutes, seen by an ASTERIX radar, a JSON radar, an RF direction finder and a Remote ID receiver)
+# two minutes, seen by an ASTERIX radar, a SAPIENT radar node, an RF direction finder and a Remote ID receiver)
 # at 10x speed, dated now (ASTERIX and Remote ID carry only the time of day, of the hour), and pushes
 # every sensor and drone message to
 # `haechi ingest`, which runs on the sample config, tracks the drones live, records the session to
@@ -66,6 +66,10 @@ rm -rf "$out/report"
 rm -rf "$out/report-remote-id"
 "$HAECHI_BIN" report "$recording" --plan Config/plans/mixed-acceptance.yaml --lang both --format html,json,md \
     --out "$out/report-remote-id" --log Replays/runlog.sqlite --system-tracks rid-1 --quiet
+# And the SAPIENT radar node's own tracks (its object ids) and classes, beside Haechi's tracker as the reference.
+rm -rf "$out/report-sapient"
+"$HAECHI_BIN" report "$recording" --plan Config/plans/mixed-acceptance.yaml --lang both --format html,json,md \
+    --out "$out/report-sapient" --log Replays/runlog.sqlite --system-tracks radar-1 --quiet
 
 # An officer authorises it: a demo officer's key (made once, outside the repository; its public key
 # is the demo's whole trust store), the signature, and the check against the trust store.
@@ -82,3 +86,4 @@ echo "summaries: $out/summary.json (ingest), $out/sent.json (simulator), $out/re
 echo "recording: $recording (open it in Foxglove, or: haechi replay $recording --speed 1)"
 echo "report:    $out/report/report.both.html (open it in a browser; haechi verify $out/report --trust-store $out/officers checks it)"
 echo "           $out/report-remote-id/report.both.html (the Remote ID receiver's reports, scored as its tracks)"
+echo "           $out/report-sapient/report.both.html (the SAPIENT radar's own tracks and classes, beside Haechi's tracker)"
