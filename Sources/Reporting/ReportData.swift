@@ -3,7 +3,9 @@
 /// One figure of the report with its unit and, where it has one, its confidence interval.
 public struct ReportFigure: Sendable, Codable, Hashable {
     /// A stable key (`pd_within_2km`, `horizontal_rmse_m`, …), the JSON key.
-    public var key: String
+    public var key: String {
+        didSet { name = ReportGlossary.name(ofKey: key) }   // the name follows the key (a reference_tracker_ copy, say)
+    }
     /// The figure's name from ``ReportGlossary``, with its qualifiers (sensor, range bin).
     public var name: ReportText?
     /// The value; `nil` when not evaluable (then `note` says why).

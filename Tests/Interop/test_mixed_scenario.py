@@ -58,6 +58,8 @@ def test_the_mixed_scenario_is_counted_tracked_and_scored(haechi_bin, tmp_path):
     for key in ("completeness", "horizontal_rmse_m", "ospa_mean_m", "idf1"):
         assert scored["sapient"][f"reference_tracker_{key}"]["value"] == scored["haechi"][key]["value"], key
     assert not any(k.startswith("reference_tracker_") for k in scored["haechi"])
+    assert scored["sapient"]["reference_tracker_completeness"]["name"] == {
+        "ko": "참조 추적기(Haechi)의 항적 완전성 (SIAP)", "en": "Track completeness (SIAP), reference tracker (Haechi)"}
     # Its classes, scored where the report shows them: the simulated node calls a drone "UAV" nine
     # times in ten (else "Bird") and clutter "Bird" or "Unknown" half the time each.
     report = scored["haechi"]
