@@ -52,13 +52,12 @@ public final class LiveTrackingStage: TelemetryRecordSink {
     }
 
     public func receive(_ record: TelemetryRecord, from source: SourceTopic, frame receiveSequence: UInt64) {
-        session.observe(record)
-        for scan in session.assembler.add(record) { step(scan) }
+        for scan in session.feed(record) { step(scan) }
     }
 
     /// Ends the run: releases the scans still open and steps them.
     public func finish() {
-        for scan in session.assembler.finish() { step(scan) }
+        for scan in session.finishScans() { step(scan) }
     }
 
     private func step(_ scan: SensorScan) {

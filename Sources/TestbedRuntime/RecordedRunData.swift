@@ -103,7 +103,6 @@ public struct RecordedRunData: Sendable {
         }
 
         func receive(_ record: TelemetryRecord, from source: SourceTopic, frame receiveSequence: UInt64) {
-            session.observe(record)
             switch record {
             case .truth(let fix):
                 truth[fix.droneID, default: []].append(TruthSample(time: fix.time, enu: fix.enu ?? plane.enu(fix.position),
@@ -125,11 +124,11 @@ public struct RecordedRunData: Sendable {
             default:
                 break
             }
-            for scan in session.assembler.add(record) { step(scan) }
+            for scan in session.feed(record) { step(scan) }
         }
 
         func finish() {
-            for scan in session.assembler.finish() { step(scan) }
+            for scan in session.finishScans() { step(scan) }
             for key in truth.keys { truth[key]!.sort { $0.time < $1.time } }
         }
 

@@ -44,12 +44,11 @@ public enum TrackRunner {
             case .failure(let error):
                 summary.noteBadLine(lineNumber, error)
             case .success(let decoded):
-                session.observe(decoded.record)
-                for scan in session.assembler.add(decoded.record) { step(scan) }
+                for scan in session.feed(decoded.record) { step(scan) }
             }
             return writeError == nil
         }
-        for scan in session.assembler.finish() { step(scan) }
+        for scan in session.finishScans() { step(scan) }
         if let writeError { throw writeError }
         try writer.close()
         summary.finish(session: session, stepNanoseconds: stepNanoseconds)
@@ -61,63 +60,5 @@ public enum TrackRunner {
             }
         }
         return summary
-    }
-}
-
-/// The tracker with what it needs from a feed: the site's frame (from a `meta` record or the config),
-/// the sensors (from `sensor` records or the config), and scan assembly.
-public struct TrackingSession: Sendable {
-    /// The tracker.
-    public var tracker: MultiTargetTracker
-    /// Gathers records into scans.
-    public var assembler = ScanAssembler()
-    /// The site's ENU frame, once known.
-    public private(set) var plane: LocalTangentPlane?
-    /// The feed's epoch (a scenario's start), once known: track lines then carry `t_rel`.
-    public private(set) var epoch: Timestamp?
-    /// Sensors described without a position the tracker could use.
-    public private(set) var unplacedSensors: Set<String> = []
-    private var firstScan: Timestamp?, lastScan: Timestamp?
-
-    /// Seconds of feed time between the first and the last scan.
-    public var scenarioSpan: Double {
-        guard let firstScan, let lastScan else { return 0 }
-        return Double(lastScan.nanosecondsSinceEpoch - firstScan.nanosecondsSinceEpoch) / 1e9
-    }
-
-    /// A session with `settings`, optionally with the site and sensors already known (live ingest's config).
-    public init(settings: TrackerSettings, origin: GeodeticPosition? = nil, sensors: [SensorDescription] = []) {
-        tracker = MultiTargetTracker(settings: settings)
-        plane = origin.map(LocalTangentPlane.init(origin:))
-        for sensor in sensors { place(sensor) }
-    }
-
-    /// One tracker step.
-    public mutating func process(_ scan: SensorScan) -> TrackerStep? {
-        if firstScan == nil { firstScan = scan.time }
-        lastScan = max(lastScan ?? scan.time, scan.time)
-        return tracker.process(scan)
-    }
-
-    /// Takes what the tracker needs from a record that is not part of a scan.
-    public mutating func observe(_ record: TelemetryRecord) {
-        switch record {
-        case .meta(let meta):
-            if plane == nil, let origin = meta.origin { plane = LocalTangentPlane(origin: origin) }
-            if epoch == nil { epoch = meta.epoch }
-        case .sensor(let sensor):
-            place(sensor)
-        default:
-            break
-        }
-    }
-
-    private mutating func place(_ description: SensorDescription) {
-        if let sensor = TrackerSensor(description, plane: plane, defaults: tracker.settings.sensors) {
-            tracker.register(sensor)
-            unplacedSensors.remove(description.sensorID)
-        } else {
-            unplacedSensors.insert(description.sensorID)
-        }
     }
 }

@@ -76,13 +76,6 @@ public struct TrackEstimate: Sendable {
         combined = state
     }
 
-    /// Replaces the modes and their probabilities, and recomputes `combined`.
-    public mutating func setModes(_ newModes: InlineArray<3, GaussianState>, probabilities: InlineArray<3, Double>) {
-        modes = newModes
-        modeProbabilities = probabilities
-        recombine()
-    }
-
     /// The estimate with the same combined state but `probabilities.count` modes, each at that state:
     /// how a track followed with one motion model enters an IMM.
     public func expanded(toModes probabilities: [Double]) -> TrackEstimate {
@@ -114,20 +107,6 @@ public struct TrackEstimate: Sendable {
 
     /// Replaces the mixture alone (restoring it with the modes it was computed from).
     mutating func setCombined(_ mixture: GaussianState) { combined = mixture }
-
-    /// The moment-matched Gaussian of a weighted mixture of the first `count` states:
-    /// x = Σ wᵢ xᵢ, P = Σ wᵢ (Pᵢ + (xᵢ − x)(xᵢ − x)ᵀ).
-    static func mixture(_ states: InlineArray<3, GaussianState>, weights: InlineArray<3, Double>,
-                        count: Int) -> GaussianState {
-        var out = GaussianState(mean: StateVector(), covariance: StateCovariance())
-        withUnsafePointer(to: states) { source in
-            withUnsafeMutablePointer(to: &out) { target in
-                GaussianState.mixture(into: GaussianState.elements(target), from: GaussianState.elements(source),
-                                      weights: weights, count: count)
-            }
-        }
-        return out
-    }
 
     /// Replaces a single-mode estimate's state.
     public mutating func setState(_ state: GaussianState) {

@@ -76,9 +76,6 @@ public struct MultiTargetTracker: Sendable {
     /// Adds or replaces a sensor. The number of sensors scales the missed-scan limit.
     public mutating func register(_ sensor: TrackerSensor) { sensors[sensor.id] = sensor }
 
-    /// Whether the tracker knows a sensor.
-    public func knows(sensor id: String) -> Bool { sensors[id] != nil }
-
     /// The number of confirmed and tentative tracks held.
     public var trackCounts: (confirmed: Int, tentative: Int) { (confirmed.count, tentative.count) }
 

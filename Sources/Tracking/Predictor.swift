@@ -83,12 +83,6 @@ extension Predictor {
         return dt > 0 ? step(over: dt) : PredictionStep()
     }
 
-    /// The estimate at `time`.
-    public func predicted(_ estimate: TrackEstimate, to time: Timestamp) -> TrackEstimate {
-        var out = estimate
-        predict(&out, to: time)
-        return out
-    }
 }
 
 /// The Kalman prediction under one linear motion model: x⁻ = F x, P⁻ = F P Fᵀ + Q
