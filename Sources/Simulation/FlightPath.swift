@@ -26,6 +26,8 @@ public struct FlightPath: Hashable, Sendable {
     public let altitude: Double
     /// The drawn orbit phase (compass degrees at take-off).
     private let phase: Double
+    /// An agile drone's manoeuvres, drawn once; empty for the other profiles.
+    private let segments: [ManoeuvreSegment]
 
     /// Resolves `drone`'s profile, drawing its speed, altitude and phase from its stream of `seed`
     /// (a swarm member draws from its leader's stream, so the formation flies as one).
@@ -35,6 +37,13 @@ public struct FlightPath: Hashable, Sendable {
         speed = random.uniform(drone.speed)
         altitude = random.uniform(drone.altitude)
         phase = random.uniform(0...360)
+        if case .agile(let center, let radius, let sprint, let turnRate) = drone.profile {
+            segments = ManoeuvreSegment.agile(center: center, radius: radius, cruise: speed, sprint: sprint, turnRate: turnRate,
+                                              altitude: altitude, startBearing: phase, seconds: drone.landing - drone.takeoff,
+                                              random: &random)
+        } else {
+            segments = []
+        }
     }
 
     /// Whether the drone is airborne at `t` (seconds from the scenario start).
@@ -106,18 +115,155 @@ public struct FlightPath: Hashable, Sendable {
             let lateralVelocity = right * (outbound ? sideways : -sideways)
             return DroneState(position: SIMD3(p.x, p.y, h),
                               velocity: SIMD3(u.x * forward + lateralVelocity.x, u.y * forward + lateralVelocity.y, 0))
+
+        case .agile:
+            // The last segment that has begun (the first starts at take-off).
+            var low = 0, high = segments.count - 1
+            while low < high {
+                let mid = (low + high + 1) / 2
+                if segments[mid].start <= tau { low = mid } else { high = mid - 1 }
+            }
+            return segments[low].state(after: tau - segments[low].start)
         }
     }
 
-    private func point(_ p: SitePoint) -> SIMD2<Double> {
-        let b = p.bearing * .pi / 180
-        return SIMD2(p.distance * sin(b), p.distance * cos(b))
-    }
+    private func point(_ p: SitePoint) -> SIMD2<Double> { p.enu }
 
     /// The start point and the unit vector from start to target.
     private func line(_ start: SitePoint, _ target: SitePoint) -> (SIMD2<Double>, SIMD2<Double>) {
         let s = point(start), d = point(target) - s
         let n = (d * d).sum().squareRoot()
         return (s, n > 0 ? d / n : SIMD2(0, 1))
+    }
+}
+
+extension SitePoint {
+    /// East and north of the site origin, metres.
+    var enu: SIMD2<Double> {
+        let b = bearing * .pi / 180
+        return SIMD2(distance * sin(b), distance * cos(b))
+    }
+}
+
+/// One stretch of an agile drone's flight, in closed form: straight with a constant acceleration along
+/// its heading, or a coordinated turn at constant speed and rate; either with a constant climb rate.
+struct ManoeuvreSegment: Hashable, Sendable {
+    /// Seconds after take-off when it begins.
+    var start: Double
+    var position: SIMD2<Double>
+    var height: Double
+    /// Compass heading at the start, radians (clockwise from north).
+    var heading: Double
+    var speed: Double
+    /// Along-track acceleration, m/s² (straight segments only).
+    var acceleration = 0.0
+    /// Turn rate, radians per second, positive clockwise (0: straight).
+    var turnRate = 0.0
+    /// Climb rate, m/s.
+    var climb = 0.0
+
+    /// The state `dt` seconds after the segment's start.
+    func state(after dt: Double) -> DroneState {
+        let z = height + climb * dt
+        if turnRate == 0 {
+            let u = SIMD2(sin(heading), cos(heading))
+            let along = speed * dt + 0.5 * acceleration * dt * dt
+            let p = position + u * along
+            let v = u * (speed + acceleration * dt)
+            return DroneState(position: SIMD3(p.x, p.y, z), velocity: SIMD3(v.x, v.y, climb))
+        }
+        // dp/dt = v (sin ψ, cos ψ), ψ = ψ₀ + ω t: p = p₀ + (v/ω)(cos ψ₀ − cos ψ, sin ψ − sin ψ₀).
+        let psi = heading + turnRate * dt
+        let r = speed / turnRate
+        let p = position + SIMD2(r * (cos(heading) - cos(psi)), r * (sin(psi) - sin(heading)))
+        return DroneState(position: SIMD3(p.x, p.y, z), velocity: SIMD3(speed * sin(psi), speed * cos(psi), climb))
+    }
+
+    /// The heading at `dt`, radians.
+    func heading(after dt: Double) -> Double { heading + turnRate * dt }
+
+    /// A sequence of manoeuvres filling `seconds`: from a point `0.8 radius` out from `center` at
+    /// `startBearing`, heading for the centre, legs of 1 to 3 s at `cruise` between manoeuvres drawn
+    /// from `random`: a hard turn (35 %; 90° to 240° at a rate drawn from `turnRate`, towards the
+    /// centre when past half the radius), a sprint (20 %; to `sprint` over 2.5 s, held 2 to 4 s, and back),
+    /// a stop to hover (20 %; to a standstill in 2 s, 2 to 5 s still, and back to speed in 2 s), or a
+    /// diving turn (25 %; half a turn at 30 to 60 °/s, descending then climbing back, never below 20 m).
+    /// A sprint or a straight leg that would leave the area turns back first.
+    static func agile(center: SitePoint, radius: Double, cruise: Double, sprint: Double, turnRate: ClosedRange<Double>,
+                      altitude: Double, startBearing: Double, seconds: Double,
+                      random: inout SimulationRandom) -> [ManoeuvreSegment] {
+        let c = center.enu
+        let b = startBearing * .pi / 180
+        let startPoint = c + SIMD2(sin(b), cos(b)) * (0.8 * radius)
+        let toCentre = c - startPoint
+        var current = ManoeuvreSegment(start: 0, position: startPoint, height: altitude, heading: atan2(toCentre.x, toCentre.y),
+                                       speed: cruise)
+        var segments: [ManoeuvreSegment] = []
+        var t = 0.0
+        /// Ends the current segment after `duration`, and begins the next with its end state changed by `change`.
+        func append(_ duration: Double, _ change: (inout ManoeuvreSegment) -> Void) {
+            segments.append(current)
+            let end = current.state(after: duration)
+            var next = ManoeuvreSegment(start: t + duration, position: SIMD2(end.position.x, end.position.y), height: end.position.z,
+                                        heading: current.heading(after: duration),
+                                        speed: (SIMD2(end.velocity.x, end.velocity.y) * SIMD2(end.velocity.x, end.velocity.y)).sum().squareRoot(),
+                                        acceleration: 0, turnRate: 0, climb: 0)
+            // A standstill keeps its heading (the velocity has none).
+            if next.speed < 1e-9 { next.speed = 0 }
+            change(&next)
+            t += duration
+            current = next
+        }
+        /// Whether the drone is far out, and the turn direction (+1 clockwise) that points it home.
+        func homeward() -> (far: Bool, side: Double, away: Bool) {
+            let p = current.position, d = c - p
+            let distance = (d * d).sum().squareRoot()
+            let u = SIMD2(sin(current.heading), cos(current.heading))
+            let cross = u.x * d.y - u.y * d.x   // > 0: the centre is to the left (anticlockwise)
+            return (distance > 0.5 * radius, cross > 0 ? -1 : 1, (u * d).sum() < 0)
+        }
+        func turn(degrees: Double, rate: Double, side: Double, climb: Double = 0) {
+            let omega = side * rate * .pi / 180
+            current.turnRate = omega
+            current.climb = climb
+            append(degrees / rate) { _ in }
+        }
+        while t < seconds {
+            // A straight leg at cruise speed, unless it would carry the drone out of the area.
+            let home = homeward()
+            if home.far && home.away {
+                turn(degrees: random.uniform(120...200), rate: random.uniform(turnRate), side: home.side)
+                continue
+            }
+            append(random.uniform(1...3)) { _ in }
+            let draw = random.uniform(0...1)
+            let now = homeward()
+            if draw < 0.35 {
+                let side = now.far ? now.side : (random.uniform(0...1) < 0.5 ? -1 : 1)
+                turn(degrees: random.uniform(90...240), rate: random.uniform(turnRate), side: side)
+            } else if draw < 0.55 {
+                if now.far && now.away { continue }
+                current.acceleration = (sprint - current.speed) / 2.5
+                append(2.5) { _ in }
+                append(random.uniform(2...4)) { $0.acceleration = 0 }
+                current.acceleration = (cruise - current.speed) / 2.5
+                append(2.5) { _ in }
+            } else if draw < 0.75 {
+                current.acceleration = -current.speed / 2
+                append(2) { _ in }
+                append(random.uniform(2...5)) { $0.speed = 0 }
+                current.acceleration = cruise / 2
+                append(2) { _ in }
+            } else {
+                let rate = random.uniform(30...60)
+                let half = 90 / rate
+                let descent = min(6, max(0, current.height - 20) / half)
+                let side = now.far ? now.side : (random.uniform(0...1) < 0.5 ? -1 : 1)
+                turn(degrees: 90, rate: rate, side: side, climb: -descent)
+                turn(degrees: 90, rate: rate, side: side, climb: descent)
+            }
+        }
+        segments.append(current)
+        return segments
     }
 }

@@ -58,6 +58,10 @@ public enum FlightProfile: Hashable, Sendable {
     case popup(start: SitePoint, target: SitePoint, lowAltitude: Double, popupDistance: Double, climbRate: Double)
     /// Towards `target`, weaving ±`weaveAngle` degrees off the line, changing side every `legSeconds`.
     case zigzag(start: SitePoint, target: SitePoint, weaveAngle: Double, legSeconds: Double)
+    /// An FPV-like drone within `radius` of `center`: a seeded sequence of hard turns at `turnRate`
+    /// (degrees per second), sprints to `sprintSpeed`, stops to hover, and diving turns, between short
+    /// straight legs at its cruise speed.
+    case agile(center: SitePoint, radius: Double, sprintSpeed: Double, turnRate: ClosedRange<Double>)
 
     /// The profile's name in scenario files.
     public var name: String {
@@ -67,6 +71,7 @@ public enum FlightProfile: Hashable, Sendable {
         case .hover: "hover"
         case .popup: "popup"
         case .zigzag: "zigzag"
+        case .agile: "agile"
         }
     }
 }

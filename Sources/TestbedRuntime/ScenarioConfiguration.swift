@@ -100,6 +100,7 @@ public enum ScenarioConfiguration {
         "hover": ["at", "sway_m"],
         "popup": ["start", "target", "low_altitude_m", "popup_distance_m", "climb_rate_mps"],
         "zigzag": ["start", "target", "weave_angle_deg", "leg_s"],
+        "agile": ["center", "radius_m", "sprint_mps", "turn_rate_deg_s"],
     ]
     static let droneKeys: Set<String> = ["id", "profile", "takeoff_s", "landing_s", "speed_mps", "altitude_m"]
     static let swarmKeys: Set<String> = ["count", "formation", "spacing_m", "leader"]
@@ -178,6 +179,11 @@ public enum ScenarioConfiguration {
             return .popup(start: try e.required("start").sitePoint(), target: try e.optional("target")?.sitePoint() ?? origin,
                           lowAltitude: low, popupDistance: try e.required("popup_distance_m").double(in: 1...50_000),
                           climbRate: try e.optional("climb_rate_mps")?.double(in: 0.1...100) ?? 5)
+        case "agile":
+            return .agile(center: try e.optional("center")?.sitePoint() ?? origin,
+                          radius: try e.optional("radius_m")?.double(in: 100...50_000) ?? 1500,
+                          sprintSpeed: try e.optional("sprint_mps")?.double(in: 1...200) ?? 45,
+                          turnRate: try e.optional("turn_rate_deg_s")?.range(in: 1...360) ?? 30...90)
         default:
             return .zigzag(start: try e.required("start").sitePoint(), target: try e.optional("target")?.sitePoint() ?? origin,
                            weaveAngle: try e.optional("weave_angle_deg")?.double(in: 1...80) ?? 30,

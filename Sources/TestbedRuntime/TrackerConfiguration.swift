@@ -17,13 +17,14 @@ public enum TrackerConfiguration {
             .mapping(allowing: ["motion", "filter", "association", "initiation", "deletion", "sensors", "output"])
         var s = TrackerSettings()
         if let node = try root.optional("motion")?.mapping(allowing: ["model", "q_horizontal", "q_vertical", "turn_rate_deg_s",
-                                                                      "turn_q_horizontal", "mode_stay_probability",
+                                                                      "turn_q_horizontal", "turn_q_vertical", "mode_stay_probability",
                                                                       "initial_mode_probabilities"]) {
             if let v = node.optional("model") { s.motion.model = try v.choice(TrackerSettings.MotionModelKind.self, noun: "motion model") }
             try read(node, "q_horizontal", into: &s.motion.qHorizontal)
             try read(node, "q_vertical", into: &s.motion.qVertical)
             try read(node, "turn_rate_deg_s", into: &s.motion.turnRateDegreesPerSecond)
             try read(node, "turn_q_horizontal", into: &s.motion.turnQHorizontal)
+            try read(node, "turn_q_vertical", into: &s.motion.turnQVertical)
             try read(node, "mode_stay_probability", into: &s.motion.modeStayProbability)
             if let v = node.optional("initial_mode_probabilities") {
                 s.motion.initialModeProbabilities = try v.sequence().map { (item) throws(RuntimeError) in try item.double() }

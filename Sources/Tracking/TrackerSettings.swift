@@ -30,18 +30,22 @@ public struct TrackerSettings: Codable, Hashable, Sendable {
         /// Vertical acceleration noise PSD q, m²/s³ (baseline: 1).
         public var qVertical: Double = 1
         /// IMM: the coordinated-turn modes' rate ω, degrees per second (one mode each way).
-        public var turnRateDegreesPerSecond: Double = 6
+        public var turnRateDegreesPerSecond: Double = 45
         /// IMM: the turn modes' horizontal acceleration noise PSD, m²/s³.
-        public var turnQHorizontal: Double = 5
+        public var turnQHorizontal: Double = 60
+        /// IMM: the turn modes' vertical acceleration noise PSD, m²/s³. An agile drone climbs and dives
+        /// as it turns, while a cruising one holds its height: the manoeuvre modes take the vertical
+        /// noise, and the constant-velocity mode keeps its small one.
+        public var turnQVertical: Double = 4
         /// IMM: the probability of staying in a mode from one step to the next (πᵢᵢ); the rest is
         /// split evenly over the other modes.
-        public var modeStayProbability: Double = 0.9
+        public var modeStayProbability: Double = 0.95
         /// IMM: the mode probabilities of a new track (constant velocity first, then the turns).
         public var initialModeProbabilities: [Double] = [0.8, 0.1, 0.1]
 
         enum CodingKeys: String, CodingKey {
             case model, qHorizontal = "q_horizontal", qVertical = "q_vertical"
-            case turnRateDegreesPerSecond = "turn_rate_deg_s", turnQHorizontal = "turn_q_horizontal"
+            case turnRateDegreesPerSecond = "turn_rate_deg_s", turnQHorizontal = "turn_q_horizontal", turnQVertical = "turn_q_vertical"
             case modeStayProbability = "mode_stay_probability", initialModeProbabilities = "initial_mode_probabilities"
         }
     }
@@ -164,8 +168,9 @@ extension TrackerSettings {
             return KalmanPredictor(model: cv)
         case .imm:
             let w = motion.turnRateDegreesPerSecond * .pi / 180
-            let left = CoordinatedTurnTransitionModel(turnRate: w, horizontalNoise: motion.turnQHorizontal, verticalNoise: motion.qVertical)
-            let right = CoordinatedTurnTransitionModel(turnRate: -w, horizontalNoise: motion.turnQHorizontal, verticalNoise: motion.qVertical)
+            let vertical = motion.turnQVertical
+            let left = CoordinatedTurnTransitionModel(turnRate: w, horizontalNoise: motion.turnQHorizontal, verticalNoise: vertical)
+            let right = CoordinatedTurnTransitionModel(turnRate: -w, horizontalNoise: motion.turnQHorizontal, verticalNoise: vertical)
             let stay = motion.modeStayProbability, move = (1 - stay) / 2
             return IMMPredictor(models: [cv, left, right], switching: [[stay, move, move], [move, stay, move], [move, move, stay]])
         }
@@ -191,6 +196,7 @@ extension TrackerSettings {
         positive(motion.qHorizontal, "motion.q_horizontal")
         positive(motion.qVertical, "motion.q_vertical")
         positive(motion.turnQHorizontal, "motion.turn_q_horizontal")
+        positive(motion.turnQVertical, "motion.turn_q_vertical")
         if !(motion.turnRateDegreesPerSecond > 0 && motion.turnRateDegreesPerSecond <= 90) {
             out.append(("motion.turn_rate_deg_s", "must be in (0, 90] degrees per second"))
         }

@@ -5,8 +5,11 @@
 - Bad input: undecodable lines, NaN and out-of-range detections and an unknown sensor are counted,
   skipped and reported; the run still ends with status 0 and the clean tracks.
 - Quality (needs ../shared/peers/stonesoup): on the peer's `small` scenario with seed 1, Haechi's
-  tracks, scored by `metrics_stonesoup.py` unchanged, must do at least as well as the Stone Soup
-  baseline (OSPA mean ≤ 12.35 m, SIAP completeness ≥ 0.9947, spuriousness ≤ 0.0114).
+  tracks, scored by `metrics_stonesoup.py` unchanged, must beat the Stone Soup baseline's OSPA mean
+  (12.35 m) by at least 10 % with completeness no lower (≥ 0.9947) and spuriousness no higher
+  (≤ 0.0114); and on the agile sample scenario (FPV-like drones, Config/scenarios/agile.yaml) at
+  several seeds, the default tracker keeps one track per drone (longest track segment ≥ 0.95, no
+  track-number change), scored by the same Stone Soup scorer.
 """
 
 from __future__ import annotations
@@ -152,7 +155,35 @@ def test_small_scenario_at_least_as_good_as_stone_soup(haechi_bin, small_scenari
     ospa, completeness, spuriousness = m["ospa_mean_m"], m["siap"]["completeness"], m["siap"]["spuriousness"]
     print(f"small, seed 1: OSPA {ospa} m (baseline {BASELINE_SMALL['ospa_mean_m']}), completeness {completeness}, "
           f"spuriousness {spuriousness}")
-    assert ospa <= BASELINE_SMALL["ospa_mean_m"]
+    assert ospa <= 0.9 * BASELINE_SMALL["ospa_mean_m"]
     assert completeness >= BASELINE_SMALL["completeness"]
     assert spuriousness <= BASELINE_SMALL["spuriousness"]
     assert all(math.isfinite(v) for v in (ospa, completeness, spuriousness))
+
+
+@pytest.mark.parametrize("seed", [16, 1, 2, 3])
+def test_agile_drones_keep_one_track_each(haechi_bin, tmp_path, seed):
+    """The shipped Config/tracker.yaml on FPV-like drones (hard turns at 30 to 90 °/s, sprints to 45 m/s,
+    stops to hover, diving turns): one track per drone, as the Stone Soup scorer sees it."""
+    if not peers_present():
+        pytest.skip(f"Stone Soup peers not found at {STONESOUP_DIR}: the agile check against the Stone Soup scorer is skipped")
+    import yaml
+    spec = yaml.safe_load((REPO_ROOT / "Config/scenarios/agile.yaml").read_text())
+    spec["seed"] = seed
+    scenario_yaml = tmp_path / "agile.yaml"
+    scenario_yaml.write_text(yaml.safe_dump(spec))
+    scenario = tmp_path / "agile.jsonl"
+    result = subprocess.run([str(haechi_bin), "simulate", "--scenario", str(scenario_yaml), "--write", str(scenario), "--quiet"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    tracks = tmp_path / "tracks.jsonl"
+    summary = run_track(haechi_bin, scenario, tracks, "--tracker", str(REPO_ROOT / "Config/tracker.yaml"))
+    metrics_out = tmp_path / "metrics.json"
+    subprocess.run([sys.executable, str(STONESOUP_METRICS), str(scenario), str(tracks), "--out", str(metrics_out)],
+                   check=True, capture_output=True, env=single_threaded_env(), timeout=600)
+    siap = json.loads(metrics_out.read_text())["siap"]
+    print(f"agile, seed {seed}: {siap}")
+    assert siap["longest_track_segment"] >= 0.95, siap
+    assert siap["rate_of_track_number_change_per_s"] == 0, siap
+    assert siap["completeness"] >= 0.98, siap
+    assert summary["tracker"]["confirmed"] >= len(spec["drones"])

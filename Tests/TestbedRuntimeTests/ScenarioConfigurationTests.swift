@@ -50,7 +50,7 @@ struct ScenarioConfigurationTests {
 
     @Test("Mistakes name the file, line, column and field", arguments: [
         ("profile: approach", "profile: teleport",
-         "s.yaml:9:14: error: drones[0].profile: unknown profile 'teleport'; expected approach, hover, orbit, popup, zigzag, swarm"),
+         "s.yaml:9:14: error: drones[0].profile: unknown profile 'teleport'; expected agile, approach, hover, orbit, popup, zigzag, swarm"),
         ("speed_mps: [12, 18]", "speed_mps: [18, 12]", "s.yaml:11:16: error: drones[0].speed_mps: [18.0, 12.0]: low is above high"),
         ("kind: radar", "kind: lidar", "s.yaml:16:11: error: sensors[0].kind: unknown sensor kind 'lidar'; expected radar or rf"),
         ("    pd: 0.9", "    pd: {model: gaussian}", "s.yaml:21:17: error: sensors[0].pd.model: unknown Pd model; expected constant or logistic"),

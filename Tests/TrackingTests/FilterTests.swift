@@ -119,18 +119,27 @@ struct FilterTests {
         #expect(distance(estimate.combined.position, ENUVector(2000 + 1500 * sin(6), 1000 + 1500 * cos(6), 100)) < 60)
     }
 
-    @Test("IMM: through a coordinated turn, a turn mode takes over and the IMM's error beats constant velocity")
-    func immOnTurn() throws {
+    /// A gentle turn (8°/s) under turn modes of 8°/s, and a hard one (40°/s, an FPV drone's) under the
+    /// default settings, whose turn modes are for hard manoeuvres (45°/s).
+    @Test("IMM: through a coordinated turn, a turn mode takes over and the IMM's error beats constant velocity",
+          arguments: [(8.0, 8.0), (40.0, nil)])
+    func immOnTurn(turnDegreesPerSecond: Double, modeRate: Double?) throws {
         var settings = TrackerSettings()
+        if let modeRate {
+            settings.motion.turnRateDegreesPerSecond = modeRate
+            settings.motion.turnQHorizontal = 5
+            settings.motion.turnQVertical = 1
+            settings.motion.modeStayProbability = 0.9
+        }
         let imm = settings.makePredictor()
         settings.motion.model = .cv
         let cv = settings.makePredictor()
         let updater = ExtendedKalmanUpdater()
         var rng = SeededGenerator(state: 11)
-        // 60 s straight east at 20 m/s, then a left turn at 8°/s for 40 s, at 1.5 km from the radar.
+        // 60 s straight east at 20 m/s, then a left turn for 40 s, at 1.5 km from the radar.
         func truth(_ t: Double) -> ENUVector {
             if t <= 60 { return ENUVector(-600 + 20 * t, -1500, 120) }
-            let w = 8 * Double.pi / 180, r = 20 / w, a = w * (t - 60)
+            let w = turnDegreesPerSecond * Double.pi / 180, r = 20 / w, a = w * (t - 60)
             return ENUVector(600 + r * sin(a), -1500 + r * (1 - cos(a)), 120)
         }
         let start = state([-600, -1500, 120, 20, 0, 0])
