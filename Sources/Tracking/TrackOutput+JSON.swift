@@ -4,7 +4,8 @@ public import TelemetryModel
 extension TrackOutput {
     /// The track as one `track` record, the line format `metrics_stonesoup.py` scores:
     /// `{"type": "track", "track_id", "t", "t_ns", "t_rel" (with an epoch), "enu", "vel", "status",
-    /// "sensor_id", "det_id" (when updated)}`. Metres and m/s keep 3 decimals. Deterministic: the same
+    /// "sensor_id", "det_id" (when updated), "mode_probabilities" (an IMM's: constant velocity, left
+    /// turn, right turn)}`. Metres and m/s keep 3 decimals, probabilities 4. Deterministic: the same
     /// track gives the same bytes.
     public func json(epoch: Timestamp?) -> String {
         var w = JSONObjectWriter()
@@ -18,6 +19,7 @@ extension TrackOutput {
         w.field("status", updated ? "updated" : "coasted")
         w.field("sensor_id", sensorID)
         if let detectionID { w.field("det_id", detectionID) }
+        if modeCount > 1 { w.field("mode_probabilities", (0..<modeCount).map { modeProbabilities[$0] }, decimals: 4) }
         return w.json
     }
 }

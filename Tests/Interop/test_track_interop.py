@@ -58,6 +58,8 @@ def test_fixture_tracks_validate_and_repeat(haechi_bin, tmp_path):
         record = json.loads(line)
         assert not list(validator.iter_errors(record)), line
         assert record["status"] in ("updated", "coasted")
+        # The default IMM's mode probabilities (CV, left turn, right turn), as the tracker holds them.
+        assert len(record["mode_probabilities"]) == 3 and abs(sum(record["mode_probabilities"]) - 1) < 2e-4, line
     # One line per update, plus coasted steps within coasted_window_s (0.7 s) of the track's last update.
     last_update = {}
     for record in map(json.loads, lines):
