@@ -395,3 +395,14 @@ def feeding_push(context, *, linger_ms: int = 0):
     push.setsockopt(zmq.LINGER, linger_ms)
     push.bind(LOCALHOST_ANY_PORT)
     return push, ingest_config([pull_endpoint("sensors", push.getsockopt_string(zmq.LAST_ENDPOINT))])
+
+
+def replayed_summary(binary: Path, recording: Path, workdir: Path) -> dict:
+    """`haechi replay RECORDING --summary` at full speed: the replay's summary (what a replay counted,
+    to hold against what the live run counted)."""
+    out = workdir / "replay.json"
+    result = subprocess.run([str(binary), "replay", str(recording), "--summary", str(out), "--quiet"],
+                            capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return json.loads(out.read_text())
+

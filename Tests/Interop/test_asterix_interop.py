@@ -26,7 +26,7 @@ asterix_gen = pytest.importorskip("asterix.generated", reason="libasterix is not
 from asterix.base import Bits, RawDatablock  # noqa: E402
 
 import recordings  # noqa: E402
-from conftest import ingest_config, launch_haechi  # noqa: E402
+from conftest import ingest_config, launch_haechi, replayed_summary  # noqa: E402
 from test_truth_integrity import free_port  # noqa: E402
 
 CAT034, CAT048, CAT002 = asterix_gen.Cat_034_1_29, asterix_gen.Cat_048_1_32, asterix_gen.Cat_002_1_2
@@ -134,11 +134,7 @@ def test_every_datagram_is_recorded_whole_in_order(asterix_run):
 def test_a_replay_counts_what_the_live_run_counted(haechi_bin, asterix_run, tmp_path):
     run, summary, _, _ = asterix_run
     (path,) = run.recordings()
-    replayed = tmp_path / "replay.json"
-    result = subprocess.run([str(haechi_bin), "replay", str(path), "--summary", str(replayed), "--quiet"],
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert json.loads(replayed.read_text())["sources"] == summary["sources"]
+    assert replayed_summary(haechi_bin, path, tmp_path)["sources"] == summary["sources"]
 
 
 def test_a_non_loopback_asterix_endpoint_is_warned_about(haechi_bin, tmp_path):

@@ -24,7 +24,7 @@ import zmq
 from pymavlink.dialects.v20 import common as mavlink2
 
 import recordings
-from conftest import ingest_config, launch_haechi
+from conftest import ingest_config, launch_haechi, replayed_summary
 from test_truth_integrity import LAT0, LON0, METRE, Autopilot, free_port, haechi
 
 
@@ -156,9 +156,6 @@ def test_the_recording_names_the_key_and_keeps_no_secret(haechi_bin, curve_run, 
                            and s["topics"] == ["mavlink/drone-7", "json/gcs-*"] and s["mavlink_systems"] == [7] for s in senders)
     refused = [f for f in rec.frames if f.kind == "malformed"]
     assert sorted(f.source for f in refused) == ["json/radar-1", "mavlink/drone-7"]
-    replayed = tmp_path / "replay.json"
-    result = haechi(haechi_bin, "replay", str(path), "--summary", str(replayed), "--quiet")
-    assert result.returncode == 0, result.stderr
-    again = json.loads(replayed.read_text())
+    again = replayed_summary(haechi_bin, path, tmp_path)
     assert again["sources"] == summary["sources"] and again["truth"] == summary["truth"]
     assert "security" not in again  # a replay has no connections

@@ -25,7 +25,7 @@ import pytest
 import zmq
 
 import recordings
-from conftest import ingest_config, pull_endpoint
+from conftest import ingest_config, pull_endpoint, replayed_summary
 
 TOPICS = 100_000
 #: The bound docs/config.md states for the peak resident memory of an ingest with the default limits
@@ -202,9 +202,5 @@ def test_bytes_received_is_what_arrived(start_haechi, haechi_bin, tmp_path):
     assert rec.flags[big]["truncated"] is True and rec.flags[big]["bytes"] == 64 << 20
     assert len(rec.frames[big].parts[1]) < 64 << 20
 
-    replay_summary = tmp_path / "replay.json"
-    replayed = subprocess.run([str(haechi_bin), "replay", str(path), "--summary", str(replay_summary), "--quiet"],
-                              capture_output=True, text=True, timeout=120)
-    assert replayed.returncode == 0, replayed.stderr
-    replay = json.loads(replay_summary.read_text())
+    replay = replayed_summary(haechi_bin, path, tmp_path)
     assert replay["sources"] == live["sources"]

@@ -29,7 +29,7 @@ pytest.importorskip("sapient_msg", reason="sapient-msg is not installed (Tests/I
 
 import sapient_node as sn  # noqa: E402
 import recordings  # noqa: E402
-from conftest import ingest_config, launch_haechi  # noqa: E402
+from conftest import ingest_config, launch_haechi, replayed_summary  # noqa: E402
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory  # noqa: E402
 from sapient_msg.bsi_flex_335_v2_0 import alert_pb2, registration_pb2  # noqa: E402
 from test_truth_integrity import free_port  # noqa: E402
@@ -207,12 +207,7 @@ def test_every_message_is_recorded_whole_and_decodes_with_its_schema(sapient_run
 def test_a_replay_counts_what_the_live_run_counted(haechi_bin, sapient_run, tmp_path):
     run, summary, _, _, _ = sapient_run
     (path,) = run.recordings()
-    replayed = tmp_path / "replay.json"
-    result = subprocess.run([str(haechi_bin), "replay", str(path), "--summary", str(replayed), "--quiet"],
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    again = json.loads(replayed.read_text())
-    assert again["sources"] == summary["sources"]
+    assert replayed_summary(haechi_bin, path, tmp_path)["sources"] == summary["sources"]
 
 
 # sapient-pydantic (Dstl's ICD rules as pydantic models) in its own venv: it pins protobuf 7 and its own

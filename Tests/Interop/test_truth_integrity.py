@@ -24,7 +24,7 @@ import zmq
 from pymavlink.dialects.v20 import common as mavlink2
 
 import recordings
-from conftest import REPO_ROOT, ingest_config, launch_haechi
+from conftest import REPO_ROOT, ingest_config, launch_haechi, replayed_summary
 
 PLAN = REPO_ROOT / "Config/plans/radar-acceptance.yaml"
 T0_US = 1_800_000_000_000_000  # the drones' UTC at boot + 60 s, microseconds
@@ -158,10 +158,7 @@ def test_the_recording_keeps_every_frame_and_only_the_drones_truth(mavlink_intru
 def test_replay_and_report_find_the_same(haechi_bin, mavlink_intruder, tmp_path):
     run, summary = mavlink_intruder
     (path,) = run.recordings()
-    replayed = tmp_path / "replay.json"
-    result = haechi(haechi_bin, "replay", str(path), "--summary", str(replayed), "--quiet")
-    assert result.returncode == 0, result.stderr
-    again = json.loads(replayed.read_text())
+    again = replayed_summary(haechi_bin, path, tmp_path)
     assert again["truth"] == summary["truth"]
     assert again["sources"]["mavlink/drone-7"]["sequence"] == summary["sources"]["mavlink/drone-7"]["sequence"]
 
