@@ -403,7 +403,9 @@ public final class TelemetryIngestor: Sendable {
             let stored = min(part.count, room.count - used - 4)
             if stored < part.count { slot.truncated = true }
             room.storeBytes(of: UInt32(stored).littleEndian, toByteOffset: used, as: UInt32.self)
-            part.withUnsafeBytes { room.baseAddress!.advanced(by: used + 4).copyMemory(from: $0.baseAddress!, byteCount: stored) }
+            if stored > 0 {   // an empty part (a zero-length message) has no bytes to copy, and maybe no address
+                part.withUnsafeBytes { room.baseAddress!.advanced(by: used + 4).copyMemory(from: $0.baseAddress!, byteCount: stored) }
+            }
             used += 4 + stored
             slot.partCount += 1
         }

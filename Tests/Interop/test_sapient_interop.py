@@ -116,6 +116,9 @@ def sapient_run(haechi_bin, tmp_path_factory):
         junk = bytes([0xff, 0xff, 0xff, 0xff, 0x0f])
         count("sapient/nodes", legacy.send(junk), sapient_malformed=1, malformed=1)
         replies["legacy"].append(legacy.receive())
+        # A zero-length message: an empty frame, answered with an Error like any message from no node.
+        count("sapient/nodes", legacy.send(b""), empty_frame=1, malformed=1)
+        replies["legacy"].append(legacy.receive())
         # A length past max_frame_bytes: the stream cannot be resynchronised, so the connection closes.
         flood = sn.Node(port)
         flood.sock.sendall(struct.pack("<I", 1 << 30) + b"\x00" * 16)
@@ -154,7 +157,8 @@ def test_registrations_are_answered_as_the_icd_asks(sapient_run):
     assert error.WhichOneof("content") == "error" and "has not registered" in error.error.error_message[0]
     (lurker_error,) = replies["lurker"]
     assert lurker_error.WhichOneof("content") == "error" and lurker_error.error.packet  # the message it could not take
-    legacy_ack, junk_error = replies["legacy"]
+    legacy_ack, junk_error, empty_error = replies["legacy"]
+    assert empty_error.WhichOneof("content") == "error" and empty_error.error.packet == b""
     assert not legacy_ack.registration_ack.acceptance
     assert any("unknown_icd_version" in reason for reason in legacy_ack.registration_ack.ack_response_reason)
     assert junk_error.WhichOneof("content") == "error" and junk_error.error.packet == bytes([0xff, 0xff, 0xff, 0xff, 0x0f])
@@ -168,7 +172,7 @@ def test_every_count_matches_the_nodes_tally(sapient_run):
     for name, expected in tally.items():
         got = sources[name]
         records = {kind: expected[kind] for kind in ("sensor", "status", "detection", "sapient_alert") if expected[kind]}
-        malformed = {k: v for k, v in expected.items() if k.startswith("sapient_") and k != "sapient_alert"}
+        malformed = {k: v for k, v in expected.items() if (k.startswith("sapient_") and k != "sapient_alert") or k == "empty_frame"}
         assert (got["frames_received"], got["frames_malformed"]) == (expected["frames"], expected["malformed"]), (name, got)
         assert got.get("records", {}) == records, (name, got)
         assert got.get("malformed", {}) == malformed, (name, got)
