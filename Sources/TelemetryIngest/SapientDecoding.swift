@@ -143,10 +143,15 @@ struct SapientDecoder {
             let (name, confidence) = Self.classification(report)
             emit(.detection(Detection(time: time, sensorID: sensorID, scanID: state.scan, range: polar.range, azimuth: polar.azimuth,
                                       elevation: polar.elevation, classification: name, classificationConfidence: confidence)))
-            if state.reportsTracks, let sitePlane, let geodetic {
+            // A track only where the point is a place (a range of 10³⁰⁰ m is finite and is not) and its
+            // velocity, when given, is finite: the evaluation takes track records as they are.
+            if state.reportsTracks, let sitePlane, let geodetic, geodetic.isValid,
+               case let enu = sitePlane.enu(geodetic), enu.x.isFinite, enu.y.isFinite, enu.z.isFinite {
                 var velocity: ENUVector?
-                if case .enuVelocity(let v) = report.velocityOneof { velocity = ENUVector(v.eastRate, v.northRate, v.upRate) }
-                emit(.track(TrackReport(time: time, trackID: report.objectID, enu: sitePlane.enu(geodetic), velocity: velocity,
+                if case .enuVelocity(let v) = report.velocityOneof, v.eastRate.isFinite, v.northRate.isFinite, v.upRate.isFinite {
+                    velocity = ENUVector(v.eastRate, v.northRate, v.upRate)
+                }
+                emit(.track(TrackReport(time: time, trackID: report.objectID, enu: enu, velocity: velocity,
                                         status: report.hasState ? report.state : nil, sensorID: sensorID, classification: name)))
             }
         case .alert:

@@ -87,6 +87,20 @@ struct SapientFrameTests {
         #expect(((track.enu - expected) * (track.enu - expected)).sum().squareRoot() < 1e-6)
     }
 
+    @Test("A range no place can have (10³⁰⁰ m) gives the detection as reported, for the tracker to refuse, and no track")
+    func absurdRange() throws {
+        let sink = CapturingSink()
+        let processor = Self.processor(sink)
+        Self.feed(processor, Self.encoded { $0.registration = Self.registration() })
+        var report = Self.detection()
+        report.rangeBearing.range = 1e300
+        #expect(Self.feed(processor, Self.encoded { $0.detectionReport = report }) == nil)
+        let records = sink.records.map(\.0)
+        #expect(records.count == 1)
+        guard case .detection(let detection)? = records.first else { Issue.record("no detection: \(records)"); return }
+        #expect(detection.range == 1e303)
+    }
+
     @Test("Messages before registration, on another connection, or of a node past its goodbye are unregistered")
     func session() throws {
         let sink = CapturingSink()
