@@ -318,7 +318,9 @@ public final class FrameProcessor {
     private func decodeSAPIENT(_ payload: UnsafeRawBufferPointer, topic: SourceTopic, state: inout SourceState, receivedAt: Timestamp,
                                sender: FrameSender?) -> RejectReason? {
         let handsOn = !recordSinks.isEmpty
+        // Moved out (not copied), so that counting mutates the dictionaries in place instead of copying them.
         var statistics = state.statistics
+        state.statistics = SourceStatistics()
         let problems = sapientDecoder.decode(
             payload, node: topic.sourceID, connection: sender?.connection ?? 0, receivedAt: receivedAt.nanosecondsSinceEpoch,
             state: &state.sapient, count: { statistics.records[$0, default: 0] += 1 },

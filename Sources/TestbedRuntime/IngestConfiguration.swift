@@ -219,6 +219,17 @@ public struct IngestConfiguration: Hashable, Sendable {
             }
             configuration.tracking = tracking
         }
+        if configuration.tracking.trackerFile == nil {
+            // The built-in settings, recorded as their JSON (a YAML the tracker config reads): a replay by a
+            // later version, whose built-in defaults may differ, then tracks as this run did.
+            if let recordedTrackerText {
+                configuration.tracking.settings = try TrackerConfiguration.parse(yaml: recordedTrackerText,
+                                                                                 file: "\(file) (the recording's tracker settings)")
+                configuration.tracking.trackerText = recordedTrackerText
+            } else {
+                configuration.tracking.trackerText = TrackerConfiguration.json(configuration.tracking.settings)
+            }
+        }
         return configuration
     }
 

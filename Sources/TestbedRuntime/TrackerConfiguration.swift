@@ -1,6 +1,7 @@
 // The tracker config file (Config/tracker.yaml): TrackerSettings, with errors that name file, line and field.
 public import Tracking
 import Yams
+import Foundation
 
 /// Reads tracker settings from YAML. Every field is optional; a missing one keeps its default (the
 /// Stone Soup baseline's value, see `TrackerSettings`). Unknown fields are errors, so a typo cannot
@@ -9,6 +10,15 @@ public enum TrackerConfiguration {
     /// The settings in the file at `path`.
     public static func load(path: String) throws(RuntimeError) -> TrackerSettings {
         try parse(yaml: ConfigNode.text(ofFile: path, noun: "tracker config"), file: path)
+    }
+
+    /// `settings` as JSON with sorted keys: what ``parse(yaml:file:)`` reads back to the same settings
+    /// (the keys are the file's, and JSON is YAML). A recording keeps it when the config names no file.
+    public static func json(_ settings: TrackerSettings) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        // Encoding plain numbers, strings and arrays cannot fail.
+        return (try? encoder.encode(settings)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
     /// The settings in `text`, read as the file `file`.

@@ -1,5 +1,6 @@
 // Config files: the shipped sample loads, and every mistake names its file, line and field.
 import Testing
+import Tracking
 import TestbedRuntime
 import TelemetryModel
 import TelemetryIngest
@@ -55,6 +56,23 @@ struct IngestConfigurationTests {
     }
 
     /// Each case: a replacement applied to the valid config, and the exact diagnostic expected.
+    @Test("Without a tracker file, the built-in settings are kept as JSON, and a replay takes the recorded ones over today's defaults")
+    func builtInTrackerSettingsAreRecorded() throws {
+        let live = try IngestConfiguration.parse(validConfig, file: "range.yaml")
+        #expect(live.tracking.trackerFile == nil)
+        let recorded = try #require(live.tracking.trackerText)
+        #expect(recorded.contains("\"turn_rate_deg_s\""))
+        // A recording made by an earlier version whose defaults differed: its settings win.
+        var earlier = live.tracking.settings
+        earlier.motion.turnRateDegreesPerSecond = 6
+        earlier.motion.modeStayProbability = 0.9
+        let replayed = try IngestConfiguration.parse(validConfig, file: "range.yaml",
+                                                     recordedTrackerText: TrackerConfiguration.json(earlier))
+        #expect(replayed.tracking.settings == earlier)
+        #expect(try IngestConfiguration.parse(validConfig, file: "range.yaml", recordedTrackerText: recorded).tracking.settings
+                == live.tracking.settings)
+    }
+
     @Test("Mistakes name the file, line, column and field", arguments: [
         ("socket: pull", "socket: dealer",
          "range.yaml:8:13: error: endpoints[0].socket: unknown socket type 'dealer'; expected sub, pull, asterix or sapient"),
