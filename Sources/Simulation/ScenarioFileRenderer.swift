@@ -71,7 +71,7 @@ public struct ScenarioFileRenderer: Sendable {
         w.field("type", "sensor")
         w.field("sensor_id", s.id)
         w.field("kind", s.kind.rawValue)
-        w.field("measures", s.kind == .radar ? MeasurementKind.rangeAzimuthElevation.rawValue : MeasurementKind.azimuth.rawValue)
+        w.field("measures", s.kind.measures.rawValue)
         w.field("enu", [s.position.x, s.position.y, s.position.z], decimals: 3)
         let geodetic = LocalTangentPlane(origin: spec.origin).geodetic(s.position)
         w.field("lat", geodetic.latitude, decimals: 9)
@@ -79,10 +79,8 @@ public struct ScenarioFileRenderer: Sendable {
         w.field("alt", geodetic.ellipsoidalHeight, decimals: 3)
         w.field("scan_rate_hz", s.scanRateHz)
         w.field("scan_offset_s", s.scanOffset, decimals: 9)
-        if s.kind == .radar {
-            w.field("sigma_range_m", s.sigmaRange)
-            w.field("sigma_elevation_deg", s.sigmaElevation)
-        }
+        if s.kind == .radar { w.field("sigma_range_m", s.sigmaRange) }
+        if s.kind.measuresElevation { w.field("sigma_elevation_deg", s.sigmaElevation) }
         w.field("sigma_azimuth_deg", s.sigmaAzimuth)
         switch s.detectionProbability {
         case .constant(let pd):
@@ -98,7 +96,14 @@ public struct ScenarioFileRenderer: Sendable {
         }
         w.field("clutter_per_scan", s.clutterPerScan)
         w.field("max_range_m", s.maximumRange)
-        if s.kind == .radar { w.field("min_elevation_deg", s.minimumElevation) }
+        if s.kind.measuresElevation {
+            w.field("min_elevation_deg", s.minimumElevation)
+            if s.maximumElevation < 90 { w.field("max_elevation_deg", s.maximumElevation) }
+        }
+        if s.fieldOfViewWidth < 360 {
+            w.field("fov_azimuth_deg", s.fieldOfViewAzimuth)
+            w.field("fov_width_deg", s.fieldOfViewWidth)
+        }
         if let seq { w.field("seq", seq) }
         return w.json
     }

@@ -17,7 +17,10 @@ public struct SimulatedDetection: Hashable, Sendable {
 /// e ≥ minimum elevation; it is detected with probability Pd(r); range, azimuth and elevation get
 /// independent Gaussian noise. Clutter: Poisson(λ) points uniform in a cylinder around the sensor.
 /// An RF direction finder sees every drone within range (no elevation fence) and reports azimuth
-/// alone; its clutter is Poisson(λ) bearings uniform in [0, 360). The detections of a scan are
+/// alone; its clutter is Poisson(λ) bearings uniform in [0, 360). An EO/IR camera sees a drone within
+/// range, inside its field of view (an azimuth sector and an elevation band), and reports azimuth and
+/// elevation; its clutter is uniform over the field of view, up to 30° above its floor. A sensor whose
+/// field of view is narrower than 360° sees only that sector, whatever its kind. The detections of a scan are
 /// shuffled, so their order says nothing about which is which. The simulator numbers them.
 public struct SensorModel: Sendable {
     /// The sensor being modelled.
@@ -35,8 +38,7 @@ public struct SensorModel: Sendable {
         var found: [SimulatedDetection] = []
         for target in targets {
             let truth = PolarMeasurement(of: target.state.position, from: spec.position)
-            guard truth.range <= spec.maximumRange else { continue }
-            if spec.kind == .radar, truth.elevation < spec.minimumElevation { continue }
+            guard truth.range <= spec.maximumRange, spec.sees(azimuth: truth.azimuth, elevation: truth.elevation) else { continue }
             // Draw in a fixed order whatever happens, so one target's fate never shifts another's draws.
             let detected = random.unit() < spec.detectionProbability.probability(atRange: truth.range)
             let noise = SIMD3(random.gaussian(), random.gaussian(), random.gaussian())
@@ -52,6 +54,14 @@ public struct SensorModel: Sendable {
             case .rf:
                 found.append(measure(PolarMeasurement(range: 0, azimuth: random.uniform(0...360), elevation: 0), noise: .zero,
                                      time: time, scanID: scanID, label: nil))
+            case .eoir:
+                // Uniform over the field of view, up to 30° above its floor (birds, glints, insects).
+                let half = min(spec.fieldOfViewWidth, 360) / 2
+                var azimuth = (spec.fieldOfViewAzimuth + random.uniform(-half...half)).truncatingRemainder(dividingBy: 360)
+                if azimuth < 0 { azimuth += 360 }
+                let floor = max(spec.minimumElevation, -90), ceiling = max(floor, min(spec.maximumElevation, floor + 30))
+                found.append(measure(PolarMeasurement(range: 0, azimuth: azimuth, elevation: random.uniform(floor...ceiling)),
+                                     noise: .zero, time: time, scanID: scanID, label: nil))
             }
         }
         random.shuffle(&found)
@@ -61,12 +71,11 @@ public struct SensorModel: Sendable {
     private func measure(_ truth: PolarMeasurement, noise: SIMD3<Double>, time: Timestamp, scanID: UInt64, label: String?) -> SimulatedDetection {
         var azimuth = (truth.azimuth + noise.y * spec.sigmaAzimuth).truncatingRemainder(dividingBy: 360)
         if azimuth < 0 { azimuth += 360 }
-        let isRadar = spec.kind == .radar
         return SimulatedDetection(detection: Detection(
             time: time, sensorID: spec.id, scanID: scanID,
-            range: isRadar ? max(0, truth.range + noise.x * spec.sigmaRange) : nil,
+            range: spec.kind == .radar ? max(0, truth.range + noise.x * spec.sigmaRange) : nil,
             azimuth: azimuth,
-            elevation: isRadar ? min(90, max(-90, truth.elevation + noise.z * spec.sigmaElevation)) : nil,
+            elevation: spec.kind.measuresElevation ? min(90, max(-90, truth.elevation + noise.z * spec.sigmaElevation)) : nil,
             groundTruthLabel: label))
     }
 }

@@ -1,5 +1,6 @@
 // Simulated sensors: kind, noise, coverage, clutter and the detection-probability curve.
 public import Asterix
+public import TelemetryModel
 import Foundation
 
 /// What kind of sensor a simulated sensor is.
@@ -8,6 +9,20 @@ public enum SimulatedSensorKind: String, Hashable, Sendable, CaseIterable {
     case radar
     /// An RF direction finder: azimuth only.
     case rf
+    /// An EO/IR camera: azimuth and elevation, no range, within its field of view.
+    case eoir = "eo_ir"
+
+    /// What its detections measure.
+    public var measures: MeasurementKind {
+        switch self {
+        case .radar: .rangeAzimuthElevation
+        case .rf: .azimuth
+        case .eoir: .azimuthElevation
+        }
+    }
+
+    /// Whether its detections carry an elevation.
+    public var measuresElevation: Bool { self != .rf }
 }
 
 /// How the probability of detection falls with range.
@@ -42,12 +57,19 @@ public struct SensorSpec: Hashable, Sendable {
     public var sigmaRange: Double
     /// One-sigma azimuth noise, degrees.
     public var sigmaAzimuth: Double
-    /// One-sigma elevation noise, degrees (radar).
+    /// One-sigma elevation noise, degrees (radar, camera).
     public var sigmaElevation: Double
     /// Instrumented range: nothing farther is seen, metres.
     public var maximumRange: Double
     /// Targets below this elevation are not seen (radar horizon, ground clutter fence), degrees.
+    /// Radars and cameras only.
     public var minimumElevation: Double
+    /// Targets above this elevation are not seen, degrees. Radars and cameras only.
+    public var maximumElevation: Double = 90
+    /// The compass azimuth at the middle of the field of view, degrees.
+    public var fieldOfViewAzimuth: Double = 0
+    /// The field of view's width in azimuth, degrees: 360 sees all round; a camera sees a sector.
+    public var fieldOfViewWidth: Double = 360
     /// Mean false detections per scan (Poisson).
     public var clutterPerScan: Double
     /// Clutter falls uniformly in a cylinder of this radius and height around the sensor, metres.
@@ -83,5 +105,18 @@ public struct SensorSpec: Hashable, Sendable {
         self.clutterRadius = clutterRadius
         self.clutterCeiling = clutterCeiling
         self.detectionProbability = detectionProbability
+    }
+}
+
+extension SensorSpec {
+    /// Whether a target at compass azimuth `azimuth` and elevation `elevation` (degrees) is in the
+    /// sensor's field of view. A direction finder has no elevation limits.
+    public func sees(azimuth: Double, elevation: Double) -> Bool {
+        if fieldOfViewWidth < 360 {
+            var offset = (azimuth - fieldOfViewAzimuth).truncatingRemainder(dividingBy: 360)
+            if offset < -180 { offset += 360 } else if offset >= 180 { offset -= 360 }
+            guard abs(offset) <= fieldOfViewWidth / 2 else { return false }
+        }
+        return !kind.measuresElevation || (minimumElevation...maximumElevation).contains(elevation)
     }
 }

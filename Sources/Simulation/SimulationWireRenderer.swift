@@ -206,7 +206,12 @@ public struct SimulationWireRenderer: Sendable {
 
     func sapientRegistration(_ sensor: Int) -> [UInt8] {
         let sensorSpec = spec.sensors[sensor]
-        let registration = BSIRegistration.sensorNode(type: sensorSpec.kind == .radar ? .radar : .passiveRf, name: sensorSpec.id,
+        let type: BSIRegistration.NodeType = switch sensorSpec.kind {
+        case .radar: .radar
+        case .rf: .passiveRf
+        case .eoir: .camera
+        }
+        let registration = BSIRegistration.sensorNode(type: type, name: sensorSpec.id,
                                                       model: "simulated \(sensorSpec.kind.rawValue)",
                                                       statusIntervalSeconds: Float(1 / max(spec.statusRateHz, 0.01)))
         return sapientEnvelope(sensor, at: spec.epoch) { $0.registration = registration }

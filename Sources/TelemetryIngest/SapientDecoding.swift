@@ -248,10 +248,11 @@ struct SapientDecoder {
     }
 
     /// Range, azimuth and elevation when the node registered range-bearing detections with range, or
-    /// locations; azimuth alone for a passive RF or acoustic node.
+    /// locations; azimuth alone for a passive RF or acoustic node; azimuth and elevation for a camera.
     static func measures(_ registration: BSIRegistration) -> MeasurementKind {
         switch registration.nodeDefinition.first?.nodeType {
         case .passiveRf?, .acoustic?: .azimuth
+        case .camera?: .azimuthElevation
         default: .rangeAzimuthElevation
         }
     }

@@ -6,6 +6,8 @@ public enum MeasurementKind: String, Sendable, Hashable, Codable, CaseIterable {
     case rangeAzimuthElevation = "range_azimuth_elevation"
     /// A bearing-only sensor, such as an RF direction finder: azimuth alone.
     case azimuth
+    /// An angle-only imager, such as an EO/IR camera: azimuth and elevation, no range.
+    case azimuthElevation = "azimuth_elevation"
 }
 
 /// A sensor as a `sensor` record describes it.

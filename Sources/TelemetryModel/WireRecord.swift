@@ -50,7 +50,7 @@ struct WireRecord: Decodable {
         let position = c.contains("lat") || c.contains("lon") || c.contains("alt") ? try c.position(prefix: "") : nil
         let measures = try c.decodeIfPresent(String.self, forKey: "measures").map { text in
             guard let kind = MeasurementKind(rawValue: text) else {
-                throw SchemaViolation(message: "measures: '\(text)' is not range_azimuth_elevation or azimuth")
+                throw SchemaViolation(message: "measures: '\(text)' is not range_azimuth_elevation, azimuth or azimuth_elevation")
             }
             return kind
         } ?? .rangeAzimuthElevation

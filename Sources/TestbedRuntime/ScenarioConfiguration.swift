@@ -193,7 +193,8 @@ public enum ScenarioConfiguration {
 
     static let sensorKeys: Set<String> = ["id", "kind", "position", "scan_rate_hz", "scan_offset_s", "sigma_range_m", "sigma_azimuth_deg",
                                           "sigma_elevation_deg", "max_range_m", "min_elevation_deg", "clutter_per_scan",
-                                          "clutter_radius_m", "clutter_ceiling_m", "pd", "asterix", "sapient"]
+                                          "clutter_radius_m", "clutter_ceiling_m", "pd", "asterix", "sapient", "max_elevation_deg",
+                                          "fov_azimuth_deg", "fov_width_deg"]
 
     private static func sensorEntry(_ node: ConfigNode, index: Int, count: Int, frame: LocalTangentPlane) throws(RuntimeError) -> SensorSpec {
         let e = try node.mapping(allowing: sensorKeys)
@@ -225,19 +226,27 @@ public enum ScenarioConfiguration {
             guard SapientIdentifier.isUUIDv4(id) else { throw idNode.error("'\(id)' is not a SAPIENT node id (a lower-case UUID v4)") }
             sapientNode = id
         }
-        return SensorSpec(
+        let measuresElevation = kind.measuresElevation
+        var spec = SensorSpec(
             id: try identifier(e.required("id")), kind: kind, position: position, scanRateHz: rate,
             // By default sensors scan staggered evenly through one period, as the Stone Soup peer's generator does.
             scanOffset: try e.optional("scan_offset_s")?.double(in: 0...3600) ?? Double(index) / (Double(count) * rate),
             sigmaRange: isRadar ? try e.required("sigma_range_m").double(in: 0...10_000) : 0,
             sigmaAzimuth: try e.required("sigma_azimuth_deg").double(in: 0...180),
-            sigmaElevation: isRadar ? try e.required("sigma_elevation_deg").double(in: 0...90) : 0,
+            sigmaElevation: measuresElevation ? try e.required("sigma_elevation_deg").double(in: 0...90) : 0,
             maximumRange: maxRange,
             minimumElevation: try e.optional("min_elevation_deg")?.double(in: -90...90) ?? -90,
             clutterPerScan: try e.optional("clutter_per_scan")?.double(in: 0...100_000) ?? 0,
             clutterRadius: try e.optional("clutter_radius_m")?.double(in: 1...500_000) ?? min(maxRange, 3500),
             clutterCeiling: try e.optional("clutter_ceiling_m")?.double(in: 1...20_000) ?? 400,
             detectionProbability: try e.required("pd").detectionCurve(), asterix: asterix, sapientNode: sapientNode)
+        if let node = e.optional("max_elevation_deg") {
+            spec.maximumElevation = try node.double(in: -90...90)
+            guard spec.maximumElevation > spec.minimumElevation else { throw node.error("must be above min_elevation_deg") }
+        }
+        spec.fieldOfViewAzimuth = try e.optional("fov_azimuth_deg")?.double(in: 0...360) ?? 0
+        spec.fieldOfViewWidth = try e.optional("fov_width_deg")?.double(in: 1...360) ?? 360
+        return spec
     }
 }
 

@@ -50,12 +50,20 @@ public enum TrackerConfiguration {
             if let v = node.optional("pre_gate") { s.association.preGate = try v.boolean() }
         }
         if let node = try root.optional("initiation")?.mapping(allowing: ["confirm_hits", "confirm_window", "tentative_max_misses",
-                                                                          "velocity_sigma_horizontal", "velocity_sigma_vertical"]) {
+                                                                          "velocity_sigma_horizontal", "velocity_sigma_vertical", "passive"]) {
             if let v = node.optional("confirm_hits") { s.initiation.confirmHits = try v.integer(atLeast: 1) }
             if let v = node.optional("confirm_window") { s.initiation.confirmWindow = try v.integer(atLeast: 1) }
             if let v = node.optional("tentative_max_misses") { s.initiation.tentativeMaxMisses = try v.integer(atLeast: 1) }
             try read(node, "velocity_sigma_horizontal", into: &s.initiation.velocitySigmaHorizontal)
             try read(node, "velocity_sigma_vertical", into: &s.initiation.velocitySigmaVertical)
+            if let passive = try node.optional("passive")?.mapping(allowing: ["enabled", "window_s", "min_crossing_angle_deg", "height_m",
+                                                                              "sigma_height_m"]) {
+                if let v = passive.optional("enabled") { s.initiation.passive.enabled = try v.boolean() }
+                try read(passive, "window_s", into: &s.initiation.passive.windowSeconds)
+                try read(passive, "min_crossing_angle_deg", into: &s.initiation.passive.minimumCrossingAngleDegrees)
+                try read(passive, "height_m", into: &s.initiation.passive.heightMetres)
+                try read(passive, "sigma_height_m", into: &s.initiation.passive.sigmaHeightMetres)
+            }
         }
         if let node = try root.optional("deletion")?.mapping(allowing: ["missed_scans_per_sensor", "max_position_covariance_trace"]) {
             if let v = node.optional("missed_scans_per_sensor") { s.deletion.missedScansPerSensor = try v.integer(atLeast: 1) }

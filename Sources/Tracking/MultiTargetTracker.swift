@@ -30,8 +30,12 @@ public struct MultiTargetTracker: Sendable {
     public let tentativeAssociator: any DataAssociator
     public let initiator: any Initiator
     public let deleter: any Deleter
+    /// Starts tracks where angle-only sensors' lines of sight cross.
+    public private(set) var passiveInitiator: PassiveInitiator
     /// The counters.
     public private(set) var statistics = TrackerStatistics()
+    /// Whether the angle-only sensors registered can over-determine a point (`PassiveInitiator`).
+    private var passiveCanOverdetermine = false
 
     private var sensors: [String: TrackerSensor] = [:]
     private var confirmed: [Track] = []
@@ -64,7 +68,9 @@ public struct MultiTargetTracker: Sendable {
             MissedScanDeleter(missesPerSensor: settings.deletion.missedScansPerSensor),
             CovarianceTraceDeleter(maximumPositionTrace: settings.deletion.maximumPositionCovarianceTrace),
         ])
+        passiveInitiator = PassiveInitiator(settings: settings)
         for sensor in sensors { self.sensors[sensor.id] = sensor }
+        passiveCanOverdetermine = Self.canOverdetermine(self.sensors.values)
         // The counters' dictionaries get their storage now: a run's first insertion into an empty
         // dictionary of a type looks up that type's conformances at run time (about 0.1 ms), which
         // would otherwise fall in a scan.
@@ -74,7 +80,21 @@ public struct MultiTargetTracker: Sendable {
     }
 
     /// Adds or replaces a sensor. The number of sensors scales the missed-scan limit.
-    public mutating func register(_ sensor: TrackerSensor) { sensors[sensor.id] = sensor }
+    public mutating func register(_ sensor: TrackerSensor) {
+        sensors[sensor.id] = sensor
+        passiveCanOverdetermine = Self.canOverdetermine(sensors.values)
+    }
+
+    /// Whether angle-only sensors like these give more equations than unknowns for a point: m azimuths
+    /// and e elevations give m + e equations for 2 unknowns, or 3 with an elevation.
+    private static func canOverdetermine(_ sensors: some Collection<TrackerSensor>) -> Bool {
+        var azimuths = 0, elevations = 0
+        for sensor in sensors {
+            if sensor.model is AzimuthElevationMeasurementModel { azimuths += 1; elevations += 1 }
+            else if sensor.model is any AngleOnlyMeasurementModel { azimuths += 1 }
+        }
+        return azimuths + elevations > (elevations > 0 ? 3 : 2)
+    }
 
     /// The number of confirmed and tentative tracks held.
     public var trackCounts: (confirmed: Int, tentative: Int) { (confirmed.count, tentative.count) }
@@ -112,6 +132,15 @@ public struct MultiTargetTracker: Sendable {
         if !tentative.isEmpty {
             let step = tentativePredictor.step(from: tentative[0].estimate.time, to: scan.time)
             for i in tentative.indices { tentativePredictor.predict(&tentative[i].estimate, to: scan.time, using: step) }
+        }
+
+        // An azimuth says nothing of height: tracks seen by direction finders alone keep the height
+        // prior (`TrackEstimate.constrainHeight`) instead of letting its variance grow without bound.
+        if settings.initiation.passive.enabled, model.dimension == 1, model is any AngleOnlyMeasurementModel {
+            let height = settings.initiation.passive.heightMetres
+            let variance = settings.initiation.passive.sigmaHeightMetres * settings.initiation.passive.sigmaHeightMetres
+            for i in confirmed.indices { confirmed[i].estimate.constrainHeight(to: height, variance: variance) }
+            for i in tentative.indices { tentative[i].estimate.constrainHeight(to: height, variance: variance) }
         }
 
         // Confirmed tracks take their measurements first.
@@ -193,6 +222,23 @@ public struct MultiTargetTracker: Sendable {
                 tentative.append(Track(id: -1, estimate: TrackEstimate(time: scan.time, state: state), counters: counters,
                                        detection: nil, lastUpdate: scan.time))
                 statistics.tentativeStarted += 1
+            }
+        } else if settings.initiation.passive.enabled, let angles = model as? any AngleOnlyMeasurementModel {
+            var lines: [LineOfSight] = [], lineMeasurements: [Int] = []
+            for index in measurements.indices where !used[index] {
+                lines.append(angles.lineOfSight(of: measurements[index].value))
+                lineMeasurements.append(index)
+            }
+            let (starts, untried) = passiveInitiator.initiate(sensor: scan.sensorID, time: scan.time, lines: lines,
+                                                              overdetermined: passiveCanOverdetermine)
+            statistics.passiveLinesUntried += untried
+            var counters = TrackStatusCounters()
+            counters.record(hit: true)
+            for start in starts where start.state.isFinite {
+                tentative.append(Track(id: -1, estimate: TrackEstimate(time: scan.time, state: start.state), counters: counters,
+                                       detection: detectionID(scan, measurements[lineMeasurements[start.line]]), lastUpdate: scan.time))
+                statistics.tentativeStarted += 1
+                statistics.passiveStarted += 1
             }
         }
         statistics.peakConfirmed = max(statistics.peakConfirmed, confirmed.count)

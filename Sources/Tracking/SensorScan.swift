@@ -62,7 +62,7 @@ public enum TrackerRejection: String, Error, Sendable, Hashable, CaseIterable, C
     case unknownSensor = "unknown_sensor"
     /// A scan older than the last one processed.
     case timeBackwards = "time_backwards"
-    /// A radar detection without its range or elevation.
+    /// A detection without a field its sensor's model needs (a radar's range or elevation, a camera's elevation).
     case missingField = "missing_field"
 
     public static func < (a: TrackerRejection, b: TrackerRejection) -> Bool { a.rawValue < b.rawValue }
@@ -100,6 +100,10 @@ public struct TrackerStatistics: Sendable, Hashable, Codable {
     public var peakConfirmed = 0
     /// The most tentative tracks held at once.
     public var peakTentative = 0
+    /// Of `tentativeStarted`, those started where angle-only sensors' lines of sight cross.
+    public var passiveStarted = 0
+    /// Lines of sight left uncrossed because a scan had more than `PassiveInitiator.maximumLinesPerScan`.
+    public var passiveLinesUntried = 0
 
     /// Creates zeroed counters.
     public init() {}
@@ -111,5 +115,6 @@ public struct TrackerStatistics: Sendable, Hashable, Codable {
         case updates, coasts, tentativeStarted = "tentative_started", tentativeDropped = "tentative_dropped"
         case confirmed, deleted, nonFiniteUpdates = "non_finite_updates"
         case peakConfirmed = "peak_confirmed", peakTentative = "peak_tentative"
+        case passiveStarted = "passive_started", passiveLinesUntried = "passive_lines_untried"
     }
 }

@@ -8,7 +8,9 @@ public struct TrackerSensor: Sendable {
     public let id: String
     /// How it measures.
     public let model: any MeasurementModel
-    /// Whether its measurements fix a position, so that they can start a tentative track.
+    /// Whether each of its measurements fixes a position, so that one alone can start a tentative
+    /// track. An angle-only sensor's lines of sight start tracks together with other sensors' instead
+    /// (`PassiveInitiator`).
     public var canInitiate: Bool { model.dimension == 3 }
 
     /// A sensor with an explicit model.
@@ -45,6 +47,11 @@ public struct TrackerSensor: Sendable {
         case .azimuth:
             model = BearingMeasurementModel(sensorPosition: site,
                                             sigmaAzimuthDegrees: sigma(description.sigmaAzimuth, defaults.sigmaBearingDegrees))
+        case .azimuthElevation:
+            model = AzimuthElevationMeasurementModel(
+                sensorPosition: site,
+                sigmaAzimuthDegrees: sigma(description.sigmaAzimuth, defaults.sigmaAzimuthDegrees),
+                sigmaElevationDegrees: sigma(description.sigmaElevation, defaults.sigmaElevationDegrees))
         }
     }
 }

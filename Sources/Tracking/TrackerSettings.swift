@@ -102,10 +102,35 @@ public struct TrackerSettings: Codable, Hashable, Sendable {
         public var velocitySigmaHorizontal: Double = 20
         /// The same, vertical, m/s (baseline: 3).
         public var velocitySigmaVertical: Double = 3
+        /// Tracks started from the lines of sight of angle-only sensors (not in the baseline).
+        public var passive = PassiveInitiation()
 
         enum CodingKeys: String, CodingKey {
             case confirmHits = "confirm_hits", confirmWindow = "confirm_window", tentativeMaxMisses = "tentative_max_misses"
             case velocitySigmaHorizontal = "velocity_sigma_horizontal", velocitySigmaVertical = "velocity_sigma_vertical"
+            case passive
+        }
+    }
+
+    /// Starting tracks where the lines of sight of angle-only sensors (direction finders, cameras)
+    /// cross (`PassiveInitiator`).
+    public struct PassiveInitiation: Codable, Hashable, Sendable {
+        /// Whether angle-only sensors start tracks at all.
+        public var enabled: Bool = true
+        /// How long an unused line of sight waits for others to cross it, seconds: a little over the
+        /// slowest angle-only sensor's scan period.
+        public var windowSeconds: Double = 1.5
+        /// Lines that cross at a smaller angle, degrees, fix no usable point and are not crossed.
+        public var minimumCrossingAngleDegrees: Double = 10
+        /// The height, metres up in the site frame, given to a track started from azimuths alone
+        /// (which carry no height), and its standard deviation.
+        public var heightMetres: Double = 100
+        /// The standard deviation of that height, metres.
+        public var sigmaHeightMetres: Double = 100
+
+        enum CodingKeys: String, CodingKey {
+            case enabled, windowSeconds = "window_s", minimumCrossingAngleDegrees = "min_crossing_angle_deg"
+            case heightMetres = "height_m", sigmaHeightMetres = "sigma_height_m"
         }
     }
 
@@ -216,6 +241,12 @@ extension TrackerSettings {
         if initiation.tentativeMaxMisses < 1 { out.append(("initiation.tentative_max_misses", "must be at least 1")) }
         positive(initiation.velocitySigmaHorizontal, "initiation.velocity_sigma_horizontal")
         positive(initiation.velocitySigmaVertical, "initiation.velocity_sigma_vertical")
+        positive(initiation.passive.windowSeconds, "initiation.passive.window_s")
+        if !(initiation.passive.minimumCrossingAngleDegrees > 0 && initiation.passive.minimumCrossingAngleDegrees < 90) {
+            out.append(("initiation.passive.min_crossing_angle_deg", "must be in (0, 90) degrees"))
+        }
+        if !initiation.passive.heightMetres.isFinite { out.append(("initiation.passive.height_m", "must be a number of metres")) }
+        positive(initiation.passive.sigmaHeightMetres, "initiation.passive.sigma_height_m")
         if deletion.missedScansPerSensor < 1 { out.append(("deletion.missed_scans_per_sensor", "must be at least 1")) }
         positive(deletion.maximumPositionCovarianceTrace, "deletion.max_position_covariance_trace")
         positive(sensors.sigmaRange, "sensors.sigma_range_m")

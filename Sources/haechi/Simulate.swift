@@ -63,7 +63,7 @@ struct Simulate: ParsableCommand {
         if waitSubscribers != nil && socket != "pub" { throw ValidationError("--wait-subscribers applies to --socket pub") }
         if let kinds = sensorKinds {
             for kind in kinds.split(separator: ",") where SimulatedSensorKind(rawValue: String(kind)) == nil {
-                throw ValidationError("--sensor-kinds: unknown kind '\(kind)'; expected radar or rf")
+                throw ValidationError("--sensor-kinds: unknown kind '\(kind)'; expected radar, rf or eo_ir")
             }
         }
     }

@@ -10,6 +10,13 @@
   (≤ 0.0114); and on the agile sample scenario (FPV-like drones, Config/scenarios/agile.yaml) at
   several seeds, the default tracker keeps one track per drone (longest track segment ≥ 0.95, no
   track-number change), scored by the same Stone Soup scorer.
+- Passive sensors (needs ../shared/peers/stonesoup): on the rf-only sample scenario (three direction
+  finders, no radar, Config/scenarios/rf-only.yaml) at several seeds, the tracks that bearings alone
+  start, scored by the same scorer in the horizontal plane (bearings carry no height; truth and tracks
+  are copied with their heights set to zero) with a 200 m association distance (one bearing's error
+  at 2 km is some 50 m, and the geometry's one-snapshot bound about 100 m RMS): one track per drone,
+  completeness ≥ 0.9, spuriousness ≤ 0.1; and their horizontal RMS error is below that bound
+  (scripts/passive_accuracy.py).
 """
 
 from __future__ import annotations
@@ -189,3 +196,51 @@ def test_agile_drones_keep_one_track_each(haechi_bin, tmp_path, seed):
     assert siap["rate_of_track_number_change_per_s"] == 0, siap
     assert siap["completeness"] >= 0.98, siap
     assert summary["tracker"]["confirmed"] >= len(spec["drones"])
+
+
+def flattened(src: Path, dst: Path) -> Path:
+    """A copy of a scenario or track file with every height and vertical velocity set to zero."""
+    with src.open() as f, dst.open("w") as g:
+        for line in f:
+            record = json.loads(line)
+            if record.get("type", "track") in ("truth", "track"):
+                record["enu"][2] = 0.0
+                for key in ("vel_enu", "vel"):
+                    if key in record:
+                        record[key][2] = 0.0
+            g.write(json.dumps(record) + "\n")
+    return dst
+
+
+@pytest.mark.parametrize("seed", [7, 1, 2])
+def test_rf_only_tracks_start_from_bearings(haechi_bin, tmp_path, seed):
+    """Three direction finders and no radar: every drone gets one track, started where bearings cross."""
+    if not peers_present():
+        pytest.skip(f"Stone Soup peers not found at {STONESOUP_DIR}: the rf-only check against the Stone Soup scorer is skipped")
+    import yaml
+    sys.path.insert(0, str(REPO_ROOT / "scripts"))
+    from passive_accuracy import accuracy
+    spec = yaml.safe_load((REPO_ROOT / "Config/scenarios/rf-only.yaml").read_text())
+    spec["seed"] = seed
+    scenario_yaml = tmp_path / "rf-only.yaml"
+    scenario_yaml.write_text(yaml.safe_dump(spec))
+    scenario = tmp_path / "rf-only.jsonl"
+    result = subprocess.run([str(haechi_bin), "simulate", "--scenario", str(scenario_yaml), "--write", str(scenario), "--quiet"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    tracks = tmp_path / "tracks.jsonl"
+    summary = run_track(haechi_bin, scenario, tracks, "--tracker", str(REPO_ROOT / "Config/tracker.yaml"))
+    assert summary["tracker"]["passive_started"] >= len(spec["drones"]), summary["tracker"]
+    metrics_out = tmp_path / "metrics.json"
+    subprocess.run([sys.executable, str(STONESOUP_METRICS), str(flattened(scenario, tmp_path / "truth2d.jsonl")),
+                    str(flattened(tracks, tmp_path / "tracks2d.jsonl")), "--assoc-threshold", "200", "--out", str(metrics_out)],
+                   check=True, capture_output=True, env=single_threaded_env(), timeout=600)
+    metrics = json.loads(metrics_out.read_text())
+    siap = metrics["siap"]
+    figures = accuracy(str(scenario), str(tracks))
+    print(f"rf-only, seed {seed}: OSPA {metrics['ospa_mean_m']} m, {metrics['n_tracks']} tracks, {siap}; {figures}")
+    assert metrics["n_tracks"] == len(spec["drones"]), metrics
+    assert siap["completeness"] >= 0.9, siap
+    assert siap["spuriousness"] <= 0.1, siap
+    assert siap["longest_track_segment"] >= 0.9, siap
+    assert figures["rms_error_m"] < figures["rms_snapshot_bound_m"], figures

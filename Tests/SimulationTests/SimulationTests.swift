@@ -159,6 +159,41 @@ struct SensorModelTests {
         #expect(seen.count == 1)
         #expect(seen.first?.detection.range == nil && seen.first?.detection.elevation == nil)
     }
+
+    @Test("An EO/IR camera sees only inside its field of view and range, and reports azimuth and elevation without range")
+    func camera() {
+        var spec = SensorSpec(id: "eo", kind: .eoir, position: SIMD3(0, 0, 10), scanRateHz: 1, scanOffset: 0, sigmaRange: 0,
+                              sigmaAzimuth: 0.2, sigmaElevation: 0.2, maximumRange: 3000, minimumElevation: 0, clutterPerScan: 0,
+                              clutterRadius: 1, clutterCeiling: 1, detectionProbability: .constant(1))
+        spec.fieldOfViewAzimuth = 350     // a 60° sector across north: 320° to 20°
+        spec.fieldOfViewWidth = 60
+        spec.maximumElevation = 30
+        #expect(spec.kind.measures == .azimuthElevation)
+        let time = Timestamp(nanosecondsSinceEpoch: 0)
+        func seen(_ position: SIMD3<Double>) -> [SimulatedDetection] {
+            var model = SensorModel(spec: spec, seed: 1)
+            return model.scan(time: time, scanID: 0, targets: [(id: "d", state: DroneState(position: position, velocity: .zero))])
+        }
+        let north = seen(SIMD3(200, 2000, 110))           // azimuth ≈ 5.7°, elevation ≈ 2.9°
+        #expect(north.count == 1)
+        if let detection = north.first?.detection {
+            #expect(detection.range == nil && abs(detection.azimuth - 5.71) < 1.5 && abs((detection.elevation ?? -99) - 2.85) < 1.5)
+        }
+        #expect(seen(SIMD3(-1000, 1000, 110)).isEmpty)      // 315°: outside the sector
+        #expect(seen(SIMD3(1000, 1000, 110)).isEmpty)       // 45°: outside
+        #expect(seen(SIMD3(0, 3500, 110)).isEmpty)          // beyond its range
+        #expect(seen(SIMD3(0, 500, 600)).isEmpty)           // 48° up: above its field of view
+        // Its clutter falls in the field of view, with an elevation and no range.
+        spec.clutterPerScan = 50
+        var model = SensorModel(spec: spec, seed: 2)
+        let clutter = model.scan(time: time, scanID: 0, targets: [])
+        #expect(clutter.count > 20)
+        for item in clutter {
+            let offset = (item.detection.azimuth - 350 + 540).truncatingRemainder(dividingBy: 360) - 180
+            #expect(abs(offset) <= 30.000001 && item.detection.range == nil)
+            #expect((0...30).contains(item.detection.elevation ?? -1))
+        }
+    }
 }
 
 @Suite("Simulator")
