@@ -87,6 +87,25 @@ struct SapientFrameTests {
         #expect(((track.enu - expected) * (track.enu - expected)).sum().squareRoot() < 1e-6)
     }
 
+    @Test("A CAMERA node no sensor names is described as an angle-only sensor, and its detections carry no range")
+    func camera() throws {
+        let sink = CapturingSink()
+        let processor = FrameProcessor(endpointNames: ["nodes"], maximumFrameBytes: 65_536, siteGeoidSeparation: 23,
+                                       sapient: SapientSettings(), siteOrigin: Self.origin, recordSinks: [sink])
+        let registration = BSIRegistration.sensorNode(type: .camera, name: "eo", model: "test", statusIntervalSeconds: 5)
+        #expect(Self.feed(processor, Self.encoded { $0.registration = registration }) == nil)
+        var report = Self.detection()
+        report.rangeBearing.clearRange()
+        #expect(Self.feed(processor, Self.encoded { $0.detectionReport = report }) == nil)
+        let records = sink.records.map(\.0)
+        guard case .sensor(let sensor)? = records.first, case .detection(let detection)? = records.dropFirst().first else {
+            Issue.record("unexpected records: \(records)")
+            return
+        }
+        #expect(sensor.kind == "eo_ir" && sensor.measures == .azimuthElevation)
+        #expect(detection.range == nil && abs(detection.elevation! - 0.05 * 180 / .pi) < 1e-9)
+    }
+
     @Test("A range no place can have (10³⁰⁰ m) gives the detection as reported, for the tracker to refuse, and no track")
     func absurdRange() throws {
         let sink = CapturingSink()
