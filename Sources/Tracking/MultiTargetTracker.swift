@@ -1,4 +1,4 @@
-// The tracker: wires the components together and runs one step per sensor scan.
+// The tracker: runs the components it is given, one step per sensor scan.
 import TelemetryModel
 
 /// A centralised multi-sensor, multi-target tracker (Stone Soup's `MultiTargetTracker` with a
@@ -10,28 +10,31 @@ import TelemetryModel
 /// 3. confirmed tracks that `deleter` rejects end;
 /// 4. tentative tracks are associated with the measurements left over (`tentativeAssociator`) and
 ///    updated or missed; `initiator` confirms them (they get the next track id) or drops them;
-/// 5. measurements still left over that fix a position start tentative tracks.
+/// 5. measurements still left over that fix a position start tentative tracks; an angle-only sensor's
+///    go to `passiveInitiator`, which starts them where lines of several sensors cross.
+///
+/// The components are given (`TrackerComponents`, which by default builds what the settings
+/// describe), in Stone Soup's roles: predictor, updater, hypothesiser (inside each associator), data
+/// associator, initiator and deleter.
 ///
 /// Time is the scans' time only: the tracker never reads a clock. A scan older than the last one is
 /// skipped and counted, as are detections that are not finite, out of range, from an unknown sensor or
 /// missing a field; none of them reaches a filter. A track holds its current estimate and counters,
 /// never its history.
 public struct MultiTargetTracker: Sendable {
-    /// The settings it was built from.
+    /// The settings: what its components do not hold (IMM entry, passive heights, output).
     public let settings: TrackerSettings
     /// The components.
     public let predictor: any Predictor
-    /// Tentative tracks' predictor: constant velocity. A track enters the IMM (`predictor`) when it is
-    /// confirmed, with the configured initial mode probabilities: most tentative tracks are clutter
-    /// that lives two or three scans, and three modes for them cost three times the work.
+    /// Tentative tracks' predictor (`TrackerComponents.tentativePredictor`).
     public let tentativePredictor: any Predictor
     public let updater: any Updater
     public let associator: any DataAssociator
     public let tentativeAssociator: any DataAssociator
     public let initiator: any Initiator
     public let deleter: any Deleter
-    /// Starts tracks where angle-only sensors' lines of sight cross.
-    public private(set) var passiveInitiator: PassiveInitiator
+    /// Starts tracks where angle-only sensors' lines of sight cross; `nil`: they start none.
+    public private(set) var passiveInitiator: PassiveInitiator?
     /// The counters.
     public private(set) var statistics = TrackerStatistics()
     /// Whether the angle-only sensors registered can over-determine a point (`PassiveInitiator`).
@@ -53,22 +56,22 @@ public struct MultiTargetTracker: Sendable {
         var lastUpdate: Timestamp
     }
 
-    /// A tracker built from `settings`, fed by `sensors`.
+    /// A tracker with the components `settings` describe, fed by `sensors`.
     public init(settings: TrackerSettings, sensors: [TrackerSensor] = []) {
+        self.init(settings: settings, components: TrackerComponents(settings: settings), sensors: sensors)
+    }
+
+    /// A tracker running `components`, fed by `sensors`; `settings` gives the rest (see `settings`).
+    public init(settings: TrackerSettings, components: TrackerComponents, sensors: [TrackerSensor] = []) {
         self.settings = settings
-        predictor = settings.makePredictor()
-        tentativePredictor = settings.makeTentativePredictor()
-        updater = settings.makeUpdater()
-        associator = GlobalNearestNeighbourAssociator(gate: settings.association.gate, usesPreGate: settings.association.preGate)
-        tentativeAssociator = GlobalNearestNeighbourAssociator(gate: settings.association.tentativeGate,
-                                                               usesPreGate: settings.association.preGate)
-        initiator = MOfNInitiator(hits: settings.initiation.confirmHits, window: settings.initiation.confirmWindow,
-                                  maximumMisses: settings.initiation.tentativeMaxMisses)
-        deleter = CompositeDeleter([
-            MissedScanDeleter(missesPerSensor: settings.deletion.missedScansPerSensor),
-            CovarianceTraceDeleter(maximumPositionTrace: settings.deletion.maximumPositionCovarianceTrace),
-        ])
-        passiveInitiator = PassiveInitiator(settings: settings)
+        predictor = components.predictor
+        tentativePredictor = components.tentativePredictor
+        updater = components.updater
+        associator = components.associator
+        tentativeAssociator = components.tentativeAssociator
+        initiator = components.initiator
+        deleter = components.deleter
+        passiveInitiator = components.passiveInitiator
         for sensor in sensors { self.sensors[sensor.id] = sensor }
         passiveCanOverdetermine = Self.canOverdetermine(self.sensors.values)
         // The counters' dictionaries get their storage now: a run's first insertion into an empty
@@ -136,7 +139,7 @@ public struct MultiTargetTracker: Sendable {
 
         // An azimuth says nothing of height: tracks seen by direction finders alone keep the height
         // prior (`TrackEstimate.constrainHeight`) instead of letting its variance grow without bound.
-        if settings.initiation.passive.enabled, model.dimension == 1, model is any AngleOnlyMeasurementModel {
+        if passiveInitiator != nil, model.dimension == 1, model is any AngleOnlyMeasurementModel {
             let height = settings.initiation.passive.heightMetres
             let variance = settings.initiation.passive.sigmaHeightMetres * settings.initiation.passive.sigmaHeightMetres
             for i in confirmed.indices { confirmed[i].estimate.constrainHeight(to: height, variance: variance) }
@@ -223,13 +226,13 @@ public struct MultiTargetTracker: Sendable {
                                        detection: nil, lastUpdate: scan.time))
                 statistics.tentativeStarted += 1
             }
-        } else if settings.initiation.passive.enabled, let angles = model as? any AngleOnlyMeasurementModel {
+        } else if passiveInitiator != nil, let angles = model as? any AngleOnlyMeasurementModel {
             var lines: [LineOfSight] = [], lineMeasurements: [Int] = []
             for index in measurements.indices where !used[index] {
                 lines.append(angles.lineOfSight(of: measurements[index].value))
                 lineMeasurements.append(index)
             }
-            let (starts, untried) = passiveInitiator.initiate(sensor: scan.sensorID, time: scan.time, lines: lines,
+            let (starts, untried) = passiveInitiator!.initiate(sensor: scan.sensorID, time: scan.time, lines: lines,
                                                               overdetermined: passiveCanOverdetermine)
             statistics.passiveLinesUntried += untried
             var counters = TrackStatusCounters()

@@ -56,6 +56,77 @@ struct MultiTargetTrackerTests {
         #expect(tracker.statistics.confirmed >= 8)
     }
 
+    /// A hypothesiser that proposes nothing: every track misses.
+    struct NoHypotheses: Hypothesiser {
+        func hypothesise(_ tracks: [GaussianState], _ measurements: [ScanMeasurement], model: any MeasurementModel,
+                         updater: any Updater) -> Hypotheses {
+            var hypotheses = Hypotheses(missedDistance: 4)
+            hypotheses.predictions = Array(repeating: nil, count: tracks.count)
+            return hypotheses
+        }
+    }
+
+    @Test("The tracker runs the components it is given: the defaults reproduce it, and each role can be replaced")
+    func injectedComponents() {
+        let run = Self.crossing
+        let settings = TrackerSettings()
+        var given = MultiTargetTracker(settings: settings, components: TrackerComponents(settings: settings), sensors: run.sensors)
+        var lines: [String] = []
+        for scan in run.scans { lines += given.process(scan)?.tracks.map { $0.json(epoch: nil) } ?? [] }
+        #expect(lines == run.trackLines().lines)
+
+        // An initiator that drops every tentative track: nothing is confirmed.
+        struct DropAll: Initiator { func review(_ counters: TrackStatusCounters) -> InitiationDecision { .drop } }
+        var components = TrackerComponents(settings: settings)
+        components.initiator = DropAll()
+        var tracker = MultiTargetTracker(settings: settings, components: components, sensors: run.sensors)
+        for scan in run.scans { _ = tracker.process(scan) }
+        #expect(tracker.statistics.confirmed == 0 && tracker.statistics.tentativeStarted > 100)
+        #expect(tracker.statistics.tentativeDropped + tracker.trackCounts.tentative == tracker.statistics.tentativeStarted)
+
+        // A hypothesiser that proposes no pair for confirmed tracks: they coast from their first step
+        // and end after 3 × 2 misses, so the drones are confirmed again and again.
+        components = TrackerComponents(settings: settings)
+        components.associator = GlobalNearestNeighbourAssociator(hypothesiser: NoHypotheses())
+        tracker = MultiTargetTracker(settings: settings, components: components, sensors: run.sensors)
+        for scan in run.scans { _ = tracker.process(scan) }
+        #expect(tracker.statistics.updates == 0 && tracker.statistics.confirmed > 20)
+        #expect(tracker.statistics.deleted[.missedScans, default: 0] + tracker.trackCounts.confirmed == tracker.statistics.confirmed)
+
+        // A deleter that ends every confirmed track at once.
+        struct EndAll: Deleter {
+            func deletionReason(counters: TrackStatusCounters, state: GaussianState, sensorCount: Int) -> TrackDeletionReason? { .missedScans }
+        }
+        components = TrackerComponents(settings: settings)
+        components.deleter = EndAll()
+        tracker = MultiTargetTracker(settings: settings, components: components, sensors: run.sensors)
+        var reported = 0
+        for scan in run.scans { reported += tracker.process(scan)?.tracks.count ?? 0 }
+        #expect(tracker.statistics.deleted[.missedScans] == tracker.statistics.confirmed && reported == tracker.statistics.confirmed)
+    }
+
+    @Test("The distance hypothesiser's pre-gate proposes exactly the pairs the gate alone does")
+    func hypothesiserPreGate() {
+        let run = SyntheticRun(seed: 9, duration: 20, clutter: 40, paths: (0..<6).map { i in
+            straight(from: ENUVector(Double(i) * 200 - 600, -800, 100), velocity: ENUVector(0, 15, 0))
+        })
+        let model = run.sensors[0].model, updater = ExtendedKalmanUpdater()
+        let measurements = run.scans.last!.detections.enumerated().compactMap { index, detection -> ScanMeasurement? in
+            guard case .success(let z) = model.measurement(of: detection, maximumRange: 1e5) else { return nil }
+            return ScanMeasurement(value: z, position: model.positionEstimate(of: z).map { ($0.position, $0.covariance) }, detectionIndex: index)
+        }
+        let states = (0..<6).map { i in
+            GaussianState(mean: StateVector([Double(i) * 200 - 600, -800 + 15 * 19, 100, 0, 15, 0]),
+                          covariance: StateCovariance(diagonal: [400, 400, 100, 25, 25, 4]))
+        }
+        // Six predicted tracks on the drones (Pd 0.9 may have missed one), forty clutter plots about.
+        let boxed = DistanceHypothesiser(gate: 4).hypothesise(states, measurements, model: model, updater: updater)
+        let plain = DistanceHypothesiser(gate: 4, usesPreGate: false).hypothesise(states, measurements, model: model, updater: updater)
+        #expect(boxed.pairs == plain.pairs, "\(boxed.pairs.count) vs \(plain.pairs.count)")
+        #expect(boxed.pairs.count >= 4 && boxed.missedDistance == 4, "\(boxed.pairs)")
+        #expect(boxed.pairs.allSatisfy { $0.distance <= 4 })
+    }
+
     @Test("Bad measurements, unknown sensors and time going backwards are counted, skipped and never reach a filter")
     func badInput() {
         let run = Self.crossing
