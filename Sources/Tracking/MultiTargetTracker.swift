@@ -40,6 +40,19 @@ public struct MultiTargetTracker: Sendable {
     /// Whether the angle-only sensors registered can over-determine a point (`PassiveInitiator`).
     private var passiveCanOverdetermine = false
 
+    /// The prediction steps of recent scan gaps, for confirmed and tentative tracks.
+    private var steps = PredictionStepCache(), tentativeSteps = PredictionStepCache()
+    /// A scan's working arrays, kept between scans so that a scan allocates none of them.
+    private var scratch = Scratch()
+
+    private struct Scratch {
+        var measurements: [ScanMeasurement] = []
+        var used: [Bool] = []
+        var leftover: [Int] = []
+        var leftoverMeasurements: [ScanMeasurement] = []
+        var states: [GaussianState] = []
+    }
+
     private var sensors: [String: TrackerSensor] = [:]
     private var confirmed: [Track] = []
     private var tentative: [Track] = []
@@ -113,8 +126,10 @@ public struct MultiTargetTracker: Sendable {
         statistics.scansProcessed += 1
         let model = sensor.model
 
-        var measurements: [ScanMeasurement] = []
-        measurements.reserveCapacity(scan.detections.count)
+        var measurements = scratch.measurements
+        scratch.measurements = []
+        measurements.removeAll(keepingCapacity: true)
+        defer { scratch.measurements = measurements }
         for (index, detection) in scan.detections.enumerated() {
             switch model.measurement(of: detection, maximumRange: settings.sensors.maximumRange) {
             case .success(let z):
@@ -129,11 +144,11 @@ public struct MultiTargetTracker: Sendable {
         let updater = updater, form = settings.filter.covarianceUpdate
         // Every track was predicted to the previous scan, so one step (F and Q per mode) serves them all.
         if !confirmed.isEmpty {
-            let step = predictor.step(from: confirmed[0].estimate.time, to: scan.time)
+            let step = predictor.step(from: confirmed[0].estimate.time, to: scan.time, cache: &steps)
             for i in confirmed.indices { predictor.predict(&confirmed[i].estimate, to: scan.time, using: step) }
         }
         if !tentative.isEmpty {
-            let step = tentativePredictor.step(from: tentative[0].estimate.time, to: scan.time)
+            let step = tentativePredictor.step(from: tentative[0].estimate.time, to: scan.time, cache: &tentativeSteps)
             for i in tentative.indices { tentativePredictor.predict(&tentative[i].estimate, to: scan.time, using: step) }
         }
 
@@ -147,8 +162,16 @@ public struct MultiTargetTracker: Sendable {
         }
 
         // Confirmed tracks take their measurements first.
-        var used = [Bool](repeating: false, count: measurements.count)
-        let assignments = associator.associate(Self.states(of: confirmed), measurements, model: model, updater: updater)
+        var used = scratch.used
+        scratch.used = []
+        used.removeAll(keepingCapacity: true)
+        used.append(contentsOf: repeatElement(false, count: measurements.count))
+        defer { scratch.used = used }
+        var states = scratch.states
+        scratch.states = []
+        defer { scratch.states = states }
+        Self.states(of: confirmed, into: &states)
+        let assignments = associator.associate(states, measurements, model: model, updater: updater)
         for i in confirmed.indices {
             let assignment = assignments[i]
             if let assignment, Self.update(&confirmed[i].estimate, assignment, measurements, model: model, updater: updater, form: form) {
@@ -177,10 +200,21 @@ public struct MultiTargetTracker: Sendable {
         confirmed.removeLast(confirmed.count - kept)
 
         // Tentative tracks take what is left, then confirm or drop.
-        let leftover = measurements.indices.filter { !used[$0] }
-        let leftoverMeasurements = leftover.map { measurements[$0] }
-        let tentativeAssignments = tentativeAssociator.associate(Self.states(of: tentative), leftoverMeasurements,
-                                                                 model: model, updater: updater)
+        var leftover = scratch.leftover, leftoverMeasurements = scratch.leftoverMeasurements
+        scratch.leftover = []
+        scratch.leftoverMeasurements = []
+        leftover.removeAll(keepingCapacity: true)
+        leftoverMeasurements.removeAll(keepingCapacity: true)
+        defer {
+            scratch.leftover = leftover
+            scratch.leftoverMeasurements = leftoverMeasurements
+        }
+        for index in measurements.indices where !used[index] {
+            leftover.append(index)
+            leftoverMeasurements.append(measurements[index])
+        }
+        Self.states(of: tentative, into: &states)
+        let tentativeAssignments = tentativeAssociator.associate(states, leftoverMeasurements, model: model, updater: updater)
         kept = 0
         for i in tentative.indices {
             var hit = false
@@ -282,11 +316,9 @@ public struct MultiTargetTracker: Sendable {
 
     /// The tracks' combined states. A loop rather than `map(\.estimate.combined)`: the key path
     /// copied each whole track (about 1.4 kB) to read 336 bytes of it.
-    private static func states(of tracks: [Track]) -> [GaussianState] {
-        var states: [GaussianState] = []
-        states.reserveCapacity(tracks.count)
+    private static func states(of tracks: [Track], into states: inout [GaussianState]) {
+        states.removeAll(keepingCapacity: true)
         for i in tracks.indices { states.append(tracks[i].estimate.combined) }
-        return states
     }
 
     private func detectionID(_ scan: SensorScan, _ measurement: ScanMeasurement) -> UInt64 {

@@ -83,6 +83,35 @@ extension Predictor {
         return dt > 0 ? step(over: dt) : PredictionStep()
     }
 
+    /// `step(from:to:)`, taken from `cache` when it holds a step of the same Δt (the same Δt gives the
+    /// same F and Q bit for bit), else computed and kept there in place of the oldest.
+    public func step(from: Timestamp, to: Timestamp, cache: inout PredictionStepCache) -> PredictionStep {
+        let dt = Double(to.nanosecondsSinceEpoch - from.nanosecondsSinceEpoch) / 1e9
+        guard dt > 0 else { return PredictionStep() }
+        for i in cache.steps.indices where cache.steps[i].dt == dt { return cache.steps[i] }
+        let fresh = step(over: dt)
+        if cache.steps.count < PredictionStepCache.capacity {
+            cache.steps.append(fresh)
+        } else {
+            cache.steps[cache.next] = fresh
+            cache.next = (cache.next + 1) % PredictionStepCache.capacity
+        }
+        return fresh
+    }
+}
+
+/// The last few prediction steps a tracker computed. Sensors scan at fixed rates, so the gaps between
+/// scans repeat (with S staggered sensors of one rate, one gap; with mixed rates, a few): each scan then
+/// reuses a step instead of recomputing every mode's F and Q, with their sines and cosines, and
+/// allocating their array.
+public struct PredictionStepCache: Sendable {
+    /// How many steps are kept.
+    public static let capacity = 8
+    fileprivate var steps: [PredictionStep] = []
+    fileprivate var next = 0
+
+    /// An empty cache.
+    public init() {}
 }
 
 /// The Kalman prediction under one linear motion model: x⁻ = F x, P⁻ = F P Fᵀ + Q
