@@ -170,21 +170,27 @@ def test_small_scenario_at_least_as_good_as_stone_soup(haechi_bin, small_scenari
     assert all(math.isfinite(v) for v in (ospa, completeness, spuriousness))
 
 
+def simulate_sample(haechi_bin: Path, tmp_path: Path, name: str, seed: int) -> tuple[dict, Path]:
+    """Config/scenarios/NAME.yaml at another seed, simulated into a scenario file: (its spec, the file)."""
+    import yaml
+    spec = yaml.safe_load((REPO_ROOT / f"Config/scenarios/{name}.yaml").read_text())
+    spec["seed"] = seed
+    scenario_yaml = tmp_path / f"{name}.yaml"
+    scenario_yaml.write_text(yaml.safe_dump(spec))
+    scenario = tmp_path / f"{name}.jsonl"
+    result = subprocess.run([str(haechi_bin), "simulate", "--scenario", str(scenario_yaml), "--write", str(scenario), "--quiet"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return spec, scenario
+
+
 @pytest.mark.parametrize("seed", [16, 1, 2, 3])
 def test_agile_drones_keep_one_track_each(haechi_bin, tmp_path, seed):
     """The shipped Config/tracker.yaml on FPV-like drones (hard turns at 30 to 90 °/s, sprints to 45 m/s,
     stops to hover, diving turns): one track per drone, as the Stone Soup scorer sees it."""
     if not peers_present():
         pytest.skip(f"Stone Soup peers not found at {STONESOUP_DIR}: the agile check against the Stone Soup scorer is skipped")
-    import yaml
-    spec = yaml.safe_load((REPO_ROOT / "Config/scenarios/agile.yaml").read_text())
-    spec["seed"] = seed
-    scenario_yaml = tmp_path / "agile.yaml"
-    scenario_yaml.write_text(yaml.safe_dump(spec))
-    scenario = tmp_path / "agile.jsonl"
-    result = subprocess.run([str(haechi_bin), "simulate", "--scenario", str(scenario_yaml), "--write", str(scenario), "--quiet"],
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
+    spec, scenario = simulate_sample(haechi_bin, tmp_path, "agile", seed)
     tracks = tmp_path / "tracks.jsonl"
     summary = run_track(haechi_bin, scenario, tracks, "--tracker", str(REPO_ROOT / "Config/tracker.yaml"))
     metrics_out = tmp_path / "metrics.json"
@@ -217,17 +223,9 @@ def test_rf_only_tracks_start_from_bearings(haechi_bin, tmp_path, seed):
     """Three direction finders and no radar: every drone gets one track, started where bearings cross."""
     if not peers_present():
         pytest.skip(f"Stone Soup peers not found at {STONESOUP_DIR}: the rf-only check against the Stone Soup scorer is skipped")
-    import yaml
     sys.path.insert(0, str(REPO_ROOT / "scripts"))
     from passive_accuracy import accuracy
-    spec = yaml.safe_load((REPO_ROOT / "Config/scenarios/rf-only.yaml").read_text())
-    spec["seed"] = seed
-    scenario_yaml = tmp_path / "rf-only.yaml"
-    scenario_yaml.write_text(yaml.safe_dump(spec))
-    scenario = tmp_path / "rf-only.jsonl"
-    result = subprocess.run([str(haechi_bin), "simulate", "--scenario", str(scenario_yaml), "--write", str(scenario), "--quiet"],
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
+    spec, scenario = simulate_sample(haechi_bin, tmp_path, "rf-only", seed)
     tracks = tmp_path / "tracks.jsonl"
     summary = run_track(haechi_bin, scenario, tracks, "--tracker", str(REPO_ROOT / "Config/tracker.yaml"))
     assert summary["tracker"]["passive_started"] >= len(spec["drones"]), summary["tracker"]

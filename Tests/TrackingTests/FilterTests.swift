@@ -35,18 +35,7 @@ struct FilterTests {
 
     @Test("The radar Jacobian matches finite differences, everywhere around the radar")
     func radarJacobian() {
-        for (e, n, u) in [(1000.0, 2000.0, 150.0), (-2500.0, 10.0, 80.0), (5.0, -3000.0, 300.0), (-700.0, -700.0, 20.0)] {
-            let x = StateVector([e, n, u, 5, -3, 1])
-            let h = testRadar.jacobian(at: x)
-            for k in 0..<3 {
-                var plus = x, minus = x
-                plus[k] += 1e-3
-                minus[k] -= 1e-3
-                let d = testRadar.residual(testRadar.measure(plus), testRadar.measure(minus))
-                for row in 0..<3 { #expect(abs(d[row] / 2e-3 - h[row, k]) < 1e-7) }
-            }
-            for k in 3..<6 { for row in 0..<3 { #expect(h[row, k] == 0) } }
-        }
+        expectJacobianMatchesFiniteDifferences(testRadar, rows: 3)
     }
 
     @Test("Azimuth innovations wrap at north: 359.9° against 0.1° is −0.2°, and the update stays put")

@@ -26,20 +26,10 @@ struct PassiveTrackingTests {
         let camera = AzimuthElevationMeasurementModel(sensorPosition: ENUVector(100, -200, 15), sigmaAzimuthDegrees: 0.2,
                                                       sigmaElevationDegrees: 0.3)
         #expect(camera.dimension == 2)
-        for (e, n, u) in [(1000.0, 2000.0, 150.0), (-2500.0, 10.0, 80.0), (5.0, -3000.0, 300.0), (-700.0, -700.0, 20.0)] {
-            let x = StateVector([e, n, u, 5, -3, 1])
-            let h = camera.jacobian(at: x)
-            for k in 0..<3 {
-                var plus = x, minus = x
-                plus[k] += 1e-3
-                minus[k] -= 1e-3
-                let d = camera.residual(camera.measure(plus), camera.measure(minus))
-                for row in 0..<2 { #expect(abs(d[row] / 2e-3 - h[row, k]) < 1e-7) }
-                #expect(h[2, k] == 0 && d[2] == 0)
-            }
-            let (z, hl) = camera.linearised(at: x)
-            #expect(z[0] == camera.measure(x)[0] && z[1] == camera.measure(x)[1] && hl[1, 2] == h[1, 2])
-        }
+        expectJacobianMatchesFiniteDifferences(camera, rows: 2)
+        let x = StateVector([300, -900, 120, 5, -3, 1])
+        let (z, h) = camera.linearised(at: x)
+        #expect(z[0] == camera.measure(x)[0] && z[1] == camera.measure(x)[1] && h[1, 2] == camera.jacobian(at: x)[1, 2])
         #expect(camera.positionEstimate(of: MeasurementVector()) == nil)
         let time = Self.time(0)
         let noElevation = Detection(time: time, sensorID: "eo", scanID: 1, range: nil, azimuth: 10, elevation: nil)
@@ -58,6 +48,11 @@ struct PassiveTrackingTests {
         let model = try #require(sensor.model as? AzimuthElevationMeasurementModel)
         #expect(!sensor.canInitiate)
         #expect(abs(model.noiseCovariance[1, 1].squareRoot() - 0.4 * .pi / 180) < 1e-15)
+    }
+
+    @Test("The bearing model's Jacobian matches finite differences")
+    func bearingModel() {
+        expectJacobianMatchesFiniteDifferences(BearingMeasurementModel(sensorPosition: ENUVector(-150, 400, 12), sigmaAzimuthDegrees: 2), rows: 1)
     }
 
     @Test("Two lines cross where they meet, in front of both sites; parallel and backward crossings are refused")

@@ -2,6 +2,7 @@
 import Foundation
 import TelemetryModel
 import TestSupport
+import Testing
 @testable import Tracking
 
 extension SeededGenerator {
@@ -107,4 +108,24 @@ func circle(center: ENUVector, radius: Double, speed: Double, phase: Double = 0)
 func distance(_ a: ENUVector, _ b: ENUVector) -> Double {
     let d = a - b
     return (d * d).sum().squareRoot()
+}
+
+/// Checks that `model`'s analytic Jacobian matches central finite differences of its measurement (through
+/// its wrapped residual) in the first `rows` rows, at points about the site, and is zero elsewhere:
+/// in the velocity columns and in the padded rows.
+func expectJacobianMatchesFiniteDifferences(_ model: some MeasurementModel, rows: Int,
+                                            sourceLocation: SourceLocation = #_sourceLocation) {
+    for (e, n, u) in [(1000.0, 2000.0, 150.0), (-2500.0, 10.0, 80.0), (5.0, -3000.0, 300.0), (-700.0, -700.0, 20.0)] {
+        let x = StateVector([e, n, u, 5, -3, 1])
+        let h = model.jacobian(at: x)
+        for k in 0..<3 {
+            var plus = x, minus = x
+            plus[k] += 1e-3
+            minus[k] -= 1e-3
+            let d = model.residual(model.measure(plus), model.measure(minus))
+            for row in 0..<rows { #expect(abs(d[row] / 2e-3 - h[row, k]) < 1e-7, sourceLocation: sourceLocation) }
+            for row in rows..<3 { #expect(h[row, k] == 0 && d[row] == 0, sourceLocation: sourceLocation) }
+        }
+        for k in 3..<6 { for row in 0..<3 { #expect(h[row, k] == 0, sourceLocation: sourceLocation) } }
+    }
 }
