@@ -141,7 +141,7 @@ public struct TrackScoreSummary: Encodable, Sendable {
         siap = SIAP(completeness: s.completeness, ambiguity: s.ambiguity, spuriousness: s.spuriousness,
                     positionAccuracy: s.positionAccuracy, velocityAccuracy: s.velocityAccuracy,
                     rateOfTrackNumberChange: s.rateOfTrackNumberChange, longestTrackSegment: s.longestTrackSegment)
-        func relative(_ t: Timestamp) -> Double { Double(t.nanosecondsSinceEpoch - epoch.nanosecondsSinceEpoch) / 1e9 }
+        func relative(_ t: Timestamp) -> Double { t.seconds(since: epoch) }
         var series = Series()
         for (step, at) in zip(scores.steps, s.atTimes) {
             series.timeNanoseconds.append(step.time.nanosecondsSinceEpoch)

@@ -286,7 +286,7 @@ public struct MultiTargetTracker: Sendable {
         for i in confirmed.indices {
             let updated = confirmed[i].counters.consecutiveMisses == 0
             if !updated && !settings.output.reportCoasted
-                && Double(scan.time.nanosecondsSinceEpoch - confirmed[i].lastUpdate.nanosecondsSinceEpoch) / 1e9
+                && scan.time.seconds(since: confirmed[i].lastUpdate)
                     > settings.output.coastedWindowSeconds {
                 continue
             }

@@ -85,7 +85,7 @@ public struct PassiveInitiator: Sendable {
     public mutating func initiate(sensor: String, time: Timestamp, lines: [LineOfSight],
                                   overdetermined: Bool) -> (starts: [Start], untried: Int) {
         let windowNanoseconds = Int64((settings.windowSeconds * 1e9).rounded())
-        waiting.removeAll { time.nanosecondsSinceEpoch - $0.time.nanosecondsSinceEpoch > windowNanoseconds || $0.time > time }
+        waiting.removeAll { time.nanoseconds(since: $0.time) > windowNanoseconds || $0.time > time }
         var starts: [Start] = []
         var taken = [Bool](repeating: false, count: waiting.count)
         let tried = min(lines.count, Self.maximumLinesPerScan)
@@ -149,7 +149,7 @@ public struct PassiveInitiator: Sendable {
     }
 
     private func age(_ sighting: Sighting, at time: Timestamp) -> Double {
-        Double(time.nanosecondsSinceEpoch - sighting.time.nanosecondsSinceEpoch) / 1e9
+        time.seconds(since: sighting.time)
     }
 
     /// Where two lines cross in the horizontal plane, in front of both sites, or `nil` when they cross

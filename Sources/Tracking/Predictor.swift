@@ -56,7 +56,7 @@ extension Predictor {
     /// Moves `estimate` to `time`, reusing `cache` when it is a step of the same Δt (and replacing it
     /// when not). Start with `PredictionStep()`, which matches no Δt.
     public func predict(_ estimate: inout TrackEstimate, to time: Timestamp, reusing cache: inout PredictionStep) {
-        let dt = Double(time.nanosecondsSinceEpoch - estimate.time.nanosecondsSinceEpoch) / 1e9
+        let dt = time.seconds(since: estimate.time)
         estimate.time = time
         guard dt > 0 else { return }
         if cache.dt != dt { cache = step(over: dt) }
@@ -66,7 +66,7 @@ extension Predictor {
     /// Moves `estimate` to `time` with `step` when it is the step of the estimate's Δt, or with a step
     /// computed for it when not: for a run of estimates at the same time.
     public func predict(_ estimate: inout TrackEstimate, to time: Timestamp, using step: PredictionStep) {
-        let dt = Double(time.nanosecondsSinceEpoch - estimate.time.nanosecondsSinceEpoch) / 1e9
+        let dt = time.seconds(since: estimate.time)
         guard dt == step.dt else {
             predict(&estimate, to: time)
             return
@@ -79,14 +79,14 @@ extension Predictor {
     /// The step that moves an estimate at `from` to `to`, or `PredictionStep()` (which matches no Δt)
     /// when `to` is not later.
     public func step(from: Timestamp, to: Timestamp) -> PredictionStep {
-        let dt = Double(to.nanosecondsSinceEpoch - from.nanosecondsSinceEpoch) / 1e9
+        let dt = to.seconds(since: from)
         return dt > 0 ? step(over: dt) : PredictionStep()
     }
 
     /// `step(from:to:)`, taken from `cache` when it holds a step of the same Δt (the same Δt gives the
     /// same F and Q bit for bit), else computed and kept there in place of the oldest.
     public func step(from: Timestamp, to: Timestamp, cache: inout PredictionStepCache) -> PredictionStep {
-        let dt = Double(to.nanosecondsSinceEpoch - from.nanosecondsSinceEpoch) / 1e9
+        let dt = to.seconds(since: from)
         guard dt > 0 else { return PredictionStep() }
         for i in cache.steps.indices where cache.steps[i].dt == dt { return cache.steps[i] }
         let fresh = step(over: dt)

@@ -13,7 +13,7 @@ extension TrackOutput {
         w.field("track_id", trackID)
         w.field("t", Double(time.nanosecondsSinceEpoch) / 1e9)
         w.field("t_ns", time.nanosecondsSinceEpoch)
-        if let epoch { w.field("t_rel", Double(time.nanosecondsSinceEpoch - epoch.nanosecondsSinceEpoch) / 1e9, decimals: 9) }
+        if let epoch { w.field("t_rel", time.seconds(since: epoch), decimals: 9) }
         w.field("enu", [state.mean[0], state.mean[1], state.mean[2]], decimals: 3)
         w.field("vel", [state.mean[3], state.mean[4], state.mean[5]], decimals: 3)
         w.field("status", updated ? "updated" : "coasted")

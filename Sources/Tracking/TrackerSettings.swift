@@ -241,7 +241,9 @@ extension TrackerSettings {
         if initiation.tentativeMaxMisses < 1 { out.append(("initiation.tentative_max_misses", "must be at least 1")) }
         positive(initiation.velocitySigmaHorizontal, "initiation.velocity_sigma_horizontal")
         positive(initiation.velocitySigmaVertical, "initiation.velocity_sigma_vertical")
-        positive(initiation.passive.windowSeconds, "initiation.passive.window_s")
+        if !(initiation.passive.windowSeconds > 0 && initiation.passive.windowSeconds <= 60) {
+            out.append(("initiation.passive.window_s", "must be in (0, 60] seconds"))
+        }
         if !(initiation.passive.minimumCrossingAngleDegrees > 0 && initiation.passive.minimumCrossingAngleDegrees < 90) {
             out.append(("initiation.passive.min_crossing_angle_deg", "must be in (0, 90) degrees"))
         }

@@ -20,7 +20,7 @@ public struct TrackingSession: Sendable {
     /// Seconds of feed time between the first and the last scan.
     public var scenarioSpan: Double {
         guard let firstScan, let lastScan else { return 0 }
-        return Double(lastScan.nanosecondsSinceEpoch - firstScan.nanosecondsSinceEpoch) / 1e9
+        return lastScan.seconds(since: firstScan)
     }
 
     /// A session with `settings`, optionally with the site and sensors already known (live ingest's config).

@@ -127,6 +127,38 @@ struct MultiTargetTrackerTests {
         #expect(boxed.pairs.allSatisfy { $0.distance <= 4 })
     }
 
+    @Test("Scan times anywhere in Int64, as a sender may stamp them, never trap: intervals saturate")
+    func extremeTimes() {
+        let radar = TrackerSensor(id: "r", model: testRadar)
+        let sites = (0..<3).map { ENUVector(Double($0) * 1500 - 1500, Double($0 % 2) * 1800, 10) }
+        let finders = sites.enumerated().map { TrackerSensor(id: "d\($0.offset)", model: BearingMeasurementModel(sensorPosition: $0.element,
+                                                                                                             sigmaAzimuthDegrees: 2)) }
+        var tracker = MultiTargetTracker(settings: TrackerSettings(), sensors: [radar] + finders)
+        let targets = (0..<3).map { k in ENUVector(600 + 100 * Double(k), 800, 100) }
+        // Three scans a nanosecond apart confirm the tracks; then from .min + 3 to .max / 2 is more than
+        // Int64 holds: the prediction's interval, a coasting track's age, a waiting line's age and a
+        // track line's t_rel from an epoch at .min all overflow unless they saturate.
+        let times: [Int64] = [.min + 1, .min + 2, .min + 3, .max / 2, .max - 1, .max]
+        var lines = 0
+        for (step, nanoseconds) in times.enumerated() {
+            let time = Timestamp(nanosecondsSinceEpoch: nanoseconds)
+            for (sensor, site) in [("r", ENUVector(0, 0, 10))] + zip(["d0", "d1", "d2"], sites).map({ ($0, $1) }) {
+                let detections = targets.map { target in
+                    let polar = PolarMeasurementFromSite(target, site)
+                    return Detection(time: time, sensorID: sensor, scanID: UInt64(step), range: sensor == "r" ? polar.range : nil,
+                                     azimuth: polar.azimuth, elevation: sensor == "r" ? polar.elevation : nil)
+                }
+                let result = tracker.process(SensorScan(time: time, sensorID: sensor, scanID: UInt64(step), detections: detections))
+                for track in result?.tracks ?? [] {
+                    _ = track.json(epoch: Timestamp(nanosecondsSinceEpoch: .min))
+                    lines += 1
+                }
+            }
+        }
+        #expect(tracker.statistics.scansProcessed == times.count * 4)
+        #expect(tracker.statistics.confirmed >= 3 && lines > 3, "\(tracker.statistics)")
+    }
+
     @Test("Bad measurements, unknown sensors and time going backwards are counted, skipped and never reach a filter")
     func badInput() {
         let run = Self.crossing
