@@ -91,8 +91,21 @@ public struct PassiveInitiator: Sendable {
         let tried = min(lines.count, Self.maximumLinesPerScan)
         var startedFrom = [Bool](repeating: false, count: lines.count)
         if !waiting.isEmpty {
+            // The waiting lines by sensor, once per scan: a proposal then looks at each other sensor's
+            // lines directly, with no string comparison per line.
+            var groupOfSensor: [String: Int] = [:]
+            var groups: [(sensor: String, lines: [Int])] = []
+            for i in waiting.indices {
+                if let g = groupOfSensor[waiting[i].sensor] {
+                    groups[g].lines.append(i)
+                } else {
+                    groupOfSensor[waiting[i].sensor] = groups.count
+                    groups.append((waiting[i].sensor, [i]))
+                }
+            }
             for index in 0..<tried {
-                guard let best = bestProposal(for: lines[index], of: sensor, at: time, taken: taken, overdetermined: overdetermined) else { continue }
+                guard let best = bestProposal(for: lines[index], of: sensor, groups: groups, at: time, taken: taken,
+                                              overdetermined: overdetermined) else { continue }
                 for member in best.members { taken[member] = true }
                 startedFrom[index] = true
                 starts.append(Start(line: index, state: best.state, lineCount: best.members.count + 1))
@@ -114,36 +127,37 @@ public struct PassiveInitiator: Sendable {
         var chiSquared: Double
     }
 
-    private func bestProposal(for line: LineOfSight, of sensor: String, at time: Timestamp, taken: [Bool], overdetermined: Bool) -> Proposal? {
+    /// The best proposal for `line` of `sensor` among the waiting lines, grouped by sensor: each line of
+    /// another sensor that crosses it, joined by the nearest line of each further sensor that fits.
+    /// At most `maximumWaiting`² distances per line.
+    private func bestProposal(for line: LineOfSight, of sensor: String, groups: [(sensor: String, lines: [Int])], at time: Timestamp,
+                              taken: [Bool], overdetermined: Bool) -> Proposal? {
         let minimumSine = sin(settings.minimumCrossingAngleDegrees * .pi / 180)
         var best: Proposal?
-        for b in waiting.indices where !taken[b] && waiting[b].sensor != sensor {
-            let partner = waiting[b]
-            guard let crossing = Self.crossing(line, partner.line, minimumSine: minimumSine) else { continue }
-            var members = [b]
-            var sensors: Set<String> = [sensor, partner.sensor]
-            guard var fit = self.fit(line, members, from: crossing, at: time), fit.consistent(gate) else { continue }
-            // The nearest waiting line of each other sensor joins, while it fits.
-            for c in waiting.indices where !taken[c] && !sensors.contains(waiting[c].sensor) {
-                let candidateSensor = waiting[c].sensor
-                var nearest: (index: Int, distance: Double)?
-                for d in c..<waiting.count where !taken[d] && waiting[d].sensor == candidateSensor {
-                    let distance = fit.distance(of: waiting[d].line, age: age(waiting[d], at: time), initiator: self)
-                    if distance <= gate, distance < nearest?.distance ?? .infinity { nearest = (d, distance) }
+        for (g, group) in groups.enumerated() where group.sensor != sensor {
+            for b in group.lines where !taken[b] {
+                guard let crossing = Self.crossing(line, waiting[b].line, minimumSine: minimumSine) else { continue }
+                var members = [b]
+                guard var fit = self.fit(line, members, from: crossing, at: time), fit.consistent(gate) else { continue }
+                // The nearest waiting line of each other sensor joins, while it fits.
+                for (h, other) in groups.enumerated() where h != g && other.sensor != sensor {
+                    var nearest: (index: Int, distance: Double)?
+                    for d in other.lines where !taken[d] {
+                        let distance = fit.distance(of: waiting[d].line, age: age(waiting[d], at: time), initiator: self)
+                        if distance <= gate, distance < nearest?.distance ?? .infinity { nearest = (d, distance) }
+                    }
+                    guard let nearest, let refit = self.fit(line, members + [nearest.index], from: fit.horizontal, at: time),
+                          refit.consistent(gate) else { continue }
+                    members.append(nearest.index)
+                    fit = refit
                 }
-                sensors.insert(candidateSensor)
-                guard let nearest, let refit = self.fit(line, members + [nearest.index], from: fit.horizontal, at: time),
-                      refit.consistent(gate) else { continue }
-                members.append(nearest.index)
-                fit = refit
+                guard !overdetermined || fit.redundancy >= 1 else { continue }
+                if let current = best {
+                    if members.count < current.members.count { continue }
+                    if members.count == current.members.count && fit.chiSquared >= current.chiSquared { continue }
+                }
+                best = Proposal(members: members, state: fit.state(initiator: self), chiSquared: fit.chiSquared)
             }
-            guard !overdetermined || fit.redundancy >= 1 else { continue }
-            let proposal = Proposal(members: members, state: fit.state(initiator: self), chiSquared: fit.chiSquared)
-            if let current = best {
-                if members.count < current.members.count { continue }
-                if members.count == current.members.count && proposal.chiSquared >= current.chiSquared { continue }
-            }
-            best = proposal
         }
         return best
     }
