@@ -154,9 +154,9 @@ public struct MultiTargetTracker: Sendable {
 
         // An azimuth says nothing of height: tracks seen by direction finders alone keep the height
         // prior (`TrackEstimate.constrainHeight`) instead of letting its variance grow without bound.
-        if passiveInitiator != nil, model.dimension == 1, model is any AngleOnlyMeasurementModel {
-            let height = settings.initiation.passive.heightMetres
-            let variance = settings.initiation.passive.sigmaHeightMetres * settings.initiation.passive.sigmaHeightMetres
+        // The prior is the passive initiator's own, so an initiator given with other settings is obeyed.
+        if let passive = passiveInitiator?.settings, model.dimension == 1, model is any AngleOnlyMeasurementModel {
+            let height = passive.heightMetres, variance = passive.sigmaHeightMetres * passive.sigmaHeightMetres
             for i in confirmed.indices { confirmed[i].estimate.constrainHeight(to: height, variance: variance) }
             for i in tentative.indices { tentative[i].estimate.constrainHeight(to: height, variance: variance) }
         }
@@ -266,8 +266,8 @@ public struct MultiTargetTracker: Sendable {
                 lines.append(angles.lineOfSight(of: measurements[index].value))
                 lineMeasurements.append(index)
             }
-            let (starts, untried) = passiveInitiator!.initiate(sensor: scan.sensorID, time: scan.time, lines: lines,
-                                                              overdetermined: passiveCanOverdetermine)
+            let (starts, untried) = passiveInitiator?.initiate(sensor: scan.sensorID, time: scan.time, lines: lines,
+                                                               overdetermined: passiveCanOverdetermine) ?? ([], 0)
             statistics.passiveLinesUntried += untried
             var counters = TrackStatusCounters()
             counters.record(hit: true)

@@ -217,6 +217,16 @@ struct PassiveTrackingTests {
             // The height is the prior's: azimuths carry none, and the prior keeps its variance bounded.
             #expect(abs(nearest.state.mean[2] - 100) < 60 && nearest.state.covariance[2, 2] <= 100 * 100 + 1e-6)
         }
+        // An initiator given with its own height prior: tracks start and are held at that height.
+        var high = TrackerSettings()
+        high.initiation.passive.heightMetres = 300
+        var components = TrackerComponents(settings: TrackerSettings())
+        components.passiveInitiator = PassiveInitiator(settings: high)
+        var given = MultiTargetTracker(settings: TrackerSettings(), components: components, sensors: run.sensors)
+        var lastGiven: TrackerStep?
+        for scan in run.scans { lastGiven = given.process(scan) ?? lastGiven }
+        let heights = (lastGiven?.tracks ?? []).map { $0.state.mean[2] }
+        #expect(heights.count == 2 && heights.allSatisfy { abs($0 - 300) < 60 }, "\(heights)")
         // Passive initiation off: the same scans give no track at all.
         var settings = TrackerSettings()
         settings.initiation.passive.enabled = false
