@@ -98,7 +98,7 @@ let package = Package(
         .target(
             name: "TestbedRuntime",
             dependencies: [
-                "ZeroMQ", "TelemetryModel", "TelemetryIngest", "ZeroMQIngest", "Geodesy", "Simulation", "Sapient", "Tracking", "SessionRecording", "MCAPCodec", "RunLog", "Reporting", "Evaluation",
+                "ZeroMQ", "TelemetryModel", "TelemetryIngest", "ZeroMQIngest", "Geodesy", "Simulation", "Sapient", "Tracking", "TrackingMath", "SessionRecording", "MCAPCodec", "RunLog", "Reporting", "Evaluation",
                 .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ]

@@ -4,6 +4,7 @@ import TelemetryIngest
 import ZeroMQIngest
 import TelemetryModel
 import Tracking
+import TrackingMath
 import ZeroMQ
 public import SessionRecording
 import Foundation

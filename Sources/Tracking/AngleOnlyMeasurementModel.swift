@@ -1,5 +1,6 @@
 // Sensors that measure angles alone (direction finders, cameras): the rays the passive initiator crosses.
 import TelemetryModel
+public import TrackingMath
 
 /// A line of sight from a sensor: the geometry of one angle-only measurement.
 public struct LineOfSight: Sendable {

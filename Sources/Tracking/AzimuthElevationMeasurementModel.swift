@@ -1,6 +1,7 @@
 // An EO/IR camera's measurement: azimuth and elevation of the line of sight, no range.
 public import TelemetryModel
 import Foundation
+public import TrackingMath
 
 /// An angle-only imager (an EO/IR camera): compass azimuth and elevation from the sensor's site.
 ///

@@ -1,4 +1,5 @@
 // The deleter role: when a confirmed track ends.
+import TrackingMath
 
 /// Why a confirmed track ended.
 public enum TrackDeletionReason: String, Sendable, Hashable, CaseIterable, Codable, CodingKeyRepresentable {

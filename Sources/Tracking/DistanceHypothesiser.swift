@@ -1,4 +1,5 @@
 // Gating by Mahalanobis distance, with a pre-gate that never changes the result.
+import TrackingMath
 
 /// The pairs whose Mahalanobis distance d = √(νᵀ S⁻¹ ν) is within the gate g, with a miss costing g
 /// (Stone Soup's `DistanceHypothesiser(Mahalanobis, missed_distance = g)`).
@@ -42,42 +43,41 @@ public struct DistanceHypothesiser: Hypothesiser {
 
         var candidates: [Int] = []
         var prediction = MeasurementPrediction()
-        // The tracks' states are read in place rather than copied (336 bytes each).
-        tracks.withUnsafeBufferPointer { tracks in
-            for t in tracks.indices {
-                let track = tracks.baseAddress! + t
-                candidates.removeAll(keepingCapacity: true)
-                candidates.append(contentsOf: unlocated)
-                if !located.isEmpty {
-                    let trackSpread = max(0, track.pointee.positionCovarianceTrace).squareRoot()
-                    let radius = 1.1 * gate * (trackSpread + largestSpread) + 1
-                    let east = track.pointee.mean[0]
-                    var lo = 0, hi = located.count
-                    while lo < hi {
-                        let mid = (lo + hi) / 2
-                        if located[mid].east < east - radius { lo = mid + 1 } else { hi = mid }
+        // The states are borrowed where they are, through the array's span: a copy of each is 336 bytes.
+        let tracks = tracks.span
+        for t in tracks.indices {
+            candidates.removeAll(keepingCapacity: true)
+            candidates.append(contentsOf: unlocated)
+            if !located.isEmpty {
+                let trackSpread = max(0, tracks[t].positionCovarianceTrace).squareRoot()
+                let radius = 1.1 * gate * (trackSpread + largestSpread) + 1
+                let center = tracks[t].position, east = center.x
+                var lo = 0, hi = located.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if located[mid].east < east - radius { lo = mid + 1 } else { hi = mid }
+                }
+                var k = lo
+                while k < located.count, located[k].east <= east + radius {
+                    let p = measurements[located[k].index].position!.point
+                    if abs(p[1] - center.y) <= radius, abs(p[2] - center.z) <= radius {
+                        candidates.append(located[k].index)
                     }
-                    var k = lo
-                    while k < located.count, located[k].east <= east + radius {
-                        let p = measurements[located[k].index].position!.point
-                        if abs(p[1] - track.pointee.mean[1]) <= radius, abs(p[2] - track.pointee.mean[2]) <= radius {
-                            candidates.append(located[k].index)
-                        }
-                        k += 1
-                    }
-                    candidates.sort()
+                    k += 1
                 }
-                guard !candidates.isEmpty, updater.predictMeasurement(at: track, model: model, into: &prediction) else {
-                    gating.predictions.append(nil)
-                    continue
-                }
-                for index in candidates {
-                    let innovation = model.residual(measurements[index].value, prediction.mean)
-                    let distance = prediction.squaredMahalanobis(innovation).squareRoot()
-                    if distance <= gate { gating.pairs.append(Hypothesis(track: t, measurement: index, distance: distance)) }
-                }
-                gating.predictions.append(prediction)
+                candidates.sort()
             }
+            guard !candidates.isEmpty, updater.predictMeasurement(tracks[t], model: model, into: &prediction) else {
+                gating.predictions.append(nil)
+                continue
+            }
+            let predicted = prediction.mean
+            for index in candidates {
+                let innovation = model.residual(measurements[index].value, predicted)
+                let distance = prediction.squaredMahalanobis(innovation).squareRoot()
+                if distance <= gate { gating.pairs.append(Hypothesis(track: t, measurement: index, distance: distance)) }
+            }
+            gating.predictions.append(prediction)
         }
         return gating
     }

@@ -1,6 +1,7 @@
 // What a sensor measures of a target's state: the measurement models.
 public import TelemetryModel
 import Foundation
+public import TrackingMath
 
 /// z = h(x) + v, v ~ N(0, R): how one sensor sees a target.
 ///

@@ -1,5 +1,6 @@
 // The tracker: runs the components it is given, one step per sensor scan.
 import TelemetryModel
+import TrackingMath
 
 /// A centralised multi-sensor, multi-target tracker (Stone Soup's `MultiTargetTracker` with a
 /// `MultiMeasurementInitiator`).

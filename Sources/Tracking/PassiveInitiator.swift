@@ -1,6 +1,7 @@
 // Tracks from angle-only sensors: where the lines of sight of several direction finders or cameras cross.
 public import TelemetryModel
 import Foundation
+import TrackingMath
 
 /// Starts tentative tracks from the lines of sight of angle-only sensors (RF direction finders,
 /// EO/IR cameras), which one at a time fix no position.
@@ -335,11 +336,11 @@ extension TrackEstimate {
     /// Returns whether it applied.
     @discardableResult
     mutating func constrainHeight(to height: Double, variance: Double) -> Bool {
-        guard combined.covariance[2, 2] > variance else { return false }
+        guard combined.heightVariance > variance else { return false }
         for j in 0..<modeCount {
-            var state = modes[j]
+            var state = mode(j)
             state.correctHeight(to: height, variance: variance)
-            modes[j] = state
+            setMode(j, state)
         }
         recombine()
         return true
@@ -349,18 +350,20 @@ extension TrackEstimate {
 extension GaussianState {
     /// The Kalman update with z = U (H = [0 0 1 0 0 0]) and R = `variance`.
     mutating func correctHeight(to height: Double, variance: Double) {
-        let s = covariance[2, 2] + variance
+        var x = mean, p = covariance
+        let s = p[2, 2] + variance
         guard s > 0, s.isFinite else { return }
         var gain = StateVector(), row = StateVector()
         for i in 0..<6 {
-            gain[i] = covariance[i, 2] / s
-            row[i] = covariance[2, i]
+            gain[i] = p[i, 2] / s
+            row[i] = p[2, i]
         }
-        let innovation = height - mean[2]
+        let innovation = height - x[2]
         for i in 0..<6 {
-            mean[i] += gain[i] * innovation
-            for j in 0..<6 { covariance[i, j] -= gain[i] * row[j] }
+            x[i] += gain[i] * innovation
+            for j in 0..<6 { p[i, j] -= gain[i] * row[j] }
         }
-        covariance = covariance.symmetrised
+        mean = x
+        covariance = p.symmetrised
     }
 }

@@ -1,5 +1,6 @@
 // Moving a track's belief forward in time.
 public import TelemetryModel
+import TrackingMath
 
 /// Predicts a track's estimate to a later time.
 ///
@@ -19,8 +20,8 @@ public protocol Predictor: Sendable {
 public struct PredictionStep: Sendable {
     /// Δt, seconds.
     public let dt: Double
-    /// The modes' motions, in mode order. In an array rather than inline: the prediction reads them in
-    /// place (`withMotions`), where an inline step passed by value was copied (648 bytes) for every track.
+    /// The modes' motions, in mode order. In an array rather than inline: an inline step passed by
+    /// value was copied (648 bytes) for every track.
     public let motions: [LinearMotion]
     /// The number of motions.
     public var motionCount: Int { motions.count }
@@ -36,13 +37,6 @@ public struct PredictionStep: Sendable {
         precondition((1...maximumMotionModes).contains(models.count))
         self.dt = dt
         motions = models.map { $0.motion(over: dt) }
-    }
-}
-
-extension PredictionStep {
-    /// Calls `body` with the motions in place.
-    func withMotions<T>(_ body: (UnsafePointer<LinearMotion>) -> T) -> T {
-        motions.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 }
 
@@ -127,8 +121,8 @@ public struct KalmanPredictor: Predictor {
 
     public func predict(_ estimate: inout TrackEstimate, with step: PredictionStep) {
         precondition(estimate.modeCount == 1, "a Kalman predictor moves single-mode estimates")
-        step.withMotions { motions in
-            withUnsafeMutablePointer(to: &estimate.modes) { LinearMotion.apply(motions, to: GaussianState.elements($0)) }
+        step.motions[0].storage.withElements { motion in
+            estimate.modeStorage.withMutableElements { LinearMotion.apply(motion, to: $0) }
         }
         estimate.recombine()
     }
@@ -168,23 +162,20 @@ public struct IMMPredictor: Predictor {
     public func predict(_ estimate: inout TrackEstimate, with step: PredictionStep) {
         let n = estimate.modeCount
         precondition(n == models.count && step.motionCount == n, "an IMM estimate has one mode per model")
-        let previous = estimate.modes
+        let previous = estimate.modeStorage
         let mu = estimate.modeProbabilities
         var c = InlineArray<3, Double>(repeating: 0)
         for j in 0..<n {
             for i in 0..<n { c[j] += pi[i * 3 + j] * mu[i] }
         }
-        step.withMotions { motions in
-            withUnsafePointer(to: previous) { previous in
-                withUnsafeMutablePointer(to: &estimate.modes) { modes in
-                    let source = GaussianState.elements(previous), target = GaussianState.elements(modes)
-                    for j in 0..<n {
-                        var weights = InlineArray<3, Double>(repeating: 0)
-                        for i in 0..<n { weights[i] = c[j] > 0 ? pi[i * 3 + j] * mu[i] / c[j] : (i == j ? 1 : 0) }
-                        let mode = target + j * GaussianState.elementCount
-                        GaussianState.mixture(into: mode, from: source, weights: weights, count: n)
-                        LinearMotion.apply(motions + j, to: mode)
-                    }
+        previous.withElements { source in
+            estimate.modeStorage.withMutableElements { target in
+                for j in 0..<n {
+                    var weights = InlineArray<3, Double>(repeating: 0)
+                    for i in 0..<n { weights[i] = c[j] > 0 ? pi[i * 3 + j] * mu[i] / c[j] : (i == j ? 1 : 0) }
+                    let mode = target + j * GaussianState.elementCount
+                    GaussianState.mixture(into: mode, from: source, weights: weights, count: n)
+                    step.motions[j].storage.withElements { LinearMotion.apply($0, to: mode) }
                 }
             }
         }

@@ -1,5 +1,6 @@
 // Confirmed tracks as JSON: the track-file lines of the Stone Soup peer's format, and `json/tracks`.
 public import TelemetryModel
+import TrackingMath
 
 extension TrackOutput {
     /// The track as one `track` record, the line format `metrics_stonesoup.py` scores:
@@ -14,8 +15,9 @@ extension TrackOutput {
         w.field("t", Double(time.nanosecondsSinceEpoch) / 1e9)
         w.field("t_ns", time.nanosecondsSinceEpoch)
         if let epoch { w.field("t_rel", time.seconds(since: epoch), decimals: 9) }
-        w.field("enu", [state.mean[0], state.mean[1], state.mean[2]], decimals: 3)
-        w.field("vel", [state.mean[3], state.mean[4], state.mean[5]], decimals: 3)
+        let mean = state.mean
+        w.field("enu", [mean[0], mean[1], mean[2]], decimals: 3)
+        w.field("vel", [mean[3], mean[4], mean[5]], decimals: 3)
         w.field("status", updated ? "updated" : "coasted")
         w.field("sensor_id", sensorID)
         if let detectionID { w.field("det_id", detectionID) }

@@ -1,6 +1,7 @@
 // A sensor as the tracker knows it: its measurement model, and whether it can start tracks.
 public import TelemetryModel
 public import Geodesy
+import TrackingMath
 
 /// One sensor feeding the tracker.
 public struct TrackerSensor: Sendable {

@@ -1,5 +1,6 @@
 // How a target moves between two times: the tracker's motion models.
 import Foundation
+public import TrackingMath
 
 /// A linear-Gaussian motion model: x(t + Δt) = F(Δt) x(t) + w, w ~ N(0, Q(Δt)).
 ///
@@ -109,23 +110,64 @@ public struct CoordinatedTurnTransitionModel: TransitionModel, Codable, Hashable
 ///
 /// five 3 × 3 products instead of two 6 × 6 ones: the tracker predicts every mode of every track on
 /// every scan, and this was most of its time.
+///
+/// B, D and Q's per-axis terms live in one `Matrix<9, 3>`, the elements the kernel reads: B at 0, D at
+/// 9, then Q's position, cross and velocity terms at 18, 21 and 24.
 public struct LinearMotion: Sendable {
-    /// B: position change per unit of velocity (Δt I for constant velocity).
-    public var positionFromVelocity: Matrix<3, 3>
-    /// D: the velocity's transition (I for constant velocity, a rotation for a turn).
-    public var velocityFromVelocity: Matrix<3, 3>
-    /// Q.
-    public var noise: AxisNoise
+    /// B (rows 0 to 2), D (rows 3 to 5), Q's position, cross and velocity terms (rows 6, 7, 8).
+    package var storage: Matrix<9, 3>
 
     /// Creates a step.
     public init(positionFromVelocity: Matrix<3, 3>, velocityFromVelocity: Matrix<3, 3>, noise: AxisNoise) {
+        storage = Matrix()
         self.positionFromVelocity = positionFromVelocity
         self.velocityFromVelocity = velocityFromVelocity
         self.noise = noise
     }
 
+    /// B: position change per unit of velocity (Δt I for constant velocity).
+    public var positionFromVelocity: Matrix<3, 3> {
+        get { block(row: 0) }
+        set { setBlock(newValue, row: 0) }
+    }
+    /// D: the velocity's transition (I for constant velocity, a rotation for a turn).
+    public var velocityFromVelocity: Matrix<3, 3> {
+        get { block(row: 3) }
+        set { setBlock(newValue, row: 3) }
+    }
+    /// Q.
+    public var noise: AxisNoise {
+        get {
+            var q = AxisNoise()
+            for axis in 0..<3 {
+                q.position[axis] = storage[6, axis]
+                q.cross[axis] = storage[7, axis]
+                q.velocity[axis] = storage[8, axis]
+            }
+            return q
+        }
+        set {
+            for axis in 0..<3 {
+                storage[6, axis] = newValue.position[axis]
+                storage[7, axis] = newValue.cross[axis]
+                storage[8, axis] = newValue.velocity[axis]
+            }
+        }
+    }
+
+    private func block(row: Int) -> Matrix<3, 3> {
+        var m = Matrix<3, 3>()
+        storage.withElements { x in m.withMutableElements { $0.copy(from: x + row * 3, count: 9) } }
+        return m
+    }
+
+    private mutating func setBlock(_ m: Matrix<3, 3>, row: Int) {
+        storage.withMutableElements { x in m.withElements { (x + row * 3).copy(from: $0, count: 9) } }
+    }
+
     /// Q as a full matrix.
     public var noiseCovariance: StateCovariance {
+        let noise = noise
         var q = StateCovariance()
         for axis in 0..<3 {
             q[axis, axis] = noise.position[axis]
@@ -138,11 +180,12 @@ public struct LinearMotion: Sendable {
 
     /// F as a full matrix.
     public var transition: StateCovariance {
+        let b = positionFromVelocity, d = velocityFromVelocity
         var f = StateCovariance.identity
         for i in 0..<3 {
             for j in 0..<3 {
-                f[i, j + 3] = positionFromVelocity[i, j]
-                f[i + 3, j + 3] = velocityFromVelocity[i, j]
+                f[i, j + 3] = b[i, j]
+                f[i + 3, j + 3] = d[i, j]
             }
         }
         return f
@@ -150,26 +193,24 @@ public struct LinearMotion: Sendable {
 
     /// x⁻ = F x, P⁻ = F P Fᵀ + Q, exactly symmetric (only the upper triangle is computed).
     public func apply(to state: inout GaussianState) {
-        withUnsafePointer(to: self) { motion in
-            withUnsafeMutablePointer(to: &state) { Self.apply(motion, to: GaussianState.elements($0)) }
+        storage.withElements { motion in
+            state.storage.withMutableElements { Self.apply(motion, to: $0) }
         }
     }
 
-    /// `apply(to:)` of the motion at `motion` on a state's 42 doubles (`GaussianState.elements`), in place.
+    /// `apply(to:)` of the motion whose elements (`storage`) are `motion`, on a state's 42 elements
+    /// (`GaussianState.storage`), in place.
     ///
-    /// Written on raw doubles with the operations of the block formulas above, in the same order as
+    /// Written on elements with the operations of the block formulas above, in the same order as
     /// `Matrix` arithmetic would do them (each product's sums from zero, k ascending), so the result is
     /// bit for bit the same; the matrix form spent more time in its temporaries and calls than in the
     /// arithmetic, and it runs for every mode of every track on every scan.
-    static func apply(_ motion: UnsafePointer<LinearMotion>, to x: UnsafeMutablePointer<Double>) {
-        precondition(Self.elementsAreContiguous)
-        // B, D, then Q's position, cross and velocity terms: 27 doubles (see `elementsAreContiguous`).
-        let b = GaussianState.elements(motion), d = b + 9
-        let qp = b + 18, qc = b + 21, qv = b + 24
-        let p = x + 6   // P, row-major
-        var scratch = InlineArray<45, Double>(repeating: 0)
-        withUnsafeMutablePointer(to: &scratch) { scratch in
-            let t = GaussianState.elements(scratch)
+    static func apply(_ motion: MatrixElements, to x: MutableMatrixElements) {
+        let b = motion, d = motion + 9
+        let qp = motion + 18, qc = motion + 21, qv = motion + 24
+        let p = x + GaussianState.covarianceOffset   // P, row-major
+        var scratch = Matrix<15, 3>()
+        scratch.withMutableElements { t in
             // m = B Pvv, bPvp = B Ppvᵀ (Ppv[j, k] = p[j * 6 + k + 3]), dPvv = D Pvv, sum = Ppv + m.
             let m = t, bPvp = t + 9, dPvv = t + 18, sum = t + 27, v = t + 36, bv = t + 39, vNext = t + 42
             for i in 0..<3 { v[i] = x[i + 3] }
@@ -208,14 +249,6 @@ public struct LinearMotion: Sendable {
                 }
             }
         }
-    }
-
-    /// Whether a `LinearMotion` is 27 contiguous doubles (B, D, Q's position, cross and velocity
-    /// terms), as `apply(to:)` reads it.
-    static var elementsAreContiguous: Bool {
-        MemoryLayout<LinearMotion>.size == 27 * MemoryLayout<Double>.size
-            && MemoryLayout<LinearMotion>.offset(of: \.velocityFromVelocity) == 9 * MemoryLayout<Double>.size
-            && MemoryLayout<LinearMotion>.offset(of: \.noise) == 18 * MemoryLayout<Double>.size
     }
 }
 

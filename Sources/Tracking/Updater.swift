@@ -1,22 +1,37 @@
 // Correcting a track's belief with a measurement.
 import Foundation
+public import TrackingMath
 
 /// A predicted measurement: what a sensor should see of a state, and how uncertain that is.
+///
+/// Its parts live in one `Matrix<19, 3>`, at the element offsets of `Layout`, so that the kernels that
+/// fill and use it (`ExtendedKalmanUpdater.predictMeasurement`, `correctSymmetric`) reach them as one
+/// run of elements.
 public struct MeasurementPrediction: Sendable {
-    /// ẑ.
-    public var mean: MeasurementVector
-    /// S = H P Hᵀ + R (or its unscented equivalent).
-    public var innovationCovariance: MeasurementCovariance
-    /// The lower Cholesky factor of S.
-    public var innovationFactor: MeasurementCovariance
-    /// Pxz = P Hᵀ (or its unscented equivalent).
-    public var crossCovariance: Matrix<6, 3>
-    /// H, for the Joseph-form update (`nil` for an unscented prediction).
-    public var jacobian: MeasurementJacobian?
+    /// Where each part starts among `storage`'s 57 elements (each row-major).
+    package enum Layout {
+        /// ẑ: 3.
+        package static let mean = 0
+        /// S: 3 × 3.
+        package static let innovationCovariance = 3
+        /// L: 3 × 3.
+        package static let innovationFactor = 12
+        /// Pxz: 6 × 3.
+        package static let crossCovariance = 21
+        /// H: 3 × 6.
+        package static let jacobian = 39
+    }
+
+    /// ẑ, S, L, Pxz and H, at `Layout`'s offsets.
+    package var storage: Matrix<19, 3>
+    /// Whether `storage` holds H.
+    package var hasJacobian: Bool
 
     /// Creates a prediction.
     public init(mean: MeasurementVector, innovationCovariance: MeasurementCovariance, innovationFactor: MeasurementCovariance,
                 crossCovariance: Matrix<6, 3>, jacobian: MeasurementJacobian?) {
+        storage = Matrix()
+        hasJacobian = false
         self.mean = mean
         self.innovationCovariance = innovationCovariance
         self.innovationFactor = innovationFactor
@@ -24,74 +39,113 @@ public struct MeasurementPrediction: Sendable {
         self.jacobian = jacobian
     }
 
-    /// The offsets, in doubles, of the fields read and written as raw doubles (`GaussianState.elements`)
-    /// by `ExtendedKalmanUpdater.predictMeasurement(at:model:into:)`: every field is doubles, so there is
-    /// no padding before the optional Jacobian's payload.
-    static var innovationCovarianceOffset: Int { MemoryLayout<MeasurementPrediction>.offset(of: \.innovationCovariance)! / 8 }
-    static var innovationFactorOffset: Int { MemoryLayout<MeasurementPrediction>.offset(of: \.innovationFactor)! / 8 }
-    static var crossCovarianceOffset: Int { MemoryLayout<MeasurementPrediction>.offset(of: \.crossCovariance)! / 8 }
-    static var jacobianOffset: Int { MemoryLayout<MeasurementPrediction>.offset(of: \.jacobian)! / 8 }
-
     /// A prediction of zeros, to be filled in by `Updater.predictMeasurement(_:model:into:)`.
     public init() {
-        self.init(mean: MeasurementVector(), innovationCovariance: MeasurementCovariance(),
-                  innovationFactor: MeasurementCovariance(), crossCovariance: Matrix(), jacobian: nil)
+        storage = Matrix()
+        hasJacobian = false
+    }
+
+    /// The R × C part at element `offset`.
+    private func part<let R: Int, let C: Int>(at offset: Int) -> Matrix<R, C> {
+        var out = Matrix<R, C>()
+        storage.withElements { x in
+            out.withMutableElements { $0.copy(from: x + offset, count: R * C) }
+        }
+        return out
+    }
+
+    private mutating func setPart<let R: Int, let C: Int>(_ value: Matrix<R, C>, at offset: Int) {
+        storage.withMutableElements { x in
+            value.withElements { (x + offset).copy(from: $0, count: R * C) }
+        }
+    }
+
+    /// ẑ.
+    public var mean: MeasurementVector {
+        get {
+            // Read on every gated pair and every update: three elements at fixed places, not a copy loop.
+            var z = MeasurementVector()
+            z[0] = storage[0, 0]
+            z[1] = storage[0, 1]
+            z[2] = storage[0, 2]
+            return z
+        }
+        set { setPart(newValue, at: Layout.mean) }
+    }
+    /// S = H P Hᵀ + R (or its unscented equivalent).
+    public var innovationCovariance: MeasurementCovariance {
+        get { part(at: Layout.innovationCovariance) }
+        set { setPart(newValue, at: Layout.innovationCovariance) }
+    }
+    /// The lower Cholesky factor of S.
+    public var innovationFactor: MeasurementCovariance {
+        get { part(at: Layout.innovationFactor) }
+        set { setPart(newValue, at: Layout.innovationFactor) }
+    }
+    /// Pxz = P Hᵀ (or its unscented equivalent).
+    public var crossCovariance: Matrix<6, 3> {
+        get { part(at: Layout.crossCovariance) }
+        set { setPart(newValue, at: Layout.crossCovariance) }
+    }
+    /// H, for the Joseph-form update (`nil` for an unscented prediction).
+    public var jacobian: MeasurementJacobian? {
+        get { hasJacobian ? part(at: Layout.jacobian) : nil }
+        set {
+            hasJacobian = newValue != nil
+            setPart(newValue ?? MeasurementJacobian(), at: Layout.jacobian)
+        }
     }
 
     /// The squared Mahalanobis distance of an innovation ν: νᵀ S⁻¹ ν = |L⁻¹ ν|².
     /// (`innovationFactor.forwardSubstitute(innovation).squaredNorm`, written out on scalars with the
     /// same operations: it runs for every gated pair.)
-    @inlinable public func squaredMahalanobis(_ innovation: MeasurementVector) -> Double {
-        let l = innovationFactor
-        let y0 = innovation[0] / l[0, 0]
-        let y1 = (innovation[1] - l[1, 0] * y0) / l[1, 1]
-        let y2 = (innovation[2] - l[2, 0] * y0 - l[2, 1] * y1) / l[2, 2]
+    @inline(__always)
+    public func squaredMahalanobis(_ innovation: MeasurementVector) -> Double {
+        // L's element (i, j) is storage element 12 + 3 i + j: row 4 + i, column j.
+        let y0 = innovation[0] / storage[4, 0]
+        let y1 = (innovation[1] - storage[5, 0] * y0) / storage[5, 1]
+        let y2 = (innovation[2] - storage[6, 0] * y0 - storage[6, 1] * y1) / storage[6, 2]
         return 0 + y0 * y0 + y1 * y1 + y2 * y2
     }
 
-    /// The symmetric-form Kalman correction in place on a state's 42 doubles (`GaussianState.elements`):
+    /// The symmetric-form Kalman correction in place on a state's 42 elements (`GaussianState.storage`):
     /// K = Pxz S⁻¹, x⁺ = x + K ν, P⁺ = sym(P − K Pxzᵀ).
     ///
     /// The same operations in the same order as the matrix form (`choleskySolve`, then the products,
-    /// each sum starting from zero), so the result is bit for bit the same. It is written on raw
-    /// doubles because the matrix form's temporaries and calls cost more than its arithmetic, and an
-    /// element of a `Matrix` read by a variable row index copies the whole row first.
-    func correctSymmetric(_ x: UnsafeMutablePointer<Double>, innovation: MeasurementVector) {
+    /// each sum starting from zero), so the result is bit for bit the same. It is written on elements
+    /// because the matrix form's temporaries and calls cost more than its arithmetic, and an element
+    /// of a `Matrix` read by a variable row index copies the whole row first.
+    func correctSymmetric(_ x: MutableMatrixElements, innovation v: MeasurementVector) {
         var gainStorage = Matrix<6, 3>()
-        withUnsafePointer(to: innovationFactor) { factor in
-            withUnsafePointer(to: crossCovariance) { cross in
-                withUnsafePointer(to: innovation) { innovation in
-                    withUnsafeMutablePointer(to: &gainStorage) { gainPointer in
-                        let l = GaussianState.elements(factor), pxz = GaussianState.elements(cross)
-                        let v = GaussianState.elements(innovation), gain = GaussianState.elements(gainPointer)
-                        let l00 = l[0], l10 = l[3], l11 = l[4], l20 = l[6], l21 = l[7], l22 = l[8]
-                        let v0 = v[0], v1 = v[1], v2 = v[2]
-                        for r in 0..<6 {
-                            // Row r of K solves S k = row r of Pxz: L y = b forward, then Lᵀ k = y back.
-                            let y0 = pxz[r * 3] / l00
-                            let y1 = (pxz[r * 3 + 1] - l10 * y0) / l11
-                            let y2 = (pxz[r * 3 + 2] - l20 * y0 - l21 * y1) / l22
-                            let k2 = y2 / l22
-                            let k1 = (y1 - l21 * k2) / l11
-                            let k0 = (y0 - l10 * k1 - l20 * k2) / l00
-                            gain[r * 3] = k0
-                            gain[r * 3 + 1] = k1
-                            gain[r * 3 + 2] = k2
-                            x[r] = x[r] + (0 + k0 * v0 + k1 * v1 + k2 * v2)
-                        }
-                        let p = x + 6
-                        for i in 0..<6 {
-                            let k0 = gain[i * 3], k1 = gain[i * 3 + 1], k2 = gain[i * 3 + 2]
-                            let c0 = pxz[i * 3], c1 = pxz[i * 3 + 1], c2 = pxz[i * 3 + 2]
-                            p[i * 6 + i] = p[i * 6 + i] - (0 + k0 * c0 + k1 * c1 + k2 * c2)
-                            for j in (i + 1)..<6 {
-                                let upper = p[i * 6 + j] - (0 + k0 * pxz[j * 3] + k1 * pxz[j * 3 + 1] + k2 * pxz[j * 3 + 2])
-                                let lower = p[j * 6 + i] - (0 + gain[j * 3] * c0 + gain[j * 3 + 1] * c1 + gain[j * 3 + 2] * c2)
-                                let m = 0.5 * (upper + lower)
-                                p[i * 6 + j] = m
-                                p[j * 6 + i] = m
-                            }
-                        }
+        let v0 = v[0], v1 = v[1], v2 = v[2]
+        storage.withElements { parts in
+            gainStorage.withMutableElements { gain in
+                let l = parts + Layout.innovationFactor, pxz = parts + Layout.crossCovariance
+                let l00 = l[0], l10 = l[3], l11 = l[4], l20 = l[6], l21 = l[7], l22 = l[8]
+                for r in 0..<6 {
+                    // Row r of K solves S k = row r of Pxz: L y = b forward, then Lᵀ k = y back.
+                    let y0 = pxz[r * 3] / l00
+                    let y1 = (pxz[r * 3 + 1] - l10 * y0) / l11
+                    let y2 = (pxz[r * 3 + 2] - l20 * y0 - l21 * y1) / l22
+                    let k2 = y2 / l22
+                    let k1 = (y1 - l21 * k2) / l11
+                    let k0 = (y0 - l10 * k1 - l20 * k2) / l00
+                    gain[r * 3] = k0
+                    gain[r * 3 + 1] = k1
+                    gain[r * 3 + 2] = k2
+                    x[r] = x[r] + (0 + k0 * v0 + k1 * v1 + k2 * v2)
+                }
+                let p = x + GaussianState.covarianceOffset
+                for i in 0..<6 {
+                    let k0 = gain[i * 3], k1 = gain[i * 3 + 1], k2 = gain[i * 3 + 2]
+                    let c0 = pxz[i * 3], c1 = pxz[i * 3 + 1], c2 = pxz[i * 3 + 2]
+                    p[i * 6 + i] = p[i * 6 + i] - (0 + k0 * c0 + k1 * c1 + k2 * c2)
+                    for j in (i + 1)..<6 {
+                        let upper = p[i * 6 + j] - (0 + k0 * pxz[j * 3] + k1 * pxz[j * 3 + 1] + k2 * pxz[j * 3 + 2])
+                        let lower = p[j * 6 + i] - (0 + gain[j * 3] * c0 + gain[j * 3 + 1] * c1 + gain[j * 3 + 2] * c2)
+                        let m = 0.5 * (upper + lower)
+                        p[i * 6 + j] = m
+                        p[j * 6 + i] = m
                     }
                 }
             }
@@ -101,7 +155,8 @@ public struct MeasurementPrediction: Sendable {
     /// log N(ν; 0, S) over the model's `dimension` used elements (the padding adds log 1 = 0).
     public func logLikelihood(_ innovation: MeasurementVector, dimension: Int) -> Double {
         var logDeterminant = 0.0
-        for i in 0..<3 { logDeterminant += 2 * log(innovationFactor[i, i]) }
+        // L's diagonal: storage elements 12, 16 and 20.
+        for i in 0..<3 { logDeterminant += 2 * log(storage[4 + i, i]) }
         return -0.5 * (squaredMahalanobis(innovation) + logDeterminant + Double(dimension) * log(2 * .pi))
     }
 }
@@ -126,11 +181,6 @@ public protocol Updater: Sendable {
     /// unspecified) when it is degenerate. For the loops that predict a measurement of every track or
     /// mode: an optional 464-byte result was copied several times on its way out.
     func predictMeasurement(_ state: GaussianState, model: any MeasurementModel, into prediction: inout MeasurementPrediction) -> Bool
-    /// `predictMeasurement(_:model:into:)` of the state at `state`, read in place: for the loops over
-    /// the modes of an estimate and the tracks of a scan, where passing the state by value copied it
-    /// (336 bytes) for every prediction.
-    func predictMeasurement(at state: UnsafePointer<GaussianState>, model: any MeasurementModel,
-                            into prediction: inout MeasurementPrediction) -> Bool
 }
 
 extension Updater {
@@ -139,11 +189,6 @@ extension Updater {
         guard let result = predictMeasurement(state, model: model) else { return false }
         prediction = result
         return true
-    }
-
-    public func predictMeasurement(at state: UnsafePointer<GaussianState>, model: any MeasurementModel,
-                                   into prediction: inout MeasurementPrediction) -> Bool {
-        predictMeasurement(state.pointee, model: model, into: &prediction)
     }
 
     /// The estimate after measurement `z`.
@@ -165,27 +210,29 @@ extension Updater {
                        requireFinite: Bool) -> Bool {
         if estimate.modeCount == 1 {
             var state = estimate.combined
-            withUnsafeMutablePointer(to: &state) {
-                Self.correct(GaussianState.elements($0), z: z, model: model, prediction: combinedPrediction, form: form)
+            state.storage.withMutableElements {
+                Self.correct($0, z: z, model: model, prediction: combinedPrediction, form: form)
             }
             if requireFinite && !state.isFinite { return false }
             estimate.setState(state)
             return true
         }
-        // The modes and their mixture are corrected in place, through pointers: reading a `GaussianState`
-        // out of the `InlineArray` by a variable index copies it (336 bytes), and copies were a good part
-        // of the update's time. The prediction is kept aside to restore when the result is not finite.
+        // The modes and their mixture are corrected in place, on their elements: copies of whole states
+        // were a good part of the update's time. The prediction is kept aside to restore when the result
+        // is not finite.
         let n = estimate.modeCount, prior = estimate.modeProbabilities
-        let predictedModes = estimate.modes, predictedCombined = estimate.combined
+        let predictedModes = estimate.modeStorage, predictedCombined = estimate.combined
         var probabilities = prior
-        let finite = estimate.withModes { states, combined in
+        let finite = estimate.withModes { modes, combined in
             var logWeights = InlineArray<3, Double>(repeating: -.infinity)
             var prediction = MeasurementPrediction()
             for j in 0..<n {
-                guard prior[j] > 0, predictMeasurement(at: states + j, model: model, into: &prediction) else { continue }
+                let mode = modes + j * GaussianState.elementCount
+                guard prior[j] > 0,
+                      predictMeasurement(GaussianState(elements: mode.readOnly), model: model, into: &prediction) else { continue }
                 let innovation = model.residual(z, prediction.mean)
                 logWeights[j] = log(prior[j]) + prediction.logLikelihood(innovation, dimension: model.dimension)
-                Self.correct(GaussianState.elements(states + j), z: z, model: model, prediction: prediction, form: form)
+                Self.correct(mode, z: z, model: model, prediction: prediction, form: form)
             }
             var largest = -Double.infinity
             for j in 0..<n { largest = max(largest, logWeights[j]) }
@@ -198,18 +245,19 @@ extension Updater {
                 for j in 0..<n { probabilities[j] /= total }
             } else {
                 // No mode could be updated: fall back to the single combined update of every mode.
-                for j in 0..<n {
-                    states[j] = predictedModes[j]
-                    Self.correct(GaussianState.elements(states + j), z: z, model: model, prediction: combinedPrediction, form: form)
+                predictedModes.withElements { predicted in
+                    for j in 0..<n {
+                        let offset = j * GaussianState.elementCount
+                        (modes + offset).copy(from: predicted + offset, count: GaussianState.elementCount)
+                        Self.correct(modes + offset, z: z, model: model, prediction: combinedPrediction, form: form)
+                    }
                 }
             }
-            GaussianState.mixture(into: GaussianState.elements(combined), from: GaussianState.elements(UnsafePointer(states)),
-                                  weights: probabilities, count: n)
-            return GaussianState.isFinite(GaussianState.elements(UnsafePointer(combined)))
+            GaussianState.mixture(into: combined, from: modes.readOnly, weights: probabilities, count: n)
+            return GaussianState.isFinite(combined.readOnly)
         }
         if requireFinite && !finite {
-            estimate.modes = predictedModes
-            estimate.setCombined(predictedCombined)
+            estimate.restore(modes: predictedModes, combined: predictedCombined)
             return false
         }
         estimate.modeProbabilities = probabilities
@@ -220,34 +268,32 @@ extension Updater {
     static func correct(_ state: GaussianState, z: MeasurementVector, model: any MeasurementModel,
                         prediction: MeasurementPrediction, form: CovarianceUpdateForm) -> GaussianState {
         var out = state
-        withUnsafeMutablePointer(to: &out) {
-            correct(GaussianState.elements($0), z: z, model: model, prediction: prediction, form: form)
-        }
+        out.storage.withMutableElements { correct($0, z: z, model: model, prediction: prediction, form: form) }
         return out
     }
 
-    /// `correct(_:z:model:prediction:form:)` in place on a state's 42 doubles (`GaussianState.elements`).
-    static func correct(_ x: UnsafeMutablePointer<Double>, z: MeasurementVector, model: any MeasurementModel,
+    /// `correct(_:z:model:prediction:form:)` in place on a state's 42 elements (`GaussianState.storage`).
+    static func correct(_ x: MutableMatrixElements, z: MeasurementVector, model: any MeasurementModel,
                         prediction: MeasurementPrediction, form: CovarianceUpdateForm) {
         let innovation = model.residual(z, prediction.mean)
         if form == .joseph, let h = prediction.jacobian {
-            let state = UnsafeMutableRawPointer(x).assumingMemoryBound(to: GaussianState.self)
+            let state = GaussianState(elements: x.readOnly)
             let gain = prediction.innovationFactor.choleskySolve(prediction.crossCovariance.transposed).transposed
-            let mean = state.pointee.mean + gain * innovation
+            let mean = state.mean + gain * innovation
             let a = StateCovariance.identity - gain * h
-            let covariance = a * state.pointee.covariance * a.transposed + gain * model.noiseCovariance * gain.transposed
-            state.pointee = GaussianState(mean: mean, covariance: covariance.symmetrised)
+            let covariance = a * state.covariance * a.transposed + gain * model.noiseCovariance * gain.transposed
+            GaussianState(mean: mean, covariance: covariance.symmetrised).write(to: x)
             return
         }
         prediction.correctSymmetric(x, innovation: innovation)
     }
 }
 
-/// `Matrix.choleskyFactor` of a 3 × 3 matrix on raw doubles (row-major), with the same operations in
-/// the same order. Writes the lower factor into `l` (whose upper triangle must be zero) and returns
-/// whether the matrix is positive definite (and finite).
+/// `Matrix.choleskyFactor` of a 3 × 3 matrix on elements (row-major), with the same operations in the
+/// same order. Writes the lower factor into `l` (whose upper triangle must be zero) and returns whether
+/// the matrix is positive definite (and finite).
 @inline(__always)
-func choleskyFactor3(_ a: UnsafePointer<Double>, into l: UnsafeMutablePointer<Double>) -> Bool {
+func choleskyFactor3(_ a: MatrixElements, into l: MutableMatrixElements) -> Bool {
     for j in 0..<3 {
         var d = a[j * 3 + j]
         for k in 0..<j { d -= l[j * 3 + k] * l[j * 3 + k] }
@@ -281,23 +327,21 @@ public struct ExtendedKalmanUpdater: Updater {
     /// written in place by the model (`linearise(at:measurement:jacobian:)`).
     public func predictMeasurement(_ state: GaussianState, model: any MeasurementModel,
                                    into prediction: inout MeasurementPrediction) -> Bool {
-        withUnsafePointer(to: state) { predictMeasurement(at: $0, model: model, into: &prediction) }
-    }
-
-    public func predictMeasurement(at state: UnsafePointer<GaussianState>, model: any MeasurementModel,
-                                   into prediction: inout MeasurementPrediction) -> Bool {
-        if prediction.jacobian == nil { prediction.jacobian = MeasurementJacobian() }
-        model.linearise(at: state.pointee.mean, measurement: &prediction.mean, jacobian: &prediction.jacobian!)
+        var z = MeasurementVector(), h = MeasurementJacobian()
+        model.linearise(at: state.mean, measurement: &z, jacobian: &h)
         let noise = model.noiseCovariance
-        prediction.innovationFactor = MeasurementCovariance()
-        return withUnsafePointer(to: noise) { noise in
-            withUnsafeMutablePointer(to: &prediction) { prediction in
-                let out = GaussianState.elements(prediction)
-                let p = GaussianState.elements(state) + 6
-                let h = out + MeasurementPrediction.jacobianOffset, s = out + MeasurementPrediction.innovationCovarianceOffset
-                Self.project(p, h, GaussianState.elements(noise), cross: out + MeasurementPrediction.crossCovarianceOffset,
-                             innovation: s)
-                return choleskyFactor3(s, into: out + MeasurementPrediction.innovationFactorOffset)
+        typealias Layout = MeasurementPrediction.Layout
+        return state.storage.withElements { x in
+            noise.withElements { r in
+                prediction.hasJacobian = true
+                return prediction.storage.withMutableElements { out in
+                    z.withElements { (out + Layout.mean).copy(from: $0, count: 3) }
+                    h.withElements { (out + Layout.jacobian).copy(from: $0, count: 18) }
+                    for i in 0..<9 { out[Layout.innovationFactor + i] = 0 }
+                    Self.project(x + GaussianState.covarianceOffset, (out + Layout.jacobian).readOnly, r,
+                                 cross: out + Layout.crossCovariance, innovation: out + Layout.innovationCovariance)
+                    return choleskyFactor3((out + Layout.innovationCovariance).readOnly, into: out + Layout.innovationFactor)
+                }
             }
         }
     }
@@ -310,8 +354,8 @@ public struct ExtendedKalmanUpdater: Updater {
     /// for bit. Any other H, or non-finite elements where the skipped products would be, takes the
     /// full sums.
     @inline(__always)
-    static func project(_ p: UnsafePointer<Double>, _ h: UnsafePointer<Double>, _ r: UnsafePointer<Double>,
-                        cross: UnsafeMutablePointer<Double>, innovation s: UnsafeMutablePointer<Double>) {
+    static func project(_ p: MatrixElements, _ h: MatrixElements, _ r: MatrixElements,
+                        cross: MutableMatrixElements, innovation s: MutableMatrixElements) {
         var zeroColumns = true
         for j in 0..<3 { for k in 3..<6 { zeroColumns = zeroColumns && h[j * 6 + k] == 0 } }
         // Pxz: P's velocity columns meet H's zero columns.
@@ -322,10 +366,10 @@ public struct ExtendedKalmanUpdater: Updater {
             zeroColumns = false
         }
         // S: Pxz's velocity rows meet H's zero columns.
-        if zeroColumns && allFinite(cross + 9, rows: 3, columns: 3, rowStride: 3) {
-            innovationCovariance(h, cross, r, into: s, terms: 3)
+        if zeroColumns && allFinite((cross + 9).readOnly, rows: 3, columns: 3, rowStride: 3) {
+            innovationCovariance(h, cross.readOnly, r, into: s, terms: 3)
         } else {
-            innovationCovariance(h, cross, r, into: s, terms: 6)
+            innovationCovariance(h, cross.readOnly, r, into: s, terms: 6)
         }
         for i in 0..<3 {
             for j in (i + 1)..<3 {
@@ -338,8 +382,8 @@ public struct ExtendedKalmanUpdater: Updater {
 
     /// Pxz = P Hᵀ over the first `terms` columns of P and H (a constant at each call, so the loops unroll).
     @inline(__always)
-    private static func crossCovariance(_ p: UnsafePointer<Double>, _ h: UnsafePointer<Double>,
-                                        into cross: UnsafeMutablePointer<Double>, terms: Int) {
+    private static func crossCovariance(_ p: MatrixElements, _ h: MatrixElements,
+                                        into cross: MutableMatrixElements, terms: Int) {
         for i in 0..<6 {
             for j in 0..<3 {
                 var sum = 0.0
@@ -351,8 +395,8 @@ public struct ExtendedKalmanUpdater: Updater {
 
     /// S = H Pxz + R (before symmetrising) over the first `terms` columns of H and rows of Pxz.
     @inline(__always)
-    private static func innovationCovariance(_ h: UnsafePointer<Double>, _ cross: UnsafePointer<Double>,
-                                             _ r: UnsafePointer<Double>, into s: UnsafeMutablePointer<Double>, terms: Int) {
+    private static func innovationCovariance(_ h: MatrixElements, _ cross: MatrixElements,
+                                             _ r: MatrixElements, into s: MutableMatrixElements, terms: Int) {
         for i in 0..<3 {
             for j in 0..<3 {
                 var sum = 0.0
@@ -365,7 +409,7 @@ public struct ExtendedKalmanUpdater: Updater {
     /// Whether a `rows` × `columns` block at `x` is finite. Branch-free: y − y is +0 for a finite y and
     /// NaN otherwise, so the sum stays zero only when every element is finite.
     @inline(__always)
-    private static func allFinite(_ x: UnsafePointer<Double>, rows: Int, columns: Int, rowStride: Int) -> Bool {
+    private static func allFinite(_ x: MatrixElements, rows: Int, columns: Int, rowStride: Int) -> Bool {
         var sum = 0.0
         for i in 0..<rows { for j in 0..<columns { sum += x[i * rowStride + j] - x[i * rowStride + j] } }
         return sum == 0

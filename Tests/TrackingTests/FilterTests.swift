@@ -4,6 +4,7 @@ import Foundation
 import TelemetryModel
 import TestSupport
 @testable import Tracking
+import TrackingMath
 
 @Suite("Filters")
 struct FilterTests {

@@ -5,6 +5,7 @@ import Testing
 import TelemetryModel
 import TestSupport
 @testable import Tracking
+import TrackingMath
 
 @Suite("Passive sensors")
 struct PassiveTrackingTests {

@@ -4,6 +4,7 @@ import TelemetryModel
 import TestSupport
 import Testing
 @testable import Tracking
+import TrackingMath
 
 extension SeededGenerator {
     /// A standard normal draw (Box–Muller).

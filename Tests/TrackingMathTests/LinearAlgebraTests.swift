@@ -1,6 +1,6 @@
 // The fixed-size matrices.
 import Testing
-@testable import Tracking
+import TrackingMath
 
 @Suite("Linear algebra")
 struct LinearAlgebraTests {
@@ -26,5 +26,30 @@ struct LinearAlgebraTests {
         for i in 0..<3 { #expect(abs(back[i] - b[i]) < 1e-9) }
         #expect(Matrix<2, 2>([1, 2, 2, 1]).choleskyFactor == nil)
         #expect(Matrix<2, 2>([1, 0, 0, .nan]).choleskyFactor == nil)
+    }
+}
+
+@Suite("Matrix elements")
+struct MatrixElementsTests {
+    @Test("Elements are row-major and contiguous; a handle reads and writes the matrix it came from, and offsets")
+    func elements() {
+        var m = Matrix<3, 4>()
+        for i in 0..<3 { for j in 0..<4 { m[i, j] = Double(10 * i + j) } }
+        #expect(Matrix<3, 4>.isContiguous && Matrix<3, 4>.count == 12)
+        m.withElements { x in
+            #expect(x.count == 12)
+            for i in 0..<3 { for j in 0..<4 { #expect(x[i * 4 + j] == Double(10 * i + j)) } }
+            #expect((x + 5).count == 7 && (x + 5)[0] == 11)
+            #expect(x.pair(at: 6) == SIMD2(12, 13))
+        }
+        m.withMutableElements { x in
+            (x + 4)[1] = -1
+            x.setPair(SIMD2(7, 8), at: 10)
+            var source = Vector<2>()
+            source[0] = 100
+            source[1] = 200
+            source.withElements { x.copy(from: $0, count: 2) }
+        }
+        #expect(m[1, 1] == -1 && m[2, 2] == 7 && m[2, 3] == 8 && m[0, 0] == 100 && m[0, 1] == 200)
     }
 }

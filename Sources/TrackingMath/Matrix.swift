@@ -11,7 +11,7 @@ public struct Matrix<let R: Int, let C: Int>: Sendable {
     @usableFromInline var rows: InlineArray<R, InlineArray<C, Double>>
 
     /// A matrix with every element `value` (zero by default).
-    @inlinable public init(repeating value: Double = 0) {
+    @inlinable @inline(__always) public init(repeating value: Double = 0) {
         rows = .init(repeating: .init(repeating: value))
     }
 
