@@ -106,7 +106,7 @@ let package = Package(
         .executableTarget(
             name: "haechi",
             dependencies: [
-                "TestbedRuntime", "Simulation", "SessionRecording", "RunLog", "Reporting", "Evaluation",
+                "TestbedRuntime", "Simulation", "SessionRecording", "RunLog", "Reporting", "Evaluation", "TelemetryModel", "TelemetryIngest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -22,6 +22,28 @@ public struct RecordedFrame: Sendable {
     /// Who sent it, as the recording's `haechi/senders` messages say (`nil`: not known, or a
     /// recording made before senders were kept).
     public var sender: FrameSender?
+    /// The source its channel names (the topic of a decoded frame; an overflow channel's
+    /// `!overflow@<endpoint>`).
+    public var source: String = ""
+    /// Why the decode stage rejected it, from its `haechi/frame_flags` message (malformed frames).
+    public var rejectReason: String? = nil
+}
+
+/// One channel of a recording and how many messages it holds.
+public struct RecordedChannel: Sendable, Hashable {
+    /// The channel's ID, topic and message encoding.
+    public var id: UInt16
+    public var topic: String
+    public var messageEncoding: String
+    /// Its schema's name (`""` when schemaless).
+    public var schemaName: String
+    /// Its metadata (`source`, `endpoint`, `frames`, ... on a frame channel).
+    public var metadata: [String: String]
+    /// Messages on it, counted in the file.
+    public var messages: UInt64
+    /// The first and last messages' log times (ns), `nil` when it has none.
+    public var firstLogTime: UInt64?
+    public var lastLogTime: UInt64?
 }
 
 /// A Haechi recording opened for reading.
@@ -36,6 +58,10 @@ public final class RecordedSession {
     public let end: [String: String]?
     /// Whether the file ends with a footer (a finalised recording).
     public let isFinalised: Bool
+    /// The library the file's header names (`haechi recover` for a rebuilt file).
+    public let library: String
+    /// The file's size in bytes.
+    public var byteCount: Int { reader.byteCount }
     /// The first and last frames' receive times (ns), from the end metadata of a finalised recording.
     public var frameTimeRange: ClosedRange<UInt64>? {
         guard let first = end?["first_frame_ns"].flatMap(UInt64.init), let last = end?["last_frame_ns"].flatMap(UInt64.init),
@@ -57,9 +83,11 @@ public final class RecordedSession {
         reader = MCAPReader(source: source, options: MCAPReaderOptions(validateCRCs: true, lenient: !isFinalised))
         var run: RunProvenance?
         var end: [String: String]?
+        var library = ""
         var records = reader.records(descendIntoChunks: false)
         do throws(MCAPError) {
             while let record = try records.next() {
+                if case .header(let header) = record { library = header.library }
                 guard case .metadata(let metadata) = record else { continue }
                 if metadata.name == RecordingLayout.runMetadata { run = RunProvenance(metadata: metadata.metadata) }
                 if metadata.name == RecordingLayout.endMetadata { end = metadata.metadata }
@@ -73,19 +101,53 @@ public final class RecordedSession {
         }
         provenance = run
         self.end = end
+        self.library = library
+    }
 
+    /// Every channel with its message count, in channel-ID order, read through the whole file.
+    /// - Returns: the channels, and why reading stopped before the end (a file never finalised).
+    public func channels() throws(RecordingError) -> (channels: [RecordedChannel], stop: MCAPError?) {
+        var channels: [UInt16: RecordedChannel] = [:]
+        var schemas: [UInt16: String] = [:]
+        var records = reader.records(descendIntoChunks: true)
+        do throws(MCAPError) {
+            while let record = try records.next() {
+                switch record {
+                case .schema(let schema):
+                    schemas[schema.id] = schema.name
+                case .channel(let channel) where channels[channel.id] == nil:
+                    channels[channel.id] = RecordedChannel(id: channel.id, topic: channel.topic, messageEncoding: channel.messageEncoding,
+                                                           schemaName: schemas[channel.schemaID] ?? "", metadata: channel.metadata,
+                                                           messages: 0)
+                case .message(let message):
+                    guard var channel = channels[message.channelID] else { continue }
+                    channel.messages += 1
+                    channel.firstLogTime = min(channel.firstLogTime ?? message.logTime, message.logTime)
+                    channel.lastLogTime = max(channel.lastLogTime ?? message.logTime, message.logTime)
+                    channels[message.channelID] = channel
+                default:
+                    continue
+                }
+            }
+        } catch {
+            throw RecordingError(code: .unreadable, message: "\(path): \(error.message)", cause: error)
+        }
+        return (channels.values.sorted { $0.id < $1.id }, records.stopReason)
     }
 
     /// Calls `body` with every frame, in receive order, and with every line the live tracker
-    /// published (`tracks`), in order. Stops early when `body` returns `false`.
+    /// published (`tracks`), in order. Stops early when `body` returns `false`. With `reasons`, each
+    /// malformed frame carries the reason its flags message gives (`RecordedFrame.rejectReason`).
     /// - Returns: why reading stopped before the end, for a file never finalised.
     @discardableResult
-    public func forEachFrame(_ body: (RecordedFrame) -> Bool, tracks: ((String) -> Void)? = nil) throws(RecordingError) -> MCAPError? {
+    public func forEachFrame(reasons: Bool = false, _ body: (RecordedFrame) -> Bool,
+                             tracks: ((String) -> Void)? = nil) throws(RecordingError) -> MCAPError? {
         // `whole`: the messages hold every part (malformed, shed and overflow channels), not the payload alone.
         var channels: [UInt16: (kind: RecordingLayout.FrameKind, endpoint: Int, source: [UInt8], whole: Bool, slot: SenderKey)?] = [:]
         var tracksChannel: UInt16?
         var flagsChannel: UInt16?
         var flaggedBytes: Int?   // the last flags message's `bytes`, for the frame that follows it
+        var flaggedReason: String?   // and its `reason`
         var sendersChannel: UInt16?
         var senders: [SenderKey: FrameSender] = [:]
         var knownSenders: [UInt64: FrameSender] = [:]
@@ -114,6 +176,7 @@ public final class RecordedSession {
                     }
                     if message.channelID == flagsChannel {
                         flaggedBytes = RecordingLayout.flaggedPayloadBytes(message.data)
+                        flaggedReason = reasons ? RecordingLayout.flaggedReason(message.data) : nil
                         continue
                     }
                     if message.channelID == sendersChannel {
@@ -138,8 +201,11 @@ public final class RecordedSession {
                     let frame = RecordedFrame(receiveSequence: high | UInt64(message.sequence),
                                               receiveTime: Timestamp(nanosecondsSinceEpoch: Int64(clamping: message.logTime)),
                                               endpointIndex: info.endpoint, kind: info.kind, parts: parts, payloadBytes: flaggedBytes,
-                                              sender: senders.isEmpty ? nil : senders[info.slot])
+                                              sender: senders.isEmpty ? nil : senders[info.slot],
+                                              source: String(decoding: info.source, as: UTF8.self),
+                                              rejectReason: info.kind == .malformed ? flaggedReason : nil)
                     flaggedBytes = nil
+                    flaggedReason = nil
                     if !body(frame) { return nil }
                 default:
                     continue

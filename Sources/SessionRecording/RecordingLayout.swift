@@ -291,6 +291,14 @@ public enum RecordingLayout {
         return Array(w.json.utf8)
     }
 
+    /// The `reason` of a `haechi/frame_flags` message, if it names one (a file is input too: anything
+    /// but a short string is ignored).
+    public static func flaggedReason(_ flags: [UInt8]) -> String? {
+        guard flags.count < 4096, let object = try? JSONSerialization.jsonObject(with: Data(flags)) as? [String: Any],
+              let reason = object["reason"] as? String, reason.utf8.count <= 64 else { return nil }
+        return reason
+    }
+
     /// The `bytes` of a `haechi/frame_flags` message (a frame stored cut short), if it has them and
     /// they are a count (a file is input too: a negative or fractional value is ignored).
     public static func flaggedPayloadBytes(_ flags: [UInt8]) -> Int? {
