@@ -77,7 +77,9 @@ public final class RecordedSession {
         do {
             source = try MappedFile(path: path)
         } catch {
-            throw RecordingError(code: .unreadable, message: "cannot read \(path): \(error)")
+            // The mapping throws POSIX errors: their description is an error domain and a code.
+            let reason = (error as? POSIXError).map { String(cString: strerror($0.code.rawValue)).lowercased() } ?? "\(error)"
+            throw RecordingError(code: .unreadable, message: "cannot read \(path): \(reason)")
         }
         isFinalised = source.withUnsafeBytes { MCAPFileStatus.check($0) }.isFinalised
         reader = MCAPReader(source: source, options: MCAPReaderOptions(validateCRCs: true, lenient: !isFinalised))

@@ -18,7 +18,7 @@ struct ConfigNode {
         do {
             return try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw RuntimeError(code: .config, file: path, message: "cannot read the \(noun): \(error.localizedDescription)")
+            throw RuntimeError(code: .config, file: path, message: "cannot read the \(noun): \(RuntimeError.reason(error))")
         }
     }
 

@@ -100,7 +100,7 @@ public enum EvaluateRunner {
         do {
             try summaryJSON(summary).write(toFile: options.outputPath, atomically: true, encoding: .utf8)
         } catch {
-            throw RuntimeError(code: .io, file: options.outputPath, message: "cannot write the scores: \(error.localizedDescription)")
+            throw RuntimeError(code: .io, file: options.outputPath, message: "cannot write the scores: \(RuntimeError.reason(error))")
         }
         return summary
     }

@@ -180,7 +180,7 @@ public enum IngestRunner {
                                             recording: recorder.map { RecordingCounters(recorder: $0, finalised: false) })
                 // Atomic: a reader never sees half a summary. A failure here is not the run's: it is logged.
                 do { try interim.jsonText().write(toFile: path, atomically: true, encoding: .utf8) } catch {
-                    logger.warning("cannot write the interim summary \(path): \(error.localizedDescription)")
+                    logger.warning("cannot write the interim summary \(path): \(RuntimeError.reason(error))")
                 }
             }
         }
@@ -227,7 +227,7 @@ public enum IngestRunner {
             do {
                 try summary.jsonText().write(toFile: path, atomically: true, encoding: .utf8)
             } catch {
-                throw RuntimeError(code: .io, file: path, message: "cannot write the summary: \(error.localizedDescription)")
+                throw RuntimeError(code: .io, file: path, message: "cannot write the summary: \(RuntimeError.reason(error))")
             }
         }
         if reason == .failure, let failure = ingestor.failure {

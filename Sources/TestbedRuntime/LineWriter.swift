@@ -34,7 +34,7 @@ final class LineWriter {
         do {
             try handle.write(contentsOf: buffer)
         } catch {
-            throw RuntimeError(code: .io, file: path, message: "cannot write: \(error.localizedDescription)")
+            throw RuntimeError(code: .io, file: path, message: "cannot write: \(RuntimeError.reason(error))")
         }
         buffer.removeAll(keepingCapacity: true)
     }

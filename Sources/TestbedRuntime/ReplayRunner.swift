@@ -106,12 +106,7 @@ public struct ReplayCounters: Sendable, Encodable {
 public enum ReplayRunner {
     /// Replays `path`; returns the regenerated ingest summary.
     public static func run(path: String, options: ReplayOptions, logger: Logger) throws(RuntimeError) -> IngestSummary {
-        let session: RecordedSession
-        do {
-            session = try RecordedSession(path: path)
-        } catch {
-            throw RuntimeError(code: .io, file: path, message: error.message)
-        }
+        let session = try RecordingAccess.open(path)
         if !session.isFinalised {
             logger.warning("\(path) was never finalised: replaying up to its last complete chunk (haechi recover repairs it)")
         }
@@ -217,7 +212,7 @@ public enum ReplayRunner {
             do {
                 try summary.jsonText().write(toFile: path, atomically: true, encoding: .utf8)
             } catch {
-                throw RuntimeError(code: .io, file: path, message: "cannot write the summary: \(error.localizedDescription)")
+                throw RuntimeError(code: .io, file: path, message: "cannot write the summary: \(RuntimeError.reason(error))")
             }
         }
         return summary

@@ -19,7 +19,7 @@ final class ReportOutputFolder {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw RuntimeError(code: .io, file: path, message: "cannot write the report: cannot create the folder: \(error.localizedDescription)")
+            throw RuntimeError(code: .io, file: path, message: "cannot write the report: cannot create the folder: \(RuntimeError.reason(error))")
         }
     }
 
@@ -36,7 +36,7 @@ final class ReportOutputFolder {
                 try bytes.write(to: URL(fileURLWithPath: (staged.staging as NSString).appendingPathComponent(name)))
             } catch {
                 staged.discard()
-                throw RuntimeError(code: .io, file: path, message: "cannot write the report: \(error.localizedDescription)")
+                throw RuntimeError(code: .io, file: path, message: "cannot write the report: \(RuntimeError.reason(error))")
             }
         }
         return staged

@@ -64,7 +64,7 @@ public struct ReportPDFPrinter: Sendable {
             try html.write(to: input)
             _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         } catch {
-            throw RuntimeError(code: .io, file: folder.path, message: "cannot prepare the PDF of \(name): \(error.localizedDescription)")
+            throw RuntimeError(code: .io, file: folder.path, message: "cannot prepare the PDF of \(name): \(RuntimeError.reason(error))")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -76,7 +76,7 @@ public struct ReportPDFPrinter: Sendable {
         let finished = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in finished.signal() }
         do { try process.run() } catch {
-            throw RuntimeError(code: .io, file: executable, message: "cannot start Chromium to print \(name).pdf: \(error.localizedDescription)")
+            throw RuntimeError(code: .io, file: executable, message: "cannot start Chromium to print \(name).pdf: \(RuntimeError.reason(error))")
         }
         let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
         if finished.wait(timeout: .now() + seconds) == .timedOut {

@@ -280,7 +280,7 @@ public enum KeysRunner {
         guard written == bytes.count else { throw RuntimeError(code: .io, file: privatePath, message: "cannot write the key") }
         let publicPath = publicKeyPath(for: privatePath)
         do { try Data(publicText.utf8).write(to: URL(fileURLWithPath: publicPath)) } catch {
-            throw RuntimeError(code: .io, file: publicPath, message: "cannot write the public key: \(error.localizedDescription)")
+            throw RuntimeError(code: .io, file: publicPath, message: "cannot write the public key: \(RuntimeError.reason(error))")
         }
         return publicPath
     }

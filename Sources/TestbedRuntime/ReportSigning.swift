@@ -225,7 +225,7 @@ public enum SignRunner {
         defer { for name in order { try? FileManager.default.removeItem(atPath: staging(name)) } }
         for name in order {
             do { try outputs[name]!.write(to: URL(fileURLWithPath: staging(name))) } catch {
-                throw RuntimeError(code: .io, file: path(name), message: "cannot write the signed report: \(error.localizedDescription)")
+                throw RuntimeError(code: .io, file: path(name), message: "cannot write the signed report: \(RuntimeError.reason(error))")
             }
         }
         var entry: RunLogEntry?

@@ -1,4 +1,5 @@
 // The one error type of TestbedRuntime: a problem a person fixes in a file or on the command line.
+import Foundation
 
 /// An error in a configuration file or a run: it names the file, the line and the field.
 public struct RuntimeError: Error, Hashable, Sendable, CustomStringConvertible {
@@ -46,5 +47,34 @@ public struct RuntimeError: Error, Hashable, Sendable, CustomStringConvertible {
             location += ": "
         }
         return location + "error: " + (field.map { "\($0): " } ?? "") + message
+    }
+}
+
+extension RuntimeError {
+    /// Why a file operation failed, in plain words ("no such file or directory", "permission denied",
+    /// "no space left on device"), never an error domain and code: Foundation's descriptions of file
+    /// errors read "Error Domain=NSPOSIXErrorDomain Code=2" or "The operation could not be completed".
+    public static func reason(_ error: any Error) -> String {
+        func plain(_ code: Int32) -> String {
+            let text = String(cString: strerror(code))
+            return text.prefix(1).lowercased() + text.dropFirst()
+        }
+        if let posix = error as? POSIXError { return plain(posix.code.rawValue) }
+        let ns = error as NSError
+        if ns.domain == NSPOSIXErrorDomain { return plain(Int32(ns.code)) }
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return plain(Int32(underlying.code))
+        }
+        if ns.domain == NSCocoaErrorDomain {
+            switch ns.code {
+            case NSFileNoSuchFileError, NSFileReadNoSuchFileError: return plain(ENOENT)
+            case NSFileReadNoPermissionError, NSFileWriteNoPermissionError: return plain(EACCES)
+            case NSFileWriteOutOfSpaceError: return plain(ENOSPC)
+            case NSFileWriteVolumeReadOnlyError: return plain(EROFS)
+            case NSFileReadCorruptFileError, NSFileReadInapplicableStringEncodingError: return "not readable text (not UTF-8?)"
+            default: break
+            }
+        }
+        return ns.localizedDescription
     }
 }

@@ -30,7 +30,7 @@ public enum SessionFiles {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw RuntimeError(code: .io, file: directory, message: "cannot create the recordings folder: \(error.localizedDescription)")
+            throw RuntimeError(code: .io, file: directory, message: "cannot create the recordings folder: \(RuntimeError.reason(error))")
         }
         let base = runID(started: started)
         for attempt in 1...1000 {

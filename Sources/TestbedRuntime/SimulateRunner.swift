@@ -73,7 +73,7 @@ public enum SimulateRunner {
             do {
                 try summary.jsonText().write(toFile: path, atomically: true, encoding: .utf8)
             } catch {
-                throw RuntimeError(code: .io, file: path, message: "cannot write the summary: \(error.localizedDescription)")
+                throw RuntimeError(code: .io, file: path, message: "cannot write the summary: \(RuntimeError.reason(error))")
             }
         }
         return summary

@@ -13,7 +13,7 @@ struct TelemetryLineReader {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw RuntimeError(code: .io, file: path, message: "cannot read the \(noun): \(error.localizedDescription)")
+            throw RuntimeError(code: .io, file: path, message: "cannot read the \(noun): \(RuntimeError.reason(error))")
         }
         self.path = path
     }

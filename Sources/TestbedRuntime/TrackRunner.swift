@@ -56,7 +56,7 @@ public enum TrackRunner {
             do {
                 try (summary.jsonText() + "\n").write(toFile: summaryPath, atomically: true, encoding: .utf8)
             } catch {
-                throw RuntimeError(code: .io, file: summaryPath, message: "cannot write the summary: \(error.localizedDescription)")
+                throw RuntimeError(code: .io, file: summaryPath, message: "cannot write the summary: \(RuntimeError.reason(error))")
             }
         }
         return summary

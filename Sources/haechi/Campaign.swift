@@ -23,8 +23,11 @@ struct Campaign: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The run log, to find run ids.", valueName: "runlog.sqlite"))
     var log = "Replays/runlog.sqlite"
 
-    @Option(name: .long, help: ArgumentHelp("Also write the campaign as JSON here.", valueName: "file.json"))
+    @Option(name: [.short, .long], help: ArgumentHelp("Also write the campaign as JSON here.", valueName: "file.json"))
     var out: String?
+
+    @Flag(name: [.short, .long], help: "Print nothing but errors.")
+    var quiet = false
 
     func validate() throws {
         if targets.isEmpty { throw ValidationError("name at least one run") }
@@ -41,9 +44,9 @@ struct Campaign: ParsableCommand {
             do {
                 try summary.jsonText().write(toFile: out, atomically: true, encoding: .utf8)
             } catch {
-                throw RuntimeError(code: .io, file: out, message: "cannot write the campaign: \(error.localizedDescription)").reported()
+                throw RuntimeError(code: .io, file: out, message: "cannot write the campaign: \(RuntimeError.reason(error))").reported()
             }
         }
-        print(summary.text, terminator: "")
+        if !quiet { print(summary.text, terminator: "") }
     }
 }

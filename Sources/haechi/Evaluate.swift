@@ -21,19 +21,19 @@ struct Evaluate: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A recording whose truth to score against instead of a scenario's.", valueName: "file.mcap"))
     var recording: String?
 
-    @Option(name: .long, help: ArgumentHelp("A test plan whose evaluation settings to use (they replace --c, --p and --max-hold), so the figures equal haechi report's.", valueName: "plan.yaml"))
+    @Option(name: .long, help: ArgumentHelp("A test plan whose evaluation settings to use (they replace --cutoff, --order and --max-hold), so the figures equal haechi report's.", valueName: "plan.yaml"))
     var plan: String?
 
     @Option(name: .long, help: ArgumentHelp("The track file to score.", valueName: "tracks.jsonl"))
     var tracks: String
 
-    @Option(name: .long, help: ArgumentHelp("Where to write the scores.", valueName: "metrics.json"))
+    @Option(name: [.short, .long], help: ArgumentHelp("Where to write the scores.", valueName: "metrics.json"))
     var out: String
 
-    @Option(name: .customLong("c"), help: ArgumentHelp("OSPA and GOSPA cut-off, metres.", valueName: "metres"))
+    @Option(name: [.customLong("cutoff"), .customLong("c")], help: ArgumentHelp("OSPA and GOSPA cut-off c, metres.", valueName: "metres"))
     var cutoff: Double = 100
 
-    @Option(name: .customLong("p"), help: ArgumentHelp("OSPA and GOSPA order (at least 1).", valueName: "order"))
+    @Option(name: [.customLong("order"), .customLong("p")], help: ArgumentHelp("OSPA and GOSPA order p (at least 1).", valueName: "order"))
     var order: Double = 1
 
     @Option(name: .long, help: ArgumentHelp("hold: the latest track state, moved forward; none: only states on the grid.", valueName: "hold|none"))
@@ -42,13 +42,13 @@ struct Evaluate: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The oldest a track state may be and still count at a grid time.", valueName: "seconds"))
     var maxHold: Double = 2
 
-    @Flag(name: .long, help: "Print nothing at the end.")
+    @Flag(name: [.short, .long], help: "Print nothing at the end.")
     var quiet = false
 
     func validate() throws {
         guard (scenario == nil) != (recording == nil) else { throw ValidationError("give exactly one of --scenario and --recording") }
-        guard cutoff.isFinite && cutoff > 0 else { throw ValidationError("--c must be a positive number of metres") }
-        guard order.isFinite && order >= 1 else { throw ValidationError("--p must be a number of at least 1") }
+        guard cutoff.isFinite && cutoff > 0 else { throw ValidationError("--cutoff (--c) must be a positive number of metres") }
+        guard order.isFinite && order >= 1 else { throw ValidationError("--order (--p) must be a number of at least 1") }
         guard EvaluateRunner.Resampling(rawValue: resample) != nil else { throw ValidationError("--resample must be hold or none") }
         guard maxHold.isFinite && maxHold >= 0 else { throw ValidationError("--max-hold must be a number of seconds, at least 0") }
     }

@@ -48,7 +48,7 @@ struct Ingest: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also write the live tracker's track lines to this file.", valueName: "tracks.jsonl"))
     var tracksOut: String?
 
-    @Flag(name: .long, help: "Print no status line and no report.")
+    @Flag(name: [.short, .long], help: "Print no status line and no report.")
     var quiet = false
 
     func validate() throws {

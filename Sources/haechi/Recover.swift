@@ -19,10 +19,10 @@ struct Recover: ParsableCommand {
     @Argument(help: ArgumentHelp("The unfinished recording.", valueName: "file.mcap"))
     var file: String
 
-    @Option(name: .long, help: ArgumentHelp("Write the rebuilt recording here.", valueName: "out.mcap"))
+    @Option(name: [.short, .long], help: ArgumentHelp("Write the rebuilt recording here.", valueName: "out.mcap"))
     var out: String?
 
-    @Flag(name: .long, help: "Print nothing but errors.")
+    @Flag(name: [.short, .long], help: "Print nothing but errors.")
     var quiet = false
 
     func run() throws {

@@ -39,7 +39,7 @@ struct Replay: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write the regenerated ingest summary here.", valueName: "file.json"))
     var summary: String?
 
-    @Flag(name: .long, help: "Print no progress bar and no report.")
+    @Flag(name: [.short, .long], help: "Print no progress bar and no report.")
     var quiet = false
 
     func validate() throws {

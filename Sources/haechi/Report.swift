@@ -35,7 +35,7 @@ struct Report: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Comma-separated: html, json, md.", valueName: "formats"))
     var format = "html,json,md"
 
-    @Option(name: .long, help: ArgumentHelp("The output folder.", valueName: "dir"))
+    @Option(name: [.short, .long], help: ArgumentHelp("The output folder.", valueName: "dir"))
     var out: String
 
     @Option(name: .long, help: ArgumentHelp("The run log.", valueName: "runlog.sqlite"))
@@ -53,7 +53,7 @@ struct Report: ParsableCommand {
     @Flag(name: .long, help: "Also print each HTML report to an A4 PDF (report.<lang>.pdf, signed) with headless Chromium.")
     var pdf = false
 
-    @Flag(name: .long, help: "Print nothing but errors.")
+    @Flag(name: [.short, .long], help: "Print nothing but errors.")
     var quiet = false
 
     func validate() throws {
@@ -103,7 +103,7 @@ struct Keys: ParsableCommand {
                 key in Z85 (mode 0600, never overwritten, never in Replays/) and the public key beside it \
                 (.pub), printed for the configuration's curve.clients[].public_key. Reference: docs/security.md.
                 """)
-        @Option(name: .long, help: ArgumentHelp("The private key file (default: the range's key, ~/.config/haechi/range-signing.key, or $HAECHI_RANGE_KEY; required with --curve).", valueName: "file.key"))
+        @Option(name: [.short, .long], help: ArgumentHelp("The private key file (default: the range's key, ~/.config/haechi/range-signing.key, or $HAECHI_RANGE_KEY; required with --curve).", valueName: "file.key"))
         var out: String?
         @Flag(name: .long, help: "Make a CURVE key pair for ZeroMQ (an endpoint's server key, or a sender's client key).")
         var curve = false
@@ -164,7 +164,7 @@ struct Sign: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The range's key, which signs the run-log entry (default: ~/.config/haechi/range-signing.key).", valueName: "range.key"))
     var rangeKey: String?
 
-    @Flag(name: .long, help: "Print nothing but errors.")
+    @Flag(name: [.short, .long], help: "Print nothing but errors.")
     var quiet = false
 
     func run() throws {
@@ -212,7 +212,7 @@ struct Verify: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The run log, to find the recording and the report's entries.", valueName: "runlog.sqlite"))
     var log = "Replays/runlog.sqlite"
 
-    @Flag(name: .long, help: "Print nothing but errors.")
+    @Flag(name: [.short, .long], help: "Print nothing but errors.")
     var quiet = false
 
     func validate() throws {

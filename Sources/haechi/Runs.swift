@@ -49,17 +49,21 @@ struct Runs: ParsableCommand {
         var key: String?
         @Option(name: .long, help: ArgumentHelp("A checkpoint kept outside the log.", valueName: "checkpoint.json"))
         var checkpoint: String?
+        @Flag(name: [.short, .long], help: "Print only the problems found; the exit status says.")
+        var quiet = false
         func run() throws {
             let result: RunLogging.Verification
             do {
                 result = try RunLogging.verify(log: options.log, trustedKeyPath: key, checkpointPath: checkpoint)
             } catch { throw error.reported() }
             if result.problems.isEmpty {
+                if quiet { return }
                 print("run log \(options.log): \(result.entries) entries, chain intact, every recording matches its SHA-256")
                 for fact in result.facts { print("  \(fact)") }
                 return
             }
             for problem in result.problems { FileHandle.standardError.write(Data("haechi: \(options.log): \(problem)\n".utf8)) }
+            if quiet { throw ExitCode(1) }
             for fact in result.facts { print("  \(fact)") }
             print("run log \(options.log): \(result.problems.count) problem(s) in \(result.entries) entries: NOT intact")
             throw ExitCode(1)

@@ -52,7 +52,7 @@ struct Simulate: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write the JSON summary to this file.", valueName: "file.json"))
     var summary: String?
 
-    @Flag(name: .long, help: "Print nothing at the end.")
+    @Flag(name: [.short, .long], help: "Print nothing at the end.")
     var quiet = false
 
     func validate() throws {

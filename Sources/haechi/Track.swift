@@ -21,7 +21,7 @@ struct Track: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The scenario file.", valueName: "file.jsonl"))
     var scenario: String
 
-    @Option(name: .long, help: ArgumentHelp("Where to write the tracks.", valueName: "tracks.jsonl"))
+    @Option(name: [.short, .long], help: ArgumentHelp("Where to write the tracks.", valueName: "tracks.jsonl"))
     var out: String
 
     @Option(name: .long, help: ArgumentHelp("The tracker config (default: built-in, as Config/tracker.yaml).", valueName: "file.yaml"))
@@ -30,7 +30,7 @@ struct Track: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write the JSON summary to this file.", valueName: "file.json"))
     var summary: String?
 
-    @Flag(name: .long, help: "Print nothing at the end.")
+    @Flag(name: [.short, .long], help: "Print nothing at the end.")
     var quiet = false
 
     func run() throws {
