@@ -31,6 +31,10 @@ public enum SimulateRunner {
         var wire = SimulationWireRenderer(spec: spec)
         var file = ScenarioFileRenderer(spec: spec)
         var publisher = options.publish.isEmpty ? nil : try Publisher(options: options)
+        publisher?.onWaiting = { endpoint in
+            FileHandle.standardError.write(Data(("haechi simulate: nobody is receiving on \(endpoint) (a PUSH socket waits for a receiver; "
+                                                 + "start haechi ingest, or Ctrl-C to stop)\n").utf8))
+        }
         let writer = try options.writePath.map { (path) throws(RuntimeError) in try LineWriter(path: path, noun: "scenario file") }
 
         let clock = ContinuousClock()
@@ -63,12 +67,13 @@ public enum SimulateRunner {
         }
         try writer?.close()
         let elapsed = clock.now - started
+        let unheard = sent > 0 ? publisher?.unheardEndpoints() ?? [] : []
         if stopped { publisher?.abandon() }
         publisher = nil   // closes the sockets; their linger flushes what is queued
         let seconds = elapsed.inSeconds
         let summary = SimulateSummary(scenario: scenarioPath, spec: spec, speed: options.speed, wallSeconds: seconds,
                                       tally: options.publish.isEmpty ? SimulationTally() : wire.tally, sent: sent,
-                                      writtenLines: writer == nil ? 0 : file.lines, interrupted: stopped)
+                                      writtenLines: writer == nil ? 0 : file.lines, interrupted: stopped, unheard: unheard)
         if let path = options.summaryPath {
             do {
                 try summary.jsonText().write(toFile: path, atomically: true, encoding: .utf8)
@@ -85,11 +90,23 @@ public enum SimulateRunner {
     private final class Publisher {
         let context: ZMQContext
         var sockets = ZMQSocketGroup()
+        let subscribes: Bool
+        /// Per socket: its endpoint, and whether a receiver has shown itself (a subscription heard, or
+        /// a PUSH send accepted).
+        private(set) var endpoints: [String] = []
+        private(set) var heard: [Bool] = []
+        private var sendsSinceCheck = 0
+        /// Called once when a PUSH send has waited 2 s for a receiver.
+        var onWaiting: ((String) -> Void)?
+        private var warnedWaiting = false
 
         init(options: SimulateOptions) throws(RuntimeError) {
+            subscribes = options.socket == .pub
             do {
                 context = try ZMQContext()
-                let usesXPUB = options.socket == .pub && options.waitSubscribers != nil
+                // PUB is always XPUB: it sends the same, and it hears each subscription, so a run that
+                // published to nobody can say so (PUB drops what no subscriber asked for).
+                let usesXPUB = options.socket == .pub
                 for endpoint in options.publish {
                     let socket = try ZMQSocket(context: context, type: options.socket == .push ? .push : (usesXPUB ? .xpub : .pub))
                     try socket.setOption(.sendHighWaterMark, 1_000_000)
@@ -100,12 +117,15 @@ public enum SimulateRunner {
                     // of counting messages as published that sit in a queue to nobody.
                     if options.socket == .push { try socket.setOption(.immediate, 1) }
                     if options.bind { try socket.bind(endpoint) } else { try socket.connect(endpoint) }
+                    var subscribed = false
                     if usesXPUB, let wait = options.waitSubscribers {
                         // An XPUB socket hears each subscription: the first one means a subscriber is there.
                         _ = try socket.waitForInput(timeout: .milliseconds(Int(wait * 1000)))
-                        _ = try socket.receiveParts(blocking: false)
+                        subscribed = try socket.receiveParts(blocking: false) != nil
                     }
                     sockets.add(socket)
+                    endpoints.append(endpoint)
+                    heard.append(subscribed)
                 }
             } catch {
                 throw RuntimeError(code: .ingest, message: "cannot publish to \(options.publish.joined(separator: ", ")): \(error.message)")
@@ -116,19 +136,42 @@ public enum SimulateRunner {
         func send(_ message: WireMessage) throws(RuntimeError) -> Bool {
             let parts = [Array(message.topic.utf8), message.payload]
             do {
+                sendsSinceCheck += 1
+                let check = sendsSinceCheck >= 256
+                if check { sendsSinceCheck = 0 }
                 for index in 0..<sockets.count {
+                    var waits = 0
                     let stopped = try sockets.withSocket(at: index) { (socket) throws(ZMQError) -> Bool in
                         while try !socket.send(parts) {
                             if SignalTrap.stopSignal != nil { return true }
+                            waits += 1   // each failed send waited its 200 ms timeout
+                            if waits == 10, !warnedWaiting {
+                                warnedWaiting = true
+                                onWaiting?(endpoints[index])
+                            }
                         }
                         return false
                     }
                     if stopped { return true }
+                    if !subscribes { heard[index] = true } else if check || !heard[index] { try listen(index) }
                 }
                 return false
             } catch {
                 throw RuntimeError(code: .ingest, message: "publishing failed: \(error.message)")
             }
+        }
+
+        /// Reads the subscriptions an XPUB socket heard, without waiting.
+        private func listen(_ index: Int) throws(ZMQError) {
+            guard subscribes, !heard[index] else { return }
+            let got = try sockets.withSocket(at: index) { (socket) throws(ZMQError) -> Bool in try socket.receiveParts(blocking: false) != nil }
+            if got { heard[index] = true }
+        }
+
+        /// The endpoints no receiver showed itself on, checked once more now.
+        func unheardEndpoints() -> [String] {
+            for index in 0..<sockets.count { try? listen(index) }
+            return zip(endpoints, heard).filter { !$0.1 }.map(\.0)
         }
 
         /// After an interruption: close without waiting to flush.

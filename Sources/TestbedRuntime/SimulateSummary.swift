@@ -28,15 +28,19 @@ public struct SimulateSummary: Encodable, Sendable {
     /// Lines written with `--write`.
     public let writtenLines: UInt64
     let interrupted: Bool
+    /// Endpoints on which no receiver showed itself (no subscription heard on a PUB endpoint): what
+    /// was published there went to nobody.
+    public let unheardEndpoints: [String]
 
     enum CodingKeys: String, CodingKey {
         case format, scenario, seed, speed, topics, totals, detections, interrupted
+        case unheardEndpoints = "unheard_endpoints"
         case durationSeconds = "duration_s", wallSeconds = "wall_seconds", messagesPerSecond = "messages_per_second"
         case writtenLines = "written_lines", messagesSent = "messages_sent"
     }
 
     init(scenario: String, spec: ScenarioSpec, speed: SimulationSpeed, wallSeconds: Double, tally: SimulationTally,
-         sent: UInt64, writtenLines: UInt64, interrupted: Bool) {
+         sent: UInt64, writtenLines: UInt64, interrupted: Bool, unheard: [String] = []) {
         func records(_ r: [RecordKind: UInt64]) -> [String: UInt64] {
             Dictionary(uniqueKeysWithValues: r.map { ($0.key.rawValue, $0.value) })
         }
@@ -52,6 +56,7 @@ public struct SimulateSummary: Encodable, Sendable {
         detections = Detections(target: tally.targetDetections, clutter: tally.clutterDetections)
         self.writtenLines = writtenLines
         self.interrupted = interrupted
+        unheardEndpoints = unheard
     }
 
     /// The summary as pretty, key-sorted JSON text.
@@ -67,5 +72,11 @@ public struct SimulateSummary: Encodable, Sendable {
         }
         if writtenLines > 0 { text += "wrote \(writtenLines) lines\n" }
         return text
+    }
+
+    /// Warnings for a person: endpoints that published to nobody.
+    public var warnings: [String] {
+        unheardEndpoints.map { "nobody subscribed on \($0): what was published there went to no one (start the receiver first, "
+            + "or give --wait-subscribers)" }
     }
 }

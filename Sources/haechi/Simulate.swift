@@ -78,6 +78,7 @@ struct Simulate: ParsableCommand {
             let spec = try SimulateRunner.prepare(ScenarioConfiguration.load(path: scenario), options: options)
             let report = try SimulateRunner.run(spec: spec, scenarioPath: scenario, options: options)
             if !quiet { print(report.textReport, terminator: "") }
+            for warning in report.warnings { FileHandle.standardError.write(Data("haechi simulate: warning: \(warning)\n".utf8)) }
         } catch {
             throw error.reported()
         }

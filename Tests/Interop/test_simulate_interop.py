@@ -728,3 +728,37 @@ def test_simulate_speed_factor_paces_scenario_time(haechi_bin, tmp_path):
     assert float(summary["speed"]) == 10.0, summary["speed"]
     assert summary["wall_seconds"] >= 1.8, f"20 s of scenario at 10x took {summary['wall_seconds']} s"
     assert summary["totals"]["messages"] == len(capture.messages)
+
+
+def test_simulate_warns_when_nobody_listens(haechi_bin, tmp_path):
+    """A PUB endpoint with no subscriber: the run says so on stderr and in the summary. With a pyzmq
+    subscriber there (and --wait-subscribers), it does not."""
+    summary = tmp_path / "nobody.json"
+    args = [str(haechi_bin), "simulate", "--scenario", str(SCENARIO_DIR / "quickstart.yaml"), "--speed", "max",
+            "--duration", "5"]
+    with zmq.Context() as context:
+        probe = context.socket(zmq.PUB)
+        port = probe.bind_to_random_port("tcp://127.0.0.1")
+        probe.close(linger=0)  # a port nobody holds
+        result = subprocess.run([*args, "--publish", f"tcp://127.0.0.1:{port}", "--summary", str(summary)],
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        assert f"nobody subscribed on tcp://127.0.0.1:{port}" in result.stderr
+        assert json.loads(summary.read_text())["unheard_endpoints"] == [f"tcp://127.0.0.1:{port}"]
+
+        subscriber = context.socket(zmq.SUB)
+        subscriber.setsockopt(zmq.SUBSCRIBE, b"")
+        port = subscriber.bind_to_random_port("tcp://127.0.0.1")
+        heard = tmp_path / "heard.json"
+        run = subprocess.Popen([*args, "--publish", f"tcp://127.0.0.1:{port}", "--wait-subscribers", "5",
+                                "--summary", str(heard)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        received, deadline = 0, time.monotonic() + 30
+        while run.poll() is None and time.monotonic() < deadline:
+            while subscriber.poll(50):
+                subscriber.recv_multipart()
+                received += 1
+        _, stderr = run.communicate(timeout=30)
+        subscriber.close(linger=0)
+    assert run.returncode == 0, stderr
+    assert received > 0 and "nobody" not in stderr, stderr
+    assert json.loads(heard.read_text())["unheard_endpoints"] == []
