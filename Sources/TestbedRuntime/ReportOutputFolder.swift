@@ -2,7 +2,7 @@
 import Reporting
 import Foundation
 
-/// The output folder of `haechi report`. It is created if missing; each attempt's files are written
+/// The output folder of `haechi report`. It is created if missing, and must be empty if not; each attempt's files are written
 /// to a staging folder inside it (`.haechi-report-XXXXXX`, on the same file system, so moving a file
 /// into place is one `rename(2)`), and are then either all moved into place or all removed.
 final class ReportOutputFolder {
@@ -16,6 +16,17 @@ final class ReportOutputFolder {
     init(path: String) throws(RuntimeError) {
         self.path = path
         created = !FileManager.default.fileExists(atPath: path)
+        // A report is never written over another: a signed report replaced by a new draft, or a PDF
+        // of the old one left beside the new files, would pass for what it is not.
+        if !created {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            let kept = entries.filter { !$0.hasPrefix(".haechi-report-") }.sorted()
+            if !kept.isEmpty {
+                throw RuntimeError(code: .io, file: path, message: "cannot write the report: the output folder is not empty (\(kept.prefix(3).joined(separator: ", "))"
+                                   + (kept.count > 3 ? ", ..." : "") + "): a report is never written over another; "
+                                   + "name a new folder, or move this one away")
+            }
+        }
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {

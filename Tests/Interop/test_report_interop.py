@@ -818,3 +818,18 @@ def test_a_recording_edited_to_name_an_unknown_endpoint_is_refused_not_trapped(h
     reported = haechi(haechi_bin, "report", str(edited), "--plan", str(PLAN), "--format", "json", "--out", str(tmp_path / "out"),
                       "--log", str(tmp_path / "runlog.sqlite"), "--key", str(key))
     assert reported.returncode == 1 and "names endpoint 99" in reported.stderr, reported.stdout + reported.stderr
+
+
+def test_a_report_is_never_written_over_another(haechi_bin, report, tmp_path):
+    """An output folder that already holds a report (or anything) is refused before any work, and what
+    it holds is left as it was: a signed report must not silently become a new draft."""
+    _, recording, _, _, key, _ = report
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "report.json").write_text("{}")
+    log = tmp_path / "runlog.sqlite"
+    result = haechi(haechi_bin, "report", str(recording), "--plan", str(PLAN), "--format", "json", "--out", str(out),
+                    "--log", str(log), "--key", str(key))
+    assert result.returncode == 1 and "not empty" in result.stderr and "report.json" in result.stderr, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["report.json"] and (out / "report.json").read_text() == "{}"
+    assert not log.exists() or sqlite3.connect(log).execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 0
