@@ -25,7 +25,8 @@ import Foundation
 /// `haechi/senders` message before the first frame of each endpoint and source (an overflow channel
 /// counting as one source), and again whenever its sender changes, names the sender of the frames
 /// that follow. Beside the frames: the decoded truth (`/truth/<drone>`) and the confirmed tracks
-/// (`/tracks/<id>`) as `foxglove.LocationFix`, the sensor sites on `/sites` as `foxglove.GeoJSON`,
+/// (`/tracks/<id>`) as `foxglove.LocationFix`, every step's tracks on `/tracks` as `foxglove.LocationFixes`,
+/// the 3D scene on `/scene/tracks` and `/scene/sensors` as `foxglove.SceneUpdate`, the sensor sites on `/sites` as `foxglove.GeoJSON`,
 /// and the track lines the live tracker published on `haechi/tracks`. Metadata `haechi.run` (at the
 /// start) and `haechi.run_end` (at the end) hold the run's provenance.
 public enum RecordingLayout {
@@ -54,6 +55,11 @@ public enum RecordingLayout {
     public static let tracksTopic = "haechi/tracks"
     /// The sensor sites.
     public static let sitesTopic = "/sites"
+    /// Every confirmed track at each tracker step, as one `foxglove.LocationFixes`.
+    public static let trackFixesTopic = "/tracks"
+    /// The 3D scene: the tracks at each step, and the sensors with their coverage (`foxglove.SceneUpdate`).
+    public static let trackSceneTopic = "/scene/tracks"
+    public static let sensorSceneTopic = "/scene/sensors"
 
     /// A drone's truth channel.
     public static func truthTopic(drone: String) -> String { "/truth/\(drone)" }
@@ -71,8 +77,8 @@ public enum RecordingLayout {
     public static func overflowSource(endpoint: String) -> String { "!overflow@\(endpoint)" }
 
     /// The channels a recorder opens whatever the input: `haechi/frame_flags`, `haechi/tracks`,
-    /// `/sites`, `/truth/!overflow` and `/tracks/!overflow`.
-    static let fixedChannels = 5
+    /// `/sites`, `/truth/!overflow`, `/tracks/!overflow`, `/tracks`, `/scene/tracks` and `/scene/sensors`.
+    static let fixedChannels = 8
 
     /// The most frame channels a recorder with `options` and `endpointCount` endpoints opens before it
     /// uses the overflow channels: ``RecordingOptions/maximumFrameChannels``, lowered so that it, the
@@ -146,7 +152,9 @@ public enum RecordingLayout {
     "nsec":{"type":"integer","minimum":0,"maximum":999999999}}},"frame_id":{"type":"string"},\
     "latitude":{"type":"number"},"longitude":{"type":"number"},"altitude":{"type":"number"},\
     "position_covariance":{"type":"array","items":{"type":"number"},"minItems":9,"maxItems":9},\
-    "position_covariance_type":{"type":"integer","enum":[0,1,2,3]}}}
+    "position_covariance_type":{"type":"integer","enum":[0,1,2,3]},"heading":{"type":"number"},\
+    "velocity":{"type":"object","properties":{"x":{"type":"number"},"y":{"type":"number"},"z":{"type":"number"}}},\
+    "color":{"type":"object","properties":{"r":{"type":"number"},"g":{"type":"number"},"b":{"type":"number"},"a":{"type":"number"}}}}}
     """
 
     /// foxglove.GeoJSON.
@@ -187,25 +195,12 @@ public enum RecordingLayout {
 
     // MARK: Messages
 
-    /// A foxglove.LocationFix message.
+    /// A foxglove.LocationFix message (`FoxgloveMessages.locationFix`): truth's colour unless given.
     public static func locationFix(time: Timestamp, frame: String, position: GeodeticPosition,
-                                   horizontalVariance: Double? = nil, verticalVariance: Double? = nil) -> [UInt8] {
-        var w = JSONObjectWriter()
-        let ns = time.nanosecondsSinceEpoch
-        let sec = ns >= 0 ? ns / 1_000_000_000 : 0, nsec = ns >= 0 ? ns % 1_000_000_000 : 0
-        w.raw("timestamp", json: "{\"sec\":\(sec),\"nsec\":\(nsec)}")
-        w.field("frame_id", frame)
-        w.field("latitude", position.latitude, decimals: 9)
-        w.field("longitude", position.longitude, decimals: 9)
-        w.field("altitude", position.ellipsoidalHeight, decimals: 3)
-        if let h = horizontalVariance, let v = verticalVariance, h.isFinite, v.isFinite {
-            w.field("position_covariance", [h, 0, 0, 0, h, 0, 0, 0, v], decimals: 3)
-            w.field("position_covariance_type", 2)
-        } else {
-            w.field("position_covariance", [Double](repeating: 0, count: 9), decimals: 0)
-            w.field("position_covariance_type", 0)
-        }
-        return Array(w.json.utf8)
+                                   horizontalVariance: Double? = nil, verticalVariance: Double? = nil,
+                                   color: FoxgloveMessages.Color = FoxgloveMessages.truthColor, velocity: ENUVector? = nil) -> [UInt8] {
+        Array(FoxgloveMessages.locationFix(time: time, frame: frame, position: position, horizontalVariance: horizontalVariance,
+                                           verticalVariance: verticalVariance, color: color, velocity: velocity).utf8)
     }
 
     /// A foxglove.GeoJSON message with one point feature per sensor that has a position.

@@ -430,6 +430,8 @@ public final class SessionRecorder: RawFrameSink {
         if let id = sideChannels[topic] { return id }
         let schemaName = schema == RecordingLayout.locationFixSchema ? "foxglove.LocationFix"
             : schema == RecordingLayout.geoJSONSchema ? "foxglove.GeoJSON"
+            : schema == FoxgloveMessages.locationFixesSchema ? "foxglove.LocationFixes"
+            : schema == FoxgloveMessages.sceneUpdateSchema ? "foxglove.SceneUpdate"
             : schema == RecordingLayout.trackLineSchema ? "haechi.Track"
             : schema == RecordingLayout.senderSchema ? "haechi.FrameSender" : "haechi.FrameFlags"
         let id = try writer.addChannel(topic: topic, messageEncoding: "json", schemaID: try schemaID(schemaName, schema))
@@ -493,7 +495,11 @@ public final class SessionRecorder: RawFrameSink {
             sites[sensor.sensorID] = sensor.position == nil ? sensorWithPosition(sensor) : sensor
             let message = SideMessage(topic: RecordingLayout.sitesTopic, schema: RecordingLayout.geoJSONSchema,
                                       time: siteTime, data: RecordingLayout.sites(Array(sites.values)))
-            side.withLock { $0.append(message) }
+            let scene = sensorScene(at: siteTime)
+            side.withLock {
+                $0.append(message)
+                $0.append(scene)
+            }
         default:
             break
         }
@@ -519,22 +525,55 @@ public final class SessionRecorder: RawFrameSink {
         for sensor in sensors { sites[sensor.sensorID] = sensor.position == nil ? sensorWithPosition(sensor) : sensor }
         let message = SideMessage(topic: RecordingLayout.sitesTopic, schema: RecordingLayout.geoJSONSchema,
                                   time: UInt64(max(0, time.nanosecondsSinceEpoch)), data: RecordingLayout.sites(Array(sites.values)))
-        side.withLock { $0.append(message) }
+        let scene = sensorScene(at: UInt64(max(0, time.nanosecondsSinceEpoch)))
+        side.withLock {
+            $0.append(message)
+            $0.append(scene)
+        }
     }
 
     /// Queues one confirmed track's state: its published line on `haechi/tracks`, and its position as a
     /// LocationFix on `/tracks/<id>` (decode thread).
-    public func record(track id: Int, time: Timestamp, enu: ENUVector, horizontalVariance: Double, verticalVariance: Double,
-                       line: String) {
+    public func record(track id: Int, time: Timestamp, enu: ENUVector, velocity: ENUVector, horizontalVariance: Double,
+                       verticalVariance: Double, line: String) {
         let t = UInt64(max(0, time.nanosecondsSinceEpoch))
         let fix = RecordingLayout.locationFix(time: time, frame: "track/\(id)", position: plane.geodetic(enu),
-                                              horizontalVariance: horizontalVariance, verticalVariance: verticalVariance)
+                                              horizontalVariance: horizontalVariance, verticalVariance: verticalVariance,
+                                              color: FoxgloveMessages.trackColor, velocity: velocity)
         side.withLock {
             $0.append(SideMessage(topic: RecordingLayout.tracksTopic, schema: RecordingLayout.trackLineSchema, time: t,
                                   data: Array(line.utf8)))
             $0.append(SideMessage(topic: RecordingLayout.trackTopic(id: id), schema: RecordingLayout.locationFixSchema, time: t, data: fix,
                                   group: .track))
         }
+    }
+
+    /// Queues one tracker step's confirmed tracks (none included) as the map's picture of all tracks
+    /// (`/tracks`, `foxglove.LocationFixes`) and the 3D scene's (`/scene/tracks`, `foxglove.SceneUpdate`)
+    /// (decode thread).
+    public func record(step time: Timestamp, tracks: [(id: Int, enu: ENUVector, velocity: ENUVector, horizontalVariance: Double,
+                                                      verticalVariance: Double)]) {
+        let t = UInt64(max(0, time.nanosecondsSinceEpoch))
+        let states = tracks.map {
+            FoxgloveMessages.TrackState(id: $0.id, enu: $0.enu, velocity: $0.velocity, position: plane.geodetic($0.enu),
+                                        horizontalVariance: $0.horizontalVariance, verticalVariance: $0.verticalVariance)
+        }
+        let fixes = FoxgloveMessages.trackFixes(time: time, tracks: states)
+        let scene = FoxgloveMessages.trackScene(time: time, tracks: states)
+        side.withLock {
+            $0.append(SideMessage(topic: RecordingLayout.trackFixesTopic, schema: FoxgloveMessages.locationFixesSchema, time: t, data: fixes))
+            $0.append(SideMessage(topic: RecordingLayout.trackSceneTopic, schema: FoxgloveMessages.sceneUpdateSchema, time: t, data: scene))
+        }
+    }
+
+    /// The sensors as the 3D scene shows them (`/scene/sensors`), stamped `time` (decode thread).
+    private func sensorScene(at time: UInt64) -> SideMessage {
+        let sensors = sites.values.sorted { $0.sensorID < $1.sensorID }.compactMap { sensor -> (id: String, kind: String, enu: ENUVector, maximumRange: Double?)? in
+            guard let enu = sensor.enu ?? sensor.position.map(plane.enu) else { return nil }
+            return (sensor.sensorID, sensor.kind, enu, sensor.maximumRange)
+        }
+        return SideMessage(topic: RecordingLayout.sensorSceneTopic, schema: FoxgloveMessages.sceneUpdateSchema, time: time,
+                           data: FoxgloveMessages.sensorScene(time: Timestamp(nanosecondsSinceEpoch: Int64(clamping: time)), sensors: sensors))
     }
 
     // MARK: The end

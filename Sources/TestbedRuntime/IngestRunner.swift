@@ -58,8 +58,20 @@ public enum IngestRunner {
         return { track, line in
             file?.write(line)
             let c = track.state.covariance
-            recorder?.record(track: track.trackID, time: track.time, enu: track.state.position,
+            recorder?.record(track: track.trackID, time: track.time, enu: track.state.position, velocity: track.state.velocity,
                              horizontalVariance: 0.5 * (c[0, 0] + c[1, 1]), verticalVariance: c[2, 2], line: line)
+        }
+    }
+
+    /// The tracking stage's step hook: every step's tracks to the recorder, for its map picture and 3D scene.
+    static func stepHook(recorder: SessionRecorder?) -> (@Sendable (TrackerStep) -> Void)? {
+        guard let recorder else { return nil }
+        return { step in
+            recorder.record(step: step.time, tracks: step.tracks.map { track in
+                let c = track.state.covariance
+                return (id: track.trackID, enu: track.state.position, velocity: track.state.velocity,
+                        horizontalVariance: 0.5 * (c[0, 0] + c[1, 1]), verticalVariance: c[2, 2])
+            })
         }
     }
 
@@ -107,7 +119,7 @@ public enum IngestRunner {
                     tracking = try LiveTrackingStage(settings: configuration.tracking.settings, origin: configuration.site.origin,
                                                      sensors: configuration.sensors,
                                                      publish: configuration.tracking.enabled ? configuration.tracking.publish : nil,
-                                                     context: context, trackHook: hook)
+                                                     context: context, trackHook: hook, stepHook: Self.stepHook(recorder: recorder))
                 } catch {
                     throw RuntimeError(code: .ingest, file: configuration.file,
                                        message: "tracking.publish \(configuration.tracking.publish ?? ""): \(error.message)")

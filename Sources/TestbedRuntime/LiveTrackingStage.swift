@@ -30,13 +30,18 @@ public final class LiveTrackingStage: TelemetryRecordSink {
     /// Called with each confirmed track's state and its line, on the decode thread: the recorder and
     /// `--tracks-out` take them here.
     private let trackHook: (@Sendable (TrackOutput, String) -> Void)?
+    /// Called with every step's confirmed tracks (none included), after `trackHook` had each: the
+    /// recorder's picture of all tracks and its 3D scene.
+    private let stepHook: (@Sendable (TrackerStep) -> Void)?
 
     /// A stage with `settings`, the site's origin and the configured sensors; publishing on `publish`
     /// (bound) when given.
     public init(settings: TrackerSettings, origin: GeodeticPosition, sensors: [SensorDescription],
-                publish: String?, context: ZMQContext, trackHook: (@Sendable (TrackOutput, String) -> Void)? = nil) throws(ZMQError) {
+                publish: String?, context: ZMQContext, trackHook: (@Sendable (TrackOutput, String) -> Void)? = nil,
+                stepHook: (@Sendable (TrackerStep) -> Void)? = nil) throws(ZMQError) {
         session = TrackingSession(settings: settings, origin: origin, sensors: sensors)
         self.trackHook = trackHook
+        self.stepHook = stepHook
         if let publish {
             let socket = try ZMQSocket(context: context, type: .pub)
             try socket.setOption(.sendHighWaterMark, 100_000)
@@ -78,6 +83,7 @@ public final class LiveTrackingStage: TelemetryRecordSink {
                 if accepted { sent += 1 } else { refused += 1 }
             }
         }
+        stepHook?(step)
         publishCounters(sent: sent, refused: refused)
     }
 

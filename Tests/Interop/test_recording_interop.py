@@ -33,6 +33,7 @@ are compared.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 import io
 import json
 import random
@@ -282,6 +283,57 @@ def test_live_recording_holds_tracks_truth_and_sites(live_session, live_recordin
     assert schemas["/sites"] == "foxglove.GeoJSON"
     assert schemas["haechi/tracks"] == "haechi.Track"
     assert {schemas[t] for t in (*per_track, *truth)} == {"foxglove.LocationFix"}
+    assert schemas["/tracks"] == "foxglove.LocationFixes"
+    assert schemas["/scene/tracks"] == schemas["/scene/sensors"] == "foxglove.SceneUpdate"
+
+
+def test_live_recording_foxglove_messages_are_valid_and_distinct(live_session, live_recording):
+    """Every foxglove.* message parses as Foxglove's own message (foxglove-schemas-protobuf, strictly:
+    no unknown field, no mistyped value). Truth and tracks differ in colour; track fixes carry their
+    velocity and heading; /tracks holds every step's tracks in one LocationFixes, and the 3D scene
+    has the tracks and the sensors (with their coverage rings) in the site's ENU frame."""
+    import math
+    import foxglove_check
+    schemas = {c.id: live_recording.schemas[c.schema_id].name for c in live_recording.channels.values() if c.schema_id != 0}
+    by_topic: dict[str, list[dict]] = {}
+    checked = Counter()
+    for topic, message in live_recording.messages:
+        name = schemas.get(message.channel_id, "")
+        if not name.startswith("foxglove."):
+            continue
+        body = json.loads(message.data)
+        foxglove_check.parse(name, body)
+        checked[name] += 1
+        by_topic.setdefault(topic, []).append(body)
+    assert set(checked) == {"foxglove.LocationFix", "foxglove.LocationFixes", "foxglove.SceneUpdate", "foxglove.GeoJSON"}, checked
+
+    truth_colours = {json.dumps(m["color"], sort_keys=True) for t, ms in by_topic.items() if t.startswith("/truth/") for m in ms}
+    track_fixes = [m for t, ms in by_topic.items() if t.startswith("/tracks/") for m in ms]
+    track_colours = {json.dumps(m["color"], sort_keys=True) for m in track_fixes}
+    assert len(truth_colours) == 1 and len(track_colours) == 1 and truth_colours != track_colours
+    assert all("velocity" in m for m in track_fixes)
+    moving = [m for m in track_fixes if math.hypot(m["velocity"]["x"], m["velocity"]["y"]) > 1]
+    assert moving
+    for m in moving:  # heading: clockwise from north, from the ENU velocity
+        want = math.atan2(m["velocity"]["x"], m["velocity"]["y"]) % (2 * math.pi)
+        assert abs((m["heading"] - want + math.pi) % (2 * math.pi) - math.pi) < 1e-3, m
+
+    # One LocationFixes per tracker step: together they hold every per-track fix, in the same order.
+    pictures = by_topic["/tracks"]
+    def key(fix: dict) -> str:
+        return json.dumps(fix, sort_keys=True)
+    assert Counter(key(f) for p in pictures for f in p["fixes"]) == Counter(key(m) for m in track_fixes)
+    assert all(len({json.dumps(f["timestamp"]) for f in p["fixes"]}) <= 1 for p in pictures)  # one step each
+    assert sum(len(p["fixes"]) for p in pictures) == len(live_session.tracks.read_bytes().splitlines())
+
+    scenes = by_topic["/scene/tracks"]
+    assert len(scenes) == len(pictures)
+    entities = [e for s in scenes for e in s["entities"]]
+    assert entities and all(e["frame_id"] == "site_enu" and e["id"].startswith("track/") and e["spheres"] for e in entities)
+    sensors = [e for s in by_topic["/scene/sensors"] for e in s["entities"]]
+    sites = json.loads(by_topic["/sites"][-1]["geojson"])["features"]
+    assert sites and {e["id"] for e in sensors} >= {f"sensor/{f['properties']['name']}" for f in sites}
+    assert any(e["lines"] and len(e["lines"][0]["points"]) == 73 for e in sensors), "no coverage ring"
 
 
 # --------------------------------------------------------------------------------------------------

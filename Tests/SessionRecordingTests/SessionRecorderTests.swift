@@ -213,7 +213,7 @@ struct SessionRecorderTests {
         for n in 0..<5 {
             recorder.record(.truth(TruthFix(time: Self.t0, droneID: "d\(n)", position: Self.origin, clock: .message,
                                             heightReference: .ellipsoid)))
-            recorder.record(track: n, time: Self.t0, enu: ENUVector(1, 2, 3), horizontalVariance: 1, verticalVariance: 1,
+            recorder.record(track: n, time: Self.t0, enu: ENUVector(1, 2, 3), velocity: ENUVector(0, 0, 0), horizontalVariance: 1, verticalVariance: 1,
                             line: #"{"type":"track","track_id":\#(n)}"#)
             recorder.record(.sensor(SensorDescription(sensorID: "s\(n)", kind: "rf", position: Self.origin)))
         }
@@ -348,7 +348,7 @@ struct SessionRecorderTests {
         let fix = TruthFix(time: Self.t0, droneID: "d1", position: GeodeticPosition(latitude: 35.86, longitude: 126.56, ellipsoidalHeight: 120),
                            clock: .message, heightReference: .ellipsoid)
         recorder.record(.truth(fix))
-        recorder.record(track: 4, time: Self.t0, enu: ENUVector(100, 200, 50), horizontalVariance: 25, verticalVariance: 9,
+        recorder.record(track: 4, time: Self.t0, enu: ENUVector(100, 200, 50), velocity: ENUVector(3, 4, 0), horizontalVariance: 25, verticalVariance: 9,
                         line: #"{"type":"track","track_id":4}"#)
         recorder.recordSites([SensorDescription(sensorID: "radar-0", kind: "radar", position: Self.origin)], at: Self.t0)
         try recorder.finish(end: [:])
