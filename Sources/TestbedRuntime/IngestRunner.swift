@@ -63,6 +63,28 @@ public enum IngestRunner {
         }
     }
 
+    /// What ingest prints as it starts (unless quiet): where it listens, where it records, where it
+    /// publishes tracks, and what stops it.
+    static func banner(configuration: IngestConfiguration, options: IngestRunOptions, recorder: SessionRecorder?,
+                       tracksEndpoint: String?) -> String {
+        var text = "haechi ingest \(HaechiVersion.version): \(configuration.file)"
+            + (configuration.site.name.isEmpty ? "" : ", site \(configuration.site.name)") + "\n"
+        for endpoint in configuration.endpoints {
+            text += "  listening: \(endpoint.name) \(endpoint.socket.rawValue) \(endpoint.mode.rawValue) \(endpoint.address)"
+                + (endpoint.curve == nil ? "" : " (CURVE)") + "\n"
+        }
+        text += "  recording: " + (recorder.map(\.path) ?? "off") + "\n"
+        if let tracksEndpoint { text += "  tracks:    published on \(tracksEndpoint) (json/tracks)\n" }
+        if !configuration.sensors.isEmpty {
+            text += "  expecting: \(configuration.sensors.map(\.sensorID).joined(separator: ", "))\n"
+        }
+        var stops = ["Ctrl-C"]
+        if let idle = options.idleTimeout { stops.append("\(idle.formatted()) s without a frame") }
+        if let duration = options.duration { stops.append("after \(duration.formatted()) s") }
+        text += "  stops on:  " + stops.joined(separator: ", ") + "\n"
+        return text
+    }
+
     /// The tracking stage's step hook: every step's tracks to the recorder, for its map picture and 3D scene.
     static func stepHook(recorder: SessionRecorder?) -> (@Sendable (TrackerStep) -> Void)? {
         guard let recorder else { return nil }
@@ -144,6 +166,10 @@ public enum IngestRunner {
                 }
                 logger.info("recording to \(recorder.path)")
             }
+            if options.showStatus {
+                FileHandle.standardError.write(Data(Self.banner(configuration: configuration, options: options, recorder: recorder,
+                                                                tracksEndpoint: tracking?.boundEndpoint).utf8))
+            }
         } catch let error as RuntimeError {
             recorder?.abandon()
             throw error
@@ -159,6 +185,11 @@ public enum IngestRunner {
         let clock = ContinuousClock()
         let startInstant = clock.now
         var status = StatusLine(enabled: options.showStatus)
+        // The sources each configured sensor would speak as, for the status line's silent sensors.
+        var expected = configuration.sensors.map { (id: $0.sensorID, sources: ["json/\($0.sensorID)", "sapient/\($0.sensorID)"]) }
+        for (source, sensor) in configuration.asterixSensors {
+            if let index = expected.firstIndex(where: { $0.id == sensor.sensorID }) { expected[index].sources.append("asterix/\(source)") }
+        }
         var lastStatus = startInstant
         var lastSummary = startInstant
         var lastCount: UInt64 = 0
@@ -182,7 +213,9 @@ public enum IngestRunner {
                 break
             }
             if now - lastStatus >= .seconds(1) {
-                status.update(snapshot, now: WallClock.now(), elapsed: elapsed)
+                status.update(snapshot, now: WallClock.now(), elapsed: elapsed,
+                              extras: .init(tracksNow: tracking?.confirmedTracks, tracksConfirmed: tracking?.counters.tracker.confirmed,
+                                            recordingPath: recorder?.path, expectedSensors: expected))
                 lastStatus = now
             }
             if let interval = options.summaryInterval, let path = options.summaryPath, (now - lastSummary).inSeconds >= interval {

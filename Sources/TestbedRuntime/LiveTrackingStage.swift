@@ -27,6 +27,7 @@ public final class LiveTrackingStage: TelemetryRecordSink {
     private var publishErrors: UInt64 = 0
     private var snapshot = TrackerStatistics()
     private var incompleteScans = 0
+    private var confirmedNow = 0
     /// Called with each confirmed track's state and its line, on the decode thread: the recorder and
     /// `--tracks-out` take them here.
     private let trackHook: (@Sendable (TrackOutput, String) -> Void)?
@@ -91,8 +92,10 @@ public final class LiveTrackingStage: TelemetryRecordSink {
     private func publishCounters(sent: UInt64, refused: UInt64) {
         let statistics = session.tracker.statistics
         let incomplete = session.assembler.incompleteScans
+        let held = session.tracker.confirmedCount
         lock.lock()
         snapshot = statistics
+        confirmedNow = held
         incompleteScans = incomplete
         published += sent
         publishErrors += refused
@@ -104,6 +107,13 @@ public final class LiveTrackingStage: TelemetryRecordSink {
         lock.lock()
         defer { lock.unlock() }
         return TrackingCounters(tracker: snapshot, incompleteScans: incompleteScans, published: published, publishFailures: publishErrors)
+    }
+
+    /// The confirmed tracks held at the last step, readable from any thread (the status line).
+    public var confirmedTracks: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return confirmedNow
     }
 }
 

@@ -274,35 +274,3 @@ final class TrackComparison: @unchecked Sendable {
 
     var matches: Bool { firstDifference == nil && recordedCount == replayedCount }
 }
-
-/// A one-line progress bar on standard error, only on a terminal.
-struct ProgressBar {
-    let isEnabled: Bool
-    let total: Double?
-    private var lastDraw = ContinuousClock.now
-
-    init(enabled: Bool, total: Double?) {
-        isEnabled = enabled && isatty(STDERR_FILENO) == 1
-        self.total = total
-    }
-
-    mutating func update(seconds: Double, frames: UInt64) {
-        guard isEnabled, ContinuousClock.now - lastDraw >= .milliseconds(100) else { return }
-        lastDraw = ContinuousClock.now
-        var line = "\r\u{1B}[2K replay "
-        if let total, total > 0 {
-            let fraction = min(1, max(0, seconds / total))
-            let filled = Int(fraction * 30)
-            line += "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: 30 - filled) + "] "
-            line += String(format: "%3.0f%%  %.1f / %.1f s", fraction * 100, seconds, total)
-        } else {
-            line += String(format: "%.1f s", seconds)
-        }
-        line += "  \(frames) frames"
-        FileHandle.standardError.write(Data(line.utf8))
-    }
-
-    func finish() {
-        if isEnabled { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
-    }
-}

@@ -1,4 +1,4 @@
-// The live one-line status on a terminal: frames per second per source.
+// The live one-line status on a terminal: what an operator needs at a glance during a trial.
 import TelemetryModel
 import TelemetryIngest
 import Foundation
@@ -10,42 +10,112 @@ import Darwin
 #endif
 
 /// Redraws one status line on standard error, about once a second, when standard error is a terminal.
+///
+///     haechi ingest 42s | 12034 frames, 3 bad | tracks 3 (7 confirmed) | rec 8.1 MB, 41.2 GB free | STALE json/rf-1 12s | SILENT radar-2 | json/radar-0 20/s mavlink/drone-1 5/s …
+///
+/// Alarms come before the rates, so that a narrow terminal cuts the rates, not the alarms. A source
+/// is stale when its last frame is more than `staleSeconds` old; a configured sensor is silent when
+/// no source has named it yet. The line never exceeds the terminal's width (asked again each time,
+/// so a resize is followed), so it never wraps and scrolls.
 struct StatusLine {
+    /// A source whose last frame is older than this is flagged stale.
+    static let staleSeconds = 5.0
+
+    /// What the line shows besides the ingest counters.
+    struct Extras {
+        var tracksNow: Int?
+        var tracksConfirmed: Int?
+        var recordingPath: String?
+        /// The configured sensors: each its id and the sources that would be it (`json/<id>`,
+        /// `sapient/<id>`, `asterix/<SAC>-<SIC>`); one none of which has spoken is silent.
+        var expectedSensors: [(id: String, sources: [String])] = []
+    }
+
     private var previous: IngestStatistics?
     private var previousTime: Timestamp?
-    private let width: Int
     let isEnabled: Bool
 
     init(enabled: Bool) {
         isEnabled = enabled && isatty(STDERR_FILENO) == 1
+    }
+
+    /// The terminal's width now (100 when it cannot be asked).
+    private static func width() -> Int {
         var size = winsize()
-        width = ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 20 ? Int(size.ws_col) : 100
+        return ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 20 ? Int(size.ws_col) : 100
     }
 
     /// Draws the line for `statistics` taken at `now`.
-    mutating func update(_ statistics: IngestStatistics, now: Timestamp, elapsed: Double) {
+    mutating func update(_ statistics: IngestStatistics, now: Timestamp, elapsed: Double, extras: Extras) {
         guard isEnabled else { return }
         defer { previous = statistics; previousTime = now }
         guard let previous, let previousTime else { return }
+        let line = Self.text(statistics, previous: previous, now: now, previousTime: previousTime, elapsed: elapsed,
+                             extras: extras, width: Self.width())
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+    }
+
+    /// The line, at most `width − 1` characters.
+    static func text(_ statistics: IngestStatistics, previous: IngestStatistics, now: Timestamp, previousTime: Timestamp,
+                     elapsed: Double, extras: Extras, width: Int) -> String {
         let seconds = max(Double(now.nanosecondsSinceEpoch - previousTime.nanosecondsSinceEpoch) / 1e9, 1e-3)
         let totals = statistics.totals
-        var line = "haechi ingest \(Int(elapsed))s  \(totals.framesReceived) frames, \(totals.framesMalformed) malformed |"
-        for key in statistics.sources.keys.sorted() {
-            let now = statistics.sources[key]?.framesReceived ?? 0
-            let before = previous.sources[key]?.framesReceived ?? 0
-            line += " \(key) \(Int((Double(now - before) / seconds).rounded()))/s"
+        var fields = ["haechi ingest \(Int(elapsed))s", "\(totals.framesReceived) frames, \(totals.framesMalformed) bad"]
+        if let now = extras.tracksNow { fields.append("tracks \(now)" + (extras.tracksConfirmed.map { " (\($0) confirmed)" } ?? "")) }
+        if let path = extras.recordingPath {
+            var rec = "rec " + byteText(fileSize(path))
+            if let free = freeBytes(near: path) { rec += ", \(byteText(free)) free" }
+            fields.append(rec)
         }
-        if line.count > width - 1 { line = String(line.prefix(width - 2)) + "…" }
-        write(text: "\r\u{1B}[K" + line)
+        var stale: [String] = []
+        for key in statistics.sources.keys.sorted() {
+            // A stream: two frames or more. Stale when its last is older than 5 s and than three of
+            // its mean intervals (a 0.2 Hz status feed is not stale after 6 s).
+            guard let s = statistics.sources[key], s.framesReceived >= 2, let first = s.firstReceiveTime,
+                  let last = s.lastReceiveTime else { continue }
+            let interval = Double(last.nanosecondsSinceEpoch - first.nanosecondsSinceEpoch) / 1e9 / Double(s.framesReceived - 1)
+            let age = Double(now.nanosecondsSinceEpoch - last.nanosecondsSinceEpoch) / 1e9
+            if age > max(staleSeconds, 3 * interval) { stale.append("\(key) \(Int(age))s") }
+        }
+        if !stale.isEmpty { fields.append("STALE " + stale.joined(separator: ", ")) }
+        let silent = extras.expectedSensors.filter { sensor in !sensor.sources.contains { statistics.sources[$0] != nil } }
+        if !silent.isEmpty { fields.append("SILENT " + silent.map(\.id).joined(separator: ", ")) }
+        var rates: [String] = []
+        for key in statistics.sources.keys.sorted() {
+            let count = statistics.sources[key]?.framesReceived ?? 0
+            let before = previous.sources[key]?.framesReceived ?? 0
+            rates.append("\(key) \(Int((Double(count &- before) / seconds).rounded()))/s")
+        }
+        if !rates.isEmpty { fields.append(rates.joined(separator: " ")) }
+        var line = fields.joined(separator: " | ")
+        if line.count > width - 1 { line = String(line.prefix(max(1, width - 2))) + "…" }
+        return line
+    }
+
+    static func fileSize(_ path: String) -> UInt64 {
+        var info = stat()
+        return stat(path, &info) == 0 ? UInt64(info.st_size) : 0
+    }
+
+    /// Free bytes on the file system holding `path`, for an unprivileged writer.
+    static func freeBytes(near path: String) -> UInt64? {
+        var info = statvfs()
+        let folder = (path as NSString).deletingLastPathComponent
+        guard statvfs(folder.isEmpty ? "." : folder, &info) == 0 else { return nil }
+        return UInt64(info.f_bavail) * UInt64(info.f_frsize)
+    }
+
+    /// 8.1 MB, 41.2 GB (decimal units, as disks are sold).
+    static func byteText(_ bytes: UInt64) -> String {
+        let units = ["B", "kB", "MB", "GB", "TB"]
+        var value = Double(bytes), unit = 0
+        while value >= 1000 && unit < units.count - 1 { value /= 1000; unit += 1 }
+        return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
     }
 
     /// Clears the line before other output.
     func finish() {
         guard isEnabled else { return }
-        write(text: "\r\u{1B}[K")
-    }
-
-    private func write(text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
 }

@@ -20,7 +20,13 @@ struct TelemetryLineReader {
 
     /// Decodes every line that is not blank, in order, and hands `body` its 1-based line number and
     /// the record or the decoding error; stops early when `body` returns `false`.
-    func forEachRecord(_ body: (_ line: Int, _ result: Result<DecodedJSONRecord, TelemetryDecodingError>) -> Bool) {
+    /// The file's size in bytes.
+    var byteCount: Int { data.count }
+
+    /// Calls `body` with each non-blank line's decoded record (or why it does not decode), in order;
+    /// stops when `body` returns `false`. `progress` hears the bytes read so far every 1024 lines.
+    func forEachRecord(progress: ((Int) -> Void)? = nil,
+                       _ body: (_ line: Int, _ result: Result<DecodedJSONRecord, TelemetryDecodingError>) -> Bool) {
         let decoder = TelemetryJSONDecoder()
         data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
             var start = 0, lineNumber = 0
@@ -29,6 +35,7 @@ struct TelemetryLineReader {
                 var end = start
                 while end < count, bytes[end] != 0x0A { end += 1 }
                 lineNumber += 1
+                if lineNumber % 1024 == 0 { progress?(end) }
                 let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
                 start = end + 1
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }

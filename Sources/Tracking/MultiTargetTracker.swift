@@ -56,6 +56,8 @@ public struct MultiTargetTracker: Sendable {
 
     private var sensors: [String: TrackerSensor] = [:]
     private var confirmed: [Track] = []
+    /// The confirmed tracks held now.
+    public var confirmedCount: Int { confirmed.count }
     private var tentative: [Track] = []
     private var nextTrackID = 0
     private var lastTime: Timestamp?

@@ -30,14 +30,14 @@ struct Track: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write the JSON summary to this file.", valueName: "file.json"))
     var summary: String?
 
-    @Flag(name: [.short, .long], help: "Print nothing at the end.")
+    @Flag(name: [.short, .long], help: "Print no progress and nothing at the end.")
     var quiet = false
 
     func run() throws {
         do throws(RuntimeError) {
             let settings = try tracker.map { (path) throws(RuntimeError) in try TrackerConfiguration.load(path: path) } ?? TrackerSettings()
             let report = try TrackRunner.run(scenarioPath: scenario, outputPath: out, settings: settings, trackerPath: tracker,
-                                             summaryPath: summary)
+                                             summaryPath: summary, showProgress: !quiet)
             if !quiet { print(report.textReport, terminator: "") }
         } catch {
             throw error.reported()
