@@ -38,6 +38,8 @@ public struct IngestConfiguration: Hashable, Sendable {
     public var pipeline: PipelineSettings
     /// The live tracking stage.
     public var tracking = TrackingConfiguration()
+    /// Tracks out as Cursor-on-Target (`outputs.cot`; off by default).
+    public var cot = CotSettings()
     /// The checks every truth fix passes before it is a drone's truth.
     public var truthIntegrity = TruthIntegritySettings()
 
@@ -64,7 +66,7 @@ public struct IngestConfiguration: Hashable, Sendable {
     /// instead of reading the file `tracking.tracker` names (which may have changed since).
     public static func parse(_ text: String, file: String, recordedTrackerText: String? = nil) throws(RuntimeError) -> IngestConfiguration {
         let root = try ConfigNode.root(yaml: text, file: file).mapping(allowing: ["site", "endpoints", "sensors", "limits", "pipeline", "tracking", "truth",
-                                                                                                   "sapient"])
+                                                                                                   "sapient", "outputs"])
 
         let siteNode = try root.required("site").mapping(allowing: ["name", "origin", "geoid_separation_m"])
         let site = SiteConfiguration(
@@ -218,6 +220,33 @@ public struct IngestConfiguration: Hashable, Sendable {
                 tracking.publish = address
             }
             configuration.tracking = tracking
+        }
+        if let outputs = try root.optional("outputs")?.mapping(allowing: ["cot"]),
+           let node = try outputs.optional("cot")?.mapping(allowing: ["enabled", "udp", "tcp", "format", "stale_s", "type", "uid_prefix",
+                                                                        "callsign_prefix", "multicast_ttl"]) {
+            var cot = CotSettings()
+            cot.enabled = try node.optional("enabled")?.boolean() ?? true
+            if let udp = node.optional("udp") {
+                let text = try udp.string()
+                guard text == "off" || UDPAddress(text) != nil else { throw udp.error("give udp://<IPv4 address>:<port> (the TAK default: udp://239.2.3.1:6969), or off") }
+                cot.udp = text == "off" ? nil : text
+            }
+            if let tcp = node.optional("tcp") {
+                let text = try tcp.string()
+                guard UDPAddress(text, scheme: "tcp") != nil else { throw tcp.error("give tcp://<IPv4 address>:<port> of a TAK server or C2 system") }
+                cot.tcp = text
+            }
+            if cot.udp == nil && cot.tcp == nil { throw node.error("outputs.cot sends nowhere: give udp, tcp or both") }
+            cot.format = try node.optional("format")?.choice(CotSettings.Format.self, noun: "CoT format") ?? cot.format
+            cot.staleSeconds = try node.optional("stale_s")?.double(in: 0.1...3600) ?? cot.staleSeconds
+            cot.type = try node.optional("type")?.string() ?? cot.type
+            cot.uidPrefix = try node.optional("uid_prefix")?.string() ?? cot.uidPrefix
+            cot.callsignPrefix = try node.optional("callsign_prefix")?.string() ?? cot.callsignPrefix
+            cot.multicastTTL = try node.optional("multicast_ttl")?.integer(atLeast: 0, atMost: 255) ?? cot.multicastTTL
+            if cot.enabled && !configuration.tracking.enabled {
+                throw node.error("outputs.cot sends confirmed tracks: it needs tracking.enabled: true")
+            }
+            configuration.cot = cot
         }
         if configuration.tracking.trackerFile == nil {
             // The built-in settings, recorded as their JSON (a YAML the tracker config reads): a replay by a

@@ -86,10 +86,11 @@ public enum IngestRunner {
     }
 
     /// The tracking stage's step hook: every step's tracks to the recorder, for its map picture and 3D scene.
-    static func stepHook(recorder: SessionRecorder?) -> (@Sendable (TrackerStep) -> Void)? {
-        guard let recorder else { return nil }
+    static func stepHook(recorder: SessionRecorder?, cot: CotOutput?) -> (@Sendable (TrackerStep) -> Void)? {
+        guard recorder != nil || cot != nil else { return nil }
         return { step in
-            recorder.record(step: step.time, tracks: step.tracks.map { track in
+            cot?.send(step)
+            recorder?.record(step: step.time, tracks: step.tracks.map { track in
                 let c = track.state.covariance
                 return (id: track.trackID, enu: track.state.position, velocity: track.state.velocity,
                         horizontalVariance: 0.5 * (c[0, 0] + c[1, 1]), verticalVariance: c[2, 2])
@@ -127,6 +128,7 @@ public enum IngestRunner {
         let tracking: LiveTrackingStage?
         var recorder: SessionRecorder?
         let tracksFile: TrackLinesFile?
+        var cot: CotOutput?
         do {
             tracksFile = try options.tracksOut.map { path throws(RuntimeError) in try TrackLinesFile(path: path) }
             recorder = try options.recordDirectory.map { directory throws(RuntimeError) in
@@ -135,13 +137,16 @@ public enum IngestRunner {
             recorder?.recordSites(configuration.sensors, at: started)
             let context = try ZMQContext()
             ingestor = try TelemetryIngestor(settings: settings, context: context, logger: logger)
+            if configuration.cot.enabled {
+                cot = try CotOutput(settings: configuration.cot, origin: configuration.site.origin)
+            }
             if configuration.tracking.enabled || tracksFile != nil {
                 let hook = Self.trackHook(recorder: recorder, file: tracksFile)
                 do throws(ZMQError) {
                     tracking = try LiveTrackingStage(settings: configuration.tracking.settings, origin: configuration.site.origin,
                                                      sensors: configuration.sensors,
                                                      publish: configuration.tracking.enabled ? configuration.tracking.publish : nil,
-                                                     context: context, trackHook: hook, stepHook: Self.stepHook(recorder: recorder))
+                                                     context: context, trackHook: hook, stepHook: Self.stepHook(recorder: recorder, cot: cot))
                 } catch {
                     throw RuntimeError(code: .ingest, file: configuration.file,
                                        message: "tracking.publish \(configuration.tracking.publish ?? ""): \(error.message)")
@@ -267,7 +272,8 @@ public enum IngestRunner {
         let summary = IngestSummary(configuration: configuration, statistics: statistics, started: started,
                                     ended: ended, stopReason: reason, libzmqVersion: ZMQContext.libraryVersion,
                                     tracking: tracking?.counters,
-                                    recording: recorder.map { RecordingCounters(recorder: $0, finalised: recordingFailure == nil) })
+                                    recording: recorder.map { RecordingCounters(recorder: $0, finalised: recordingFailure == nil) },
+                                    cot: cot?.counters)
         if let path = options.summaryPath {
             do {
                 try summary.jsonText().write(toFile: path, atomically: true, encoding: .utf8)

@@ -48,6 +48,10 @@ extension IngestSummary {
             text += "recording: \(recording.path), \(recording.framesRecorded) frames"
                 + (recording.finalised ? "" : " (NOT finalised: haechi recover \(recording.path))") + "\n"
         }
+        if let cot = outputs?.cot {
+            text += "cot: \(cot.udpSent) events over UDP (\(cot.udpDropped) dropped), \(cot.tcpSent) over TCP "
+                + "(\(cot.tcpDropped) dropped, \(cot.tcpConnections) connection(s))\n"
+        }
         if let replay {
             text += "replayed \(replay.framesReplayed) frames of \(replay.recording) in \(String(format: "%.2f", replay.wallSeconds)) s"
             if let match = replay.tracksMatchRecording {

@@ -121,16 +121,40 @@ public struct IngestSummary: Encodable, Sendable {
     public let recording: RecordingCounters?
     /// What a replay did; `nil` for a live run.
     public let replay: ReplayCounters?
+    /// What the outputs sent (`outputs.cot`); `nil` when none is on.
+    public let outputs: Outputs?
+
+    /// The outputs' counters.
+    public struct Outputs: Encodable, Sendable {
+        public var cot: CotCounters?
+
+        public func encode(to encoder: any Encoder) throws {
+            enum Keys: String, CodingKey { case cot }
+            enum CotKeys: String, CodingKey {
+                case udpSent = "udp_sent", tcpSent = "tcp_sent", udpDropped = "udp_dropped", tcpDropped = "tcp_dropped"
+                case tcpConnections = "tcp_connections"
+            }
+            var c = encoder.container(keyedBy: Keys.self)
+            if let cot {
+                var n = c.nestedContainer(keyedBy: CotKeys.self, forKey: .cot)
+                try n.encode(cot.udpSent, forKey: .udpSent)
+                try n.encode(cot.udpDropped, forKey: .udpDropped)
+                try n.encode(cot.tcpSent, forKey: .tcpSent)
+                try n.encode(cot.tcpDropped, forKey: .tcpDropped)
+                try n.encode(cot.tcpConnections, forKey: .tcpConnections)
+            }
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case format, software, endpoints, sources, totals, pipeline, truth, security, tracking, recording, replay
+        case format, software, endpoints, sources, totals, pipeline, truth, security, tracking, recording, replay, outputs
         case configFile = "config_file", startedUTC = "started_utc", endedUTC = "ended_utc", stopReason = "stop_reason"
     }
 
     /// Builds the summary of a finished run.
     public init(configuration: IngestConfiguration, statistics: IngestStatistics, started: Timestamp, ended: Timestamp,
                 stopReason: IngestStopReason, libzmqVersion: String, tracking: TrackingCounters? = nil,
-                recording: RecordingCounters? = nil, replay: ReplayCounters? = nil) {
+                recording: RecordingCounters? = nil, replay: ReplayCounters? = nil, cot: CotCounters? = nil) {
         software = Software(name: HaechiVersion.name, version: HaechiVersion.version, libzmq: libzmqVersion)
         configFile = configuration.file
         startedUTC = Self.iso8601(started)
@@ -156,6 +180,7 @@ public struct IngestSummary: Encodable, Sendable {
         self.tracking = tracking
         self.recording = recording
         self.replay = replay
+        outputs = cot.map { Outputs(cot: $0) }
     }
 
     /// The summary as pretty, key-sorted JSON text.

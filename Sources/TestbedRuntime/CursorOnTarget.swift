@@ -1,0 +1,191 @@
+// Cursor-on-Target: confirmed tracks as CoT events for TAK devices (ATAK, WinTAK) and C2 systems,
+// in XML or in TAK Protocol Version 1 (protobuf, mesh and stream framing).
+public import TelemetryModel
+public import Tracking
+public import Geodesy
+import TrackingMath
+import Foundation
+
+/// How tracks go out as Cursor-on-Target (the ingest config's `outputs.cot`; docs/config.md).
+public struct CotSettings: Hashable, Sendable {
+    /// The event encoding.
+    public enum Format: String, CaseIterable, Sendable {
+        /// CoT XML (`<?xml ...><event ...>`), one event per datagram or per TCP write.
+        case xml
+        /// TAK Protocol Version 1: a `TakMessage` protobuf, in the mesh framing over UDP
+        /// (`0xBF 0x01 0xBF`) and the stream framing over TCP (`0xBF`, a varint length).
+        case protobuf
+    }
+
+    /// Whether events are sent (off by default).
+    public var enabled = false
+    /// Where datagrams go (`udp://<IPv4>:<port>`; the TAK default is the multicast group 239.2.3.1:6969).
+    public var udp: String? = "udp://239.2.3.1:6969"
+    /// A TAK server or C2 system to connect to over TCP (`tcp://<IPv4>:<port>`), if any.
+    public var tcp: String?
+    public var format = Format.xml
+    /// How long an event stays valid after its time (the event's `stale`), seconds.
+    public var staleSeconds = 10.0
+    /// The CoT type of a track: by default an unknown-affiliation air track, military drone
+    /// (MIL-STD-2525 S*APMFQ: "a-u-A-M-F-Q").
+    public var type = "a-u-A-M-F-Q"
+    /// Event uids are `<uidPrefix>-<track id>`; callsigns `<callsignPrefix><track id>`.
+    public var uidPrefix = "haechi-track"
+    public var callsignPrefix = "HAECHI-"
+    /// The multicast TTL (hops).
+    public var multicastTTL = 1
+
+    public init() {}
+}
+
+/// One CoT event: a confirmed track at one time.
+public struct CotEvent: Sendable, Hashable {
+    public var uid: String
+    public var type: String
+    public var callsign: String
+    /// The event's time and start (the track's time, a message time), and stale.
+    public var time: Timestamp
+    public var stale: Timestamp
+    public var latitude: Double
+    public var longitude: Double
+    /// Height above the WGS84 ellipsoid, metres.
+    public var hae: Double
+    /// Circular (horizontal) and linear (vertical) error, metres, one sigma.
+    public var ce: Double
+    public var le: Double
+    /// Speed over ground, m/s, and course, degrees clockwise from true north.
+    public var speed: Double
+    public var course: Double
+    public var remarks: String
+
+    /// The event of `track`, placed with `plane` (the site's tangent plane).
+    public init(track: TrackOutput, plane: LocalTangentPlane, settings: CotSettings) {
+        let position = plane.geodetic(track.state.position)
+        let c = track.state.covariance
+        let v = track.state.velocity
+        uid = "\(settings.uidPrefix)-\(track.trackID)"
+        type = settings.type
+        callsign = "\(settings.callsignPrefix)\(track.trackID)"
+        time = track.time
+        stale = Timestamp(nanosecondsSinceEpoch: track.time.nanosecondsSinceEpoch + Int64(settings.staleSeconds * 1e9))
+        latitude = position.latitude
+        longitude = position.longitude
+        hae = position.ellipsoidalHeight
+        ce = (0.5 * (c[0, 0] + c[1, 1])).squareRoot()
+        le = max(0, c[2, 2]).squareRoot()
+        speed = (v.x * v.x + v.y * v.y).squareRoot()
+        var course = atan2(v.x, v.y) * 180 / .pi
+        if course < 0 { course += 360 }
+        self.course = course
+        remarks = "Haechi track \(track.trackID), sensor \(track.sensorID)" + (track.updated ? "" : ", coasting")
+    }
+
+    /// 2026-12-07T10:00:05.123Z (milliseconds, as CoT writes times).
+    static func cotTime(_ t: Timestamp) -> String {
+        let ms = t.nanosecondsSinceEpoch / 1_000_000
+        let date = Date(timeIntervalSince1970: Double(ms / 1000))
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        let base = formatter.string(from: date).dropLast()   // without its Z
+        return base + String(format: ".%03dZ", Int(ms % 1000))
+    }
+
+    static func number(_ x: Double, _ decimals: Int) -> String {
+        x.isFinite ? String(format: "%.\(decimals)f", x) : "9999999.0"
+    }
+
+    /// The event as CoT XML.
+    public var xml: String {
+        func escaped(_ s: String) -> String {
+            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        }
+        let t = Self.cotTime(time)
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
+            + "<event version=\"2.0\" uid=\"\(escaped(uid))\" type=\"\(escaped(type))\" how=\"m-f\" time=\"\(t)\" start=\"\(t)\" "
+            + "stale=\"\(Self.cotTime(stale))\">"
+            + "<point lat=\"\(Self.number(latitude, 7))\" lon=\"\(Self.number(longitude, 7))\" hae=\"\(Self.number(hae, 1))\" "
+            + "ce=\"\(Self.number(ce, 1))\" le=\"\(Self.number(le, 1))\"/>"
+            + "<detail><contact callsign=\"\(escaped(callsign))\"/><track course=\"\(Self.number(course, 1))\" "
+            + "speed=\"\(Self.number(speed, 2))\"/><remarks>\(escaped(remarks))</remarks></detail></event>"
+    }
+
+    /// The event as a TAK Protocol Version 1 `TakMessage` (its `cotEvent`; no `takControl`).
+    public var takMessage: [UInt8] {
+        var detail = ProtobufWriter()
+        detail.string(1, "<remarks>\(remarks.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;"))</remarks>")
+        var contact = ProtobufWriter()
+        contact.string(2, callsign)
+        detail.message(2, contact)
+        var track = ProtobufWriter()
+        track.double(1, speed)
+        track.double(2, course)
+        detail.message(7, track)
+        var event = ProtobufWriter()
+        event.string(1, type)
+        event.string(5, uid)
+        let ms = UInt64(max(0, time.nanosecondsSinceEpoch / 1_000_000))
+        event.varint(6, ms)
+        event.varint(7, ms)
+        event.varint(8, UInt64(max(0, stale.nanosecondsSinceEpoch / 1_000_000)))
+        event.string(9, "m-f")
+        event.double(10, latitude)
+        event.double(11, longitude)
+        event.double(12, hae)
+        event.double(13, ce.isFinite ? ce : 9_999_999)
+        event.double(14, le.isFinite ? le : 9_999_999)
+        event.message(15, detail)
+        var message = ProtobufWriter()
+        message.message(2, event)
+        return message.bytes
+    }
+
+    /// The mesh framing (UDP): `0xBF 0x01 0xBF` and the message.
+    public var meshDatagram: [UInt8] { [0xBF, 0x01, 0xBF] + takMessage }
+
+    /// The stream framing (TCP): `0xBF`, the message's length as a varint, and the message.
+    public var streamBytes: [UInt8] {
+        let body = takMessage
+        var out: [UInt8] = [0xBF]
+        ProtobufWriter.appendVarint(UInt64(body.count), to: &out)
+        return out + body
+    }
+}
+
+/// Just enough of the protobuf wire format to write a `TakMessage`: varints, doubles, strings and
+/// nested messages, by field number. (A generated message type would need the TAK project's .proto
+/// files in this repository.)
+struct ProtobufWriter {
+    private(set) var bytes: [UInt8] = []
+
+    static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
+        var v = value
+        while v >= 0x80 {
+            out.append(UInt8(v & 0x7F) | 0x80)
+            v >>= 7
+        }
+        out.append(UInt8(v))
+    }
+
+    private mutating func key(_ field: Int, _ wireType: UInt64) { Self.appendVarint(UInt64(field) << 3 | wireType, to: &bytes) }
+
+    mutating func varint(_ field: Int, _ value: UInt64) {
+        key(field, 0)
+        Self.appendVarint(value, to: &bytes)
+    }
+
+    mutating func double(_ field: Int, _ value: Double) {
+        key(field, 1)
+        withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func string(_ field: Int, _ value: String) { lengthDelimited(field, Array(value.utf8)) }
+
+    mutating func message(_ field: Int, _ value: ProtobufWriter) { lengthDelimited(field, value.bytes) }
+
+    private mutating func lengthDelimited(_ field: Int, _ value: [UInt8]) {
+        key(field, 2)
+        Self.appendVarint(UInt64(value.count), to: &bytes)
+        bytes.append(contentsOf: value)
+    }
+}

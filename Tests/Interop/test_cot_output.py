@@ -1,0 +1,189 @@
+"""Tracks out as Cursor-on-Target, read by the TAK ecosystem's own code.
+
+A live ingest run (the quickstart scenario pushed by ``haechi simulate``) with ``outputs.cot`` on
+sends every confirmed track of every step as a CoT event over UDP and over TCP to Python sockets
+here. ``takproto`` (TAK Protocol Version 1) parses what arrives: CoT XML, the mesh framing of UDP
+datagrams (``0xBF 0x01 0xBF``) and the stream framing over TCP (``0xBF``, a varint length). Every
+event must match a line of the run's ``--tracks-out``: uid, type, times (ms), position (converted
+with pymap3d from the track's ENU), speed and course, ce and le, and the stale time. The defaults
+are TAK's as ``pytak`` has them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import socket
+import threading
+from pathlib import Path
+
+import pymap3d
+import pytest
+import yaml
+
+from conftest import EXIT_TIMEOUT_S, REPO_ROOT, launch_haechi, launch_simulate
+
+takproto = pytest.importorskip("takproto")
+
+
+def free_port(kind: int) -> int:
+    with socket.socket(socket.AF_INET, kind) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class TcpSink:
+    """A TCP server that takes one connection and keeps every byte until it closes."""
+
+    def __init__(self):
+        self.server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(1)
+        self.port = self.server.getsockname()[1]
+        self.data = bytearray()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        self.server.settimeout(60)
+        try:
+            connection, _ = self.server.accept()
+        except OSError:
+            return
+        with connection:
+            connection.settimeout(60)
+            while chunk := connection.recv(65536):
+                self.data += chunk
+
+    def close(self):
+        self.thread.join(timeout=30)
+        self.server.close()
+
+
+def stream_messages(data: bytes) -> list:
+    """TakMessages of the stream framing, one after another."""
+    out, at = [], 0
+    while at < len(data):
+        assert data[at] == 0xBF, f"byte {at}: {data[at]:#x} is not the stream header"
+        length, shift, at = 0, 0, at + 1
+        while True:
+            byte = data[at]
+            at += 1
+            length |= (byte & 0x7F) << shift
+            shift += 7
+            if byte < 0x80:
+                break
+        out.append(takproto.parse_proto(bytearray(b"\xbf" + _varint(length) + data[at:at + length])))
+        at += length
+    return out
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while n >= 0x80:
+        out.append(n & 0x7F | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+
+
+def xml_documents(data: bytes) -> list[bytes]:
+    """The XML events written one after another on a TCP stream."""
+    parts = data.split(b"<?xml")
+    return [b"<?xml" + p for p in parts if p.strip()]
+
+
+def run_with_cot(haechi_bin: Path, workdir: Path, fmt: str):
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    udp.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
+    udp.bind(("127.0.0.1", 0))
+    udp.setblocking(False)
+    tcp = TcpSink()
+    port = free_port(socket.SOCK_STREAM)
+    config = yaml.safe_load((REPO_ROOT / "Config/ingest.yaml").read_text())
+    config["endpoints"] = [{"name": "sensors", "address": f"tcp://127.0.0.1:{port}", "socket": "pull", "mode": "bind"}]
+    config["tracking"] = {"enabled": True, "tracker": str(REPO_ROOT / "Config/tracker.yaml")}
+    config["outputs"] = {"cot": {"udp": f"udp://127.0.0.1:{udp.getsockname()[1]}",
+                                 "tcp": f"tcp://127.0.0.1:{tcp.port}", "format": fmt, "stale_s": 7}}
+    tracks = workdir / "live.jsonl"
+    run = launch_haechi(haechi_bin, workdir / "ingest", config,
+                        ("--idle-timeout", "3", "--duration", "120", "--tracks-out", str(tracks), "--quiet", "--no-record"))
+    simulate = launch_simulate(haechi_bin, workdir / "simulate", (
+        "--scenario", "Config/scenarios/quickstart.yaml", "--speed", "20", "--socket", "push",
+        "--publish", f"tcp://127.0.0.1:{port}", "--quiet"))
+    try:
+        assert simulate.wait(timeout=EXIT_TIMEOUT_S) == 0, simulate.describe()
+        assert run.wait(timeout=EXIT_TIMEOUT_S) == 0, run.describe()
+    finally:
+        simulate.kill()
+        run.kill()
+    tcp.close()
+    datagrams = []
+    while True:
+        try:
+            datagrams.append(udp.recv(65536))
+        except BlockingIOError:
+            break
+    udp.close()
+    lines = [json.loads(line) for line in tracks.read_text().splitlines()]
+    return run.summary(), config, lines, datagrams, bytes(tcp.data)
+
+
+def check_events(events, lines, config):
+    """Each event against the track line at the same position in the run's --tracks-out."""
+    origin = config["site"]["origin"]
+    lat0, lon0, h0 = origin["lat"], origin["lon"], origin.get("alt", origin.get("h", 0))
+    assert len(events) == len(lines) and lines
+    for message, line in zip(events, lines):
+        event = message.cotEvent
+        t_ms = line["t_ns"] // 1_000_000
+        assert (event.uid, event.type, event.how) == (f"haechi-track-{line['track_id']}", "a-u-A-M-F-Q", "m-f")
+        assert event.sendTime == event.startTime == t_ms and event.staleTime == t_ms + 7000
+        lat, lon, hae = pymap3d.enu2geodetic(*line["enu"], lat0, lon0, h0)
+        assert abs(event.lat - lat) < 2e-7 and abs(event.lon - lon) < 2e-7 and abs(event.hae - hae) < 0.1
+        assert 0 < event.ce < 1000 and 0 < event.le < 1000
+        ve, vn = line["vel"][0], line["vel"][1]
+        assert event.detail.track.speed == pytest.approx(math.hypot(ve, vn), abs=0.02)
+        course = math.degrees(math.atan2(ve, vn)) % 360
+        assert abs((event.detail.track.course - course + 180) % 360 - 180) < 0.2
+        assert event.detail.contact.callsign == f"HAECHI-{line['track_id']}"
+
+
+@pytest.mark.parametrize("fmt", ["xml", "protobuf"])
+def test_tracks_go_out_as_cursor_on_target(haechi_bin, tmp_path, fmt):
+    summary, config, lines, datagrams, stream = run_with_cot(haechi_bin, tmp_path, fmt)
+    if fmt == "xml":
+        udp_events = [takproto.parse_proto(bytearray(d)) for d in datagrams]
+        tcp_events = [takproto.parse_proto(bytearray(d)) for d in xml_documents(stream)]
+        assert all(d.startswith(b"<?xml") for d in datagrams)
+    else:
+        assert all(d[:3] == b"\xbf\x01\xbf" for d in datagrams)
+        udp_events = [takproto.parse_proto(bytearray(d)) for d in datagrams]
+        tcp_events = stream_messages(stream)
+    check_events(udp_events, lines, config)
+    check_events(tcp_events, lines, config)
+    cot = summary["outputs"]["cot"]
+    assert cot == {"udp_sent": len(lines), "udp_dropped": 0, "tcp_sent": len(lines), "tcp_dropped": 0, "tcp_connections": 1}
+
+
+def test_cot_defaults_are_taks(haechi_bin, tmp_path):
+    """Without udp, events go to TAK's default multicast group and port, as pytak has them; a config
+    that sends nowhere, or asks for CoT without tracking, is refused with the field named."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pytak
+    assert pytak.DEFAULT_COT_URL.endswith("239.2.3.1:6969")
+    doc = (REPO_ROOT / "docs/config.md").read_text()
+    assert "udp://239.2.3.1:6969" in doc
+    config = yaml.safe_load((REPO_ROOT / "Config/ingest.yaml").read_text())
+    config["tracking"] = {"enabled": True, "tracker": str(REPO_ROOT / "Config/tracker.yaml")}
+    for outputs, words in (({"cot": {"udp": "off"}}, "sends nowhere"), ({"cot": {"udp": "239.2.3.1:6969"}}, "udp://"),
+                           ({"cot": {"format": "json"}}, "format")):
+        config["outputs"] = outputs
+        path = tmp_path / "bad.yaml"
+        path.write_text(yaml.safe_dump(config))
+        import subprocess
+        result = subprocess.run([str(haechi_bin), "ingest", "--config", str(path), "--duration", "0.1", "--no-record", "--quiet"],
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 2 and words in result.stderr and "cot" in result.stderr, result.stderr
