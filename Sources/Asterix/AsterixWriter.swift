@@ -1,4 +1,5 @@
-// Writes the ASTERIX records Haechi's simulator sends as a radar: CAT034 north markers and CAT048 plots.
+// Writes ASTERIX records: the CAT034 north markers and CAT048 plots Haechi's simulator sends as a radar,
+// and the CAT062 system tracks its tracker sends out.
 
 /// Encodes data blocks and records, by the same profiles the parser reads (``AsterixUAP``).
 ///
@@ -58,6 +59,38 @@ public enum AsterixWriter {
             let raw = Int64(max(-8192, min(8191, (heightFt / 25).rounded())))
             items[19] = [UInt8((raw >> 8) & 0x3F), UInt8(truncatingIfNeeded: raw)]
         }
+        return record(items)
+    }
+
+    /// One system track of CAT062 (edition 1.18 and later): I062/010, 015, 070, 105, 100, 185, 040,
+    /// 080, 130 and 220, in FRN order.
+    ///
+    /// - Parameters:
+    ///   - timeOfDay: I062/070, seconds of the UTC day (1/128 s).
+    ///   - latitudeDeg, longitudeDeg: I062/105 (180/2²⁵ °).
+    ///   - xM, yM: I062/100, east and north of the system reference point (0.5 m).
+    ///   - vxMs, vyMs: I062/185, east and north velocity (0.25 m/s).
+    ///   - geometricAltitudeFt: I062/130, above the WGS84 ellipsoid (6.25 ft).
+    ///   - climbFtPerMin: I062/220 (6.25 ft/min).
+    ///   - monosensor: I062/080 MON; `altitudeSource`: its SRC (2: 3D radar, 6: default height).
+    ///   - tentative: I062/080 CNF.
+    public static func systemTrack(source: AsterixSource, serviceID: UInt8, timeOfDay: Double, trackNumber: UInt16,
+                                   latitudeDeg: Double, longitudeDeg: Double, xM: Double, yM: Double, vxMs: Double, vyMs: Double,
+                                   geometricAltitudeFt: Double, climbFtPerMin: Double, monosensor: Bool, altitudeSource: UInt8,
+                                   tentative: Bool = false) -> [UInt8] {
+        let status = (monosensor ? 0x80 : 0) | (UInt8(altitudeSource & 0x07) << 2) | (tentative ? 0x02 : 0)
+        let items: [Int: [UInt8]] = [
+            1: [source.sac, source.sic],
+            3: [serviceID],
+            4: time(timeOfDay),
+            5: signed(latitudeDeg * 33_554_432 / 180, octets: 4) + signed(longitudeDeg * 33_554_432 / 180, octets: 4),
+            6: signed(xM * 2, octets: 3) + signed(yM * 2, octets: 3),
+            7: signed(vxMs * 4, octets: 2) + signed(vyMs * 4, octets: 2),
+            12: bigEndian(Int64(trackNumber), octets: 2),
+            13: [UInt8(status)],
+            18: signed(geometricAltitudeFt / 6.25, octets: 2),
+            20: signed(climbFtPerMin / 6.25, octets: 2),
+        ]
         return record(items)
     }
 

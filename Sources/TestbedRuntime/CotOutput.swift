@@ -32,8 +32,7 @@ public final class CotOutput: @unchecked Sendable {
     // @unchecked Sendable: used by the decode thread alone after `init`; `counters` is read under `lock`.
     private let settings: CotSettings
     private let plane: LocalTangentPlane
-    private var udp: Int32 = -1
-    private var udpTarget = sockaddr_in()
+    private let udp: DatagramSender?
     private var tcpTarget: sockaddr_in?
     private var tcp: Int32 = -1
     private var tcpConnected = false
@@ -46,17 +45,8 @@ public final class CotOutput: @unchecked Sendable {
     public init(settings: CotSettings, origin: GeodeticPosition) throws(RuntimeError) {
         self.settings = settings
         plane = LocalTangentPlane(origin: origin)
-        if let text = settings.udp {
-            guard let address = UDPAddress(text), let target = Self.socketAddress(address) else {
-                throw RuntimeError(code: .config, field: "outputs.cot.udp", message: "'\(text)' is not udp://<IPv4 address>:<port>")
-            }
-            udp = socket(AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-            guard udp >= 0 else { throw RuntimeError(code: .ingest, message: "outputs.cot.udp: cannot open a socket: \(String(cString: strerror(errno)))") }
-            var ttl = UInt8(clamping: settings.multicastTTL)
-            _ = setsockopt(udp, Int32(IPPROTO_IP), IP_MULTICAST_TTL, &ttl, socklen_t(MemoryLayout<UInt8>.size))
-            var loop: UInt8 = 1
-            _ = setsockopt(udp, Int32(IPPROTO_IP), IP_MULTICAST_LOOP, &loop, socklen_t(MemoryLayout<UInt8>.size))
-            udpTarget = target
+        udp = try settings.udp.map { (text) throws(RuntimeError) in
+            try DatagramSender(text, field: "outputs.cot.udp", multicastTTL: settings.multicastTTL)
         }
         if let text = settings.tcp {
             guard let address = UDPAddress(text, scheme: "tcp"), let target = Self.socketAddress(address) else {
@@ -68,7 +58,6 @@ public final class CotOutput: @unchecked Sendable {
     }
 
     deinit {
-        if udp >= 0 { close(udp) }
         if tcp >= 0 { close(tcp) }
     }
 
@@ -97,20 +86,12 @@ public final class CotOutput: @unchecked Sendable {
     public func send(_ step: TrackerStep) {
         for track in step.tracks {
             let event = CotEvent(track: track, plane: plane, settings: settings)
-            if udp >= 0 { sendDatagram(settings.format == .xml ? Array(event.xml.utf8) : event.meshDatagram) }
+            if let udp {
+                let sent = udp.send(settings.format == .xml ? Array(event.xml.utf8) : event.meshDatagram)
+                count { sent ? ($0.udpSent += 1) : ($0.udpDropped += 1) }
+            }
             if tcpTarget != nil { sendStream(settings.format == .xml ? Array(event.xml.utf8) : event.streamBytes) }
         }
-    }
-
-    private func sendDatagram(_ bytes: [UInt8]) {
-        let sent = bytes.withUnsafeBytes { buffer in
-            withUnsafePointer(to: &udpTarget) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    sendto(udp, buffer.baseAddress, buffer.count, Int32(MSG_DONTWAIT), $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-        }
-        count { sent == bytes.count ? ($0.udpSent += 1) : ($0.udpDropped += 1) }
     }
 
     /// Starts a non-blocking connection when none is up and the last attempt is 2 s old.

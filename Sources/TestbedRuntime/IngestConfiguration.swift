@@ -40,6 +40,8 @@ public struct IngestConfiguration: Hashable, Sendable {
     public var tracking = TrackingConfiguration()
     /// Tracks out as Cursor-on-Target (`outputs.cot`; off by default).
     public var cot = CotSettings()
+    /// Tracks out as ASTERIX CAT062 (`outputs.asterix062`; off by default).
+    public var asterix062 = Asterix062Settings()
     /// The checks every truth fix passes before it is a drone's truth.
     public var truthIntegrity = TruthIntegritySettings()
 
@@ -221,8 +223,26 @@ public struct IngestConfiguration: Hashable, Sendable {
             }
             configuration.tracking = tracking
         }
-        if let outputs = try root.optional("outputs")?.mapping(allowing: ["cot"]),
-           let node = try outputs.optional("cot")?.mapping(allowing: ["enabled", "udp", "tcp", "format", "stale_s", "type", "uid_prefix",
+        let outputs = try root.optional("outputs")?.mapping(allowing: ["cot", "asterix062"])
+        if let node = try outputs?.optional("asterix062")?.mapping(allowing: ["enabled", "udp", "sac", "sic", "service_id", "multicast_ttl"]) {
+            var settings = Asterix062Settings()
+            settings.enabled = try node.optional("enabled")?.boolean() ?? true
+            if let udp = node.optional("udp") {
+                let text = try udp.string()
+                guard UDPAddress(text) != nil else { throw udp.error("give udp://<IPv4 address>:<port>") }
+                settings.udp = text
+            }
+            let sac = try node.optional("sac")?.integer(atLeast: 0, atMost: 255) ?? Int(settings.source.sac)
+            let sic = try node.optional("sic")?.integer(atLeast: 0, atMost: 255) ?? Int(settings.source.sic)
+            settings.source = AsterixSource(sac: UInt8(sac), sic: UInt8(sic))
+            settings.serviceID = UInt8(try node.optional("service_id")?.integer(atLeast: 0, atMost: 255) ?? Int(settings.serviceID))
+            settings.multicastTTL = try node.optional("multicast_ttl")?.integer(atLeast: 0, atMost: 255) ?? settings.multicastTTL
+            if settings.enabled && !configuration.tracking.enabled {
+                throw node.error("outputs.asterix062 sends confirmed tracks: it needs tracking.enabled: true")
+            }
+            configuration.asterix062 = settings
+        }
+        if let node = try outputs?.optional("cot")?.mapping(allowing: ["enabled", "udp", "tcp", "format", "stale_s", "type", "uid_prefix",
                                                                         "callsign_prefix", "multicast_ttl"]) {
             var cot = CotSettings()
             cot.enabled = try node.optional("enabled")?.boolean() ?? true

@@ -86,10 +86,11 @@ public enum IngestRunner {
     }
 
     /// The tracking stage's step hook: every step's tracks to the recorder, for its map picture and 3D scene.
-    static func stepHook(recorder: SessionRecorder?, cot: CotOutput?) -> (@Sendable (TrackerStep) -> Void)? {
-        guard recorder != nil || cot != nil else { return nil }
+    static func stepHook(recorder: SessionRecorder?, cot: CotOutput?, asterix062: Asterix062Output?) -> (@Sendable (TrackerStep) -> Void)? {
+        guard recorder != nil || cot != nil || asterix062 != nil else { return nil }
         return { step in
             cot?.send(step)
+            asterix062?.send(step)
             recorder?.record(step: step.time, tracks: step.tracks.map { track in
                 let c = track.state.covariance
                 return (id: track.trackID, enu: track.state.position, velocity: track.state.velocity,
@@ -129,6 +130,7 @@ public enum IngestRunner {
         var recorder: SessionRecorder?
         let tracksFile: TrackLinesFile?
         var cot: CotOutput?
+        var asterix062: Asterix062Output?
         do {
             tracksFile = try options.tracksOut.map { path throws(RuntimeError) in try TrackLinesFile(path: path) }
             recorder = try options.recordDirectory.map { directory throws(RuntimeError) in
@@ -140,13 +142,16 @@ public enum IngestRunner {
             if configuration.cot.enabled {
                 cot = try CotOutput(settings: configuration.cot, origin: configuration.site.origin)
             }
+            if configuration.asterix062.enabled {
+                asterix062 = try Asterix062Output(settings: configuration.asterix062, origin: configuration.site.origin)
+            }
             if configuration.tracking.enabled || tracksFile != nil {
                 let hook = Self.trackHook(recorder: recorder, file: tracksFile)
                 do throws(ZMQError) {
                     tracking = try LiveTrackingStage(settings: configuration.tracking.settings, origin: configuration.site.origin,
                                                      sensors: configuration.sensors,
                                                      publish: configuration.tracking.enabled ? configuration.tracking.publish : nil,
-                                                     context: context, trackHook: hook, stepHook: Self.stepHook(recorder: recorder, cot: cot))
+                                                     context: context, trackHook: hook, stepHook: Self.stepHook(recorder: recorder, cot: cot, asterix062: asterix062))
                 } catch {
                     throw RuntimeError(code: .ingest, file: configuration.file,
                                        message: "tracking.publish \(configuration.tracking.publish ?? ""): \(error.message)")
@@ -273,7 +278,7 @@ public enum IngestRunner {
                                     ended: ended, stopReason: reason, libzmqVersion: ZMQContext.libraryVersion,
                                     tracking: tracking?.counters,
                                     recording: recorder.map { RecordingCounters(recorder: $0, finalised: recordingFailure == nil) },
-                                    cot: cot?.counters)
+                                    cot: cot?.counters, asterix062: asterix062?.counters)
         if let path = options.summaryPath {
             do {
                 try summary.jsonText().write(toFile: path, atomically: true, encoding: .utf8)

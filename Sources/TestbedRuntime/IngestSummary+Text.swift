@@ -52,6 +52,9 @@ extension IngestSummary {
             text += "cot: \(cot.udpSent) events over UDP (\(cot.udpDropped) dropped), \(cot.tcpSent) over TCP "
                 + "(\(cot.tcpDropped) dropped, \(cot.tcpConnections) connection(s))\n"
         }
+        if let sent = outputs?.asterix062 {
+            text += "asterix062: \(sent.tracksSent) system tracks in \(sent.blocksSent) data blocks (\(sent.blocksDropped) dropped)\n"
+        }
         if let replay {
             text += "replayed \(replay.framesReplayed) frames of \(replay.recording) in \(String(format: "%.2f", replay.wallSeconds)) s"
             if let match = replay.tracksMatchRecording {

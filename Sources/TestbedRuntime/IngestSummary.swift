@@ -127,9 +127,11 @@ public struct IngestSummary: Encodable, Sendable {
     /// The outputs' counters.
     public struct Outputs: Encodable, Sendable {
         public var cot: CotCounters?
+        public var asterix062: Asterix062Counters?
 
         public func encode(to encoder: any Encoder) throws {
-            enum Keys: String, CodingKey { case cot }
+            enum Keys: String, CodingKey { case cot, asterix062 }
+            enum AsterixKeys: String, CodingKey { case blocksSent = "blocks_sent", blocksDropped = "blocks_dropped", tracksSent = "tracks_sent" }
             enum CotKeys: String, CodingKey {
                 case udpSent = "udp_sent", tcpSent = "tcp_sent", udpDropped = "udp_dropped", tcpDropped = "tcp_dropped"
                 case tcpConnections = "tcp_connections"
@@ -143,6 +145,12 @@ public struct IngestSummary: Encodable, Sendable {
                 try n.encode(cot.tcpDropped, forKey: .tcpDropped)
                 try n.encode(cot.tcpConnections, forKey: .tcpConnections)
             }
+            if let asterix062 {
+                var n = c.nestedContainer(keyedBy: AsterixKeys.self, forKey: .asterix062)
+                try n.encode(asterix062.blocksSent, forKey: .blocksSent)
+                try n.encode(asterix062.blocksDropped, forKey: .blocksDropped)
+                try n.encode(asterix062.tracksSent, forKey: .tracksSent)
+            }
         }
     }
 
@@ -154,7 +162,8 @@ public struct IngestSummary: Encodable, Sendable {
     /// Builds the summary of a finished run.
     public init(configuration: IngestConfiguration, statistics: IngestStatistics, started: Timestamp, ended: Timestamp,
                 stopReason: IngestStopReason, libzmqVersion: String, tracking: TrackingCounters? = nil,
-                recording: RecordingCounters? = nil, replay: ReplayCounters? = nil, cot: CotCounters? = nil) {
+                recording: RecordingCounters? = nil, replay: ReplayCounters? = nil, cot: CotCounters? = nil,
+                asterix062: Asterix062Counters? = nil) {
         software = Software(name: HaechiVersion.name, version: HaechiVersion.version, libzmq: libzmqVersion)
         configFile = configuration.file
         startedUTC = Self.iso8601(started)
@@ -180,7 +189,7 @@ public struct IngestSummary: Encodable, Sendable {
         self.tracking = tracking
         self.recording = recording
         self.replay = replay
-        outputs = cot.map { Outputs(cot: $0) }
+        outputs = cot == nil && asterix062 == nil ? nil : Outputs(cot: cot, asterix062: asterix062)
     }
 
     /// The summary as pretty, key-sorted JSON text.
