@@ -33,11 +33,7 @@ public final class CotOutput: @unchecked Sendable {
     private let settings: CotSettings
     private let plane: LocalTangentPlane
     private let udp: DatagramSender?
-    private var tcpTarget: sockaddr_in?
-    private var tcp: Int32 = -1
-    private var tcpConnected = false
-    private var lastConnectAttempt: ContinuousClock.Instant?
-    private var pending: [UInt8] = []
+    private let tcp: StreamSender?
     private let lock = NSLock()
     private var state = CotCounters()
 
@@ -48,25 +44,7 @@ public final class CotOutput: @unchecked Sendable {
         udp = try settings.udp.map { (text) throws(RuntimeError) in
             try DatagramSender(text, field: "outputs.cot.udp", multicastTTL: settings.multicastTTL)
         }
-        if let text = settings.tcp {
-            guard let address = UDPAddress(text, scheme: "tcp"), let target = Self.socketAddress(address) else {
-                throw RuntimeError(code: .config, field: "outputs.cot.tcp", message: "'\(text)' is not tcp://<IPv4 address>:<port>")
-            }
-            tcpTarget = target
-            connectIfDue()
-        }
-    }
-
-    deinit {
-        if tcp >= 0 { close(tcp) }
-    }
-
-    private static func socketAddress(_ address: UDPAddress) -> sockaddr_in? {
-        var out = sockaddr_in()
-        out.sin_family = sa_family_t(AF_INET)
-        out.sin_port = address.port.bigEndian
-        guard inet_pton(AF_INET, address.host, &out.sin_addr) == 1 else { return nil }
-        return out
+        tcp = try settings.tcp.map { (text) throws(RuntimeError) in try StreamSender(text, field: "outputs.cot.tcp") }
     }
 
     /// What was sent so far (any thread).
@@ -90,81 +68,14 @@ public final class CotOutput: @unchecked Sendable {
                 let sent = udp.send(settings.format == .xml ? Array(event.xml.utf8) : event.meshDatagram)
                 count { sent ? ($0.udpSent += 1) : ($0.udpDropped += 1) }
             }
-            if tcpTarget != nil { sendStream(settings.format == .xml ? Array(event.xml.utf8) : event.streamBytes) }
+            if let tcp {
+                let sent = tcp.send(settings.format == .xml ? Array(event.xml.utf8) : event.streamBytes)
+                let connections = tcp.connections
+                count {
+                    if sent { $0.tcpSent += 1 } else { $0.tcpDropped += 1 }
+                    $0.tcpConnections = connections
+                }
+            }
         }
-    }
-
-    /// Starts a non-blocking connection when none is up and the last attempt is 2 s old.
-    private func connectIfDue() {
-        guard var target = tcpTarget, tcp < 0 else { return }
-        let now = ContinuousClock.now
-        if let last = lastConnectAttempt, now - last < .seconds(2) { return }
-        lastConnectAttempt = now
-        tcp = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard tcp >= 0 else { return }
-        var one: Int32 = 1
-        _ = setsockopt(tcp, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-        let result = withUnsafePointer(to: &target) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(tcp, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        if result != 0 && errno != EINPROGRESS { dropConnection() }
-        tcpConnected = false
-    }
-
-    private func dropConnection() {
-        if tcp >= 0 { close(tcp) }
-        tcp = -1
-        tcpConnected = false
-        pending.removeAll()
-    }
-
-    /// Whether the connection is up (checked without waiting).
-    private func connectionIsUp() -> Bool {
-        guard tcp >= 0 else { return false }
-        if tcpConnected { return true }
-        var poller = pollfd(fd: tcp, events: Int16(POLLOUT), revents: 0)
-        guard poll(&poller, 1, 0) == 1 else { return false }
-        var error: Int32 = 0
-        var length = socklen_t(MemoryLayout<Int32>.size)
-        guard getsockopt(tcp, SOL_SOCKET, SO_ERROR, &error, &length) == 0, error == 0 else {
-            dropConnection()
-            return false
-        }
-        tcpConnected = true
-        count { $0.tcpConnections += 1 }
-        return true
-    }
-
-    private func sendStream(_ bytes: [UInt8]) {
-        connectIfDue()
-        guard connectionIsUp() else {
-            count { $0.tcpDropped += 1 }
-            return
-        }
-        // What a full buffer left half-written goes first, so the stream never carries half an event.
-        if !pending.isEmpty && !flushPending() {
-            count { $0.tcpDropped += 1 }
-            return
-        }
-        let sent = bytes.withUnsafeBytes { Glibc.send(tcp, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT) | Int32(MSG_NOSIGNAL)) }
-        if sent == bytes.count {
-            count { $0.tcpSent += 1 }
-        } else if sent > 0 {
-            pending = Array(bytes[sent...])
-            count { $0.tcpSent += 1 }
-        } else if errno == EAGAIN || errno == EWOULDBLOCK {
-            count { $0.tcpDropped += 1 }
-        } else {
-            dropConnection()
-            count { $0.tcpDropped += 1 }
-        }
-    }
-
-    /// Writes the rest of a half-written event; `false` while some is left.
-    private func flushPending() -> Bool {
-        let sent = pending.withUnsafeBytes { Glibc.send(tcp, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT) | Int32(MSG_NOSIGNAL)) }
-        if sent > 0 { pending.removeFirst(sent) }
-        if sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK { dropConnection() }
-        return pending.isEmpty
     }
 }

@@ -42,6 +42,8 @@ public struct IngestConfiguration: Hashable, Sendable {
     public var cot = CotSettings()
     /// Tracks out as ASTERIX CAT062 (`outputs.asterix062`; off by default).
     public var asterix062 = Asterix062Settings()
+    /// Tracks out to a SAPIENT decision module (`outputs.sapient`; off by default).
+    public var sapientOutput = SapientOutputSettings()
     /// The checks every truth fix passes before it is a drone's truth.
     public var truthIntegrity = TruthIntegritySettings()
 
@@ -223,7 +225,26 @@ public struct IngestConfiguration: Hashable, Sendable {
             }
             configuration.tracking = tracking
         }
-        let outputs = try root.optional("outputs")?.mapping(allowing: ["cot", "asterix062"])
+        let outputs = try root.optional("outputs")?.mapping(allowing: ["cot", "asterix062", "sapient"])
+        if let node = try outputs?.optional("sapient")?.mapping(allowing: ["enabled", "tcp", "node_id", "name", "status_interval_s"]) {
+            var settings = SapientOutputSettings()
+            settings.enabled = try node.optional("enabled")?.boolean() ?? true
+            let tcp = try node.required("tcp")
+            let text = try tcp.string()
+            guard UDPAddress(text, scheme: "tcp") != nil else { throw tcp.error("give tcp://<IPv4 address>:<port> of the decision module") }
+            settings.tcp = text
+            if let id = node.optional("node_id") {
+                let value = try id.string()
+                guard SapientIdentifier.isUUIDv4(value) else { throw id.error("a SAPIENT node id is a version-4 UUID (xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx)") }
+                settings.nodeID = value
+            }
+            settings.name = try node.optional("name")?.string() ?? settings.name
+            settings.statusIntervalSeconds = try node.optional("status_interval_s")?.double(in: 0.1...3600) ?? settings.statusIntervalSeconds
+            if settings.enabled && !configuration.tracking.enabled {
+                throw node.error("outputs.sapient sends confirmed tracks: it needs tracking.enabled: true")
+            }
+            configuration.sapientOutput = settings
+        }
         if let node = try outputs?.optional("asterix062")?.mapping(allowing: ["enabled", "udp", "sac", "sic", "service_id", "multicast_ttl"]) {
             var settings = Asterix062Settings()
             settings.enabled = try node.optional("enabled")?.boolean() ?? true

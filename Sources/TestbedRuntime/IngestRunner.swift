@@ -86,9 +86,11 @@ public enum IngestRunner {
     }
 
     /// The tracking stage's step hook: every step's tracks to the recorder, for its map picture and 3D scene.
-    static func stepHook(recorder: SessionRecorder?, cot: CotOutput?, asterix062: Asterix062Output?) -> (@Sendable (TrackerStep) -> Void)? {
-        guard recorder != nil || cot != nil || asterix062 != nil else { return nil }
+    static func stepHook(recorder: SessionRecorder?, cot: CotOutput?, asterix062: Asterix062Output?,
+                         sapient: SapientOutput?) -> (@Sendable (TrackerStep) -> Void)? {
+        guard recorder != nil || cot != nil || asterix062 != nil || sapient != nil else { return nil }
         return { step in
+            sapient?.send(step)
             cot?.send(step)
             asterix062?.send(step)
             recorder?.record(step: step.time, tracks: step.tracks.map { track in
@@ -131,6 +133,7 @@ public enum IngestRunner {
         let tracksFile: TrackLinesFile?
         var cot: CotOutput?
         var asterix062: Asterix062Output?
+        var sapientOutput: SapientOutput?
         do {
             tracksFile = try options.tracksOut.map { path throws(RuntimeError) in try TrackLinesFile(path: path) }
             recorder = try options.recordDirectory.map { directory throws(RuntimeError) in
@@ -142,6 +145,9 @@ public enum IngestRunner {
             if configuration.cot.enabled {
                 cot = try CotOutput(settings: configuration.cot, origin: configuration.site.origin)
             }
+            if configuration.sapientOutput.enabled {
+                sapientOutput = try SapientOutput(settings: configuration.sapientOutput, origin: configuration.site.origin)
+            }
             if configuration.asterix062.enabled {
                 asterix062 = try Asterix062Output(settings: configuration.asterix062, origin: configuration.site.origin)
             }
@@ -151,7 +157,8 @@ public enum IngestRunner {
                     tracking = try LiveTrackingStage(settings: configuration.tracking.settings, origin: configuration.site.origin,
                                                      sensors: configuration.sensors,
                                                      publish: configuration.tracking.enabled ? configuration.tracking.publish : nil,
-                                                     context: context, trackHook: hook, stepHook: Self.stepHook(recorder: recorder, cot: cot, asterix062: asterix062))
+                                                     context: context, trackHook: hook, stepHook: Self.stepHook(recorder: recorder, cot: cot, asterix062: asterix062,
+                                                                                             sapient: sapientOutput))
                 } catch {
                     throw RuntimeError(code: .ingest, file: configuration.file,
                                        message: "tracking.publish \(configuration.tracking.publish ?? ""): \(error.message)")
@@ -278,7 +285,7 @@ public enum IngestRunner {
                                     ended: ended, stopReason: reason, libzmqVersion: ZMQContext.libraryVersion,
                                     tracking: tracking?.counters,
                                     recording: recorder.map { RecordingCounters(recorder: $0, finalised: recordingFailure == nil) },
-                                    cot: cot?.counters, asterix062: asterix062?.counters)
+                                    cot: cot?.counters, asterix062: asterix062?.counters, sapient: sapientOutput?.counters)
         if let path = options.summaryPath {
             do {
                 try summary.jsonText().write(toFile: path, atomically: true, encoding: .utf8)

@@ -52,6 +52,10 @@ extension IngestSummary {
             text += "cot: \(cot.udpSent) events over UDP (\(cot.udpDropped) dropped), \(cot.tcpSent) over TCP "
                 + "(\(cot.tcpDropped) dropped, \(cot.tcpConnections) connection(s))\n"
         }
+        if let sent = outputs?.sapient {
+            text += "sapient: \(sent.detectionReports) detection reports, \(sent.statusReports) status reports, "
+                + "\(sent.registrations) registration(s) (\(sent.dropped) dropped)\n"
+        }
         if let sent = outputs?.asterix062 {
             text += "asterix062: \(sent.tracksSent) system tracks in \(sent.blocksSent) data blocks (\(sent.blocksDropped) dropped)\n"
         }

@@ -128,9 +128,13 @@ public struct IngestSummary: Encodable, Sendable {
     public struct Outputs: Encodable, Sendable {
         public var cot: CotCounters?
         public var asterix062: Asterix062Counters?
+        public var sapient: SapientOutputCounters?
 
         public func encode(to encoder: any Encoder) throws {
-            enum Keys: String, CodingKey { case cot, asterix062 }
+            enum Keys: String, CodingKey { case cot, asterix062, sapient }
+            enum SapientKeys: String, CodingKey {
+                case registrations, detectionReports = "detection_reports", statusReports = "status_reports", dropped
+            }
             enum AsterixKeys: String, CodingKey { case blocksSent = "blocks_sent", blocksDropped = "blocks_dropped", tracksSent = "tracks_sent" }
             enum CotKeys: String, CodingKey {
                 case udpSent = "udp_sent", tcpSent = "tcp_sent", udpDropped = "udp_dropped", tcpDropped = "tcp_dropped"
@@ -144,6 +148,13 @@ public struct IngestSummary: Encodable, Sendable {
                 try n.encode(cot.tcpSent, forKey: .tcpSent)
                 try n.encode(cot.tcpDropped, forKey: .tcpDropped)
                 try n.encode(cot.tcpConnections, forKey: .tcpConnections)
+            }
+            if let sapient {
+                var n = c.nestedContainer(keyedBy: SapientKeys.self, forKey: .sapient)
+                try n.encode(sapient.registrations, forKey: .registrations)
+                try n.encode(sapient.detectionReports, forKey: .detectionReports)
+                try n.encode(sapient.statusReports, forKey: .statusReports)
+                try n.encode(sapient.dropped, forKey: .dropped)
             }
             if let asterix062 {
                 var n = c.nestedContainer(keyedBy: AsterixKeys.self, forKey: .asterix062)
@@ -163,7 +174,7 @@ public struct IngestSummary: Encodable, Sendable {
     public init(configuration: IngestConfiguration, statistics: IngestStatistics, started: Timestamp, ended: Timestamp,
                 stopReason: IngestStopReason, libzmqVersion: String, tracking: TrackingCounters? = nil,
                 recording: RecordingCounters? = nil, replay: ReplayCounters? = nil, cot: CotCounters? = nil,
-                asterix062: Asterix062Counters? = nil) {
+                asterix062: Asterix062Counters? = nil, sapient: SapientOutputCounters? = nil) {
         software = Software(name: HaechiVersion.name, version: HaechiVersion.version, libzmq: libzmqVersion)
         configFile = configuration.file
         startedUTC = Self.iso8601(started)
@@ -189,7 +200,7 @@ public struct IngestSummary: Encodable, Sendable {
         self.tracking = tracking
         self.recording = recording
         self.replay = replay
-        outputs = cot == nil && asterix062 == nil ? nil : Outputs(cot: cot, asterix062: asterix062)
+        outputs = cot == nil && asterix062 == nil && sapient == nil ? nil : Outputs(cot: cot, asterix062: asterix062, sapient: sapient)
     }
 
     /// The summary as pretty, key-sorted JSON text.

@@ -101,7 +101,7 @@ struct IngestConfigurationTests {
         ("    mode: connect", "    mode: connect\n    max_message_bytes: 4294967296",
          "range.yaml:14:24: error: endpoints[1].max_message_bytes: 4294967296 is above the maximum of 2147483647"),
         ("limits:", "limit:",
-         "range.yaml:15:1: error: limit: unknown field; expected one of endpoints, limits, pipeline, sapient, sensors, site, tracking, truth"),
+         "range.yaml:15:1: error: limit: unknown field; expected one of endpoints, limits, outputs, pipeline, sapient, sensors, site, tracking, truth"),
         ("limits:", "truth: {max_speed_mps: 0}\nlimits:",
          "range.yaml:15:24: error: truth.max_speed_mps: 0 is outside [1, 10000]"),
         ("limits:", "truth: {max_drones: 0}\nlimits:",

@@ -1,0 +1,125 @@
+"""Tracks to a SAPIENT decision module, read with Dstl's own message classes and rules.
+
+A live ingest run (the quickstart scenario pushed by ``haechi simulate``) with ``outputs.sapient`` on
+connects to a TCP server here playing the decision module. What arrives is read with ``sapient-msg``
+(BSI Flex 335 v2.0 protobuf classes): first a Registration of a fusion node, then StatusReports at
+the configured interval and one DetectionReport per confirmed track per step, each behind its
+4-octet little-endian length. Every message passes ``sapient-pydantic`` (the ICD's rules) where its
+venv is there, and each DetectionReport matches the run's ``--tracks-out`` line: object id fixed per
+track, WGS-84 location (pymap3d from the track's ENU), ENU velocity and the track number.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import struct
+import threading
+from pathlib import Path
+
+import pymap3d
+import pytest
+import yaml
+from sapient_msg.bsi_flex_335_v2_0 import registration_pb2, sapient_message_pb2
+
+from conftest import EXIT_TIMEOUT_S, REPO_ROOT, launch_haechi, launch_simulate
+from test_sapient_interop import PYDANTIC_PYTHON, pydantic_judge
+
+NODE = "0b8f3c6e-2a4d-4e1b-9c7a-5d6e7f8a9b0c"
+
+
+class DecisionModule:
+    """A TCP server taking one connection and keeping every framed message until it closes."""
+
+    def __init__(self):
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(1)
+        self.port = self.server.getsockname()[1]
+        self.data = bytearray()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        self.server.settimeout(60)
+        try:
+            connection, _ = self.server.accept()
+        except OSError:
+            return
+        with connection:
+            connection.settimeout(60)
+            while chunk := connection.recv(65536):
+                self.data += chunk
+
+    def messages(self) -> list[bytes]:
+        self.thread.join(timeout=30)
+        self.server.close()
+        out, at = [], 0
+        while at < len(self.data):
+            (length,) = struct.unpack_from("<I", self.data, at)
+            out.append(bytes(self.data[at + 4:at + 4 + length]))
+            at += 4 + length
+        assert at == len(self.data), "a message cut short"
+        return out
+
+
+def test_tracks_go_to_a_sapient_decision_module(haechi_bin, tmp_path):
+    dmm = DecisionModule()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = yaml.safe_load((REPO_ROOT / "Config/ingest.yaml").read_text())
+    config["endpoints"] = [{"name": "sensors", "address": f"tcp://127.0.0.1:{port}", "socket": "pull", "mode": "bind"}]
+    config["tracking"] = {"enabled": True, "tracker": str(REPO_ROOT / "Config/tracker.yaml")}
+    config["outputs"] = {"sapient": {"tcp": f"tcp://127.0.0.1:{dmm.port}", "node_id": NODE, "status_interval_s": 10}}
+    tracks = tmp_path / "live.jsonl"
+    run = launch_haechi(haechi_bin, tmp_path / "ingest", config,
+                        ("--idle-timeout", "3", "--duration", "120", "--tracks-out", str(tracks), "--quiet", "--no-record"))
+    simulate = launch_simulate(haechi_bin, tmp_path / "simulate", (
+        "--scenario", "Config/scenarios/quickstart.yaml", "--speed", "20", "--socket", "push",
+        "--publish", f"tcp://127.0.0.1:{port}", "--quiet"))
+    try:
+        assert simulate.wait(timeout=EXIT_TIMEOUT_S) == 0, simulate.describe()
+        assert run.wait(timeout=EXIT_TIMEOUT_S) == 0, run.describe()
+    finally:
+        simulate.kill()
+        run.kill()
+    raw = dmm.messages()
+    messages = [sapient_message_pb2.SapientMessage.FromString(m) for m in raw]
+    lines = [json.loads(line) for line in tracks.read_text().splitlines()]
+    assert messages and all(m.node_id == NODE for m in messages)
+
+    first = messages[0]
+    assert first.WhichOneof("content") == "registration"
+    assert first.registration.node_definition[0].node_type == registration_pb2.Registration.NODE_TYPE_FUSION_NODE
+    detection_type = first.registration.mode_definition[0].detection_definition[0].location_type
+    assert detection_type.location_units == 3 or detection_type.WhichOneof("coordinates_oneof") == "location_units"
+
+    reports = [m for m in messages if m.WhichOneof("content") == "detection_report"]
+    statuses = [m for m in messages if m.WhichOneof("content") == "status_report"]
+    assert [m.WhichOneof("content") for m in messages[1:]].count("registration") == 0
+    assert len(reports) == len(lines)
+    span = (lines[-1]["t_ns"] - lines[0]["t_ns"]) / 1e9
+    assert 1 <= len(statuses) <= span / 10 + 2
+
+    origin = config["site"]["origin"]
+    objects: dict[int, str] = {}
+    for message, line in zip(reports, lines):
+        report = message.detection_report
+        assert objects.setdefault(line["track_id"], report.object_id) == report.object_id
+        assert message.timestamp.seconds * 10**9 + message.timestamp.nanos == line["t_ns"]
+        lat, lon, hae = pymap3d.enu2geodetic(*line["enu"], origin["lat"], origin["lon"], origin["alt"])
+        assert abs(report.location.y - lat) < 1e-7 and abs(report.location.x - lon) < 1e-7 and abs(report.location.z - hae) < 0.01
+        assert report.location.x_error > 0 and report.location.z_error > 0
+        v = report.enu_velocity
+        assert (round(v.east_rate, 3), round(v.north_rate, 3), round(v.up_rate, 3)) == tuple(line["vel"])
+        assert [(i.type, i.value) for i in report.track_info] == [("haechi_track_id", str(line["track_id"]))]
+    assert len(set(objects.values())) == len(objects)
+
+    sent = run.summary()["outputs"]["sapient"]
+    assert sent == {"registrations": 1, "detection_reports": len(reports), "status_reports": len(statuses), "dropped": 0}
+
+    if not PYDANTIC_PYTHON.exists():
+        pytest.skip("sapient-pydantic's venv is missing: the ICD rules were not checked (make venv makes it)")
+    verdicts = pydantic_judge(raw)
+    assert all(v["ok"] for v in verdicts), [v for v in verdicts if not v["ok"]][:3]
