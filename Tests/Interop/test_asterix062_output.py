@@ -10,17 +10,14 @@ the track's ENU), velocity, geometric altitude and rate of climb, each to its it
 
 from __future__ import annotations
 
-import json
-import socket
 from pathlib import Path
 
 import pymap3d
 import pytest
-import yaml
 from asterix.base import Bits, RawDatablock
 import asterix.generated as asterix_gen
 
-from conftest import EXIT_TIMEOUT_S, REPO_ROOT, launch_haechi, launch_simulate
+from quickstart_run import UdpSink, run_quickstart
 
 pyasteryx = pytest.importorskip("pyasteryx")
 CAT062 = asterix_gen.Cat_062_1_20
@@ -30,38 +27,9 @@ LINE = 0.0005 + 1e-9
 
 
 def run_with_cat062(haechi_bin: Path, workdir: Path):
-    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    udp.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
-    udp.bind(("127.0.0.1", 0))
-    udp.setblocking(False)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = yaml.safe_load((REPO_ROOT / "Config/ingest.yaml").read_text())
-    config["endpoints"] = [{"name": "sensors", "address": f"tcp://127.0.0.1:{port}", "socket": "pull", "mode": "bind"}]
-    config["tracking"] = {"enabled": True, "tracker": str(REPO_ROOT / "Config/tracker.yaml")}
-    config["outputs"] = {"asterix062": {"udp": f"udp://127.0.0.1:{udp.getsockname()[1]}", "sac": 25, "sic": 62, "service_id": 3}}
-    tracks = workdir / "live.jsonl"
-    run = launch_haechi(haechi_bin, workdir / "ingest", config,
-                        ("--idle-timeout", "3", "--duration", "120", "--tracks-out", str(tracks), "--quiet", "--no-record"))
-    simulate = launch_simulate(haechi_bin, workdir / "simulate", (
-        "--scenario", "Config/scenarios/quickstart.yaml", "--speed", "20", "--socket", "push",
-        "--publish", f"tcp://127.0.0.1:{port}", "--quiet"))
-    try:
-        assert simulate.wait(timeout=EXIT_TIMEOUT_S) == 0, simulate.describe()
-        assert run.wait(timeout=EXIT_TIMEOUT_S) == 0, run.describe()
-    finally:
-        simulate.kill()
-        run.kill()
-    datagrams = []
-    while True:
-        try:
-            datagrams.append(udp.recv(65536))
-        except BlockingIOError:
-            break
-    udp.close()
-    lines = [json.loads(line) for line in tracks.read_text().splitlines()]
-    return run.summary(), config, lines, datagrams
+    udp = UdpSink()
+    run = run_quickstart(haechi_bin, workdir, outputs={"asterix062": {"udp": udp.address, "sac": 25, "sic": 62, "service_id": 3}})
+    return run.summary, run.config, run.lines, udp.received()
 
 
 def test_tracks_go_out_as_cat062_system_tracks(haechi_bin, tmp_path):

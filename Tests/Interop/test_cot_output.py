@@ -11,53 +11,19 @@ are TAK's as ``pytak`` has them.
 
 from __future__ import annotations
 
-import json
 import math
-import socket
-import threading
+import subprocess
+import warnings
 from pathlib import Path
 
 import pymap3d
 import pytest
 import yaml
 
-from conftest import EXIT_TIMEOUT_S, REPO_ROOT, launch_haechi, launch_simulate
+from conftest import REPO_ROOT
+from quickstart_run import TcpSink, UdpSink, run_quickstart
 
 takproto = pytest.importorskip("takproto")
-
-
-def free_port(kind: int) -> int:
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class TcpSink:
-    """A TCP server that takes one connection and keeps every byte until it closes."""
-
-    def __init__(self):
-        self.server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.server.bind(("127.0.0.1", 0))
-        self.server.listen(1)
-        self.port = self.server.getsockname()[1]
-        self.data = bytearray()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        self.server.settimeout(60)
-        try:
-            connection, _ = self.server.accept()
-        except OSError:
-            return
-        with connection:
-            connection.settimeout(60)
-            while chunk := connection.recv(65536):
-                self.data += chunk
-
-    def close(self):
-        self.thread.join(timeout=30)
-        self.server.close()
 
 
 def stream_messages(data: bytes) -> list:
@@ -94,39 +60,10 @@ def xml_documents(data: bytes) -> list[bytes]:
 
 
 def run_with_cot(haechi_bin: Path, workdir: Path, fmt: str):
-    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    udp.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
-    udp.bind(("127.0.0.1", 0))
-    udp.setblocking(False)
-    tcp = TcpSink()
-    port = free_port(socket.SOCK_STREAM)
-    config = yaml.safe_load((REPO_ROOT / "Config/ingest.yaml").read_text())
-    config["endpoints"] = [{"name": "sensors", "address": f"tcp://127.0.0.1:{port}", "socket": "pull", "mode": "bind"}]
-    config["tracking"] = {"enabled": True, "tracker": str(REPO_ROOT / "Config/tracker.yaml")}
-    config["outputs"] = {"cot": {"udp": f"udp://127.0.0.1:{udp.getsockname()[1]}",
-                                 "tcp": f"tcp://127.0.0.1:{tcp.port}", "format": fmt, "stale_s": 7}}
-    tracks = workdir / "live.jsonl"
-    run = launch_haechi(haechi_bin, workdir / "ingest", config,
-                        ("--idle-timeout", "3", "--duration", "120", "--tracks-out", str(tracks), "--quiet", "--no-record"))
-    simulate = launch_simulate(haechi_bin, workdir / "simulate", (
-        "--scenario", "Config/scenarios/quickstart.yaml", "--speed", "20", "--socket", "push",
-        "--publish", f"tcp://127.0.0.1:{port}", "--quiet"))
-    try:
-        assert simulate.wait(timeout=EXIT_TIMEOUT_S) == 0, simulate.describe()
-        assert run.wait(timeout=EXIT_TIMEOUT_S) == 0, run.describe()
-    finally:
-        simulate.kill()
-        run.kill()
-    tcp.close()
-    datagrams = []
-    while True:
-        try:
-            datagrams.append(udp.recv(65536))
-        except BlockingIOError:
-            break
-    udp.close()
-    lines = [json.loads(line) for line in tracks.read_text().splitlines()]
-    return run.summary(), config, lines, datagrams, bytes(tcp.data)
+    udp, tcp = UdpSink(), TcpSink()
+    run = run_quickstart(haechi_bin, workdir, outputs={"cot": {"udp": udp.address, "tcp": f"tcp://127.0.0.1:{tcp.port}",
+                                                               "format": fmt, "stale_s": 7}})
+    return run.summary, run.config, run.lines, udp.received(), tcp.received()
 
 
 def check_events(events, lines, config):
@@ -169,7 +106,6 @@ def test_tracks_go_out_as_cursor_on_target(haechi_bin, tmp_path, fmt):
 def test_cot_defaults_are_taks(haechi_bin, tmp_path):
     """Without udp, events go to TAK's default multicast group and port, as pytak has them; a config
     that sends nowhere, or asks for CoT without tracking, is refused with the field named."""
-    import warnings
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import pytak
@@ -183,7 +119,6 @@ def test_cot_defaults_are_taks(haechi_bin, tmp_path):
         config["outputs"] = outputs
         path = tmp_path / "bad.yaml"
         path.write_text(yaml.safe_dump(config))
-        import subprocess
         result = subprocess.run([str(haechi_bin), "ingest", "--config", str(path), "--duration", "0.1", "--no-record", "--quiet"],
                                 capture_output=True, text=True, timeout=60)
         assert result.returncode == 2 and words in result.stderr and "cot" in result.stderr, result.stderr

@@ -57,8 +57,9 @@ from mcap.stream_reader import StreamReader, breakup_chunk
 
 import haechi_peer as peer
 import recordings
+from quickstart_run import run_quickstart
 from conftest import (EXIT_TIMEOUT_S, feeding_push, LOCALHOST_ANY_PORT, RECORDINGS, REPO_ROOT, HaechiRun, check_recordings,
-                      ingest_config, launch_haechi, launch_simulate, mcap_peer_present, pull_endpoint,
+                      ingest_config, launch_haechi, mcap_peer_present, pull_endpoint,
                       validate_recording)
 from test_ingest_interop import assert_sources_match
 from test_schemas import SUMMARY
@@ -159,26 +160,12 @@ class LiveSession:
 @pytest.fixture(scope="module")
 def live_session(haechi_bin, tmp_path_factory) -> LiveSession:
     workdir = tmp_path_factory.mktemp("live")
-    port = free_port()
-    config = yaml.safe_load((REPO_ROOT / "Config/ingest.yaml").read_text())
-    config["endpoints"] = [{"name": "sensors", "address": f"tcp://127.0.0.1:{port}", "socket": "pull", "mode": "bind",
-                            "receive_hwm": 100000}]
-    config["tracking"] = {"enabled": True, "tracker": str(REPO_ROOT / "Config/tracker.yaml")}
-    tracks = workdir / "live.jsonl"
-    run = launch_haechi(haechi_bin, workdir / "ingest", config,
-                        ("--idle-timeout", "3", "--duration", "300", "--tracks-out", str(tracks), "--quiet"))
-    simulate = launch_simulate(haechi_bin, workdir / "simulate", (
-        "--scenario", "Config/scenarios/quickstart.yaml", "--speed", "20", "--socket", "push",
-        "--publish", f"tcp://127.0.0.1:{port}", "--quiet"))
-    try:
-        assert simulate.wait(timeout=EXIT_TIMEOUT_S) == 0, simulate.describe()
-        assert run.wait(timeout=EXIT_TIMEOUT_S) == 0, run.describe()
-    finally:
-        simulate.kill()
-        run.kill()
+    quickstart = run_quickstart(haechi_bin, workdir, record=True, receive_hwm=100000)
+    run, tracks = quickstart.run, quickstart.tracks
+    simulate_summary = quickstart.simulated
     recording = only_recording(run)
     validation = validate_recording(recording)
-    return LiveSession(workdir, run, recording, run.summary(), tracks, simulate.summary(), run.config.read_text(),
+    return LiveSession(workdir, run, recording, run.summary(), tracks, simulate_summary, run.config.read_text(),
                        validation)
 
 

@@ -11,82 +11,36 @@ track, WGS-84 location (pymap3d from the track's ENU), ENU velocity and the trac
 
 from __future__ import annotations
 
-import json
-import socket
 import struct
-import threading
-from pathlib import Path
 
 import pymap3d
 import pytest
-import yaml
 from sapient_msg.bsi_flex_335_v2_0 import registration_pb2, sapient_message_pb2
 
-from conftest import EXIT_TIMEOUT_S, REPO_ROOT, launch_haechi, launch_simulate
+from quickstart_run import TcpSink, run_quickstart
 from test_sapient_interop import PYDANTIC_PYTHON, pydantic_judge
 
 NODE = "0b8f3c6e-2a4d-4e1b-9c7a-5d6e7f8a9b0c"
 
 
-class DecisionModule:
-    """A TCP server taking one connection and keeping every framed message until it closes."""
-
-    def __init__(self):
-        self.server = socket.socket()
-        self.server.bind(("127.0.0.1", 0))
-        self.server.listen(1)
-        self.port = self.server.getsockname()[1]
-        self.data = bytearray()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        self.server.settimeout(60)
-        try:
-            connection, _ = self.server.accept()
-        except OSError:
-            return
-        with connection:
-            connection.settimeout(60)
-            while chunk := connection.recv(65536):
-                self.data += chunk
-
-    def messages(self) -> list[bytes]:
-        self.thread.join(timeout=30)
-        self.server.close()
-        out, at = [], 0
-        while at < len(self.data):
-            (length,) = struct.unpack_from("<I", self.data, at)
-            out.append(bytes(self.data[at + 4:at + 4 + length]))
-            at += 4 + length
-        assert at == len(self.data), "a message cut short"
-        return out
+def framed_messages(data: bytes) -> list[bytes]:
+    """The messages of a SAPIENT stream, each behind its 4-octet little-endian length."""
+    out, at = [], 0
+    while at < len(data):
+        (length,) = struct.unpack_from("<I", data, at)
+        out.append(bytes(data[at + 4:at + 4 + length]))
+        at += 4 + length
+    assert at == len(data), "a message cut short"
+    return out
 
 
 def test_tracks_go_to_a_sapient_decision_module(haechi_bin, tmp_path):
-    dmm = DecisionModule()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = yaml.safe_load((REPO_ROOT / "Config/ingest.yaml").read_text())
-    config["endpoints"] = [{"name": "sensors", "address": f"tcp://127.0.0.1:{port}", "socket": "pull", "mode": "bind"}]
-    config["tracking"] = {"enabled": True, "tracker": str(REPO_ROOT / "Config/tracker.yaml")}
-    config["outputs"] = {"sapient": {"tcp": f"tcp://127.0.0.1:{dmm.port}", "node_id": NODE, "status_interval_s": 10}}
-    tracks = tmp_path / "live.jsonl"
-    run = launch_haechi(haechi_bin, tmp_path / "ingest", config,
-                        ("--idle-timeout", "3", "--duration", "120", "--tracks-out", str(tracks), "--quiet", "--no-record"))
-    simulate = launch_simulate(haechi_bin, tmp_path / "simulate", (
-        "--scenario", "Config/scenarios/quickstart.yaml", "--speed", "20", "--socket", "push",
-        "--publish", f"tcp://127.0.0.1:{port}", "--quiet"))
-    try:
-        assert simulate.wait(timeout=EXIT_TIMEOUT_S) == 0, simulate.describe()
-        assert run.wait(timeout=EXIT_TIMEOUT_S) == 0, run.describe()
-    finally:
-        simulate.kill()
-        run.kill()
-    raw = dmm.messages()
+    dmm = TcpSink()
+    quickstart = run_quickstart(haechi_bin, tmp_path, outputs={"sapient": {"tcp": f"tcp://127.0.0.1:{dmm.port}", "node_id": NODE,
+                                                                           "status_interval_s": 10}})
+    raw = framed_messages(dmm.received())
+    config, lines = quickstart.config, quickstart.lines
     messages = [sapient_message_pb2.SapientMessage.FromString(m) for m in raw]
-    lines = [json.loads(line) for line in tracks.read_text().splitlines()]
     assert messages and all(m.node_id == NODE for m in messages)
 
     first = messages[0]
@@ -116,7 +70,7 @@ def test_tracks_go_to_a_sapient_decision_module(haechi_bin, tmp_path):
         assert [(i.type, i.value) for i in report.track_info] == [("haechi_track_id", str(line["track_id"]))]
     assert len(set(objects.values())) == len(objects)
 
-    sent = run.summary()["outputs"]["sapient"]
+    sent = quickstart.summary["outputs"]["sapient"]
     assert sent == {"registrations": 1, "detection_reports": len(reports), "status_reports": len(statuses), "dropped": 0}
 
     if not PYDANTIC_PYTHON.exists():
