@@ -63,7 +63,7 @@ public struct MCAPRecoveryReport: Hashable, Sendable, CustomStringConvertible {
 
     /// One paragraph a person can read.
     public var description: String {
-        var text = "recovered \(messagesRecovered) message(s) from \(chunksRecovered) complete chunk(s)"
+        var text = "kept \(messagesRecovered) message(s) from \(chunksRecovered) complete chunk(s)"
         if unchunkedMessagesRecovered > 0 { text += " (\(unchunkedMessagesRecovered) outside chunks)" }
         text += ", \(channelsRecovered) channel(s), \(schemasRecovered) schema(s), \(metadataRecovered) metadata, "
             + "\(attachmentsRecovered) attachment(s); read \(readLength) of \(inputSize) bytes"

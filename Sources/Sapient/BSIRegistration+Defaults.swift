@@ -69,3 +69,17 @@ extension BSIRegistration {
         return registration
     }
 }
+
+extension BSILocation {
+    /// A WGS-84 location in degrees and metres (`LAT_LNG_DEG_M`, `WGS84_E`): x the longitude, y the
+    /// latitude, z the height above the ellipsoid.
+    public static func wgs84(longitude: Double, latitude: Double, height: Double) -> BSILocation {
+        var location = BSILocation()
+        location.x = longitude
+        location.y = latitude
+        location.z = height
+        location.coordinateSystem = .latLngDegM
+        location.datum = .wgs84E
+        return location
+    }
+}

@@ -31,6 +31,8 @@ import Foundation
 public final class SessionRecorder: RawFrameSink {
     /// The file being written.
     public let path: String
+    /// The run the recording is of.
+    public let run: RunProvenance
     /// The options.
     public let options: RecordingOptions
 
@@ -169,6 +171,7 @@ public final class SessionRecorder: RawFrameSink {
     /// Creates `path` (never overwriting a file) and writes the header and the `haechi.run` metadata.
     public init(path: String, run: RunProvenance, endpointNames: [String], options: RecordingOptions = RecordingOptions()) throws(RecordingError) {
         self.path = path
+        self.run = run
         self.options = options
         self.endpointNames = endpointNames
         self.plane = LocalTangentPlane(origin: run.siteOrigin)

@@ -224,13 +224,7 @@ public struct SimulationWireRenderer: Sendable {
         report.system = .ok
         report.info = .unchanged
         report.mode = "surveillance"
-        var location = BSILocation()
-        location.x = position.longitude
-        location.y = position.latitude
-        location.z = position.ellipsoidalHeight
-        location.coordinateSystem = .latLngDegM
-        location.datum = .wgs84E
-        report.nodeLocation = location
+        report.nodeLocation = .wgs84(longitude: position.longitude, latitude: position.latitude, height: position.ellipsoidalHeight)
         return sapientEnvelope(sensor, at: time) { $0.statusReport = report }
     }
 

@@ -29,11 +29,14 @@ public struct IngestRunOptions: Sendable {
     public var rangeKeyPath: String?
     /// Rewrite the summary (``summaryPath``) this often during the run, with `stop_reason` `running`.
     public var summaryInterval: Double?
+    /// Fail when no frame has arrived this many seconds after the start (a sender that never started).
+    public var startupTimeout: Double?
 
     /// Options; with none set, the run lasts until a signal and records into `Replays/`.
     public init(duration: Double? = nil, idleTimeout: Double? = nil, summaryPath: String? = nil, showStatus: Bool = true,
                 recordDirectory: String? = SessionFiles.defaultDirectory, recording: RecordingOptions = RecordingOptions(),
-                tracksOut: String? = nil, rangeKeyPath: String? = nil, summaryInterval: Double? = nil) {
+                tracksOut: String? = nil, rangeKeyPath: String? = nil, summaryInterval: Double? = nil, startupTimeout: Double? = nil) {
+        self.startupTimeout = startupTimeout
         self.rangeKeyPath = rangeKeyPath
         self.summaryInterval = summaryInterval
         self.duration = duration
@@ -225,6 +228,10 @@ public enum IngestRunner {
                 lastCount = snapshot.receiveSequence
                 lastArrival = now
             }
+            if let startup = options.startupTimeout, lastArrival == nil, elapsed >= startup {
+                reason = .noFrames
+                break
+            }
             if let idle = options.idleTimeout, let lastArrival, (now - lastArrival).inSeconds >= idle {
                 reason = .idle
                 break
@@ -292,6 +299,11 @@ public enum IngestRunner {
             } catch {
                 throw RuntimeError(code: .io, file: path, message: "cannot write the summary: \(RuntimeError.reason(error))")
             }
+        }
+        if reason == .noFrames {
+            throw RuntimeError(code: .ingest, file: configuration.file,
+                               message: "no frame arrived in the first \((options.startupTimeout ?? 0).formatted()) s (--startup-timeout): "
+                                   + "is the sender running, and pointed at \(configuration.endpoints.map(\.address).joined(separator: ", "))?")
         }
         if reason == .failure, let failure = ingestor.failure {
             throw RuntimeError(code: .ingest, file: configuration.file, message: failure.message)

@@ -13,6 +13,8 @@ public enum IngestStopReason: String, Sendable, Codable {
     case duration
     /// `--idle-timeout` elapsed without a frame.
     case idle
+    /// `--startup-timeout` elapsed before the first frame: nothing was sending.
+    case noFrames = "no_frames"
     /// A socket failed.
     case failure
     /// Writing the recording failed (a full disk).
@@ -27,6 +29,8 @@ public enum IngestStopReason: String, Sendable, Codable {
 public struct RecordingCounters: Sendable, Encodable {
     /// The file.
     public var path: String
+    /// The run's id in the run log (`haechi runs`, `haechi report RUN_ID`).
+    public var runID: String
     /// Frames written.
     public var framesRecorded: UInt64
     /// Frames not written because writing had failed.
@@ -43,12 +47,13 @@ public struct RecordingCounters: Sendable, Encodable {
     public var failure: String?
 
     enum CodingKeys: String, CodingKey {
-        case path, framesRecorded = "frames_recorded", framesLost = "frames_lost", finalised, failure
+        case path, runID = "run_id", framesRecorded = "frames_recorded", framesLost = "frames_lost", finalised, failure
         case framesOverflowed = "frames_overflowed", fixesOverflowed = "fixes_overflowed", sitesLeftOut = "sites_left_out"
     }
 
     init(recorder: SessionRecorder, finalised: Bool) {
         path = recorder.path
+        runID = recorder.run.runID
         framesRecorded = recorder.framesRecorded
         framesLost = recorder.framesLost
         framesOverflowed = recorder.framesOverflowed

@@ -123,15 +123,10 @@ public final class SapientOutput: @unchecked Sendable {
         report.reportID = reportID(at: track.time)
         report.objectID = Self.objectID(track: track.trackID)
         report.state = track.updated ? "updated" : "coasting"
-        var location = BSILocation()
-        location.x = position.longitude
-        location.y = position.latitude
-        location.z = position.ellipsoidalHeight
+        var location = BSILocation.wgs84(longitude: position.longitude, latitude: position.latitude, height: position.ellipsoidalHeight)
         location.xError = max(0, c[0, 0]).squareRoot()
         location.yError = max(0, c[1, 1]).squareRoot()
         location.zError = max(0, c[2, 2]).squareRoot()
-        location.coordinateSystem = .latLngDegM
-        location.datum = .wgs84E
         report.location = location
         var velocity = BSIENUVelocity()
         velocity.eastRate = v.x
@@ -154,13 +149,7 @@ public final class SapientOutput: @unchecked Sendable {
             report.system = .ok
             report.info = lastStatus == nil ? .new : .unchanged
             report.mode = "surveillance"
-            var location = BSILocation()
-            location.x = origin.longitude
-            location.y = origin.latitude
-            location.z = origin.ellipsoidalHeight
-            location.coordinateSystem = .latLngDegM
-            location.datum = .wgs84E
-            report.nodeLocation = location
+            report.nodeLocation = .wgs84(longitude: origin.longitude, latitude: origin.latitude, height: origin.ellipsoidalHeight)
             let sent = stream.send(SapientFrameReader.frame(envelope(at: step.time) { $0.statusReport = report }))
             if sent { lastStatus = step.time }
             count { sent ? ($0.statusReports += 1) : ($0.dropped += 1) }

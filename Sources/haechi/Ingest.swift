@@ -27,6 +27,9 @@ struct Ingest: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Stop once frames have arrived and then none for this many seconds.", valueName: "seconds"))
     var idleTimeout: Double?
 
+    @Option(name: .long, help: ArgumentHelp("Fail (exit status 1) when no frame has arrived this many seconds after the start.", valueName: "seconds"))
+    var startupTimeout: Double?
+
     @Option(name: .long, help: ArgumentHelp("Write the JSON summary to this file.", valueName: "file.json"))
     var summary: String?
 
@@ -72,7 +75,8 @@ struct Ingest: ParsableCommand {
                 options: IngestRunOptions(duration: duration, idleTimeout: idleTimeout, summaryPath: summary, showStatus: !quiet,
                                           recordDirectory: noRecord ? nil : recordDir,
                                           recording: RecordingOptions(compression: RecordingCompression(compression)!.codec),
-                                          tracksOut: tracksOut, rangeKeyPath: key, summaryInterval: summaryEvery),
+                                          tracksOut: tracksOut, rangeKeyPath: key, summaryInterval: summaryEvery,
+                                          startupTimeout: startupTimeout),
                 logger: logger)
         } catch {
             throw error.reported()

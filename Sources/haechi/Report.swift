@@ -231,7 +231,8 @@ struct Verify: ParsableCommand {
         }
         if result.problems.isEmpty {
             guard !quiet else { return }
-            print("verified: \(result.checkedFiles) files, the signature\(key == nil ? "" : " (trusted key)"), and the recording \(result.recording ?? "")")
+            print("verified: the \(result.checkedFiles) files the signature covers, the signature\(key == nil ? "" : " (trusted key)"), "
+                  + "and the recording \(result.recording ?? "")")
             for fact in result.facts { print("  \(fact)") }
             return
         }

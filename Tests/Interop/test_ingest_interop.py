@@ -331,3 +331,22 @@ def test_summary_every_rewrites_the_summary_while_running(start_haechi, tmp_path
         assert final["stop_reason"] == "duration" and final["totals"]["frames_received"] == sent
     finally:
         push.close(linger=0)
+
+
+def test_ingest_fails_when_no_frame_ever_arrives(haechi_bin, tmp_path):
+    """--startup-timeout: a run whose sender never started fails (exit status 1), says what it waited
+    on, and leaves a summary whose stop_reason says why; --idle-timeout alone would wait for ever."""
+    with zmq.Context() as context:
+        probe = context.socket(zmq.PULL)
+        port = probe.bind_to_random_port("tcp://127.0.0.1")
+        probe.close(linger=0)
+    config = tmp_path / "quiet.yaml"
+    config.write_text(yaml.safe_dump(ingest_config([pull_endpoint("sensors", f"tcp://127.0.0.1:{port}")])))
+    summary = tmp_path / "summary.json"
+    started = time.monotonic()
+    result = subprocess.run([str(haechi_bin), "ingest", "--config", str(config), "--idle-timeout", "1", "--startup-timeout", "1.5",
+                             "--summary", str(summary), "--no-record", "--quiet"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert "no frame arrived in the first 1.5 s" in result.stderr and f"tcp://127.0.0.1:{port}" in result.stderr
+    assert json.loads(summary.read_text())["stop_reason"] == "no_frames"
+    assert time.monotonic() - started < 30

@@ -150,7 +150,7 @@ def test_readme_tour_runs_as_written(haechi_bin, tmp_path):
     check(live.stat().st_size > 0 and live.read_bytes() == replayed.read_bytes(), "live and replayed tracks differ")
     check(json.loads((work / "out/replay.json").read_text())["replay"]["tracks_match_recording"] is True,
           "out/replay.json does not say the tracks match the recording's")
-    recovered = re.search(r"recovered (\d+) message\(s\) from (\d+) complete chunk\(s\)", out)
+    recovered = re.search(r"kept (\d+) message\(s\) from (\d+) complete chunk\(s\)", out)
     check(bool(recovered) and int(recovered[1]) > 0 and (work / f"out/{run_id}.cut.recovered.mcap").is_file(),
           "recover rebuilt nothing from the cut copy")
     report = work / "out" / run_id / "report"

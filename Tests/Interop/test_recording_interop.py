@@ -184,8 +184,8 @@ def test_live_run_is_recorded_and_finalised(live_session):
     assert not summary_errors(summary), summary_errors(summary)
     total = summary["totals"]["frames_received"]
     assert total == live_session.simulated["messages_sent"] > 0
-    assert summary["recording"] == {"path": str(path), "frames_recorded": total, "frames_lost": 0, "finalised": True,
-                                    "frames_overflowed": 0, "fixes_overflowed": 0, "sites_left_out": 0}
+    assert summary["recording"] == {"path": str(path), "run_id": path.stem, "frames_recorded": total, "frames_lost": 0,
+                                    "finalised": True, "frames_overflowed": 0, "fixes_overflowed": 0, "sites_left_out": 0}
     assert recordings.is_finalised(path)
 
 

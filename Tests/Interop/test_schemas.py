@@ -464,7 +464,8 @@ EXAMPLE_SUMMARY = {
 EXAMPLE_SECURITY = [{"connections_admitted": 2, "frames_refused": 1, "handshake_failures": 0, "mechanism": "CURVE",
                      "name": "sensors", "refused_plaintext": 3, "refused_unlisted_keys": 1}]
 EXAMPLE_RECORDING = {"finalised": True, "fixes_overflowed": 0, "frames_lost": 0, "frames_overflowed": 0,
-                     "frames_recorded": 3, "path": "Replays/run-20261124T210000Z.mcap", "sites_left_out": 0}
+                     "frames_recorded": 3, "path": "Replays/run-20261124T210000Z.mcap", "run_id": "run-20261124T210000Z",
+                     "sites_left_out": 0}
 EXAMPLE_REPLAY = {"frames_published": 0, "frames_replayed": 3, "frames_skipped": 0, "real_time_factor": 12.5,
                   "recorded_seconds": 0.2, "recorded_track_lines": 0, "recording": "Replays/run-20261124T210000Z.mcap",
                   "recording_finalised": True, "run_id": "run-20261124T210000Z", "speed": "max", "track_lines": 0,
