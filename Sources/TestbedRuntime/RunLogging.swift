@@ -109,6 +109,25 @@ public enum RunLogging {
         return out
     }
 
+    /// `haechi runs list --json`: the entries as a JSON array, one object each (`seq`, `kind`,
+    /// `run_id`, `plan`, `logged_utc`, `hash`, and for a run's start its `status`).
+    public static func listJSON(log path: String) throws(RuntimeError) -> String {
+        let log = try open(path)
+        let entries = try wrap(path) { () throws(RunLogError) in try log.entries() }
+        let objects = entries.map { e -> String in
+            var w = JSONObjectWriter()
+            w.field("seq", e.sequence)
+            w.field("kind", e.kind)
+            w.field("run_id", e.runID)
+            if let plan = e.plan { w.field("plan", plan) } else { w.null("plan") }
+            w.field("logged_utc", e.loggedUTC)
+            w.field("hash", e.hash)
+            if e.kind == runStartKind { w.field("status", runStatus(of: e, in: entries, log: log)) }
+            return w.json
+        }
+        return "[" + objects.joined(separator: ",\n") + "]\n"
+    }
+
     /// How the run a `run-start` entry opened ended, as `runs list` shows it.
     static func runStatus(of start: RunLogEntry, in entries: [RunLogEntry], log: RunLog) -> String {
         if let end = entries.first(where: { $0.sequence > start.sequence && $0.runID == start.runID

@@ -19,8 +19,12 @@ struct Runs: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the run log's entries; each run's start says whether the run ended, failed, is running or never ended.")
         @OptionGroup var options: LogOption
+        @Flag(name: .long, help: "Print the entries as a JSON array.")
+        var json = false
         func run() throws {
-            do { print(try RunLogging.list(log: options.log), terminator: "") } catch { throw error.reported() }
+            do {
+                print(try json ? RunLogging.listJSON(log: options.log) : RunLogging.list(log: options.log), terminator: "")
+            } catch { throw error.reported() }
         }
     }
 

@@ -833,3 +833,13 @@ def test_a_report_is_never_written_over_another(haechi_bin, report, tmp_path):
     assert result.returncode == 1 and "not empty" in result.stderr and "report.json" in result.stderr, result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["report.json"] and (out / "report.json").read_text() == "{}"
     assert not log.exists() or sqlite3.connect(log).execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 0
+
+
+def test_runs_list_json_is_the_log(haechi_bin, report):
+    """`runs list --json` gives every entry of the log, as Python's sqlite3 reads it."""
+    _, _, log, _, _, _ = report
+    result = haechi(haechi_bin, "runs", "list", "--json", "--log", str(log))
+    assert result.returncode == 0, result.stderr
+    entries = json.loads(result.stdout)
+    assert [(e["seq"], e["kind"], e["hash"]) for e in entries] == log_rows(log)
+    assert all(e["status"].startswith("ended") for e in entries if e["kind"] == "run-start")
