@@ -29,6 +29,8 @@ public struct ReportOptions: Sendable {
     public var systemTracks: String?
     /// Also print each HTML report to PDF (`report.<lang>.pdf`, signed with the rest) with headless Chromium.
     public var pdf = false
+    /// Whether to say on a terminal what it is doing (a long run's replay and scoring take minutes).
+    public var showProgress = false
 
     public init(target: String, planPath: String, language: ReportLanguage, formats: [ReportFormat], outputDirectory: String,
                 logPath: String, keyPath: String?, tracksPath: String? = nil) {
@@ -72,6 +74,9 @@ public enum ReportRunner {
         guard let recordingSHA = RunLog.sha256Hex(file: recordingPath) else {
             throw RuntimeError(code: .io, file: recordingPath, message: "cannot read the recording")
         }
+        let progress = ProgressBar(label: "report", enabled: options.showProgress, total: nil)
+        defer { progress.finish() }
+        progress.phase("replaying \(recordingPath) through the tracker")
         let data = try RecordedRunData.load(path: recordingPath)
         var override: EvaluationInput.TrackOverride?
         if let tracksPath = options.tracksPath {
@@ -81,6 +86,7 @@ public enum ReportRunner {
             override = .recordedSystem(system)
         }
         let input = try EvaluationInput.recorded(data, tracks: override)
+        progress.phase("scoring \(input.tracks.count) tracks and the sensors' detections against \(input.truths.count) truths")
         var evaluation = Evaluator(plan: plan, input: input).evaluate()
         if override != nil { try evaluation.addReferenceTracker(plan: plan, data: data) }
         // The range's key signs the draft and its run-log entry: checked (owner, mode, not beside the
@@ -134,7 +140,10 @@ public enum ReportRunner {
                     files[format == .json ? "report.json" : "report.\(language.rawValue).\(format.rawValue)"] = Data(text.utf8)
                 }
             }
-            if let printer { try addPDFs(to: &files, printer: printer) }
+            if let printer {
+                progress.phase("printing the PDF with Chromium")
+                try addPDFs(to: &files, printer: printer)
+            }
             let manifest: SignedManifest
             do {
                 manifest = try ReportSigner.sign(files: files, recordingSHA256: recordingSHA, runLogHeadHash: entry.hash,

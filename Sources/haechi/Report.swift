@@ -74,6 +74,7 @@ struct Report: ParsableCommand {
             logPath: log, keyPath: key, tracksPath: tracks)
         options.pdf = pdf
         options.systemTracks = systemTracks
+        options.showProgress = !quiet
         do {
             result = try ReportRunner.run(options)
         } catch {
