@@ -1,42 +1,9 @@
-// Cursor-on-Target: confirmed tracks as CoT events for TAK devices (ATAK, WinTAK) and C2 systems,
-// in XML or in TAK Protocol Version 1 (protobuf, mesh and stream framing).
+// One Cursor-on-Target event: a confirmed track as CoT XML or as a TAK Protocol Version 1 message.
 public import TelemetryModel
 public import Tracking
 public import Geodesy
 import TrackingMath
 import Foundation
-
-/// How tracks go out as Cursor-on-Target (the ingest config's `outputs.cot`; docs/config.md).
-public struct CotSettings: Hashable, Sendable {
-    /// The event encoding.
-    public enum Format: String, CaseIterable, Sendable {
-        /// CoT XML (`<?xml ...><event ...>`), one event per datagram or per TCP write.
-        case xml
-        /// TAK Protocol Version 1: a `TakMessage` protobuf, in the mesh framing over UDP
-        /// (`0xBF 0x01 0xBF`) and the stream framing over TCP (`0xBF`, a varint length).
-        case protobuf
-    }
-
-    /// Whether events are sent (off by default).
-    public var enabled = false
-    /// Where datagrams go (`udp://<IPv4>:<port>`; the TAK default is the multicast group 239.2.3.1:6969).
-    public var udp: String? = "udp://239.2.3.1:6969"
-    /// A TAK server or C2 system to connect to over TCP (`tcp://<IPv4>:<port>`), if any.
-    public var tcp: String?
-    public var format = Format.xml
-    /// How long an event stays valid after its time (the event's `stale`), seconds.
-    public var staleSeconds = 10.0
-    /// The CoT type of a track: by default an unknown-affiliation air track, military drone
-    /// (MIL-STD-2525 S*APMFQ: "a-u-A-M-F-Q").
-    public var type = "a-u-A-M-F-Q"
-    /// Event uids are `<uidPrefix>-<track id>`; callsigns `<callsignPrefix><track id>`.
-    public var uidPrefix = "haechi-track"
-    public var callsignPrefix = "HAECHI-"
-    /// The multicast TTL (hops).
-    public var multicastTTL = 1
-
-    public init() {}
-}
 
 /// One CoT event: a confirmed track at one time.
 public struct CotEvent: Sendable, Hashable {
@@ -149,43 +116,5 @@ public struct CotEvent: Sendable, Hashable {
         var out: [UInt8] = [0xBF]
         ProtobufWriter.appendVarint(UInt64(body.count), to: &out)
         return out + body
-    }
-}
-
-/// Just enough of the protobuf wire format to write a `TakMessage`: varints, doubles, strings and
-/// nested messages, by field number. (A generated message type would need the TAK project's .proto
-/// files in this repository.)
-struct ProtobufWriter {
-    private(set) var bytes: [UInt8] = []
-
-    static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
-        var v = value
-        while v >= 0x80 {
-            out.append(UInt8(v & 0x7F) | 0x80)
-            v >>= 7
-        }
-        out.append(UInt8(v))
-    }
-
-    private mutating func key(_ field: Int, _ wireType: UInt64) { Self.appendVarint(UInt64(field) << 3 | wireType, to: &bytes) }
-
-    mutating func varint(_ field: Int, _ value: UInt64) {
-        key(field, 0)
-        Self.appendVarint(value, to: &bytes)
-    }
-
-    mutating func double(_ field: Int, _ value: Double) {
-        key(field, 1)
-        withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
-    }
-
-    mutating func string(_ field: Int, _ value: String) { lengthDelimited(field, Array(value.utf8)) }
-
-    mutating func message(_ field: Int, _ value: ProtobufWriter) { lengthDelimited(field, value.bytes) }
-
-    private mutating func lengthDelimited(_ field: Int, _ value: [UInt8]) {
-        key(field, 2)
-        Self.appendVarint(UInt64(value.count), to: &bytes)
-        bytes.append(contentsOf: value)
     }
 }
