@@ -108,7 +108,11 @@ public enum FoxgloveMessages {
     /// number. Each entity lives 2 s unless replaced, so a track that ends fades from the scene.
     public static func trackScene(time t: Timestamp, tracks: [TrackState]) -> [UInt8] {
         let entities = tracks.map { track -> String in
-            let h = max(5, 2 * max(0, track.horizontalVariance).squareRoot()), v = max(5, 2 * max(0, track.verticalVariance).squareRoot())
+            func size(_ variance: Double) -> Double {
+                let extent = 2 * max(0, variance).squareRoot()
+                return extent.isFinite ? max(5, extent) : 5   // JSON has no infinity
+            }
+            let h = size(track.horizontalVariance), v = size(track.verticalVariance)
             let speed = (track.velocity.x * track.velocity.x + track.velocity.y * track.velocity.y
                          + track.velocity.z * track.velocity.z).squareRoot()
             var arrows = ""

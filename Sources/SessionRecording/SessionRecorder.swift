@@ -495,13 +495,17 @@ public final class SessionRecorder: RawFrameSink {
                 state.withLock { $0.sitesLeftOut += 1 }
                 return
             }
-            sites[sensor.sensorID] = sensor.position == nil ? sensorWithPosition(sensor) : sensor
+            let site = sensor.position == nil ? sensorWithPosition(sensor) : sensor
+            // The 3D scene is rebuilt only when a site changed: a sender may repeat its sensor record
+            // as often as it likes, and each scene draws a 73-point ring per sensor.
+            let changed = sites[sensor.sensorID] != site
+            sites[sensor.sensorID] = site
             let message = SideMessage(topic: RecordingLayout.sitesTopic, schema: RecordingLayout.geoJSONSchema,
                                       time: siteTime, data: RecordingLayout.sites(Array(sites.values)))
-            let scene = sensorScene(at: siteTime)
+            let scene = changed ? sensorScene(at: siteTime) : nil
             side.withLock {
                 $0.append(message)
-                $0.append(scene)
+                if let scene { $0.append(scene) }
             }
         default:
             break

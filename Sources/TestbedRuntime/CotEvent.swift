@@ -34,7 +34,9 @@ public struct CotEvent: Sendable, Hashable {
         type = settings.type
         callsign = "\(settings.callsignPrefix)\(track.trackID)"
         time = track.time
-        stale = Timestamp(nanosecondsSinceEpoch: track.time.nanosecondsSinceEpoch + Int64(settings.staleSeconds * 1e9))
+        // A track's time is a sender's (any Int64): the stale time saturates instead of overflowing.
+        let (sum, overflow) = track.time.nanosecondsSinceEpoch.addingReportingOverflow(Int64(settings.staleSeconds * 1e9))
+        stale = Timestamp(nanosecondsSinceEpoch: overflow ? .max : sum)
         latitude = position.latitude
         longitude = position.longitude
         hae = position.ellipsoidalHeight
@@ -47,24 +49,31 @@ public struct CotEvent: Sendable, Hashable {
         remarks = "Haechi track \(track.trackID), sensor \(track.sensorID)" + (track.updated ? "" : ", coasting")
     }
 
-    /// 2026-12-07T10:00:05.123Z (milliseconds, as CoT writes times).
+    /// 2026-12-07T10:00:05.123Z (milliseconds, as CoT writes times), from `gmtime_r`: a formatter
+    /// object per call was the costliest part of an event on the decode thread.
     static func cotTime(_ t: Timestamp) -> String {
         let ms = t.nanosecondsSinceEpoch / 1_000_000
-        let date = Date(timeIntervalSince1970: Double(ms / 1000))
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        let base = formatter.string(from: date).dropLast()   // without its Z
-        return base + String(format: ".%03dZ", Int(ms % 1000))
+        var seconds = time_t(ms / 1000 - (ms % 1000 < 0 ? 1 : 0))
+        let millis = ((ms % 1000) + 1000) % 1000
+        var parts = tm()
+        guard gmtime_r(&seconds, &parts) != nil else { return "1970-01-01T00:00:00.000Z" }
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+                      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(millis))
     }
 
     static func number(_ x: Double, _ decimals: Int) -> String {
         x.isFinite ? String(format: "%.\(decimals)f", x) : "9999999.0"
     }
 
+    /// `text` without the control characters XML 1.0 cannot carry (a sensor id is a sender's text).
+    static func xmlText(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.value >= 0x20 || $0 == "\t" || $0 == "\n" || $0 == "\r" }))
+    }
+
     /// The event as CoT XML.
     public var xml: String {
         func escaped(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            Self.xmlText(s).replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
                 .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
         }
         let t = Self.cotTime(time)
@@ -80,7 +89,7 @@ public struct CotEvent: Sendable, Hashable {
     /// The event as a TAK Protocol Version 1 `TakMessage` (its `cotEvent`; no `takControl`).
     public var takMessage: [UInt8] {
         var detail = ProtobufWriter()
-        detail.string(1, "<remarks>\(remarks.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;"))</remarks>")
+        detail.string(1, "<remarks>\(Self.xmlText(remarks).replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;"))</remarks>")
         var contact = ProtobufWriter()
         contact.string(2, callsign)
         detail.message(2, contact)

@@ -96,12 +96,13 @@ public final class CotOutput: @unchecked Sendable {
     public func send(_ step: TrackerStep) {
         for track in step.tracks {
             let event = CotEvent(track: track, plane: plane, settings: settings)
+            let xml = settings.format == .xml ? Array(event.xml.utf8) : []   // built once for both transports
             if let udp {
-                let sent = udp.send(settings.format == .xml ? Array(event.xml.utf8) : event.meshDatagram)
+                let sent = udp.send(settings.format == .xml ? xml : event.meshDatagram)
                 count { sent ? ($0.udpSent += 1) : ($0.udpDropped += 1) }
             }
             if let tcp {
-                let sent = tcp.send(settings.format == .xml ? Array(event.xml.utf8) : event.streamBytes)
+                let sent = tcp.send(settings.format == .xml ? xml : event.streamBytes)
                 let connections = tcp.connections
                 count {
                     if sent { $0.tcpSent += 1 } else { $0.tcpDropped += 1 }

@@ -41,9 +41,11 @@ public enum RecordingCatRunner {
                 let start = first ?? t
                 first = start
                 if let from = options.from, t < from.nanoseconds(first: start) { return true }
-                if let to = options.to, t > to.nanoseconds(first: start) { return false }
+                // Not a stop: receive times are stamped per endpoint before sequencing, so a frame in the
+                // window may follow one stamped just past it.
+                if let to = options.to, t > to.nanoseconds(first: start) { return true }
                 if let source = options.source, frame.source != source { return true }
-                line(json(frame, endpointName: frame.endpointIndex < names.count ? names[frame.endpointIndex] : nil))
+                line(json(frame, endpointName: names.indices.contains(frame.endpointIndex) ? names[frame.endpointIndex] : nil))
                 printed += 1
                 return true
             }

@@ -22,7 +22,7 @@ public struct RecordingInfo: Encodable, Sendable {
         init(first: Timestamp, last: Timestamp) {
             self.first = RunProvenance.utc(first)
             self.last = RunProvenance.utc(last)
-            seconds = Double(last.nanosecondsSinceEpoch - first.nanosecondsSinceEpoch) / 1e9
+            seconds = last.seconds(since: first)   // saturating: a file's record times can be anything
         }
     }
 

@@ -60,9 +60,21 @@ final class StreamSender {
     }
 
     /// Whether the connection is up (checked without waiting); calls `onConnect` when it has just come up.
+    /// A connection still not made 2 s after it was begun (a peer that never answers) is given up, so
+    /// that the next send tries again.
     private func isUp() -> Bool {
         guard descriptor >= 0 else { return false }
-        if connected { return true }
+        if connected {
+            discardIncoming()
+            return descriptor >= 0
+        }
+        if let last = lastAttempt, ContinuousClock.now - last >= .seconds(2) {
+            var poller = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
+            if poll(&poller, 1, 0) != 1 {
+                drop()
+                return false
+            }
+        }
         var poller = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
         guard poll(&poller, 1, 0) == 1 else { return false }
         var error: Int32 = 0
@@ -75,6 +87,18 @@ final class StreamSender {
         connections += 1
         onConnect?()
         return connected
+    }
+
+    /// Reads and drops what the peer sent (a decision module's RegistrationAck and tasks, which Haechi
+    /// does not act on), so that its buffer never fills; notices a connection the peer closed.
+    private func discardIncoming() {
+        var scratch = [UInt8](repeating: 0, count: 4096)
+        for _ in 0..<16 {   // at most 64 kB a call: a peer that floods cannot hold the decode thread
+            let n = scratch.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            if n > 0 { continue }
+            if n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) { drop() }
+            return
+        }
     }
 
     /// Writes `bytes` whole, or not at all; returns whether it went (or is going, its end queued

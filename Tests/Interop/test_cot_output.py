@@ -114,9 +114,12 @@ def test_cot_defaults_are_taks(haechi_bin, tmp_path):
     assert "udp://239.2.3.1:6969" in doc
     config = yaml.safe_load((REPO_ROOT / "Config/ingest.yaml").read_text())
     config["tracking"] = {"enabled": True, "tracker": str(REPO_ROOT / "Config/tracker.yaml")}
-    for outputs, words in (({"cot": {"udp": "off"}}, "sends nowhere"), ({"cot": {"udp": "239.2.3.1:6969"}}, "udp://"),
-                           ({"cot": {"format": "json"}}, "format")):
+    for outputs, tracking, words in (({"cot": {"udp": "off"}}, True, "sends nowhere"),
+                                     ({"cot": {"udp": "239.2.3.1:6969"}}, True, "udp://"),
+                                     ({"cot": {"format": "json"}}, True, "format"),
+                                     ({"cot": {}}, False, "needs tracking.enabled: true")):
         config["outputs"] = outputs
+        config["tracking"]["enabled"] = tracking
         path = tmp_path / "bad.yaml"
         path.write_text(yaml.safe_dump(config))
         result = subprocess.run([str(haechi_bin), "ingest", "--config", str(path), "--duration", "0.1", "--no-record", "--quiet"],

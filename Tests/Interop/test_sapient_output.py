@@ -15,7 +15,7 @@ import struct
 
 import pymap3d
 import pytest
-from sapient_msg.bsi_flex_335_v2_0 import registration_pb2, sapient_message_pb2
+from sapient_msg.bsi_flex_335_v2_0 import location_pb2, registration_pb2, sapient_message_pb2
 
 from quickstart_run import TcpSink, run_quickstart
 from test_sapient_interop import PYDANTIC_PYTHON, pydantic_judge
@@ -47,7 +47,8 @@ def test_tracks_go_to_a_sapient_decision_module(haechi_bin, tmp_path):
     assert first.WhichOneof("content") == "registration"
     assert first.registration.node_definition[0].node_type == registration_pb2.Registration.NODE_TYPE_FUSION_NODE
     detection_type = first.registration.mode_definition[0].detection_definition[0].location_type
-    assert detection_type.location_units == 3 or detection_type.WhichOneof("coordinates_oneof") == "location_units"
+    assert detection_type.location_units == location_pb2.LOCATION_COORDINATE_SYSTEM_LAT_LNG_DEG_M
+    assert detection_type.location_datum == location_pb2.LOCATION_DATUM_WGS84_E
 
     reports = [m for m in messages if m.WhichOneof("content") == "detection_report"]
     statuses = [m for m in messages if m.WhichOneof("content") == "status_report"]
@@ -65,6 +66,8 @@ def test_tracks_go_to_a_sapient_decision_module(haechi_bin, tmp_path):
         lat, lon, hae = pymap3d.enu2geodetic(*line["enu"], origin["lat"], origin["lon"], origin["alt"])
         assert abs(report.location.y - lat) < 1e-7 and abs(report.location.x - lon) < 1e-7 and abs(report.location.z - hae) < 0.01
         assert report.location.x_error > 0 and report.location.z_error > 0
+        assert report.location.coordinate_system == location_pb2.LOCATION_COORDINATE_SYSTEM_LAT_LNG_DEG_M
+        assert report.location.datum == location_pb2.LOCATION_DATUM_WGS84_E
         v = report.enu_velocity
         assert (round(v.east_rate, 3), round(v.north_rate, 3), round(v.up_rate, 3)) == tuple(line["vel"])
         assert [(i.type, i.value) for i in report.track_info] == [("haechi_track_id", str(line["track_id"]))]

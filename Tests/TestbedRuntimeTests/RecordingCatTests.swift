@@ -14,7 +14,7 @@ struct RecordingCatTests {
                 == .instant(Timestamp(nanosecondsSinceEpoch: 1_796_669_432_810_989_126)))
         #expect(RecordingTime("2026-12-07T18:50:32.5Z") == .instant(Timestamp(nanosecondsSinceEpoch: 1_796_669_432_500_000_000)))
         #expect(RecordingTime("2026-12-07T19:50:32.25+01:00") == .instant(Timestamp(nanosecondsSinceEpoch: 1_796_669_432_250_000_000)))
-        for bad in ["yesterday", "-1", "nan", "inf", "2026-12-07T18:50:32.Z", "2026-12-07T18:50:32.1234567891Z", "2026-13-07T00:00:00Z", ""] {
+        for bad in ["yesterday", "-1", "nan", "inf", "1e10", "3000-01-01T00:00:00Z", "1600-01-01T00:00:00Z", "2026-12-07T18:50:32.Z", "2026-12-07T18:50:32.1234567891Z", "2026-13-07T00:00:00Z", ""] {
             #expect(RecordingTime(bad) == nil, "\(bad)")
         }
         #expect(RecordingTime.offset(seconds: 1.5).nanoseconds(first: 10) == 1_500_000_010)

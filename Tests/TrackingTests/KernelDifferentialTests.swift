@@ -305,8 +305,15 @@ struct KernelDifferentialTests {
                 let mode = estimate.mode(j)
                 let prediction = try #require(updater.predictMeasurement(mode, model: model))
                 let innovation = model.residual(z, prediction.mean)
-                logWeights.append(log(c[j]) + prediction.logLikelihood(innovation, dimension: model.dimension))
-                corrected.append(ExtendedKalmanUpdater.correct(mode, z: z, model: model, prediction: prediction, form: .symmetric))
+                // log N(ν; 0, S) and the correction, in matrix form.
+                let factor = prediction.innovationFactor
+                var logDeterminant = 0.0
+                for i in 0..<3 { logDeterminant += 2 * log(factor[i, i]) }
+                let distance = factor.forwardSubstitute(innovation).squaredNorm
+                logWeights.append(log(c[j]) - 0.5 * (distance + logDeterminant + Double(model.dimension) * log(2 * .pi)))
+                let gain = factor.choleskySolve(prediction.crossCovariance.transposed).transposed
+                corrected.append(GaussianState(mean: mode.mean + gain * innovation,
+                                               covariance: (mode.covariance - gain * prediction.crossCovariance.transposed).symmetrised))
             }
             let largest = logWeights.max()!
             let unnormalised = logWeights.map { exp($0 - largest) }
