@@ -124,8 +124,13 @@ public final class SapientOutput: @unchecked Sendable {
         report.objectID = Self.objectID(track: track.trackID)
         report.state = track.updated ? "updated" : "coasting"
         var location = BSILocation.wgs84(longitude: position.longitude, latitude: position.latitude, height: position.ellipsoidalHeight)
-        location.xError = max(0, c[0, 0]).squareRoot()
-        location.yError = max(0, c[1, 1]).squareRoot()
+        // Each error in its coordinate's unit (LAT_LNG_DEG_M: degrees, degrees, metres): the east and
+        // north 1-σ in metres over WGS84's radii of curvature at the track's latitude.
+        let phi = position.latitude * .pi / 180, e2 = WGS84.eccentricitySquared
+        let w = (1 - e2 * sin(phi) * sin(phi)).squareRoot()
+        let prime = WGS84.semiMajorAxis / w, meridian = WGS84.semiMajorAxis * (1 - e2) / (w * w * w)
+        location.xError = max(0, c[0, 0]).squareRoot() / (prime * max(cos(phi), 1e-9)) * 180 / .pi
+        location.yError = max(0, c[1, 1]).squareRoot() / meridian * 180 / .pi
         location.zError = max(0, c[2, 2]).squareRoot()
         report.location = location
         var velocity = BSIENUVelocity()

@@ -65,7 +65,10 @@ def test_tracks_go_to_a_sapient_decision_module(haechi_bin, tmp_path):
         assert message.timestamp.seconds * 10**9 + message.timestamp.nanos == line["t_ns"]
         lat, lon, hae = pymap3d.enu2geodetic(*line["enu"], origin["lat"], origin["lon"], origin["alt"])
         assert abs(report.location.y - lat) < 1e-7 and abs(report.location.x - lon) < 1e-7 and abs(report.location.z - hae) < 0.01
-        assert report.location.x_error > 0 and report.location.z_error > 0
+        # Errors in the coordinates' units: degrees of longitude and latitude, metres of height. A
+        # track's horizontal 1-σ is metres to tens of metres: 1e-7 to 1e-3 degrees.
+        assert 1e-8 < report.location.x_error < 1e-2 and 1e-8 < report.location.y_error < 1e-2
+        assert 0.1 < report.location.z_error < 1000
         assert report.location.coordinate_system == location_pb2.LOCATION_COORDINATE_SYSTEM_LAT_LNG_DEG_M
         assert report.location.datum == location_pb2.LOCATION_DATUM_WGS84_E
         v = report.enu_velocity
