@@ -227,12 +227,12 @@ private struct SenderKey: Hashable {
 }
 
 /// A file mapped read-only, as an MCAP byte source.
-final class MappedFile: MCAPByteSource, @unchecked Sendable {
+package final class MappedFile: MCAPByteSource, @unchecked Sendable {
     // @unchecked Sendable: the mapping is read-only and never moves until deinit unmaps it.
     private let base: UnsafeMutableRawPointer?
     private let count: Int
 
-    init(path: String) throws {
+    package init(path: String) throws {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         defer { close(descriptor) }
@@ -250,7 +250,7 @@ final class MappedFile: MCAPByteSource, @unchecked Sendable {
 
     deinit { if let base { munmap(base, count) } }
 
-    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    package func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try body(UnsafeRawBufferPointer(start: base, count: count))
     }
 }

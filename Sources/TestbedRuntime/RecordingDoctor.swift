@@ -58,11 +58,11 @@ public enum RecordingDoctorRunner {
     /// index. Throws only when the file cannot be read or is not MCAP at all.
     public static func run(path: String) throws(RuntimeError) -> RecordingDiagnosis {
         var isDirectory: ObjCBool = false
+        // Mapped, not read: a long trial's recording can be larger than memory.
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-              let data = FileManager.default.contents(atPath: path) else {
+              let bytes = try? MappedFile(path: path) else {
             throw RuntimeError(code: .io, file: path, message: "no such recording, or it cannot be read")
         }
-        let bytes = [UInt8](data)
         let report: MCAPRecoveryReport
         do {
             var options = MCAPWriterOptions()
@@ -86,7 +86,7 @@ public enum RecordingDoctorRunner {
         }
         var summaryMessages: UInt64?
         if report.wasFinalised {
-            let reader = MCAPReader(bytes, options: MCAPReaderOptions(validateCRCs: true))
+            let reader = MCAPReader(source: bytes, options: MCAPReaderOptions(validateCRCs: true))
             do {
                 if let summary = try reader.readSummary() {
                     summaryMessages = summary.statistics?.messageCount

@@ -36,7 +36,8 @@ public enum RecoverRunner {
     /// Rebuilds `path` into `output` (by default beside it); never overwrites.
     public static func run(path: String, output: String? = nil) throws(RuntimeError) -> RecoverReport {
         let target = output ?? defaultOutput(for: path)
-        guard let bytes = FileManager.default.contents(atPath: path) else {
+        // Mapped, not read: a long trial's recording can be larger than memory.
+        guard let bytes = try? MappedFile(path: path) else {
             throw RuntimeError(code: .io, file: path, message: "cannot read the recording")
         }
         let descriptor = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
@@ -47,7 +48,7 @@ public enum RecoverRunner {
         }
         let out = FileDescriptorOutput(fileDescriptor: descriptor)
         do {
-            let report = try MCAPRecovery.rebuild(reading: [UInt8](bytes), into: out,
+            let report = try MCAPRecovery.rebuild(reading: bytes, into: out,
                                                   options: MCAPWriterOptions(profile: RecordingLayout.profile, library: "haechi recover",
                                                                              summarySpillDirectory: URL(fileURLWithPath: target).deletingLastPathComponent().path))
             try out.synchronize()
