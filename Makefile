@@ -9,7 +9,7 @@ VENV       := .venv
 VPY        := $(VENV)/bin/python
 SUDO       := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 APT_PKGS   := libzmq3-dev libzstd-dev liblz4-dev zlib1g-dev libdeflate-dev pkg-config \
-              fonts-nanum fonts-dejavu-core chromium poppler-utils protobuf-compiler libprotobuf-dev
+              fonts-nanum fonts-dejavu-core chromium poppler-utils protobuf-compiler libprotobuf-dev libjs-leaflet
 SHARED     := ../shared
 
 .PHONY: demo test build swift-test interop-test deps system-deps venv clean help bench bench-quick fuzz soak
@@ -33,7 +33,8 @@ system-deps:
 	   && [ -f /usr/include/zlib.h ] && [ -f /usr/include/libdeflate.h ] \
 	   && [ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] && [ -d /usr/share/fonts/truetype/dejavu ] \
 	   && [ -x /usr/bin/chromium ] && [ -x /usr/bin/pdftoppm ] && [ -x /usr/bin/pdffonts ] \
-	   && [ -x /usr/bin/protoc ] && [ -f /usr/include/google/protobuf/timestamp.proto ]; then exit 0; fi; \
+	   && [ -x /usr/bin/protoc ] && [ -f /usr/include/google/protobuf/timestamp.proto ] \
+	   && [ -f /usr/share/javascript/leaflet/leaflet.js ]; then exit 0; fi; \
 	 echo "==> installing $(APT_PKGS) with apt-get"; \
 	 $(SUDO) apt-get update -qq && \
 	 DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PKGS)

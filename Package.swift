@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Tracking", targets: ["Tracking"]),
         .library(name: "MCAPCodec", targets: ["MCAPCodec"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
+        .library(name: "LiveView", targets: ["LiveView"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -29,6 +30,9 @@ let package = Package(
         // code generated from Protos/sapient is committed (scripts/generate-sapient.sh), since building
         // the protoc-gen-swift plugin in every CI run would cost minutes.
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
+        // The live web view's HTTP and WebSocket server: no dependency beyond Foundation, so it adds
+        // seconds to a clean build where Hummingbird with its WebSocket package adds minutes (docs/web.md).
+        .package(url: "https://github.com/swhitty/FlyingFox", exact: "0.27.1"),
     ],
     targets: [
         // libzmq, reached only through the ZeroMQ module. The module map links with `link "zmq"`
@@ -95,10 +99,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The live web view: the picture (tracks, truth, sources' health) and its server. No libzmq.
+        .target(name: "LiveView", dependencies: ["TelemetryModel", "TelemetryIngest", "Tracking", "TrackingMath", "Geodesy",
+                                                 .product(name: "FlyingFox", package: "FlyingFox")]),
         .target(
             name: "TestbedRuntime",
             dependencies: [
-                "ZeroMQ", "TelemetryModel", "TelemetryIngest", "ZeroMQIngest", "Geodesy", "Simulation", "Sapient", "Tracking", "TrackingMath", "SessionRecording", "MCAPCodec", "RunLog", "Reporting", "Evaluation",
+                "LiveView", "ZeroMQ", "TelemetryModel", "TelemetryIngest", "ZeroMQIngest", "Geodesy", "Simulation", "Sapient", "Tracking", "TrackingMath", "SessionRecording", "MCAPCodec", "RunLog", "Reporting", "Evaluation",
                 .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -134,6 +141,7 @@ let package = Package(
         .testTarget(name: "RunLogTests", dependencies: ["RunLog", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"], exclude: ["Golden"]),
         .testTarget(name: "SessionRecordingTests", dependencies: ["SessionRecording", "MCAPCodec", "TelemetryIngest", "TelemetryModel", "TestSupport"]),
+        .testTarget(name: "LiveViewTests", dependencies: ["LiveView", "TelemetryIngest", "TelemetryModel", "Tracking", "TrackingMath"]),
         .testTarget(name: "TestbedRuntimeTests",
                     dependencies: ["TestbedRuntime", "TelemetryIngest", "ZeroMQIngest", "TelemetryModel", "Tracking", "SessionRecording", "MCAPCodec", "Asterix",
                                    "Reporting", "RunLog"]),

@@ -3,6 +3,7 @@ public import TelemetryModel
 public import TelemetryIngest
 public import ZeroMQIngest
 public import Asterix
+public import LiveView
 import Sapient
 import Tracking
 import ZeroMQ
@@ -38,6 +39,8 @@ public struct IngestConfiguration: Hashable, Sendable {
     public var pipeline: PipelineSettings
     /// The live tracking stage.
     public var tracking = TrackingConfiguration()
+    /// The live web view (`web`; off by default).
+    public var web = LiveViewSettings()
     /// Tracks out as Cursor-on-Target (`outputs.cot`; off by default).
     public var cot = CotSettings()
     /// Tracks out as ASTERIX CAT062 (`outputs.asterix062`; off by default).
@@ -70,7 +73,7 @@ public struct IngestConfiguration: Hashable, Sendable {
     /// instead of reading the file `tracking.tracker` names (which may have changed since).
     public static func parse(_ text: String, file: String, recordedTrackerText: String? = nil) throws(RuntimeError) -> IngestConfiguration {
         let root = try ConfigNode.root(yaml: text, file: file).mapping(allowing: ["site", "endpoints", "sensors", "limits", "pipeline", "tracking", "truth",
-                                                                                                   "sapient", "outputs"])
+                                                                                                   "sapient", "outputs", "web"])
 
         let siteNode = try root.required("site").mapping(allowing: ["name", "origin", "geoid_separation_m"])
         let site = SiteConfiguration(
@@ -224,6 +227,10 @@ public struct IngestConfiguration: Hashable, Sendable {
                 tracking.publish = address
             }
             configuration.tracking = tracking
+        }
+        if let node = try root.optional("web")?.mapping(allowing: ["enabled", "address", "port", "tiles", "leaflet", "push_interval_s",
+                                                                    "max_clients"]) {
+            configuration.web = try webSettings(node, file: file)
         }
         let outputs = try root.optional("outputs")?.mapping(allowing: ["cot", "asterix062", "sapient"])
         if let node = try outputs?.optional("sapient")?.mapping(allowing: ["enabled", "tcp", "node_id", "name", "status_interval_s"]) {
@@ -462,9 +469,28 @@ public struct IngestConfiguration: Hashable, Sendable {
         return CurveSettings(serverKeyFile: keyFile, clients: clients)
     }
 
+    /// The configured sensors with the sources each would speak as (`json/<id>`, `sapient/<id>`, and
+    /// `asterix/<SAC>-<SIC>` for a radar given one): the status line's and web view's silent sensors.
+    public var expectedSensors: [ExpectedSensor] {
+        var expected = sensors.map { ExpectedSensor(id: $0.sensorID, sources: ["json/\($0.sensorID)", "sapient/\($0.sensorID)"]) }
+        for (source, sensor) in asterixSensors.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+            if let index = expected.firstIndex(where: { $0.id == sensor.sensorID }) { expected[index].sources.append("asterix/\(source)") }
+        }
+        return expected
+    }
+
     /// The endpoints that bind a non-loopback address without CURVE, with why each is exposed: any
     /// host that can reach it may send. Printed as warnings when ingest starts.
     public var exposureWarnings: [String] {
+        var warnings = endpointExposureWarnings
+        if web.enabled && !web.isLoopback {
+            warnings.append("the web view listens on \(web.address):\(web.port), which is not loopback: it has no authentication, so "
+                            + "any host that can reach it sees the live picture (it only reads; docs/security.md)")
+        }
+        return warnings
+    }
+
+    private var endpointExposureWarnings: [String] {
         endpoints.compactMap { endpoint in
             guard endpoint.mode == .bind, endpoint.curve == nil, !Self.isLocal(endpoint.address) else { return nil }
             if endpoint.socket == .sapient {
@@ -497,6 +523,30 @@ public struct IngestConfiguration: Hashable, Sendable {
         }
         host = String(host.prefix { $0 != ":" && $0 != "/" })
         return host == "localhost" || host == "lo" || host.hasPrefix("127.")
+    }
+
+    /// The `web:` section: on unless `enabled: false`; a relative tile or Leaflet folder is the config file's.
+    private static func webSettings(_ node: ConfigNode, file: String) throws(RuntimeError) -> LiveViewSettings {
+        var web = LiveViewSettings()
+        web.enabled = try node.optional("enabled")?.boolean() ?? true
+        if let addressNode = node.optional("address") {
+            let text = try addressNode.string()
+            guard text == "localhost" || UDPAddress("udp://\(text):1", scheme: "udp") != nil else {
+                throw addressNode.error("give an IPv4 address: 127.0.0.1 for this machine only, 0.0.0.0 for every interface")
+            }
+            web.address = text
+        }
+        web.port = UInt16(try node.optional("port")?.integer(atLeast: 0, atMost: 65535) ?? Int(web.port))
+        let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
+        func path(_ key: String) throws(RuntimeError) -> String? {
+            guard let text = try node.optional(key)?.string() else { return nil }
+            return text.hasPrefix("/") ? text : folder.appendingPathComponent(text).standardized.path
+        }
+        web.tiles = try path("tiles")
+        web.leaflet = try path("leaflet") ?? web.leaflet
+        web.pushInterval = try node.optional("push_interval_s")?.double(in: 0.1...10) ?? web.pushInterval
+        web.maximumClients = try node.optional("max_clients")?.integer(atLeast: 1, atMost: 256) ?? web.maximumClients
+        return web
     }
 
     private static func sensor(_ node: ConfigNode) throws(RuntimeError) -> SensorDescription {

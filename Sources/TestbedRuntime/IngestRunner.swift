@@ -7,6 +7,7 @@ import Tracking
 import TrackingMath
 import ZeroMQ
 public import SessionRecording
+import LiveView
 import Foundation
 
 /// When an ingest run stops, and what it reports.
@@ -69,7 +70,7 @@ public enum IngestRunner {
     /// What ingest prints as it starts (unless quiet): where it listens, where it records, where it
     /// publishes tracks, and what stops it.
     static func banner(configuration: IngestConfiguration, options: IngestRunOptions, recorder: SessionRecorder?,
-                       tracksEndpoint: String?) -> String {
+                       tracksEndpoint: String?, webAddress: String? = nil) -> String {
         var text = "haechi ingest \(HaechiVersion.version): \(configuration.file)"
             + (configuration.site.name.isEmpty ? "" : ", site \(configuration.site.name)") + "\n"
         for endpoint in configuration.endpoints {
@@ -78,6 +79,7 @@ public enum IngestRunner {
         }
         text += "  recording: " + (recorder.map(\.path) ?? "off") + "\n"
         if let tracksEndpoint { text += "  tracks:    published on \(tracksEndpoint) (json/tracks)\n" }
+        if let webAddress { text += "  web view:  \(webAddress)\n" }
         if !configuration.sensors.isEmpty {
             text += "  expecting: \(configuration.sensors.map(\.sensorID).joined(separator: ", "))\n"
         }
@@ -90,9 +92,10 @@ public enum IngestRunner {
 
     /// The tracking stage's step hook: every step's tracks to the recorder, for its map picture and 3D scene.
     static func stepHook(recorder: SessionRecorder?, cot: CotOutput?, asterix062: Asterix062Output?,
-                         sapient: SapientOutput?) -> (@Sendable (TrackerStep) -> Void)? {
-        guard recorder != nil || cot != nil || asterix062 != nil || sapient != nil else { return nil }
+                         sapient: SapientOutput?, view: LiveSituation? = nil) -> (@Sendable (TrackerStep) -> Void)? {
+        guard recorder != nil || cot != nil || asterix062 != nil || sapient != nil || view != nil else { return nil }
         return { step in
+            view?.record(step: step)
             sapient?.send(step)
             cot?.send(step)
             asterix062?.send(step)
@@ -101,6 +104,20 @@ public enum IngestRunner {
                 return (id: track.trackID, enu: track.state.position, velocity: track.state.velocity,
                         horizontalVariance: 0.5 * (c[0, 0] + c[1, 1]), verticalVariance: c[2, 2])
             })
+        }
+    }
+
+    /// The web view of `configuration`'s `web:` section, serving (it is fed by the caller).
+    static func startWebView(configuration: IngestConfiguration, mode: LiveSituation.Mode) throws(RuntimeError)
+        -> (situation: LiveSituation, server: LiveViewServer, address: String) {
+        let situation = LiveSituation(mode: mode, siteName: configuration.site.name, origin: configuration.site.origin,
+                                      sensors: configuration.sensors, expected: configuration.expectedSensors,
+                                      tiles: configuration.web.tiles != nil)
+        do throws(LiveViewError) {
+            let server = try LiveViewServer(settings: configuration.web, situation: situation)
+            return (situation, server, try server.start())
+        } catch {
+            throw RuntimeError(code: .ingest, file: configuration.file, message: "web: \(error.message)")
         }
     }
 
@@ -137,6 +154,7 @@ public enum IngestRunner {
         var cot: CotOutput?
         var asterix062: Asterix062Output?
         var sapientOutput: SapientOutput?
+        var view: (situation: LiveSituation, server: LiveViewServer, address: String)?
         do {
             tracksFile = try options.tracksOut.map { path throws(RuntimeError) in try TrackLinesFile(path: path) }
             recorder = try options.recordDirectory.map { directory throws(RuntimeError) in
@@ -154,6 +172,9 @@ public enum IngestRunner {
             if configuration.asterix062.enabled {
                 asterix062 = try Asterix062Output(settings: configuration.asterix062, origin: configuration.site.origin)
             }
+            if configuration.web.enabled {
+                view = try Self.startWebView(configuration: configuration, mode: .live)
+            }
             if configuration.tracking.enabled || tracksFile != nil {
                 let hook = Self.trackHook(recorder: recorder, file: tracksFile)
                 do throws(ZMQError) {
@@ -161,7 +182,7 @@ public enum IngestRunner {
                                                      sensors: configuration.sensors,
                                                      publish: configuration.tracking.enabled ? configuration.tracking.publish : nil,
                                                      context: context, trackHook: hook, stepHook: Self.stepHook(recorder: recorder, cot: cot, asterix062: asterix062,
-                                                                                             sapient: sapientOutput))
+                                                                                             sapient: sapientOutput, view: view?.situation))
                 } catch {
                     throw RuntimeError(code: .ingest, file: configuration.file,
                                        message: "tracking.publish \(configuration.tracking.publish ?? ""): \(error.message)")
@@ -173,6 +194,7 @@ public enum IngestRunner {
             var recordSinks: [any TelemetryRecordSink] = []
             if let recorder { recordSinks.append(RecorderRecordSink(recorder: recorder)) }
             if let tracking { recordSinks.append(tracking) }
+            if let view { recordSinks.append(view.situation) }
             try ingestor.start(rawSinks: recorder.map { [$0] } ?? [], recordSinks: recordSinks)
             if let recorder, let directory = options.recordDirectory {
                 // Logged as soon as it runs, so that a run killed before it ends is still in the log.
@@ -186,18 +208,22 @@ public enum IngestRunner {
                 }
                 logger.info("recording to \(recorder.path)")
             }
+            if let view { logger.info("web view at \(view.address)") }
             if options.showStatus {
                 FileHandle.standardError.write(Data(Self.banner(configuration: configuration, options: options, recorder: recorder,
-                                                                tracksEndpoint: tracking?.boundEndpoint).utf8))
+                                                                tracksEndpoint: tracking?.boundEndpoint, webAddress: view?.address).utf8))
             }
         } catch let error as RuntimeError {
             recorder?.abandon()
+            view?.server.stop()
             throw error
         } catch let error as IngestError {
             recorder?.abandon()
+            view?.server.stop()
             throw RuntimeError(code: .ingest, file: configuration.file, message: error.message)
         } catch {
             recorder?.abandon()
+            view?.server.stop()
             throw RuntimeError(code: .ingest, file: configuration.file, message: "\(error)")
         }
         // Durations and idleness are measured on the monotonic clock: a GPS or NTP step of the
@@ -205,11 +231,7 @@ public enum IngestRunner {
         let clock = ContinuousClock()
         let startInstant = clock.now
         var status = StatusLine(enabled: options.showStatus)
-        // The sources each configured sensor would speak as, for the status line's silent sensors.
-        var expected = configuration.sensors.map { (id: $0.sensorID, sources: ["json/\($0.sensorID)", "sapient/\($0.sensorID)"]) }
-        for (source, sensor) in configuration.asterixSensors {
-            if let index = expected.firstIndex(where: { $0.id == sensor.sensorID }) { expected[index].sources.append("asterix/\(source)") }
-        }
+        let expected = configuration.expectedSensors
         var lastStatus = startInstant
         var lastSummary = startInstant
         var lastCount: UInt64 = 0
@@ -241,6 +263,10 @@ public enum IngestRunner {
                               extras: .init(tracksNow: tracking?.confirmedTracks, tracksConfirmed: tracking?.counters.tracker.confirmed,
                                             recordingPath: recorder?.path, expectedSensors: expected))
                 lastStatus = now
+                view?.situation.update(health: .init(statistics: snapshot, now: WallClock.now(), elapsedSeconds: elapsed,
+                                                     tracksNow: tracking?.confirmedTracks, tracksConfirmed: tracking?.counters.tracker.confirmed,
+                                                     recordingPath: recorder?.path, recordingBytes: recorder.map { StatusLine.fileSize($0.path) },
+                                                     freeBytes: recorder.flatMap { StatusLine.freeBytes(near: $0.path) }))
             }
             if let interval = options.summaryInterval, let path = options.summaryPath, (now - lastSummary).inSeconds >= interval {
                 lastSummary = now
@@ -255,6 +281,7 @@ public enum IngestRunner {
         }
         let statistics = ingestor.stop()
         tracking?.finish()
+        view?.server.stop()
         status.finish()
         let ended = WallClock.now()
         var recordingFailure: RuntimeError?

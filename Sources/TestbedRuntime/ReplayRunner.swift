@@ -7,6 +7,7 @@ import ZeroMQIngest
 import TelemetryModel
 import Tracking
 import ZeroMQ
+import LiveView
 import Foundation
 
 /// How fast a replay runs.
@@ -47,10 +48,21 @@ public struct ReplayOptions: Sendable {
     public var summaryPath: String?
     /// Show a progress bar (only ever on a terminal).
     public var showProgress: Bool
+    /// The web view: `<address>:<port>` to serve it there, `off` never to; `nil`: as the recorded config's `web:` says.
+    public var web: String?
+
+    /// `127.0.0.1:8620` as an address and a port; `nil` when it is not one.
+    public static func webAddress(_ text: String) -> (address: String, port: UInt16)? {
+        guard let colon = text.lastIndex(of: ":"), let port = UInt16(text[text.index(after: colon)...]) else { return nil }
+        let address = String(text[..<colon])
+        guard address == "localhost" || UDPAddress("udp://\(address):1", scheme: "udp") != nil else { return nil }
+        return (address, port)
+    }
 
     /// Options.
     public init(speed: ReplaySpeed = .max, from: Double? = nil, to: Double? = nil, tracksOut: String? = nil, publish: String? = nil,
-                summaryPath: String? = nil, showProgress: Bool = true) {
+                summaryPath: String? = nil, showProgress: Bool = true, web: String? = nil) {
+        self.web = web
         self.speed = speed
         self.from = from
         self.to = to
@@ -110,8 +122,20 @@ public enum ReplayRunner {
         if !session.isFinalised {
             logger.warning("\(path) was never finalised: replaying up to its last complete chunk (haechi recover repairs it)")
         }
-        let configuration = try IngestConfiguration.parse(session.provenance.configText, file: session.provenance.configFile,
+        var configuration = try IngestConfiguration.parse(session.provenance.configText, file: session.provenance.configFile,
                                                           recordedTrackerText: session.provenance.trackerText)
+        if let web = options.web {
+            if let (address, port) = ReplayOptions.webAddress(web) {
+                configuration.web.enabled = true
+                configuration.web.address = address
+                configuration.web.port = port
+            } else {
+                configuration.web.enabled = false
+            }
+        }
+        let view = configuration.web.enabled ? try IngestRunner.startWebView(configuration: configuration, mode: .replay) : nil
+        defer { view?.server.stop() }
+        if let view, options.showProgress { FileHandle.standardError.write(Data("haechi replay: web view at \(view.address)\n".utf8)) }
         let started = WallClock.now()
         let tracksFile = try options.tracksOut.map { path throws(RuntimeError) in try TrackLinesFile(path: path) }
         let comparison = TrackComparison()
@@ -121,13 +145,15 @@ public enum ReplayRunner {
         do throws(ZMQError) {
             context = try ZMQContext()
             let file = tracksFile
+            var stepHook: (@Sendable (TrackerStep) -> Void)?
+            if let situation = view?.situation { stepHook = { step in situation.record(step: step) } }
             // As live: the tracker runs when the recorded config tracked (or tracks are asked for).
             stage = !configuration.tracking.enabled && tracksFile == nil ? nil : try LiveTrackingStage(settings: configuration.tracking.settings, origin: configuration.site.origin,
                                           sensors: configuration.sensors, publish: nil, context: context,
                                           trackHook: { _, line in
                                               file?.write(line)
                                               comparison.replayed(line)
-                                          })
+                                          }, stepHook: stepHook)
             if let endpoint = options.publish {
                 let socket = try ZMQSocket(context: context, type: .pub)
                 try socket.setOption(.sendHighWaterMark, 1_000_000)
@@ -140,9 +166,12 @@ public enum ReplayRunner {
         } catch {
             throw RuntimeError(code: .ingest, message: "replay: \(error.message)")
         }
-        let processor = configuration.ingestSettings.pipelineConfiguration.makeFrameProcessor(recordSinks: stage.map { [$0] } ?? [])
+        var sinks: [any TelemetryRecordSink] = stage.map { [$0] } ?? []
+        if let view { sinks.append(view.situation) }
+        let processor = configuration.ingestSettings.pipelineConfiguration.makeFrameProcessor(recordSinks: sinks)
         let clock = ContinuousClock()
         let wallStart = clock.now
+        var lastHealth = wallStart
         var progress = ProgressBar(enabled: options.showProgress, total: session.frameTimeRange.map { Double($0.upperBound - $0.lowerBound) / 1e9 })
         var firstTime: Int64?, paceStart: Int64?, firstReplayed: Int64?
         var replayed: UInt64 = 0, skipped: UInt64 = 0, published: UInt64 = 0, lastTime: Int64 = 0
@@ -180,6 +209,13 @@ public enum ReplayRunner {
                 }
                 replayed += 1
                 lastTime = t
+                if let view, clock.now - lastHealth >= .seconds(1) {
+                    // The view's ages are the recording's: measured at this frame's receive time.
+                    lastHealth = clock.now
+                    view.situation.update(health: .init(statistics: processor.statistics, now: frame.receiveTime, elapsedSeconds: offset,
+                                                        tracksNow: stage?.confirmedTracks, tracksConfirmed: stage?.counters.tracker.confirmed,
+                                                        recordingPath: path, recordingBytes: StatusLine.fileSize(path)))
+                }
                 progress.update(seconds: offset, frames: replayed)
                 return true
             }, tracks: { line in comparison.recorded(line) })

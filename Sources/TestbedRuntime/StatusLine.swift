@@ -14,21 +14,17 @@ import Darwin
 ///     haechi ingest 42s | 12034 frames, 3 bad | tracks 3 (7 confirmed) | rec 8.1 MB, 41.2 GB free | STALE json/rf-1 12s | SILENT radar-2 | json/radar-0 20/s mavlink/drone-1 5/s …
 ///
 /// Alarms come before the rates, so that a narrow terminal cuts the rates, not the alarms. A source
-/// is stale when its last frame is more than `staleSeconds` old; a configured sensor is silent when
+/// is stale by ``SourceStatistics/staleAge(at:)``; a configured sensor is silent when
 /// no source has named it yet. The line never exceeds the terminal's width (asked again each time,
 /// so a resize is followed), so it never wraps and scrolls.
 struct StatusLine {
-    /// A source whose last frame is older than this is flagged stale.
-    static let staleSeconds = 5.0
-
     /// What the line shows besides the ingest counters.
     struct Extras {
         var tracksNow: Int?
         var tracksConfirmed: Int?
         var recordingPath: String?
-        /// The configured sensors: each its id and the sources that would be it (`json/<id>`,
-        /// `sapient/<id>`, `asterix/<SAC>-<SIC>`); one none of which has spoken is silent.
-        var expectedSensors: [(id: String, sources: [String])] = []
+        /// The configured sensors; one none of whose sources has spoken is silent.
+        var expectedSensors: [ExpectedSensor] = []
     }
 
     private var previous: IngestStatistics?
@@ -67,19 +63,12 @@ struct StatusLine {
             if let free = freeBytes(near: path) { rec += ", \(byteText(free)) free" }
             fields.append(rec)
         }
-        var stale: [String] = []
-        for key in statistics.sources.keys.sorted() {
-            // A stream: two frames or more. Stale when its last is older than 5 s and than three of
-            // its mean intervals (a 0.2 Hz status feed is not stale after 6 s).
-            guard let s = statistics.sources[key], s.framesReceived >= 2, let first = s.firstReceiveTime,
-                  let last = s.lastReceiveTime else { continue }
-            let interval = Double(last.nanosecondsSinceEpoch - first.nanosecondsSinceEpoch) / 1e9 / Double(s.framesReceived - 1)
-            let age = Double(now.nanosecondsSinceEpoch - last.nanosecondsSinceEpoch) / 1e9
-            if age > max(staleSeconds, 3 * interval) { stale.append("\(key) \(Int(age))s") }
+        let stale = statistics.sources.keys.sorted().compactMap { key in
+            statistics.sources[key]?.staleAge(at: now).map { "\(key) \(Int($0))s" }
         }
         if !stale.isEmpty { fields.append("STALE " + stale.joined(separator: ", ")) }
-        let silent = extras.expectedSensors.filter { sensor in !sensor.sources.contains { statistics.sources[$0] != nil } }
-        if !silent.isEmpty { fields.append("SILENT " + silent.map(\.id).joined(separator: ", ")) }
+        let silent = ExpectedSensor.silent(extras.expectedSensors, in: statistics)
+        if !silent.isEmpty { fields.append("SILENT " + silent.joined(separator: ", ")) }
         var rates: [String] = []
         for key in statistics.sources.keys.sorted() {
             let count = statistics.sources[key]?.framesReceived ?? 0

@@ -28,9 +28,9 @@ struct StatusLineTests {
         now.sources["json/scenario"] = Self.source(frames: 1, first: 0, last: 0)           // one meta record
         now.sources["asterix/7-1"] = Self.source(frames: 10, first: 90, last: 99.5, malformed: 2)
         let extras = StatusLine.Extras(tracksNow: 3, tracksConfirmed: 7, recordingPath: nil,
-                                       expectedSensors: [("radar-0", ["json/radar-0", "sapient/radar-0"]),
-                                                         ("radar-7", ["json/radar-7", "sapient/radar-7", "asterix/7-1"]),
-                                                         ("radar-2", ["json/radar-2", "sapient/radar-2"])])
+                                       expectedSensors: [ExpectedSensor(id: "radar-0", sources: ["json/radar-0", "sapient/radar-0"]),
+                                                         ExpectedSensor(id: "radar-7", sources: ["json/radar-7", "sapient/radar-7", "asterix/7-1"]),
+                                                         ExpectedSensor(id: "radar-2", sources: ["json/radar-2", "sapient/radar-2"])])
         let line = StatusLine.text(now, previous: before, now: Self.t(100), previousTime: Self.t(99), elapsed: 42, extras: extras, width: 400)
         #expect(line.hasPrefix("haechi ingest 42s | 156 frames, 2 bad | tracks 3 (7 confirmed) | STALE json/rf-1 12s | SILENT radar-2 | "))
         #expect(!line.contains("status-slow 20s") && !line.contains("scenario 100s"))
