@@ -1,0 +1,1 @@
+"""benchlib: the sections of Benchmarks/run_bench.py (the driver of `make bench`), one module each."""
