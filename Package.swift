@@ -89,11 +89,14 @@ let package = Package(
         .target(name: "Sapient", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         // ASTERIX (EUROCONTROL) framing and the CAT034, CAT048 and CAT062 records Haechi reads. No I/O.
         .target(name: "Asterix"),
+        // What the transports are told: endpoints, CURVE keys and clients, UDP addresses, the ingest
+        // settings. Plain values, no libzmq, so the config layer can be built and tested without it.
+        .target(name: "TransportSettings", dependencies: ["TelemetryIngest", "TelemetryModel", "Asterix"]),
         // The ZeroMQ transport: endpoints, CURVE and ZAP, and the receive thread that feeds the core's pipeline.
         .target(
             name: "ZeroMQIngest",
             dependencies: [
-                "ZeroMQ", "TelemetryIngest", "TelemetryModel", "Asterix", "Sapient", "CLinuxPoll",
+                "ZeroMQ", "TelemetryIngest", "TransportSettings", "TelemetryModel", "Asterix", "Sapient", "CLinuxPoll",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "Logging", package: "swift-log"),
@@ -102,10 +105,19 @@ let package = Package(
         // The live web view: the picture (tracks, truth, sources' health) and its server. No libzmq.
         .target(name: "LiveView", dependencies: ["TelemetryModel", "TelemetryIngest", "Tracking", "TrackingMath", "Geodesy",
                                                  .product(name: "FlyingFox", package: "FlyingFox")]),
+        // The configuration layer: the YAML files (ingest config, tracker, scenario, test plan), their
+        // checked settings and the one error type. No libzmq, so it is tested on its own.
+        .target(
+            name: "TestbedConfiguration",
+            dependencies: [
+                "TelemetryModel", "TelemetryIngest", "TransportSettings", "LiveView", "Asterix", "Sapient", "Tracking", "Simulation",
+                "Geodesy", "Evaluation", "RunLog", .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .target(
             name: "TestbedRuntime",
             dependencies: [
-                "LiveView", "ZeroMQ", "TelemetryModel", "TelemetryIngest", "ZeroMQIngest", "Geodesy", "Simulation", "Sapient", "Tracking", "TrackingMath", "SessionRecording", "MCAPCodec", "RunLog", "Reporting", "Evaluation",
+                "TestbedConfiguration", "LiveView", "TransportSettings", "ZeroMQ", "TelemetryModel", "TelemetryIngest", "ZeroMQIngest", "Geodesy", "Simulation", "Sapient", "Tracking", "TrackingMath", "SessionRecording", "MCAPCodec", "RunLog", "Reporting", "Evaluation",
                 .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -113,7 +125,7 @@ let package = Package(
         .executableTarget(
             name: "haechi",
             dependencies: [
-                "TestbedRuntime", "Simulation", "SessionRecording", "RunLog", "Reporting", "Evaluation", "TelemetryModel", "TelemetryIngest",
+                "TestbedRuntime", "TestbedConfiguration", "Simulation", "SessionRecording", "RunLog", "Reporting", "Evaluation", "TelemetryModel", "TelemetryIngest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -127,7 +139,7 @@ let package = Package(
             dependencies: ["TelemetryModel", "TestSupport"],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "TelemetryIngestTests", dependencies: ["TelemetryIngest", "ZeroMQIngest", "ZeroMQ", "TelemetryModel", "Asterix", "Geodesy",
+        .testTarget(name: "TelemetryIngestTests", dependencies: ["TelemetryIngest", "ZeroMQIngest", "TransportSettings", "ZeroMQ", "TelemetryModel", "Asterix", "Geodesy",
                                                                 "TestSupport"]),
         .testTarget(name: "SapientTests", dependencies: ["Sapient", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                     exclude: ["Fixtures"]),
@@ -142,9 +154,11 @@ let package = Package(
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"], exclude: ["Golden"]),
         .testTarget(name: "SessionRecordingTests", dependencies: ["SessionRecording", "MCAPCodec", "TelemetryIngest", "TelemetryModel", "TestSupport"]),
         .testTarget(name: "LiveViewTests", dependencies: ["LiveView", "TelemetryIngest", "TelemetryModel", "Tracking", "TrackingMath"]),
+        .testTarget(name: "TestbedConfigurationTests", dependencies: ["TestbedConfiguration", "TransportSettings", "TelemetryIngest", "TelemetryModel",
+                                                                     "Tracking", "LiveView", "Simulation", "Asterix", "Evaluation", "RunLog", "TestSupport"]),
         .testTarget(name: "TestbedRuntimeTests",
-                    dependencies: ["TestbedRuntime", "TelemetryIngest", "ZeroMQIngest", "TelemetryModel", "Tracking", "SessionRecording", "MCAPCodec", "Asterix",
-                                   "Reporting", "RunLog"]),
+                    dependencies: ["TestbedRuntime", "TestbedConfiguration", "TelemetryIngest", "ZeroMQIngest", "TransportSettings", "TelemetryModel", "Tracking", "SessionRecording", "MCAPCodec", "Asterix",
+                                   "Reporting", "RunLog", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
@@ -158,7 +172,7 @@ if Context.environment["HAECHI_BENCH"] != nil {
     package.targets.append(.executableTarget(
         name: "haechi-bench",
         dependencies: [
-            "LockFreeRing", "TelemetryIngest", "ZeroMQIngest", "TelemetryModel", "SessionRecording", "Asterix", "Sapient",
+            "LockFreeRing", "TelemetryIngest", "ZeroMQIngest", "TransportSettings", "TelemetryModel", "SessionRecording", "Asterix", "Sapient",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),

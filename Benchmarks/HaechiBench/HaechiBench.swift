@@ -6,6 +6,7 @@ import LockFreeRing
 import Logging
 import TelemetryIngest
 import ZeroMQIngest
+import TransportSettings
 import TelemetryModel
 import SessionRecording
 import Asterix

@@ -1,12 +1,11 @@
 // The ingest config file: site, endpoints, known sensors and limits (reference: docs/config.md).
 public import TelemetryModel
 public import TelemetryIngest
-public import ZeroMQIngest
+public import TransportSettings
 public import Asterix
 public import LiveView
 import Sapient
 import Tracking
-import ZeroMQ
 import Foundation
 import Yams
 
@@ -441,7 +440,7 @@ public struct IngestConfiguration: Hashable, Sendable {
             guard !name.isEmpty, names.insert(name).inserted else { throw nameNode.error("give each client a name of its own") }
             let keyNode = try client.required("public_key")
             let key = try keyNode.string()
-            guard ZMQCurveKeyPair.isKey(key) else {
+            guard CurveSettings.isZ85Key(key) else {
                 throw keyNode.error("not a CURVE public key: expected 40 characters of Z85 (the .pub file of haechi keys generate --curve)")
             }
             guard keys.insert(key).inserted else { throw keyNode.error("another client already has this key") }

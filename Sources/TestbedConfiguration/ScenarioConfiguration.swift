@@ -1,6 +1,6 @@
 // Scenario files (Config/scenarios/*.yaml): read and checked into a ScenarioSpec (reference: docs/scenarios.md).
 public import Simulation
-import TelemetryModel
+package import TelemetryModel
 import Geodesy
 import Asterix
 import Sapient
@@ -72,7 +72,7 @@ public enum ScenarioConfiguration {
         return spec
     }
 
-    static func parseUTC(_ text: String) -> Timestamp? {
+    package static func parseUTC(_ text: String) -> Timestamp? {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         guard let date = formatter.date(from: text) else { return nil }

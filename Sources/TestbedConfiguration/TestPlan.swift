@@ -23,7 +23,7 @@ public struct AcceptanceCriterion: Sendable, Hashable {
     }
 
     /// A number as written in a plan: whole numbers without a decimal point.
-    static func number(_ value: Double) -> String {
+    package static func number(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 
@@ -141,7 +141,7 @@ public struct TestPlan: Sendable, Hashable {
     public var textSHA256: String { RunLog.sha256Hex(Data(text.utf8)) }
     /// A plan with every evaluation setting at its default, the given OSPA c and p and track hold, and
     /// no criteria: what `haechi evaluate` scores with when it is given no plan.
-    static func evaluationDefaults(cutoff: Double, order: Double, holdSeconds: Double) -> TestPlan {
+    package static func evaluationDefaults(cutoff: Double, order: Double, holdSeconds: Double) -> TestPlan {
         var plan = TestPlan(file: "", text: "", name: "haechi evaluate", method: "haechi evaluate (docs/evaluation.md)", client: "—",
                             laboratory: "—", systemName: "—", systemVersion: "—", systemFirmware: "—", authorisedBy: "—",
                             authorisedRole: "—", conditions: [], deviations: [], confidence: 0.95, ospaCutoff: cutoff, ospaOrder: order,

@@ -3,6 +3,7 @@ import Evaluation
 import Reporting
 import SessionRecording
 import Foundation
+public import TestbedConfiguration
 
 /// One run of a campaign: its Pd figures, and whether each Pd criterion's figure met the requirement.
 public struct CampaignRun: Sendable, Encodable {

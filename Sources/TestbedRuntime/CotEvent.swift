@@ -4,6 +4,7 @@ public import Tracking
 public import Geodesy
 import TrackingMath
 import Foundation
+public import TestbedConfiguration
 
 /// One CoT event: a confirmed track at one time.
 public struct CotEvent: Sendable, Hashable {

@@ -1,8 +1,10 @@
 // CURVE key files: made by `haechi keys generate --curve`, read (and checked) when a live run starts.
 import TelemetryIngest
 import ZeroMQIngest
+import TransportSettings
 import ZeroMQ
 import Foundation
+public import TestbedConfiguration
 
 /// CurveZMQ key pairs as files: the secret key (Z85, one line, mode 0600, never overwritten, never
 /// in a recording folder) and its public key beside it (`.pub`). A CURVE endpoint's configuration

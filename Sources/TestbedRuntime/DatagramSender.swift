@@ -1,9 +1,11 @@
 // A non-blocking UDP sender for the track outputs (CoT, ASTERIX CAT062).
 import ZeroMQIngest
+import TransportSettings
 import Foundation
 
 #if canImport(Glibc)
 import Glibc
+import TestbedConfiguration
 #endif
 
 /// Sends datagrams to one IPv4 address, unicast or multicast, without ever waiting: a datagram the

@@ -4,6 +4,7 @@ import RunLog
 import Reporting
 import TelemetryModel
 import Foundation
+public import TestbedConfiguration
 
 /// Reads a scenario's truth and a track file, scores the tracks (OSPA, GOSPA, SIAP; docs/evaluation.md)
 /// and writes the scores as JSON.

@@ -6,6 +6,7 @@ import TelemetryIngest
 import TelemetryModel
 import Tracking
 import Foundation
+import TestbedConfiguration
 
 /// The inputs of one evaluation, whatever they came from: a recorded run (`haechi report`,
 /// `haechi campaign`, `haechi evaluate --recording`) or a scenario and a track file

@@ -3,12 +3,14 @@ public import Logging
 import TelemetryIngest
 import ZeroMQIngest
 import TelemetryModel
+import TransportSettings
 import Tracking
 import TrackingMath
 import ZeroMQ
 public import SessionRecording
 import LiveView
 import Foundation
+public import TestbedConfiguration
 
 /// When an ingest run stops, and what it reports.
 public struct IngestRunOptions: Sendable {

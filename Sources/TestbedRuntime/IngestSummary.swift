@@ -1,9 +1,11 @@
 // The `--summary` file of `haechi ingest` (schema: docs/schemas/ingest-summary.schema.json).
 public import TelemetryModel
+import TransportSettings
 public import TelemetryIngest
 import ZeroMQIngest
 import SessionRecording
 import Foundation
+public import TestbedConfiguration
 
 /// Why an ingest run ended.
 public enum IngestStopReason: String, Sendable, Codable {

@@ -1,5 +1,6 @@
 // Buffered line output to a file, for scenario and track files.
 import Foundation
+import TestbedConfiguration
 
 /// Buffered line output to a file.
 final class LineWriter {

@@ -1,6 +1,6 @@
 // The tracker as a stage of the live pipeline: it runs on the decode thread and publishes json/tracks.
 public import TelemetryIngest
-public import ZeroMQIngest
+import ZeroMQIngest
 public import TelemetryModel
 public import Tracking
 public import ZeroMQ

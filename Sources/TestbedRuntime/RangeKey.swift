@@ -1,6 +1,7 @@
 // The range's signing key: where it lives (never beside the run log), and the checks before it is used.
 public import Reporting
 public import Foundation
+public import TestbedConfiguration
 
 /// The range's Ed25519 key, which signs every run-log entry, every draft report and every checkpoint.
 ///

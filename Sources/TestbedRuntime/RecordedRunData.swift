@@ -4,10 +4,12 @@ public import SessionRecording
 public import TelemetryIngest
 import ZeroMQIngest
 public import TelemetryModel
+import TransportSettings
 public import Tracking
 public import Evaluation
 import ZeroMQ
 import Foundation
+public import TestbedConfiguration
 
 /// A recorded run's content, recovered by replaying it through the same decoders and tracker.
 public struct RecordedRunData: Sendable {

@@ -2,6 +2,7 @@
 // the file and say what to do.
 public import SessionRecording
 import Foundation
+public import TestbedConfiguration
 
 /// Opens recordings for reading, with errors a person can act on.
 public enum RecordingAccess {

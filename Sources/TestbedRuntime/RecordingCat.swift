@@ -1,8 +1,10 @@
 // `haechi cat`: a recording's frames as JSON lines, one per frame, in receive order.
 import SessionRecording
-public import TelemetryModel
+import TransportSettings
+import TelemetryModel
 import MCAPCodec
 import Foundation
+public import TestbedConfiguration
 
 /// What `haechi cat` prints, and which frames.
 public struct RecordingCatOptions: Sendable {

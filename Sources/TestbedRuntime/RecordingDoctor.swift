@@ -2,6 +2,7 @@
 import SessionRecording
 import MCAPCodec
 import Foundation
+public import TestbedConfiguration
 
 /// What `haechi doctor` found.
 public struct RecordingDiagnosis: Encodable, Sendable {

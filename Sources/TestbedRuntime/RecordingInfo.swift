@@ -1,11 +1,13 @@
 // `haechi info`: what a recording holds, without replaying it through the tracker.
-public import SessionRecording
+import SessionRecording
 public import TelemetryIngest
 import TelemetryModel
+import TransportSettings
 import RunLog
 import MCAPCodec
 import ZeroMQIngest
 import Foundation
+public import TestbedConfiguration
 
 /// What `haechi info` reports of a recording (docs/cli.md).
 ///

@@ -1,7 +1,8 @@
 // `haechi recover`: an unfinished recording rebuilt, indexed, beside the original.
 import MCAPCodec
-public import SessionRecording
+import SessionRecording
 import Foundation
+public import TestbedConfiguration
 
 /// What `haechi recover` did.
 public struct RecoverReport: Sendable {

@@ -1,14 +1,16 @@
 // `haechi replay`: a recording's frames back through the same decoders and tracker, on a virtual clock.
 public import Logging
-public import SessionRecording
+import SessionRecording
 import MCAPCodec
 import TelemetryIngest
 import ZeroMQIngest
+import TransportSettings
 import TelemetryModel
 import Tracking
 import ZeroMQ
 import LiveView
 import Foundation
+public import TestbedConfiguration
 
 /// How fast a replay runs.
 public enum ReplaySpeed: Sendable, Hashable, CustomStringConvertible {

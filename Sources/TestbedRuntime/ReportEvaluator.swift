@@ -5,6 +5,7 @@ import Reporting
 import TelemetryIngest
 import TelemetryModel
 import Foundation
+import TestbedConfiguration
 
 /// Scores one run against a plan. `haechi evaluate`, `haechi report` and `haechi campaign` all call
 /// this, with the plan's settings, so a figure cannot differ between them.

@@ -1,6 +1,7 @@
 // ReportOutputFolder: a report's files written aside in its output folder, then moved into place together.
 import Reporting
 import Foundation
+import TestbedConfiguration
 
 /// The output folder of `haechi report`. It is created if missing, and must be empty if not; each attempt's files are written
 /// to a staging folder inside it (`.haechi-report-XXXXXX`, on the same file system, so moving a file

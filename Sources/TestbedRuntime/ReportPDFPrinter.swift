@@ -1,5 +1,6 @@
 // Prints an HTML report to an A4 PDF through headless Chromium.
 public import Foundation
+public import TestbedConfiguration
 
 /// Prints HTML reports to PDF with headless Chromium (Debian's `chromium` package), whose support of
 /// CSS page-margin boxes puts "3 / 12 쪽" or "Page 3 of 12" at the foot of every page.

@@ -1,5 +1,6 @@
 // What the Pd plot of `haechi report` shows beyond the evaluation's series: the plan's requirement.
 import Reporting
+import TestbedConfiguration
 
 extension ReportRunner {
     /// Gives the report the plan's Pd requirement (its first `pd` criterion with a minimum) for the

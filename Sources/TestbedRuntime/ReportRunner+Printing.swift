@@ -1,6 +1,7 @@
 // `haechi report`'s Korean font and PDFs: the font the HTML embeds, and each HTML report printed to PDF.
 import Reporting
 import Foundation
+import TestbedConfiguration
 
 extension ReportRunner {
     /// The font the HTML reports embed: `HAECHI_REPORT_FONT`, else fonts-nanum's NanumGothic or

@@ -6,6 +6,7 @@ import SessionRecording
 import TelemetryModel
 import Tracking
 import Foundation
+public import TestbedConfiguration
 
 /// What `haechi report` does.
 public struct ReportOptions: Sendable {

@@ -4,6 +4,7 @@ import Reporting
 import RunLog
 import TelemetryModel
 public import Foundation
+public import TestbedConfiguration
 
 /// A report folder as it is on disk: its manifest, and every regular file beside it.
 struct ReportFolder {

@@ -6,6 +6,7 @@ import Reporting
 import Crypto
 import TelemetryModel
 import Foundation
+public import TestbedConfiguration
 
 /// The run log's entries for Haechi's runs and evaluations.
 ///

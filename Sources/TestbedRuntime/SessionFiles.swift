@@ -1,10 +1,12 @@
 // Where recordings go, what they are called, and which of them a crash left unfinished.
 public import SessionRecording
 import MCAPCodec
-public import TelemetryIngest
-public import ZeroMQIngest
+import TelemetryIngest
+import ZeroMQIngest
+import TransportSettings
 public import TelemetryModel
 import Foundation
+public import TestbedConfiguration
 
 /// The recordings folder: new run files, never overwritten, and unfinished ones found at start.
 public enum SessionFiles {

@@ -3,6 +3,7 @@ public import Simulation
 import TelemetryModel
 import ZeroMQ
 import Foundation
+public import TestbedConfiguration
 
 /// Runs `haechi simulate`.
 public enum SimulateRunner {

@@ -1,9 +1,11 @@
 // A non-blocking TCP client for the track outputs (CoT over TCP, SAPIENT to a decision module).
 import ZeroMQIngest
+import TransportSettings
 import Foundation
 
 #if canImport(Glibc)
 import Glibc
+import TestbedConfiguration
 #endif
 
 /// A TCP connection to one peer, made again (at most every 2 s) when it drops, written without ever

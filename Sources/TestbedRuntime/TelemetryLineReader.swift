@@ -1,6 +1,7 @@
 // Reads JSON-lines telemetry files (cuas-scenario/1 files, track files) through the live decoder.
 import Foundation
 import TelemetryModel
+import TestbedConfiguration
 
 /// A JSON-lines telemetry file, read whole and decoded line by line with the decoder of live ingest.
 struct TelemetryLineReader {

@@ -1,8 +1,9 @@
 // `haechi track`: the tracker in batch mode over a cuas-scenario/1 file.
 public import Tracking
-public import TelemetryModel
-public import Geodesy
+import TelemetryModel
+import Geodesy
 import Foundation
+public import TestbedConfiguration
 
 /// Runs the tracker over a recorded scenario file and writes the confirmed tracks as a track file.
 public enum TrackRunner {

@@ -5,6 +5,7 @@ import Glibc
 import Musl
 #endif
 import TelemetryIngest
+import TransportSettings
 
 /// A bound, non-blocking UDP socket (IPv4), polled by the receive thread beside the ZeroMQ sockets
 /// (`zmq_poll` takes plain descriptors too), so that datagrams take their place in the one receive

@@ -7,6 +7,7 @@ import Musl
 import CLinuxPoll
 import Sapient
 import TelemetryIngest
+import TransportSettings
 import TelemetryModel
 import SwiftProtobuf
 

@@ -2,6 +2,7 @@
 public import Logging
 public import ZeroMQ
 public import TelemetryIngest
+public import TransportSettings
 import TelemetryModel
 import Asterix
 #if canImport(Glibc)

@@ -1,6 +1,7 @@
 // The ZAP handler (ZeroMQ RFC 27): numbers each connection to a network endpoint, admits or refuses it.
 import ZeroMQ
 import TelemetryIngest
+import TransportSettings
 import Atomics
 import Dispatch
 import Foundation

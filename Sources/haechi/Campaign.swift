@@ -2,6 +2,7 @@
 import ArgumentParser
 import TestbedRuntime
 import Foundation
+import TestbedConfiguration
 
 struct Campaign: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 // `haechi evaluate`: scores a track file against a scenario's truth (OSPA, GOSPA, SIAP).
 import ArgumentParser
 import TestbedRuntime
+import TestbedConfiguration
 
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(

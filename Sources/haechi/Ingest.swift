@@ -4,6 +4,7 @@ import Logging
 import TestbedRuntime
 import SessionRecording
 import Foundation
+import TestbedConfiguration
 
 struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(

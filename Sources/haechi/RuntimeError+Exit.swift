@@ -2,6 +2,7 @@
 import ArgumentParser
 import TestbedRuntime
 import Foundation
+import TestbedConfiguration
 
 extension RuntimeError {
     /// Prints `haechi: <error>` to standard error and returns the exit status: 2 for a config

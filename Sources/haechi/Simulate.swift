@@ -3,6 +3,7 @@ import ArgumentParser
 import TestbedRuntime
 import Simulation
 import Foundation
+import TestbedConfiguration
 
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(

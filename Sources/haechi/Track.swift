@@ -3,6 +3,7 @@ import ArgumentParser
 import TestbedRuntime
 import Tracking
 import Foundation
+import TestbedConfiguration
 
 struct Track: ParsableCommand {
     static let configuration = CommandConfiguration(

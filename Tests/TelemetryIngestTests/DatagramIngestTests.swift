@@ -8,6 +8,7 @@ import TelemetryIngest
 import TelemetryModel
 import ZeroMQ
 import ZeroMQIngest
+import TransportSettings
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -2,6 +2,7 @@
 import Testing
 import TelemetryIngest
 import ZeroMQIngest
+import TransportSettings
 import TelemetryModel
 import ZeroMQ
 import Logging
@@ -378,4 +379,26 @@ func freeTCPPort() -> Int? {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
     }
     return bound ? Int(UInt16(bigEndian: address.sin_port)) : nil
+}
+
+@Suite("CURVE keys in plain Swift")
+struct CurveKeyCheckTests {
+    @Test("CurveSettings.isZ85Key agrees with libzmq's zmq_z85_decode on keys, near-keys and noise")
+    func agreesWithLibzmq() throws {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#")
+        var samples = ["", String(repeating: "0", count: 40), String(repeating: "#", count: 40), String(repeating: "%", count: 40),
+                       String(repeating: "0", count: 39), String(repeating: "0", count: 41), String(repeating: "~", count: 40)]
+        for _ in 0..<200 {
+            let pair = try ZMQCurveKeyPair.generate()
+            samples += [pair.publicKey, pair.secretKey]
+            var chars = Array(pair.publicKey)
+            chars[Int.random(in: 0..<40, using: &generator)] = ["\"", "'", ",", ";", "~", "`", "\\", "|", "_"].randomElement(using: &generator)!
+            samples.append(String(chars))
+            samples.append(String((0..<40).map { _ in alphabet.randomElement(using: &generator)! }))
+        }
+        for sample in samples {
+            #expect(CurveSettings.isZ85Key(sample) == ZMQCurveKeyPair.isKey(sample), "\(sample)")
+        }
+    }
 }

@@ -1,31 +1,14 @@
 // Config files: the shipped sample loads, and every mistake names its file, line and field.
 import Testing
 import Tracking
-import TestbedRuntime
+import TestbedConfiguration
 import TelemetryModel
 import TelemetryIngest
-import ZeroMQIngest
+import TransportSettings
 import Asterix
 import Foundation
-
-let validConfig = """
-    site:
-      name: Test range
-      origin: {lat: 35.85, lon: 126.55, alt: 5.0}
-      geoid_separation_m: 23.0
-    endpoints:
-      - name: sensors
-        address: tcp://127.0.0.1:7001
-        socket: pull
-        mode: bind
-      - name: drones
-        address: tcp://127.0.0.1:7002
-        socket: sub
-        mode: connect
-        topics: ["mavlink/"]
-    limits:
-      max_frame_bytes: 65536
-    """
+import TestSupport
+import LiveView
 
 @Suite("Ingest configuration")
 struct IngestConfigurationTests {
@@ -43,9 +26,22 @@ struct IngestConfigurationTests {
         #expect(config.text.contains("geoid_separation_m"))
     }
 
+    @Test("web: is off unless present; present, it is on, on loopback, its folders the config file's; an exposed address warns")
+    func web() throws {
+        #expect(try IngestConfiguration.parse(ConfigFixtures.validIngest, file: "/range/haechi.yaml").web.enabled == false)
+        let config = try IngestConfiguration.parse(ConfigFixtures.validIngest + "\nweb:\n  tiles: tiles\n  max_clients: 3\n", file: "/range/haechi.yaml")
+        #expect(config.web.enabled && config.web.address == "127.0.0.1" && config.web.port == 8620)
+        #expect(config.web.tiles == "/range/tiles" && config.web.maximumClients == 3)
+        #expect(config.web.leaflet == "/usr/share/javascript/leaflet")
+        #expect(!config.exposureWarnings.contains { $0.contains("web view") })
+        let exposed = try IngestConfiguration.parse(ConfigFixtures.validIngest + "\nweb: {address: 0.0.0.0, port: 0}\n", file: "r.yaml")
+        #expect(exposed.exposureWarnings.contains { $0.hasPrefix("the web view listens on 0.0.0.0:0, which is not loopback") })
+        #expect(try IngestConfiguration.parse(ConfigFixtures.validIngest + "\nweb: {enabled: false}\n", file: "r.yaml").web.enabled == false)
+    }
+
     @Test("A valid config parses into ingest settings")
     func valid() throws {
-        let config = try IngestConfiguration.parse(validConfig, file: "range.yaml")
+        let config = try IngestConfiguration.parse(ConfigFixtures.validIngest, file: "range.yaml")
         let settings = config.ingestSettings
         #expect(settings.endpoints == [
             IngestEndpoint(name: "sensors", address: "tcp://127.0.0.1:7001", socket: .pull, mode: .bind),
@@ -58,7 +54,7 @@ struct IngestConfigurationTests {
     /// Each case: a replacement applied to the valid config, and the exact diagnostic expected.
     @Test("Without a tracker file, the built-in settings are kept as JSON, and a replay takes the recorded ones over today's defaults")
     func builtInTrackerSettingsAreRecorded() throws {
-        let live = try IngestConfiguration.parse(validConfig, file: "range.yaml")
+        let live = try IngestConfiguration.parse(ConfigFixtures.validIngest, file: "range.yaml")
         #expect(live.tracking.trackerFile == nil)
         let recorded = try #require(live.tracking.trackerText)
         #expect(recorded.contains("\"turn_rate_deg_s\""))
@@ -66,10 +62,10 @@ struct IngestConfigurationTests {
         var earlier = live.tracking.settings
         earlier.motion.turnRateDegreesPerSecond = 6
         earlier.motion.modeStayProbability = 0.9
-        let replayed = try IngestConfiguration.parse(validConfig, file: "range.yaml",
+        let replayed = try IngestConfiguration.parse(ConfigFixtures.validIngest, file: "range.yaml",
                                                      recordedTrackerText: TrackerConfiguration.json(earlier))
         #expect(replayed.tracking.settings == earlier)
-        #expect(try IngestConfiguration.parse(validConfig, file: "range.yaml", recordedTrackerText: recorded).tracking.settings
+        #expect(try IngestConfiguration.parse(ConfigFixtures.validIngest, file: "range.yaml", recordedTrackerText: recorded).tracking.settings
                 == live.tracking.settings)
     }
 
@@ -101,7 +97,13 @@ struct IngestConfigurationTests {
         ("    mode: connect", "    mode: connect\n    max_message_bytes: 4294967296",
          "range.yaml:14:24: error: endpoints[1].max_message_bytes: 4294967296 is above the maximum of 2147483647"),
         ("limits:", "limit:",
-         "range.yaml:15:1: error: limit: unknown field; expected one of endpoints, limits, outputs, pipeline, sapient, sensors, site, tracking, truth"),
+         "range.yaml:15:1: error: limit: unknown field; expected one of endpoints, limits, outputs, pipeline, sapient, sensors, site, tracking, truth, web"),
+        ("limits:", "web: {address: range-host}\nlimits:",
+         "range.yaml:15:16: error: web.address: give an IPv4 address: 127.0.0.1 for this machine only, 0.0.0.0 for every interface"),
+        ("limits:", "web: {port: 70000}\nlimits:",
+         "range.yaml:15:13: error: web.port: 70000 is above the maximum of 65535"),
+        ("limits:", "web: {push_interval_s: 0}\nlimits:",
+         "range.yaml:15:24: error: web.push_interval_s: 0 is outside [0.1, 10]"),
         ("limits:", "truth: {max_speed_mps: 0}\nlimits:",
          "range.yaml:15:24: error: truth.max_speed_mps: 0 is outside [1, 10000]"),
         ("limits:", "truth: {max_drones: 0}\nlimits:",
@@ -112,8 +114,8 @@ struct IngestConfigurationTests {
          "range.yaml:4:21: error: not valid YAML: did not find expected ',' or '}'"),
     ])
     func mistakes(original: String, replacement: String, expected: String) throws {
-        #expect(validConfig.contains(original))
-        let text = validConfig.replacingOccurrences(of: original, with: replacement)
+        #expect(ConfigFixtures.validIngest.contains(original))
+        let text = ConfigFixtures.validIngest.replacingOccurrences(of: original, with: replacement)
         #expect {
             _ = try IngestConfiguration.parse(text, file: "range.yaml")
         } throws: { error in
@@ -125,9 +127,9 @@ struct IngestConfigurationTests {
 
     @Test("The truth checks' limits default, and the config sets them")
     func truthLimits() throws {
-        let defaults = try IngestConfiguration.parse(validConfig, file: "range.yaml").ingestSettings.truthIntegrity
+        let defaults = try IngestConfiguration.parse(ConfigFixtures.validIngest, file: "range.yaml").ingestSettings.truthIntegrity
         #expect(defaults == TruthIntegritySettings(maximumSpeed: 150, positionSlack: 50, handoverSeconds: 2, maximumDrones: 1024))
-        let text = validConfig + "\ntruth: {max_speed_mps: 90, position_slack_m: 20, handover_s: 0, max_drones: 16}\n"
+        let text = ConfigFixtures.validIngest + "\ntruth: {max_speed_mps: 90, position_slack_m: 20, handover_s: 0, max_drones: 16}\n"
         let set = try IngestConfiguration.parse(text, file: "range.yaml").ingestSettings.truthIntegrity
         #expect(set == TruthIntegritySettings(maximumSpeed: 90, positionSlack: 20, handoverSeconds: 0, maximumDrones: 16))
     }

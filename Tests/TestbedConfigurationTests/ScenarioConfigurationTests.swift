@@ -1,6 +1,6 @@
 // Scenario files: the samples hold what they promise, and mistakes name file, line and field.
 import Testing
-import TestbedRuntime
+import TestbedConfiguration
 import Simulation
 import Foundation
 

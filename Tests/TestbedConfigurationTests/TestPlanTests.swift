@@ -1,7 +1,7 @@
 // Test plans: the sample parses; mistakes name the file, line and field; unknown metrics are refused.
 import Testing
 import Foundation
-@testable import TestbedRuntime
+@testable import TestbedConfiguration
 
 @Suite("Test plans")
 struct TestPlanTests {

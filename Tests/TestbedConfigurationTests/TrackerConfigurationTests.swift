@@ -1,7 +1,7 @@
 // The tracker config file: the shipped file equals the defaults, and errors name file, line and field.
 import Testing
 import Foundation
-import TestbedRuntime
+import TestbedConfiguration
 import Tracking
 
 @Suite("Tracker configuration")

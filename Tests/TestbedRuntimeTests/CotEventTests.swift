@@ -2,6 +2,7 @@
 import Testing
 import TelemetryModel
 @testable import TestbedRuntime
+import TestbedConfiguration
 
 @Suite("Cursor-on-Target events")
 struct CotEventTests {

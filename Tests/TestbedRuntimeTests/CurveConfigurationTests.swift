@@ -2,9 +2,11 @@
 import Testing
 import TelemetryIngest
 import ZeroMQIngest
+import TransportSettings
 import ZeroMQ
 import Foundation
 @testable import TestbedRuntime
+import TestbedConfiguration
 
 @Suite("CURVE configuration and keys")
 struct CurveConfigurationTests {

@@ -5,6 +5,7 @@ import Testing
 import TelemetryIngest
 import TelemetryModel
 @testable import TestbedRuntime
+import TestbedConfiguration
 
 @Suite("Evaluator on truth's own timeline")
 struct EvaluatorTimelineTests {

@@ -1,15 +1,18 @@
 // The summary file: stable keys, exact counters, nulls where nothing was seen.
 import Testing
+import TestSupport
+import TransportSettings
 import TestbedRuntime
 import TelemetryIngest
 import TelemetryModel
 import Foundation
+import TestbedConfiguration
 
 @Suite("Ingest summary")
 struct IngestSummaryTests {
     @Test("The summary JSON carries every key, per source and in total")
     func json() throws {
-        let config = try IngestConfiguration.parse(validConfig, file: "range.yaml")
+        let config = try IngestConfiguration.parse(ConfigFixtures.validIngest, file: "range.yaml")
         let processor = FrameProcessor(endpointNames: config.endpoints.map(\.name), maximumFrameBytes: 1024, siteGeoidSeparation: 23)
         let t = Timestamp(nanosecondsSinceEpoch: 1_000)
         processor.process(parts: [Array("json/r".utf8), Array(#"{"type":"scan","t_ns":7,"sensor_id":0,"scan_id":0,"seq":1}"#.utf8)], endpoint: 0, receivedAt: t)
@@ -42,7 +45,7 @@ struct IngestSummaryTests {
 
     @Test("A drone whose truth had a second sender is flagged in the JSON and the text, with what was kept out")
     func truthFindings() throws {
-        let config = try IngestConfiguration.parse(validConfig, file: "range.yaml")
+        let config = try IngestConfiguration.parse(ConfigFixtures.validIngest, file: "range.yaml")
         let processor = FrameProcessor(endpointNames: config.endpoints.map(\.name), maximumFrameBytes: 1024, siteGeoidSeparation: 23)
         let first = FrameSender(connection: 1, endpointIndex: 0, endpointName: "sensors", mechanism: .null, address: "10.0.0.5")
         let second = FrameSender(connection: 2, endpointIndex: 0, endpointName: "sensors", mechanism: .null, address: "10.0.0.66")

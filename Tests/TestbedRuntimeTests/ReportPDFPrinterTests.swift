@@ -2,6 +2,7 @@
 import Testing
 import Foundation
 @testable import TestbedRuntime
+import TestbedConfiguration
 
 @Suite("Report PDF printer")
 struct ReportPDFPrinterTests {

@@ -3,6 +3,7 @@ import Testing
 import Foundation
 import Reporting
 @testable import TestbedRuntime
+import TestbedConfiguration
 
 @Suite("Report Pd plot")
 struct ReportPdPlotTests {

@@ -3,6 +3,7 @@ import Testing
 @testable import TestbedRuntime
 import RunLog
 import Foundation
+import TestbedConfiguration
 
 @Suite("Run logging")
 struct RunLoggingTests {
