@@ -125,7 +125,7 @@ let package = Package(
         .executableTarget(
             name: "haechi",
             dependencies: [
-                "TestbedRuntime", "TestbedConfiguration", "Simulation", "SessionRecording", "RunLog", "Reporting", "Evaluation", "TelemetryModel", "TelemetryIngest",
+                "TestbedRuntime", "TestbedConfiguration", "TransportSettings", "Simulation", "SessionRecording", "RunLog", "Reporting", "Evaluation", "TelemetryModel", "TelemetryIngest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -156,6 +156,9 @@ let package = Package(
         .testTarget(name: "LiveViewTests", dependencies: ["LiveView", "TelemetryIngest", "TelemetryModel", "Tracking", "TrackingMath"]),
         .testTarget(name: "TestbedConfigurationTests", dependencies: ["TestbedConfiguration", "TransportSettings", "TelemetryIngest", "TelemetryModel",
                                                                      "Tracking", "LiveView", "Simulation", "Asterix", "Evaluation", "RunLog", "TestSupport"]),
+        // The command line's own code: terminal output (status line, banner, progress, end-of-run report).
+        .testTarget(name: "haechiTests", dependencies: ["haechi", "TestbedRuntime", "TestbedConfiguration", "TransportSettings", "TelemetryIngest",
+                                                        "TelemetryModel", "TestSupport"]),
         .testTarget(name: "TestbedRuntimeTests",
                     dependencies: ["TestbedRuntime", "TestbedConfiguration", "TelemetryIngest", "ZeroMQIngest", "TransportSettings", "TelemetryModel", "Tracking", "SessionRecording", "MCAPCodec", "Asterix",
                                    "Reporting", "RunLog", "TestSupport"]),

@@ -38,8 +38,8 @@ public enum EvaluateRunner {
         public var planPath: String?
         /// A recording whose truth (and scans) to score against instead of a scenario's.
         public var recordingPath: String?
-        /// Whether to say on a terminal what it is doing (it can take minutes on a long run).
-        public var showProgress = false
+        /// Where progress goes (the command line's progress bar); `nil`: nowhere.
+        public var progress: (any RunProgress)?
 
         /// Options with the Stone Soup scorer's defaults.
         public init(scenarioPath: String, tracksPath: String, outputPath: String) {
@@ -66,11 +66,11 @@ public enum EvaluateRunner {
         } else {
             plan = TestPlan.evaluationDefaults(cutoff: options.cutoff, order: options.order, holdSeconds: options.maximumHoldSeconds)
         }
-        let progress = ProgressBar(label: "evaluate", enabled: options.showProgress, total: nil)
-        defer { progress.finish() }
-        progress.phase(options.recordingPath == nil ? "reading the truth of \(options.scenarioPath)" : "reading \(options.recordingPath ?? "")")
+        let progress = options.progress
+        defer { progress?.finish() }
+        progress?.phase(options.recordingPath == nil ? "reading the truth of \(options.scenarioPath)" : "reading \(options.recordingPath ?? "")")
         let scenarioTruth = options.recordingPath == nil ? try readTruth(options.scenarioPath) : nil
-        progress.phase("reading the tracks of \(options.tracksPath)")
+        progress?.phase("reading the tracks of \(options.tracksPath)")
         let tracks = try readTracks(options.tracksPath)
         let input: EvaluationInput
         let epoch: Timestamp
@@ -90,7 +90,7 @@ public enum EvaluateRunner {
         } else {
             throw RuntimeError(code: .io, file: options.scenarioPath, message: "no truth to score against")
         }
-        progress.phase("scoring \(tracks.count) tracks against \(input.truths.count) truths")
+        progress?.phase("scoring \(tracks.count) tracks against \(input.truths.count) truths")
         var evaluation = Evaluator(plan: plan, input: input).evaluate()
         // As `haechi report --tracks` does: Haechi's own tracker beside the system's, from the recording.
         if let recorded { try evaluation.addReferenceTracker(plan: plan, data: recorded) }

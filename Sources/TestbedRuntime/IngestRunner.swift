@@ -20,8 +20,8 @@ public struct IngestRunOptions: Sendable {
     public var idleTimeout: Double?
     /// Write the JSON summary here.
     public var summaryPath: String?
-    /// Show the live status line (only ever on a terminal).
-    public var showStatus: Bool
+    /// Who watches the run (the command line's banner and status line); `nil`: no one.
+    public var observer: (any IngestObserver)?
     /// Record the session into this folder (`nil`: do not record).
     public var recordDirectory: String?
     /// How the recording is written.
@@ -36,7 +36,7 @@ public struct IngestRunOptions: Sendable {
     public var startupTimeout: Double?
 
     /// Options; with none set, the run lasts until a signal and records into `Replays/`.
-    public init(duration: Double? = nil, idleTimeout: Double? = nil, summaryPath: String? = nil, showStatus: Bool = true,
+    public init(duration: Double? = nil, idleTimeout: Double? = nil, summaryPath: String? = nil, observer: (any IngestObserver)? = nil,
                 recordDirectory: String? = SessionFiles.defaultDirectory, recording: RecordingOptions = RecordingOptions(),
                 tracksOut: String? = nil, rangeKeyPath: String? = nil, summaryInterval: Double? = nil, startupTimeout: Double? = nil) {
         self.startupTimeout = startupTimeout
@@ -45,7 +45,7 @@ public struct IngestRunOptions: Sendable {
         self.duration = duration
         self.idleTimeout = idleTimeout
         self.summaryPath = summaryPath
-        self.showStatus = showStatus
+        self.observer = observer
         self.recordDirectory = recordDirectory
         self.recording = recording
         self.tracksOut = tracksOut
@@ -67,29 +67,6 @@ public enum IngestRunner {
             recorder?.record(track: track.trackID, time: track.time, enu: track.state.position, velocity: track.state.velocity,
                              horizontalVariance: 0.5 * (c[0, 0] + c[1, 1]), verticalVariance: c[2, 2], line: line)
         }
-    }
-
-    /// What ingest prints as it starts (unless quiet): where it listens, where it records, where it
-    /// publishes tracks, and what stops it.
-    static func banner(configuration: IngestConfiguration, options: IngestRunOptions, recorder: SessionRecorder?,
-                       tracksEndpoint: String?, webAddress: String? = nil) -> String {
-        var text = "haechi ingest \(HaechiVersion.version): \(configuration.file)"
-            + (configuration.site.name.isEmpty ? "" : ", site \(configuration.site.name)") + "\n"
-        for endpoint in configuration.endpoints {
-            text += "  listening: \(endpoint.name) \(endpoint.socket.rawValue) \(endpoint.mode.rawValue) \(endpoint.address)"
-                + (endpoint.curve == nil ? "" : " (CURVE)") + "\n"
-        }
-        text += "  recording: " + (recorder.map(\.path) ?? "off") + "\n"
-        if let tracksEndpoint { text += "  tracks:    published on \(tracksEndpoint) (json/tracks)\n" }
-        if let webAddress { text += "  web view:  \(webAddress)\n" }
-        if !configuration.sensors.isEmpty {
-            text += "  expecting: \(configuration.sensors.map(\.sensorID).joined(separator: ", "))\n"
-        }
-        var stops = ["Ctrl-C"]
-        if let idle = options.idleTimeout { stops.append("\(idle.formatted()) s without a frame") }
-        if let duration = options.duration { stops.append("after \(duration.formatted()) s") }
-        text += "  stops on:  " + stops.joined(separator: ", ") + "\n"
-        return text
     }
 
     /// The tracking stage's step hook: every step's tracks to the recorder, for its map picture and 3D scene.
@@ -211,10 +188,9 @@ public enum IngestRunner {
                 logger.info("recording to \(recorder.path)")
             }
             if let view { logger.info("web view at \(view.address)") }
-            if options.showStatus {
-                FileHandle.standardError.write(Data(Self.banner(configuration: configuration, options: options, recorder: recorder,
-                                                                tracksEndpoint: tracking?.boundEndpoint, webAddress: view?.address).utf8))
-            }
+            options.observer?.started(IngestStart(configuration: configuration, version: HaechiVersion.version, recordingPath: recorder?.path,
+                                                  tracksEndpoint: tracking?.boundEndpoint, webAddress: view?.address,
+                                                  idleTimeout: options.idleTimeout, duration: options.duration))
         } catch let error as RuntimeError {
             recorder?.abandon()
             view?.server.stop()
@@ -232,7 +208,6 @@ public enum IngestRunner {
         // wall clock during a run must neither end it early nor keep it running.
         let clock = ContinuousClock()
         let startInstant = clock.now
-        var status = StatusLine(enabled: options.showStatus)
         let expected = configuration.expectedSensors
         var lastStatus = startInstant
         var lastSummary = startInstant
@@ -261,14 +236,15 @@ public enum IngestRunner {
                 break
             }
             if now - lastStatus >= .seconds(1) {
-                status.update(snapshot, now: WallClock.now(), elapsed: elapsed,
-                              extras: .init(tracksNow: tracking?.confirmedTracks, tracksConfirmed: tracking?.counters.tracker.confirmed,
-                                            recordingPath: recorder?.path, expectedSensors: expected))
+                let wallNow = WallClock.now()
+                options.observer?.tick(IngestTick(statistics: snapshot, now: wallNow, elapsedSeconds: elapsed, tracksNow: tracking?.confirmedTracks,
+                                                  tracksConfirmed: tracking?.counters.tracker.confirmed, recordingPath: recorder?.path,
+                                                  expectedSensors: expected))
                 lastStatus = now
-                view?.situation.update(health: .init(statistics: snapshot, now: WallClock.now(), elapsedSeconds: elapsed,
+                view?.situation.update(health: .init(statistics: snapshot, now: wallNow, elapsedSeconds: elapsed,
                                                      tracksNow: tracking?.confirmedTracks, tracksConfirmed: tracking?.counters.tracker.confirmed,
-                                                     recordingPath: recorder?.path, recordingBytes: recorder.map { StatusLine.fileSize($0.path) },
-                                                     freeBytes: recorder.flatMap { StatusLine.freeBytes(near: $0.path) }))
+                                                     recordingPath: recorder?.path, recordingBytes: recorder.map { DiskSpace.fileSize($0.path) },
+                                                     freeBytes: recorder.flatMap { DiskSpace.freeBytes(near: $0.path) }))
             }
             if let interval = options.summaryInterval, let path = options.summaryPath, (now - lastSummary).inSeconds >= interval {
                 lastSummary = now
@@ -284,7 +260,7 @@ public enum IngestRunner {
         let statistics = ingestor.stop()
         tracking?.finish()
         view?.server.stop()
-        status.finish()
+        options.observer?.stopped()
         let ended = WallClock.now()
         var recordingFailure: RuntimeError?
         if let recorder {

@@ -90,7 +90,8 @@ public struct IngestSummary: Encodable, Sendable {
     let configFile: String
     let startedUTC: String
     let endedUTC: String
-    let stopReason: IngestStopReason
+    /// Why the run stopped.
+    public let stopReason: IngestStopReason
     let endpoints: [Endpoint]
     /// Per source, keyed by topic.
     public let sources: [String: SourceStatistics]
@@ -102,16 +103,17 @@ public struct IngestSummary: Encodable, Sendable {
     public let truth: TruthIntegrityStatistics
     /// Per endpoint: its mechanism, connections admitted and refused, frames refused; `nil` in a replay
     /// (which has no connections).
-    let security: [EndpointSecurity]?
+    public let security: [EndpointSecurity]?
 
-    struct EndpointSecurity: Encodable, Sendable {
-        var name: String
-        var counters: EndpointSecurityCounters
+    /// One endpoint's security counters.
+    public struct EndpointSecurity: Encodable, Sendable {
+        public var name: String
+        public var counters: EndpointSecurityCounters
         enum CodingKeys: String, CodingKey {
             case name, mechanism, connectionsAdmitted = "connections_admitted", refusedPlaintext = "refused_plaintext"
             case refusedUnlistedKeys = "refused_unlisted_keys", handshakeFailures = "handshake_failures", framesRefused = "frames_refused"
         }
-        func encode(to encoder: any Encoder) throws {
+        public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(name, forKey: .name)
             try c.encode(counters.mechanism.rawValue, forKey: .mechanism)

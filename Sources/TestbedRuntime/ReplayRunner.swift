@@ -48,8 +48,8 @@ public struct ReplayOptions: Sendable {
     public var publish: String?
     /// Write the regenerated ingest summary here.
     public var summaryPath: String?
-    /// Show a progress bar (only ever on a terminal).
-    public var showProgress: Bool
+    /// Where progress goes (the command line's progress bar); `nil`: nowhere.
+    public var progress: (any RunProgress)?
     /// The web view: `<address>:<port>` to serve it there, `off` never to; `nil`: as the recorded config's `web:` says.
     public var web: String?
 
@@ -63,7 +63,7 @@ public struct ReplayOptions: Sendable {
 
     /// Options.
     public init(speed: ReplaySpeed = .max, from: Double? = nil, to: Double? = nil, tracksOut: String? = nil, publish: String? = nil,
-                summaryPath: String? = nil, showProgress: Bool = true, web: String? = nil) {
+                summaryPath: String? = nil, progress: (any RunProgress)? = nil, web: String? = nil) {
         self.web = web
         self.speed = speed
         self.from = from
@@ -71,7 +71,7 @@ public struct ReplayOptions: Sendable {
         self.tracksOut = tracksOut
         self.publish = publish
         self.summaryPath = summaryPath
-        self.showProgress = showProgress
+        self.progress = progress
     }
 }
 
@@ -137,7 +137,7 @@ public enum ReplayRunner {
         }
         let view = configuration.web.enabled ? try IngestRunner.startWebView(configuration: configuration, mode: .replay) : nil
         defer { view?.server.stop() }
-        if let view, options.showProgress { FileHandle.standardError.write(Data("haechi replay: web view at \(view.address)\n".utf8)) }
+        if let view { options.progress?.announce("web view at \(view.address)") }
         let started = WallClock.now()
         let tracksFile = try options.tracksOut.map { path throws(RuntimeError) in try TrackLinesFile(path: path) }
         let comparison = TrackComparison()
@@ -174,7 +174,8 @@ public enum ReplayRunner {
         let clock = ContinuousClock()
         let wallStart = clock.now
         var lastHealth = wallStart
-        var progress = ProgressBar(enabled: options.showProgress, total: session.frameTimeRange.map { Double($0.upperBound - $0.lowerBound) / 1e9 })
+        let progress = options.progress
+        progress?.begin(total: session.frameTimeRange.map { Double($0.upperBound - $0.lowerBound) / 1e9 }, unit: .seconds)
         var firstTime: Int64?, paceStart: Int64?, firstReplayed: Int64?
         var replayed: UInt64 = 0, skipped: UInt64 = 0, published: UInt64 = 0, lastTime: Int64 = 0
         var publishFailure: String?
@@ -216,16 +217,16 @@ public enum ReplayRunner {
                     lastHealth = clock.now
                     view.situation.update(health: .init(statistics: processor.statistics, now: frame.receiveTime, elapsedSeconds: offset,
                                                         tracksNow: stage?.confirmedTracks, tracksConfirmed: stage?.counters.tracker.confirmed,
-                                                        recordingPath: path, recordingBytes: StatusLine.fileSize(path)))
+                                                        recordingPath: path, recordingBytes: DiskSpace.fileSize(path)))
                 }
-                progress.update(seconds: offset, frames: replayed)
+                progress?.update(done: offset, note: "\(replayed) frames")
                 return true
             }, tracks: { line in comparison.recorded(line) })
         } catch {
             throw RuntimeError(code: .io, file: path, message: error.message)
         }
         stage?.finish()
-        progress.finish()
+        progress?.finish()
         if let badFrame { throw RuntimeError(code: .io, file: path, message: badFrame.message) }
         if let stop { logger.warning("\(path): read up to \(stop.message)") }
         try tracksFile?.close()

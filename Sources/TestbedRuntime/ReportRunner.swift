@@ -30,8 +30,8 @@ public struct ReportOptions: Sendable {
     public var systemTracks: String?
     /// Also print each HTML report to PDF (`report.<lang>.pdf`, signed with the rest) with headless Chromium.
     public var pdf = false
-    /// Whether to say on a terminal what it is doing (a long run's replay and scoring take minutes).
-    public var showProgress = false
+    /// Where progress goes (the command line's progress bar); `nil`: nowhere.
+    public var progress: (any RunProgress)?
 
     public init(target: String, planPath: String, language: ReportLanguage, formats: [ReportFormat], outputDirectory: String,
                 logPath: String, keyPath: String?, tracksPath: String? = nil) {
@@ -75,9 +75,9 @@ public enum ReportRunner {
         guard let recordingSHA = RunLog.sha256Hex(file: recordingPath) else {
             throw RuntimeError(code: .io, file: recordingPath, message: "cannot read the recording")
         }
-        let progress = ProgressBar(label: "report", enabled: options.showProgress, total: nil)
-        defer { progress.finish() }
-        progress.phase("replaying \(recordingPath) through the tracker")
+        let progress = options.progress
+        defer { progress?.finish() }
+        progress?.phase("replaying \(recordingPath) through the tracker")
         let data = try RecordedRunData.load(path: recordingPath)
         var override: EvaluationInput.TrackOverride?
         if let tracksPath = options.tracksPath {
@@ -87,7 +87,7 @@ public enum ReportRunner {
             override = .recordedSystem(system)
         }
         let input = try EvaluationInput.recorded(data, tracks: override)
-        progress.phase("scoring \(input.tracks.count) tracks and the sensors' detections against \(input.truths.count) truths")
+        progress?.phase("scoring \(input.tracks.count) tracks and the sensors' detections against \(input.truths.count) truths")
         var evaluation = Evaluator(plan: plan, input: input).evaluate()
         if override != nil { try evaluation.addReferenceTracker(plan: plan, data: data) }
         // The range's key signs the draft and its run-log entry: checked (owner, mode, not beside the
@@ -142,7 +142,7 @@ public enum ReportRunner {
                 }
             }
             if let printer {
-                progress.phase("printing the PDF with Chromium")
+                progress?.phase("printing the PDF with Chromium")
                 try addPDFs(to: &files, printer: printer)
             }
             let manifest: SignedManifest

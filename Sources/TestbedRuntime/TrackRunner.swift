@@ -14,7 +14,7 @@ public enum TrackRunner {
     /// by reason and skipped (the first few are listed by line number); nothing stops the run. Only the
     /// tracker's steps are timed, as the Stone Soup peer times only its `update_tracker` calls.
     public static func run(scenarioPath: String, outputPath: String, settings: TrackerSettings,
-                           trackerPath: String?, summaryPath: String? = nil, showProgress: Bool = false) throws(RuntimeError) -> TrackSummary {
+                           trackerPath: String?, summaryPath: String? = nil, progress: (any RunProgress)? = nil) throws(RuntimeError) -> TrackSummary {
         let reader = try TelemetryLineReader(path: scenarioPath, noun: "scenario")
         let writer = try LineWriter(path: outputPath, noun: "track file")
         var session = TrackingSession(settings: settings)
@@ -39,9 +39,9 @@ public enum TrackRunner {
             }
         }
 
-        var progress = ProgressBar(label: "track", enabled: showProgress, total: Double(reader.byteCount), format: ProgressBar.bytes)
-        defer { progress.finish() }
-        reader.forEachRecord(progress: { done in progress.update(done: Double(done), note: "\(stepNanoseconds.count) scans") }) { lineNumber, result in
+        progress?.begin(total: Double(reader.byteCount), unit: .bytes)
+        defer { progress?.finish() }
+        reader.forEachRecord(progress: { done in progress?.update(done: Double(done), note: "\(stepNanoseconds.count) scans") }) { lineNumber, result in
             summary.lines += 1
             switch result {
             case .failure(let error):

@@ -62,7 +62,7 @@ struct Evaluate: ParsableCommand {
         options.order = order
         options.resampling = EvaluateRunner.Resampling(rawValue: resample) ?? .hold
         options.maximumHoldSeconds = maxHold
-        options.showProgress = !quiet
+        options.progress = ProgressBar.unlessQuiet("evaluate", quiet: quiet)
         do throws(RuntimeError) {
             let summary = try EvaluateRunner.run(options)
             if !quiet { print(summary.textReport, terminator: "") }

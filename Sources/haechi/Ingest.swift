@@ -73,7 +73,7 @@ struct Ingest: ParsableCommand {
             let configuration = try IngestConfiguration.load(path: config)
             report = try IngestRunner.run(
                 configuration: configuration,
-                options: IngestRunOptions(duration: duration, idleTimeout: idleTimeout, summaryPath: summary, showStatus: !quiet,
+                options: IngestRunOptions(duration: duration, idleTimeout: idleTimeout, summaryPath: summary, observer: quiet ? nil : IngestTerminal(),
                                           recordDirectory: noRecord ? nil : recordDir,
                                           recording: RecordingOptions(compression: RecordingCompression(compression)!.codec),
                                           tracksOut: tracksOut, rangeKeyPath: key, summaryInterval: summaryEvery,

@@ -63,7 +63,7 @@ struct Replay: ParsableCommand {
         do {
             report = try ReplayRunner.run(path: file, options: ReplayOptions(speed: ReplaySpeed(speed)!, from: from, to: to,
                                                                              tracksOut: tracksOut, publish: publish,
-                                                                             summaryPath: summary, showProgress: !quiet, web: web),
+                                                                             summaryPath: summary, progress: ProgressBar.unlessQuiet("replay", quiet: quiet), web: web),
                                           logger: logger)
         } catch {
             throw error.reported()

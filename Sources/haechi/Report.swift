@@ -74,7 +74,7 @@ struct Report: ParsableCommand {
             logPath: log, keyPath: key, tracksPath: tracks)
         options.pdf = pdf
         options.systemTracks = systemTracks
-        options.showProgress = !quiet
+        options.progress = ProgressBar.unlessQuiet("report", quiet: quiet)
         do {
             result = try ReportRunner.run(options)
         } catch {

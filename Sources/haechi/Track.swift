@@ -38,7 +38,7 @@ struct Track: ParsableCommand {
         do throws(RuntimeError) {
             let settings = try tracker.map { (path) throws(RuntimeError) in try TrackerConfiguration.load(path: path) } ?? TrackerSettings()
             let report = try TrackRunner.run(scenarioPath: scenario, outputPath: out, settings: settings, trackerPath: tracker,
-                                             summaryPath: summary, showProgress: !quiet)
+                                             summaryPath: summary, progress: ProgressBar.unlessQuiet("track", quiet: quiet))
             if !quiet { print(report.textReport, terminator: "") }
         } catch {
             throw error.reported()

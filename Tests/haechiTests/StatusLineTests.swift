@@ -2,7 +2,8 @@
 import Testing
 import TelemetryIngest
 import TelemetryModel
-@testable import TestbedRuntime
+@testable import haechi
+import TestbedRuntime
 
 @Suite("Status line")
 struct StatusLineTests {

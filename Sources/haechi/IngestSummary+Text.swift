@@ -1,6 +1,7 @@
 // The human-readable end-of-run report of `haechi ingest`.
 import TelemetryModel
 import TelemetryIngest
+public import TestbedRuntime
 import Foundation
 
 extension IngestSummary {

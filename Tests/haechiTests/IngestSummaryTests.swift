@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 import TransportSettings
 import TestbedRuntime
+@testable import haechi
 import TelemetryIngest
 import TelemetryModel
 import Foundation

@@ -1,6 +1,7 @@
 // The live one-line status on a terminal: what an operator needs at a glance during a trial.
 import TelemetryModel
 import TelemetryIngest
+import TestbedRuntime
 import Foundation
 
 #if canImport(Glibc)
@@ -59,8 +60,8 @@ struct StatusLine {
         var fields = ["haechi ingest \(Int(elapsed))s", "\(totals.framesReceived) frames, \(totals.framesMalformed) bad"]
         if let now = extras.tracksNow { fields.append("tracks \(now)" + (extras.tracksConfirmed.map { " (\($0) confirmed)" } ?? "")) }
         if let path = extras.recordingPath {
-            var rec = "rec " + byteText(fileSize(path))
-            if let free = freeBytes(near: path) { rec += ", \(byteText(free)) free" }
+            var rec = "rec " + byteText(DiskSpace.fileSize(path))
+            if let free = DiskSpace.freeBytes(near: path) { rec += ", \(byteText(free)) free" }
             fields.append(rec)
         }
         let stale = statistics.sources.keys.sorted().compactMap { key in
@@ -79,19 +80,6 @@ struct StatusLine {
         var line = fields.joined(separator: " | ")
         if line.count > width - 1 { line = String(line.prefix(max(1, width - 2))) + "…" }
         return line
-    }
-
-    static func fileSize(_ path: String) -> UInt64 {
-        var info = stat()
-        return stat(path, &info) == 0 ? UInt64(info.st_size) : 0
-    }
-
-    /// Free bytes on the file system holding `path`, for an unprivileged writer.
-    static func freeBytes(near path: String) -> UInt64? {
-        var info = statvfs()
-        let folder = (path as NSString).deletingLastPathComponent
-        guard statvfs(folder.isEmpty ? "." : folder, &info) == 0 else { return nil }
-        return UInt64(info.f_bavail) * UInt64(info.f_frsize)
     }
 
     /// 8.1 MB, 41.2 GB (decimal units, as disks are sold).
