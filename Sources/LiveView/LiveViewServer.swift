@@ -14,7 +14,8 @@ public import Foundation
 /// The server only reads: nothing a browser sends changes the run. It runs on Swift's cooperative
 /// pool, apart from the ingest and decode threads; a slow browser loses snapshots (each WebSocket
 /// keeps the newest two), it never holds the run up. Requests whose `Host` is not the bound loopback
-/// address are refused, so that a web page elsewhere cannot reach the view by DNS rebinding.
+/// address are refused, so that a web page elsewhere cannot reach the view by DNS rebinding, and so are
+/// requests whose `Origin` is another site's (a WebSocket is not held to the same-origin policy).
 public final class LiveViewServer {
     private let settings: LiveViewSettings
     private let server: HTTPServer
@@ -57,6 +58,12 @@ public final class LiveViewServer {
                 return HTTPResponse(statusCode: .forbidden, headers: Self.headers(type: "text/plain"),
                                     body: Data("haechi web view: this host name is not the address it serves\n".utf8))
             }
+            // A WebSocket is not held to the same-origin policy: a page from elsewhere open in the
+            // operator's browser could read the picture through it. Only the view's own page may.
+            guard HostCheck.sameOrigin(request.headers[HTTPHeader("Origin")], host: request.headers[.host]) else {
+                return HTTPResponse(statusCode: .forbidden, headers: Self.headers(type: "text/plain"),
+                                    body: Data("haechi web view: only its own page may open it\n".utf8))
+            }
             return try await router.handleRequest(request)
         }
         server = HTTPServer(address: address, timeout: 15, logger: .disabled, handler: root)
@@ -98,7 +105,7 @@ public final class LiveViewServer {
     /// Stops serving: open pages see the connection close (and say so).
     public func stop() {
         let server = self.server
-        Self.blocking { await server.stop(timeout: 1) }
+        Self.blocking { await server.stop(timeout: 0.1) }   // open WebSockets are closed, not waited for
         runTask?.cancel()
     }
 
@@ -204,6 +211,14 @@ struct HostCheck: Sendable {
         }
         // A literal loopback address, not a name that begins like one (127.0.0.1.attacker.example).
         return name == "localhost" || name == "::1" || Self.isLoopbackIPv4(name)
+    }
+
+    /// Whether a request's `Origin` is the server's own (`http://<Host>`), or absent (not a browser's
+    /// cross-origin request: curl, a script, a same-origin GET).
+    static func sameOrigin(_ origin: String?, host: String?) -> Bool {
+        guard let origin else { return true }
+        guard let host else { return false }   // an origin of `null` (a file, a sandboxed frame) is never the server's
+        return origin == "http://\(host)" || origin == "https://\(host)"
     }
 
     static func isLoopbackIPv4(_ text: Substring) -> Bool {

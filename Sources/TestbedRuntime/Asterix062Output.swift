@@ -8,15 +8,6 @@ import TrackingMath
 import Foundation
 public import TestbedConfiguration
 
-/// What the CAT062 output sent.
-public struct Asterix062Counters: Sendable, Hashable {
-    /// Data blocks handed to the kernel, and dropped (a full socket buffer).
-    public var blocksSent: UInt64 = 0
-    public var blocksDropped: UInt64 = 0
-    /// Track records in the blocks sent.
-    public var tracksSent: UInt64 = 0
-}
-
 /// The CAT062 output of `haechi ingest`: per tracker step, one datagram holding a data block with a
 /// record per confirmed track (as many blocks as the 65,535-octet block length needs).
 public final class Asterix062Output: @unchecked Sendable {

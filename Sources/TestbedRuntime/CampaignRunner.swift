@@ -2,75 +2,7 @@
 import Evaluation
 import Reporting
 import SessionRecording
-import Foundation
 public import TestbedConfiguration
-
-/// One run of a campaign: its Pd figures, and whether each Pd criterion's figure met the requirement.
-public struct CampaignRun: Sendable, Encodable {
-    public var runID: String
-    public var recording: String
-    /// Per Pd criterion (by figure key): the run's pooled Pd, its counts, and whether it met the requirement.
-    public var pd: [String: CampaignRunFigure]
-
-    enum CodingKeys: String, CodingKey { case runID = "run_id", recording, pd }
-}
-
-/// A run's Pd under one criterion.
-public struct CampaignRunFigure: Sendable, Encodable {
-    public var value: Double?
-    public var hits: Int
-    public var trials: Int
-    public var success: Bool?
-}
-
-/// The campaign-level figure of one Pd criterion.
-public struct CampaignCriterion: Sendable, Encodable {
-    public var criterion: String
-    public var figureKey: String
-    /// Runs that count (the figure was evaluable), runs that met the requirement.
-    public var runs: Int
-    public var successes: Int
-    /// Run-level Pd = successes / runs, with its two-sided Clopper–Pearson interval and one-sided lower bound.
-    public var runLevelPd: Double?
-    public var lower: Double?
-    public var upper: Double?
-    public var oneSidedLower: Double?
-    public var confidence: Double
-    /// The verdict on the run-level Pd against the requirement, and the number of runs (in all) a
-    /// campaign with the failures seen so far needs to claim it.
-    public var verdict: String
-    public var runsNeeded: Int?
-    public var furtherRunsNeeded: Int?
-
-    enum CodingKeys: String, CodingKey {
-        case criterion, figureKey = "figure_key", runs, successes, runLevelPd = "run_level_pd", lower, upper
-        case oneSidedLower = "one_sided_lower", confidence, verdict, runsNeeded = "runs_needed", furtherRunsNeeded = "further_runs_needed"
-    }
-}
-
-/// The whole campaign.
-public struct CampaignSummary: Sendable, Encodable {
-    public var format = "haechi-campaign/1"
-    public var plan: String
-    public var runs: [CampaignRun]
-    public var criteria: [CampaignCriterion]
-
-    /// As pretty, key-sorted JSON.
-    public func jsonText() throws -> String { try summaryJSON(self) }
-
-    /// A table for people.
-    public var text: String {
-        var out = "campaign: \(runs.count) run(s) of \(plan)\n"
-        for c in criteria {
-            let pd = c.runLevelPd.map { String(format: "%.3f", $0) } ?? "—"
-            let bounds = c.lower.map { String(format: "[%.3f, %.3f]", $0, c.upper ?? .nan) } ?? ""
-            out += "  \(c.verdict.padding(toLength: 13, withPad: " ", startingAt: 0)) \(c.criterion): \(c.successes) of \(c.runs) runs met it, "
-                + "run-level Pd \(pd) \(bounds); runs needed in all: \(c.runsNeeded.map(String.init) ?? "—")"
-                + (c.furtherRunsNeeded.map { " (\($0) more)" } ?? "") + "\n"
-        }
-        return out
-    }
-}
 
 /// Runs `haechi campaign`.
 ///

@@ -1,5 +1,4 @@
 // A non-blocking UDP sender for the track outputs (CoT, ASTERIX CAT062).
-import ZeroMQIngest
 import TransportSettings
 import Foundation
 

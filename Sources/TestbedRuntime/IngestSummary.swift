@@ -3,68 +3,8 @@ public import TelemetryModel
 import TransportSettings
 public import TelemetryIngest
 import ZeroMQIngest
-import SessionRecording
 import Foundation
 public import TestbedConfiguration
-
-/// Why an ingest run ended.
-public enum IngestStopReason: String, Sendable, Codable {
-    /// SIGINT (Ctrl-C) or SIGTERM.
-    case signal
-    /// `--duration` elapsed.
-    case duration
-    /// `--idle-timeout` elapsed without a frame.
-    case idle
-    /// `--startup-timeout` elapsed before the first frame: nothing was sending.
-    case noFrames = "no_frames"
-    /// A socket failed.
-    case failure
-    /// Writing the recording failed (a full disk).
-    case recordingFailure = "recording_failure"
-    /// Not stopped: an interim summary (`--summary-every`), `ended_utc` being when it was written.
-    case running
-    /// A replay reached the end of the recording (or of `--to`).
-    case endOfRecording = "end_of_recording"
-}
-
-/// What the recorder did (the `recording` object of the ingest summary).
-public struct RecordingCounters: Sendable, Encodable {
-    /// The file.
-    public var path: String
-    /// The run's id in the run log (`haechi runs`, `haechi report RUN_ID`).
-    public var runID: String
-    /// Frames written.
-    public var framesRecorded: UInt64
-    /// Frames not written because writing had failed.
-    public var framesLost: UInt64
-    /// Frames recorded on an endpoint's overflow channel, the frame channels being at their cap.
-    public var framesOverflowed: UInt64
-    /// Truth and track fixes recorded on `/truth/!overflow` or `/tracks/!overflow`.
-    public var fixesOverflowed: UInt64
-    /// Sensor records whose sensor was left off `/sites`, which was at its cap.
-    public var sitesLeftOut: UInt64
-    /// Whether the file was finalised (summary and footer written).
-    public var finalised: Bool
-    /// Why writing failed, if it did.
-    public var failure: String?
-
-    enum CodingKeys: String, CodingKey {
-        case path, runID = "run_id", framesRecorded = "frames_recorded", framesLost = "frames_lost", finalised, failure
-        case framesOverflowed = "frames_overflowed", fixesOverflowed = "fixes_overflowed", sitesLeftOut = "sites_left_out"
-    }
-
-    init(recorder: SessionRecorder, finalised: Bool) {
-        path = recorder.path
-        runID = recorder.run.runID
-        framesRecorded = recorder.framesRecorded
-        framesLost = recorder.framesLost
-        framesOverflowed = recorder.framesOverflowed
-        fixesOverflowed = recorder.fixesOverflowed
-        sitesLeftOut = recorder.sitesLeftOut
-        self.finalised = finalised
-        failure = recorder.failure?.message
-    }
-}
 
 /// The summary of one ingest run, as written to `--summary`.
 public struct IngestSummary: Encodable, Sendable {

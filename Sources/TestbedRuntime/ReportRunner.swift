@@ -1,64 +1,12 @@
 // `haechi report`: a recorded run evaluated against a test plan, rendered, signed and logged.
 import Evaluation
-public import Reporting
+import Reporting
 import RunLog
 import SessionRecording
 import TelemetryModel
 import Tracking
 import Foundation
 public import TestbedConfiguration
-
-/// What `haechi report` does.
-public struct ReportOptions: Sendable {
-    /// A run id in the run log, or a recording's path.
-    public var target: String
-    /// The test plan.
-    public var planPath: String
-    /// Languages and formats.
-    public var language: ReportLanguage
-    public var formats: [ReportFormat]
-    /// The output folder (created; files in it are replaced).
-    public var outputDirectory: String
-    /// The run log.
-    public var logPath: String
-    /// The range's signing key; `nil`: ``RangeKey/defaultPath(environment:)``, made on first use.
-    public var keyPath: String?
-    /// A track file to score instead of Haechi's replayed tracker (a system under test's own tracks).
-    public var tracksPath: String?
-    /// A system under test whose reported tracks (recorded during the run) to score instead of
-    /// Haechi's replayed tracker, by its sensor id.
-    public var systemTracks: String?
-    /// Also print each HTML report to PDF (`report.<lang>.pdf`, signed with the rest) with headless Chromium.
-    public var pdf = false
-    /// Where progress goes (the command line's progress bar); `nil`: nowhere.
-    public var progress: (any RunProgress)?
-
-    public init(target: String, planPath: String, language: ReportLanguage, formats: [ReportFormat], outputDirectory: String,
-                logPath: String, keyPath: String?, tracksPath: String? = nil) {
-        self.tracksPath = tracksPath
-        self.target = target
-        self.planPath = planPath
-        self.language = language
-        self.formats = formats
-        self.outputDirectory = outputDirectory
-        self.logPath = logPath
-        self.keyPath = keyPath
-    }
-}
-
-/// What `haechi report` wrote.
-public struct ReportResult: Sendable {
-    /// The files written, the overall outcome, and the verdicts.
-    public var files: [String]
-    public var overall: String
-    public var verdicts: [ReportVerdict]
-    public var notEvaluable: [String]
-    /// The public key's fingerprint, and where a newly made key was saved.
-    public var keyFingerprint: String
-    public var generatedKey: String?
-    /// The font the HTML embeds (`NanumGothic (NanumGothic.ttf)`); `nil`: none was found.
-    public var embeddedFont: String? = nil
-}
 
 /// Runs `haechi report`.
 ///
@@ -255,48 +203,5 @@ public enum ReportRunner {
             return target
         }
         return try RunLogging.recordingPath(ofRun: target, log: log)
-    }
-}
-
-/// `haechi keys generate`.
-public enum KeysRunner {
-    /// Makes an Ed25519 key pair: the private key at `privatePath` (mode 0600, never overwritten)
-    /// and the public key beside it (`.pub`).
-    @discardableResult
-    public static func generate(privatePath: String) throws(RuntimeError) -> ReportSigningKey {
-        let key = ReportSigningKey()
-        try writeKeyPair(secret: key.pem, public: key.publicKey.pem, privatePath: privatePath)
-        return key
-    }
-
-    /// Writes a key pair's texts: the secret at `privatePath` (mode 0600, never overwritten; a folder
-    /// made for it is mode 0700) and the public beside it (`.pub`). Returns the public key's path.
-    /// Ed25519 signing keys and CURVE keys alike.
-    @discardableResult
-    static func writeKeyPair(secret: String, public publicText: String, privatePath: String) throws(RuntimeError) -> String {
-        let folder = (privatePath as NSString).deletingLastPathComponent
-        if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
-            // A folder made for a private key is its owner's alone.
-            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        }
-        let descriptor = open(privatePath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw RuntimeError(code: .io, file: privatePath, message: "cannot create the key file: \(String(cString: strerror(errno)))"
-                               + (errno == EEXIST ? " (a key is never overwritten)" : ""))
-        }
-        let bytes = Array(secret.utf8)
-        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        close(descriptor)
-        guard written == bytes.count else { throw RuntimeError(code: .io, file: privatePath, message: "cannot write the key") }
-        let publicPath = publicKeyPath(for: privatePath)
-        do { try Data(publicText.utf8).write(to: URL(fileURLWithPath: publicPath)) } catch {
-            throw RuntimeError(code: .io, file: publicPath, message: "cannot write the public key: \(RuntimeError.reason(error))")
-        }
-        return publicPath
-    }
-
-    /// `x.key` → `x.pub`.
-    public static func publicKeyPath(for privatePath: String) -> String {
-        (privatePath.hasSuffix(".key") ? String(privatePath.dropLast(4)) : privatePath) + ".pub"
     }
 }

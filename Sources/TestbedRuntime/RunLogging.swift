@@ -212,7 +212,8 @@ public enum RunLogging {
                          ? "no entry is signed (written before signing, or rewritten unsigned: hold it against a checkpoint)"
                          : "entries 1–\(legacy) are unsigned, from before signing")
         }
-        for recording in try wrap(path) { () throws(RunLogError) in try log.unloggedRecordings() } {
+        let unlogged = try wrap(path) { () throws(RunLogError) in try log.unloggedRecordings() }
+        for recording in unlogged {
             problems.append("recording \(recording) is in the log's folder but in no entry: an entry was removed, or it was put there")
         }
         if let checkpointPath {

@@ -18,11 +18,3 @@ public protocol RunProgress: AnyObject, Sendable {
     /// The work is over (or failed): clear what was drawn.
     func finish()
 }
-
-/// What a progress amount counts.
-public enum ProgressUnit: Sendable {
-    /// Seconds of a recording.
-    case seconds
-    /// Bytes of a file.
-    case bytes
-}

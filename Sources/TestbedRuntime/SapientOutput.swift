@@ -8,15 +8,6 @@ import TrackingMath
 import Foundation
 public import TestbedConfiguration
 
-/// What the SAPIENT output sent.
-public struct SapientOutputCounters: Sendable, Hashable {
-    public var registrations: UInt64 = 0
-    public var detectionReports: UInt64 = 0
-    public var statusReports: UInt64 = 0
-    /// Messages not sent: no connection, or a full socket buffer.
-    public var dropped: UInt64 = 0
-}
-
 /// The SAPIENT output of `haechi ingest` (BSI Flex 335 v2.0 over TCP, each message behind its
 /// 4-octet little-endian length).
 ///

@@ -1,7 +1,6 @@
 // Where recordings go, what they are called, and which of them a crash left unfinished.
 public import SessionRecording
 import MCAPCodec
-import TelemetryIngest
 import ZeroMQIngest
 import TransportSettings
 public import TelemetryModel
@@ -78,46 +77,5 @@ public enum SessionFiles {
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
         return flock(descriptor, LOCK_SH | LOCK_NB) != 0
-    }
-}
-
-/// Hands the decoded records worth a map (truth, sensor sites) to the recorder, on the decode thread.
-final class RecorderRecordSink: TelemetryRecordSink {
-    let recorder: SessionRecorder
-
-    init(recorder: SessionRecorder) { self.recorder = recorder }
-
-    func receive(_ record: TelemetryRecord, from source: SourceTopic, frame receiveSequence: UInt64) {
-        if let time = record.time { recorder.noteTime(time) }
-        switch record {
-        case .truth, .sensor: recorder.record(record)
-        default: break
-        }
-    }
-}
-
-// Used by the decode thread only, between the pipeline's start and stop (see TelemetryIngestor.start).
-extension RecorderRecordSink: @unchecked Sendable {}
-
-/// Track lines to a file (`--tracks-out`), written on the decode thread; a write error is kept for
-/// the end of the run.
-final class TrackLinesFile: @unchecked Sendable {
-    // @unchecked Sendable: written by the decode thread only while the pipeline runs, then closed by
-    // the main thread after the pipeline has joined that thread.
-    private let writer: LineWriter
-    private(set) var error: RuntimeError?
-    private(set) var lines: UInt64 = 0
-
-    init(path: String) throws(RuntimeError) { writer = try LineWriter(path: path, noun: "track file") }
-
-    func write(_ line: String) {
-        guard error == nil else { return }
-        do { try writer.write(line) } catch { self.error = error }
-        lines += 1
-    }
-
-    func close() throws(RuntimeError) {
-        if let error { throw error }
-        try writer.close()
     }
 }

@@ -1,36 +1,6 @@
 // What `haechi simulate` is asked to do.
 public import Simulation
 
-/// How fast a simulation is published.
-public enum SimulationSpeed: Hashable, Sendable, CustomStringConvertible {
-    /// As fast as the machine allows.
-    case max
-    /// `factor` times scenario time (1: real time).
-    case factor(Double)
-
-    /// Parses `max`, `1`, `10`, `2.5`.
-    public init?(_ text: String) {
-        if text == "max" { self = .max; return }
-        guard let value = Double(text), value.isFinite, value > 0 else { return nil }
-        self = .factor(value)
-    }
-
-    public var description: String {
-        switch self {
-        case .max: "max"
-        case .factor(let f): f == f.rounded() ? String(Int(f)) : String(f)
-        }
-    }
-}
-
-/// The socket pattern a simulation publishes with.
-public enum SimulationSocket: String, Hashable, Sendable, CaseIterable {
-    /// PUB: fan-out to every subscriber; drops at the high-water mark (the loss shows as sequence gaps).
-    case pub
-    /// PUSH: lossless; waits for the receiver. Several endpoints share the messages round-robin.
-    case push
-}
-
 /// What `haechi simulate` does.
 public struct SimulateOptions: Sendable {
     /// Overrides the scenario's seed.

@@ -1,5 +1,4 @@
 // A non-blocking TCP client for the track outputs (CoT over TCP, SAPIENT to a decision module).
-import ZeroMQIngest
 import TransportSettings
 import Foundation
 

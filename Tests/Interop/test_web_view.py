@@ -158,6 +158,10 @@ def test_server_refuses_foreign_hosts_stray_paths_and_extra_browsers(haechi_bin,
         # DNS rebinding: a page from elsewhere whose name now points here is refused.
         assert get(web_port, "/state.json", host=f"attacker.example:{web_port}")[0] == 403
         assert get(web_port, "/", host=f"localhost:{web_port}")[0] == 200
+        # Cross-site WebSocket hijacking: a page elsewhere in the operator's browser may not open the feed.
+        with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+            websocket.create_connection(f"ws://127.0.0.1:{web_port}/ws", timeout=10, origin="https://attacker.example")
+        assert refused.value.status_code == 403
         status, headers, body = get(web_port, "/leaflet/leaflet.js")
         assert status == 200 and headers["content-type"] == "text/javascript" and b"Leaflet" in body[:2000]
         for path in ("/leaflet/../../../../etc/passwd", "/leaflet/%2e%2e/%2e%2e/etc/passwd", "/leaflet/leaflet-src.js",

@@ -131,4 +131,14 @@ struct LiveSituationTests {
         settings.address = "127.0.0.1"
         #expect(HostCheck(settings: settings).admits(host) == admitted)
     }
+
+    @Test("a WebSocket or request from another site's page is refused; the view's own page, and clients without an Origin, are not",
+          arguments: [
+              ("http://127.0.0.1:8620", "127.0.0.1:8620", true), (nil, "127.0.0.1:8620", true), ("http://localhost:8620", "localhost:8620", true),
+              ("https://attacker.example", "127.0.0.1:8620", false), ("null", "127.0.0.1:8620", false),
+              ("http://127.0.0.1:8621", "127.0.0.1:8620", false), ("http://127.0.0.1:8620", nil, false),
+          ] as [(String?, String?, Bool)])
+    func origin(origin: String?, host: String?, admitted: Bool) {
+        #expect(HostCheck.sameOrigin(origin, host: host) == admitted)
+    }
 }

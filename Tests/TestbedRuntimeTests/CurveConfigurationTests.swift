@@ -109,7 +109,7 @@ struct CurveConfigurationTests {
         #expect { try CurveKeys.readSecretKey(secret, recordDirectory: nil) } throws: { "\($0)".contains("open to others (mode 644)") }
         chmod(secret, 0o600)
         #expect { try CurveKeys.readSecretKey(secret, recordDirectory: folder + "/keys") } throws: { "\($0)".contains("recording folder") }
-        FileManager.default.createFile(atPath: folder + "/bad.key", contents: Data("not a key\n".utf8), attributes: [.posixPermissions: 0o600])
+        #expect(FileManager.default.createFile(atPath: folder + "/bad.key", contents: Data("not a key\n".utf8), attributes: [.posixPermissions: 0o600]))
         #expect { try CurveKeys.readSecretKey(folder + "/bad.key", recordDirectory: nil) } throws: { "\($0)".contains("not a CURVE secret key") }
     }
 
