@@ -8,6 +8,16 @@
 public protocol MCAPByteSource: Sendable {
     /// Calls `body` with the bytes; the pointer is valid only during the call.
     func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R
+
+    /// Says that a pass over the bytes (a reading front to back, or a CRC of the data section) has
+    /// gone past `offset` and will not come back to what is before it soon: a memory-mapped source
+    /// may hand those pages back, so that reading a file takes a window of memory, not the whole file.
+    /// The bytes must stay readable. The default does nothing.
+    func passed(_ offset: Int)
+}
+
+extension MCAPByteSource {
+    public func passed(_ offset: Int) {}
 }
 
 extension Array: MCAPByteSource where Element == UInt8 {}

@@ -141,7 +141,16 @@ public struct MCAPRecordIterator {
             case .dataEnd(let dataEnd):
                 // Once damage was passed over, the data section's CRC cannot match: the damage is known.
                 if options.validateCRCs && dataEnd.dataSectionCRC != 0 && skippedRegions.isEmpty {
-                    let computed = MCAPCRC32.checksum(UnsafeRawBufferPointer(rebasing: bytes[0..<position]))
+                    // In windows, telling the source as each is done: a mapped file of any size is
+                    // then checked in a window of memory.
+                    var computed: UInt32 = 0
+                    var start = 0
+                    while start < position {
+                        let end = min(position, start + (8 << 20))
+                        computed = MCAPCRC32.checksum(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), seed: computed)
+                        reader.source.passed(end)
+                        start = end
+                    }
                     if computed != dataEnd.dataSectionCRC {
                         damageIsFinal = true
                         throw MCAPError(

@@ -69,6 +69,9 @@ public final class RecordedSession {
         return first...last
     }
     private let reader: MCAPReader
+    private let source: MappedFile
+    /// How far a pass over the file goes before the pages behind it are handed back (see ``follow(_:)``).
+    static let releaseStride: UInt64 = 8 << 20
 
     /// Opens `path`. A file never finalised is read up to its last complete chunk.
     public init(path: String) throws(RecordingError) {
@@ -81,14 +84,21 @@ public final class RecordedSession {
             let reason = (error as? POSIXError).map { String(cString: strerror($0.code.rawValue)).lowercased() } ?? "\(error)"
             throw RecordingError(code: .unreadable, message: "cannot read \(path): \(reason)")
         }
+        self.source = source
         isFinalised = source.withUnsafeBytes { MCAPFileStatus.check($0) }.isFinalised
         reader = MCAPReader(source: source, options: MCAPReaderOptions(validateCRCs: true, lenient: !isFinalised))
         var run: RunProvenance?
         var end: [String: String]?
         var library = ""
         var records = reader.records(descendIntoChunks: false)
+        var mark: UInt64 = 0
         do throws(MCAPError) {
             while let record = try records.next() {
+                // Each chunk's bytes are read to be passed over: handed back as the scan goes (``follow(_:mark:)``).
+                if records.recordOffset >= mark &+ Self.releaseStride {
+                    mark = records.recordOffset
+                    source.releasePages(before: Int(clamping: mark))
+                }
                 if case .header(let header) = record { library = header.library }
                 guard case .metadata(let metadata) = record else { continue }
                 if metadata.name == RecordingLayout.runMetadata { run = RunProvenance(metadata: metadata.metadata) }
@@ -104,6 +114,18 @@ public final class RecordedSession {
         provenance = run
         self.end = end
         self.library = library
+        // What is left of the scan's window, handed back too.
+        source.releasePages(before: .max)
+        source.rewind()
+    }
+
+    /// Hands back the pages a pass has gone past, every ``releaseStride`` bytes: reading a recording
+    /// front to back then holds a window of the file in memory, not the whole file, whatever its size.
+    /// (The file stays mapped; a page read again is read from the page cache or the disk.)
+    private func follow(_ offset: UInt64, mark: inout UInt64) {
+        guard offset >= mark &+ Self.releaseStride else { return }
+        mark = offset
+        source.releasePages(before: Int(clamping: offset))
     }
 
     /// Every channel with its message count, in channel-ID order, read through the whole file.
@@ -112,8 +134,11 @@ public final class RecordedSession {
         var channels: [UInt16: RecordedChannel] = [:]
         var schemas: [UInt16: String] = [:]
         var records = reader.records(descendIntoChunks: true)
+        var mark: UInt64 = 0
+        defer { source.rewind() }
         do throws(MCAPError) {
             while let record = try records.next() {
+                follow(records.recordOffset, mark: &mark)
                 switch record {
                 case .schema(let schema):
                     schemas[schema.id] = schema.name
@@ -156,8 +181,11 @@ public final class RecordedSession {
         var records = reader.records(descendIntoChunks: true)
         var high: UInt64 = 0
         var lastLow: UInt32?
+        var mark: UInt64 = 0
+        defer { source.rewind() }
         do throws(MCAPError) {
             while let record = try records.next() {
+                follow(records.recordOffset, mark: &mark)
                 switch record {
                 case .channel(let channel):
                     if channel.topic == RecordingLayout.tracksTopic { tracksChannel = channel.id }
@@ -226,11 +254,16 @@ private struct SenderKey: Hashable {
     var source: String
 }
 
-/// A file mapped read-only, as an MCAP byte source.
+/// A file mapped read-only, as an MCAP byte source, read front to back with its pages handed back
+/// behind the reader (``releasePages(before:)``).
 package final class MappedFile: MCAPByteSource, @unchecked Sendable {
-    // @unchecked Sendable: the mapping is read-only and never moves until deinit unmaps it.
+    // @unchecked Sendable: the mapping is read-only and never moves until deinit unmaps it; `released`
+    // is touched only by the one thread that reads the session (a RecordedSession is not shared).
     private let base: UnsafeMutableRawPointer?
     private let count: Int
+    /// The pages before this offset were handed back in the current pass, and in the reader's own pass.
+    private var released = 0
+    private var passCursor = 0
 
     package init(path: String) throws {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
@@ -246,6 +279,35 @@ package final class MappedFile: MCAPByteSource, @unchecked Sendable {
         let mapped = mmap(nil, count, PROT_READ, MAP_PRIVATE, descriptor, 0)
         guard let mapped, mapped != MAP_FAILED else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         base = mapped
+        // Read front to back: the kernel reads ahead further and drops what is behind sooner.
+        _ = madvise(mapped, count, MADV_SEQUENTIAL)
+    }
+
+    /// Hands the pages before `offset` (rounded down to a page) back to the kernel. The mapping is
+    /// private and never written, so a page read again after this is read again from the file: this
+    /// changes memory, never what is read.
+    package func releasePages(before offset: Int) {
+        guard let base else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let end = min(offset, count) / page * page
+        guard end > released else { return }
+        _ = madvise(base + released, end - released, MADV_DONTNEED)
+        released = end
+    }
+
+    /// A new pass starts at the beginning.
+    package func rewind() { released = 0 }
+
+    /// The reader's own passes (the data section's CRC, front to back from offset 0) hand back their
+    /// pages as they go, apart from the session's pass (``releasePages(before:)``), which may be ahead.
+    package func passed(_ offset: Int) {
+        guard let base else { return }
+        if offset < passCursor { passCursor = 0 }   // a new pass
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let end = min(offset, count) / page * page
+        guard end > passCursor else { return }
+        _ = madvise(base + passCursor, end - passCursor, MADV_DONTNEED)
+        passCursor = end
     }
 
     deinit { if let base { munmap(base, count) } }
