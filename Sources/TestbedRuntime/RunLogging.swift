@@ -160,14 +160,30 @@ public enum RunLogging {
     }
 
     /// `haechi runs show ID`: every entry of a run (or the entry with that sequence number) as JSON.
-    public static func show(_ id: String, log path: String) throws(RuntimeError) -> String {
+    public static func show(_ id: String, log path: String, raw: Bool = false) throws(RuntimeError) -> String {
         let log = try open(path)
         var entries = try wrap(path) { () throws(RunLogError) in try log.entries(run: id) }
         if entries.isEmpty, let sequence = Int64(id) { entries = try wrap(path) { () throws(RunLogError) in try log.entries() }.filter { $0.sequence == sequence } }
         guard !entries.isEmpty else { throw RuntimeError(code: .io, file: path, message: "no run or entry '\(id)' in the run log") }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(entries)) ?? Data(), as: UTF8.self) + "\n"
+        // Named as the log's columns are (docs/security.md), snake case like every other JSON Haechi writes.
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let stored = (try? encoder.encode(entries)) ?? Data()
+        // `raw`: the columns as stored and hashed. Otherwise the columns that hold JSON text (sources,
+        // metrics, verdicts) are shown as the JSON they hold, not as strings inside JSON.
+        guard !raw, var rows = (try? JSONSerialization.jsonObject(with: stored)) as? [[String: Any]] else {
+            return String(decoding: stored, as: UTF8.self) + "\n"
+        }
+        for index in rows.indices {
+            for column in ["sources", "metrics", "verdicts"] {
+                if let text = rows[index][column] as? String, let value = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) {
+                    rows[index][column] = value
+                }
+            }
+        }
+        let shown = (try? JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? stored
+        return String(decoding: shown, as: UTF8.self) + "\n"
     }
 
     /// What `haechi runs verify` found.

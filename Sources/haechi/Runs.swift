@@ -29,11 +29,14 @@ struct Runs: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a run's entries (by run id, or an entry by number) as JSON.")
+        static let configuration = CommandConfiguration(abstract: "Show a run's entries (by run id, or an entry by number) as JSON.",
+            discussion: "Keys are the run log's columns (docs/security.md); sources, metrics and verdicts are shown as the JSON they hold.")
         @Argument(help: ArgumentHelp("A run id or an entry number.", valueName: "id")) var id: String
         @OptionGroup var options: LogOption
+        @Flag(name: .long, help: "The columns exactly as stored and hashed (JSON text as strings).")
+        var raw = false
         func run() throws {
-            do { print(try RunLogging.show(id, log: options.log), terminator: "") } catch { throw error.reported() }
+            do { print(try RunLogging.show(id, log: options.log, raw: raw), terminator: "") } catch { throw error.reported() }
         }
     }
 

@@ -753,8 +753,12 @@ def test_a_killed_run_stays_in_the_run_log_as_never_ended(haechi_bin, tmp_path):
     assert "run-start" in line and path.stem in line and "NEVER ENDED (killed or crashed" in line, listed.stdout
     shown = haechi_cli(haechi_bin, "runs", "show", path.stem, "--log", str(log))
     assert shown.returncode == 0, shown.stderr
-    assert [(e["kind"], e["recordingPath"], e.get("recordingSHA256")) for e in json.loads(shown.stdout)] == \
+    assert [(e["kind"], e["recording_path"], e.get("recording_sha256")) for e in json.loads(shown.stdout)] == \
         [("run-start", path.name, None)]
+    # The JSON a column holds is shown as JSON, not as a string inside JSON; --raw shows the stored text.
+    assert json.loads(shown.stdout)[0]["metrics"] == {"started_utc": started}
+    raw = haechi_cli(haechi_bin, "runs", "show", path.stem, "--log", str(log), "--raw")
+    assert json.loads(json.loads(raw.stdout)[0]["metrics"]) == {"started_utc": started}
     verified = haechi_cli(haechi_bin, "runs", "verify", "--log", str(log))
     assert verified.returncode == 0, verified.stdout + verified.stderr
     refused = haechi_cli(haechi_bin, "report", path.stem, "--plan", str(PLAN), "--format", "json",

@@ -265,8 +265,9 @@ def test_run_log_chain_and_tamper_detection(haechi_bin, report, tmp_path):
     listed = haechi(haechi_bin, "runs", "list", "--log", str(log))
     assert listed.returncode == 0 and "draft" in listed.stdout, listed.stdout
     shown = json.loads(haechi(haechi_bin, "runs", "show", "1", "--log", str(log)).stdout)
-    assert shown[0]["kind"] == "draft" and shown[0]["recordingSHA256"] == json.loads(
+    assert shown[0]["kind"] == "draft" and shown[0]["recording_sha256"] == json.loads(
         (out / "report.signature.json").read_text())["recordingSHA256"]
+    assert isinstance(shown[0]["verdicts"], dict) and isinstance(shown[0]["sources"], list)
     assert haechi(haechi_bin, "runs", "verify", "--log", str(log), "--key", str(key.with_suffix(".pub"))).returncode == 0
     copy = tmp_path / "runlog.sqlite"
     shutil.copy(log, copy)
