@@ -69,7 +69,8 @@ public enum EvaluateRunner {
         let progress = options.progress
         defer { progress?.finish() }
         progress?.phase(options.recordingPath == nil ? "reading the truth of \(options.scenarioPath)" : "reading \(options.recordingPath ?? "")")
-        let scenarioTruth = options.recordingPath == nil ? try readTruth(options.scenarioPath) : nil
+        let scenarioTruth = options.recordingPath == nil
+            ? try ScenarioLines.with(options.scenarioPath) { (lines) throws(RuntimeError) in try readTruth(lines) } : nil
         progress?.phase("reading the tracks of \(options.tracksPath)")
         let tracks = try readTracks(options.tracksPath)
         let input: EvaluationInput

@@ -13,9 +13,19 @@ public enum TrackRunner {
     /// Each line is decoded with the same decoder as live ingest. Lines that do not decode are counted
     /// by reason and skipped (the first few are listed by line number); nothing stops the run. Only the
     /// tracker's steps are timed, as the Stone Soup peer times only its `update_tracker` calls.
+    ///
+    /// `scenarioPath` names the scenario's JSON lines or its description (``ScenarioLines``).
     public static func run(scenarioPath: String, outputPath: String, settings: TrackerSettings,
                            trackerPath: String?, summaryPath: String? = nil, progress: (any RunProgress)? = nil) throws(RuntimeError) -> TrackSummary {
-        let reader = try TelemetryLineReader(path: scenarioPath, noun: "scenario")
+        try ScenarioLines.with(scenarioPath) { (lines) throws(RuntimeError) in
+            try track(lines: lines, scenarioPath: scenarioPath, outputPath: outputPath, settings: settings, trackerPath: trackerPath,
+                      summaryPath: summaryPath, progress: progress)
+        }
+    }
+
+    private static func track(lines: String, scenarioPath: String, outputPath: String, settings: TrackerSettings,
+                              trackerPath: String?, summaryPath: String?, progress: (any RunProgress)?) throws(RuntimeError) -> TrackSummary {
+        let reader = try TelemetryLineReader(path: lines, noun: "scenario")
         let writer = try LineWriter(path: outputPath, noun: "track file")
         var session = TrackingSession(settings: settings)
         var summary = TrackSummary(scenario: scenarioPath, out: outputPath, trackerConfig: trackerPath, settings: settings)

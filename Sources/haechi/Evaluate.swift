@@ -16,7 +16,8 @@ struct Evaluate: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("The scenario file (meta and truth records).", valueName: "file.jsonl"))
+    @Option(name: .long, help: ArgumentHelp("The scenario whose truth to score against: its JSON lines, or its description, simulated first.",
+                                            valueName: "file.jsonl|file.yaml"))
     var scenario: String?
 
     @Option(name: .long, help: ArgumentHelp("A recording whose truth to score against instead of a scenario's.", valueName: "file.mcap"))

@@ -19,7 +19,8 @@ struct Track: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("The scenario file.", valueName: "file.jsonl"))
+    @Option(name: .long, help: ArgumentHelp("The scenario: its JSON lines (simulate --write), or its description, simulated first.",
+                                            valueName: "file.jsonl|file.yaml"))
     var scenario: String
 
     @Option(name: [.short, .long], help: ArgumentHelp("Where to write the tracks.", valueName: "tracks.jsonl"))
