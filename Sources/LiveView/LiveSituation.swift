@@ -32,35 +32,6 @@ public final class LiveSituation: TelemetryRecordSink {
     /// How the run is fed: live, or a replay of a recording.
     public enum Mode: String, Sendable { case live, replay }
 
-    /// What the run loop knows about the run's health (``update(health:)``).
-    public struct Health: Sendable {
-        /// The ingest counters now.
-        public var statistics: IngestStatistics
-        /// The time the ages are measured at: the wall clock live, the replayed frame's receive time on replay.
-        public var now: Timestamp
-        /// Seconds since the run started.
-        public var elapsedSeconds: Double
-        /// Confirmed tracks held now, and confirmed since the start.
-        public var tracksNow: Int?
-        public var tracksConfirmed: Int?
-        /// The recording (path, size) and the free space beside it.
-        public var recordingPath: String?
-        public var recordingBytes: UInt64?
-        public var freeBytes: UInt64?
-
-        public init(statistics: IngestStatistics, now: Timestamp, elapsedSeconds: Double, tracksNow: Int? = nil, tracksConfirmed: Int? = nil,
-                    recordingPath: String? = nil, recordingBytes: UInt64? = nil, freeBytes: UInt64? = nil) {
-            self.statistics = statistics
-            self.now = now
-            self.elapsedSeconds = elapsedSeconds
-            self.tracksNow = tracksNow
-            self.tracksConfirmed = tracksConfirmed
-            self.recordingPath = recordingPath
-            self.recordingBytes = recordingBytes
-            self.freeBytes = freeBytes
-        }
-    }
-
     private let lock = NSLock()
     private let plane: LocalTangentPlane
     private let expected: [ExpectedSensor]
@@ -114,7 +85,7 @@ public final class LiveSituation: TelemetryRecordSink {
     }
 
     /// Takes the run's health now: rates since the last call, ages, stale and silent sources, the recording.
-    public func update(health: Health) {
+    public func update(health: RunHealth) {
         lock.withLock {
             let seconds = previous.map { max(Double(health.now.nanosecondsSinceEpoch &- $0.now.nanosecondsSinceEpoch) / 1e9, 1e-3) }
             var rows: [LiveSnapshot.Source] = []

@@ -1,7 +1,7 @@
 // The web view's HTTP and WebSocket server (FlyingFox): the page, Leaflet, optional tiles, and the snapshots.
 import FlyingFox
 import FlyingSocks
-public import Foundation
+import Foundation
 
 /// Serves the live web view: `/` (the page), `/leaflet/…` (Debian's Leaflet), `/tiles/{z}/{x}/{y}.png`
 /// (a local tile folder, when configured), `/state.json` (one snapshot) and `/ws` (a snapshot pushed

@@ -70,7 +70,7 @@ public final class RecordedSession {
     }
     private let reader: MCAPReader
     private let source: MappedFile
-    /// How far a pass over the file goes before the pages behind it are handed back (see ``follow(_:)``).
+    /// How far a pass over the file goes before the pages behind it are handed back (see ``follow(_:in:mark:)``).
     static let releaseStride: UInt64 = 8 << 20
 
     /// Opens `path`. A file never finalised is read up to its last complete chunk.
@@ -94,11 +94,8 @@ public final class RecordedSession {
         var mark: UInt64 = 0
         do throws(MCAPError) {
             while let record = try records.next() {
-                // Each chunk's bytes are read to be passed over: handed back as the scan goes (``follow(_:mark:)``).
-                if records.recordOffset >= mark &+ Self.releaseStride {
-                    mark = records.recordOffset
-                    source.releasePages(before: Int(clamping: mark))
-                }
+                // Each chunk's bytes are read to be passed over: handed back as the scan goes.
+                Self.follow(records.recordOffset, in: source, mark: &mark)
                 if case .header(let header) = record { library = header.library }
                 guard case .metadata(let metadata) = record else { continue }
                 if metadata.name == RecordingLayout.runMetadata { run = RunProvenance(metadata: metadata.metadata) }
@@ -122,8 +119,8 @@ public final class RecordedSession {
     /// Hands back the pages a pass has gone past, every ``releaseStride`` bytes: reading a recording
     /// front to back then holds a window of the file in memory, not the whole file, whatever its size.
     /// (The file stays mapped; a page read again is read from the page cache or the disk.)
-    private func follow(_ offset: UInt64, mark: inout UInt64) {
-        guard offset >= mark &+ Self.releaseStride else { return }
+    private static func follow(_ offset: UInt64, in source: MappedFile, mark: inout UInt64) {
+        guard offset >= mark &+ releaseStride else { return }
         mark = offset
         source.releasePages(before: Int(clamping: offset))
     }
@@ -138,7 +135,7 @@ public final class RecordedSession {
         defer { source.rewind() }
         do throws(MCAPError) {
             while let record = try records.next() {
-                follow(records.recordOffset, mark: &mark)
+                Self.follow(records.recordOffset, in: source, mark: &mark)
                 switch record {
                 case .schema(let schema):
                     schemas[schema.id] = schema.name
@@ -185,7 +182,7 @@ public final class RecordedSession {
         defer { source.rewind() }
         do throws(MCAPError) {
             while let record = try records.next() {
-                follow(records.recordOffset, mark: &mark)
+                Self.follow(records.recordOffset, in: source, mark: &mark)
                 switch record {
                 case .channel(let channel):
                     if channel.topic == RecordingLayout.tracksTopic { tracksChannel = channel.id }

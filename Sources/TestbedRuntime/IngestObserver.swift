@@ -1,4 +1,5 @@
 // What a live ingest run tells whoever watches it: its start, a tick a second, its end.
+public import TelemetryIngest
 
 /// Watches an ingest run; the command line's is the start banner and the status line.
 ///
@@ -6,6 +7,6 @@
 /// once a second, ``stopped()`` when the run is over (before the end-of-run report).
 public protocol IngestObserver: AnyObject, Sendable {
     func started(_ start: IngestStart)
-    func tick(_ tick: IngestTick)
+    func tick(_ health: RunHealth)
     func stopped()
 }

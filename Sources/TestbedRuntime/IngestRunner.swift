@@ -168,7 +168,6 @@ public enum IngestRunner {
         // wall clock during a run must neither end it early nor keep it running.
         let clock = ContinuousClock()
         let startInstant = clock.now
-        let expected = configuration.expectedSensors
         var lastStatus = startInstant
         var lastSummary = startInstant
         var lastCount: UInt64 = 0
@@ -196,15 +195,14 @@ public enum IngestRunner {
                 break
             }
             if now - lastStatus >= .seconds(1) {
-                let wallNow = WallClock.now()
-                options.observer?.tick(IngestTick(statistics: snapshot, now: wallNow, elapsedSeconds: elapsed, tracksNow: tracking?.confirmedTracks,
-                                                  tracksConfirmed: tracking?.counters.tracker.confirmed, recordingPath: recorder?.path,
-                                                  expectedSensors: expected))
+                // One reading a second, for the terminal and the web view alike.
+                let health = RunHealth(statistics: snapshot, now: WallClock.now(), elapsedSeconds: elapsed, tracksNow: tracking?.confirmedTracks,
+                                       tracksConfirmed: tracking?.counters.tracker.confirmed, recordingPath: recorder?.path,
+                                       recordingBytes: recorder.map { DiskSpace.fileSize($0.path) },
+                                       freeBytes: recorder.flatMap { DiskSpace.freeBytes(near: $0.path) })
+                options.observer?.tick(health)
+                view?.situation.update(health: health)
                 lastStatus = now
-                view?.situation.update(health: .init(statistics: snapshot, now: wallNow, elapsedSeconds: elapsed,
-                                                     tracksNow: tracking?.confirmedTracks, tracksConfirmed: tracking?.counters.tracker.confirmed,
-                                                     recordingPath: recorder?.path, recordingBytes: recorder.map { DiskSpace.fileSize($0.path) },
-                                                     freeBytes: recorder.flatMap { DiskSpace.freeBytes(near: $0.path) }))
             }
             if let interval = options.summaryInterval, let path = options.summaryPath, (now - lastSummary).inSeconds >= interval {
                 lastSummary = now

@@ -1,5 +1,6 @@
 // What `haechi ingest` shows on the terminal while it runs: the start banner and the status line.
 import TestbedRuntime
+import TelemetryIngest
 import TelemetryModel
 import TestbedConfiguration
 import TransportSettings
@@ -9,15 +10,17 @@ import Foundation
 /// unless `--quiet`), then the status line once a second (only on a terminal).
 final class IngestTerminal: IngestObserver {
     private var status = StatusLine(enabled: true)
+    private var expected: [ExpectedSensor] = []
 
     func started(_ start: IngestStart) {
+        expected = start.configuration.expectedSensors
         FileHandle.standardError.write(Data(Self.banner(start).utf8))
     }
 
-    func tick(_ tick: IngestTick) {
-        status.update(tick.statistics, now: tick.now, elapsed: tick.elapsedSeconds,
-                      extras: .init(tracksNow: tick.tracksNow, tracksConfirmed: tick.tracksConfirmed, recordingPath: tick.recordingPath,
-                                    expectedSensors: tick.expectedSensors))
+    func tick(_ health: RunHealth) {
+        status.update(health.statistics, now: health.now, elapsed: health.elapsedSeconds,
+                      extras: .init(tracksNow: health.tracksNow, tracksConfirmed: health.tracksConfirmed, recordingPath: health.recordingPath,
+                                    recordingBytes: health.recordingBytes, freeBytes: health.freeBytes, expectedSensors: expected))
     }
 
     func stopped() { status.finish() }

@@ -1,7 +1,6 @@
 // The live one-line status on a terminal: what an operator needs at a glance during a trial.
 import TelemetryModel
 import TelemetryIngest
-import TestbedRuntime
 import Foundation
 
 #if canImport(Glibc)
@@ -24,6 +23,9 @@ struct StatusLine {
         var tracksNow: Int?
         var tracksConfirmed: Int?
         var recordingPath: String?
+        /// The recording's size and the free space beside it (read by the run loop, not here).
+        var recordingBytes: UInt64?
+        var freeBytes: UInt64?
         /// The configured sensors; one none of whose sources has spoken is silent.
         var expectedSensors: [ExpectedSensor] = []
     }
@@ -59,9 +61,9 @@ struct StatusLine {
         let totals = statistics.totals
         var fields = ["haechi ingest \(Int(elapsed))s", "\(totals.framesReceived) frames, \(totals.framesMalformed) bad"]
         if let now = extras.tracksNow { fields.append("tracks \(now)" + (extras.tracksConfirmed.map { " (\($0) confirmed)" } ?? "")) }
-        if let path = extras.recordingPath {
-            var rec = "rec " + byteText(DiskSpace.fileSize(path))
-            if let free = DiskSpace.freeBytes(near: path) { rec += ", \(byteText(free)) free" }
+        if extras.recordingPath != nil {
+            var rec = "rec " + byteText(extras.recordingBytes ?? 0)
+            if let free = extras.freeBytes { rec += ", \(byteText(free)) free" }
             fields.append(rec)
         }
         let stale = statistics.sources.keys.sorted().compactMap { key in

@@ -38,7 +38,7 @@ struct TelemetryIngestorTests {
         // A SUB's subscription reaches the PUB asynchronously; until a probe gets through, nothing counts.
         var seq: UInt8 = 0
         #expect(waitFor(ingestor) { _ in
-            try? pub.send(topic: "mavlink/probe", payload: heartbeat(sequence: seq))
+            _ = try? pub.send(topic: "mavlink/probe", payload: heartbeat(sequence: seq))
             seq &+= 1
             return ingestor.snapshot().sources["mavlink/probe"] != nil
         })

@@ -49,6 +49,18 @@ struct StatusLineTests {
         #expect(line.contains("STALE json/quiet 50s"))
     }
 
+    @Test("The recording's size and the free disk are the run loop's readings, shown as read")
+    func recording() {
+        let now = IngestStatistics(endpointCount: 1)
+        let line = StatusLine.text(now, previous: now, now: Self.t(100), previousTime: Self.t(99), elapsed: 1,
+                                   extras: .init(recordingPath: "Replays/run-1.mcap", recordingBytes: 8_123_456, freeBytes: 41_200_000_000),
+                                   width: 200)
+        #expect(line.contains(" | rec 8.1 MB, 41.2 GB free"), "\(line)")
+        let unread = StatusLine.text(now, previous: now, now: Self.t(100), previousTime: Self.t(99), elapsed: 1,
+                                     extras: .init(recordingPath: "Replays/run-1.mcap"), width: 200)
+        #expect(unread.contains(" | rec 0 B") && !unread.contains("free"), "\(unread)")
+    }
+
     @Test("Sizes read as a person would write them")
     func bytes() {
         #expect(StatusLine.byteText(512) == "512 B")
