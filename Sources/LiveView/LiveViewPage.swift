@@ -64,7 +64,7 @@ enum LiveViewPage {
       <span class="muted">여유 공간 free disk</span><span id="free">–</span>
     </div>
     <table>
-      <thead><tr><th>소스 source</th><th>/s</th><th>last</th><th>bad</th><th>gaps</th><th>missing</th></tr></thead>
+      <thead><tr><th>소스<br>source</th><th>초당<br>/s</th><th>최근<br>last</th><th>오류<br>bad</th><th>공백<br>gaps</th><th>손실<br>missing</th></tr></thead>
       <tbody id="sources"></tbody>
     </table>
   </div>
@@ -74,6 +74,11 @@ enum LiveViewPage {
 "use strict";
 const TRACK = "#ff9f1c", TRUTH = "#5cc98a", SENSOR = "#3fa7d6";
 const map = L.map("map", { zoomControl: true, attributionControl: false, preferCanvas: false }).setView([0, 0], 2);
+// One pane per kind, in a fixed order (rings under coverage under sensors under truth under tracks),
+// so that redrawing the site never covers what moves.
+for (const [name, z] of [["rings", 410], ["coverage", 420], ["sensors", 430], ["truth", 440], ["tracks", 450]]) {
+  map.createPane(name).style.zIndex = z;
+}
 const layers = {
   rings: L.layerGroup().addTo(map), sensors: L.layerGroup().addTo(map),
   truth: L.layerGroup().addTo(map), tracks: L.layerGroup().addTo(map)
@@ -120,23 +125,23 @@ function drawSite(snap) {
   for (const s of snap.sensors) {
     reach = Math.max(reach, map.distance(origin, [s.lat, s.lon]) + (s.max_range_m || 0));
     if (s.max_range_m) {
-      L.circle([s.lat, s.lon], { radius: s.max_range_m, className: "haechi-coverage", color: SENSOR, weight: 1, opacity: 0.5,
+      L.circle([s.lat, s.lon], { radius: s.max_range_m, pane: "coverage", className: "haechi-coverage", color: SENSOR, weight: 1, opacity: 0.5,
                                  fillOpacity: 0.05, interactive: false }).addTo(layers.sensors);
     }
-    L.circleMarker([s.lat, s.lon], { radius: 6, className: "haechi-sensor", color: SENSOR, fillColor: SENSOR, fillOpacity: 1 })
+    L.circleMarker([s.lat, s.lon], { radius: 6, pane: "sensors", className: "haechi-sensor", color: SENSOR, fillColor: SENSOR, fillOpacity: 1 })
       .bindTooltip(label([s.id, s.kind + " · " + s.measures + (s.max_range_m ? " · " + (s.max_range_m / 1000).toFixed(1) + " km" : "")]),
                    { className: "haechi-label", direction: "right" })
       .addTo(layers.sensors);
   }
   const step = niceStep(reach / 4);
   for (let r = step; r <= reach * 1.01; r += step) {
-    L.circle(origin, { radius: r, className: "haechi-ring", color: "#56606b", weight: 1, dashArray: "4 6", fill: false, interactive: false })
+    L.circle(origin, { radius: r, pane: "rings", className: "haechi-ring", color: "#56606b", weight: 1, dashArray: "4 6", fill: false, interactive: false })
       .addTo(layers.rings);
     const tag = el("span", r >= 1000 ? (r / 1000) + " km" : r + " m");
-    L.marker(offset(origin[0], origin[1], r, 0), { interactive: false,
+    L.marker(offset(origin[0], origin[1], r, 0), { interactive: false, pane: "rings",
       icon: L.divIcon({ className: "haechi-ring-label", html: tag.outerHTML, iconSize: null }) }).addTo(layers.rings);
   }
-  L.circleMarker(origin, { radius: 3, color: "#8a96a3", fillOpacity: 1, interactive: false }).addTo(layers.rings);
+  L.circleMarker(origin, { radius: 3, pane: "rings", color: "#8a96a3", fillOpacity: 1, interactive: false }).addTo(layers.rings);
   if (!drawn.fitted) { map.fitBounds(L.latLng(origin).toBounds(2 * reach)); drawn.fitted = true; }
 }
 function describe(kind, m) {
@@ -146,6 +151,7 @@ function describe(kind, m) {
   return [name, motion + sigma, m.alt.toFixed(0) + " m"];
 }
 function drawMovers(kind, list, store, layer, colour) {
+  const pane = kind === "track" ? "tracks" : "truth";
   const seen = new Set();
   for (const m of list) {
     seen.add(m.id);
@@ -154,10 +160,10 @@ function drawMovers(kind, list, store, layer, colour) {
     let g = store.get(m.id);
     if (!g) {
       g = {
-        trail: L.polyline(m.history, { className: "haechi-" + kind + "-trail", color: colour, weight: 2, opacity: 0.7,
+        trail: L.polyline(m.history, { pane: pane, className: "haechi-" + kind + "-trail", color: colour, weight: 2, opacity: 0.7,
                                        dashArray: kind === "truth" ? "2 5" : null, interactive: false }).addTo(layer),
-        lead: L.polyline([here, ahead], { className: "haechi-" + kind + "-velocity", color: colour, weight: 2, interactive: false }).addTo(layer),
-        dot: L.circleMarker(here, { radius: kind === "track" ? 6 : 4, className: "haechi-" + kind, color: colour, fillColor: colour,
+        lead: L.polyline([here, ahead], { pane: pane, className: "haechi-" + kind + "-velocity", color: colour, weight: 2, interactive: false }).addTo(layer),
+        dot: L.circleMarker(here, { pane: pane, radius: kind === "track" ? 6 : 4, className: "haechi-" + kind, color: colour, fillColor: colour,
                                     fillOpacity: 0.9 })
                .bindTooltip(label(describe(kind, m)), { permanent: true, direction: kind === "track" ? "right" : "left",
                                                         className: "haechi-label haechi-label-" + kind, offset: kind === "track" ? [6, 0] : [-6, 0] })
@@ -175,6 +181,13 @@ function drawMovers(kind, list, store, layer, colour) {
     store.delete(id);
   }
 }
+// Each alarm in Korean first, then as the server words it (STALE, SILENT, TRUTH FLAGGED).
+function alarmLabel(alarm) {
+  if (alarm.startsWith("STALE")) return "수신 중단";
+  if (alarm.startsWith("SILENT")) return "미수신 센서";
+  if (alarm.startsWith("TRUTH")) return "실측 이상";
+  return "경보";
+}
 function drawPanel(snap) {
   document.getElementById("title").textContent = "Haechi · " + (snap.site.name || "site");
   document.getElementById("mode").textContent = snap.mode === "replay" ? "재생 · replay" : "실시간 · live";
@@ -187,7 +200,7 @@ function drawPanel(snap) {
   document.getElementById("recording").textContent = snap.recording ? snap.recording.path + " · " + bytes(snap.recording.bytes) : "off";
   document.getElementById("free").textContent = snap.recording ? bytes(snap.recording.free_bytes) : "–";
   const alarms = document.getElementById("alarms");
-  alarms.replaceChildren(...snap.alarms.map(a => el("div", a, "alarm" + (a.startsWith("SILENT") ? " silent" : ""))));
+  alarms.replaceChildren(...snap.alarms.map(a => el("div", alarmLabel(a) + " · " + a, "alarm" + (a.startsWith("SILENT") ? " silent" : ""))));
   const rows = snap.sources.map(s => {
     const tr = el("tr", null, s.stale ? "stale" : "");
     tr.appendChild(el("td", s.source));

@@ -99,8 +99,8 @@ def test_chromium_shows_tracks_truth_and_alarms_live(haechi_bin, tmp_path):
             const alarms = [...document.querySelectorAll('#alarms .alarm')].map(a => a.textContent);
             return document.querySelectorAll('path.haechi-track').length > 0
                 && document.querySelectorAll('path.haechi-truth').length > 0
-                && alarms.some(a => a.startsWith('STALE json/rf-9'))
-                && alarms.some(a => a === 'SILENT eo-quiet');
+                && alarms.some(a => a === '수신 중단 · ' + a.slice(a.indexOf('STALE')) && a.includes('STALE json/rf-9'))
+                && alarms.some(a => a === '미수신 센서 · SILENT eo-quiet');
         })()"""
         ok = browser.wait_for(shown, timeout=60)
         page = browser.evaluate("""({
