@@ -218,7 +218,9 @@ public final class MCAPWriter {
         try checkWriting()
         precondition(schema.id != 0, "MCAPWriter: schema ID 0 is invalid")
         let slot = Int(schema.id)
-        while schemas.count <= slot { schemas.append(SchemaSlot()) }
+        // Slots up to the ID in one append: an ID near 65535 (a recovered file may carry one) costs one
+        // bulk fill, not a loop of appends.
+        if schemas.count <= slot { schemas.append(contentsOf: repeatElement(SchemaSlot(), count: slot + 1 - schemas.count)) }
         if schemas[slot].registered {
             precondition(schemas[slot].schema == schema, "MCAPWriter: schema ID \(slot) registered twice with different content")
             return
@@ -264,9 +266,9 @@ public final class MCAPWriter {
             channel.schemaID == 0 || (Int(channel.schemaID) < schemas.count && schemas[Int(channel.schemaID)].registered),
             "MCAPWriter: channel \(channel.id) uses schema \(channel.schemaID), which was never added")
         let slot = Int(channel.id)
-        while channels.count <= slot {
-            channels.append(ChannelSlot())
-            channelStates.append(.unregistered)
+        if channels.count <= slot {
+            channels.append(contentsOf: repeatElement(ChannelSlot(), count: slot + 1 - channels.count))
+            channelStates.append(contentsOf: repeatElement(.unregistered, count: slot + 1 - channelStates.count))
         }
         if isRegistered(channel: slot) {
             precondition(channels[slot].channel == channel, "MCAPWriter: channel ID \(slot) registered twice with different content")
