@@ -23,6 +23,10 @@ public struct RunLogCheckpoint: Sendable, Hashable, Codable {
     /// The signer's public key (base64 of its 32 bytes) and the Ed25519 signature (base64) over ``signedMessage``.
     public var publicKey: String
     public var signature: String
+    /// The signer's key as the other commands name a key: the SHA-256 of its 32 bytes, in hex (`runs
+    /// verify` and `verify` print its first 16 digits). Not signed: a reader's aid, checked against
+    /// ``publicKey`` when present; checkpoints from before it have none.
+    public var publicKeySHA256: String?
 
     /// What the signature covers.
     public var signedMessage: Data { Data("\(format)\n\(sequence)\n\(head)\n\(takenUTC)\n\(log)".utf8) }
@@ -35,6 +39,7 @@ public struct RunLogCheckpoint: Sendable, Hashable, Codable {
         var checkpoint = RunLogCheckpoint(format: currentFormat, sequence: last?.sequence ?? 0, head: last?.hash ?? RunLog.genesis,
                                           takenUTC: formatter.string(from: date), log: log.path,
                                           publicKey: key.publicKey.rawRepresentation.base64EncodedString(), signature: "")
+        checkpoint.publicKeySHA256 = RunLog.sha256Hex(key.publicKey.rawRepresentation)
         do { checkpoint.signature = try key.signature(for: checkpoint.signedMessage).base64EncodedString() } catch {
             throw RunLogError("cannot sign the checkpoint: \(error)")
         }
@@ -77,6 +82,9 @@ public struct RunLogCheckpoint: Sendable, Hashable, Codable {
             }
         } else {
             problems.append("the checkpoint's signature does not match it: it was changed")
+        }
+        if let publicKeySHA256, let key, publicKeySHA256 != RunLog.sha256Hex(key.rawRepresentation) {
+            problems.append("the checkpoint's publicKeySHA256 is not its key's: it was changed")
         }
         if sequence == 0 { return problems }
         if let entry = entries.first(where: { $0.sequence == sequence }) {

@@ -71,6 +71,14 @@ struct RunLogSigningTests {
         #expect(edited.problems(entries: entries, trustedKey: range.publicKey).contains("the checkpoint's signature does not match it: it was changed"))
         #expect(read.problems(entries: entries, trustedKey: Curve25519.Signing.PrivateKey().publicKey)
                 == ["the checkpoint is signed by another key than the range's"])
+        // It names its key as verify does (SHA-256 of the key, hex); that aid is checked, and optional.
+        #expect(read.publicKeySHA256 == RunLog.sha256Hex(range.publicKey.rawRepresentation))
+        var misnamed = read
+        misnamed.publicKeySHA256 = String(repeating: "0", count: 64)
+        #expect(misnamed.problems(entries: entries, trustedKey: range.publicKey) == ["the checkpoint's publicKeySHA256 is not its key's: it was changed"])
+        var older = read
+        older.publicKeySHA256 = nil
+        #expect(try RunLogCheckpoint(json: Data(older.jsonLine().utf8)).problems(entries: entries, trustedKey: range.publicKey).isEmpty)
     }
 
     @Test("Recordings in the folder that no entry names are listed; recovered copies and logged ones are not")
