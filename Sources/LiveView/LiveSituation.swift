@@ -28,6 +28,8 @@ public final class LiveSituation: TelemetryRecordSink {
     /// Tracks and drones shown at most; more are counted in `dropped`.
     public static let maximumTracks = 2048
     public static let maximumDrones = 512
+    /// Names peers choose (drone ids, sensor kinds) are shown cut to this many characters.
+    public static let maximumNameLength = 64
 
     /// How the run is fed: live, or a replay of a recording.
     public enum Mode: String, Sendable { case live, replay }
@@ -35,17 +37,24 @@ public final class LiveSituation: TelemetryRecordSink {
     private let lock = NSLock()
     private let plane: LocalTangentPlane
     private let expected: [ExpectedSensor]
+    /// A snapshot younger than this is served again even if the picture moved: every browser and
+    /// `/state.json` share one encoding, however fast truth arrives.
+    private let snapshotReuse: Duration
     private var picture: LiveSnapshot
     private var tracks: [Int: MovingObject] = [:]
     private var truth: [String: MovingObject] = [:]
     private var previous: (statistics: IngestStatistics, now: Timestamp)?
     private var generation: UInt64 = 0
-    private var cached: (generation: UInt64, json: Data)?
+    private var cached: (generation: UInt64, at: ContinuousClock.Instant, json: Data)?
+    /// Truth fixes taken, in arrival order: when the drones are at their cap, the one heard from
+    /// longest ago gives way.
+    private var truthArrivals: UInt64 = 0
 
     /// A picture of `site` with its configured `sensors`; `expected` names the sensors that should speak.
     public init(mode: Mode, siteName: String, origin: GeodeticPosition, sensors: [SensorDescription], expected: [ExpectedSensor],
-                tiles: Bool) {
+                tiles: Bool, snapshotReuse: Duration = .milliseconds(200)) {
         plane = LocalTangentPlane(origin: origin)
+        self.snapshotReuse = snapshotReuse
         self.expected = expected
         picture = LiveSnapshot(mode: mode.rawValue, site: .init(name: siteName, lat: origin.latitude, lon: origin.longitude,
                                                                  alt: origin.ellipsoidalHeight), tiles: tiles)
@@ -75,7 +84,7 @@ public final class LiveSituation: TelemetryRecordSink {
                 let c = track.state.covariance
                 tracks[track.trackID, default: MovingObject()].update(time: track.time, position: position, velocity: track.state.velocity,
                                                                        sigmaHorizontal: (0.5 * max(0, c[0, 0] + c[1, 1])).squareRoot(),
-                                                                       sensor: track.sensorID, updated: track.updated)
+                                                                       sensor: Self.shown(track.sensorID), updated: track.updated)
             }
             tracks = tracks.filter { seen.contains($0.key) }
             picture.droppedTracks = max(0, step.tracks.count - Self.maximumTracks)
@@ -104,7 +113,7 @@ public final class LiveSituation: TelemetryRecordSink {
             let silent = ExpectedSensor.silent(expected, in: health.statistics)
             alarms += silent.map { "SILENT \($0)" }
             let flagged = health.statistics.truth.flaggedDrones
-            if !flagged.isEmpty { alarms.append("TRUTH FLAGGED " + flagged.prefix(8).joined(separator: ", ")) }
+            if !flagged.isEmpty { alarms.append("TRUTH FLAGGED " + flagged.prefix(8).map(Self.shown).joined(separator: ", ")) }
             picture.sources = rows
             picture.silent = silent
             picture.alarms = alarms
@@ -122,32 +131,50 @@ public final class LiveSituation: TelemetryRecordSink {
     // MARK: Reader
 
     /// The picture now, as JSON (docs/web.md); the same bytes until something changes.
+    ///
+    /// Only copies are taken under the lock (the dictionaries are copied on write, so this is
+    /// cheap): the encoding, the costly part, runs outside it, so the decode thread never waits for a
+    /// browser.
     public func snapshotJSON() -> Data {
-        lock.withLock {
-            if let cached, cached.generation == generation { return cached.json }
-            var snapshot = picture
-            snapshot.tracks = tracks.sorted { $0.key < $1.key }.map { $0.value.view(id: "\($0.key)") }
-            snapshot.truth = truth.sorted { $0.key < $1.key }.map { $0.value.view(id: $0.key) }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            let json = (try? encoder.encode(snapshot)) ?? Data("{}".utf8)
-            cached = (generation, json)
-            return json
+        let now = ContinuousClock.now
+        let taken: (snapshot: LiveSnapshot, tracks: [Int: MovingObject], truth: [String: MovingObject], generation: UInt64)? = lock.withLock {
+            if let cached, cached.generation == generation || now - cached.at < snapshotReuse { return nil }
+            return (picture, tracks, truth, generation)
         }
+        guard let taken else { return lock.withLock { cached?.json ?? Data("{}".utf8) } }
+        var snapshot = taken.snapshot
+        snapshot.tracks = taken.tracks.sorted { $0.key < $1.key }.map { $0.value.view(id: "\($0.key)") }
+        snapshot.truth = taken.truth.sorted { $0.key < $1.key }.map { $0.value.view(id: $0.key) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = (try? encoder.encode(snapshot)) ?? Data("{}".utf8)
+        lock.withLock {
+            if cached.map({ $0.generation < taken.generation }) ?? true { cached = (taken.generation, now, json) }
+        }
+        return json
+    }
+
+    /// A name a peer chose, as the page shows it: at most ``maximumNameLength`` characters.
+    static func shown(_ name: String) -> String {
+        name.count <= maximumNameLength ? name : String(name.prefix(maximumNameLength - 1)) + "…"
     }
 
     // MARK: Parts (under the lock)
 
     private func recordTruth(_ fix: TruthFix) {
         guard fix.position.isValid else { return }
-        if truth[fix.droneID] == nil && truth.count >= Self.maximumDrones {
+        let id = Self.shown(fix.droneID)
+        truthArrivals &+= 1
+        if truth[id] == nil && truth.count >= Self.maximumDrones {
+            // The drone heard from longest ago gives way: a drone that fell silent, or one a sender
+            // made up, cannot keep the real ones off the map (whatever times the fixes carry).
+            if let oldest = truth.min(by: { $0.value.arrival < $1.value.arrival })?.key { truth[oldest] = nil }
             picture.droppedDrones &+= 1
-            return
         }
         let velocity = fix.velocityENU ?? ENUVector(0, 0, 0)
-        truth[fix.droneID, default: MovingObject()].update(time: fix.time, position: fix.position, velocity: velocity,
-                                                            sigmaHorizontal: fix.horizontalAccuracy, sensor: nil, updated: true)
+        truth[id, default: MovingObject()].update(time: fix.time, position: fix.position, velocity: velocity,
+                                                   sigmaHorizontal: fix.horizontalAccuracy, sensor: nil, updated: true)
+        truth[id]?.arrival = truthArrivals
         let newest = fix.time.nanosecondsSinceEpoch
         if newest > picture.truthTime ?? .min {
             picture.truthTime = newest
@@ -161,10 +188,11 @@ public final class LiveSituation: TelemetryRecordSink {
     @discardableResult
     private func merge(_ sensor: SensorDescription) -> Bool {
         guard let position = sensor.position ?? sensor.enu.map({ plane.geodetic($0) }), position.isValid else { return false }
-        let entry = LiveSnapshot.Sensor(id: sensor.sensorID, kind: sensor.kind, measures: sensor.measures.rawValue, lat: position.latitude,
-                                        lon: position.longitude, alt: position.ellipsoidalHeight,
-                                        maxRangeM: sensor.maximumRange.flatMap { $0.isFinite && $0 > 0 ? $0 : nil })
-        if let index = picture.sensors.firstIndex(where: { $0.id == sensor.sensorID }) {
+        // A range beyond 1,000 km is no sensor's: it is not drawn.
+        let entry = LiveSnapshot.Sensor(id: Self.shown(sensor.sensorID), kind: Self.shown(sensor.kind), measures: sensor.measures.rawValue,
+                                        lat: position.latitude, lon: position.longitude, alt: position.ellipsoidalHeight,
+                                        maxRangeM: sensor.maximumRange.flatMap { $0.isFinite && $0 > 0 && $0 <= 1e6 ? $0 : nil })
+        if let index = picture.sensors.firstIndex(where: { $0.id == entry.id }) {
             // A self-description fills in what the config left out (its range), never moves a surveyed site.
             var merged = picture.sensors[index]
             merged.maxRangeM = entry.maxRangeM ?? merged.maxRangeM
@@ -190,6 +218,8 @@ struct MovingObject {
     var sigmaHorizontal: Double?
     var sensor: String?
     var updated = false
+    /// A drone's place in the arrival order of truth fixes (``LiveSituation``'s cap).
+    var arrival: UInt64 = 0
     /// [latitude, longitude] pairs, oldest first, at most ``LiveSituation/historyPoints``.
     var history: [[Double]] = []
     private var lastHistoryTime: Int64 = .min
@@ -210,12 +240,19 @@ struct MovingObject {
         }
     }
 
+    /// The fastest velocity shown (m/s): past it, or not finite, a velocity is no aircraft's and is left out.
+    static let maximumSpeed = 1000.0
+
     func view(id: String) -> LiveSnapshot.Mover {
-        let speed = (velocity.x * velocity.x + velocity.y * velocity.y).squareRoot()
-        var heading = atan2(velocity.x, velocity.y) * 180 / .pi
+        let speed = hypot(velocity.x, velocity.y)
+        let velocity: ENUVector? = speed <= Self.maximumSpeed && abs(self.velocity.z) <= Self.maximumSpeed ? self.velocity : nil
+        var heading = atan2(self.velocity.x, self.velocity.y) * 180 / .pi
         if heading < 0 { heading += 360 }
-        return .init(id: id, time: time, lat: position.latitude, lon: position.longitude, alt: position.ellipsoidalHeight,
-                     velE: velocity.x, velN: velocity.y, velU: velocity.z, speed: speed, heading: speed > 0 ? heading : nil,
-                     sigmaH: sigmaHorizontal, sensor: sensor, updated: updated, history: history + [[position.latitude, position.longitude]])
+        return .init(id: id, time: time, lat: position.latitude, lon: position.longitude,
+                     alt: position.ellipsoidalHeight.isFinite ? position.ellipsoidalHeight : nil,
+                     velE: velocity?.x, velN: velocity?.y, velU: velocity?.z, speed: velocity == nil ? nil : speed,
+                     heading: velocity != nil && speed > 0 ? heading : nil,
+                     sigmaH: sigmaHorizontal.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }, sensor: sensor, updated: updated,
+                     history: history + [[position.latitude, position.longitude]])
     }
 }

@@ -60,12 +60,14 @@ struct LiveSnapshot: Encodable, Sendable {
         var time: Int64
         var lat: Double
         var lon: Double
-        var alt: Double
-        var velE: Double
-        var velN: Double
-        var velU: Double
-        /// Horizontal speed (m/s) and heading (degrees from north, clockwise; absent when still).
-        var speed: Double
+        /// Absent when not finite.
+        var alt: Double?
+        /// The velocity (ENU, m/s); absent when it is not finite or faster than 1,000 m/s.
+        var velE: Double?
+        var velN: Double?
+        var velU: Double?
+        /// Horizontal speed (m/s) and heading (degrees from north, clockwise; absent when still or unknown).
+        var speed: Double?
         var heading: Double?
         /// One standard deviation of horizontal position (m): the track's, or the fix's stated accuracy.
         var sigmaH: Double?

@@ -134,7 +134,7 @@ function drawSite(snap) {
       .addTo(layers.sensors);
   }
   const step = niceStep(reach / 4);
-  for (let r = step; r <= reach * 1.01; r += step) {
+  for (let r = step, n = 0; r <= reach * 1.01 && n < 12; r += step, n++) {
     L.circle(origin, { radius: r, pane: "rings", className: "haechi-ring", color: "#56606b", weight: 1, dashArray: "4 6", fill: false, interactive: false })
       .addTo(layers.rings);
     const tag = el("span", r >= 1000 ? (r / 1000) + " km" : r + " m");
@@ -144,11 +144,13 @@ function drawSite(snap) {
   L.circleMarker(origin, { radius: 3, pane: "rings", color: "#8a96a3", fillOpacity: 1, interactive: false }).addTo(layers.rings);
   if (!drawn.fitted) { map.fitBounds(L.latLng(origin).toBounds(2 * reach)); drawn.fitted = true; }
 }
+// A number with `digits` decimals, or "–" when the snapshot left it out.
+function fixed(x, digits) { return typeof x === "number" && isFinite(x) ? x.toFixed(digits) : "–"; }
 function describe(kind, m) {
   const name = kind === "track" ? "T" + m.id : m.id;
-  const motion = m.speed.toFixed(1) + " m/s" + (m.heading === null || m.heading === undefined ? "" : " · " + m.heading.toFixed(0) + "°");
-  const sigma = m.sigma_h_m === null || m.sigma_h_m === undefined ? "" : " · ±" + m.sigma_h_m.toFixed(0) + " m";
-  return [name, motion + sigma, m.alt.toFixed(0) + " m"];
+  const motion = fixed(m.speed, 1) + " m/s" + (typeof m.heading === "number" ? " · " + fixed(m.heading, 0) + "°" : "");
+  const sigma = typeof m.sigma_h_m === "number" ? " · ±" + fixed(m.sigma_h_m, 0) + " m" : "";
+  return [name, motion + sigma, fixed(m.alt, 0) + " m"];
 }
 function drawMovers(kind, list, store, layer, colour) {
   const pane = kind === "track" ? "tracks" : "truth";
@@ -156,7 +158,8 @@ function drawMovers(kind, list, store, layer, colour) {
   for (const m of list) {
     seen.add(m.id);
     const here = [m.lat, m.lon];
-    const ahead = offset(m.lat, m.lon, m.vel_n * 10, m.vel_e * 10);   // where it will be in 10 s
+    // Where it will be in 10 s (here, when the velocity is unknown).
+    const ahead = typeof m.vel_n === "number" ? offset(m.lat, m.lon, m.vel_n * 10, m.vel_e * 10) : here;
     let g = store.get(m.id);
     if (!g) {
       g = {
@@ -214,12 +217,16 @@ function drawPanel(snap) {
   });
   document.getElementById("sources").replaceChildren(...rows);
 }
+// Each part drawn on its own: one that fails (a value no peer should send) leaves the others live.
+function attempt(part, draw) {
+  try { draw(); } catch (error) { console.error("haechi: drawing the " + part + " failed", error); }
+}
 function render(snap) {
   if (snap.version !== 1) return;
-  drawSite(snap);
-  drawMovers("truth", snap.truth, drawn.truth, layers.truth, TRUTH);
-  drawMovers("track", snap.tracks, drawn.tracks, layers.tracks, TRACK);
-  drawPanel(snap);
+  attempt("site", () => drawSite(snap));
+  attempt("truth", () => drawMovers("truth", snap.truth, drawn.truth, layers.truth, TRUTH));
+  attempt("tracks", () => drawMovers("track", snap.tracks, drawn.tracks, layers.tracks, TRACK));
+  attempt("panel", () => drawPanel(snap));
   window.haechi.snapshots += 1;
   window.haechi.last = snap;
 }

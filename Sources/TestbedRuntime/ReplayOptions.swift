@@ -17,7 +17,7 @@ public struct ReplayOptions: Sendable {
     public var summaryPath: String?
     /// Where progress goes (the command line's progress bar); `nil`: nowhere.
     public var progress: (any RunProgress)?
-    /// The web view: `<address>:<port>` to serve it there, `off` never to; `nil`: as the recorded config's `web:` says.
+    /// Serve the web view at `<address>:<port>` (the recorded config's `web:` is not served again); `nil`: no view.
     public var web: String?
 
     /// `127.0.0.1:8620` as an address and a port; `nil` when it is not one.

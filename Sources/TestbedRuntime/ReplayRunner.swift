@@ -27,14 +27,13 @@ public enum ReplayRunner {
         }
         var configuration = try IngestConfiguration.parse(session.provenance.configText, file: session.provenance.configFile,
                                                           recordedTrackerText: session.provenance.trackerText)
-        if let web = options.web {
-            if let (address, port) = ReplayOptions.webAddress(web) {
-                configuration.web.enabled = true
-                configuration.web.address = address
-                configuration.web.port = port
-            } else {
-                configuration.web.enabled = false
-            }
+        // The recorded `web:` is not served again: a replay often runs beside a live ingest that serves
+        // that port. Only `--web` serves the replay's view, on the address it names.
+        configuration.web.enabled = false
+        if let web = options.web, let (address, port) = ReplayOptions.webAddress(web) {
+            configuration.web.enabled = true
+            configuration.web.address = address
+            configuration.web.port = port
         }
         let view = configuration.web.enabled ? try IngestRunner.startWebView(configuration: configuration, mode: .replay) : nil
         defer { view?.server.stop() }

@@ -39,8 +39,7 @@ struct Replay: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write the regenerated ingest summary here.", valueName: "file.json"))
     var summary: String?
 
-    @Option(name: .long, help: ArgumentHelp("Serve the live web view here while replaying (off: not even when the recorded config has web:).",
-                                            valueName: "address:port|off"))
+    @Option(name: .long, help: ArgumentHelp("Serve the live web view here while replaying.", valueName: "address:port"))
     var web: String?
 
     @Flag(name: [.short, .long], help: "Print no progress bar and no report.")
@@ -51,8 +50,8 @@ struct Replay: ParsableCommand {
         if let from, !(from >= 0) { throw ValidationError("--from must be 0 or more seconds") }
         if let to, !(to >= 0) { throw ValidationError("--to must be 0 or more seconds") }
         if let from, let to, to < from { throw ValidationError("--to must not be before --from") }
-        if let web, web != "off", ReplayOptions.webAddress(web) == nil {
-            throw ValidationError("--web takes <IPv4 address>:<port> (127.0.0.1:8620) or off")
+        if let web, ReplayOptions.webAddress(web) == nil {
+            throw ValidationError("--web takes <IPv4 address>:<port> (127.0.0.1:8620)")
         }
     }
 

@@ -14,7 +14,8 @@ struct LiveSituationTests {
 
     static func situation(expected: [ExpectedSensor] = []) -> LiveSituation {
         LiveSituation(mode: .live, siteName: "test", origin: origin,
-                      sensors: [SensorDescription(sensorID: "radar-0", kind: "radar", position: origin)], expected: expected, tiles: false)
+                      sensors: [SensorDescription(sensorID: "radar-0", kind: "radar", position: origin)], expected: expected, tiles: false,
+                      snapshotReuse: .zero)
     }
 
     static func snapshot(_ situation: LiveSituation) throws -> [String: Any] {
@@ -100,7 +101,32 @@ struct LiveSituationTests {
         let truth = try #require(snapshot["truth"] as? [[String: Any]])
         #expect(!truth.contains { $0["id"] as? String == "old" }, "unheard for 40 s of data time")
         #expect(truth.count == LiveSituation.maximumDrones)
-        #expect(snapshot["dropped_drones"] as? Int == 10, "the old one expired at the first fix 40 s later, so 512 of 522 new drones fit")
+        #expect(snapshot["dropped_drones"] as? Int == 10, "the old one expired at the first fix 40 s later; 10 of 522 gave way")
+        // At the cap, the drone heard from longest ago gives way to a new one, whatever times the fixes carry.
+        let ids = Set(truth.compactMap { $0["id"] as? String })
+        #expect(ids.contains("drone-521") && !ids.contains("drone-0") && ids.contains("drone-10"))
+    }
+
+    @Test("what a hostile peer sends is shown bounded: long names cut, impossible velocities and ranges left out")
+    func hostileValues() throws {
+        let situation = Self.situation()
+        let source = try #require(SourceTopic(formatName: "json", sourceID: "truth"))
+        let long = String(repeating: "x", count: 100_000)
+        var fix = TruthFix(time: Self.time(0), droneID: long, position: GeodeticPosition(latitude: 35.86, longitude: 126.56, ellipsoidalHeight: 100),
+                           velocityENU: ENUVector(1e200, 0, 0), clock: .message, heightReference: .ellipsoid)
+        fix.horizontalAccuracy = .infinity
+        situation.receive(.truth(fix), from: source, frame: 0)
+        var far = SensorDescription(sensorID: "radar-9", kind: long, position: Self.origin)
+        far.maximumRange = 1.7e308
+        situation.receive(.sensor(far), from: source, frame: 1)
+        let json = situation.snapshotJSON()
+        #expect(json.count < 4_000, "\(json.count) bytes")
+        let snapshot = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        let drone = try #require((snapshot["truth"] as? [[String: Any]])?.first)
+        #expect((drone["id"] as? String)?.count == LiveSituation.maximumNameLength)
+        #expect(drone["speed"] == nil && drone["vel_e"] == nil && drone["heading"] == nil && drone["sigma_h_m"] == nil)
+        let sensor = try #require((snapshot["sensors"] as? [[String: Any]])?.first { $0["id"] as? String == "radar-9" })
+        #expect(sensor["max_range_m"] == nil && (sensor["kind"] as? String)?.count == LiveSituation.maximumNameLength)
     }
 
     @Test("a sensor's self-description adds its range but never moves its surveyed site")
@@ -112,6 +138,19 @@ struct LiveSituationTests {
         let sensors = try #require(try Self.snapshot(situation)["sensors"] as? [[String: Any]])
         #expect(sensors.count == 1)
         #expect(sensors[0]["lat"] as? Double == 35.85 && sensors[0]["max_range_m"] as? Double == 8000)
+    }
+
+    @Test("a snapshot is built once for every reader within its reuse interval, and again after it")
+    func reuse() throws {
+        let situation = LiveSituation(mode: .live, siteName: "test", origin: Self.origin, sensors: [], expected: [], tiles: false,
+                                      snapshotReuse: .seconds(3600))
+        let first = situation.snapshotJSON()
+        situation.record(step: TrackerStep(time: Self.time(0), sensorID: "radar-0", tracks: [Self.track(1, east: 0, at: 0)]))
+        #expect(situation.snapshotJSON() == first, "within the interval the built snapshot is shared")
+        let fresh = LiveSituation(mode: .live, siteName: "test", origin: Self.origin, sensors: [], expected: [], tiles: false, snapshotReuse: .zero)
+        let empty = fresh.snapshotJSON()
+        fresh.record(step: TrackerStep(time: Self.time(0), sensorID: "radar-0", tracks: [Self.track(1, east: 0, at: 0)]))
+        #expect(fresh.snapshotJSON() != empty)
     }
 
     @Test("only tile paths of three integers are read")
