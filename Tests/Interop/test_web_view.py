@@ -146,15 +146,21 @@ def test_chromium_shows_tracks_truth_and_alarms_live(haechi_bin, tmp_path):
 
 def test_server_refuses_foreign_hosts_stray_paths_and_extra_browsers(haechi_bin, tmp_path):
     sensor_port, web_port = free_tcp_port(), free_tcp_port()
-    run = launch_haechi(haechi_bin, tmp_path / "ingest", web_config(sensor_port, {"port": web_port, "max_clients": 2}),
+    tiles = tmp_path / "tiles"
+    (tiles / "1" / "2").mkdir(parents=True)
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
+    (tiles / "1" / "2" / "3.png").write_bytes(png)
+    run = launch_haechi(haechi_bin, tmp_path / "ingest", web_config(sensor_port, {"port": web_port, "max_clients": 2, "tiles": str(tiles)}),
                         ("--duration", "60", "--no-record"))
     sockets = []
     try:
         wait_listening(web_port, run)
         status, headers, body = get(web_port, "/state.json")
         snapshot = json.loads(body)
-        assert snapshot["version"] == 1 and snapshot["mode"] == "live" and snapshot["tracks"] == []
+        assert snapshot["version"] == 1 and snapshot["mode"] == "live" and snapshot["tracks"] == [] and snapshot["tiles"] is True
         assert "no-store" in headers["cache-control"] and "default-src 'self'" in headers["content-security-policy"]
+        status, headers, body = get(web_port, "/tiles/1/2/3.png")
+        assert status == 200 and headers["content-type"] == "image/png" and body == png
         # DNS rebinding: a page from elsewhere whose name now points here is refused.
         assert get(web_port, "/state.json", host=f"attacker.example:{web_port}")[0] == 403
         assert get(web_port, "/", host=f"localhost:{web_port}")[0] == 200
@@ -165,7 +171,7 @@ def test_server_refuses_foreign_hosts_stray_paths_and_extra_browsers(haechi_bin,
         status, headers, body = get(web_port, "/leaflet/leaflet.js")
         assert status == 200 and headers["content-type"] == "text/javascript" and b"Leaflet" in body[:2000]
         for path in ("/leaflet/../../../../etc/passwd", "/leaflet/%2e%2e/%2e%2e/etc/passwd", "/leaflet/leaflet-src.js",
-                     "/tiles/../../etc/passwd", "/tiles/1/2/3.png", "/nothing"):
+                     "/tiles/../../etc/passwd", "/tiles/1/2/4.png", "/tiles/1/2/../2/3.png.txt", "/nothing"):
             assert get(web_port, path)[0] == 404, path
         # Two browsers are served; a third is asked to come back later (close code 1013).
         for _ in range(2):
@@ -189,10 +195,11 @@ def test_server_refuses_foreign_hosts_stray_paths_and_extra_browsers(haechi_bin,
             assert time.monotonic() < deadline, "a freed place was never given to a new browser"
             time.sleep(0.3)
     finally:
-        for ws in sockets:
-            ws.close()
+        # Stopped with browsers still connected: their WebSockets are closed, not waited for.
         run.process.send_signal(signal.SIGINT)
         assert run.wait(timeout=EXIT_TIMEOUT_S) == 0, run.describe()
+        for ws in sockets:
+            ws.close()
 
 
 def test_exposed_web_view_warns_and_a_taken_port_is_an_error(haechi_bin, tmp_path):
