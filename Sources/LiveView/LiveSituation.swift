@@ -49,6 +49,8 @@ public final class LiveSituation: TelemetryRecordSink {
     /// Truth fixes taken, in arrival order: when the drones are at their cap, the one heard from
     /// longest ago gives way.
     private var truthArrivals: UInt64 = 0
+    /// The data time truth was last expired at.
+    private var lastExpiry: Int64?
 
     /// A picture of `site` with its configured `sensors`; `expected` names the sensors that should speak.
     public init(mode: Mode, siteName: String, origin: GeodeticPosition, sensors: [SensorDescription], expected: [ExpectedSensor],
@@ -86,7 +88,8 @@ public final class LiveSituation: TelemetryRecordSink {
                                                                        sigmaHorizontal: (0.5 * max(0, c[0, 0] + c[1, 1])).squareRoot(),
                                                                        sensor: Self.shown(track.sensorID), updated: track.updated)
             }
-            tracks = tracks.filter { seen.contains($0.key) }
+            // The decode thread's path: the map is rebuilt only when a track left it.
+            if tracks.count != seen.count { tracks = tracks.filter { seen.contains($0.key) } }
             picture.droppedTracks = max(0, step.tracks.count - Self.maximumTracks)
             picture.dataTime = step.time.nanosecondsSinceEpoch
             generation &+= 1
@@ -178,8 +181,14 @@ public final class LiveSituation: TelemetryRecordSink {
         let newest = fix.time.nanosecondsSinceEpoch
         if newest > picture.truthTime ?? .min {
             picture.truthTime = newest
-            let cutoff = newest &- Int64(Self.truthExpirySeconds * 1e9)
-            truth = truth.filter { $0.value.time >= cutoff }
+            // Expired at most once a second of data time: not a pass over every drone per fix, on the
+            // decode thread.
+            // Times are senders': wrapping arithmetic, and a wrapped (huge) step counts as a second.
+            if lastExpiry.map({ newest < $0 || !(0..<1_000_000_000).contains(newest &- $0) }) ?? true {
+                lastExpiry = newest
+                let cutoff = newest &- Int64(Self.truthExpirySeconds * 1e9)
+                truth = truth.filter { $0.value.time >= cutoff }
+            }
         }
         generation &+= 1
     }

@@ -194,7 +194,8 @@ function alarmLabel(alarm) {
 function drawPanel(snap) {
   document.getElementById("title").textContent = "Haechi · " + (snap.site.name || "site");
   document.getElementById("mode").textContent = snap.mode === "replay" ? "재생 · replay" : "실시간 · live";
-  const when = snap.now ? new Date(snap.now / 1e6).toISOString().replace("T", " ").slice(0, 19) + " UTC" : "";
+  const date = new Date(snap.now / 1e6);   // a recording's times are whatever its file says: shown only when a date
+  const when = snap.now && isFinite(date.getTime()) ? date.toISOString().replace("T", " ").slice(0, 19) + " UTC" : "";
   document.getElementById("clock").textContent = when + " · " + Math.floor(snap.elapsed_s) + " s";
   document.getElementById("frames").textContent = snap.frames_received;
   document.getElementById("tracks-now").textContent = snap.tracks_now ?? snap.tracks.length;

@@ -125,6 +125,14 @@ struct LiveSituationTests {
         let drone = try #require((snapshot["truth"] as? [[String: Any]])?.first)
         #expect((drone["id"] as? String)?.count == LiveSituation.maximumNameLength)
         #expect(drone["speed"] == nil && drone["vel_e"] == nil && drone["heading"] == nil && drone["sigma_h_m"] == nil)
+        // Times at both ends of Int64, as a sender may stamp them: no arithmetic traps.
+        for nanoseconds in [Int64.min, .min + 1, .max, 0, .max] {
+            let extreme = TruthFix(time: Timestamp(nanosecondsSinceEpoch: nanoseconds), droneID: "edge",
+                                   position: GeodeticPosition(latitude: 35.86, longitude: 126.56, ellipsoidalHeight: 100),
+                                   clock: .message, heightReference: .ellipsoid)
+            situation.receive(.truth(extreme), from: source, frame: 2)
+        }
+        #expect(!situation.snapshotJSON().isEmpty)
         let sensor = try #require((snapshot["sensors"] as? [[String: Any]])?.first { $0["id"] as? String == "radar-9" })
         #expect(sensor["max_range_m"] == nil && (sensor["kind"] as? String)?.count == LiveSituation.maximumNameLength)
     }
