@@ -60,6 +60,9 @@ let package = Package(
         .systemLibrary(name: "CLinuxFile"),
         // epoll(7), which Swift's Glibc module leaves out: the SAPIENT TCP listener's connections.
         .systemLibrary(name: "CLinuxPoll"),
+        // libpq, PostgreSQL's client library, reached only through the Archive module (docs/architecture.md,
+        // "The archive's client": libpq rather than postgres-nio).
+        .systemLibrary(name: "CLibPQ", providers: [.apt(["libpq-dev"])]),
         .target(name: "MCAPCodec", dependencies: ["CLibZstd", "CLibLZ4", "CLibZ", "CLibDeflate", "CLinuxFile"]),
         .target(name: "TelemetryModel"),
         .target(name: "LockFreeRing", dependencies: [.product(name: "Atomics", package: "swift-atomics")]),
@@ -73,6 +76,9 @@ let package = Package(
         .target(name: "Evaluation", dependencies: ["TelemetryModel", "Geodesy", "TrackingMath"]),
         // The run log: SQLite through GRDB, SHA-256 through swift-crypto.
         .target(name: "RunLog", dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]),
+        // The shared archive on PostgreSQL (ranges' run-log chains, recordings' metadata, report manifests,
+        // the re-evaluation queue) and the content-addressed recordings store. No evaluation: the runtime scores.
+        .target(name: "Archive", dependencies: ["CLibPQ", "RunLog", .product(name: "Crypto", package: "swift-crypto")]),
         // Certification reports: rendering (HTML with SVG, Markdown, JSON; Korean and English) and Ed25519 signing.
         .target(name: "Reporting", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "SessionRecording", dependencies: ["MCAPCodec", "TelemetryIngest", "TelemetryModel", "Geodesy", "Sapient"]),
@@ -117,7 +123,7 @@ let package = Package(
         .target(
             name: "TestbedRuntime",
             dependencies: [
-                "TestbedConfiguration", "LiveView", "TransportSettings", "ZeroMQ", "TelemetryModel", "TelemetryIngest", "ZeroMQIngest", "Geodesy", "Simulation", "Sapient", "Tracking", "TrackingMath", "SessionRecording", "MCAPCodec", "RunLog", "Reporting", "Evaluation",
+                "TestbedConfiguration", "LiveView", "TransportSettings", "ZeroMQ", "TelemetryModel", "TelemetryIngest", "ZeroMQIngest", "Geodesy", "Simulation", "Sapient", "Tracking", "TrackingMath", "SessionRecording", "MCAPCodec", "RunLog", "Archive", "Reporting", "Evaluation",
                 .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ]

@@ -44,6 +44,33 @@ public struct RunLogEntry: Sendable, Hashable, Codable {
     public var signature: String? = nil
     public var signer: String? = nil
 
+    /// An entry as stored (the archive reads them back from PostgreSQL with this).
+    public init(sequence: Int64, kind: String, runID: String, plan: String?, systemName: String?, systemVersion: String?,
+                systemFirmware: String?, sources: String, recordingPath: String?, recordingSHA256: String?, configSHA256: String,
+                softwareVersion: String, softwareCommit: String, metrics: String, verdicts: String, loggedUTC: String,
+                previousHash: String, hash: String, signature: String? = nil, signer: String? = nil) {
+        self.sequence = sequence
+        self.kind = kind
+        self.runID = runID
+        self.plan = plan
+        self.systemName = systemName
+        self.systemVersion = systemVersion
+        self.systemFirmware = systemFirmware
+        self.sources = sources
+        self.recordingPath = recordingPath
+        self.recordingSHA256 = recordingSHA256
+        self.configSHA256 = configSHA256
+        self.softwareVersion = softwareVersion
+        self.softwareCommit = softwareCommit
+        self.metrics = metrics
+        self.verdicts = verdicts
+        self.loggedUTC = loggedUTC
+        self.previousHash = previousHash
+        self.hash = hash
+        self.signature = signature
+        self.signer = signer
+    }
+
     /// What an entry's signature covers: a domain tag and the hash (which covers the content and the link).
     public var signedMessage: Data { Data("haechi-runlog-entry/1\n\(hash)".utf8) }
 
@@ -303,16 +330,38 @@ public final class RunLog: Sendable {
     /// unsigned looks like that history, which is what a checkpoint (``RunLogCheckpoint``) catches.
     /// Any signature present is checked against its own signer in any case.
     public func verify(checkRecordings: Bool = true, trustedKey: Curve25519.Signing.PublicKey? = nil) throws(RunLogError) -> [RunLogProblem] {
-        var problems: [RunLogProblem] = []
-        var previous = Self.genesis
-        var expected: Int64 = 1
+        let entries = try entries()
+        var problems = Self.chainProblems(entries, trustedKeys: trustedKey.map { [$0] } ?? [])
         var hashes: [String: String] = [:]
+        for entry in entries where checkRecordings {
+            guard let named = entry.recordingPath, let recorded = entry.recordingSHA256 else { continue }
+            let path = resolve(named)
+            let actual: String?
+            if let cached = hashes[path] { actual = cached } else { actual = Self.sha256Hex(file: path); hashes[path] = actual }
+            if let actual {
+                if actual != recorded {
+                    problems.append(RunLogProblem(sequence: entry.sequence, message: "recording \(path) changed (SHA-256 \(actual), logged \(recorded))"))
+                }
+            } else {
+                problems.append(RunLogProblem(sequence: entry.sequence, message: "recording \(path) is missing"))
+            }
+        }
+        return problems.sorted { $0.sequence < $1.sequence }
+    }
+
+    /// What is wrong with a chain of entries (a whole log, in order, wherever it is kept: this file or
+    /// the shared archive): a missing sequence, a broken link, an edited entry, a bad signature, and
+    /// (with `trustedKeys`) an entry from the first signed one on that none of those keys signed.
+    public static func chainProblems(_ entries: [RunLogEntry], trustedKeys: [Curve25519.Signing.PublicKey] = []) -> [RunLogProblem] {
+        var problems: [RunLogProblem] = []
+        var previous = genesis
+        var expected: Int64 = 1
         var signedSoFar = false
-        for entry in try entries() {
+        for entry in entries {
             // Entries from before signing (a leading run of unsigned ones) are legacy, not a problem:
             // ``legacyUnsignedCount`` reports them; an unsigned entry after a signed one is.
             signedSoFar = signedSoFar || entry.signature != nil
-            problems += Self.signatureProblems(entry, trustedKey: signedSoFar ? trustedKey : nil)
+            problems += signatureProblems(entry, trustedKeys: signedSoFar ? trustedKeys : [])
             if entry.sequence != expected { problems.append(RunLogProblem(sequence: entry.sequence, message: "entry \(expected) is missing")) }
             expected = entry.sequence + 1
             if entry.previousHash != previous {
@@ -322,18 +371,6 @@ public final class RunLog: Sendable {
                 problems.append(RunLogProblem(sequence: entry.sequence, message: "its content was edited (hash mismatch)"))
             }
             previous = entry.hash
-            if checkRecordings, let named = entry.recordingPath, let recorded = entry.recordingSHA256 {
-                let path = resolve(named)
-                let actual: String?
-                if let cached = hashes[path] { actual = cached } else { actual = Self.sha256Hex(file: path); hashes[path] = actual }
-                if let actual {
-                    if actual != recorded {
-                        problems.append(RunLogProblem(sequence: entry.sequence, message: "recording \(path) changed (SHA-256 \(actual), logged \(recorded))"))
-                    }
-                } else {
-                    problems.append(RunLogProblem(sequence: entry.sequence, message: "recording \(path) is missing"))
-                }
-            }
         }
         return problems
     }
@@ -344,15 +381,15 @@ public final class RunLog: Sendable {
     }
 
     /// What is wrong with an entry's signature: none, or (with `trustedKey`) unsigned or by another key.
-    static func signatureProblems(_ entry: RunLogEntry, trustedKey: Curve25519.Signing.PublicKey?) -> [RunLogProblem] {
+    static func signatureProblems(_ entry: RunLogEntry, trustedKeys: [Curve25519.Signing.PublicKey]) -> [RunLogProblem] {
         guard let signature = entry.signature, let signer = entry.signer else {
-            return trustedKey == nil ? [] : [RunLogProblem(sequence: entry.sequence, message: "it is not signed by the range's key")]
+            return trustedKeys.isEmpty ? [] : [RunLogProblem(sequence: entry.sequence, message: "it is not signed by the range's key")]
         }
         guard let raw = Data(base64Encoded: signer), let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw),
               let bytes = Data(base64Encoded: signature), key.isValidSignature(bytes, for: entry.signedMessage) else {
             return [RunLogProblem(sequence: entry.sequence, message: "its signature does not match its content")]
         }
-        if let trustedKey, trustedKey.rawRepresentation != key.rawRepresentation {
+        if !trustedKeys.isEmpty, !trustedKeys.contains(where: { $0.rawRepresentation == key.rawRepresentation }) {
             let fingerprint = SHA256.hash(data: raw).map { String(format: "%02x", $0) }.joined().prefix(16)
             return [RunLogProblem(sequence: entry.sequence, message: "it is signed by key \(fingerprint)…, not the range's key")]
         }

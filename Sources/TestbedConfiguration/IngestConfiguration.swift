@@ -40,6 +40,8 @@ public struct IngestConfiguration: Hashable, Sendable {
     public var tracking = TrackingConfiguration()
     /// The live web view (`web`; off by default).
     public var web = LiveViewSettings()
+    /// The shared archive (`archive`), for `haechi archive` and `haechi worker`; ingest does not use it.
+    public var archive: ArchiveSettings?
     /// Tracks out as Cursor-on-Target (`outputs.cot`; off by default).
     public var cot = CotSettings()
     /// Tracks out as ASTERIX CAT062 (`outputs.asterix062`; off by default).
@@ -72,7 +74,7 @@ public struct IngestConfiguration: Hashable, Sendable {
     /// instead of reading the file `tracking.tracker` names (which may have changed since).
     public static func parse(_ text: String, file: String, recordedTrackerText: String? = nil) throws(RuntimeError) -> IngestConfiguration {
         let root = try ConfigNode.root(yaml: text, file: file).mapping(allowing: ["site", "endpoints", "sensors", "limits", "pipeline", "tracking", "truth",
-                                                                                                   "sapient", "outputs", "web"])
+                                                                                                   "sapient", "outputs", "web", "archive"])
 
         let siteNode = try root.required("site").mapping(allowing: ["name", "origin", "geoid_separation_m"])
         let site = SiteConfiguration(
@@ -227,6 +229,7 @@ public struct IngestConfiguration: Hashable, Sendable {
             }
             configuration.tracking = tracking
         }
+        if let node = root.optional("archive") { configuration.archive = try ArchiveSettings.parse(node, file: file) }
         if let node = try root.optional("web")?.mapping(allowing: ["enabled", "address", "port", "tiles", "leaflet", "push_interval_s",
                                                                     "max_clients"]) {
             configuration.web = try webSettings(node, file: file)

@@ -111,6 +111,9 @@ public struct TestPlan: Sendable, Hashable {
 
     /// The SHA-256 of the plan's text.
     public var textSHA256: String { RunLog.sha256Hex(Data(text.utf8)) }
+    /// The files the plan names (`laboratory_profile`, `conditions_file`), by the path as written in
+    /// the plan, with their text: what the plan means is the plan and these (the archive keeps all).
+    public var includedFiles: [String: String] = [:]
     /// A plan with every evaluation setting at its default, the given OSPA c and p and track hold, and
     /// no criteria: what `haechi evaluate` scores with when it is given no plan.
     package static func evaluationDefaults(cutoff: Double, order: Double, holdSeconds: Double) -> TestPlan {
@@ -173,13 +176,16 @@ public struct TestPlan: Sendable, Hashable {
                 throw node.error("the laboratory profile \(path) does not exist")
             }
             plan.labProfile = try LabProfile.load(path: path)
+            plan.includedFiles[try node.string()] = plan.labProfile?.text
             if plan.laboratory == "—", let name = plan.labProfile?.name { plan.laboratory = name }
         }
         var environmentNode = root.optional("environment")
         var environmentRoot: ConfigNode?
         if let node = root.optional("conditions_file") {
             let path = resolve(try node.string())
-            environmentRoot = try ConfigNode.root(yaml: try ConfigNode.text(ofFile: path, noun: "conditions file"), file: path)
+            let conditions = try ConfigNode.text(ofFile: path, noun: "conditions file")
+            plan.includedFiles[try node.string()] = conditions
+            environmentRoot = try ConfigNode.root(yaml: conditions, file: path)
             environmentNode = try environmentRoot?.mapping(allowing: ["environment"]).required("environment")
         }
         if let environment = try environmentNode?.mapping(allowing: ["temperature_c", "humidity_pct", "wind_mps", "wind_from_deg",

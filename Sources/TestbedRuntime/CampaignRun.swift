@@ -6,6 +6,15 @@ public struct CampaignRun: Sendable, Encodable {
     public var recording: String
     /// Per Pd criterion (by figure key): the run's pooled Pd, its counts, and whether it met the requirement.
     public var pd: [String: CampaignRunFigure]
+    /// For a campaign over the archive: the recording's SHA-256 and the range that recorded it.
+    public var recordingSHA256: String?
+    public var range: String?
 
-    enum CodingKeys: String, CodingKey { case runID = "run_id", recording, pd }
+    public init(runID: String, recording: String, pd: [String: CampaignRunFigure]) {
+        self.runID = runID
+        self.recording = recording
+        self.pd = pd
+    }
+
+    enum CodingKeys: String, CodingKey { case runID = "run_id", recording, pd, recordingSHA256 = "recording_sha256", range }
 }

@@ -15,25 +15,41 @@ public import TestbedConfiguration
 public enum CampaignRunner {
     public static func run(targets: [String], planPath: String, logPath: String) throws(RuntimeError) -> CampaignSummary {
         let plan = try TestPlan.load(path: planPath)
-        let criteria = plan.criteria.filter { $0.metric == "pd" }
-        guard !criteria.isEmpty else {
-            throw RuntimeError(code: .config, file: planPath, field: "criteria", message: "a campaign needs at least one pd criterion")
-        }
+        let criteria = try pdCriteria(plan, planPath: planPath)
         var runs: [CampaignRun] = []
         for target in targets {
             let path = try ReportRunner.locateRecording(target, log: logPath)
             let data = try RecordedRunData.load(path: path)
             let output = Evaluator(plan: plan, input: try EvaluationInput.recorded(data)).evaluate()
-            var pd: [String: CampaignRunFigure] = [:]
-            for criterion in criteria {
-                let figure = output.figures.first { $0.key == criterion.figureKey }
-                let value = figure?.value
-                pd[criterion.figureKey] = CampaignRunFigure(
-                    value: value, hits: Int(figure?.numerator ?? 0), trials: Int(figure?.denominator ?? 0),
-                    success: value.map { $0 >= criterion.requirement })
-            }
-            runs.append(CampaignRun(runID: data.provenance.runID, recording: path, pd: pd))
+            runs.append(CampaignRun(runID: data.provenance.runID, recording: path, pd: figures(criteria, output.figures)))
         }
+        return summary(plan: plan, criteria: criteria, runs: runs)
+    }
+
+    /// The Pd criteria of a plan a campaign decides; a plan without one is an error.
+    static func pdCriteria(_ plan: TestPlan, planPath: String) throws(RuntimeError) -> [AcceptanceCriterion] {
+        let criteria = plan.criteria.filter { $0.metric == "pd" }
+        guard !criteria.isEmpty else {
+            throw RuntimeError(code: .config, file: planPath, field: "criteria", message: "a campaign needs at least one pd criterion")
+        }
+        return criteria
+    }
+
+    /// A run's Pd figures under each criterion, and whether each met its requirement.
+    static func figures(_ criteria: [AcceptanceCriterion], _ figures: [ReportFigure]) -> [String: CampaignRunFigure] {
+        var pd: [String: CampaignRunFigure] = [:]
+        for criterion in criteria {
+            let figure = figures.first { $0.key == criterion.figureKey }
+            let value = figure?.value
+            pd[criterion.figureKey] = CampaignRunFigure(
+                value: value, hits: Int(figure?.numerator ?? 0), trials: Int(figure?.denominator ?? 0),
+                success: value.map { $0 >= criterion.requirement })
+        }
+        return pd
+    }
+
+    /// The run-level figures over `runs`: each run one trial per criterion.
+    static func summary(plan: TestPlan, criteria: [AcceptanceCriterion], runs: [CampaignRun]) -> CampaignSummary {
         let summaries = criteria.map { criterion -> CampaignCriterion in
             let outcomes = runs.compactMap { $0.pd[criterion.figureKey]?.success }
             let successes = outcomes.filter { $0 }.count

@@ -15,8 +15,8 @@ struct Campaign: ParsableCommand {
             bad plan, 64 on a bad command line.
             """)
 
-    @Argument(help: ArgumentHelp("Run ids (haechi runs list) or recordings.", valueName: "run-id|file.mcap"))
-    var targets: [String]
+    @Argument(help: ArgumentHelp("Run ids (haechi runs list) or recordings; none with --archive.", valueName: "run-id|file.mcap"))
+    var targets: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("The test plan.", valueName: "plan.yaml"))
     var plan: String
@@ -30,14 +30,38 @@ struct Campaign: ParsableCommand {
     @Flag(name: [.short, .long], help: "Print nothing but errors.")
     var quiet = false
 
+    @Flag(name: .long, help: "Take every archived run of --system evaluated under the plan, from every range (docs/archive.md).")
+    var archive = false
+
+    @Option(name: .long, help: ArgumentHelp("With --archive: the config file with an archive: section.", valueName: "file.yaml"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --archive: the system under test.", valueName: "name"))
+    var system: String?
+
+    @OptionGroup var filters: ArchiveCommand.RunFilterOptions
+
     func validate() throws {
-        if targets.isEmpty { throw ValidationError("name at least one run") }
+        if archive {
+            if !targets.isEmpty { throw ValidationError("--archive takes its runs from the archive: name no run") }
+            if config == nil { throw ValidationError("--archive needs --config (the archive: section)") }
+            if system == nil { throw ValidationError("--archive needs --system") }
+        } else {
+            if targets.isEmpty { throw ValidationError("name at least one run") }
+            if config != nil || system != nil || filters.site != nil || filters.range != nil || filters.from != nil || filters.to != nil {
+                throw ValidationError("--config, --system, --site, --range, --from and --to go with --archive")
+            }
+        }
     }
 
     func run() throws {
         let summary: CampaignSummary
         do {
-            summary = try CampaignRunner.run(targets: targets, planPath: plan, logPath: log)
+            if archive, let config, let system {
+                summary = try CampaignRunner.runArchive(configPath: config, planPath: plan, system: system, filter: filters.filter())
+            } else {
+                summary = try CampaignRunner.run(targets: targets, planPath: plan, logPath: log)
+            }
         } catch {
             throw error.reported()
         }

@@ -13,6 +13,6 @@ struct Haechi: ParsableCommand {
             against the drones' truth into signed Korean and English certification reports.
             """,
         version: "0.1.0",
-        subcommands: [Ingest.self, Simulate.self, Track.self, Evaluate.self, Replay.self, Info.self, Cat.self, Doctor.self, Recover.self, Runs.self, Report.self, Campaign.self, Keys.self, Sign.self, Verify.self]
+        subcommands: [Ingest.self, Simulate.self, Track.self, Evaluate.self, Replay.self, Info.self, Cat.self, Doctor.self, Recover.self, Runs.self, Report.self, Campaign.self, Keys.self, Sign.self, Verify.self, ArchiveCommand.self, Worker.self]
     )
 }

@@ -1,0 +1,35 @@
+// One recording scored under one plan, as a worker and an archive campaign do it: the report's evaluation.
+import Reporting
+import TestbedConfiguration
+import Foundation
+
+/// Scores a recording under a plan with the report's evaluator, and encodes what the archive keeps of
+/// it: the figures (with their counts, bounds and methods) and the verdicts.
+enum ArchiveScoring {
+    struct Scored {
+        var figures: [ReportFigure]
+        var verdicts: [ReportVerdict]
+
+        /// The figures and verdicts as the JSON text `archive_results` holds.
+        func json() throws(RuntimeError) -> (figures: String, verdicts: String) {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            do {
+                return (String(decoding: try encoder.encode(figures), as: UTF8.self), String(decoding: try encoder.encode(verdicts), as: UTF8.self))
+            } catch {
+                throw RuntimeError(code: .io, message: "cannot encode the result: \(error)")
+            }
+        }
+
+        /// Figures as the archive stored them.
+        static func figures(json: String) -> [ReportFigure]? {
+            try? JSONDecoder().decode([ReportFigure].self, from: Data(json.utf8))
+        }
+    }
+
+    static func score(recording path: String, plan: TestPlan) throws(RuntimeError) -> Scored {
+        let data = try RecordedRunData.load(path: path)
+        let output = Evaluator(plan: plan, input: try EvaluationInput.recorded(data)).evaluate()
+        return Scored(figures: output.figures, verdicts: output.verdicts)
+    }
+}
