@@ -9,7 +9,8 @@ VENV       := .venv
 VPY        := $(VENV)/bin/python
 SUDO       := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 APT_PKGS   := libzmq3-dev libzstd-dev liblz4-dev zlib1g-dev libdeflate-dev pkg-config \
-              fonts-nanum fonts-dejavu-core chromium poppler-utils protobuf-compiler libprotobuf-dev libjs-leaflet
+              fonts-nanum fonts-dejavu-core chromium poppler-utils protobuf-compiler libprotobuf-dev libjs-leaflet \
+              postgresql libpq-dev
 SHARED     := ../shared
 
 .PHONY: demo test build swift-test interop-test deps system-deps venv clean help bench bench-quick fuzz soak
@@ -26,15 +27,18 @@ deps: system-deps venv
 # The headers of libzmq, libzstd, liblz4, zlib and libdeflate; the Korean font the HTML reports embed
 # (fonts-nanum) and DejaVu, Chromium for `haechi report --pdf`, poppler-utils (pdftoppm, pdffonts), which
 # the report tests use, and protoc with google/protobuf/timestamp.proto, with which the SAPIENT schema test
-# compiles Protos/sapient (and scripts/generate-sapient.sh regenerates the Swift code): through apt, with
-# sudo when not root. Skipped when all are present.
+# compiles Protos/sapient (and scripts/generate-sapient.sh regenerates the Swift code), libpq's headers
+# (libpq-dev) for the shared archive, and the PostgreSQL server (postgresql), on which the archive tests
+# start a throwaway cluster (Tests/Interop/postgres.py): through apt, with sudo when not root. Skipped
+# when all are present.
 system-deps:
 	@if [ -f /usr/include/zmq.h ] && [ -f /usr/include/zstd.h ] && [ -f /usr/include/lz4frame.h ] \
 	   && [ -f /usr/include/zlib.h ] && [ -f /usr/include/libdeflate.h ] \
 	   && [ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] && [ -d /usr/share/fonts/truetype/dejavu ] \
 	   && [ -x /usr/bin/chromium ] && [ -x /usr/bin/pdftoppm ] && [ -x /usr/bin/pdffonts ] \
 	   && [ -x /usr/bin/protoc ] && [ -f /usr/include/google/protobuf/timestamp.proto ] \
-	   && [ -f /usr/share/javascript/leaflet/leaflet.js ]; then exit 0; fi; \
+	   && [ -f /usr/share/javascript/leaflet/leaflet.js ] \
+	   && [ -f /usr/include/postgresql/libpq-fe.h ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then exit 0; fi; \
 	 echo "==> installing $(APT_PKGS) with apt-get"; \
 	 $(SUDO) apt-get update -qq && \
 	 DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PKGS)

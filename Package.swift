@@ -157,6 +157,7 @@ let package = Package(
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Geodesy", "TelemetryModel"]),
         .testTarget(name: "MCAPCodecTests", dependencies: ["MCAPCodec", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "ArchiveTests", dependencies: ["Archive", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"], exclude: ["Golden"]),
         .testTarget(name: "SessionRecordingTests", dependencies: ["SessionRecording", "MCAPCodec", "TelemetryIngest", "TelemetryModel", "TestSupport"]),
         .testTarget(name: "LiveViewTests", dependencies: ["LiveView", "TelemetryIngest", "TelemetryModel", "Tracking", "TrackingMath"]),

@@ -39,6 +39,7 @@ enum ArchiveSchema {
         "CREATE INDEX IF NOT EXISTS archive_entries_by_system ON archive_entries (system_name, kind, logged_at)",
         "CREATE INDEX IF NOT EXISTS archive_entries_by_plan ON archive_entries (plan, run_id) WHERE plan IS NOT NULL",
         "CREATE INDEX IF NOT EXISTS archive_entries_by_run ON archive_entries (run_id)",
+        "CREATE INDEX IF NOT EXISTS archive_entries_by_recording ON archive_entries (recording_sha256) WHERE recording_sha256 IS NOT NULL",
         """
         CREATE OR REPLACE FUNCTION archive_entries_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
@@ -117,6 +118,8 @@ enum ArchiveSchema {
             UNIQUE (recording_sha256, plan_sha256, software_version))
         """,
         "CREATE INDEX IF NOT EXISTS archive_jobs_open ON archive_jobs (id) WHERE state IN ('queued', 'running')",
+        // The worker's sweep of expired leases reads only running jobs, however many were ever queued.
+        "CREATE INDEX IF NOT EXISTS archive_jobs_leased ON archive_jobs (lease_until) WHERE state = 'running'",
         """
         CREATE TABLE IF NOT EXISTS archive_results (
             recording_sha256 text NOT NULL,

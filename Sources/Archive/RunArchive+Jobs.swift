@@ -7,8 +7,9 @@ extension RunArchive {
     /// Queues one job per recording of the runs `filter` takes, for `plan` and `softwareVersion`. A
     /// job already queued, running, done or failed for the same recording, plan text and version is
     /// not queued again. Returns how many it queued and how many were there already.
-    public func queueJobs(plan: ArchivePlan, softwareVersion: String,
-                          filter: ArchiveRunFilter) throws(ArchiveError) -> (queued: Int, already: Int) {
+    /// With `retryFailed`, the failed jobs of the runs it takes are queued again (their attempts reset).
+    public func queueJobs(plan: ArchivePlan, softwareVersion: String, filter: ArchiveRunFilter,
+                          retryFailed: Bool = false) throws(ArchiveError) -> (queued: Int, already: Int) {
         try db.transaction { db throws(ArchiveError) in
             try db.execute("""
                 INSERT INTO archive_plans (sha256, name, system_name, text, includes) VALUES ($1, $2, $3, $4, $5)
@@ -22,7 +23,17 @@ extension RunArchive {
                     INSERT INTO archive_jobs (recording_sha256, range, run_id, plan_sha256, software_version)
                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (recording_sha256, plan_sha256, software_version) DO NOTHING RETURNING id
                     """, [sha, run.range, run.runID, plan.sha256, softwareVersion])
-                if inserted.values.isEmpty { already += 1 } else { queued += 1 }
+                if !inserted.values.isEmpty {
+                    queued += 1
+                } else if retryFailed, !(try db.execute("""
+                    UPDATE archive_jobs SET state = 'queued', attempts = 0, error = NULL, worker = NULL, lease_until = NULL,
+                        finished_utc = NULL, queued_utc = now()
+                    WHERE recording_sha256 = $1 AND plan_sha256 = $2 AND software_version = $3 AND state = 'failed' RETURNING id
+                    """, [sha, plan.sha256, softwareVersion]).values.isEmpty) {
+                    queued += 1
+                } else {
+                    already += 1
+                }
             }
             return (queued, already)
         }

@@ -8,9 +8,14 @@ import Foundation
 /// Every statement is parameterised; every multi-statement change is one transaction.
 public final class RunArchive {
     let db: PostgresConnection
+    /// Where it connected, for a second connection (a worker's lease keeper).
+    let url: String
+    let password: String?
 
     /// Connects and makes the tables if the database has none.
     public init(url: String, password: String?) throws(ArchiveError) {
+        self.url = url
+        self.password = password
         db = try PostgresConnection(url: url, password: password)
         try ArchiveSchema.ensure(db)
     }
@@ -123,20 +128,27 @@ public final class RunArchive {
     /// The recorded runs that pass `filter`, oldest first, each with the plans and systems it was
     /// evaluated under (reports' `draft` and `signature` entries, and re-evaluation results).
     public func runs(_ filter: ArchiveRunFilter) throws(ArchiveError) -> [ArchivedRun] {
+        // The evaluations are gathered once per recording and joined by hash: one pass over each
+        // table, not one sub-query per run (docs/archive.md, "Scale on paper").
         let rows = try db.execute("""
             WITH evaluations AS (
                 SELECT d.recording_sha256, d.plan, d.system_name FROM archive_entries d
                     WHERE d.kind IN ('draft', 'signature') AND d.plan IS NOT NULL AND d.recording_sha256 IS NOT NULL
                 UNION
-                SELECT s.recording_sha256, p.name, p.system_name FROM archive_results s JOIN archive_plans p ON p.sha256 = s.plan_sha256)
+                SELECT s.recording_sha256, p.name, p.system_name FROM archive_results s JOIN archive_plans p ON p.sha256 = s.plan_sha256),
+            by_recording AS (
+                SELECT recording_sha256, json_agg(DISTINCT plan) AS plans,
+                    coalesce(json_agg(DISTINCT system_name) FILTER (WHERE system_name IS NOT NULL), '[]') AS systems,
+                    coalesce(bool_or(system_name = $1), false) AS has_system, coalesce(bool_or(plan = $2), false) AS has_plan
+                FROM evaluations GROUP BY recording_sha256)
             SELECT e.range, e.sequence, e.run_id, e.site, e.logged_utc, e.recording_sha256, r.bytes,
-                (SELECT coalesce(json_agg(DISTINCT v.plan), '[]') FROM evaluations v WHERE v.recording_sha256 = e.recording_sha256),
-                (SELECT coalesce(json_agg(DISTINCT v.system_name) FILTER (WHERE v.system_name IS NOT NULL), '[]')
-                    FROM evaluations v WHERE v.recording_sha256 = e.recording_sha256)
-            FROM archive_entries e LEFT JOIN archive_recordings r ON r.sha256 = e.recording_sha256
+                coalesce(v.plans, '[]'), coalesce(v.systems, '[]')
+            FROM archive_entries e
+                LEFT JOIN archive_recordings r ON r.sha256 = e.recording_sha256
+                LEFT JOIN by_recording v ON v.recording_sha256 = e.recording_sha256
             WHERE e.kind = 'recording'
-              AND ($1::text IS NULL OR EXISTS (SELECT 1 FROM evaluations v WHERE v.recording_sha256 = e.recording_sha256 AND v.system_name = $1))
-              AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM evaluations v WHERE v.recording_sha256 = e.recording_sha256 AND v.plan = $2))
+              AND ($1::text IS NULL OR coalesce(v.has_system, false))
+              AND ($2::text IS NULL OR coalesce(v.has_plan, false))
               AND ($3::text IS NULL OR e.site = $3)
               AND ($4::text IS NULL OR e.range = $4)
               AND ($5::timestamptz IS NULL OR e.logged_at >= $5::timestamptz)

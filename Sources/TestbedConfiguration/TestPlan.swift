@@ -40,7 +40,11 @@ public struct TestPlan: Sendable, Hashable {
 
         /// Reads a profile: `name`, the printed fields, and `trust_store`.
         public static func load(path: String) throws(RuntimeError) -> LabProfile {
-            let text = try ConfigNode.text(ofFile: path, noun: "laboratory profile")
+            try parse(ConfigNode.text(ofFile: path, noun: "laboratory profile"), path: path)
+        }
+
+        /// Parses a profile's text; `path` is where it is (or was) and names it in errors.
+        static func parse(_ text: String, path: String) throws(RuntimeError) -> LabProfile {
             let profile = try ConfigNode.root(yaml: text, file: path).mapping(allowing: [
                 "name", "address", "accreditation", "contact", "phone", "email", "site", "trust_store"])
             var fields: [Entry] = []
@@ -131,7 +135,10 @@ public struct TestPlan: Sendable, Hashable {
     }
 
     /// Parses and checks plan text; errors name `file`, the line and the field.
-    public static func parse(_ text: String, file: String) throws(RuntimeError) -> TestPlan {
+    ///
+    /// `includedFiles`: the files the plan names, by the path as written, with their text (as the
+    /// archive keeps a plan); when given, they are used instead of reading the files.
+    public static func parse(_ text: String, file: String, includedFiles: [String: String]? = nil) throws(RuntimeError) -> TestPlan {
         let root = try ConfigNode.root(yaml: text, file: file).mapping(allowing: [
             "plan", "method", "client", "laboratory", "system_under_test", "authorised_by", "conditions", "deviations",
             "confidence", "evaluation", "criteria", "decision_rule", "laboratory_profile", "customer", "sampling", "environment",
@@ -172,10 +179,15 @@ public struct TestPlan: Sendable, Hashable {
         func resolve(_ path: String) -> String { path.hasPrefix("/") ? path : (folder as NSString).appendingPathComponent(path) }
         if let node = root.optional("laboratory_profile") {
             let path = resolve(try node.string())
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw node.error("the laboratory profile \(path) does not exist")
+            if let includedFiles {
+                guard let text = includedFiles[try node.string()] else { throw node.error("the laboratory profile \(path) was not kept with the plan") }
+                plan.labProfile = try LabProfile.parse(text, path: path)
+            } else {
+                guard FileManager.default.fileExists(atPath: path) else {
+                    throw node.error("the laboratory profile \(path) does not exist")
+                }
+                plan.labProfile = try LabProfile.load(path: path)
             }
-            plan.labProfile = try LabProfile.load(path: path)
             plan.includedFiles[try node.string()] = plan.labProfile?.text
             if plan.laboratory == "—", let name = plan.labProfile?.name { plan.laboratory = name }
         }
@@ -183,7 +195,13 @@ public struct TestPlan: Sendable, Hashable {
         var environmentRoot: ConfigNode?
         if let node = root.optional("conditions_file") {
             let path = resolve(try node.string())
-            let conditions = try ConfigNode.text(ofFile: path, noun: "conditions file")
+            let conditions: String
+            if let includedFiles {
+                guard let text = includedFiles[try node.string()] else { throw node.error("the conditions file \(path) was not kept with the plan") }
+                conditions = text
+            } else {
+                conditions = try ConfigNode.text(ofFile: path, noun: "conditions file")
+            }
             plan.includedFiles[try node.string()] = conditions
             environmentRoot = try ConfigNode.root(yaml: conditions, file: path)
             environmentNode = try environmentRoot?.mapping(allowing: ["environment"]).required("environment")

@@ -96,38 +96,28 @@ public enum ArchiveRunner {
     }
 
     private static func pushReport(_ folder: String, range: String, archive: RunArchive) throws(RuntimeError) -> Bool {
+        // The folder is checked as haechi verify checks it before its manifest is archived: an
+        // archived manifest is one that verified where it was made.
+        let read: ReportFolder
+        switch try ReportFolder.read(folder) {
+        case .success(let found): read = found
+        case .failure(let error): throw error
+        }
+        let (covered, keyProblems) = read.coveredFiles()
+        let problems = keyProblems + ReportSigner.verify(manifest: read.manifest, files: covered, trustedPublicKey: nil).map(\.description)
+        if let first = problems.first {
+            throw RuntimeError(code: .io, file: folder, message: "the report does not verify (\(first)): not pushed")
+        }
         let path = (folder as NSString).appendingPathComponent(SignedManifest.fileName)
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw RuntimeError(code: .io, file: path, message: "no signed manifest: not a report folder")
+            throw RuntimeError(code: .io, file: path, message: "cannot read the manifest")
         }
-        let manifest: SignedManifest
-        do { manifest = try SignedManifest(jsonData: data) } catch {
-            throw RuntimeError(code: .io, file: path, message: "the manifest is not readable: \(error.message)")
-        }
-        // The folder's files are checked before its manifest is archived: an archived manifest is one
-        // that verified where it was made.
-        let problems = ReportSigner.verify(manifest: manifest, files: reportFiles(folder), trustedPublicKey: nil)
-        if let first = problems.first {
-            throw RuntimeError(code: .io, file: folder, message: "the report does not verify (\(first.description)): not pushed")
-        }
+        let manifest = read.manifest
         return try wrap { () throws(ArchiveError) in
             try archive.storeReport(manifestText: String(decoding: data, as: UTF8.self), manifestSHA256: RunLog.sha256Hex(data),
                                     range: range, reportID: manifest.reportID, recordingSHA256: manifest.recordingSHA256,
                                     runLogHead: manifest.runLogHeadHash)
         }
-    }
-
-    private static func reportFiles(_ folder: String) -> [String: Data] {
-        var files: [String: Data] = [:]
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name != SignedManifest.fileName {
-            let path = (folder as NSString).appendingPathComponent(name)
-            var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue,
-               let data = FileManager.default.contents(atPath: path) {
-                files[name] = data
-            }
-        }
-        return files
     }
 
     private static func fileSize(_ path: String) -> Int64 {
@@ -150,16 +140,13 @@ public enum ArchiveRunner {
     }
 
     /// Queues a re-evaluation of every archived run `filter` takes under the plan at `planPath`.
-    public static func rescore(configPath: String, planPath: String, filter: ArchiveRunFilter) throws(RuntimeError) -> ArchiveRescoreSummary {
+    public static func rescore(configPath: String, planPath: String, filter: ArchiveRunFilter,
+                               retryFailed: Bool = false) throws(RuntimeError) -> ArchiveRescoreSummary {
         let plan = try TestPlan.load(path: planPath)
         let (_, archive) = try open(configPath: configPath)
-        if let absolute = plan.includedFiles.keys.first(where: { $0.hasPrefix("/") }) {
-            throw RuntimeError(code: .config, file: planPath, message: "the plan names \(absolute) by an absolute path: a worker on another "
-                               + "machine could not read it; name it relative to the plan")
-        }
         let archived = ArchivePlanBundle.archived(plan)
         let (queued, already) = try wrap { () throws(ArchiveError) in
-            try archive.queueJobs(plan: archived, softwareVersion: softwareIdentity, filter: filter)
+            try archive.queueJobs(plan: archived, softwareVersion: softwareIdentity, filter: filter, retryFailed: retryFailed)
         }
         return ArchiveRescoreSummary(queued: queued, already: already, plan: plan.name, planSHA256: archived.sha256,
                                      softwareVersion: softwareIdentity)

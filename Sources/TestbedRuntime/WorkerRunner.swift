@@ -37,6 +37,8 @@ public enum WorkerRunner {
                 continue
             }
             let started = Date()
+            let keeper = archive.keepLease(job, worker: worker, lease: lease)
+            defer { keeper.stop() }
             do throws(RuntimeError) {
                 let path = store.path(sha256: job.recordingSHA256)
                 guard let actual = RunLog.sha256Hex(file: path) else {

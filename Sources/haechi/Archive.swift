@@ -101,10 +101,13 @@ struct ArchiveCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("Only runs evaluated before for this system under test.", valueName: "name"))
         var system: String?
         @OptionGroup var filters: RunFilterOptions
+        @Flag(name: .long, help: "Queue the failed jobs of these runs again.")
+        var retryFailed = false
 
         func run() throws {
             do {
-                let summary = try ArchiveRunner.rescore(configPath: options.config, planPath: plan, filter: filters.filter(system: system))
+                let summary = try ArchiveRunner.rescore(configPath: options.config, planPath: plan, filter: filters.filter(system: system),
+                                                        retryFailed: retryFailed)
                 print(options.json ? try summary.jsonText() : summary.text, terminator: "")
             } catch let error as RuntimeError { throw error.reported() }
         }

@@ -44,6 +44,12 @@ HELP_PAGES = {
     "haechi-runs-help.txt": ("runs", "--help"),
     "haechi-runs-verify-help.txt": ("runs", "verify", "--help"),
     "haechi-runs-checkpoint-help.txt": ("runs", "checkpoint", "--help"),
+    "haechi-archive-help.txt": ("archive", "--help"),
+    "haechi-archive-push-help.txt": ("archive", "push", "--help"),
+    "haechi-archive-runs-help.txt": ("archive", "runs", "--help"),
+    "haechi-archive-rescore-help.txt": ("archive", "rescore", "--help"),
+    "haechi-archive-verify-help.txt": ("archive", "verify", "--help"),
+    "haechi-worker-help.txt": ("worker", "--help"),
 }
 
 
