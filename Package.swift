@@ -168,7 +168,7 @@ let package = Package(
                                                         "TelemetryModel", "TestSupport"]),
         .testTarget(name: "TestbedRuntimeTests",
                     dependencies: ["TestbedRuntime", "TestbedConfiguration", "TelemetryIngest", "ZeroMQIngest", "TransportSettings", "TelemetryModel", "Tracking", "SessionRecording", "MCAPCodec", "Asterix",
-                                   "Reporting", "RunLog", "TestSupport"]),
+                                   "Reporting", "RunLog", "Archive", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
