@@ -21,9 +21,10 @@ public struct RecordingStore: Sendable {
         "sha256/\(sha256.prefix(2))/\(sha256).mcap"
     }
 
-    /// Where the object with this hash lives.
-    public func path(sha256: String) -> String {
-        (root as NSString).appendingPathComponent(Self.relativePath(sha256: sha256))
+    /// Where the object with this hash lives; `nil` when `sha256` is not a SHA-256 in lower-case hex,
+    /// so that no text from a database (which an attacker may have edited) names a path outside the store.
+    public func path(sha256: String) -> String? {
+        Self.isHash(sha256) ? (root as NSString).appendingPathComponent(Self.relativePath(sha256: sha256)) : nil
     }
 
     /// Whether `text` is a SHA-256 in lower-case hex (the only names the store makes or reads).
@@ -36,8 +37,7 @@ public struct RecordingStore: Sendable {
     /// have that hash (it changed since it was logged), or when the copy fails; nothing is left behind.
     @discardableResult
     public func put(file source: String, sha256: String) throws(ArchiveError) -> Bool {
-        guard Self.isHash(sha256) else { throw ArchiveError("'\(sha256)' is not a SHA-256") }
-        let destination = path(sha256: sha256)
+        guard let destination = path(sha256: sha256) else { throw ArchiveError("'\(sha256.prefix(80))' is not a SHA-256") }
         let manager = FileManager.default
         guard let attributes = try? manager.attributesOfItem(atPath: source), let size = (attributes[.size] as? NSNumber)?.int64Value else {
             throw ArchiveError("cannot read the recording \(source)")
@@ -66,7 +66,7 @@ public struct RecordingStore: Sendable {
     }
 
     /// The SHA-256 of the object `sha256` as it is now (`nil` when it is missing or unreadable).
-    public func rehash(sha256: String) -> String? { RunLog.sha256Hex(file: path(sha256: sha256)) }
+    public func rehash(sha256: String) -> String? { path(sha256: sha256).flatMap { RunLog.sha256Hex(file: $0) } }
 
     /// Copies `source` to the new file `destination`, flushed to disk, and returns the SHA-256 of what
     /// it copied.

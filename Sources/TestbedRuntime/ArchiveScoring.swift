@@ -1,5 +1,7 @@
 // One recording scored under one plan, as a worker and an archive campaign do it: the report's evaluation.
 import Reporting
+import Archive
+import RunLog
 import TestbedConfiguration
 import Foundation
 
@@ -25,6 +27,20 @@ enum ArchiveScoring {
         static func figures(json: String) -> [ReportFigure]? {
             try? JSONDecoder().decode([ReportFigure].self, from: Data(json.utf8))
         }
+    }
+
+    /// The stored object `sha256`, checked to still have that content before anything reads it.
+    static func verifiedRecording(_ sha256: String, in store: RecordingStore, run: String) throws(RuntimeError) -> String {
+        guard let path = store.path(sha256: sha256) else {
+            throw RuntimeError(code: .io, message: "\(run): '\(sha256.prefix(80))' is not a SHA-256")
+        }
+        guard let actual = RunLog.sha256Hex(file: path) else {
+            throw RuntimeError(code: .io, file: path, message: "\(run): the recording is missing from the store")
+        }
+        guard actual == sha256 else {
+            throw RuntimeError(code: .io, file: path, message: "\(run): the stored recording changed (its SHA-256 is \(actual))")
+        }
+        return path
     }
 
     static func score(recording path: String, plan: TestPlan) throws(RuntimeError) -> Scored {

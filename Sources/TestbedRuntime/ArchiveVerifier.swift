@@ -48,7 +48,10 @@ public enum ArchiveVerifier {
         }
         for recording in recordings {
             result.recordingsChecked += 1
-            let path = store.path(sha256: recording.sha256)
+            guard let path = store.path(sha256: recording.sha256) else {
+                result.problems.append("recording '\(recording.sha256.prefix(80))': not a SHA-256, so not a name in the store")
+                continue
+            }
             if recording.storedPath != RecordingStore.relativePath(sha256: recording.sha256) {
                 result.problems.append("recording \(recording.sha256): registered at \(recording.storedPath), not at its content address")
             }

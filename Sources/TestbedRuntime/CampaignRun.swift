@@ -9,6 +9,8 @@ public struct CampaignRun: Sendable, Encodable {
     /// For a campaign over the archive: the recording's SHA-256 and the range that recorded it.
     public var recordingSHA256: String?
     public var range: String?
+    /// For a campaign over the archive: `archive result` (a worker's) or `scored here`.
+    public var figuresFrom: String?
 
     public init(runID: String, recording: String, pd: [String: CampaignRunFigure]) {
         self.runID = runID
@@ -16,5 +18,5 @@ public struct CampaignRun: Sendable, Encodable {
         self.pd = pd
     }
 
-    enum CodingKeys: String, CodingKey { case runID = "run_id", recording, pd, recordingSHA256 = "recording_sha256", range }
+    enum CodingKeys: String, CodingKey { case runID = "run_id", recording, pd, recordingSHA256 = "recording_sha256", range, figuresFrom = "figures_from" }
 }

@@ -1,7 +1,6 @@
 // `haechi campaign --archive`: the same campaign over every archived run of one system under one plan.
 public import Archive
 import Reporting
-import RunLog
 public import TestbedConfiguration
 
 extension CampaignRunner {
@@ -12,8 +11,12 @@ extension CampaignRunner {
     /// when there is one, as a worker computed them with the report's evaluator; otherwise the
     /// recording is scored here, from the store, after its SHA-256 is checked. Either way they are the
     /// figures the file-based campaign would compute, and the summary is made the same way.
-    public static func runArchive(configPath: String, planPath: String, system: String,
-                                  filter: ArchiveRunFilter) throws(RuntimeError) -> CampaignSummary {
+    ///
+    /// A result in the archive is what a worker wrote, and anyone who can write to the database can
+    /// change it: `scoreHere` scores every run from the store instead (whose content is checked
+    /// against its hash), as an auditor would; each run says where its figures came from.
+    public static func runArchive(configPath: String, planPath: String, system: String, filter: ArchiveRunFilter,
+                                  scoreHere: Bool = false) throws(RuntimeError) -> CampaignSummary {
         let plan = try TestPlan.load(path: planPath)
         let criteria = try pdCriteria(plan, planPath: planPath)
         let (settings, archive) = try ArchiveRunner.open(configPath: configPath)
@@ -21,30 +24,29 @@ extension CampaignRunner {
         filter.system = system
         filter.plan = plan.name
         let matching = try ArchiveRunner.wrap { () throws(ArchiveError) in try archive.runs(filter) }
+        let planSHA256 = ArchivePlanBundle.sha256(plan)
         var runs: [CampaignRun] = []
         var seen: Set<String> = []
         for run in matching {
             guard let sha = run.recordingSHA256, seen.insert(sha).inserted else { continue }
-            let stored = try ArchiveRunner.wrap { () throws(ArchiveError) in
-                try archive.result(recordingSHA256: sha, planSHA256: ArchivePlanBundle.sha256(plan), softwareVersion: ArchiveRunner.softwareIdentity)
+            let stored = scoreHere ? nil : try ArchiveRunner.wrap { () throws(ArchiveError) in
+                try archive.result(recordingSHA256: sha, planSHA256: planSHA256, softwareVersion: ArchiveRunner.softwareIdentity)
             }
             let figures: [ReportFigure]
+            let source: String
             if let stored, let decoded = ArchiveScoring.Scored.figures(json: stored.figures) {
                 figures = decoded
+                source = "archive result"
             } else {
                 let store = try ArchiveRunner.store(settings, configPath: configPath)
-                let path = store.path(sha256: sha)
-                guard let actual = RunLog.sha256Hex(file: path) else {
-                    throw RuntimeError(code: .io, file: path, message: "run \(run.runID) (range \(run.range)): its recording is missing from the store")
-                }
-                guard actual == sha else {
-                    throw RuntimeError(code: .io, file: path, message: "run \(run.runID) (range \(run.range)): the stored recording changed (SHA-256 \(actual))")
-                }
+                let path = try ArchiveScoring.verifiedRecording(sha, in: store, run: "run \(run.runID) (range \(run.range))")
                 figures = try ArchiveScoring.score(recording: path, plan: plan).figures
+                source = "scored here"
             }
             var entry = CampaignRun(runID: run.runID, recording: RecordingStore.relativePath(sha256: sha), pd: self.figures(criteria, figures))
             entry.recordingSHA256 = sha
             entry.range = run.range
+            entry.figuresFrom = source
             runs.append(entry)
         }
         return summary(plan: plan, criteria: criteria, runs: runs)

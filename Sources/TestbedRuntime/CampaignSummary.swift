@@ -14,6 +14,11 @@ public struct CampaignSummary: Sendable, Encodable {
     /// A table for people.
     public var text: String {
         var out = "campaign: \(runs.count) run(s) of \(plan)\n"
+        let fromResults = runs.filter { $0.figuresFrom == "archive result" }.count
+        if runs.contains(where: { $0.figuresFrom != nil }) {
+            out += "  figures: \(fromResults) run(s) from workers' results in the archive, \(runs.count - fromResults) scored here from the store"
+                + (fromResults > 0 ? " (--score-here trusts no result)" : "") + "\n"
+        }
         for c in criteria {
             let pd = c.runLevelPd.map { String(format: "%.3f", $0) } ?? "—"
             let bounds = c.lower.map { String(format: "[%.3f, %.3f]", $0, c.upper ?? .nan) } ?? ""

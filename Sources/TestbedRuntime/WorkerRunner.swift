@@ -40,13 +40,7 @@ public enum WorkerRunner {
             let keeper = archive.keepLease(job, worker: worker, lease: lease)
             defer { keeper.stop() }
             do throws(RuntimeError) {
-                let path = store.path(sha256: job.recordingSHA256)
-                guard let actual = RunLog.sha256Hex(file: path) else {
-                    throw RuntimeError(code: .io, file: path, message: "the recording is missing from the store")
-                }
-                guard actual == job.recordingSHA256 else {
-                    throw RuntimeError(code: .io, file: path, message: "the stored recording changed: its SHA-256 is \(actual)")
-                }
+                let path = try ArchiveScoring.verifiedRecording(job.recordingSHA256, in: store, run: "run \(job.runID) (range \(job.range))")
                 let plan = try ArchivePlanBundle.plan(job.plan)
                 let scored = try ArchiveScoring.score(recording: path, plan: plan).json()
                 try ArchiveRunner.wrap { () throws(ArchiveError) in

@@ -41,6 +41,9 @@ struct Campaign: ParsableCommand {
 
     @OptionGroup var filters: ArchiveCommand.RunFilterOptions
 
+    @Flag(name: .long, help: "With --archive: score every run from the store here, taking no worker's result.")
+    var scoreHere = false
+
     func validate() throws {
         if archive {
             if !targets.isEmpty { throw ValidationError("--archive takes its runs from the archive: name no run") }
@@ -48,8 +51,8 @@ struct Campaign: ParsableCommand {
             if system == nil { throw ValidationError("--archive needs --system") }
         } else {
             if targets.isEmpty { throw ValidationError("name at least one run") }
-            if config != nil || system != nil || filters.site != nil || filters.range != nil || filters.from != nil || filters.to != nil {
-                throw ValidationError("--config, --system, --site, --range, --from and --to go with --archive")
+            if config != nil || system != nil || scoreHere || filters.site != nil || filters.range != nil || filters.from != nil || filters.to != nil {
+                throw ValidationError("--config, --system, --score-here, --site, --range, --from and --to go with --archive")
             }
         }
     }
@@ -58,7 +61,8 @@ struct Campaign: ParsableCommand {
         let summary: CampaignSummary
         do {
             if archive, let config, let system {
-                summary = try CampaignRunner.runArchive(configPath: config, planPath: plan, system: system, filter: filters.filter())
+                summary = try CampaignRunner.runArchive(configPath: config, planPath: plan, system: system, filter: filters.filter(),
+                                                        scoreHere: scoreHere)
             } else {
                 summary = try CampaignRunner.run(targets: targets, planPath: plan, logPath: log)
             }

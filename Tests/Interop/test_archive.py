@@ -828,6 +828,44 @@ def test_campaign_over_the_archive_equals_the_file_campaign(archive, cells, rang
         assert run["run_id"] == file_runs[sha]["run_id"], sha
         assert (run["range"], sha) in ranges.reported[ranges.plan_a_name], run
 
+    assert {r["figures_from"] for r in archive_doc["runs"]} == {"scored here"}, archive_doc["runs"]
+    assert f"figures: 0 run(s) from workers' results in the archive, {len(chosen)} scored here" in made.stdout, made.stdout
+
+    # With the workers' results in the archive the campaign takes them, and gives the same figures.
+    archive.json("archive", "rescore", "--config", str(config), "--plan", str(PLAN), "--system", ranges.system_a)
+    worked = archive.run("worker", "--config", str(config), "--exit-when-idle", "--name", "w-campaign")
+    assert worked.returncode == 0, describe(worked)
+    from_results = tmp_path / "from-results.json"
+    made = archive.run("campaign", "--archive", "--config", str(config), "--system", ranges.system_a, "--plan", str(PLAN),
+                       "--out", str(from_results), cwd=tmp_path)
+    assert made.returncode == 0, describe(made)
+    results_doc = json.loads(from_results.read_text())
+    assert {r["figures_from"] for r in results_doc["runs"]} == {"archive result"}, results_doc["runs"]
+    assert results_doc["criteria"] == files_doc["criteria"]
+    assert {r["recording_sha256"]: r["pd"] for r in results_doc["runs"]} == {sha: r["pd"] for sha, r in archive_runs.items()}
+
+    # A result edited in the database is what a campaign that trusts results reports; --score-here
+    # scores from the store and gives the recordings' own figures back.
+    edited_sha = sorted(archive_runs)[0]
+    figures = json.loads(archive.sql("SELECT figures FROM archive_results WHERE recording_sha256 = %s", (edited_sha,))[0][0])
+    pd_keys = set(archive_runs[edited_sha]["pd"])
+    for figure in figures:
+        if figure["key"] in pd_keys:
+            figure["value"], figure["numerator"] = 0.0, 0.0
+    archive.sql("UPDATE archive_results SET figures = %s WHERE recording_sha256 = %s", (json.dumps(figures), edited_sha))
+    trusting_path = tmp_path / "trusting.json"
+    made = archive.run("campaign", "--archive", "--config", str(config), "--system", ranges.system_a, "--plan", str(PLAN),
+                       "--out", str(trusting_path), "--quiet", cwd=tmp_path)
+    assert made.returncode == 0, describe(made)
+    trusting = json.loads(trusting_path.read_text())
+    assert all(f["value"] == 0.0 for f in {r["recording_sha256"]: r for r in trusting["runs"]}[edited_sha]["pd"].values())
+    here = tmp_path / "score-here.json"
+    made = archive.run("campaign", "--archive", "--config", str(config), "--system", ranges.system_a, "--plan", str(PLAN),
+                       "--score-here", "--out", str(here), cwd=tmp_path)
+    assert made.returncode == 0, describe(made)
+    here_doc = json.loads(here.read_text())
+    assert {r["figures_from"] for r in here_doc["runs"]} == {"scored here"} and here_doc["criteria"] == files_doc["criteria"]
+
     # Narrowed to one site (cell-2's), and to a period with no runs.
     narrowed = tmp_path / "cell-2.json"
     made = archive.run("campaign", "--archive", "--config", str(config), "--system", ranges.system_a, "--plan", str(PLAN),
