@@ -7,7 +7,7 @@
 /// trigger refuses UPDATE and DELETE, and another refuses an entry that does not link to its range's
 /// previous entry, so two pushes can never interleave one chain whatever a client does.
 enum ArchiveSchema {
-    static let version = 1
+    static let version = 2
 
     static let statements = [
         """
@@ -35,6 +35,15 @@ enum ArchiveSchema {
             pushed_utc timestamptz NOT NULL DEFAULT now(),
             PRIMARY KEY (range, sequence),
             UNIQUE (range, hash))
+        """,
+        // Version 2: an entry's recording hash is hex, as the recordings' is, so no text in the table
+        // can name a path outside the store.
+        """
+        DO $$ BEGIN
+            ALTER TABLE archive_entries ADD CONSTRAINT archive_entries_recording_hex
+                CHECK (recording_sha256 IS NULL OR recording_sha256 ~ '^[0-9a-f]{64}$');
+        EXCEPTION WHEN duplicate_object THEN NULL;
+        END $$
         """,
         "CREATE INDEX IF NOT EXISTS archive_entries_by_system ON archive_entries (system_name, kind, logged_at)",
         "CREATE INDEX IF NOT EXISTS archive_entries_by_plan ON archive_entries (plan, run_id) WHERE plan IS NOT NULL",
@@ -136,7 +145,8 @@ enum ArchiveSchema {
         "CREATE INDEX IF NOT EXISTS archive_results_by_plan ON archive_results (plan, plan_sha256)",
     ]
 
-    /// Makes the tables if they are missing, under an advisory lock: commands starting together on an
+    /// Makes the tables if they are missing (or brings an older version's up to this one: every
+    /// statement above can run again), under an advisory lock: commands starting together on an
     /// empty database would otherwise race in `CREATE TABLE IF NOT EXISTS` (which is not atomic in
     /// PostgreSQL). A database made by a newer Haechi is refused rather than written in an old form.
     static func ensure(_ connection: PostgresConnection) throws(ArchiveError) {

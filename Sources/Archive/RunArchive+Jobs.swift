@@ -6,10 +6,11 @@ extension RunArchive {
 
     /// Queues one job per recording of the runs `filter` takes, for `plan` and `softwareVersion`. A
     /// job already queued, running, done or failed for the same recording, plan text and version is
-    /// not queued again. Returns how many it queued and how many were there already.
-    /// With `retryFailed`, the failed jobs of the runs it takes are queued again (their attempts reset).
+    /// not queued again, unless `again`: then a done or failed job of the runs it takes is queued once
+    /// more (its attempts reset), and its result is replaced when it is done. Returns how many it
+    /// queued and how many were there already.
     public func queueJobs(plan: ArchivePlan, softwareVersion: String, filter: ArchiveRunFilter,
-                          retryFailed: Bool = false) throws(ArchiveError) -> (queued: Int, already: Int) {
+                          again: Bool = false) throws(ArchiveError) -> (queued: Int, already: Int) {
         try db.transaction { db throws(ArchiveError) in
             try db.execute("""
                 INSERT INTO archive_plans (sha256, name, system_name, text, includes) VALUES ($1, $2, $3, $4, $5)
@@ -25,10 +26,11 @@ extension RunArchive {
                     """, [sha, run.range, run.runID, plan.sha256, softwareVersion])
                 if !inserted.values.isEmpty {
                     queued += 1
-                } else if retryFailed, !(try db.execute("""
+                } else if again, !(try db.execute("""
                     UPDATE archive_jobs SET state = 'queued', attempts = 0, error = NULL, worker = NULL, lease_until = NULL,
                         finished_utc = NULL, queued_utc = now()
-                    WHERE recording_sha256 = $1 AND plan_sha256 = $2 AND software_version = $3 AND state = 'failed' RETURNING id
+                    WHERE recording_sha256 = $1 AND plan_sha256 = $2 AND software_version = $3 AND state IN ('done', 'failed')
+                    RETURNING id
                     """, [sha, plan.sha256, softwareVersion]).values.isEmpty) {
                     queued += 1
                 } else {
@@ -45,10 +47,14 @@ extension RunArchive {
     /// now + `lease`; jobs that already lost their lease ``maximumAttempts`` times are failed first.
     public func takeJob(worker: String, lease: Double, softwareVersion: String) throws(ArchiveError) -> ArchiveJob? {
         try db.transaction { db throws(ArchiveError) in
+            // The rows are locked in id order and skipped when another worker holds them: two workers
+            // sweeping at once neither deadlock nor wait on each other.
             try db.execute("""
                 UPDATE archive_jobs SET state = 'failed', finished_utc = now(), lease_until = NULL,
                     error = 'lost: its worker stopped before finishing ' || attempts || ' times (the lease expired)'
-                WHERE state = 'running' AND lease_until < now() AND attempts >= $1 AND software_version = $2
+                WHERE id IN (SELECT id FROM archive_jobs
+                             WHERE state = 'running' AND lease_until < now() AND attempts >= $1 AND software_version = $2
+                             ORDER BY id FOR UPDATE SKIP LOCKED)
                 """, [String(Self.maximumAttempts), softwareVersion])
             let rows = try db.execute("""
                 WITH next AS (
@@ -73,13 +79,16 @@ extension RunArchive {
 
     /// Writes a job's result and marks it done, in one transaction. The result is keyed by recording,
     /// plan and software version, so a job done twice (its lease expired while a slow worker still
-    /// ran it) writes one result: the first.
+    /// ran it) leaves one result; a later one replaces it (the same figures, from the same recording,
+    /// plan and software, unless the row had been edited: `rescore --again` mends that).
     public func finish(_ job: ArchiveJob, worker: String, softwareVersion: String, figures: String,
                        verdicts: String) throws(ArchiveError) {
         try db.transaction { db throws(ArchiveError) in
             try db.execute("""
                 INSERT INTO archive_results (recording_sha256, plan_sha256, software_version, run_id, plan, figures, verdicts, worker)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (recording_sha256, plan_sha256, software_version) DO NOTHING
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (recording_sha256, plan_sha256, software_version)
+                DO UPDATE SET figures = EXCLUDED.figures, verdicts = EXCLUDED.verdicts, worker = EXCLUDED.worker,
+                    run_id = EXCLUDED.run_id, plan = EXCLUDED.plan, evaluated_utc = now()
                 """, [job.recordingSHA256, job.plan.sha256, softwareVersion, job.runID, job.plan.name, figures, verdicts, worker])
             try db.execute("""
                 UPDATE archive_jobs SET state = 'done', finished_utc = now(), lease_until = NULL, error = NULL, worker = $2
@@ -88,12 +97,13 @@ extension RunArchive {
         }
     }
 
-    /// Marks a job failed, with why, unless another worker has finished it meanwhile.
+    /// Marks a job failed, with why, while this attempt still holds it (not when its lease expired
+    /// and another worker took it: the attempt number is the lease's fencing token, not the name).
     public func fail(_ job: ArchiveJob, worker: String, error: String) throws(ArchiveError) {
         try db.execute("""
             UPDATE archive_jobs SET state = 'failed', finished_utc = now(), lease_until = NULL, error = $3
-            WHERE id = $1 AND worker = $2 AND state = 'running'
-            """, [String(job.id), worker, error])
+            WHERE id = $1 AND worker = $2 AND attempts = $4 AND state = 'running'
+            """, [String(job.id), worker, error, String(job.attempt)])
     }
 
     /// Whether any job for `softwareVersion` is queued or running: a worker that finds none to take

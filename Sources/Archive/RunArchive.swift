@@ -78,6 +78,13 @@ public final class RunArchive {
         }
     }
 
+    /// Which of `hashes` the archive has registered as recordings.
+    public func registeredRecordings(_ hashes: Set<String>) throws(ArchiveError) -> Set<String> {
+        guard !hashes.isEmpty else { return [] }
+        let list = "{" + hashes.filter(RecordingStore.isHash).sorted().joined(separator: ",") + "}"
+        return Set(try db.execute("SELECT sha256 FROM archive_recordings WHERE sha256 = ANY($1::text[])", [list]).values.compactMap { $0[0] })
+    }
+
     /// Stores a signed report's manifest (its text exactly), once.
     @discardableResult
     public func storeReport(manifestText: String, manifestSHA256: String, range: String, reportID: String,
@@ -111,6 +118,23 @@ public final class RunArchive {
         }
     }
 
+    /// The time each entry of `range` is filed under (`logged_at`, which `--from` and `--to` read), in
+    /// seconds since 1970, by sequence: not covered by the entry's hash, so checked against it.
+    public func filedTimes(range: String) throws(ArchiveError) -> [Int64: Double] {
+        var times: [Int64: Double] = [:]
+        for v in try db.execute("SELECT sequence, extract(epoch FROM logged_at) FROM archive_entries WHERE range = $1", [range]).values {
+            if let sequence = v[0].flatMap({ Int64($0) }), let seconds = v[1].flatMap({ Double($0) }) { times[sequence] = seconds }
+        }
+        return times
+    }
+
+    /// Every plan jobs were queued for.
+    public func plans() throws(ArchiveError) -> [ArchivePlan] {
+        try db.execute("SELECT sha256, name, system_name, text, includes FROM archive_plans ORDER BY sha256").values.map {
+            ArchivePlan(sha256: $0[0] ?? "", name: $0[1] ?? "", systemName: $0[2], text: $0[3] ?? "", includes: $0[4] ?? "{}")
+        }
+    }
+
     /// Every stored recording: hash, size and where in the store.
     public func recordings() throws(ArchiveError) -> [(sha256: String, bytes: Int64, storedPath: String)] {
         try db.execute("SELECT sha256, bytes, stored_path FROM archive_recordings ORDER BY sha256").values.map {
@@ -132,14 +156,20 @@ public final class RunArchive {
         // table, not one sub-query per run (docs/archive.md, "Scale on paper").
         let rows = try db.execute("""
             WITH evaluations AS (
-                SELECT d.recording_sha256, d.plan, d.system_name FROM archive_entries d
+                -- A report's entry names the plan and the system under test together; a re-evaluation's
+                -- result names only the plan: it says nothing about whose run the recording was.
+                SELECT d.recording_sha256, d.plan, d.system_name, true AS reported FROM archive_entries d
                     WHERE d.kind IN ('draft', 'signature') AND d.plan IS NOT NULL AND d.recording_sha256 IS NOT NULL
                 UNION
-                SELECT s.recording_sha256, p.name, p.system_name FROM archive_results s JOIN archive_plans p ON p.sha256 = s.plan_sha256),
+                SELECT s.recording_sha256, s.plan, NULL, false FROM archive_results s),
             by_recording AS (
                 SELECT recording_sha256, json_agg(DISTINCT plan) AS plans,
                     coalesce(json_agg(DISTINCT system_name) FILTER (WHERE system_name IS NOT NULL), '[]') AS systems,
-                    coalesce(bool_or(system_name = $1), false) AS has_system, coalesce(bool_or(plan = $2), false) AS has_plan
+                    -- One report for that system under that plan; or a report for that system and a
+                    -- result under that plan.
+                    coalesce(bool_or(reported AND ($1::text IS NULL OR system_name = $1) AND ($2::text IS NULL OR plan = $2)), false)
+                    OR (($1::text IS NULL OR coalesce(bool_or(reported AND system_name = $1), false))
+                        AND coalesce(bool_or(NOT reported AND ($2::text IS NULL OR plan = $2)), false)) AS matches
                 FROM evaluations GROUP BY recording_sha256)
             SELECT e.range, e.sequence, e.run_id, e.site, e.logged_utc, e.recording_sha256, r.bytes,
                 coalesce(v.plans, '[]'), coalesce(v.systems, '[]')
@@ -147,8 +177,7 @@ public final class RunArchive {
                 LEFT JOIN archive_recordings r ON r.sha256 = e.recording_sha256
                 LEFT JOIN by_recording v ON v.recording_sha256 = e.recording_sha256
             WHERE e.kind = 'recording'
-              AND ($1::text IS NULL OR coalesce(v.has_system, false))
-              AND ($2::text IS NULL OR coalesce(v.has_plan, false))
+              AND (($1::text IS NULL AND $2::text IS NULL) OR coalesce(v.matches, false))
               AND ($3::text IS NULL OR e.site = $3)
               AND ($4::text IS NULL OR e.range = $4)
               AND ($5::timestamptz IS NULL OR e.logged_at >= $5::timestamptz)

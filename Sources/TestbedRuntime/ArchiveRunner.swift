@@ -14,9 +14,14 @@ public enum ArchiveRunner {
     /// The archive the config at `configPath` names, connected.
     public static func open(configPath: String) throws(RuntimeError) -> (ArchiveSettings, RunArchive) {
         let settings = try ArchiveSettings.load(path: configPath)
+        return (settings, try connect(settings, configPath: configPath))
+    }
+
+    /// The archive `settings` names, connected.
+    static func connect(_ settings: ArchiveSettings, configPath: String) throws(RuntimeError) -> RunArchive {
         let password = try settings.password()
         do {
-            return (settings, try RunArchive(url: settings.url, password: password))
+            return try RunArchive(url: settings.url, password: password)
         } catch {
             throw RuntimeError(code: .io, file: configPath, field: "archive.url", message: error.message)
         }
@@ -72,15 +77,22 @@ public enum ArchiveRunner {
         var summary = ArchivePushSummary(range: range)
         var recordings: [ArchivedRecording] = []
         var seen: Set<String> = []
+        // A recording the archive already holds (registered, and its object in the store) is not read
+        // again: a range may prune its copy once pushed, and a later report naming it still pushes.
+        let registered = try wrap { () throws(ArchiveError) in try archive.registeredRecordings(Set(new.compactMap(\.recordingSHA256))) }
         for entry in new {
             guard let sha = entry.recordingSHA256, let named = entry.recordingPath, seen.insert(sha).inserted else { continue }
+            if registered.contains(sha), let stored = store.path(sha256: sha), FileManager.default.fileExists(atPath: stored) {
+                summary.recordingsAlreadyStored += 1
+                continue
+            }
             let path = log.resolve(named)
             do {
                 if try store.put(file: path, sha256: sha) { summary.recordingsStored += 1 } else { summary.recordingsAlreadyStored += 1 }
             } catch {
                 throw RuntimeError(code: .io, file: path, message: "cannot store the recording of entry \(entry.sequence): \(error.message)")
             }
-            recordings.append(ArchivedRecording(sha256: sha, bytes: fileSize(path), runID: entry.runID, metadata: metadata(path)))
+            recordings.append(ArchivedRecording(sha256: sha, bytes: Int64(DiskSpace.fileSize(path)), runID: entry.runID, metadata: metadata(path)))
         }
         let count = try wrap { () throws(ArchiveError) in
             try archive.append(new, range: range, site: settings.site, recordings: recordings)
@@ -120,10 +132,6 @@ public enum ArchiveRunner {
         }
     }
 
-    private static func fileSize(_ path: String) -> Int64 {
-        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
-    }
-
     /// The recording's summary as `haechi info --json` gives it, less the local path.
     private static func metadata(_ path: String) -> String {
         guard var info = try? RecordingInfoRunner.run(path: path) else { return "{}" }
@@ -141,12 +149,12 @@ public enum ArchiveRunner {
 
     /// Queues a re-evaluation of every archived run `filter` takes under the plan at `planPath`.
     public static func rescore(configPath: String, planPath: String, filter: ArchiveRunFilter,
-                               retryFailed: Bool = false) throws(RuntimeError) -> ArchiveRescoreSummary {
+                               again: Bool = false) throws(RuntimeError) -> ArchiveRescoreSummary {
         let plan = try TestPlan.load(path: planPath)
         let (_, archive) = try open(configPath: configPath)
         let archived = ArchivePlanBundle.archived(plan)
         let (queued, already) = try wrap { () throws(ArchiveError) in
-            try archive.queueJobs(plan: archived, softwareVersion: softwareIdentity, filter: filter, retryFailed: retryFailed)
+            try archive.queueJobs(plan: archived, softwareVersion: softwareIdentity, filter: filter, again: again)
         }
         return ArchiveRescoreSummary(queued: queued, already: already, plan: plan.name, planSHA256: archived.sha256,
                                      softwareVersion: softwareIdentity)

@@ -23,9 +23,20 @@ enum ArchiveScoring {
             }
         }
 
-        /// Figures as the archive stored them.
+        /// Figures as the archive stored them, or `nil` when they cannot be what the evaluator made (too
+        /// large, unreadable, a value or count that is not finite, a count below 0 or past 10¹⁵): the
+        /// caller then scores the recording itself.
         static func figures(json: String) -> [ReportFigure]? {
-            try? JSONDecoder().decode([ReportFigure].self, from: Data(json.utf8))
+            guard json.utf8.count <= 16 << 20, let figures = try? JSONDecoder().decode([ReportFigure].self, from: Data(json.utf8)) else {
+                return nil
+            }
+            for figure in figures {
+                let counts = [figure.numerator, figure.denominator].compactMap { $0 }
+                guard counts.allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= 1e15 }), figure.value.map({ $0.isFinite }) ?? true else {
+                    return nil
+                }
+            }
+            return figures
         }
     }
 

@@ -11,6 +11,7 @@ public struct ArchiveVerification: Sendable, Encodable {
     public var ranges: [String: RangeChain] = [:]
     public var recordingsChecked = 0
     public var reportsChecked = 0
+    public var plansChecked = 0
     /// What was checked against what, and what cannot be told (unsigned entries).
     public var facts: [String] = []
     /// Everything wrong; none means the archive is intact.
@@ -18,6 +19,7 @@ public struct ArchiveVerification: Sendable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case ranges, facts, problems, recordingsChecked = "recordings_checked", reportsChecked = "reports_checked"
+        case plansChecked = "plans_checked"
     }
 
     /// As pretty, key-sorted JSON.
@@ -28,7 +30,7 @@ public struct ArchiveVerification: Sendable, Encodable {
         for (name, chain) in ranges.sorted(by: { $0.key < $1.key }) {
             out += "range \(name): \(chain.entries) entries, head \(chain.head.prefix(16))…\n"
         }
-        out += "recordings re-hashed in the store: \(recordingsChecked); report manifests checked: \(reportsChecked)\n"
+        out += "recordings re-hashed in the store: \(recordingsChecked); report manifests checked: \(reportsChecked); plans checked: \(plansChecked)\n"
         out += facts.map { "note: \($0)\n" }.joined()
         out += problems.isEmpty ? "the archive is intact\n" : problems.map { "PROBLEM: \($0)\n" }.joined()
         return out

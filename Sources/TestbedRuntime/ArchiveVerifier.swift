@@ -37,6 +37,18 @@ public enum ArchiveVerifier {
             let unsigned = entries.prefix { $0.signature == nil }.count
             if unsigned > 0 { result.facts.append("range \(range): entries 1–\(unsigned) are unsigned") }
             hashes[range] = Set(entries.map(\.hash))
+            // The time an entry is filed under is the archive's copy of its logged time; a copy edited
+            // would move the entry in or out of a campaign's period unseen.
+            let filed = try ArchiveRunner.wrap { () throws(ArchiveError) in try archive.filedTimes(range: range) }
+            let parser = ISO8601DateFormatter()
+            parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            for entry in entries {
+                guard let logged = parser.date(from: entry.loggedUTC)?.timeIntervalSince1970, let at = filed[entry.sequence],
+                      abs(logged - at) < 0.001 else {
+                    result.problems.append("range \(range): entry \(entry.sequence): it is filed under another time than it was logged at")
+                    continue
+                }
+            }
             for entry in entries where entry.kind == RunLogging.recordingKind {
                 if let sha = entry.recordingSHA256 { loggedRecordings.append((range, entry.sequence, sha)) }
             }
@@ -61,6 +73,13 @@ public enum ArchiveVerifier {
             }
             if actual != recording.sha256 {
                 result.problems.append("recording \(recording.sha256): changed in the store (\(path) now has SHA-256 \(actual))")
+            }
+        }
+        for plan in try ArchiveRunner.wrap({ () throws(ArchiveError) in try archive.plans() }) {
+            result.plansChecked += 1
+            let rebuilt = try? ArchivePlanBundle.plan(plan)
+            if rebuilt.map(ArchivePlanBundle.sha256) != plan.sha256 {
+                result.problems.append("plan \(plan.sha256.prefix(16))… (\(plan.name)): its text and files do not have its SHA-256: changed in the database")
             }
         }
         for report in try ArchiveRunner.wrap({ () throws(ArchiveError) in try archive.reports() }) {

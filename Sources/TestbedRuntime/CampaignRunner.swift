@@ -42,10 +42,18 @@ public enum CampaignRunner {
             let figure = figures.first { $0.key == criterion.figureKey }
             let value = figure?.value
             pd[criterion.figureKey] = CampaignRunFigure(
-                value: value, hits: Int(figure?.numerator ?? 0), trials: Int(figure?.denominator ?? 0),
+                value: value, hits: count(figure?.numerator), trials: count(figure?.denominator),
                 success: value.map { $0 >= criterion.requirement })
         }
         return pd
+    }
+
+    /// A figure's count as a whole number; a count that is none (not finite, negative, huge) is 0. The
+    /// evaluator makes only whole, modest counts; this is for figures read from the archive, which
+    /// ``ArchiveScoring/Scored/figures(json:)`` checks first.
+    private static func count(_ value: Double?) -> Int {
+        guard let value, value.isFinite, value >= 0, value <= 1e15 else { return 0 }
+        return Int(value.rounded())
     }
 
     /// The run-level figures over `runs`: each run one trial per criterion.

@@ -93,7 +93,7 @@ struct ArchiveCommand: ParsableCommand {
             discussion: """
                 One job per recording the filters take (every archived recording without filters), \
                 for the plan's text and this build of Haechi; a job queued or done before is not \
-                queued again. haechi archive jobs shows the progress.
+                queued again unless --again. haechi archive jobs shows the progress.
                 """)
         @OptionGroup var options: ConfigOption
         @Option(name: .long, help: ArgumentHelp("The test plan to score under.", valueName: "plan.yaml"))
@@ -101,13 +101,13 @@ struct ArchiveCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("Only runs evaluated before for this system under test.", valueName: "name"))
         var system: String?
         @OptionGroup var filters: RunFilterOptions
-        @Flag(name: .long, help: "Queue the failed jobs of these runs again.")
-        var retryFailed = false
+        @Flag(name: .long, help: "Queue these runs' done and failed jobs again; a new result replaces the old.")
+        var again = false
 
         func run() throws {
             do {
                 let summary = try ArchiveRunner.rescore(configPath: options.config, planPath: plan, filter: filters.filter(system: system),
-                                                        retryFailed: retryFailed)
+                                                        again: again)
                 print(options.json ? try summary.jsonText() : summary.text, terminator: "")
             } catch let error as RuntimeError { throw error.reported() }
         }

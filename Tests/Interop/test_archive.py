@@ -706,6 +706,23 @@ def test_verify_from_a_fresh_machine_and_catch_tampering(archive, cells, tmp_pat
     forged = archive.json("archive", "verify", "--config", str(config), expect=1, cwd=fresh)
     assert any(manifest_sha[:16] in p and "signature" in p for p in forged["problems"]), forged
 
+    # (f) A plan's text edited in the database (a criterion made easier): verify names it, and a worker
+    # refuses to score a job under it rather than file its result under the old plan's hash.
+    plan_sha_a = plan_sha256(PLAN)
+    archive.json("archive", "rescore", "--config", str(config), "--plan", str(PLAN), "--range", "cell-1")
+    archive.sql("UPDATE archive_plans SET text = replace(text, 'min: 0.9}', 'min: 0.1}') WHERE sha256 = %s", (plan_sha_a,))
+    changed_plan = archive.json("archive", "verify", "--config", str(config), expect=1, cwd=fresh)
+    assert any(plan_sha_a[:16] in p and "changed in the database" in p for p in changed_plan["problems"]), changed_plan
+    refused = archive.run("worker", "--config", str(config), "--exit-when-idle", "--name", "w-plan", cwd=fresh)
+    assert refused.returncode == 0 and "changed in the database" in refused.stdout, describe(refused)
+    assert archive.sql("SELECT count(*) FROM archive_results WHERE plan_sha256 = %s", (plan_sha_a,))[0][0] == 0
+    assert {state for (state,) in archive.sql("SELECT state FROM archive_jobs WHERE plan_sha256 = %s", (plan_sha_a,))} == {"failed"}
+
+    # (g) The time an entry is filed under (what --from/--to read, outside the hash) moved a year.
+    archive.sql("""UPDATE archive_entries SET logged_at = logged_at - interval '1 year' WHERE "range" = 'cell-1' AND sequence = 1""")
+    moved = archive.json("archive", "verify", "--config", str(config), expect=1, cwd=fresh)
+    assert any("range cell-1: entry 1:" in p and "filed under another time" in p for p in moved["problems"]), moved
+
     # (e) The range's chain cut back to before the reports (the last entries deleted): the manifests quote
     # run-log heads the archive no longer holds.
     first_draft = min(r[0] for r in archived(archive, "cell-2") if r[1] == "draft")
@@ -795,6 +812,20 @@ def test_runs_filters(archive, cells, ranges, tmp_path):
                         "--from", (last_day + timedelta(days=1)).isoformat())
     assert (none["queued"], none["already"]) == (0, 0), none
 
+    # A re-evaluation of every run under plan B says nothing about whose runs they were: plan B's
+    # system still has only the run it was reported for, though every run now has a result under B.
+    everyone = archive.json("archive", "rescore", "--config", str(config), "--plan", str(ranges.plan_b))
+    assert everyone["queued"] == len(everything) - 1 and everyone["already"] == 1, everyone
+    worked = archive.run("worker", "--config", str(config), "--exit-when-idle")
+    assert worked.returncode == 0, describe(worked)
+    assert all(ranges.plan_b_name in r["plans"] for r in runs()), runs()
+    assert keys(runs("--system", OTHER_SYSTEM)) == ranges.reported[ranges.plan_b_name]
+    assert keys(runs("--plan", ranges.plan_b_name)) == keys(everything)
+    # System and plan are taken together: plan A's system under plan B is its runs (reported for it,
+    # scored under B), and plan B's system under plan A is none (no run of it was scored under A).
+    assert keys(runs("--system", ranges.system_a, "--plan", ranges.plan_b_name)) == ranges.reported[ranges.plan_a_name]
+    assert runs("--system", OTHER_SYSTEM, "--plan", ranges.plan_a_name) == []
+
 
 def test_campaign_over_the_archive_equals_the_file_campaign(archive, cells, ranges, tmp_path):
     """``campaign --archive`` over every archived run of the sample plan's system evaluated under its name (from
@@ -865,6 +896,17 @@ def test_campaign_over_the_archive_equals_the_file_campaign(archive, cells, rang
     assert made.returncode == 0, describe(made)
     here_doc = json.loads(here.read_text())
     assert {r["figures_from"] for r in here_doc["runs"]} == {"scored here"} and here_doc["criteria"] == files_doc["criteria"]
+
+    # rescore --again scores the runs once more and the new result replaces the edited one.
+    again = archive.json("archive", "rescore", "--config", str(config), "--plan", str(PLAN), "--system", ranges.system_a, "--again")
+    assert again["queued"] == len(chosen) and again["already"] == 0, again
+    assert archive.run("worker", "--config", str(config), "--exit-when-idle").returncode == 0
+    mended = tmp_path / "mended.json"
+    assert archive.run("campaign", "--archive", "--config", str(config), "--system", ranges.system_a, "--plan", str(PLAN),
+                       "--out", str(mended), cwd=tmp_path).returncode == 0
+    mended_doc = json.loads(mended.read_text())
+    assert {r["figures_from"] for r in mended_doc["runs"]} == {"archive result"}
+    assert {r["recording_sha256"]: r["pd"] for r in mended_doc["runs"]} == {sha: r["pd"] for sha, r in archive_runs.items()}
 
     # Narrowed to one site (cell-2's), and to a period with no runs.
     narrowed = tmp_path / "cell-2.json"
