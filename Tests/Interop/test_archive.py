@@ -538,6 +538,26 @@ def test_push_resumes_after_a_failure_part_way(archive, cells):
     assert verified["problems"] == [] and verified["ranges"][cell.name]["entries"] == total, verified
 
 
+def test_push_after_the_range_pruned_a_pushed_recording(archive, cells, tmp_path):
+    """Once pushed, a range may delete its copy of a recording: a later entry naming it (an officer signs a
+    report of that run) still pushes, from the archive's copy, and the archive still verifies."""
+    cell = cells["cell-1"]
+    push(archive, cell)
+    draft = cell.reports[0]
+    named = json.loads((draft / "report.signature.json").read_text())["recordingSHA256"]
+    cell.recording_file(named).unlink()
+    officer = make_key(archive.binary, tmp_path / "officer" / "officer.key")
+    signed = subprocess.run([str(archive.binary), "sign", str(draft), "--key", str(officer), "--name", "김지우", "--role", "기술책임자",
+                             "--log", str(cell.log), "--range-key", str(cell.key)],
+                            capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=TIMEOUT_S)
+    assert signed.returncode == 0, describe(signed)
+    assert cell.entries()[-1]["kind"] == "signature" and cell.entries()[-1]["recording_sha256"] == named
+    pushed = push(archive, cell, reports=False)
+    assert pushed["entries_pushed"] == 1 and pushed["recordings_stored"] == 0 and pushed["recordings_already_stored"] == 1, pushed
+    verified = archive.json("archive", "verify", "--config", str(range_config(archive, cell)), "--key", str(cell.public_key))
+    assert verified["problems"] == [], verified
+
+
 # --------------------------------------------------------------------------------------------------
 # Re-scoring with workers
 
