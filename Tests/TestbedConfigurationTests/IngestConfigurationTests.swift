@@ -97,7 +97,7 @@ struct IngestConfigurationTests {
         ("    mode: connect", "    mode: connect\n    max_message_bytes: 4294967296",
          "range.yaml:14:24: error: endpoints[1].max_message_bytes: 4294967296 is above the maximum of 2147483647"),
         ("limits:", "limit:",
-         "range.yaml:15:1: error: limit: unknown field; expected one of endpoints, limits, outputs, pipeline, sapient, sensors, site, tracking, truth, web"),
+         "range.yaml:15:1: error: limit: unknown field; expected one of archive, endpoints, limits, outputs, pipeline, sapient, sensors, site, tracking, truth, web"),
         ("limits:", "web: {address: range-host}\nlimits:",
          "range.yaml:15:16: error: web.address: give an IPv4 address: 127.0.0.1 for this machine only, 0.0.0.0 for every interface"),
         ("limits:", "web: {port: 70000}\nlimits:",
