@@ -107,7 +107,7 @@ public enum EvaluateRunner {
                                         truths: input.truths, scores: scores)
         summary.figures = evaluation.figures
         do {
-            try summaryJSON(summary).write(toFile: options.outputPath, atomically: true, encoding: .utf8)
+            try OutputFile.write(summaryJSON(summary), to: options.outputPath)
         } catch {
             throw RuntimeError(code: .io, file: options.outputPath, message: "cannot write the scores: \(RuntimeError.reason(error))")
         }

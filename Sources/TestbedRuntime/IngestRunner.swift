@@ -210,7 +210,7 @@ public enum IngestRunner {
                                             stopReason: .running, libzmqVersion: ZMQContext.libraryVersion, tracking: tracking?.counters,
                                             recording: recorder.map { RecordingCounters(recorder: $0, finalised: false) })
                 // Atomic: a reader never sees half a summary. A failure here is not the run's: it is logged.
-                do { try interim.jsonText().write(toFile: path, atomically: true, encoding: .utf8) } catch {
+                do { try OutputFile.write(interim.jsonText(), to: path) } catch {
                     logger.warning("cannot write the interim summary \(path): \(RuntimeError.reason(error))")
                 }
             }
@@ -258,7 +258,7 @@ public enum IngestRunner {
                                     cot: cot?.counters, asterix062: asterix062?.counters, sapient: sapientOutput?.counters)
         if let path = options.summaryPath {
             do {
-                try summary.jsonText().write(toFile: path, atomically: true, encoding: .utf8)
+                try OutputFile.write(summary.jsonText(), to: path)
             } catch {
                 throw RuntimeError(code: .io, file: path, message: "cannot write the summary: \(RuntimeError.reason(error))")
             }

@@ -149,7 +149,7 @@ public enum ReplayRunner {
                                     tracking: stage?.counters, replay: counters)
         if let path = options.summaryPath {
             do {
-                try summary.jsonText().write(toFile: path, atomically: true, encoding: .utf8)
+                try OutputFile.write(summary.jsonText(), to: path)
             } catch {
                 throw RuntimeError(code: .io, file: path, message: "cannot write the summary: \(RuntimeError.reason(error))")
             }

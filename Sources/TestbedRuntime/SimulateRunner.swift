@@ -77,7 +77,7 @@ public enum SimulateRunner {
                                       writtenLines: writer == nil ? 0 : file.lines, interrupted: stopped, unheard: unheard)
         if let path = options.summaryPath {
             do {
-                try summary.jsonText().write(toFile: path, atomically: true, encoding: .utf8)
+                try OutputFile.write(summary.jsonText(), to: path)
             } catch {
                 throw RuntimeError(code: .io, file: path, message: "cannot write the summary: \(RuntimeError.reason(error))")
             }

@@ -67,7 +67,7 @@ public enum TrackRunner {
         summary.finish(session: session, stepNanoseconds: stepNanoseconds)
         if let summaryPath {
             do {
-                try (summary.jsonText() + "\n").write(toFile: summaryPath, atomically: true, encoding: .utf8)
+                try OutputFile.write(summary.jsonText() + "\n", to: summaryPath)
             } catch {
                 throw RuntimeError(code: .io, file: summaryPath, message: "cannot write the summary: \(RuntimeError.reason(error))")
             }

@@ -71,7 +71,7 @@ struct Campaign: ParsableCommand {
         }
         if let out {
             do {
-                try summary.jsonText().write(toFile: out, atomically: true, encoding: .utf8)
+                try OutputFile.write(summary.jsonText(), to: out)
             } catch {
                 throw RuntimeError(code: .io, file: out, message: "cannot write the campaign: \(RuntimeError.reason(error))").reported()
             }
