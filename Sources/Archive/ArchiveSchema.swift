@@ -7,7 +7,7 @@
 /// trigger refuses UPDATE and DELETE, and another refuses an entry that does not link to its range's
 /// previous entry, so two pushes can never interleave one chain whatever a client does.
 enum ArchiveSchema {
-    static let version = 2
+    static let version = 3
 
     static let statements = [
         """
@@ -60,7 +60,10 @@ enum ArchiveSchema {
             FOR EACH ROW EXECUTE FUNCTION archive_entries_append_only()
         """,
         """
-        CREATE OR REPLACE FUNCTION archive_entries_link() RETURNS trigger LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION archive_entries_link() RETURNS trigger LANGUAGE plpgsql
+        -- Version 3: planned for each entry. A generic plan, made while a first push found the table
+        -- almost empty, kept a sequential scan for the whole push: quadratic in the log's length.
+        SET plan_cache_mode = force_custom_plan AS $$
         DECLARE
             prior text;
         BEGIN
