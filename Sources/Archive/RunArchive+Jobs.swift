@@ -140,21 +140,17 @@ extension RunArchive {
         return counts
     }
 
-    /// The stored result for a recording under a plan and software version, if any: the figures and
-    /// verdicts as JSON text.
-    public func result(recordingSHA256: String, planSHA256: String,
-                       softwareVersion: String) throws(ArchiveError) -> (figures: String, verdicts: String)? {
-        let rows = try db.execute("""
-            SELECT figures, verdicts FROM archive_results WHERE recording_sha256 = $1 AND plan_sha256 = $2 AND software_version = $3
-            """, [recordingSHA256, planSHA256, softwareVersion])
-        guard let v = rows.values.first, let figures = v[0], let verdicts = v[1] else { return nil }
-        return (figures, verdicts)
-    }
-
-    /// Registers a plan (by the SHA-256 of its text), once.
-    public func register(_ plan: ArchivePlan) throws(ArchiveError) {
-        try db.execute("""
-            INSERT INTO archive_plans (sha256, name, system_name, text, includes) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING
-            """, [plan.sha256, plan.name, plan.systemName, plan.text, plan.includes])
+    /// The stored results' figures (JSON text) under a plan and software version, by recording, for
+    /// those of `recordings` that have one: one statement for a whole campaign, not one per run.
+    public func resultFigures(recordings: [String], planSHA256: String,
+                              softwareVersion: String) throws(ArchiveError) -> [String: String] {
+        var figures: [String: String] = [:]
+        for v in try db.execute("""
+            SELECT recording_sha256, figures FROM archive_results
+            WHERE recording_sha256 = ANY($1::text[]) AND plan_sha256 = $2 AND software_version = $3
+            """, [Self.textArray(recordings), planSHA256, softwareVersion]).values {
+            if let sha = v[0], let text = v[1] { figures[sha] = text }
+        }
+        return figures
     }
 }

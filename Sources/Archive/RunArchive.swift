@@ -81,8 +81,14 @@ public final class RunArchive {
     /// Which of `hashes` the archive has registered as recordings.
     public func registeredRecordings(_ hashes: Set<String>) throws(ArchiveError) -> Set<String> {
         guard !hashes.isEmpty else { return [] }
-        let list = "{" + hashes.filter(RecordingStore.isHash).sorted().joined(separator: ",") + "}"
-        return Set(try db.execute("SELECT sha256 FROM archive_recordings WHERE sha256 = ANY($1::text[])", [list]).values.compactMap { $0[0] })
+        return Set(try db.execute("SELECT sha256 FROM archive_recordings WHERE sha256 = ANY($1::text[])",
+                                  [Self.textArray(Array(hashes))]).values.compactMap { $0[0] })
+    }
+
+    /// SHA-256s as one PostgreSQL array literal (`{ab…,cd…}`), for `= ANY($1::text[])`; only hex names
+    /// go in, so nothing needs quoting.
+    static func textArray(_ hashes: [String]) -> String {
+        "{" + hashes.filter(RecordingStore.isHash).sorted().joined(separator: ",") + "}"
     }
 
     /// Stores a signed report's manifest (its text exactly), once.

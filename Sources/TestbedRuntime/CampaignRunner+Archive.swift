@@ -25,16 +25,17 @@ extension CampaignRunner {
         filter.plan = plan.name
         let matching = try ArchiveRunner.wrap { () throws(ArchiveError) in try archive.runs(filter) }
         let planSHA256 = ArchivePlanBundle.sha256(plan)
+        let stored = scoreHere ? [:] : try ArchiveRunner.wrap { () throws(ArchiveError) in
+            try archive.resultFigures(recordings: matching.compactMap(\.recordingSHA256), planSHA256: planSHA256,
+                                      softwareVersion: ArchiveRunner.softwareIdentity)
+        }
         var runs: [CampaignRun] = []
         var seen: Set<String> = []
         for run in matching {
             guard let sha = run.recordingSHA256, seen.insert(sha).inserted else { continue }
-            let stored = scoreHere ? nil : try ArchiveRunner.wrap { () throws(ArchiveError) in
-                try archive.result(recordingSHA256: sha, planSHA256: planSHA256, softwareVersion: ArchiveRunner.softwareIdentity)
-            }
             let figures: [ReportFigure]
             let source: String
-            if let stored, let decoded = ArchiveScoring.Scored.figures(json: stored.figures) {
+            if let json = stored[sha], let decoded = ArchiveScoring.Scored.figures(json: json) {
                 figures = decoded
                 source = "archive result"
             } else {
