@@ -17,6 +17,8 @@ public final class FrameProcessor {
         /// sequence numbers and MAVLink clocks are not comparable, so no sequence checks and no truth.
         var pooled = false
         var statistics = SourceStatistics()
+        /// Records by kind; added into `statistics.records` when the statistics are read.
+        var records = RecordCounts()
         var jsonSequence = JSONSequenceCheck()
         var mavlinkSequence = MAVLinkSequenceCheck()
         /// One truth assembler per sending connection (its boot epochs and GNSS state are that
@@ -57,10 +59,14 @@ public final class FrameProcessor {
     /// Records decoded from the message in hand, handed to the record sinks once counting is done
     /// (a sink may then read ``statistics``). Kept between messages so it allocates only once.
     private var pending: [TelemetryRecord] = []
-    /// The previous message's topic, as bytes and parsed: frames come in bursts from one topic
-    /// (a scan's detections follow one another), so checking and building it again is skipped.
+    /// The previous message's topic, as bytes, parsed and with its format: frames come in bursts
+    /// from one topic (a scan's detections follow one another), so checking and building it again,
+    /// and naming and finding its source, are skipped.
     private var lastTopicBytes: [UInt8] = []
     private var lastTopic: SourceTopic?
+    private var lastFormat: WireFormat?
+    /// Where `lastTopic`'s frames from one endpoint are counted (an index into `sources`).
+    private var lastSource: (endpoint: Int, index: Int)?
     private let jsonDecoder = TelemetryJSONDecoder()
     private let asterixParser = AsterixRecordParser([.cat034, .cat048, .cat062])
     /// The site's ENU frame, when known: CAT062 tracks in WGS-84 are placed in it.
@@ -69,7 +75,9 @@ public final class FrameProcessor {
     private let asterixSensors: [AsterixSource: SensorDescription]
     /// SAPIENT's rules and mapping (the configured nodes, the time window).
     private let sapientDecoder: SapientDecoder
-    private var sources: [String: SourceState] = [:]
+    /// Every source's state, in the order first seen, and each one's index by name.
+    private var sources: [SourceState] = []
+    private var sourceIndex: [String: Int] = [:]
     private var endpointFrames: [UInt64]
     private var endpointSecurity: [EndpointSecurityCounters]
     /// The last authorisation decided: a sender's frames come in runs on one topic.
@@ -106,9 +114,11 @@ public final class FrameProcessor {
         result.endpointFrames = endpointFrames
         result.endpointSecurity = endpointSecurity
         result.receiveSequence = receiveSequence
-        result.sources = sources.mapValues { state in
-            // Gaps no timed frame has followed yet: their residues count, with no upper bound so far.
+        result.sources = sourceIndex.mapValues { index in
+            let state = sources[index]
             var statistics = state.statistics
+            state.records.add(into: &statistics.records)
+            // Gaps no timed frame has followed yet: their residues count, with no upper bound so far.
             statistics.mavlinkLoss.estimated.addSaturating(state.mavlinkSequence.pendingResidue)
             statistics.mavlinkLoss.minimum.addSaturating(state.mavlinkSequence.pendingResidue)
             statistics.mavlinkLoss.maximum.addSaturating(state.mavlinkSequence.pendingResidue)
@@ -143,9 +153,9 @@ public final class FrameProcessor {
         receiveSequence = sequence + 1
         endpointFrames[endpoint] += 1
         let topic = parts.first.flatMap(topic(_:))
-        let (key, pooled) = countingKey(topic, endpoint: endpoint)
+        let index = source(topic, endpoint: endpoint)
         let payloadBytes = payloadBytes ?? parts.dropFirst().reduce(0) { $0 + $1.count }
-        let rejection = process(parts: parts, topic: topic, state: &sources[key, default: SourceState(pooled: pooled)],
+        let rejection = process(parts: parts, topic: topic, format: topic == nil ? nil : lastFormat, state: &sources[index],
                                 payloadBytes: payloadBytes, sequence: sequence, receivedAt: receivedAt, sender: sender)
         if !pending.isEmpty, let topic {
             for record in pending {
@@ -156,12 +166,26 @@ public final class FrameProcessor {
         return rejection
     }
 
-    /// The key a message is counted under, and whether it is the overflow pseudo-source: its topic
-    /// (or `!bad-topic@<endpoint>`), unless `maximumSources` are already counted and it is new.
-    private func countingKey(_ topic: SourceTopic?, endpoint: Int) -> (key: String, pooled: Bool) {
+    /// The index of the source a message is counted under: its topic (or `!bad-topic@<endpoint>`),
+    /// unless `maximumSources` are already counted and it is new, when it is the endpoint's overflow
+    /// pseudo-source. Created when first needed. `topic`, when given, is `lastTopic`.
+    private func source(_ topic: SourceTopic?, endpoint: Int) -> Int {
+        // Sources are never removed, so a topic counted under a source (or the overflow) stays so.
+        if topic != nil, let last = lastSource, last.endpoint == endpoint { return last.index }
         let key = Self.frameKey(topic, endpoint: badTopicKeys[endpoint])
-        if sources.count >= maximumSources && sources[key] == nil { return (overflowKeys[endpoint], true) }
-        return (key, false)
+        var index = sourceIndex[key]
+        if index == nil {
+            let pooled = sources.count >= maximumSources
+            let name = pooled ? overflowKeys[endpoint] : key
+            index = sourceIndex[name]
+            if index == nil {
+                index = sources.count
+                sources.append(SourceState(pooled: pooled))
+                sourceIndex[name] = index
+            }
+        }
+        if topic != nil { lastSource = (endpoint, index!) }
+        return index!
     }
 
     /// The name a frame goes by whatever the counting does: its topic, or the endpoint's bad-topic key.
@@ -180,6 +204,8 @@ public final class FrameProcessor {
         lastTopicBytes.removeAll(keepingCapacity: true)
         lastTopicBytes.append(contentsOf: bytes)
         lastTopic = parsed
+        lastFormat = parsed.format
+        lastSource = nil
         return parsed
     }
 
@@ -190,9 +216,9 @@ public final class FrameProcessor {
                           payloadBytes: Int? = nil) {
         receiveSequence = sequence + 1
         endpointFrames[endpoint] += 1
-        let (key, pooled) = countingKey(parts.first.flatMap(topic(_:)), endpoint: endpoint)
+        let index = source(parts.first.flatMap(topic(_:)), endpoint: endpoint)
         let bytes = payloadBytes ?? parts.dropFirst().reduce(0) { $0 + $1.count }
-        sources[key, default: SourceState(pooled: pooled)].statistics.noteShed(receivedAt, bytes: bytes)
+        sources[index].statistics.noteShed(receivedAt, bytes: bytes)
     }
 
     /// Processes one message given as byte arrays. For tests and cold paths.
@@ -216,11 +242,12 @@ public final class FrameProcessor {
     }
 
     /// Counts and decodes; returns the (first) reason the message was rejected, if it was.
-    private func process(parts: UnsafeBufferPointer<UnsafeRawBufferPointer>, topic: SourceTopic?, state: inout SourceState,
+    private func process(parts: UnsafeBufferPointer<UnsafeRawBufferPointer>, topic: SourceTopic?, format: WireFormat?,
+                         state: inout SourceState,
                          payloadBytes: Int, sequence: UInt64, receivedAt: Timestamp, sender: FrameSender?) -> RejectReason? {
         state.statistics.noteReceive(receivedAt, bytes: payloadBytes)
         let rejection: RejectReason?
-        if parts.count == 3, let topic, topic.format == .sapient, let reason = Self.sapientTransportReason(parts[2]) {
+        if parts.count == 3, let topic, format == .sapient, let reason = Self.sapientTransportReason(parts[2]) {
             // The TCP transport's own verdict on a stream it closed (an oversize length, a stall),
             // with the bytes it had: counted under its reason, recorded whole. Over ZeroMQ a CURVE
             // client may not speak for a node its key is not given.
@@ -237,17 +264,17 @@ public final class FrameProcessor {
             if let sender, let allowance = sender.allowance, !authorised(sender, allowance, topic) {
                 rejection = .unauthorisedSource
                 noteRefused(endpoint: sender.endpointIndex)
-            } else if topic.format == nil {
+            } else if format == nil {
                 rejection = .unknownFormat
             } else if payload.isEmpty {
                 rejection = .emptyFrame
             } else if payloadBytes > maximumFrameBytes {   // as it arrived: what the arena kept may be cut short
                 rejection = .oversizeFrame
-            } else if topic.format == .json {
+            } else if format == .json {
                 rejection = decodeJSON(payload, topic: topic, state: &state, sequence: sequence, receivedAt: receivedAt, sender: sender)
-            } else if topic.format == .asterix {
+            } else if format == .asterix {
                 return decodeASTERIX(payload, topic: topic, state: &state, receivedAt: receivedAt)
-            } else if topic.format == .sapient {
+            } else if format == .sapient {
                 return decodeSAPIENT(payload, topic: topic, state: &state, receivedAt: receivedAt, sender: sender)
             } else {
                 return decodeMAVLink(payload, topic: topic, state: &state, sequence: sequence, receivedAt: receivedAt, sender: sender)
@@ -285,9 +312,9 @@ public final class FrameProcessor {
             return error.reason
         }
         let record = decoded.record
-        state.statistics.records[record.kind, default: 0] += 1
+        state.records.add(record.kind)
         if case .scan(let scan) = record, let batch = scan.detections {
-            state.statistics.records[.detection, default: 0] += UInt64(batch.count)
+            state.records.add(.detection, UInt64(batch.count))
         }
         if let time = record.time { state.statistics.noteRecordTime(time) }
         var restarted = false
@@ -319,11 +346,12 @@ public final class FrameProcessor {
                                sender: FrameSender?) -> RejectReason? {
         let handsOn = !recordSinks.isEmpty
         // Moved out (not copied), so that counting mutates the dictionaries in place instead of copying them.
-        var statistics = state.statistics
+        var statistics = state.statistics, records = state.records
         state.statistics = SourceStatistics()
+        state.records = RecordCounts()
         let problems = sapientDecoder.decode(
             payload, node: topic.sourceID, connection: sender?.connection ?? 0, receivedAt: receivedAt.nanosecondsSinceEpoch,
-            state: &state.sapient, count: { statistics.records[$0, default: 0] += 1 },
+            state: &state.sapient, count: { records.add($0) },
             emit: { record in
                 if let time = record.time { statistics.noteRecordTime(time) }
                 if handsOn { pending.append(record) }
@@ -331,6 +359,7 @@ public final class FrameProcessor {
         for problem in problems { statistics.malformed[SapientDecoder.reason(problem.kind), default: 0] += 1 }
         if !problems.isEmpty { statistics.framesMalformed += 1 }
         state.statistics = statistics
+        state.records = records
         return problems.first.map { SapientDecoder.reason($0.kind) }
     }
 
@@ -371,7 +400,7 @@ public final class FrameProcessor {
             func handOn(_ record: TelemetryRecord) { if handsOn { pending.append(record) } }
             switch message {
             case .plot(let plot):
-                state.statistics.records[.detection, default: 0] += 1
+                state.records.add(.detection)
                 // A radar's test target (TST) or simulated plot (SIM) is counted and recorded, never
                 // scored: it would count as a false alarm, or as a detection of nothing.
                 guard !plot.isTest, !plot.isSimulated, let range = plot.rangeNM, let azimuth = plot.azimuthDeg else { continue }
@@ -387,23 +416,23 @@ public final class FrameProcessor {
             case .service(let service):
                 if service.kind == .northMarker {
                     state.asterixScan += 1
-                    state.statistics.records[.scan, default: 0] += 1
+                    state.records.add(.scan)
                     handOn(.scan(ScanReport(time: time, sensorID: sensorID, scanID: state.asterixScan)))
                 } else {
-                    state.statistics.records[.status, default: 0] += 1
+                    state.records.add(.status)
                 }
                 // I034/120 is in WGS-84: its height is above the ellipsoid.
                 if let position = service.position, let height = service.heightM,
                    case let geodetic = GeodeticPosition(latitude: position.latitudeDeg, longitude: position.longitudeDeg, ellipsoidalHeight: height),
                    geodetic.isValid {
                     state.asterixPosition = geodetic
-                    state.statistics.records[.sensor, default: 0] += 1
+                    state.records.add(.sensor)
                     handOn(.sensor(SensorDescription(
                         sensorID: sensorID, kind: "radar", position: geodetic,
                         scanRateHz: service.rotationPeriodSeconds.flatMap { $0 > 0 ? 1 / $0 : nil })))
                 }
             case .systemTrack(let track):
-                state.statistics.records[.track, default: 0] += 1
+                state.records.add(.track)
                 if !track.isSimulated, let report = systemTrack(track, time: time, sensorID: sensorID) { handOn(.track(report)) }
             }
         }
@@ -521,7 +550,7 @@ public final class FrameProcessor {
                 state.statistics.malformed[.unauthorisedSource, default: 0] += 1
                 if let sender { noteRefused(endpoint: sender.endpointIndex) }
             case .message(let header, let message):
-                state.statistics.records[message.kind, default: 0] += 1
+                state.records.add(message.kind)
                 if !state.pooled {
                     let restarted = state.mavlinkSequence.observe(
                         header.sequence, connection: connection, system: header.systemID, component: header.componentID,

@@ -258,6 +258,19 @@ struct FrameProcessorLimitTests {
         #expect(stats.totals.framesReceived == 11)
     }
 
+    @Test("A topic keeps its source across endpoints; past the cap each endpoint's new topics go to its own overflow")
+    func sourcesAcrossEndpoints() {
+        let p = FrameProcessor(endpointNames: ["e0", "e1"], maximumFrameBytes: 1024, maximumSources: 2, siteGeoidSeparation: 0)
+        let frames: [(String, Int)] = [("json/a", 0), ("json/a", 1), ("json/b", 0), ("json/c", 1), ("json/c", 0), ("json/c", 0),
+                                       ("junk", 1), ("json/a", 0), ("json/b", 1)]
+        for (topic, endpoint) in frames {
+            p.process(parts: [bytes(topic), bytes("{")], endpoint: endpoint, receivedAt: now)
+        }
+        let counts = p.statistics.sources.mapValues(\.framesReceived)
+        #expect(counts == ["json/a": 3, "json/b": 2, "!overflow@e1": 2, "!overflow@e0": 2])
+        #expect(p.statistics.sources["!overflow@e0"]?.malformed == [.malformedJSON: 2])
+    }
+
     @Test("Past the source cap frames are counted under the overflow source but keep their topic for the recorder")
     func overflowFramesKeepTopic() {
         let sink = CapturingSink()
