@@ -58,6 +58,7 @@ let package = Package(
         // sync_file_range(2), which Swift's Glibc module leaves out: the recorder's write-behind thread
         // starts each chunk's writeback as soon as it is written (MCAPWriterOptions.writeBehind).
         .systemLibrary(name: "CLinuxFile"),
+        .systemLibrary(name: "CLibCFormat"),
         // epoll(7), which Swift's Glibc module leaves out: the SAPIENT TCP listener's connections.
         .systemLibrary(name: "CLinuxPoll"),
         // libpq, PostgreSQL's client library, reached only through the Archive module (docs/architecture.md,
@@ -123,7 +124,7 @@ let package = Package(
         .target(
             name: "TestbedRuntime",
             dependencies: [
-                "TestbedConfiguration", "LiveView", "TransportSettings", "ZeroMQ", "TelemetryModel", "TelemetryIngest", "ZeroMQIngest", "Geodesy", "Simulation", "Sapient", "Tracking", "TrackingMath", "SessionRecording", "MCAPCodec", "RunLog", "Archive", "Reporting", "Evaluation",
+                "TestbedConfiguration", "LiveView", "TransportSettings", "ZeroMQ", "TelemetryModel", "TelemetryIngest", "ZeroMQIngest", "Geodesy", "Simulation", "Sapient", "Tracking", "TrackingMath", "SessionRecording", "MCAPCodec", "RunLog", "Archive", "Reporting", "Evaluation", "CLibCFormat",
                 .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -183,6 +184,7 @@ if Context.environment["HAECHI_BENCH"] != nil {
         name: "haechi-bench",
         dependencies: [
             "LockFreeRing", "TelemetryIngest", "ZeroMQIngest", "TransportSettings", "TelemetryModel", "SessionRecording", "Asterix", "Sapient",
+            "ZeroMQ", "Simulation", "TestbedConfiguration", "TestbedRuntime",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),

@@ -4,6 +4,7 @@ public import Tracking
 public import Geodesy
 import TrackingMath
 import Foundation
+import CLibCFormat
 public import TestbedConfiguration
 
 /// One CoT event: a confirmed track at one time.
@@ -58,12 +59,39 @@ public struct CotEvent: Sendable, Hashable {
         let millis = ((ms % 1000) + 1000) % 1000
         var parts = tm()
         guard gmtime_r(&seconds, &parts) != nil else { return "1970-01-01T00:00:00.000Z" }
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-                      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(millis))
+        // Digits written here: `String(format:)` built an NSString per call.
+        var text = ""
+        text.reserveCapacity(24)
+        func digits(_ value: Int, _ width: Int) {
+            let decimal = String(value)
+            if decimal.utf8.count < width { text += String(repeating: "0", count: width - decimal.utf8.count) }
+            text += decimal
+        }
+        digits(Int(parts.tm_year) + 1900, 4)
+        text += "-"
+        digits(Int(parts.tm_mon) + 1, 2)
+        text += "-"
+        digits(Int(parts.tm_mday), 2)
+        text += "T"
+        digits(Int(parts.tm_hour), 2)
+        text += ":"
+        digits(Int(parts.tm_min), 2)
+        text += ":"
+        digits(Int(parts.tm_sec), 2)
+        text += "."
+        digits(Int(millis), 3)
+        return text + "Z"
     }
 
+    /// `x` as printf's `%.<decimals>f`; a non-finite value as CoT's unknown.
     static func number(_ x: Double, _ decimals: Int) -> String {
-        x.isFinite ? String(format: "%.\(decimals)f", x) : "9999999.0"
+        guard x.isFinite else { return "9999999.0" }
+        // 512 bytes hold any double with up to 7 decimals (at most 309 digits before the point).
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 512) { buffer in
+            let length = haechi_format_fixed(buffer.baseAddress!, 512, Int32(decimals), x)
+            guard length >= 0 else { return "" }
+            return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress!, count: min(Int(length), 511)), as: UTF8.self)
+        }
     }
 
     /// `text` without the control characters XML 1.0 cannot carry (a sensor id is a sender's text).
@@ -71,12 +99,32 @@ public struct CotEvent: Sendable, Hashable {
         String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.value >= 0x20 || $0 == "\t" || $0 == "\n" || $0 == "\r" }))
     }
 
+    /// `text` as XML attribute or element text: the control characters XML cannot carry dropped, and
+    /// `&`, `<`, `>` and `"` written as entities. In one pass, and none when there is nothing to do.
+    static func escaped(_ text: String) -> String {
+        let clean = text.utf8.allSatisfy { b in
+            (b >= 0x20 || b == 0x09 || b == 0x0A || b == 0x0D) && b != UInt8(ascii: "&") && b != UInt8(ascii: "<")
+                && b != UInt8(ascii: ">") && b != UInt8(ascii: "\"")
+        }
+        if clean { return text }
+        var out = ""
+        out.unicodeScalars.reserveCapacity(text.utf8.count + 16)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+            default: if scalar.value >= 0x20 { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out
+    }
+
     /// The event as CoT XML.
     public var xml: String {
-        func escaped(_ s: String) -> String {
-            Self.xmlText(s).replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
+        let escaped = Self.escaped
         let t = Self.cotTime(time)
         return "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
             + "<event version=\"2.0\" uid=\"\(escaped(uid))\" type=\"\(escaped(type))\" how=\"m-f\" time=\"\(t)\" start=\"\(t)\" "

@@ -19,4 +19,22 @@ struct CotEventTests {
     func controlCharacters() {
         #expect(CotEvent.xmlText("radar\u{0}-1\u{1B}[2J\tok\n") == "radar-1[2J\tok\n")
     }
+
+    @Test("Escaping drops what XML cannot carry and writes the four entities, in one pass; clean text is kept as is")
+    func escaping() {
+        #expect(CotEvent.escaped("Haechi track 7, sensor radar-1") == "Haechi track 7, sensor radar-1")
+        #expect(CotEvent.escaped("a&b<c>d\"e\u{1}f\tg") == "a&amp;b&lt;c&gt;d&quot;e" + "f\tg")
+        #expect(CotEvent.escaped("레이더 <1>") == "레이더 &lt;1&gt;")
+        #expect(CotEvent.escaped("&amp;") == "&amp;amp;")
+    }
+
+    @Test("Numbers as printf's %.Nf writes them; a non-finite one as CoT's unknown")
+    func numbers() {
+        #expect(CotEvent.number(35.123456789, 7) == "35.1234568")
+        #expect(CotEvent.number(-0.04, 1) == "-0.0")
+        #expect(CotEvent.number(2.675, 2) == "2.67")       // the double below 2.675: rounding is exact, not decimal
+        #expect(CotEvent.number(1e300, 1).count == 303)
+        #expect(CotEvent.number(.nan, 1) == "9999999.0")
+        #expect(CotEvent.number(-.infinity, 7) == "9999999.0")
+    }
 }
