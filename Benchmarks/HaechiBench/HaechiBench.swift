@@ -22,7 +22,7 @@ struct HaechiBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "haechi-bench",
         abstract: "Haechi's figures for make bench; run_bench.py sets them beside their baselines.",
-        subcommands: [Ring.self, Ingest.self, Latency.self, Record.self, Decode.self])
+        subcommands: [Ring.self, Ingest.self, Latency.self, EndToEnd.self, Record.self, Decode.self])
 }
 
 /// Keeps a value alive so the optimiser cannot delete the work that made it (STYLE 12).

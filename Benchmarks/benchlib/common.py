@@ -35,7 +35,13 @@ TARGETS = [
     {"id": "raw_ingest", "description": "raw-frame ingest frames/s >= 0.8x raw libzmq, at 64 B and 256 B"},
     {"id": "json_decode", "description": "JSON-decode ingest >= 1 M frames/s"},
     {"id": "allocations", "description": "0 heap allocations per frame on the hot path"},
+    {"id": "e2e_latency", "description": "frame receipt to track publication p99 < 1 ms at 100 k frames/s, no loss"},
 ]
+# The end-to-end latency bench's scene and tracker (haechi-bench e2e; docs/performance.md).
+E2E_SCENARIO = "Benchmarks/scenarios/e2e.yaml"
+E2E_TRACKER = "Config/tracker.yaml"
+E2E_TARGET_RATE = 100_000
+E2E_TARGET_P99_US = 1000.0
 
 # The tracker (`haechi track`) on the Stone Soup peer's scenario presets, seed 1. The peer lives in
 # SHARED/peers/stonesoup (not part of this repository); without it the tracker section is skipped.

@@ -9,7 +9,8 @@ import statistics
 import sys
 from pathlib import Path
 
-from .common import (ALLOCATION_EXCESS_TOLERANCE, ALLOCATION_TOLERANCE, CURVE_PAYLOAD_BYTES, DECODE_ASTERIX_PLOTS, FULL,
+from .common import (ALLOCATION_EXCESS_TOLERANCE, ALLOCATION_TOLERANCE, CURVE_PAYLOAD_BYTES, DECODE_ASTERIX_PLOTS, E2E_SCENARIO,
+                     E2E_TARGET_P99_US, E2E_TARGET_RATE, E2E_TRACKER, FULL,
                      JSON_PAYLOAD_BYTES, LATENCY_PAYLOAD_BYTES, LATENCY_RATES, QUICK, RAW_PAYLOAD_BYTES,
                      RING_ITEM_BYTES, TARGETS, TIMEOUT_INGEST_S, TIMEOUT_LATENCY_EXTRA_S, TIMEOUT_RING_S, RunError,
                      log)
@@ -165,6 +166,20 @@ class Bench:
             self.figures.append({"id": f"latency_{rate}", "label": f"latency {rate // 1000} k/s", "kind": "latency",
                                  "metric": "p50_us", "unit": "us", "haechi": h, "baseline": c,
                                  "baseline_name": "libzmq tcp send->recv (context)", "target": None})
+
+            # End to end (issue 19): a paced sender's detections and truth through receive, ring, decode, the
+            # live tracker and every output (json/tracks over ZeroMQ, CoT, CAT062, SAPIENT) to an external
+            # SUB receiver; p50/p99/p99.9 from each frame's receipt to its track's arrival. The same
+            # libzmq send->recv figure stands beside it as the transport alone.
+            def e2e(rate=rate):
+                return ([hb, "e2e", "--scenario", E2E_SCENARIO, "--tracker", E2E_TRACKER, "--rate", str(rate),
+                         "--seconds", str(seconds)], seconds + TIMEOUT_LATENCY_EXTRA_S + 60)
+            h = self.add(f"haechi_e2e_{rate}", "haechi", f"Haechi frame receipt->track publication at {rate}/s",
+                         metrics + ["outputs_p50_us", "outputs_p99_us", "track_messages"], e2e, paired=False)
+            self.figures.append({"id": f"e2e_{rate}", "label": f"end to end {rate // 1000} k/s", "kind": "latency",
+                                 "metric": "p99_us", "unit": "us", "haechi": h, "baseline": c,
+                                 "baseline_name": "libzmq tcp send->recv (context)",
+                                 "target": "e2e_latency" if rate == E2E_TARGET_RATE else None})
 
         # Decoding alone, one core (issue 15): ASTERIX CAT048 plots beside JSON detections, both through
         # the frame processor, in detections per second; the allocations of each under malloc_count.
@@ -360,6 +375,12 @@ def verdict(figure: dict) -> dict:
             return {"status": "pending", "rule": rule}
         return ({"status": "met", "rule": rule} if hm >= 1e6 else
                 {"status": "missed", "rule": rule, "by": f"{(1e6 - hm) / 1e4:.0f} % short"})
+    if target == "e2e_latency":
+        rule = f"p99 < {E2E_TARGET_P99_US:.0f} us"
+        if hm is None:
+            return {"status": "pending", "rule": rule}
+        return ({"status": "met", "rule": rule} if hm < E2E_TARGET_P99_US else
+                {"status": "missed", "rule": rule, "by": f"p99 {hm / 1000:.1f} ms"})
     if target == "allocations":
         # libzmq's own I/O thread allocates a receive buffer every few dozen frames, so the
         # process-wide count is never 0. Haechi's own threads' count (when haechi-bench reports it)

@@ -59,7 +59,10 @@ def table(bench: Bench) -> str:
             haechi = latency_text(f.get("haechi_medians")) if f["haechi_status"] == "ok" else status_text(f["haechi_status"])
             base = (latency_text(f.get("baseline_medians")) + " (libzmq send->recv, context)"
                     if f["baseline_status"] == "ok" else status_text(f["baseline_status"]))
-            ratio = "-"
+            # The p99s' ratio: how many times the transport alone the whole path takes.
+            hp = (f.get("haechi_medians") or {}).get("p99_us")
+            bp = (f.get("baseline_medians") or {}).get("p99_us")
+            ratio = f"{hp / bp:.1f}x at p99" if hp and bp else "-"
         else:
             hm, thread = f["haechi_median"], f.get("haechi_thread_median")
             if f["haechi_status"] != "ok":

@@ -159,7 +159,7 @@ public final class FrameProcessor {
                                 payloadBytes: payloadBytes, sequence: sequence, receivedAt: receivedAt, sender: sender)
         if !pending.isEmpty, let topic {
             for record in pending {
-                for sink in recordSinks { sink.receive(record, from: topic, frame: sequence) }
+                for sink in recordSinks { sink.receive(record, from: topic, frame: sequence, receivedAt: receivedAt) }
             }
             pending.removeAll(keepingCapacity: true)
         }

@@ -74,4 +74,13 @@ extension RawFrameSink {
 public protocol TelemetryRecordSink: AnyObject {
     /// Takes one record decoded from `source` (a MAVLink truth fix included).
     func receive(_ record: TelemetryRecord, from source: SourceTopic, frame receiveSequence: UInt64)
+    /// The same, with the time its frame arrived (the receive thread's clock, or the recording's on
+    /// replay): what the live stages measure their latency from. By default, the call above.
+    func receive(_ record: TelemetryRecord, from source: SourceTopic, frame receiveSequence: UInt64, receivedAt: Timestamp)
+}
+
+extension TelemetryRecordSink {
+    public func receive(_ record: TelemetryRecord, from source: SourceTopic, frame receiveSequence: UInt64, receivedAt: Timestamp) {
+        receive(record, from: source, frame: receiveSequence)
+    }
 }

@@ -34,15 +34,23 @@ public final class LiveTrackingStage: TelemetryRecordSink {
     /// Called with every step's confirmed tracks (none included), after `trackHook` had each: the
     /// recorder's picture of all tracks and its 3D scene.
     private let stepHook: (@Sendable (TrackerStep) -> Void)?
+    /// Called after every step's outputs, on the decode thread, with the receive time of the frame
+    /// whose record closed the step's scan and how many `json/tracks` messages the step published:
+    /// `make bench` measures frame receipt to track publication with it.
+    private let publicationProbe: (@Sendable (_ receivedAt: Timestamp, _ published: Int) -> Void)?
+    /// The receive time of the frame whose record is being fed.
+    private var frameReceivedAt = Timestamp(nanosecondsSinceEpoch: 0)
 
     /// A stage with `settings`, the site's origin and the configured sensors; publishing on `publish`
     /// (bound) when given.
     public init(settings: TrackerSettings, origin: GeodeticPosition, sensors: [SensorDescription],
                 publish: String?, context: ZMQContext, trackHook: (@Sendable (TrackOutput, String) -> Void)? = nil,
-                stepHook: (@Sendable (TrackerStep) -> Void)? = nil) throws(ZMQError) {
+                stepHook: (@Sendable (TrackerStep) -> Void)? = nil,
+                publicationProbe: (@Sendable (_ receivedAt: Timestamp, _ published: Int) -> Void)? = nil) throws(ZMQError) {
         session = TrackingSession(settings: settings, origin: origin, sensors: sensors)
         self.trackHook = trackHook
         self.stepHook = stepHook
+        self.publicationProbe = publicationProbe
         if let publish {
             let socket = try ZMQSocket(context: context, type: .pub)
             try socket.setOption(.sendHighWaterMark, 100_000)
@@ -58,6 +66,11 @@ public final class LiveTrackingStage: TelemetryRecordSink {
     }
 
     public func receive(_ record: TelemetryRecord, from source: SourceTopic, frame receiveSequence: UInt64) {
+        for scan in session.feed(record) { step(scan) }
+    }
+
+    public func receive(_ record: TelemetryRecord, from source: SourceTopic, frame receiveSequence: UInt64, receivedAt: Timestamp) {
+        frameReceivedAt = receivedAt
         for scan in session.feed(record) { step(scan) }
     }
 
@@ -85,6 +98,7 @@ public final class LiveTrackingStage: TelemetryRecordSink {
             }
         }
         stepHook?(step)
+        publicationProbe?(frameReceivedAt, Int(sent))
         publishCounters(sent: sent, refused: refused)
     }
 
