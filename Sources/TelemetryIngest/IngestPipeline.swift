@@ -238,6 +238,9 @@ public final class IngestPipeline: Sendable {
 
     // MARK: The raw stage
 
+    /// How long the raw stage sleeps when it finds nothing to record.
+    static let rawPollNanoseconds = 200_000
+
     private func rawStage(sinks: SinkHandOff) {
         let core = core
         let ring = core.ring
@@ -261,8 +264,13 @@ public final class IngestPipeline: Sendable {
             for sink in sinks.raw { sink.idle() }
             if drained > 0 { continue }
             if producerDone.load(ordering: .acquiring), ring.consumedSequence(1) >= ring.publishedSequence { break }
-            _ = ring.waitForData(1, until: { [producerDone] in producerDone.load(ordering: .acquiring) },
-                                 deadline: ContinuousClock.now + Self.publishInterval)
+            // The raw stage is off the latency path, so it polls instead of waiting on the ring's wait
+            // strategy: a waiting raw stage made every release of the decode stage, and every publish of
+            // the producer, wake it (a futex wake and a context switch per message at low rates, paid on
+            // the decode thread before its next frame). A frame waits at most one poll longer to be
+            // recorded, and the ring holds it meanwhile.
+            var pause = timespec(tv_sec: 0, tv_nsec: Self.rawPollNanoseconds)
+            nanosleep(&pause, nil)
         }
     }
 }
