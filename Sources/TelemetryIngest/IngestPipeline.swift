@@ -238,14 +238,17 @@ public final class IngestPipeline: Sendable {
 
     // MARK: The raw stage
 
-    /// How long the raw stage sleeps when it finds nothing to record.
+    /// How long the raw stage sleeps when it finds nothing to record while frames flow.
     static let rawPollNanoseconds = 200_000
+    /// How long after its last frame the raw stage keeps polling before it waits on the ring.
+    static let rawPollingSpell = Duration.milliseconds(50)
 
     private func rawStage(sinks: SinkHandOff) {
         let core = core
         let ring = core.ring
         let badTopicKeys = configuration.endpointNames.map { FrameProcessor.badTopicKey(endpoint: $0) }
         var senderCache = FrameSenderCache(registry: senders)
+        var lastFrame = ContinuousClock.now
         while true {
             let drained = ring.drain(1, maxBatch: Self.drainBatch) { sequence, slot in
                 guard !sinks.raw.isEmpty else { return }
@@ -262,15 +265,24 @@ public final class IngestPipeline: Sendable {
                 }
             }
             for sink in sinks.raw { sink.idle() }
-            if drained > 0 { continue }
+            if drained > 0 {
+                lastFrame = ContinuousClock.now
+                continue
+            }
             if producerDone.load(ordering: .acquiring), ring.consumedSequence(1) >= ring.publishedSequence { break }
-            // The raw stage is off the latency path, so it polls instead of waiting on the ring's wait
-            // strategy: a waiting raw stage made every release of the decode stage, and every publish of
-            // the producer, wake it (a futex wake and a context switch per message at low rates, paid on
-            // the decode thread before its next frame). A frame waits at most one poll longer to be
-            // recorded, and the ring holds it meanwhile.
-            var pause = timespec(tv_sec: 0, tv_nsec: Self.rawPollNanoseconds)
-            nanosleep(&pause, nil)
+            // The raw stage is off the latency path, so while frames flow it polls instead of waiting on
+            // the ring's wait strategy: a waiting raw stage made every release of the decode stage, and
+            // every publish of the producer, wake it (a futex wake and a context switch per message at
+            // low rates, paid on the decode thread before its next frame). A frame waits at most one poll
+            // longer to be recorded, and the ring holds it meanwhile. After a quiet spell it waits on the
+            // ring again, so an idle range is not woken thousands of times a second.
+            if ContinuousClock.now - lastFrame < Self.rawPollingSpell {
+                var pause = timespec(tv_sec: 0, tv_nsec: Self.rawPollNanoseconds)
+                nanosleep(&pause, nil)
+            } else {
+                _ = ring.waitForData(1, until: { [producerDone] in producerDone.load(ordering: .acquiring) },
+                                     deadline: ContinuousClock.now + Self.publishInterval)
+            }
         }
     }
 }
