@@ -54,7 +54,7 @@ enum JSONFastPath {
         var reader = Reader(bytes: bytes)
         var fields = Fields()
         guard reader.object(into: &fields), reader.atEnd() else { return nil }
-        return build(fields, reader)
+        return build(&fields, reader)
     }
 
     // MARK: Building and checking a record (the same rules as WireRecord)
@@ -83,7 +83,8 @@ enum JSONFastPath {
         id.isNumber ? String(id.number) : reader.text(id.text)
     }
 
-    private static func build(_ f: Fields, _ reader: Reader) -> DecodedJSONRecord? {
+    /// `f` is passed `inout` only so that it is not copied (256 bytes) on the way in.
+    private static func build(_ f: inout Fields, _ reader: Reader) -> DecodedJSONRecord? {
         guard let type = f.type, let seqField = unsigned(f, .seq, f.seq) else { return nil }
         let record: TelemetryRecord
         switch type {
@@ -132,7 +133,11 @@ enum JSONFastPath {
 
         init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
+        /// Skips whitespace: runs of spaces (padding, indentation) eight at a time.
         mutating func skipSpace() {
+            if let base = bytes.baseAddress {
+                while i + 8 <= bytes.count, base.loadUnaligned(fromByteOffset: i, as: UInt64.self) == 0x2020_2020_2020_2020 { i += 8 }
+            }
             while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
         }
 
