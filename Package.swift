@@ -184,7 +184,7 @@ if Context.environment["HAECHI_BENCH"] != nil {
         name: "haechi-bench",
         dependencies: [
             "LockFreeRing", "TelemetryIngest", "ZeroMQIngest", "TransportSettings", "TelemetryModel", "SessionRecording", "Asterix", "Sapient",
-            "ZeroMQ", "Simulation", "TestbedConfiguration", "TestbedRuntime",
+            "ZeroMQ", "Simulation", "TestbedConfiguration", "TestbedRuntime", "Tracking",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),

@@ -175,7 +175,7 @@ class Bench:
                 return ([hb, "e2e", "--scenario", E2E_SCENARIO, "--tracker", E2E_TRACKER, "--rate", str(rate),
                          "--seconds", str(seconds)], seconds + TIMEOUT_LATENCY_EXTRA_S + 60)
             h = self.add(f"haechi_e2e_{rate}", "haechi", f"Haechi frame receipt->track publication at {rate}/s",
-                         metrics + ["outputs_p50_us", "outputs_p99_us", "track_messages"], e2e, paired=False)
+                         metrics + ["step_p50_us", "step_p99_us", "track_messages"], e2e, paired=False)
             self.figures.append({"id": f"e2e_{rate}", "label": f"end to end {rate // 1000} k/s", "kind": "latency",
                                  "metric": "p99_us", "unit": "us", "haechi": h, "baseline": c,
                                  "baseline_name": "libzmq tcp send->recv (context)",

@@ -11,7 +11,7 @@ public import TestbedConfiguration
 /// The CAT062 output of `haechi ingest`: per tracker step, one datagram holding a data block with a
 /// record per confirmed track (as many blocks as the 65,535-octet block length needs).
 public final class Asterix062Output: @unchecked Sendable {
-    // @unchecked Sendable: `send` runs on the decode thread alone; `counters` is read under `lock`.
+    // @unchecked Sendable: `send` runs on one thread alone (the live run's output thread); `counters` is read under `lock`.
     private let settings: Asterix062Settings
     private let plane: LocalTangentPlane
     private let sender: DatagramSender
@@ -49,7 +49,7 @@ public final class Asterix062Output: @unchecked Sendable {
         }
     }
 
-    /// Sends `step`'s tracks (decode thread). A step without tracks sends nothing.
+    /// Sends `step`'s tracks (the output thread). A step without tracks sends nothing.
     public func send(_ step: TrackerStep) {
         guard !step.tracks.isEmpty else { return }
         let records = records(step)

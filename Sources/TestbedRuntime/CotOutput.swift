@@ -1,5 +1,5 @@
 // Sends every tracker step's confirmed tracks as CoT events, over UDP and/or TCP, never blocking the
-// decode thread that calls it.
+// thread that calls it.
 import Geodesy
 public import TelemetryModel
 public import Tracking
@@ -15,9 +15,10 @@ import Glibc
 /// UDP: one datagram per event, to a unicast or multicast address. TCP: a client connection to a TAK
 /// server or C2 system, made again (at most every 2 s) when it drops; events are written whole or
 /// not at all. Both are non-blocking: a full buffer or a missing peer drops the event and counts it,
-/// because the decode thread must never wait on a C2 system.
+/// because the live run's output thread (and, behind it, the decode thread) must never wait on a C2
+/// system.
 public final class CotOutput: @unchecked Sendable {
-    // @unchecked Sendable: used by the decode thread alone after `init`; `counters` is read under `lock`.
+    // @unchecked Sendable: used by one thread alone after `init` (the live run's output thread); `counters` is read under `lock`.
     private let settings: CotSettings
     private let plane: LocalTangentPlane
     private let udp: DatagramSender?
@@ -48,7 +49,7 @@ public final class CotOutput: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// Sends one event per confirmed track of `step` (decode thread).
+    /// Sends one event per confirmed track of `step` (the output thread).
     public func send(_ step: TrackerStep) {
         for track in step.tracks {
             let event = CotEvent(track: track, plane: plane, settings: settings)

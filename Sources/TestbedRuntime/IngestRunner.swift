@@ -29,20 +29,29 @@ public enum IngestRunner {
         }
     }
 
-    /// The tracking stage's step hook: every step's tracks to the recorder, for its map picture and 3D scene.
-    static func stepHook(recorder: SessionRecorder?, cot: CotOutput?, asterix062: Asterix062Output?,
-                         sapient: SapientOutput?, view: LiveSituation? = nil) -> (@Sendable (TrackerStep) -> Void)? {
-        guard recorder != nil || cot != nil || asterix062 != nil || sapient != nil || view != nil else { return nil }
+    /// The tracking stage's step hook: every step's tracks to the recorder, for its map picture and 3D
+    /// scene, and to the web view, on the decode thread; and to the track outputs through `outputs`.
+    static func stepHook(recorder: SessionRecorder?, outputs: OutputThread<TrackerStep>?,
+                         view: LiveSituation? = nil) -> (@Sendable (TrackerStep) -> Void)? {
+        guard recorder != nil || outputs != nil || view != nil else { return nil }
         return { step in
             view?.record(step: step)
-            sapient?.send(step)
-            cot?.send(step)
-            asterix062?.send(step)
+            outputs?.submit(step)
             recorder?.record(step: step.time, tracks: step.tracks.map { track in
                 let c = track.state.covariance
                 return (id: track.trackID, enu: track.state.position, velocity: track.state.velocity,
                         horizontalVariance: 0.5 * (c[0, 0] + c[1, 1]), verticalVariance: c[2, 2])
             })
+        }
+    }
+
+    /// The thread that sends each step to the configured track outputs (CoT, SAPIENT, CAT062), if any.
+    static func outputThread(cot: CotOutput?, asterix062: Asterix062Output?, sapient: SapientOutput?) -> OutputThread<TrackerStep>? {
+        guard cot != nil || asterix062 != nil || sapient != nil else { return nil }
+        return OutputThread(name: "haechi-outputs") { step in
+            sapient?.send(step)
+            cot?.send(step)
+            asterix062?.send(step)
         }
     }
 
@@ -93,6 +102,7 @@ public enum IngestRunner {
         var cot: CotOutput?
         var asterix062: Asterix062Output?
         var sapientOutput: SapientOutput?
+        var outputs: OutputThread<TrackerStep>?
         var view: (situation: LiveSituation, server: LiveViewServer, address: String)?
         do {
             tracksFile = try options.tracksOut.map { path throws(RuntimeError) in try TrackLinesFile(path: path) }
@@ -114,14 +124,15 @@ public enum IngestRunner {
             if configuration.web.enabled {
                 view = try Self.startWebView(configuration: configuration, mode: .live)
             }
+            outputs = Self.outputThread(cot: cot, asterix062: asterix062, sapient: sapientOutput)
             if configuration.tracking.enabled || tracksFile != nil {
                 let hook = Self.trackHook(recorder: recorder, file: tracksFile)
                 do throws(ZMQError) {
                     tracking = try LiveTrackingStage(settings: configuration.tracking.settings, origin: configuration.site.origin,
                                                      sensors: configuration.sensors,
                                                      publish: configuration.tracking.enabled ? configuration.tracking.publish : nil,
-                                                     context: context, trackHook: hook, stepHook: Self.stepHook(recorder: recorder, cot: cot, asterix062: asterix062,
-                                                                                             sapient: sapientOutput, view: view?.situation))
+                                                     context: context, trackHook: hook, stepHook: Self.stepHook(recorder: recorder, outputs: outputs,
+                                                                                             view: view?.situation))
                 } catch {
                     throw RuntimeError(code: .ingest, file: configuration.file,
                                        message: "tracking.publish \(configuration.tracking.publish ?? ""): \(error.message)")
@@ -154,14 +165,17 @@ public enum IngestRunner {
         } catch let error as RuntimeError {
             recorder?.abandon()
             view?.server.stop()
+            outputs?.finish()
             throw error
         } catch let error as IngestError {
             recorder?.abandon()
             view?.server.stop()
+            outputs?.finish()
             throw RuntimeError(code: .ingest, file: configuration.file, message: error.message)
         } catch {
             recorder?.abandon()
             view?.server.stop()
+            outputs?.finish()
             throw RuntimeError(code: .ingest, file: configuration.file, message: "\(error)")
         }
         // Durations and idleness are measured on the monotonic clock: a GPS or NTP step of the
@@ -217,6 +231,7 @@ public enum IngestRunner {
         }
         let statistics = ingestor.stop()
         tracking?.finish()
+        outputs?.finish()
         view?.server.stop()
         options.observer?.stopped()
         let ended = WallClock.now()

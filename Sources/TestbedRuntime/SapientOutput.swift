@@ -18,7 +18,7 @@ public import TestbedConfiguration
 /// track; and every `statusIntervalSeconds` of track time a StatusReport (system OK) at the site's
 /// origin. Times are the tracks' own (message times).
 public final class SapientOutput: @unchecked Sendable {
-    // @unchecked Sendable: `send` runs on the decode thread alone; `counters` is read under `lock`.
+    // @unchecked Sendable: `send` runs on one thread alone (the live run's output thread); `counters` is read under `lock`.
     private let settings: SapientOutputSettings
     private let plane: LocalTangentPlane
     private let origin: GeodeticPosition
@@ -124,7 +124,7 @@ public final class SapientOutput: @unchecked Sendable {
         return report
     }
 
-    /// Sends `step`'s tracks, and a status report when one is due (decode thread).
+    /// Sends `step`'s tracks, and a status report when one is due (the output thread).
     public func send(_ step: TrackerStep) {
         lastTime = step.time
         if lastStatus.map({ step.time.seconds(since: $0) >= settings.statusIntervalSeconds }) ?? true {

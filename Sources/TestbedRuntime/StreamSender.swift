@@ -94,7 +94,7 @@ final class StreamSender {
     /// does not act on), so that its buffer never fills; notices a connection the peer closed.
     private func discardIncoming() {
         var scratch = [UInt8](repeating: 0, count: 4096)
-        for _ in 0..<16 {   // at most 64 kB a call: a peer that floods cannot hold the decode thread
+        for _ in 0..<16 {   // at most 64 kB a call: a peer that floods cannot hold the output thread
             let n = scratch.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
             if n > 0 { continue }
             if n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) { drop() }
