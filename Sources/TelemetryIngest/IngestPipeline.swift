@@ -342,10 +342,8 @@ public struct IngestProducer {
         // A slot first: when the ring is full, stop reading (backpressure).
         var sequence = withRing { $0.tryClaim() }
         if sequence == nil {
-            publish()
-            let pipeline = pipelineReference
-            pipelineReference._withUnsafeGuaranteedRef { $0.producerWaits.wrappingIncrement(ordering: .relaxed) }
-            sequence = withRing { ring in ring.claim(1, until: { pipeline._withUnsafeGuaranteedRef { $0.isStopRequested } }) }
+            let cancelled = prepareToWait()
+            sequence = withRing { $0.claim(1, until: cancelled) }
         }
         guard let sequence else { return .stopped }
         guard let start = reserveArena() else {
@@ -401,15 +399,19 @@ public struct IngestProducer {
             }
         }
         if let start = fits() { return start }
+        let cancelled = prepareToWait()
+        var start: Int64?
+        _ = withRing { $0.waitStrategy.wait(until: { start = fits(); return start != nil }, deadline: nil, cancelled: cancelled) }
+        return start
+    }
+
+    /// Before waiting for room (a slot or arena space): publishes what was received, so the stages can
+    /// free some, and counts the wait. Returns the wait's cancellation: a stop was requested.
+    private mutating func prepareToWait() -> () -> Bool {
         publish()
         let pipeline = pipelineReference
         pipeline._withUnsafeGuaranteedRef { $0.producerWaits.wrappingIncrement(ordering: .relaxed) }
-        var start: Int64?
-        _ = withRing { ring in
-            ring.waitStrategy.wait(until: { start = fits(); return start != nil }, deadline: nil,
-                                   cancelled: { pipeline._withUnsafeGuaranteedRef { $0.isStopRequested } })
-        }
-        return start
+        return { pipeline._withUnsafeGuaranteedRef { $0.isStopRequested } }
     }
 }
 

@@ -94,11 +94,6 @@ public struct CotEvent: Sendable, Hashable {
         }
     }
 
-    /// `text` without the control characters XML 1.0 cannot carry (a sensor id is a sender's text).
-    static func xmlText(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.value >= 0x20 || $0 == "\t" || $0 == "\n" || $0 == "\r" }))
-    }
-
     /// `text` as XML attribute or element text: the control characters XML cannot carry dropped, and
     /// `&`, `<`, `>` and `"` written as entities. In one pass, and none when there is nothing to do.
     static func escaped(_ text: String) -> String {
@@ -138,7 +133,7 @@ public struct CotEvent: Sendable, Hashable {
     /// The event as a TAK Protocol Version 1 `TakMessage` (its `cotEvent`; no `takControl`).
     public var takMessage: [UInt8] {
         var detail = ProtobufWriter()
-        detail.string(1, "<remarks>\(Self.xmlText(remarks).replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;"))</remarks>")
+        detail.string(1, "<remarks>\(Self.escaped(remarks))</remarks>")
         var contact = ProtobufWriter()
         contact.string(2, callsign)
         detail.message(2, contact)

@@ -296,6 +296,27 @@ struct FrameProcessorLimitTests {
         #expect(overflow?.truthFixes == [:])
     }
 
+    @Test("Each record reaches the sinks with its own frame's receive time; a sink that takes none still gets the record")
+    func recordsCarryReceiveTime() {
+        final class Timed: TelemetryRecordSink {
+            var times: [Int64] = []
+            func receive(_ record: TelemetryRecord, from source: SourceTopic, frame receiveSequence: UInt64) {
+                Issue.record("the receive time's variant should have been called")
+            }
+            func receive(_ record: TelemetryRecord, from source: SourceTopic, frame receiveSequence: UInt64, receivedAt: Timestamp) {
+                times.append(receivedAt.nanosecondsSinceEpoch)
+            }
+        }
+        let timed = Timed(), plain = CapturingSink()
+        let p = FrameProcessor(endpointNames: ["e"], maximumFrameBytes: 1024, siteGeoidSeparation: 0, recordSinks: [timed, plain])
+        for (k, t) in [Int64(1_000), 2_500, 7_000].enumerated() {
+            let detection = #"{"type":"detection","t_ns":\#(k),"sensor_id":0,"scan_id":1,"azimuth_deg":1}"#
+            p.process(parts: [bytes("json/a"), bytes(detection)], endpoint: 0, receivedAt: Timestamp(nanosecondsSinceEpoch: t))
+        }
+        #expect(timed.times == [1_000, 2_500, 7_000])
+        #expect(plain.records.count == 3)
+    }
+
     @Test("A record sink may read the processor's counters from inside its callback")
     func sinkReadsStatistics() {
         final class Reader: TelemetryRecordSink {

@@ -17,7 +17,7 @@ struct CotEventTests {
 
     @Test("Control characters a sender put in a sensor id never reach the XML")
     func controlCharacters() {
-        #expect(CotEvent.xmlText("radar\u{0}-1\u{1B}[2J\tok\n") == "radar-1[2J\tok\n")
+        #expect(CotEvent.escaped("radar\u{0}-1\u{1B}[2J\tok\n") == "radar-1[2J\tok\n")
     }
 
     @Test("Escaping drops what XML cannot carry and writes the four entities, in one pass; clean text is kept as is")
